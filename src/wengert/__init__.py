@@ -1,0 +1,28 @@
+"""wengert: exact derivatives of ordinary Python/NumPy code.
+
+Forward mode (dual numbers) and reverse mode (a tape, the Wengert list), to
+any order and in any mix, with HIPS/autograd's API and JAX-style ``jvp`` and
+``vjp``.
+
+Example:
+    >>> import wengert
+    >>> import wengert.numpy as np
+    >>> def f(x1, x2):
+    ...     return (np.sin(x1 / x2) + x1 / x2 - np.exp(x2)) * (x1 / x2 - np.exp(x2))
+    >>> round(float(wengert.grad(f)(1.5, 0.5)), 4)
+    3.0118
+"""
+from . import numpy  # noqa: F401  (registers array boxes and vector spaces)
+from .transforms import (
+    Tape, checkpoint, deriv, elementwise_grad, grad, grad_and_aux, grad_named, hessian,
+    hessian_tensor_product, hessian_vector_product, holomorphic_grad, jacfwd, jacobian,
+    jacrev, jvp, make_hvp, make_jvp, make_vjp, stop_gradient, value_and_grad, vjp)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Tape", "checkpoint", "deriv", "elementwise_grad", "grad", "grad_and_aux", "grad_named",
+    "hessian", "hessian_tensor_product", "hessian_vector_product", "holomorphic_grad",
+    "jacfwd", "jacobian", "jacrev", "jvp", "make_hvp", "make_jvp", "make_vjp",
+    "stop_gradient", "value_and_grad", "vjp",
+]

@@ -1,0 +1,83 @@
+"""Boxes, traces and levels: what a traced value is.
+
+A *trace* is one active differentiation (a reverse-mode tape or a forward-mode
+dual-number pass).  Each trace has a unique integer ``level``; traces created
+later (nested deeper) have higher levels.  A *box* wraps a value that belongs
+to one trace.  When a primitive sees boxes of several traces among its
+arguments, the highest level handles the call first and hands the unboxed
+values (which may still hold boxes of lower levels) back to the primitive, so
+every perturbation is processed by its own level and nested derivatives never
+mistake an outer perturbation for their own.
+
+This module knows nothing about NumPy: array-aware box classes (operator
+overloading) register themselves with :func:`register_box`.
+"""
+import itertools
+
+_levels = itertools.count(1)
+
+
+class Trace:
+    """Base class of reverse (tape) and forward (dual) traces."""
+
+    __slots__ = ("level", "__weakref__")
+
+    def __init__(self):
+        self.level = next(_levels)
+
+    def apply(self, prim, args, kwargs):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class Box:
+    """A value traced by one trace.
+
+    ``_value`` is the wrapped value (possibly a box of a lower level),
+    ``_trace`` the owning trace and ``_aux`` the trace's bookkeeping: the node
+    index on a tape, or the tangent of a dual number.
+    """
+
+    __slots__ = ("_value", "_trace", "_aux")
+
+    def __init__(self, value, trace, aux):
+        self._value = value
+        self._trace = trace
+        self._aux = aux
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self._value!r}, level={self._trace.level})"
+
+
+_box_types = {}
+_default_box = [Box]
+
+
+def register_box(box_class, value_types=(), default=False):
+    """Use ``box_class`` to wrap values of ``value_types`` (or all values)."""
+    for t in value_types:
+        _box_types[t] = box_class
+    if default:
+        _default_box[0] = box_class
+
+
+def new_box(value, trace, aux):
+    """Wrap ``value`` in the box class registered for its type."""
+    return _box_types.get(type(value), _default_box[0])(value, trace, aux)
+
+
+def getval(x):
+    """The innermost value of ``x``, with every box of every level removed."""
+    while isinstance(x, Box):
+        x = x._value
+    return x
+
+
+def top_trace(args):
+    """The highest-level trace among the boxes in ``args`` (or None)."""
+    top = None
+    for a in args:
+        if isinstance(a, Box):
+            t = a._trace
+            if top is None or t.level > top.level:
+                top = t
+    return top

@@ -1,0 +1,44 @@
+"""Forward mode: dual numbers (value, tangent, level)."""
+from .box import Box, Trace, new_box
+from .rules import jvp_rule
+from .vspace import add_any
+
+
+class DualTrace(Trace):
+    """Carries one tangent alongside every value that depends on the inputs.
+
+    A value with no tangent (a symbolic zero) is simply not boxed, so it costs
+    nothing; a primitive with no boxed argument at this level is not touched.
+    """
+
+    __slots__ = ()
+
+    def new_input(self, value, tangent):
+        return new_box(value, self, tangent)
+
+    def apply(self, prim, args, kwargs):
+        vals = list(args)
+        tangents = []
+        lower = False
+        for i, a in enumerate(args):
+            if isinstance(a, Box):
+                if a._trace is self:
+                    vals[i] = a._value
+                    tangents.append((i, a._aux))
+                else:
+                    lower = True
+        ans = prim.wrapped(*vals, **kwargs) if lower else prim.fun(*vals, **kwargs)
+        if prim.jvp_joint is not None:
+            out = prim.jvp_joint([i for i, _ in tangents], [t for _, t in tangents],
+                                 ans, *vals, **kwargs)
+            return ans if out is None else new_box(ans, self, out)
+        jvps = prim.jvps
+        out = None
+        for i, t in tangents:
+            rule = jvps.get(i) or jvp_rule(prim, i)
+            ti = rule(t, ans, *vals, **kwargs)
+            if ti is not None:
+                out = ti if out is None else add_any(out, ti)
+        if out is None:
+            return ans
+        return new_box(ans, self, out)

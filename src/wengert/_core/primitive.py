@@ -1,0 +1,108 @@
+"""Primitives: functions whose derivative rules are known.
+
+``primitive(fun)`` returns a function that behaves exactly like ``fun`` on
+plain values and hands the call to the highest-level active trace when any
+argument is a box.  The rules live on a :class:`Primitive` record attached to
+the wrapped function as ``._prim``.
+
+Internal rule convention (one for both modes, see ``rules.py``):
+  reverse rule for argument i:  ``vjp(g, ans, *args, **kwargs) -> cotangent``
+  forward rule for argument i:  ``jvp(t, ans, *args, **kwargs) -> tangent``
+"""
+import functools
+
+from .box import Box
+
+_registry = {}  # wrapped function -> Primitive, every primitive ever made
+
+
+class Primitive:
+    __slots__ = ("fun", "name", "wrapped", "vjps", "jvps", "vjp_any", "jvp_any",
+                 "vjp_joint", "jvp_joint", "kind", "__weakref__")
+
+    def __init__(self, fun, name):
+        self.fun = fun
+        self.name = name
+        self.wrapped = None
+        self.vjps = {}      # argnum -> rule
+        self.jvps = {}      # argnum -> rule
+        self.vjp_any = None  # rule(argnum, g, ans, *args, **kw) for any argnum
+        self.jvp_any = None
+        # joint rules, for primitives whose cotangents share work:
+        # vjp_joint(argnums, g, ans, *args, **kw) -> one cotangent per argnum
+        # jvp_joint(argnums, tangents, ans, *args, **kw) -> tangent of ans
+        self.vjp_joint = None
+        self.jvp_joint = None
+        self.kind = "primitive"  # or "elementwise", "linear", "nondiff"
+
+    def __repr__(self):
+        return f"<primitive {self.name}>"
+
+
+def _name_of(fun):
+    mod = getattr(fun, "__module__", None) or ""
+    name = getattr(fun, "__name__", None) or repr(fun)
+    return f"{mod}.{name}" if mod else name
+
+
+def primitive(fun, name=None):
+    """Make ``fun`` a primitive that traces can record.
+
+    Example:
+        >>> import math
+        >>> from wengert.extend import primitive, defvjp
+        >>> logistic = primitive(lambda x: 1 / (1 + math.exp(-x)))
+        >>> defvjp(logistic, lambda ans, x: lambda g: g * ans * (1 - ans))
+        >>> logistic(0.0)
+        0.5
+    """
+    prim = Primitive(fun, name or _name_of(fun))
+
+    @functools.wraps(fun)
+    def wrapped(*args, **kwargs):
+        top = None
+        for a in args:
+            if isinstance(a, Box):
+                t = a._trace
+                if top is None or t.level > top.level:
+                    top = t
+        if top is None:
+            return fun(*args, **kwargs)
+        return top.apply(prim, args, kwargs)
+
+    wrapped._prim = prim
+    wrapped._is_primitive = True
+    prim.wrapped = wrapped
+    _registry[wrapped] = prim
+    return wrapped
+
+
+def notrace_primitive(fun):
+    """Wrap a function whose result is not differentiable (shapes, predicates,
+    integer results): boxes are removed from its arguments before the call, and
+    the result is a plain constant."""
+
+    @functools.wraps(fun)
+    def wrapped(*args, **kwargs):
+        return fun(*[_strip(a) for a in args], **kwargs)
+
+    wrapped._notrace = True
+    return wrapped
+
+
+def _strip(x):
+    while isinstance(x, Box):
+        x = x._value
+    if type(x) in (list, tuple):
+        return type(x)(_strip(v) for v in x)
+    return x
+
+
+def get_primitive(f):
+    """The :class:`Primitive` record behind a wrapped function (or None)."""
+    return getattr(f, "_prim", None)
+
+
+def registered_primitives():
+    """Every primitive made so far, as {wrapped function: Primitive}."""
+    return dict(_registry)

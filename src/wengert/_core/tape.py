@@ -1,0 +1,92 @@
+"""Reverse mode: the tape (Wengert list) and its one-loop backward pass."""
+from .box import Box, Trace, new_box
+from .rules import vjp_rule
+from .vspace import add_any
+
+
+class TapeTrace(Trace):
+    """Records each primitive applied to its boxes, in execution order.
+
+    ``entries[k]`` is ``(prim, args, kwargs, ans, parents)`` for the operation
+    that produced node ``k`` (``None`` for an input), where ``args`` are the
+    unboxed arguments and ``parents`` lists ``(argnum, node)`` for the
+    arguments that are boxes of this tape.
+    """
+
+    __slots__ = ("entries", "recording", "names")
+
+    def __init__(self):
+        super().__init__()
+        self.entries = []
+        self.recording = True
+        self.names = None  # optional {node: name}, used by wengert.explain
+
+    def new_input(self, value):
+        """A box for an input (a leaf of the graph)."""
+        k = len(self.entries)
+        self.entries.append(None)
+        return new_box(value, self, k)
+
+    def apply(self, prim, args, kwargs):
+        vals = list(args)
+        parents = []
+        lower = False
+        for i, a in enumerate(args):
+            if isinstance(a, Box):
+                if a._trace is self:
+                    vals[i] = a._value
+                    parents.append((i, a._aux))
+                else:
+                    lower = True
+        ans = prim.wrapped(*vals, **kwargs) if lower else prim.fun(*vals, **kwargs)
+        if not self.recording:
+            return ans
+        entries = self.entries
+        k = len(entries)
+        entries.append((prim, vals, kwargs, ans, parents))
+        return new_box(ans, self, k)
+
+    def backward(self, seeds, wanted):
+        """Walk the tape once, from the last seed back to the first wanted node.
+
+        ``seeds`` is a list of ``(node, cotangent)``; ``wanted`` a collection
+        of nodes whose total cotangents are returned as ``{node: cotangent}``
+        (nodes that receive none are absent).  Cotangents *add* where a value
+        fans out.  Only a loop: a chain of any length is fine.
+        """
+        cts = {}
+        for k, g in seeds:
+            prev = cts.get(k)
+            cts[k] = g if prev is None else add_any(prev, g)
+        if not cts or not wanted:
+            return {}
+        wanted = set(wanted)
+        lo = min(wanted)
+        out = {}
+        entries = self.entries
+        for k in range(max(cts), lo - 1, -1):
+            g = cts.pop(k, None)
+            if g is None:
+                continue
+            if k in wanted:
+                out[k] = g
+            entry = entries[k]
+            if entry is None:
+                continue
+            prim, args, kwargs, ans, parents = entry
+            if prim.vjp_joint is not None:
+                gs = prim.vjp_joint([a for a, _ in parents], g, ans, *args, **kwargs)
+                for (_, pk), gi in zip(parents, gs):
+                    if gi is not None:
+                        prev = cts.get(pk)
+                        cts[pk] = gi if prev is None else add_any(prev, gi)
+                continue
+            vjps = prim.vjps
+            for argnum, pk in parents:
+                rule = vjps.get(argnum) or vjp_rule(prim, argnum)
+                gi = rule(g, ans, *args, **kwargs)
+                if gi is None:
+                    continue
+                prev = cts.get(pk)
+                cts[pk] = gi if prev is None else add_any(prev, gi)
+        return out

@@ -1,0 +1,71 @@
+"""``wengert.numpy``: NumPy with derivatives.
+
+Use it exactly like NumPy (``import wengert.numpy as np``).  On plain values
+every function behaves like NumPy's; on traced values (inside ``grad``,
+``jvp``, a ``Tape`` ...) the differentiable ones are recorded.  The names
+defined here have derivative rules (or are explicitly not differentiable);
+any other NumPy name is NumPy's own, for plain values, and raises an error
+naming itself if it meets a traced value.
+"""
+import numpy as _np
+
+from . import _array_box, _vspace  # noqa: F401  (registers boxes and vector spaces)
+from . import fft, linalg, random
+from ._dispatch import nondiff
+from ._elementwise import (
+    abs, absolute, add, allclose, arccos, arccosh, arcsin, arcsinh, arctan, arctan2,
+    arctanh, around, astype, cbrt, ceil, clip, conj, conjugate, cos, cosh, deg2rad, degrees,
+    def_elementwise, divide, equal, exp, exp2, expm1, fabs, fix, floor, floor_divide, fmax,
+    fmin, fmod, greater, greater_equal, hypot, imag, isclose, isfinite, isinf, isnan, less,
+    less_equal, log, log1p, log2, log10, logaddexp, logaddexp2, logical_and, logical_not,
+    logical_or, logical_xor, maximum, minimum, mod, multiply, negative, not_equal, positive,
+    power, rad2deg, radians, real, reciprocal, remainder, rint, round, sign, signbit, sin,
+    sinh, sqrt, square, subtract, tan, tanh, true_divide, trunc, where)
+from ._linalg import dot, inner, matmul, outer, tensordot, vdot
+from ._reductions import amax, amin, cumsum, max, mean, min, std, sum, trace, var
+from ._shape import (
+    array, asarray, atleast_1d, atleast_2d, broadcast_to, concatenate, diagonal,
+    expand_dims, flip, hstack, moveaxis, ravel, reshape, squeeze, stack, swapaxes,
+    transpose, vstack)
+
+# Constants, types and constructors: NumPy's own (they create constants).
+from numpy import (  # noqa: F401
+    arange, bool_, complex64, complex128, dtype, e, empty, euler_gamma, eye, finfo,
+    float16, float32, float64, full, geomspace, iinfo, identity, inf, int8, int16, int32,
+    int64, integer, linspace, logspace, meshgrid, nan, ndarray, newaxis, ones, pi, uint8,
+    zeros)
+
+# Not differentiable: shapes, indices, predicates, constant-valued results.
+shape = nondiff(_np.shape)
+ndim = nondiff(_np.ndim)
+size = nondiff(_np.size)
+zeros_like = nondiff(_np.zeros_like)
+ones_like = nondiff(_np.ones_like)
+empty_like = nondiff(_np.empty_like)
+full_like = nondiff(_np.full_like)
+argmax = nondiff(_np.argmax)
+argmin = nondiff(_np.argmin)
+argsort = nondiff(_np.argsort)
+nonzero = nondiff(_np.nonzero)
+count_nonzero = nondiff(_np.count_nonzero)
+all = nondiff(_np.all)
+any = nondiff(_np.any)
+array_equal = nondiff(_np.array_equal)
+iscomplexobj = nondiff(_np.iscomplexobj)
+isrealobj = nondiff(_np.isrealobj)
+iscomplex = nondiff(_np.iscomplex)
+isreal = nondiff(_np.isreal)
+isscalar = nondiff(_np.isscalar)
+result_type = nondiff(_np.result_type)
+searchsorted = nondiff(_np.searchsorted)
+unique = nondiff(_np.unique)
+
+
+def __getattr__(name):
+    # Any other NumPy name is NumPy's own (for plain values). On a traced value,
+    # NumPy's dispatch reaches ArrayBox.__array_function__, which raises an
+    # error naming the function instead of returning a silent constant.
+    try:
+        return getattr(_np, name)
+    except AttributeError:
+        raise AttributeError(f"module 'wengert.numpy' has no attribute {name!r}") from None

@@ -1,0 +1,52 @@
+"""Wrapping NumPy functions, and what plain ``numpy`` calls on traced values mean."""
+import numpy as _np
+
+from .._core import Box, notrace_primitive, primitive
+
+# numpy function or ufunc -> our function with the same meaning
+_EQUIVALENTS = {}
+
+
+def equivalent(np_fun, our_fun):
+    """Record that plain ``np_fun`` applied to traced values means ``our_fun``."""
+    _EQUIVALENTS[np_fun] = our_fun
+    return our_fun
+
+
+def wrap(np_fun, name=None):
+    """``primitive(np_fun)``, also answering plain ``numpy`` calls on boxes."""
+    return equivalent(np_fun, primitive(np_fun, name))
+
+
+def nondiff(np_fun):
+    """A function whose result carries no derivative (shapes, predicates,
+    integer or piecewise-constant results): boxes are stripped from its
+    arguments and the result is a constant."""
+    return equivalent(np_fun, notrace_primitive(np_fun))
+
+
+def val(x):
+    """``x`` with every box removed."""
+    while isinstance(x, Box):
+        x = x._value
+    return x
+
+
+def shape(x):
+    """Shape of a plain or traced value, without leaving the tape."""
+    try:
+        return x.shape
+    except AttributeError:
+        return _np.shape(x)
+
+
+def dtype(x):
+    x = val(x)
+    try:
+        return x.dtype
+    except AttributeError:
+        return _np.result_type(x)
+
+
+def iscomplex(x):
+    return _np.iscomplexobj(val(x))

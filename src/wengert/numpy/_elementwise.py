@@ -1,0 +1,290 @@
+"""Elementwise functions (ufuncs).
+
+Each differentiable one states its partial derivatives once, as functions of
+``(ans, *args)`` built from wrapped operations; both modes and every order
+follow from :func:`def_elementwise`.  Complex values follow autograd's
+convention (a holomorphic function's cotangent is ``g * f'(z)``).
+"""
+import numpy as _np
+
+from .._core import defjvp, defvjp, def_linear, get_primitive
+from ._dispatch import dtype, iscomplex, nondiff, shape, val, wrap
+from ._unbroadcast import broadcast_like, unbroadcast
+
+
+def def_elementwise(fun, *partials):
+    """Declare the partial derivatives of an elementwise (broadcasting) function.
+
+    ``partials[i](ans, *args)`` is d ans / d args[i], elementwise, written with
+    ``wengert.numpy`` operations; ``None`` means that argument is not
+    differentiable.  Reverse and forward rules for every order follow.
+
+    Example:
+        >>> import numpy
+        >>> import wengert, wengert.numpy as np
+        >>> from wengert.extend import primitive, def_elementwise
+        >>> softplus = primitive(lambda x: numpy.logaddexp(0.0, x))
+        >>> def_elementwise(softplus, lambda ans, x: 1 - np.exp(-ans))
+        >>> round(float(wengert.grad(softplus)(0.0)), 6)
+        0.5
+    """
+    prim = get_primitive(fun)
+    for i, partial in enumerate(partials):
+        if partial is None:
+            continue
+
+        def vjp(g, ans, *args, _p=partial, _i=i, **kwargs):
+            return unbroadcast(g * _p(ans, *args), args[_i])
+
+        def jvp(t, ans, *args, _p=partial, **kwargs):
+            return broadcast_like(t * _p(ans, *args), ans)
+
+        prim.vjps[i] = vjp
+        prim.jvps[i] = jvp
+    prim.kind = "elementwise"
+
+
+def _mask(condition, like):
+    """A constant 0/1 array of the dtype of ``like`` (no derivative flows through it)."""
+    return _np.asarray(condition, dtype=dtype(like) if dtype(like).kind in "fc" else float)
+
+
+def _safe(x, where_zero):
+    """``x`` with zeros replaced by ``where_zero`` (keeps rules finite at 0)."""
+    return where(val(x) == 0, where_zero, x)
+
+
+# -- linear ---------------------------------------------------------------------------
+add = wrap(_np.add)
+subtract = wrap(_np.subtract)
+negative = wrap(_np.negative)
+positive = wrap(_np.positive)
+real = wrap(_np.real)
+imag = wrap(_np.imag)
+conjugate = wrap(_np.conjugate)
+conj = conjugate
+
+defvjp(add, lambda g, ans, x, y, **k: unbroadcast(g, x),
+       lambda g, ans, x, y, **k: unbroadcast(g, y))
+defjvp(add, lambda t, ans, x, y, **k: broadcast_like(t, ans),
+       lambda t, ans, x, y, **k: broadcast_like(t, ans))
+defvjp(subtract, lambda g, ans, x, y, **k: unbroadcast(g, x),
+       lambda g, ans, x, y, **k: unbroadcast(negative(g), y))
+defjvp(subtract, lambda t, ans, x, y, **k: broadcast_like(t, ans),
+       lambda t, ans, x, y, **k: broadcast_like(negative(t), ans))
+defvjp(negative, lambda g, ans, x, **k: negative(g))
+defvjp(positive, lambda g, ans, x, **k: g)
+defvjp(real, lambda g, ans, x: real(g) + 0j if iscomplex(x) else g)
+defvjp(imag, lambda g, ans, x: -1j * real(g) if iscomplex(x) else None)
+defvjp(conjugate, lambda g, ans, x, **k: conjugate(g))
+for _f in (negative, positive, real, imag, conjugate):
+    def_linear(_f)
+get_primitive(add).kind = get_primitive(subtract).kind = "linear"
+
+# -- unary ----------------------------------------------------------------------------
+exp = wrap(_np.exp)
+exp2 = wrap(_np.exp2)
+expm1 = wrap(_np.expm1)
+log = wrap(_np.log)
+log2 = wrap(_np.log2)
+log10 = wrap(_np.log10)
+log1p = wrap(_np.log1p)
+sin = wrap(_np.sin)
+cos = wrap(_np.cos)
+tan = wrap(_np.tan)
+arcsin = wrap(_np.arcsin)
+arccos = wrap(_np.arccos)
+arctan = wrap(_np.arctan)
+sinh = wrap(_np.sinh)
+cosh = wrap(_np.cosh)
+tanh = wrap(_np.tanh)
+arcsinh = wrap(_np.arcsinh)
+arccosh = wrap(_np.arccosh)
+arctanh = wrap(_np.arctanh)
+sqrt = wrap(_np.sqrt)
+cbrt = wrap(_np.cbrt)
+square = wrap(_np.square)
+reciprocal = wrap(_np.reciprocal)
+deg2rad = wrap(_np.deg2rad)
+rad2deg = wrap(_np.rad2deg)
+radians = wrap(_np.radians)
+degrees = wrap(_np.degrees)
+fabs = wrap(_np.fabs)
+absolute = wrap(_np.absolute)
+abs = absolute
+
+_LN2, _LN10 = _np.log(2.0), _np.log(10.0)
+def_elementwise(exp, lambda ans, x: ans)
+def_elementwise(exp2, lambda ans, x: ans * _LN2)
+def_elementwise(expm1, lambda ans, x: ans + 1)
+def_elementwise(log, lambda ans, x: 1 / x)
+def_elementwise(log2, lambda ans, x: 1 / (x * _LN2))
+def_elementwise(log10, lambda ans, x: 1 / (x * _LN10))
+def_elementwise(log1p, lambda ans, x: 1 / (1 + x))
+def_elementwise(sin, lambda ans, x: cos(x))
+def_elementwise(cos, lambda ans, x: negative(sin(x)))
+def_elementwise(tan, lambda ans, x: 1 + ans ** 2)
+def_elementwise(arcsin, lambda ans, x: 1 / sqrt(1 - x ** 2))
+def_elementwise(arccos, lambda ans, x: -1 / sqrt(1 - x ** 2))
+def_elementwise(arctan, lambda ans, x: 1 / (1 + x ** 2))
+def_elementwise(sinh, lambda ans, x: cosh(x))
+def_elementwise(cosh, lambda ans, x: sinh(x))
+def_elementwise(tanh, lambda ans, x: 1 - ans ** 2)
+def_elementwise(arcsinh, lambda ans, x: 1 / sqrt(x ** 2 + 1))
+def_elementwise(arccosh, lambda ans, x: 1 / sqrt(x ** 2 - 1))
+def_elementwise(arctanh, lambda ans, x: 1 / (1 - x ** 2))
+def_elementwise(sqrt, lambda ans, x: 0.5 / ans)
+def_elementwise(cbrt, lambda ans, x: 1 / (3 * ans ** 2))
+def_elementwise(square, lambda ans, x: 2 * x)
+def_elementwise(reciprocal, lambda ans, x: negative(ans ** 2))
+def_elementwise(deg2rad, lambda ans, x: _np.pi / 180)
+def_elementwise(radians, lambda ans, x: _np.pi / 180)
+def_elementwise(rad2deg, lambda ans, x: 180 / _np.pi)
+def_elementwise(degrees, lambda ans, x: 180 / _np.pi)
+def_elementwise(fabs, lambda ans, x: _mask(_np.sign(val(x)), x))
+
+# |z|: sign(x) for real x (0 at 0); conj(z)/|z| for complex z (not holomorphic)
+defvjp(absolute, lambda g, ans, x: g * conjugate(x) / _safe(ans, 1.0) if iscomplex(x)
+       else g * _mask(_np.sign(val(x)), x))
+defjvp(absolute, lambda t, ans, x: real(conjugate(x) * t) / _safe(ans, 1.0) if iscomplex(x)
+       else t * _mask(_np.sign(val(x)), x))
+get_primitive(absolute).kind = "elementwise"
+
+# -- binary ---------------------------------------------------------------------------
+multiply = wrap(_np.multiply)
+divide = wrap(_np.divide)
+true_divide = divide
+power = wrap(_np.power)
+maximum = wrap(_np.maximum)
+minimum = wrap(_np.minimum)
+fmax = wrap(_np.fmax)
+fmin = wrap(_np.fmin)
+arctan2 = wrap(_np.arctan2)
+hypot = wrap(_np.hypot)
+logaddexp = wrap(_np.logaddexp)
+logaddexp2 = wrap(_np.logaddexp2)
+mod = wrap(_np.mod)
+remainder = mod
+fmod = wrap(_np.fmod)
+
+
+def _ties(x, y, ans):
+    """1 where x wins, 0 where it loses, 1/2 at ties (the gradient is split)."""
+    vx, vy = val(x), val(y)
+    return _mask(_np.where(vx == vy, 0.5, 1.0 * (val(ans) == vx)), ans)
+
+
+def_elementwise(multiply, lambda ans, x, y: y, lambda ans, x, y: x)
+def_elementwise(divide, lambda ans, x, y: 1 / y, lambda ans, x, y: negative(ans / y))
+def_elementwise(power,
+                lambda ans, x, y: y * x ** where(val(y) != 0, y - 1, 1),
+                lambda ans, x, y: ans * log(_safe(x, 1.0)))
+def_elementwise(maximum, lambda ans, x, y: _ties(x, y, ans), lambda ans, x, y: _ties(y, x, ans))
+def_elementwise(minimum, lambda ans, x, y: _ties(x, y, ans), lambda ans, x, y: _ties(y, x, ans))
+def_elementwise(fmax, lambda ans, x, y: _ties(x, y, ans), lambda ans, x, y: _ties(y, x, ans))
+def_elementwise(fmin, lambda ans, x, y: _ties(x, y, ans), lambda ans, x, y: _ties(y, x, ans))
+def_elementwise(arctan2, lambda ans, y, x: x / (x ** 2 + y ** 2),
+                lambda ans, y, x: negative(y) / (x ** 2 + y ** 2))
+def_elementwise(hypot, lambda ans, x, y: x / ans, lambda ans, x, y: y / ans)
+def_elementwise(logaddexp, lambda ans, x, y: exp(x - ans), lambda ans, x, y: exp(y - ans))
+def_elementwise(logaddexp2, lambda ans, x, y: exp2(x - ans), lambda ans, x, y: exp2(y - ans))
+def_elementwise(mod, lambda ans, x, y: _mask(1.0, ans),
+                lambda ans, x, y: _mask(-_np.floor_divide(val(x), val(y)), ans))
+def_elementwise(fmod, lambda ans, x, y: _mask(1.0, ans),
+                lambda ans, x, y: _mask(-_np.trunc(val(x) / val(y)), ans))
+
+
+# -- with extra arguments -------------------------------------------------------------
+def _clip(a, a_min, a_max):
+    return _np.clip(a, a_min, a_max)
+
+
+_clip_prim = wrap(_np.clip)
+
+
+def clip(a, a_min=None, a_max=None, **kwargs):
+    """``numpy.clip``; the gradient flows to ``a`` inside [a_min, a_max] and to
+    the bound that is active outside it."""
+    if kwargs:
+        a_min = kwargs.pop("min", a_min)
+        a_max = kwargs.pop("max", a_max)
+    return _clip_prim(a, a_min, a_max)
+
+
+def _inside(x, lo, hi):
+    v = val(x)
+    m = _np.ones(_np.shape(v), bool)
+    if lo is not None:
+        m &= v >= val(lo)
+    if hi is not None:
+        m &= v <= val(hi)
+    return m
+
+
+def_elementwise(_clip_prim,
+                lambda ans, x, lo, hi: _mask(_inside(x, lo, hi), ans),
+                lambda ans, x, lo, hi: _mask(val(x) < val(lo), ans),
+                lambda ans, x, lo, hi: _mask(val(x) > val(hi), ans))
+
+_where3 = wrap(_np.where, "numpy.where")
+
+
+def where(condition, x=None, y=None):
+    """``numpy.where``: with three arguments, differentiable in ``x`` and ``y``
+    (the unselected branch gets a zero cotangent, never its NaN or inf);
+    with one, the (non-differentiable) indices of the nonzero entries."""
+    if x is None and y is None:
+        return _np.where(val(condition))
+    return _where3(val(condition), x, y)
+
+
+defvjp(_where3, None,
+       lambda g, ans, c, x, y: unbroadcast(_where3(c, g, 0.0), x),
+       lambda g, ans, c, x, y: unbroadcast(_where3(c, 0.0, g), y))
+defjvp(_where3, None,
+       lambda t, ans, c, x, y: broadcast_like(_where3(c, t, 0.0), ans),
+       lambda t, ans, c, x, y: broadcast_like(_where3(c, 0.0, t), ans))
+get_primitive(_where3).kind = "linear"
+
+
+def _astype_impl(x, dtype):
+    return _np.asarray(x).astype(dtype)
+
+
+_astype = wrap(_astype_impl, "wengert.numpy.astype")
+
+
+def astype(x, dtype, **kwargs):
+    """``x.astype(dtype)``, differentiable between float and complex dtypes."""
+    return _astype(x, _np.dtype(dtype))
+
+
+defvjp(_astype, lambda g, ans, x, dt: _astype(real(g) if not iscomplex(x) else g, dtype(x)))
+def_linear(_astype)
+
+# -- piecewise constant or not differentiable -----------------------------------------
+sign = nondiff(_np.sign)
+floor = nondiff(_np.floor)
+ceil = nondiff(_np.ceil)
+rint = nondiff(_np.rint)
+trunc = nondiff(_np.trunc)
+fix = nondiff(_np.fix)
+round = nondiff(_np.round)
+around = round
+floor_divide = nondiff(_np.floor_divide)
+isfinite = nondiff(_np.isfinite)
+isnan = nondiff(_np.isnan)
+isinf = nondiff(_np.isinf)
+signbit = nondiff(_np.signbit)
+equal = nondiff(_np.equal)
+not_equal = nondiff(_np.not_equal)
+less = nondiff(_np.less)
+less_equal = nondiff(_np.less_equal)
+greater = nondiff(_np.greater)
+greater_equal = nondiff(_np.greater_equal)
+logical_and = nondiff(_np.logical_and)
+logical_or = nondiff(_np.logical_or)
+logical_not = nondiff(_np.logical_not)
+logical_xor = nondiff(_np.logical_xor)
+isclose = nondiff(_np.isclose)
+allclose = nondiff(_np.allclose)

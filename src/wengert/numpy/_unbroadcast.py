@@ -1,0 +1,26 @@
+"""The one helper every broadcasting rule uses."""
+from . import _elementwise as E, _reductions as R, _shape as S
+from ._dispatch import iscomplex, shape
+
+
+def unbroadcast(g, x):
+    """Sum the cotangent ``g`` down to the shape of the argument ``x`` (the
+    reverse of broadcasting) and drop an imaginary part ``x`` cannot have."""
+    gshape, xshape = shape(g), shape(x)
+    if gshape != xshape:
+        lead = len(gshape) - len(xshape)
+        if lead > 0:
+            g = R.sum(g, axis=tuple(range(lead)))
+        axes = tuple(i for i, n in enumerate(xshape) if n == 1 and gshape[lead + i] != 1)
+        if axes:
+            g = R.sum(g, axis=axes, keepdims=True)
+    if iscomplex(g) and not iscomplex(x):
+        g = E.real(g)
+    return g
+
+
+def broadcast_like(t, ans):
+    """Broadcast a tangent ``t`` up to the shape of the output ``ans``."""
+    if shape(t) != shape(ans):
+        t = S.broadcast_to(t, shape(ans))
+    return t

@@ -1,0 +1,78 @@
+"""Vector spaces of NumPy scalars and arrays."""
+import numpy as _np
+
+from .._core import VSpace, register_vspace
+
+
+class ArrayVSpace(VSpace):
+    """Float or complex arrays and scalars of one shape and dtype."""
+
+    __slots__ = ("shape", "dtype", "scalar")
+
+    def __init__(self, value):
+        self.shape = _np.shape(value)
+        self.dtype = _np.result_type(value)
+        # a Python or NumPy scalar comes back as a NumPy scalar, not a 0-d array
+        self.scalar = not isinstance(value, _np.ndarray)
+
+    def _key(self):
+        return (self.shape, self.dtype)
+
+    @property
+    def size(self):
+        return int(_np.prod(self.shape))
+
+    @property
+    def iscomplex(self):
+        return self.dtype.kind == "c"
+
+    def cast(self, x):
+        """``x`` as a value of this space (dtype, shape, scalar or array)."""
+        x = _np.asarray(x)
+        if x.dtype != self.dtype:
+            if x.dtype.kind == "c" and self.dtype.kind != "c":
+                x = x.real
+            x = x.astype(self.dtype)
+        if x.shape != self.shape:
+            x = _np.broadcast_to(x, self.shape).copy()
+        return x[()] if self.scalar else x
+
+    def zeros(self):
+        return self.cast(_np.zeros(self.shape, self.dtype))
+
+    def ones(self):
+        return self.cast(_np.ones(self.shape, self.dtype))
+
+    def standard_basis(self):
+        for i in range(self.size):
+            e = _np.zeros(self.size, self.dtype)
+            e[i] = 1
+            yield self.cast(e.reshape(self.shape))
+        if self.iscomplex:
+            for i in range(self.size):
+                e = _np.zeros(self.size, self.dtype)
+                e[i] = 1j
+                yield self.cast(e.reshape(self.shape))
+
+    def randn(self, rng=None):
+        rng = _np.random.default_rng() if rng is None else rng
+        x = rng.standard_normal(self.shape)
+        if self.iscomplex:
+            x = x + 1j * rng.standard_normal(self.shape)
+        return self.cast(x)
+
+    def scalar_mul(self, x, a):
+        return x * a
+
+    def inner(self, a, b):
+        """Real inner product ``Re(sum(a * conj(b)))``."""
+        a, b = _np.asarray(a), _np.asarray(b)
+        return float(_np.real(_np.vdot(b, a))) if self.iscomplex else float(_np.vdot(a, b))
+
+    def covector(self, x):
+        return _np.conj(x) if self.iscomplex else x
+
+
+for _t in (_np.ndarray, float, complex, _np.float16, _np.float32, _np.float64,
+           _np.longdouble, _np.complex64, _np.complex128, _np.clongdouble):
+    register_vspace(_t, ArrayVSpace)

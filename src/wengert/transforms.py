@@ -1,0 +1,654 @@
+"""Function transforms: grad, jvp, vjp, jacobians, Hessians, checkpointing.
+
+Every transform is built on two readings of a trace: reverse mode records a
+tape and walks it backwards (:func:`make_vjp`); forward mode carries dual
+numbers (:func:`make_jvp`).  Transforms nest to any order and in any mix.
+Arguments and results may be nested tuples, lists and dicts of arrays.
+"""
+import functools
+import inspect
+import warnings
+
+import numpy as _np
+
+from . import numpy as wnp
+from . import tree
+from ._core import Box, DualTrace, TapeTrace, getval, primitive, vspace
+from ._core.primitive import get_primitive
+from .numpy._vspace import ArrayVSpace
+
+__all__ = [
+    "grad", "value_and_grad", "grad_and_aux", "elementwise_grad", "deriv", "holomorphic_grad",
+    "grad_named", "jacobian", "jacfwd", "jacrev", "hessian", "hessian_tensor_product",
+    "hessian_vector_product", "make_hvp", "make_vjp", "make_jvp", "jvp", "vjp",
+    "checkpoint", "stop_gradient", "Tape",
+]
+
+
+# -- arguments ------------------------------------------------------------------------
+def _check_differentiable(x, what):
+    for leaf in tree.leaves(x):
+        v = getval(leaf)
+        if isinstance(v, (bool, _np.bool_)) or (isinstance(v, (int, _np.integer))):
+            raise TypeError(
+                f"cannot differentiate with respect to {what}: it is {type(v).__name__} "
+                f"{v!r}, which has no derivative; pass a float (e.g. {float(v)!r}) or leave it "
+                "out of argnum")
+        dt = getattr(v, "dtype", None)
+        if dt is not None and dt.kind not in "fc":
+            raise TypeError(
+                f"cannot differentiate with respect to {what}: it has dtype {dt}, which has no "
+                "derivative; convert it with .astype(float) or leave it out of argnum")
+        vspace(v)  # raises a clear TypeError for other types
+
+
+def _nary(unary):
+    """Turn ``unary(fun_of_x, x, ...)`` into ``op(fun, argnum=0, ...)(*args, **kwargs)``;
+    with a tuple ``argnum`` the unary function sees a tuple of those arguments."""
+
+    @functools.wraps(unary)
+    def op(fun, argnum=0, *op_args, **op_kwargs):
+        @functools.wraps(fun)
+        def nary_f(*args, **kwargs):
+            many = not isinstance(argnum, int)
+            nums = tuple(argnum) if many else (argnum,)
+            if any(i >= len(args) or i < -len(args) for i in nums):
+                raise TypeError(
+                    f"{unary.__name__}: argnum={argnum!r} but the function was called with "
+                    f"{len(args)} positional argument(s)")
+            for i in nums:
+                _check_differentiable(args[i], f"argument {i} of {_name(fun)}")
+
+            def unary_f(x):
+                a = list(args)
+                for i, xi in zip(nums, x if many else (x,)):
+                    a[i] = xi
+                return fun(*a, **kwargs)
+
+            x = tuple(args[i] for i in nums) if many else args[argnum]
+            return unary(unary_f, x, *op_args, **op_kwargs)
+
+        return nary_f
+
+    return op
+
+
+def _name(fun):
+    return getattr(fun, "__name__", type(fun).__name__)
+
+
+# -- the two readings of a trace --------------------------------------------------------
+def _expand_boxed_containers(out):
+    """Results of multi-output primitives are boxes of tuples: index them out."""
+    if isinstance(out, Box) and type(getval(out)) in (tuple, list):
+        return type(getval(out))(_expand_boxed_containers(out[i]) for i in range(len(out)))
+    t = type(out)
+    if t in (tuple, list):
+        return t(_expand_boxed_containers(o) for o in out)
+    if t is dict:
+        return {k: _expand_boxed_containers(v) for k, v in out.items()}
+    return out
+
+
+class _ReverseTrace:
+    """One recorded evaluation: its result and a backward pass over its tape."""
+
+    __slots__ = ("trace", "in_leaves", "in_def", "in_nodes", "out_nodes", "out_def", "ans")
+
+    def __init__(self, fun, x):
+        trace = self.trace = TapeTrace()
+        self.in_leaves, self.in_def = tree.flatten(x)
+        boxes = [trace.new_input(leaf) for leaf in self.in_leaves]
+        self.in_nodes = [b._aux for b in boxes]
+        try:
+            out = fun(tree.unflatten(self.in_def, boxes))
+        finally:
+            trace.recording = False
+        leaves, self.out_def = tree.flatten(_expand_boxed_containers(out))
+        ours = [isinstance(o, Box) and o._trace is trace for o in leaves]
+        self.out_nodes = [o._aux if m else None for o, m in zip(leaves, ours)]
+        self.ans = tree.unflatten(self.out_def, [o._value if m else o
+                                                 for o, m in zip(leaves, ours)])
+
+    def independent(self):
+        return all(n is None for n in self.out_nodes)
+
+    def backward(self, g_leaves):
+        """Cotangents of the inputs (a tree like ``x``) given one cotangent per
+        output leaf (``None`` for zero)."""
+        seeds = [(n, g) for n, g in zip(self.out_nodes, g_leaves)
+                 if n is not None and g is not None]
+        cts = self.trace.backward(seeds, self.in_nodes)
+        grads = []
+        for leaf, node in zip(self.in_leaves, self.in_nodes):
+            g = cts.get(node)
+            vs = vspace(leaf)
+            if g is None:
+                g = vs.zeros()
+            elif not isinstance(g, Box) and isinstance(vs, ArrayVSpace):
+                g = vs.cast(g)
+            grads.append(g)
+        return tree.unflatten(self.in_def, grads)
+
+    def vjp(self, g):
+        g_leaves, g_def = tree.flatten(g)
+        if g_def != self.out_def:
+            raise ValueError(
+                "the cotangent passed to the vjp function must have the structure of the "
+                f"function's output; got {g_def} for output structure {self.out_def}")
+        return self.backward(g_leaves)
+
+
+def _make_vjp(fun, x):
+    rt = _ReverseTrace(fun, x)
+    return rt.vjp, rt.ans
+
+
+def _cast_tangent(t, x, what):
+    vs_x, vs_t = vspace(x), vspace(t)
+    if getattr(vs_x, "shape", None) != getattr(vs_t, "shape", None):
+        raise ValueError(
+            f"the tangent for {what} has shape {vs_t.shape} but the primal has shape "
+            f"{vs_x.shape}; tangents must have the primal's shape")
+    if isinstance(vs_x, ArrayVSpace) and not isinstance(t, Box):
+        return vs_x.cast(t)
+    return t
+
+
+def _make_jvp(fun, x):
+    def jvp_fun(t):
+        x_leaves, x_def = tree.flatten(x)
+        t_leaves, t_def = tree.flatten(t)
+        if t_def != x_def:
+            raise ValueError(
+                f"the tangent must have the structure of the primal; got {t_def} for {x_def}")
+        trace = DualTrace()
+        boxes = [trace.new_input(xl, _cast_tangent(tl, xl, f"input leaf {i}"))
+                 for i, (xl, tl) in enumerate(zip(x_leaves, t_leaves))]
+        out = fun(tree.unflatten(x_def, boxes))
+        leaves, out_def = tree.flatten(_expand_boxed_containers(out))
+        values, tangents = [], []
+        for o in leaves:
+            if isinstance(o, Box) and o._trace is trace:
+                values.append(o._value)
+                tangents.append(o._aux)
+            else:
+                values.append(o)
+                tangents.append(vspace(o).zeros())
+        return tree.unflatten(out_def, values), tree.unflatten(out_def, tangents)
+    return jvp_fun
+
+
+# -- public transforms ------------------------------------------------------------------
+make_vjp = _nary(_make_vjp)
+make_vjp.__doc__ = """make_vjp(fun, argnum=0)(*args) -> (vjp_fn, value)
+
+    Evaluate ``fun`` once, recording its tape; ``vjp_fn(cotangent)`` walks the
+    tape backwards and returns the cotangent of argument ``argnum``.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> vjp_fn, value = wengert.make_vjp(np.sin)(0.0)
+        >>> float(vjp_fn(2.0))
+        2.0
+    """
+make_jvp = _nary(_make_jvp)
+make_jvp.__doc__ = """make_jvp(fun, argnum=0)(*args)(tangent) -> (value, tangent_out)
+
+    Forward mode: push ``tangent`` (the direction of argument ``argnum``)
+    through ``fun`` with dual numbers.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> value, t = wengert.make_jvp(np.exp)(0.0)(3.0)
+        >>> float(value), float(t)
+        (1.0, 3.0)
+    """
+
+
+def _scalar_seed(ans, who):
+    v = getval(ans)
+    if isinstance(v, (tuple, list, dict)):
+        raise TypeError(
+            f"{who} needs a function with a real scalar output, but it returned a "
+            f"{type(v).__name__}; use jacobian, elementwise_grad or make_vjp for "
+            "structured outputs (or grad_and_aux for an output with auxiliary data)")
+    arr = _np.asarray(v)
+    if arr.size != 1:
+        raise TypeError(
+            f"{who} needs a function with a real scalar output, but it returned an array of "
+            f"shape {arr.shape}; use jacobian for the full Jacobian or elementwise_grad for "
+            "the gradient of its sum")
+    if arr.dtype.kind == "c":
+        raise TypeError(
+            f"{who} needs a real scalar output, but the output is complex ({arr.dtype}); use "
+            "holomorphic_grad for holomorphic functions, or differentiate np.real/np.abs of it")
+    return ArrayVSpace(v).ones() if arr.dtype.kind == "f" else 1.0
+
+
+def _warn_independent():
+    warnings.warn("Output seems independent of input: its gradient is zero.",
+                  UserWarning, stacklevel=4)
+
+
+@_nary
+def value_and_grad(fun, x):
+    """Return ``(fun(*args), gradient)``, the gradient with respect to ``argnum``.
+
+    Example:
+        >>> import wengert
+        >>> wengert.value_and_grad(lambda x: x ** 3)(2.0)
+        (8.0, 12.0)
+    """
+    rt = _ReverseTrace(fun, x)
+    seed = _scalar_seed(rt.ans, "grad")
+    if rt.independent():
+        _warn_independent()
+    return rt.ans, rt.backward([seed])
+
+
+def grad(fun, argnum=0):
+    """The gradient of a real scalar-valued ``fun`` with respect to argument
+    ``argnum`` (an int, or a tuple of ints for a tuple of gradients), by
+    reverse mode.  The gradient has the structure, shape and dtype of the
+    argument.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> def f(x1, x2):   # Griewank's example from the seeds
+        ...     return (np.sin(x1 / x2) + x1 / x2 - np.exp(x2)) * (x1 / x2 - np.exp(x2))
+        >>> [round(float(g), 4) for g in wengert.grad(f, (0, 1))(1.5, 0.5)]
+        [3.0118, -13.7239]
+    """
+    vg = value_and_grad(fun, argnum)
+
+    @functools.wraps(fun)
+    def gradfun(*args, **kwargs):
+        return vg(*args, **kwargs)[1]
+
+    return gradfun
+
+
+@_nary
+def grad_and_aux(fun, x):
+    """For ``fun`` returning ``(loss, aux)``: return ``(gradient of loss, aux)``.
+
+    Example:
+        >>> import wengert
+        >>> wengert.grad_and_aux(lambda x: (x * x, "note"))(3.0)
+        (6.0, 'note')
+    """
+    rt = _ReverseTrace(lambda x: tuple(fun(x)), x)
+    ans, aux = rt.ans
+    seed = _scalar_seed(ans, "grad_and_aux")
+    n = len(tree.leaves(ans))
+    return rt.backward([seed] + [None] * (len(rt.out_nodes) - n)), aux
+
+
+@_nary
+def elementwise_grad(fun, x):
+    """The gradient of ``sum(fun(x))``: the diagonal of the Jacobian when the
+    Jacobian is diagonal (elementwise functions), in one reverse pass.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> wengert.elementwise_grad(np.square)(np.array([1.0, 2.0]))
+        array([2., 4.])
+    """
+    rt = _ReverseTrace(fun, x)
+    if vspace(rt.ans).iscomplex:
+        raise TypeError("elementwise_grad needs real outputs; use holomorphic_grad or "
+                        "differentiate np.real/np.abs of the output")
+    return rt.vjp(vspace(rt.ans).ones())
+
+
+@_nary
+def deriv(fun, x):
+    """The forward-mode derivative along a tangent of ones (for a scalar input,
+    the derivative of every output).
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> float(wengert.deriv(np.sin)(0.0))
+        1.0
+    """
+    return _make_jvp(fun, x)(vspace(x).ones())[1]
+
+
+@_nary
+def holomorphic_grad(fun, x):
+    """The complex derivative f'(z) of a holomorphic ``fun``.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> complex(wengert.holomorphic_grad(lambda z: z * z)(1.0 + 2.0j))
+        (2+4j)
+    """
+    if not vspace(x).iscomplex:
+        warnings.warn("Input to holomorphic_grad is not complex", UserWarning, stacklevel=3)
+    rt = _ReverseTrace(fun, x)
+    v = _np.asarray(getval(rt.ans))
+    if v.size != 1:
+        raise TypeError("holomorphic_grad needs a scalar output; use jacobian for arrays")
+    return rt.backward([_np.ones((), complex) if v.ndim == 0 else _np.ones(v.shape, complex)])
+
+
+def grad_named(fun, argname):
+    """The gradient with respect to the argument named ``argname``."""
+    return grad(fun, list(inspect.signature(fun).parameters).index(argname))
+
+
+def _array_arg(x, who):
+    if isinstance(getval(x), (tuple, list, dict)):
+        raise TypeError(f"{who} needs a scalar or array argument (got a "
+                        f"{type(getval(x)).__name__}); pass a tuple argnum to get one "
+                        "Jacobian per argument")
+    return vspace(x)
+
+
+def _jacrev_at(rt, vs_in, who):
+    vs_out = _array_arg(rt.ans, who + " (output)")
+    rows = [rt.vjp(b) for b in vs_out.standard_basis()]
+    if vs_out.iscomplex:
+        raise TypeError(f"{who}: complex outputs are not supported; differentiate the real "
+                        "and imaginary parts separately")
+    return wnp.reshape(wnp.stack(rows), tuple(vs_out.shape) + tuple(vs_in.shape))
+
+
+def _jacfwd_at(fun, x, vs_in, who):
+    jvp_fun = _make_jvp(fun, x)
+    cols, ans = [], None
+    for b in vs_in.standard_basis():
+        ans, col = jvp_fun(b)
+        cols.append(col)
+    vs_out = _array_arg(ans, who + " (output)")
+    if not cols:
+        return _np.zeros(tuple(vs_out.shape) + tuple(vs_in.shape))
+    return wnp.reshape(wnp.stack(cols, axis=-1), tuple(vs_out.shape) + tuple(vs_in.shape))
+
+
+def _per_argnum(unary):
+    """Allow a tuple argnum on a transform defined for one array argument."""
+    one = _nary(unary)
+
+    @functools.wraps(unary)
+    def op(fun, argnum=0):
+        if isinstance(argnum, int):
+            return one(fun, argnum)
+        fs = [one(fun, i) for i in argnum]
+        return functools.wraps(fun)(lambda *a, **k: tuple(f(*a, **k) for f in fs))
+
+    return op
+
+
+@_per_argnum
+def jacrev(fun, x):
+    """The Jacobian by reverse mode, one row per output entry; shape
+    ``out.shape + in.shape``.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> wengert.jacrev(lambda x: x[::-1] * 2.0)(np.array([1.0, 2.0]))
+        array([[0., 2.],
+               [2., 0.]])
+    """
+    vs_in = _array_arg(x, "jacrev")
+    return _jacrev_at(_ReverseTrace(fun, x), vs_in, "jacrev")
+
+
+@_per_argnum
+def jacfwd(fun, x):
+    """The Jacobian by forward mode, one column per input entry; shape
+    ``out.shape + in.shape``.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> wengert.jacfwd(lambda x: x * x)(np.array([1.0, 3.0]))
+        array([[2., 0.],
+               [0., 6.]])
+    """
+    return _jacfwd_at(fun, x, _array_arg(x, "jacfwd"), "jacfwd")
+
+
+@_per_argnum
+def jacobian(fun, x):
+    """The Jacobian ``d fun / d x`` of shape ``out.shape + in.shape``; uses
+    forward mode when there are fewer inputs than outputs (a tall Jacobian:
+    one pass per column) and reverse mode otherwise (one pass per row).
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> W = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+        >>> wengert.jacobian(lambda x: W @ x)(np.array([1.0, 1.0]))
+        array([[1., 2.],
+               [3., 4.],
+               [5., 6.]])
+    """
+    vs_in = _array_arg(x, "jacobian")
+    rt = _ReverseTrace(fun, x)
+    vs_out = _array_arg(rt.ans, "jacobian (output)")
+    if vs_in.size < vs_out.size:
+        return _jacfwd_at(fun, x, vs_in, "jacobian")
+    return _jacrev_at(rt, vs_in, "jacobian")
+
+
+def hessian(fun, argnum=0):
+    """The Hessian of a scalar function (forward over reverse); shape
+    ``in.shape + in.shape``.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> wengert.hessian(lambda x: np.sum(x ** 3))(np.array([1.0, 2.0]))
+        array([[ 6.,  0.],
+               [ 0., 12.]])
+    """
+    return jacfwd(jacrev(fun, argnum), argnum)
+
+
+def hessian_tensor_product(fun, argnum=0):
+    """``hvp(*args, v)``: the Hessian of ``fun`` times ``v`` (of the shape of
+    argument ``argnum``), by forward-over-reverse, without forming the Hessian.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> hvp = wengert.hessian_vector_product(lambda x: np.sum(x ** 3))
+        >>> hvp(np.array([1.0, 2.0]), np.array([1.0, 1.0]))
+        array([ 6., 12.])
+    """
+    g = grad(fun, argnum)
+
+    def hvp(*args, **kwargs):
+        args, v = args[:-1], args[-1]
+        return make_jvp(g, argnum)(*args, **kwargs)(v)[1]
+
+    return hvp
+
+
+hessian_vector_product = hessian_tensor_product
+
+
+@_nary
+def make_hvp(fun, x):
+    """make_hvp(fun, argnum=0)(*args) -> (hvp_fn, gradient): records the gradient
+    computation once; each ``hvp_fn(v)`` is then one backward pass.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> hvp, g = wengert.make_hvp(lambda x: np.sum(x ** 3))(np.array([1.0, 2.0]))
+        >>> hvp(np.array([1.0, 0.0]))
+        array([6., 0.])
+    """
+    return _make_vjp(grad(fun), x)
+
+
+def jvp(fun, primals, tangents):
+    """JAX-style forward mode: ``(fun(*primals), tangent of the output)``.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> wengert.jvp(lambda x, y: x * y, (3.0, 2.0), (1.0, 0.0))
+        (6.0, 2.0)
+    """
+    primals, tangents = tuple(primals), tuple(tangents)
+    if len(primals) != len(tangents):
+        raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
+    for i, p in enumerate(primals):
+        _check_differentiable(p, f"primal {i}")
+    return _make_jvp(lambda xs: fun(*xs), primals)(tangents)
+
+
+def vjp(fun, *primals):
+    """JAX-style reverse mode: ``(fun(*primals), vjp_fn)`` where
+    ``vjp_fn(cotangent)`` returns a tuple with one cotangent per primal.
+
+    Example:
+        >>> import wengert
+        >>> value, vjp_fn = wengert.vjp(lambda x, y: x * y, 3.0, 2.0)
+        >>> vjp_fn(1.0)
+        (2.0, 3.0)
+    """
+    for i, p in enumerate(primals):
+        _check_differentiable(p, f"primal {i}")
+    rt = _ReverseTrace(lambda xs: fun(*xs), tuple(primals))
+    return rt.ans, rt.vjp
+
+
+def stop_gradient(x):
+    """``x`` as a constant: no derivative flows through it, at any level.
+
+    Example:
+        >>> import wengert
+        >>> wengert.grad(lambda x: x * wengert.stop_gradient(x))(3.0)
+        3.0
+    """
+    return tree.tree_map(getval, x)
+
+
+# -- checkpointing ------------------------------------------------------------------------
+def _call_flat(f, *leaves):
+    return f(*leaves)
+
+
+_checkpointed = primitive(_call_flat, "wengert.checkpoint")
+
+
+def _checkpoint_vjp(argnums, g, ans, f, *leaves):
+    # Recompute the forward pass of f, now recording it, then walk it backwards.
+    if type(g) in (tuple, list):
+        g = type(g)(vspace(a).zeros() if gi is None else gi for gi, a in zip(g, ans))
+    idx = [a - 1 for a in argnums]
+    rt = _ReverseTrace(lambda xs: f(*[xs[idx.index(i)] if i in idx else l
+                                      for i, l in enumerate(leaves)]),
+                       tuple(leaves[i] for i in idx))
+    return rt.vjp(g)
+
+
+def _checkpoint_jvp(argnums, tangents, ans, f, *leaves):
+    idx = [a - 1 for a in argnums]
+    return _make_jvp(lambda xs: f(*[xs[idx.index(i)] if i in idx else l
+                                    for i, l in enumerate(leaves)]),
+                     tuple(leaves[i] for i in idx))(tuple(tangents))[1]
+
+
+get_primitive(_checkpointed).vjp_joint = _checkpoint_vjp
+get_primitive(_checkpointed).jvp_joint = _checkpoint_jvp
+
+
+def checkpoint(fun):
+    """``fun`` with its intermediate values discarded after the forward pass and
+    recomputed during the backward pass: memory for time.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> layer = wengert.checkpoint(lambda w, x: np.tanh(w * x))
+        >>> round(float(wengert.grad(lambda w: layer(w, 1.0))(0.0)), 6)
+        1.0
+    """
+
+    @functools.wraps(fun)
+    def wrapped(*args, **kwargs):
+        leaves, td = tree.flatten(args)
+
+        def flat_fun(*ls):
+            return fun(*tree.unflatten(td, ls), **kwargs)
+
+        return _checkpointed(flat_fun, *leaves)
+
+    return wrapped
+
+
+# -- the imperative tape --------------------------------------------------------------------
+class Tape:
+    """A gradient tape in the style of the seeds' ``Tape`` and TensorFlow's
+    ``GradientTape``: watch inputs, compute, then ask for gradients of any
+    recorded value with respect to watched inputs *or* recorded intermediates,
+    as many times as you like.
+
+    Example:
+        >>> import wengert
+        >>> with wengert.Tape() as tape:
+        ...     x = tape.watch(3.0); y = tape.watch(2.0)
+        ...     h = x * y
+        ...     o = h * h
+        >>> [float(g) for g in tape.gradient(o, [h, x, y])]
+        [12.0, 24.0, 36.0]
+    """
+
+    def __init__(self):
+        self._trace = None
+
+    def __enter__(self):
+        self._trace = TapeTrace()
+        return self
+
+    def __exit__(self, *exc):
+        self._trace.recording = False
+        return False
+
+    @property
+    def trace(self):
+        """The underlying Wengert list (used by ``wengert.explain``)."""
+        return self._trace
+
+    def watch(self, value):
+        """Start recording operations on ``value`` (a float, an array or a tree of
+        them); returns the traced value to compute with."""
+        if self._trace is None or not self._trace.recording:
+            raise RuntimeError("Tape.watch must be called inside 'with wengert.Tape() as tape:'")
+        _check_differentiable(value, "the watched value")
+        return tree.tree_map(self._trace.new_input, value)
+
+    def _node(self, v):
+        return v._aux if isinstance(v, Box) and v._trace is self._trace else None
+
+    def gradient(self, target, sources, output_gradients=None):
+        """d target / d sources, with ``sources`` a value recorded on this tape or a
+        tree of them; the result has the structure of ``sources``.  A source the
+        target does not depend on gets zeros."""
+        if self._trace is None:
+            raise RuntimeError("this Tape has recorded nothing; use 'with wengert.Tape() as tape:'")
+        t_leaves, t_def = tree.flatten(target)
+        if output_gradients is None:
+            seeds = [_scalar_seed(t, "Tape.gradient") if len(t_leaves) == 1 else
+                     vspace(t).ones() for t in t_leaves]
+        else:
+            seeds = tree.leaves(output_gradients)
+        seeds = [(self._node(t), g) for t, g in zip(t_leaves, seeds)]
+        seeds = [(n, g) for n, g in seeds if n is not None]
+        s_leaves, s_def = tree.flatten(sources)
+        nodes = [self._node(s) for s in s_leaves]
+        for s, n in zip(s_leaves, nodes):
+            if n is None:
+                raise ValueError(
+                    f"Tape.gradient: a source ({s!r}) was not recorded on this tape; pass "
+                    "values returned by tape.watch or computed from them inside the 'with' "
+                    "block")
+        cts = self._trace.backward(seeds, nodes) if seeds else {}
+        out = []
+        for s, n in zip(s_leaves, nodes):
+            g = cts.get(n)
+            vs = vspace(s)
+            out.append(vs.zeros() if g is None else
+                       vs.cast(g) if not isinstance(g, Box) and isinstance(vs, ArrayVSpace)
+                       else g)
+        return tree.unflatten(s_def, out)
