@@ -1,0 +1,109 @@
+"""Bad input gets a clear error naming the op, the argument and the fix; never a
+silent wrong answer."""
+import math
+import warnings
+
+import numpy
+import pytest
+
+import wengert
+import wengert.numpy as np
+from wengert import grad, make_jvp
+from wengert.extend import primitive
+
+
+def test_grad_of_non_scalar_output():
+    with pytest.raises(TypeError, match=r"shape \(3,\).*jacobian.*elementwise_grad"):
+        grad(lambda x: x * 2.0)(numpy.ones(3))
+    with pytest.raises(TypeError, match="holomorphic_grad"):
+        grad(lambda x: x * 1j)(1.0)
+    with pytest.raises(TypeError, match="tuple.*grad_and_aux"):
+        grad(lambda x: (x, x))(1.0)
+
+
+@pytest.mark.parametrize("arg, what", [(3, "int"), (True, "bool"),
+                                       (numpy.arange(3), "int64"),
+                                       (numpy.array([True]), "bool")])
+def test_differentiating_integers_or_bools(arg, what):
+    with pytest.raises(TypeError, match=f"argument 1 of f.*{what}"):
+        def f(x, y):
+            return x * y
+        grad(f, 1)(2.0, arg)
+
+
+def test_unsupported_argument_type():
+    with pytest.raises(TypeError, match="str"):
+        grad(lambda s: 1.0)("abc")
+
+
+def test_missing_rule_names_function_mode_and_fix():
+    @primitive
+    def cube(x):
+        return x ** 3
+
+    with pytest.raises(NotImplementedError,
+                       match=r"reverse-mode.*cube.*argument 0.*defvjp"):
+        grad(cube)(2.0)
+    with pytest.raises(NotImplementedError,
+                       match=r"forward-mode.*cube.*argument 0.*defjvp"):
+        make_jvp(cube)(2.0)(1.0)
+
+
+def test_numpy_function_without_rule():
+    with pytest.raises(NotImplementedError, match=r"numpy\.fft\.fft.*stop_gradient"):
+        grad(lambda x: numpy.sum(numpy.fft.fft(x).real))(numpy.ones(4))
+    with pytest.raises(NotImplementedError, match=r"numpy\.gcd|gcd"):
+        grad(lambda x: numpy.gcd(x, 2.0))(1.0)
+
+
+def test_item_assignment():
+    def f(x):
+        x[0] = 1.0
+        return np.sum(x)
+
+    with pytest.raises(TypeError, match="item assignment.*traced"):
+        grad(f)(numpy.ones(3))
+
+
+@pytest.mark.parametrize("escape", [float, int, lambda x: numpy.asarray(x),
+                                    lambda x: math.exp(x), lambda x: x.tolist(),
+                                    lambda x: x.item()])
+def test_leaving_the_tape_is_an_error(escape):
+    with pytest.raises(TypeError, match="drop its derivative"):
+        grad(lambda x: escape(x) * 1.0)(numpy.float64(0.5))
+
+
+def test_independent_output_gives_zeros_and_a_warning():
+    with pytest.warns(UserWarning, match="independent"):
+        g = grad(lambda x: 3.0)(numpy.ones((2, 2), dtype=numpy.float32))
+    assert g.shape == (2, 2) and g.dtype == numpy.float32 and not g.any()
+    with pytest.warns(UserWarning):
+        assert grad(lambda x: np.sum(np.floor(x)))(1.5) == 0.0
+
+
+def test_argnum_out_of_range():
+    with pytest.raises(TypeError, match="argnum=2"):
+        grad(lambda x, y: x * y, 2)(1.0, 2.0)
+
+
+def test_tangent_of_wrong_shape():
+    with pytest.raises(ValueError, match=r"shape \(2,\).*\(3,\)"):
+        make_jvp(np.sin)(numpy.ones(3))(numpy.ones(2))
+
+
+def test_tape_misuse():
+    with wengert.Tape() as tape:
+        x = tape.watch(1.0)
+        y = x * 2.0
+    with pytest.raises(ValueError, match="not recorded on this tape"):
+        tape.gradient(y, 1.0)
+    with pytest.raises(RuntimeError, match="inside"):
+        tape.watch(2.0)
+
+
+def test_nondiff_functions_give_constants_without_error():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        g = grad(lambda x: np.sum(x * np.argmax(x)) + np.sum(x[np.isfinite(x)]))(
+            numpy.array([1.0, 3.0]))
+    assert numpy.array_equal(g, [2.0, 2.0])
