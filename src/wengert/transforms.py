@@ -237,7 +237,8 @@ def value_and_grad(fun, x):
 
     Example:
         >>> import wengert
-        >>> wengert.value_and_grad(lambda x: x ** 3)(2.0)
+        >>> value, g = wengert.value_and_grad(lambda x: x ** 3)(2.0)
+        >>> float(value), g
         (8.0, 12.0)
     """
     rt = _ReverseTrace(fun, x)
@@ -257,8 +258,8 @@ def grad(fun, argnum=0):
         >>> import wengert, wengert.numpy as np
         >>> def f(x1, x2):   # Griewank's example from the seeds
         ...     return (np.sin(x1 / x2) + x1 / x2 - np.exp(x2)) * (x1 / x2 - np.exp(x2))
-        >>> [round(float(g), 4) for g in wengert.grad(f, (0, 1))(1.5, 0.5)]
-        [3.0118, -13.7239]
+        >>> print(*(f"{g:.4f}" for g in wengert.grad(f, (0, 1))(1.5, 0.5)))
+        3.0118 -13.7240
     """
     vg = value_and_grad(fun, argnum)
 
@@ -486,7 +487,8 @@ def jvp(fun, primals, tangents):
 
     Example:
         >>> import wengert, wengert.numpy as np
-        >>> wengert.jvp(lambda x, y: x * y, (3.0, 2.0), (1.0, 0.0))
+        >>> value, tangent = wengert.jvp(lambda x, y: x * y, (3.0, 2.0), (1.0, 0.0))
+        >>> float(value), float(tangent)
         (6.0, 2.0)
     """
     primals, tangents = tuple(primals), tuple(tangents)

@@ -12,8 +12,10 @@ class ArrayVSpace(VSpace):
     def __init__(self, value):
         self.shape = _np.shape(value)
         self.dtype = _np.result_type(value)
-        # a Python or NumPy scalar comes back as a NumPy scalar, not a 0-d array
-        self.scalar = not isinstance(value, _np.ndarray)
+        # a scalar comes back as a scalar of its own type (Python float stays
+        # float, a NumPy scalar a NumPy scalar), an array as an array
+        self.scalar = (type(value) if type(value) in (float, complex) else
+                       not isinstance(value, _np.ndarray))
 
     def _key(self):
         return (self.shape, self.dtype)
@@ -35,7 +37,9 @@ class ArrayVSpace(VSpace):
             x = x.astype(self.dtype)
         if x.shape != self.shape:
             x = _np.broadcast_to(x, self.shape).copy()
-        return x[()] if self.scalar else x
+        if self.scalar:
+            return self.scalar(x) if self.scalar in (float, complex) else x[()]
+        return x
 
     def zeros(self):
         return self.cast(_np.zeros(self.shape, self.dtype))
