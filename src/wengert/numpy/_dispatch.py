@@ -49,4 +49,10 @@ def dtype(x):
 
 
 def iscomplex(x):
-    return _np.iscomplexobj(val(x))
+    """Whether a plain or traced value is complex (cheap: this is on the hot path)."""
+    x = val(x)
+    t = type(x)
+    if t is float or t is _np.float64:
+        return False
+    d = getattr(x, "dtype", None)
+    return d.kind == "c" if d is not None else _np.iscomplexobj(x)
