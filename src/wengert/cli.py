@@ -1,0 +1,63 @@
+"""The ``wengert`` command line.
+
+``wengert tour`` prints the worked examples of the lecture notes in
+``shared/seeds``, computed by the library; ``wengert --version`` prints the
+version.  Also runnable as ``python -m wengert``.
+
+Example:
+    >>> from wengert.cli import main
+    >>> main(["--version"])
+    wengert ...
+    0
+"""
+import argparse
+
+from . import __version__
+
+__all__ = ["main"]
+
+
+def _parser():
+    parser = argparse.ArgumentParser(
+        prog="wengert", description="Exact derivatives of ordinary NumPy code.")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    tour = commands.add_parser(
+        "tour", help="print the seeds' worked examples, computed by wengert",
+        description="Print the worked examples of the lecture notes (execution trace, "
+                    "tapes, circuits, finite differences vs AD), computed by wengert.")
+    tour.add_argument("--quick", action="store_true",
+                      help="a quick tour (the tour is already quick: same output)")
+    tour.add_argument("--out", metavar="DIR",
+                      help="directory for output files (accepted; nothing is written yet)")
+    return parser
+
+
+def _tour(args):
+    # Imported here so that `wengert --version` stays cheap.
+    from . import tour
+    print(tour.report(quick=args.quick))
+    return 0
+
+
+def main(argv=None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the
+    exit status instead of exiting (``--help`` and usage errors included).
+
+    Example:
+        >>> main(["tour"])  # doctest: +ELLIPSIS
+        wengert tour: ...
+        0
+    """
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help, or a usage error already reported by argparse
+        return exit_.code if isinstance(exit_.code, int) else 1
+    if args.version:
+        print(f"wengert {__version__}")
+        return 0
+    if args.command == "tour":
+        return _tour(args)
+    parser.print_help()
+    return 1
