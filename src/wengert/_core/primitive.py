@@ -10,10 +10,12 @@ Internal rule convention (one for both modes, see ``rules.py``):
   forward rule for argument i:  ``jvp(t, ans, *args, **kwargs) -> tangent``
 """
 import functools
+import weakref
 
 from .box import Box
 
-_registry = {}  # wrapped function -> Primitive, every primitive ever made
+# Every live primitive (weak: a primitive nobody refers to any more is dropped).
+_registry = weakref.WeakSet()
 
 
 class Primitive:
@@ -73,7 +75,7 @@ def primitive(fun, name=None):
     wrapped._prim = prim
     wrapped._is_primitive = True
     prim.wrapped = wrapped
-    _registry[wrapped] = prim
+    _registry.add(prim)
     return wrapped
 
 
@@ -104,5 +106,5 @@ def get_primitive(f):
 
 
 def registered_primitives():
-    """Every primitive made so far, as {wrapped function: Primitive}."""
-    return dict(_registry)
+    """Every live primitive, as {wrapped function: Primitive}."""
+    return {p.wrapped: p for p in list(_registry)}
