@@ -31,7 +31,9 @@ def _tensordot_vjp_a(g, a, b, ax_a, ax_b):
     a_free = [i for i in range(an) if i not in ax_a]
     b_free = [i for i in range(bn) if i not in ax_b]
     r = tensordot(g, b, (list(range(len(a_free), _ndim(g))), b_free))
-    return S.transpose(r, tuple(_np.argsort(a_free + ax_a))) if an > 1 else r
+    # r's last axes are b's contracted axes in increasing order; name them by a's axes
+    ax_a_in_r = [ax_a[ax_b.index(i)] for i in sorted(ax_b)]
+    return S.transpose(r, tuple(_np.argsort(a_free + ax_a_in_r))) if an > 1 else r
 
 
 def _tensordot_vjp_b(g, a, b, ax_a, ax_b):
@@ -39,7 +41,9 @@ def _tensordot_vjp_b(g, a, b, ax_a, ax_b):
     a_free = [i for i in range(an) if i not in ax_a]
     b_free = [i for i in range(bn) if i not in ax_b]
     r = tensordot(a, g, (a_free, list(range(len(a_free)))))
-    return S.transpose(r, tuple(_np.argsort(ax_b + b_free))) if bn > 1 else r
+    # r's first axes are a's contracted axes in increasing order; name them by b's axes
+    ax_b_in_r = [ax_b[ax_a.index(i)] for i in sorted(ax_a)]
+    return S.transpose(r, tuple(_np.argsort(ax_b_in_r + b_free))) if bn > 1 else r
 
 
 tensordot = wrap(_np.tensordot)
