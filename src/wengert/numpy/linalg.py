@@ -11,6 +11,7 @@ import numpy.linalg as _la
 from .._core import def_linear, defjvp, defvjp
 from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
 from ._dispatch import equivalent, shape, wrap
+from ._unbroadcast import unbroadcast
 
 
 def _T(x):
@@ -29,19 +30,27 @@ defjvp(det, lambda t, ans, a: ans * R.trace(L.matmul(inv(a), t), axis1=-2, axis2
 solve = wrap(_la.solve)
 
 
-def _solve_vjp_b(g, ans, a, b):
-    return solve(_T(a), g)
+def _col(x, b):
+    """numpy.linalg.solve reads a 1-d ``b`` as one vector and any other ``b`` as a
+    stack of matrices: as a matrix, ``x`` for such a ``b`` is one column."""
+    return S.expand_dims(x, -1) if len(shape(b)) == 1 else x
+
+
+def _uncol(x, b):
+    return S.getitem(x, (Ellipsis, 0)) if len(shape(b)) == 1 else x
 
 
 def _solve_vjp_a(g, ans, a, b):
-    gb = solve(_T(a), g)
-    if len(shape(b)) == 1:
-        return E.negative(L.outer(gb, ans))
-    return E.negative(L.matmul(gb, _T(ans)))
+    gb = solve(_T(a), _col(g, b))
+    return unbroadcast(E.negative(L.matmul(gb, _T(_col(ans, b)))), a)
+
+
+def _solve_vjp_b(g, ans, a, b):
+    return unbroadcast(_uncol(solve(_T(a), _col(g, b)), b), b)
 
 
 defvjp(solve, _solve_vjp_a, _solve_vjp_b)
-defjvp(solve, lambda t, ans, a, b: E.negative(solve(a, L.matmul(t, ans))),
+defjvp(solve, lambda t, ans, a, b: E.negative(_uncol(solve(a, L.matmul(t, _col(ans, b))), b)),
        lambda t, ans, a, b: solve(a, t))
 
 
