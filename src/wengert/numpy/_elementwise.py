@@ -113,7 +113,8 @@ fabs = wrap(_np.fabs)
 absolute = wrap(_np.absolute)
 abs = absolute
 
-_LN2, _LN10 = _np.log(2.0), _np.log(10.0)
+# Python floats: a NumPy float64 scalar would promote float32 and float16 derivatives
+_LN2, _LN10 = float(_np.log(2.0)), float(_np.log(10.0))
 def_elementwise(exp, lambda ans, x: ans)
 def_elementwise(exp2, lambda ans, x: ans * _LN2)
 def_elementwise(expm1, lambda ans, x: ans + 1)
