@@ -16,8 +16,10 @@ def _linear(fun, vjp):
     return fun
 
 
-reshape = _linear(wrap(_np.reshape), lambda g, ans, x, *a, **k: reshape(g, shape(x)))
-ravel = _linear(wrap(_np.ravel), lambda g, ans, x, *a, **k: reshape(g, shape(x)))
+# the adjoint of reading x in some index order is writing back in the same order
+reshape = _linear(wrap(_np.reshape), lambda g, ans, x, newshape=None, order="C", **k:
+                  reshape(g, shape(x), order=order))
+ravel = _linear(wrap(_np.ravel), lambda g, ans, x, order="C": reshape(g, shape(x), order=order))
 squeeze = _linear(wrap(_np.squeeze), lambda g, ans, x, *a, **k: reshape(g, shape(x)))
 expand_dims = _linear(wrap(_np.expand_dims), lambda g, ans, x, *a, **k: reshape(g, shape(x)))
 swapaxes = _linear(wrap(_np.swapaxes), lambda g, ans, x, a, b: swapaxes(g, a, b))
@@ -89,7 +91,7 @@ def _sequence_item_impl(seq, i):
 
 
 sequence_item = wrap(_sequence_item_impl, "wengert.numpy.sequence_item")
-defvjp(sequence_item, lambda g, ans, seq, i: tuple(g if j == i else None
+defvjp(sequence_item, lambda g, ans, seq, i: tuple(g if j == i % len(seq) else None
                                                      for j in range(len(seq))))
 defjvp(sequence_item, lambda t, ans, seq, i: t[i])
 get_primitive(sequence_item).kind = "linear"
