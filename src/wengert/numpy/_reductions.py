@@ -3,7 +3,7 @@ import numpy as _np
 
 from .._core import def_linear, defjvp, defvjp
 from . import _elementwise as E, _shape as S
-from ._dispatch import equivalent, shape, val, wrap
+from ._dispatch import dtype, equivalent, shape, val, wrap
 
 
 def _axes(axis, ndim):
@@ -33,36 +33,51 @@ def expand(g, x, axis=None, keepdims=False):
     return S.broadcast_to(g, xshape)
 
 
+def _masked(g, where):
+    """``g`` where the reduction's ``where=`` holds, 0 elsewhere."""
+    return g if where is True else E.where(where, g, 0.0)
+
+
+def _count_where(x, axis, where):
+    """How many entries each mean averages (a constant of ``x``'s dtype)."""
+    if where is True:
+        return _count(shape(x), axis)
+    n = _np.sum(_np.broadcast_to(where, shape(x)), axis=_axes(axis, len(shape(x))),
+                keepdims=True)
+    return n.astype(dtype(x))
+
+
 sum = wrap(_np.sum)
-defvjp(sum, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, **k:
-       expand(g, x, axis, keepdims))
+defvjp(sum, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True, **k:
+       _masked(expand(g, x, axis, keepdims), where))
 def_linear(sum)
 
 mean = wrap(_np.mean)
-defvjp(mean, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, **k:
-       expand(g, x, axis, keepdims) / _count(shape(x), axis))
+defvjp(mean, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True, **k:
+       _masked(expand(g, x, axis, keepdims) / _count_where(x, axis, where), where))
 def_linear(mean)
 
 
-def _argmax_mask(ans, x, axis, keepdims):
+def _argmax_mask(ans, x, axis, keepdims, where=True):
     """Where ``x`` attains the extreme value, divided by how many entries tie
-    (the gradient is split equally among ties). A constant."""
+    (the gradient is split equally among ties); all 0 where ``initial`` wins.
+    A constant."""
     vx = val(x)
     va = val(ans)
     if not keepdims:
         va = _np.reshape(va, _kept_shape(_np.shape(vx), axis))
-    hit = vx == va
+    hit = (vx == va) & where
     n = _np.sum(hit, axis=_axes(axis, _np.ndim(vx)) or None, keepdims=True)
-    dt = vx.dtype if isinstance(vx, _np.ndarray) and vx.dtype.kind in "fc" else float
-    return (hit / n).astype(dt, copy=False)
+    dt = _np.result_type(vx)
+    return (hit / _np.maximum(n, 1)).astype(dt if dt.kind in "fc" else float, copy=False)
 
 
-def _extreme_vjp(g, ans, x, axis=None, out=None, keepdims=False, **k):
-    return expand(g, x, axis, keepdims) * _argmax_mask(ans, x, axis, keepdims)
+def _extreme_vjp(g, ans, x, axis=None, out=None, keepdims=False, where=True, **k):
+    return expand(g, x, axis, keepdims) * _argmax_mask(ans, x, axis, keepdims, where)
 
 
-def _extreme_jvp(t, ans, x, axis=None, out=None, keepdims=False, **k):
-    return sum(t * _argmax_mask(ans, x, axis, keepdims), axis=axis, keepdims=keepdims)
+def _extreme_jvp(t, ans, x, axis=None, out=None, keepdims=False, where=True, **k):
+    return sum(t * _argmax_mask(ans, x, axis, keepdims, where), axis=axis, keepdims=keepdims)
 
 
 max = wrap(_np.max)
