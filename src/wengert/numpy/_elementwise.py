@@ -49,9 +49,15 @@ def _mask(condition, like):
     return _np.asarray(condition, dtype=dtype(like) if dtype(like).kind in "fc" else float)
 
 
+def _weak(x, like):
+    """A Python-number constant ``x`` in the dtype of ``like``: NumPy treats Python
+    numbers as weakly typed, but ``log(2.0)`` would be a (strong) float64."""
+    return _np.asarray(x, dtype(like)) if type(x) in (int, float, complex) else x
+
+
 def _safe(x, where_zero):
     """``x`` with zeros replaced by ``where_zero`` (keeps rules finite at 0)."""
-    return where(val(x) == 0, where_zero, x)
+    return where(val(x) == 0, where_zero, x) if _np.any(val(x) == 0) else x
 
 
 # -- linear ---------------------------------------------------------------------------
@@ -178,8 +184,10 @@ def _ties(x, y, ans):
 def_elementwise(multiply, lambda ans, x, y: y, lambda ans, x, y: x)
 def_elementwise(divide, lambda ans, x, y: 1 / y, lambda ans, x, y: negative(ans / y))
 def_elementwise(power,
-                lambda ans, x, y: y * x ** where(val(y) != 0, y - 1, 1),
-                lambda ans, x, y: ans * log(_safe(x, 1.0)))
+                # x ** (y - 1), but x ** 0 where y == 0 (finite at x == 0); subtracting a
+                # bool keeps a Python-scalar y weakly typed (no float32 -> float64)
+                lambda ans, x, y: y * x ** (y - (val(y) != 0)),
+                lambda ans, x, y: ans * log(_safe(_weak(x, ans), 1.0)))
 def_elementwise(maximum, lambda ans, x, y: _ties(x, y, ans), lambda ans, x, y: _ties(y, x, ans))
 def_elementwise(minimum, lambda ans, x, y: _ties(x, y, ans), lambda ans, x, y: _ties(y, x, ans))
 def_elementwise(fmax, lambda ans, x, y: _ties(x, y, ans), lambda ans, x, y: _ties(y, x, ans))
