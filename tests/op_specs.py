@@ -50,6 +50,8 @@ def well_conditioned(rng, shape):
 
 # -- the spec -------------------------------------------------------------------------------
 def _fmt_shape(shape):
+    if shape is None:
+        return "float"
     return "(" + ",".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 
@@ -68,7 +70,7 @@ def cover_name(f):
 class OpSpec:
     name: str                        # readable, unique with the shapes and dtype
     fun: Callable
-    shapes: tuple                    # one shape per (differentiable) argument
+    shapes: tuple                    # one shape per argument; None: a Python float
     domain: Any = ANY                # one domain for all arguments, or a list, one each
     dtype: Any = np.float64          # one dtype for all arguments, or a tuple, one each
     covers: tuple = ()               # primitives / composite functions / primitive names
@@ -85,15 +87,15 @@ class OpSpec:
 
     def sample(self, rng):
         """One argument list: arrays of the given shapes, dtypes and domains
-        (a shape ``()`` gives a NumPy scalar)."""
+        (a shape ``()`` gives a NumPy scalar, ``None`` a Python float or complex)."""
         args = []
         for shape, dom, dt in zip(self.shapes, self.domains(), self.dtypes()):
             draw = dom if callable(dom) else (lambda r, s, d=dom: r.uniform(d[0], d[1], s))
-            x = draw(rng, shape)
+            x = draw(rng, shape or ())
             if dt.kind == "c":
-                x = x + 1j * draw(rng, shape)
+                x = x + 1j * draw(rng, shape or ())
             x = np.asarray(x).astype(dt)
-            args.append(x[()] if shape == () else x)
+            args.append(x.item() if shape is None else x[()] if shape == () else x)
         return args
 
     @property
@@ -145,11 +147,15 @@ COMPLEX_UNARY = [
     (wnp.negative, ANY), (wnp.exp, ANY), (wnp.log, POS), (wnp.sin, ANY), (wnp.cos, ANY),
     (wnp.tan, UNIT), (wnp.sinh, ANY), (wnp.cosh, ANY), (wnp.tanh, UNIT), (wnp.sqrt, POS),
     (wnp.square, ANY), (wnp.reciprocal, POS), (wnp.absolute, NONZERO), (wnp.real, ANY),
-    (wnp.imag, ANY), (wnp.conjugate, ANY),
+    (wnp.imag, ANY), (wnp.conjugate, ANY), (wnp.positive, ANY), (wnp.exp2, ANY),
+    (wnp.expm1, ANY), (wnp.log2, POS), (wnp.log10, POS), (wnp.log1p, POS),
+    (wnp.arcsin, (0.1, 0.5)), (wnp.arccos, (0.1, 0.5)), (wnp.arctan, (0.1, 0.5)),
+    (wnp.arcsinh, (0.1, 0.5)), (wnp.arccosh, ABOVE_ONE), (wnp.arctanh, (0.1, 0.5)),
 ]
 
 MOD_X = bands((2.2, 2.8), (-2.8, -2.2))      # x / y stays between integers: no jumps of mod
 MOD_Y = (0.95, 1.05)
+MOD_NEG_Y = (-1.05, -0.95)
 
 BINARY = [  # (function, domain of x, domain of y)
     (wnp.add, ANY, ANY), (wnp.subtract, ANY, ANY), (wnp.multiply, ANY, ANY),
@@ -194,6 +200,22 @@ ELEMENTWISE = (
         # a real-valued function of a complex argument
         spec(lambda z: wnp.absolute(z) ** 2, (3,), domain=NONZERO, dtype=np.complex128,
              name="absolute**2", covers=[wnp.absolute, wnp.power]),
+        spec(wnp.mod, (2, 3), (3,), domain=[MOD_X, MOD_NEG_Y], name="mod(y<0)"),
+        spec(wnp.fmod, (2, 3), (3,), domain=[MOD_X, MOD_NEG_Y], name="fmod(y<0)"),
+        # at 0, where x ** (y - 1) alone would be infinite
+        spec(lambda x: x ** 2.0, (3,), domain=lambda rng, shape: np.zeros(shape),
+             name="power(x,2)@0", covers=[wnp.power]),
+        spec(lambda x: x ** 3, (3,), domain=lambda rng, shape: np.zeros(shape),
+             name="power(x,int3)@0", covers=[wnp.power]),
+        spec(lambda y: wnp.power(0.0, y), (3,), domain=(1.5, 3.0), name="power(0,y)",
+             covers=[wnp.power]),
+        # Python floats and complex numbers
+        spec(lambda x, y: wnp.sin(x) * wnp.exp(y) / x, None, None, domain=NONZERO,
+             name="sin*exp/x", covers=[wnp.sin, wnp.exp, wnp.multiply, wnp.divide]),
+        spec(lambda x, y: wnp.hypot(x, y) ** y, None, (3,), domain=[NONZERO, POS],
+             name="hypot**y", covers=[wnp.hypot, wnp.power]),
+        spec(lambda z: wnp.log(z) * z, None, domain=POS, dtype=np.complex128,
+             name="log*z", covers=[wnp.log, wnp.multiply]),
         # mixed real and complex arguments
         spec(wnp.multiply, (2, 3), (3,), dtype=(np.float64, np.complex128)),
         spec(wnp.add, (3,), (), dtype=(np.complex128, np.float64)),
@@ -269,6 +291,9 @@ AXIS_VARIANTS = [  # (shape, kwargs)
 ]
 
 
+WHERE = np.array([[True, False, True], [False, True, True]])  # a True in each row and column
+
+
 def _kw(kwargs):
     return ",".join(f"{k}={v}".replace(" ", "") for k, v in kwargs.items())
 
@@ -299,6 +324,21 @@ REDUCTIONS = (
     + [reduction(wnp.trace, s, kw) for s, kw in
        [((3, 3), {}), ((3, 4), {"offset": 1}), ((2, 3, 3), {"axis1": 1, "axis2": 2}),
         ((4, 3), {"offset": -1})]]
+    + [reduction(wnp.cumsum, (2, 3), {"axis": 0}, dtype=np.complex128),
+       reduction(wnp.trace, (2, 2), {}, dtype=np.complex128),
+       reduction(wnp.max, (2, 3), {"axis": 1}, dtype=np.float32)]
+    + [spec(lambda x, f=f, kw=kw: f(x, **kw), (2, 3), name=name, covers=[f], **extra)
+       for f, kw, name, extra in [
+           (wnp.sum, {"axis": 1, "where": WHERE}, "sum(axis=1,where)", {}),
+           (wnp.sum, {"where": WHERE[1]}, "sum(where=row)", {}),
+           (wnp.mean, {"where": WHERE}, "mean(where)", {}),
+           (wnp.mean, {"axis": 1, "where": WHERE[1]}, "mean(axis=1,where=row)", {}),
+           (wnp.mean, {"axis": 0, "where": WHERE}, "mean(axis=0,where)", {"dtype": np.float32}),
+           (wnp.max, {"axis": 1, "initial": 0.0}, "max(axis=1,initial=0)", {}),
+           (wnp.max, {"initial": 5.0}, "max(initial=5)", {}),
+           (wnp.max, {"axis": 1, "where": WHERE, "initial": -5.0}, "max(axis=1,where)", {}),
+           (wnp.min, {"axis": 0, "where": WHERE, "initial": 5.0}, "min(axis=0,where)", {}),
+       ]]
 )
 
 # -- shapes, indexing, joining ------------------------------------------------------------
@@ -306,7 +346,20 @@ SHAPE_OPS = [
     spec(lambda x: wnp.reshape(x, (3, 2)), (2, 3), name="reshape(3,2)", covers=[wnp.reshape]),
     spec(lambda x: wnp.reshape(x, (-1,)), (2, 3, 2), name="reshape(-1)", covers=[wnp.reshape]),
     spec(lambda x: wnp.reshape(x, (1, 1)), (), name="reshape(1,1)", covers=[wnp.reshape]),
+    spec(lambda x: wnp.reshape(x, (3, 2), order="F"), (2, 3), name="reshape(3,2,order=F)",
+         covers=[wnp.reshape]),
+    spec(lambda x: x.reshape(4, 3, order="F"), (2, 3, 2), name="reshape(4,3,order=F)",
+         covers=[wnp.reshape]),
+    spec(lambda x: wnp.reshape(x, (6,), "F"), (3, 2), name="reshape(6,F)",
+         covers=[wnp.reshape]),
     spec(wnp.ravel, (2, 3)),
+    spec(lambda x: wnp.ravel(x, order="F"), (2, 3), name="ravel(order=F)", covers=[wnp.ravel]),
+    spec(lambda x: x.flatten("F"), (2, 3), name="flatten(F)", covers=[wnp.ravel]),
+    spec(wnp.squeeze, (1,)),
+    spec(lambda x: wnp.transpose(x) * 1j, (2, 3), dtype=np.complex128, name="transpose",
+         covers=[wnp.transpose]),
+    spec(lambda x: wnp.moveaxis(x, -1, 0), (2, 3, 4), dtype=np.complex128,
+         name="moveaxis(-1,0)", covers=[wnp.moveaxis]),
     spec(wnp.squeeze, (2, 1, 3, 1)),
     spec(lambda x: wnp.squeeze(x, axis=1), (2, 1, 3), name="squeeze(axis=1)",
          covers=[wnp.squeeze]),
@@ -360,6 +413,11 @@ INDEXING = [
         (":,[2,0,2]", (3, 4), (slice(None), [2, 0, 2])),
         ("mask", (2, 3), CONDITION),
         ("1,[0,2]", (2, 3, 4), (1, slice(None), [0, 2])),
+        ("()", (), ()),
+        ("...", (2, 3), Ellipsis),
+        ("-1", (4,), -1),
+        ("[-1,0,-1]", (4,), [-1, 0, -1]),
+        ("[[0,1]],[[2],[0]]", (3, 4), (np.array([[0, 1]]), np.array([[2], [0]]))),
     ]
 ] + [
     spec(lambda x: x[1:], (4,), name="getitem[1:]", dtype=np.complex128, covers=INDEX),
@@ -376,6 +434,10 @@ _pair_checkpointed = wengert.checkpoint(lambda x: (wnp.sin(x), wnp.cos(x)))
 def _checkpointed_product(x):
     s, c = _pair_checkpointed(x)     # a traced tuple, indexed by sequence_item
     return s * c
+
+
+def _checkpointed_last(x):
+    return _pair_checkpointed(x)[-1] * 2.0
 
 _layer_checkpointed = wengert.checkpoint(lambda w, x: wnp.tanh(w * x))
 
@@ -407,6 +469,12 @@ JOINING = [
     spec(_checkpointed_product, (3,),
          name="checkpoint(tuple)",
          covers=["wengert.checkpoint", "wengert.numpy.sequence_item"]),
+    spec(_checkpointed_last, (3,), name="checkpoint(tuple)[-1]",
+         covers=["wengert.checkpoint", "wengert.numpy.sequence_item"]),
+    spec(lambda x, y: wnp.concatenate([x, y], axis=1), (2, 1), (2, 2), dtype=np.complex128,
+         name="concatenate(axis=1)", covers=[wnp.concatenate, "numpy.concatenate"]),
+    spec(lambda x, y: wnp.concatenate([x, y]), (2,), (3,), dtype=(np.float32, np.float64),
+         name="concatenate", covers=[wnp.concatenate, "numpy.concatenate"]),
     spec(_layer_checkpointed, (3,), (2, 3), name="checkpoint",
          covers=["wengert.checkpoint"]),
 ]
