@@ -556,8 +556,50 @@ NORMS = [
     norm((3,), domain=NONZERO, dtype=np.complex128), norm((3,), dtype=np.float32),
 ]
 
+# plain NumPy functions, operators and ndarray methods applied to traced arrays are
+# routed to wengert.numpy's (__array_ufunc__, __array_function__, ArrayBox methods)
+POS_NO_TIES = bands((0.3, 0.45), (0.55, 0.9), (1.1, 1.5))   # away from the 0.5 and 1.0 below
+DISPATCH = [
+    spec(lambda x: np.sum(np.exp(x) * np.sin(x), axis=0) + np.mean(np.log(x)), (2, 3),
+         domain=POS, name="np.sum(np.exp*np.sin)+np.mean(np.log)",
+         covers=[wnp.sum, wnp.exp, wnp.sin, wnp.mean, wnp.log, wnp.multiply, wnp.add]),
+    spec(lambda x: np.where(x > 0.5, x, x ** 2) + np.clip(x, 0.5, 1.0) + np.maximum(x, 1.0),
+         (2, 3), domain=POS_NO_TIES, name="np.where+np.clip+np.maximum",
+         covers=["numpy.where", "numpy.clip", wnp.maximum]),
+    spec(lambda x, y: np.concatenate([x, y]) @ np.stack([y[0], x[1], y[1]], axis=1), (2, 3),
+         (2, 3), name="np.concatenate@np.stack",
+         covers=[wnp.concatenate, wnp.stack, wnp.matmul, "wengert.numpy.getitem"]),
+    spec(lambda x: np.linalg.norm(x, axis=1) + np.var(x, axis=1) + np.trace(np.dot(x, x.T)),
+         (2, 3), name="np.linalg.norm+np.var+np.trace(np.dot)",
+         covers=[wla.norm, wnp.var, wnp.trace, wnp.dot, wnp.transpose]),
+    spec(lambda a, b: np.linalg.solve(a, b) + np.linalg.inv(a) @ b * np.linalg.det(a), (3, 3),
+         (3,), domain=[WELL, ANY], name="np.linalg.solve+inv+det",
+         covers=[wla.solve, wla.inv, wla.det]),
+    spec(lambda x: abs(-x) ** 2 + 2 ** x - 1 / x + x % 0.27 + (3 - x) * (+x), (2, 3),
+         domain=(0.3, 0.5), name="operators",
+         covers=[wnp.absolute, wnp.negative, wnp.power, wnp.divide, wnp.mod, wnp.subtract]),
+    spec(lambda x: (x.sum(axis=0) * x.mean() + x.max(axis=1).sum() + x.min() + x.var()
+                    + x.std() + x.cumsum()[-1] + x.T.dot(x).trace() + x.conj().real.sum()
+                    + x.flatten()[1] + x.reshape(3, 2)[0, 0] + x.transpose(1, 0)[0, 1]
+                    + x.swapaxes(0, 1)[2, 0] + x[None].squeeze()[0, 0]
+                    + x.clip(0.4, 1.0).sum() + x.diagonal().sum()), (2, 3),
+         domain=POS_NO_TIES, name="ndarray methods",
+         covers=[wnp.sum, wnp.mean, wnp.max, wnp.min, wnp.var, wnp.std, wnp.cumsum, wnp.dot,
+                 wnp.trace, wnp.conjugate, wnp.real, wnp.ravel, wnp.reshape, wnp.transpose,
+                 wnp.swapaxes, wnp.squeeze, "numpy.clip", wnp.diagonal]),
+]
+
+# The core bug above also breaks third derivatives through indexing and diagonals:
+# their adjoint implementations write the cotangent into a NumPy array.
+ORDER3_NESTED = [
+    spec(lambda x: x[1] ** 4, (3,), name="getitem[1]**4", covers=INDEX + (wnp.power,),
+         order=3, xfail=NESTED_INPUT_BUG),
+    spec(lambda x: wnp.diagonal(x) ** 4, (2, 2), name="diagonal**4",
+         covers=[wnp.diagonal, wnp.power], order=3, xfail=NESTED_INPUT_BUG),
+]
+
 # primitives defined outside wengert.numpy
 OTHERS = [spec(wengert.tour.sigmoid, (2, 3)), spec(wengert.tour.sigmoid, ())]
 
 OP_SPECS = (ELEMENTWISE + SELECTION + CASTS + REDUCTIONS + SHAPE_OPS + INDEXING + JOINING
-            + PRODUCTS + LINALG + NORMS + OTHERS)
+            + PRODUCTS + LINALG + NORMS + DISPATCH + ORDER3_NESTED + OTHERS)
