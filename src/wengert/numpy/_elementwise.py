@@ -221,13 +221,10 @@ def clip(a, a_min=None, a_max=None, **kwargs):
 
 
 def _inside(x, lo, hi):
+    """Where ``lo <= x <= hi``, broadcast like the bounds (they may be larger than x)."""
     v = val(x)
-    m = _np.ones(_np.shape(v), bool)
-    if lo is not None:
-        m &= v >= val(lo)
-    if hi is not None:
-        m &= v <= val(hi)
-    return m
+    return _np.logical_and(True if lo is None else v >= val(lo),
+                           True if hi is None else v <= val(hi))
 
 
 def_elementwise(_clip_prim,
