@@ -236,6 +236,12 @@ SELECTION = [
          covers=[wnp.clip, "numpy.clip"]),
     spec(wnp.clip, (2, 3), (), (), domain=[CLIP_X, CLIP_LO, CLIP_HI], dtype=np.float32,
          covers=[wnp.clip, "numpy.clip"]),
+    spec(wnp.clip, (3,), (2, 3), (), domain=[CLIP_X, CLIP_LO, CLIP_HI],
+         covers=[wnp.clip, "numpy.clip"]),
+    spec(lambda x, lo: wnp.clip(x, min=lo), (2, 3), (3,), domain=[CLIP_X, CLIP_LO],
+         name="clip(min=)", covers=[wnp.clip, "numpy.clip"]),
+    spec(lambda x, y: wnp.where(CONDITION, x, y), (), (), name="where",
+         covers=[wnp.where, "numpy.where"]),
     spec(lambda x, y: wnp.where(CONDITION, x, y), (2, 3), (2, 3), name="where",
          covers=[wnp.where, "numpy.where"]),
     spec(lambda x, y: wnp.where(CONDITION, x, y), (3,), (), name="where",
@@ -356,6 +362,12 @@ SHAPE_OPS = [
     spec(lambda x: wnp.ravel(x, order="F"), (2, 3), name="ravel(order=F)", covers=[wnp.ravel]),
     spec(lambda x: x.flatten("F"), (2, 3), name="flatten(F)", covers=[wnp.ravel]),
     spec(wnp.squeeze, (1,)),
+    spec(lambda x: wnp.squeeze(x, axis=(0, 2)), (1, 3, 1), name="squeeze(axis=(0,2))",
+         covers=[wnp.squeeze]),
+    spec(lambda x: wnp.expand_dims(x, (0, 2)), (3,), name="expand_dims((0,2))",
+         covers=[wnp.expand_dims]),
+    spec(lambda x: wnp.diagonal(x), (2, 2, 3), name="diagonal",
+         covers=[wnp.diagonal, "wengert.numpy.diagonal_adjoint"]),
     spec(lambda x: wnp.transpose(x) * 1j, (2, 3), dtype=np.complex128, name="transpose",
          covers=[wnp.transpose]),
     spec(lambda x: wnp.moveaxis(x, -1, 0), (2, 3, 4), dtype=np.complex128,
@@ -464,6 +476,12 @@ JOINING = [
     spec(lambda x, y: wnp.vstack([x, y]), (3,), (2, 3), name="vstack",
          covers=[wnp.vstack, wnp.atleast_2d, "numpy.concatenate"]),
     spec(lambda x: wnp.atleast_1d(x), (), name="atleast_1d", covers=[wnp.atleast_1d]),
+    spec(lambda x, y: wnp.vstack([x, y]), (), (1,), name="vstack",
+         covers=[wnp.vstack, wnp.atleast_2d, "numpy.concatenate"]),
+    spec(lambda x, y: wnp.hstack([x, y]), (2,), (), name="hstack",
+         covers=[wnp.hstack, wnp.atleast_1d, "numpy.concatenate"]),
+    spec(lambda x: wnp.array([x, np.ones(3), 2 * x]), (3,), name="array(rows)",
+         covers=[wnp.array, wnp.stack]),
     spec(lambda x, y: wnp.atleast_2d(x, y)[0] * wnp.atleast_2d(x, y)[1], (), (3,),
          name="atleast_2d", covers=[wnp.atleast_2d, wnp.reshape]),
     spec(_checkpointed_product, (3,),
@@ -510,7 +528,13 @@ PRODUCTS = (
        spec(wnp.inner, (), (2,), covers=[wnp.inner, wnp.multiply]),
        spec(wnp.vdot, (2, 3), (2, 3), covers=[wnp.vdot, wnp.conjugate, wnp.sum]),
        spec(wnp.vdot, (3,), (3,), dtype=np.complex128,
-            covers=[wnp.vdot, wnp.conjugate, wnp.sum])]
+            covers=[wnp.vdot, wnp.conjugate, wnp.sum]),
+       spec(wnp.dot, (3,), (2, 3, 2), order=3),
+       spec(wnp.inner, (2, 3), (2, 2, 3), covers=[wnp.inner, wnp.tensordot]),
+       spec(lambda a, b: wnp.tensordot(a, b, 0), (2, 2), (2,), name="tensordot(0)",
+            covers=[wnp.tensordot], order=3),
+       spec(lambda a, b: wnp.tensordot(a, b, ([1, 0], [0, 1])), (2, 3), (3, 2),
+            dtype=np.complex128, name="tensordot(([1,0],[0,1]))", covers=[wnp.tensordot])]
 )
 
 LINALG = [
@@ -520,6 +544,7 @@ LINALG = [
     spec(wla.det, (3, 3), domain=WELL),
     spec(wla.det, (2, 3, 3), domain=WELL),
     spec(wla.det, (1, 1), domain=WELL),
+    spec(wla.det, (2, 2, 2), domain=WELL, dtype=np.complex128),
     spec(wla.solve, (3, 3), (3,), domain=[WELL, ANY]),
     spec(wla.solve, (3, 3), (3, 2), domain=[WELL, ANY]),
     spec(wla.solve, (2, 3, 3), (2, 3, 2), domain=[WELL, ANY]),
@@ -537,6 +562,10 @@ LINALG = [
          covers=[wla.matrix_power, wnp.matmul]),
     spec(lambda a, b, c: wla.multi_dot([a, b, c]), (2, 3), (3, 4), (4,), name="multi_dot",
          covers=[wla.multi_dot, wnp.dot]),
+    spec(lambda a, b: wla.multi_dot([a, b, a]), (3,), (3, 3), name="multi_dot",
+         dtype=np.complex128, covers=[wla.multi_dot, wnp.dot]),
+    spec(lambda a: wla.matrix_power(a, 1), (2, 2), name="matrix_power(1)",
+         covers=[wla.matrix_power]),
 ]
 
 
