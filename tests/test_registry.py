@@ -11,7 +11,6 @@ import collections
 import inspect
 import sys
 
-import numpy as np
 import pytest
 
 import wengert.numpy as wnp
