@@ -33,7 +33,8 @@ def _tensordot_vjp_a(g, a, b, ax_a, ax_b):
     r = tensordot(g, b, (list(range(len(a_free), _ndim(g))), b_free))
     # r's last axes are b's contracted axes in increasing order; name them by a's axes
     ax_a_in_r = [ax_a[ax_b.index(i)] for i in sorted(ax_b)]
-    return S.transpose(r, tuple(_np.argsort(a_free + ax_a_in_r))) if an > 1 else r
+    r = S.transpose(r, tuple(_np.argsort(a_free + ax_a_in_r))) if an > 1 else r
+    return unbroadcast(r, a)  # a real a (with a complex b) gets a real cotangent
 
 
 def _tensordot_vjp_b(g, a, b, ax_a, ax_b):
@@ -43,7 +44,8 @@ def _tensordot_vjp_b(g, a, b, ax_a, ax_b):
     r = tensordot(a, g, (a_free, list(range(len(a_free)))))
     # r's first axes are a's contracted axes in increasing order; name them by b's axes
     ax_b_in_r = [ax_b[ax_a.index(i)] for i in sorted(ax_a)]
-    return S.transpose(r, tuple(_np.argsort(ax_b_in_r + b_free))) if bn > 1 else r
+    r = S.transpose(r, tuple(_np.argsort(ax_b_in_r + b_free))) if bn > 1 else r
+    return unbroadcast(r, b)  # a real b (with a complex a) gets a real cotangent
 
 
 tensordot = wrap(_np.tensordot)
