@@ -110,7 +110,8 @@ def _concat_vjp(argnum, g, ans, axis, *arrays):
     start = int(_np.sum(sizes[:argnum - 1]))
     idx = [slice(None)] * len(shape(g))
     idx[axis] = slice(start, start + sizes[argnum - 1])
-    return getitem(g, tuple(idx))
+    # a real array joined to complex ones gets the real part of the cotangent
+    return U.unbroadcast(getitem(g, tuple(idx)), arrays[argnum - 1])
 
 
 def _concat_jvp(argnum, t, ans, axis, *arrays):
