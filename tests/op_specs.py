@@ -626,8 +626,28 @@ ORDER3_NESTED = [
          covers=[wnp.diagonal, wnp.power], order=3, xfail=NESTED_INPUT_BUG),
 ]
 
+# A real intermediate (|z|) meeting a complex operand: its cotangent must be real, or
+# the imaginary part leaks through |z|'s rule into z's cotangent.
+REAL_MEETS_COMPLEX = [
+    spec(lambda z, w, f=f: f(wnp.absolute(z), w), (3,), shape, dtype=np.complex128,
+         domain=NONZERO, name=f"{name}(|z|,w)", covers=[wnp.absolute] + covers)
+    for f, shape, name, covers in [
+        (wnp.dot, (3, 2), "dot", [wnp.dot]),
+        (lambda a, b: wnp.tensordot(a, b, 1), (3,), "tensordot", [wnp.tensordot]),
+        (wnp.inner, (3,), "inner", [wnp.inner, wnp.tensordot]),
+        (wnp.matmul, (3, 2), "matmul", [wnp.matmul]),
+        (lambda a, b: wnp.concatenate([a, b]), (2,), "concatenate", [wnp.concatenate]),
+        (lambda a, b: wnp.stack([a, b]), (3,), "stack", [wnp.stack]),
+        (lambda a, b: wnp.where(CONDITION[0], a, b), (3,), "where", ["numpy.where"]),
+        (lambda a, b: wla.solve(a[:, None] * np.eye(3) + 3 * np.eye(3), b), (3,),
+         "solve", [wla.solve]),
+        (lambda a, b: a * b, (2, 3), "multiply", [wnp.multiply]),
+    ]
+]
+
 # primitives defined outside wengert.numpy
 OTHERS = [spec(wengert.tour.sigmoid, (2, 3)), spec(wengert.tour.sigmoid, ())]
 
 OP_SPECS = (ELEMENTWISE + SELECTION + CASTS + REDUCTIONS + SHAPE_OPS + INDEXING + JOINING
-            + PRODUCTS + LINALG + NORMS + DISPATCH + ORDER3_NESTED + OTHERS)
+            + PRODUCTS + LINALG + NORMS + DISPATCH + REAL_MEETS_COMPLEX + ORDER3_NESTED
+            + OTHERS)
