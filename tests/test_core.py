@@ -176,3 +176,13 @@ def test_jacobian_chooses_the_cheaper_mode():
     for f, x in ((tall, numpy.ones(2)), (wide, numpy.ones(5))):
         J = wengert.jacobian(f)(x)
         assert numpy.allclose(J, jacfwd(f)(x)) and numpy.allclose(J, jacrev(f)(x))
+
+
+def test_third_order_through_indexing_and_casts():
+    # A box of the inner trace wrapping a box of an outer one must reach the
+    # wrapped primitive (which dispatches to the outer level), never NumPy raw.
+    d1 = lambda x: grad(lambda y: y[0] ** 4)(x)[0]  # noqa: E731
+    d2 = lambda x: grad(d1)(x)[0]  # noqa: E731
+    assert numpy.array_equal(grad(d2)(numpy.array([1.0, 2.0])), [24.0, 0.0])
+    f = lambda x: np.sum(np.astype(x, numpy.complex128).real ** 3)  # noqa: E731
+    check_grads(f, modes=["fwd", "rev"], order=3)(numpy.array([0.5, -1.0]))

@@ -23,8 +23,10 @@ class DualTrace(Trace):
         for i, a in enumerate(args):
             if isinstance(a, Box):
                 if a._trace is self:
-                    vals[i] = a._value
+                    v = vals[i] = a._value
                     tangents.append((i, a._aux))
+                    if isinstance(v, Box):  # a box of a lower level inside ours
+                        lower = True
                 else:
                     lower = True
         ans = prim.wrapped(*vals, **kwargs) if lower else prim.fun(*vals, **kwargs)
