@@ -249,20 +249,9 @@ SELECTION = [
          domain=NONZERO, name="where(sqrt)", covers=[wnp.where, "numpy.where", wnp.sqrt]),
 ]
 
-# Core bug (src/wengert/_core/tape.py and dual.py, ``apply``): when a box of the
-# running trace wraps a box of an outer trace (the input of an inner grad inside an
-# outer one), ``apply`` calls the raw ``prim.fun`` on the outer box instead of
-# ``prim.wrapped``.  Implementations that NumPy's dispatch happens to route back to
-# wengert.numpy survive; ``astype`` (numpy.asarray), user primitives calling
-# ``math.exp`` and the adjoints of indexing (writing into a NumPy array) raise:
-#     d1 = lambda x: wengert.grad(lambda y: y[0] ** 4)(x)[0]
-#     d2 = lambda x: wengert.grad(d1)(x)[0]
-#     wengert.grad(d2)(np.array([1.0, 2.0]))     # ValueError; expected [24., 0.]
-# These specs are strict xfails (an order-1 twin checks what works today).
-NESTED_INPUT_BUG = ("core: TapeTrace/DualTrace.apply pass boxes of outer traces to the raw "
-                    "primitive implementation")
-
-
+# Casts and indexing reached from a nested derivative: an inner box wrapping a box
+# of an outer trace must dispatch through the wrapped primitive, never raw NumPy
+# (order-1 twins check the cast on its own).
 def _astype_complex(x):
     return wnp.astype(x, np.complex128) * (1 + 2j)
 
@@ -274,15 +263,13 @@ def _array_dtype(x, y):
 CAST = [wnp.astype, "wengert.numpy.astype"]
 CASTS = [
     spec(_astype_complex, (2, 3), name="astype(complex128)", covers=CAST, order=1),
-    spec(_astype_complex, (2, 3), name="astype(complex128)", covers=CAST,
-         xfail=NESTED_INPUT_BUG),
+    spec(_astype_complex, (2, 3), name="astype(complex128)", covers=CAST),
     spec(lambda x: wnp.astype(x, np.float64), (2, 3), dtype=np.float32, order=1,
          name="astype(float64)", covers=CAST),
     spec(lambda x: wnp.astype(x, np.float64), (2, 3), dtype=np.float32,
-         name="astype(float64)", covers=CAST, xfail=NESTED_INPUT_BUG),
+         name="astype(float64)", covers=CAST),
     spec(_array_dtype, (), (), name="array(dtype)", covers=[wnp.array] + CAST, order=1),
-    spec(_array_dtype, (), (), name="array(dtype)", covers=[wnp.array] + CAST,
-         xfail=NESTED_INPUT_BUG),
+    spec(_array_dtype, (), (), name="array(dtype)", covers=[wnp.array] + CAST),
     spec(lambda x, y: wnp.array([[x, y], [x * y, 1.0]]), (), (), name="array(nested)",
          covers=[wnp.array, wnp.stack, wnp.concatenate, "numpy.concatenate",
                  "numpy.expand_dims"]),
@@ -436,6 +423,14 @@ INDEXING = [
          covers=INDEX),
     spec(lambda x: wnp.sum(x[0] * x[1]) * x[0], (2, 3), name="getitem(fan-out)",
          covers=INDEX + (wnp.sum, wnp.multiply)),
+    spec(lambda x: wnp.take(x, [2, 0, 2]), (2, 3), name="take", covers=(wnp.take,) + INDEX),
+    spec(lambda x: wnp.take(x, [[1], [0]], axis=-1), (2, 3), name="take(axis=-1)",
+         covers=(wnp.take,) + INDEX),
+    spec(lambda x: wnp.repeat(x, 2), (2, 2), name="repeat", covers=(wnp.repeat,) + INDEX),
+    spec(lambda x: wnp.repeat(x, [1, 3], axis=0), (2, 3), name="repeat([1,3],axis=0)",
+         covers=(wnp.repeat,) + INDEX),
+    spec(lambda x: x.take([1, 1]) * x.repeat(2, axis=1)[:, :2], (2, 3),
+         name="take/repeat methods", covers=(wnp.take, wnp.repeat) + INDEX),
 ]
 
 
@@ -617,13 +612,13 @@ DISPATCH = [
                  wnp.swapaxes, wnp.squeeze, "numpy.clip", wnp.diagonal]),
 ]
 
-# The core bug above also breaks third derivatives through indexing and diagonals:
-# their adjoint implementations write the cotangent into a NumPy array.
+# Third derivatives through indexing and diagonals, whose adjoints write the
+# cotangent into a NumPy array (so nested boxes must never reach them).
 ORDER3_NESTED = [
     spec(lambda x: x[1] ** 4, (3,), name="getitem[1]**4", covers=INDEX + (wnp.power,),
-         order=3, xfail=NESTED_INPUT_BUG),
+         order=3),
     spec(lambda x: wnp.diagonal(x) ** 4, (2, 2), name="diagonal**4",
-         covers=[wnp.diagonal, wnp.power], order=3, xfail=NESTED_INPUT_BUG),
+         covers=[wnp.diagonal, wnp.power], order=3),
 ]
 
 # A real intermediate (|z|) meeting a complex operand: its cotangent must be real, or

@@ -25,8 +25,8 @@ from ._linalg import dot, inner, matmul, outer, tensordot, vdot
 from ._reductions import amax, amin, cumsum, max, mean, min, std, sum, trace, var
 from ._shape import (
     array, asarray, atleast_1d, atleast_2d, broadcast_to, concatenate, diagonal,
-    expand_dims, flip, hstack, moveaxis, ravel, reshape, squeeze, stack, swapaxes,
-    transpose, vstack)
+    expand_dims, flip, hstack, moveaxis, ravel, repeat, reshape, squeeze, stack, swapaxes,
+    take, transpose, vstack)
 
 # Constants, types and constructors: NumPy's own (they create constants).
 from numpy import (  # noqa: F401

@@ -145,7 +145,7 @@ class ArrayBox(Box):
     def mean(self, *a, **k): return R.mean(self, *a, **k)
     def max(self, *a, **k): return R.max(self, *a, **k)
     def min(self, *a, **k): return R.min(self, *a, **k)
-    def prod(self, *a, **k): return R.prod(self, *a, **k)
+    def prod(self, *a, **k): return _np.prod(self, *a, **k)  # NumPy's dispatch names it
     def var(self, *a, **k): return R.var(self, *a, **k)
     def std(self, *a, **k): return R.std(self, *a, **k)
     def cumsum(self, *a, **k): return R.cumsum(self, *a, **k)
@@ -213,4 +213,4 @@ class SequenceBox(Box):
 
 
 register_box(ArrayBox, default=True)
-register_box(SequenceBox, (tuple, list))
+register_box(SequenceBox, (tuple, list, SequenceBox))  # a box of a traced tuple too

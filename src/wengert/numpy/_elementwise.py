@@ -25,7 +25,7 @@ def def_elementwise(fun, *partials):
         >>> from wengert.extend import primitive, def_elementwise
         >>> softplus = primitive(lambda x: numpy.logaddexp(0.0, x))
         >>> def_elementwise(softplus, lambda ans, x: 1 - np.exp(-ans))
-        >>> round(float(wengert.grad(softplus)(0.0)), 6)
+        >>> wengert.grad(softplus)(0.0)   # sigmoid(0)
         0.5
     """
     prim = get_primitive(fun)

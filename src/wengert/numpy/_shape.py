@@ -97,6 +97,25 @@ defjvp(sequence_item, lambda t, ans, seq, i: t[i])
 get_primitive(sequence_item).kind = "linear"
 
 
+def take(a, indices, axis=None, out=None, mode="raise"):
+    """``numpy.take``, as indexing (so repeated indices accumulate gradients)."""
+    if out is not None or mode != "raise":
+        raise TypeError("wengert.numpy.take: out= and mode= are not supported on traced values")
+    if axis is None:
+        return getitem(ravel(a), indices)
+    axis = axis % len(shape(a))
+    return getitem(a, (slice(None),) * axis + (_np.asarray(indices),))
+
+
+def repeat(a, repeats, axis=None):
+    """``numpy.repeat``, as indexing (each copy's gradient adds to its source)."""
+    if axis is None:
+        a, axis = ravel(a), 0
+    axis = axis % len(shape(a))
+    idx = _np.repeat(_np.arange(shape(a)[axis]), repeats)
+    return getitem(a, (slice(None),) * axis + (idx,))
+
+
 # -- joining ----------------------------------------------------------------------------
 def _concat_impl(axis, *arrays):
     return _np.concatenate(arrays, axis=axis)
@@ -196,6 +215,7 @@ def asarray(a, dtype=None, *args, **kwargs):
 
 
 for _np_fun, _ours in ((_np.concatenate, concatenate), (_np.stack, stack),
+                       (_np.take, take), (_np.repeat, repeat),
                        (_np.hstack, hstack), (_np.vstack, vstack),
                        (_np.atleast_1d, atleast_1d), (_np.atleast_2d, atleast_2d)):
     equivalent(_np_fun, _ours)
