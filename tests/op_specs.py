@@ -646,10 +646,11 @@ OTHERS = [spec(wengert.tour.sigmoid, (2, 3)), spec(wengert.tour.sigmoid, ())]
 # Areas of the NumPy/SciPy surface, one module each (they import the helpers above).
 from op_specs_decomp import SPECS as DECOMP  # noqa: E402
 from op_specs_linalg_fft import SPECS as LINALG_FFT  # noqa: E402
+from op_specs_misc import SPECS as MISC  # noqa: E402
 from op_specs_numpy_more import SPECS as NUMPY_MORE  # noqa: E402
 from op_specs_scipy import SPECS as SCIPY  # noqa: E402
 from op_specs_shape_more import SPECS as SHAPE_MORE  # noqa: E402
 
 OP_SPECS = (ELEMENTWISE + SELECTION + CASTS + REDUCTIONS + SHAPE_OPS + INDEXING + JOINING
             + PRODUCTS + LINALG + NORMS + DISPATCH + REAL_MEETS_COMPLEX + ORDER3_NESTED
-            + OTHERS + NUMPY_MORE + SHAPE_MORE + LINALG_FFT + DECOMP + SCIPY)
+            + OTHERS + NUMPY_MORE + SHAPE_MORE + LINALG_FFT + DECOMP + SCIPY + MISC)

@@ -22,17 +22,38 @@ from ._elementwise import (
     power, rad2deg, radians, real, reciprocal, remainder, rint, round, sign, signbit, sin,
     sinh, sqrt, square, subtract, tan, tanh, true_divide, trunc, where)
 from ._linalg import dot, inner, matmul, outer, tensordot, vdot
+from ._misc import (
+    apply_along_axis, block, convolve, corrcoef, correlate, cov, cumulative_sum, ediff1d,
+    gradient, interp, matrix_transpose, matvec, meshgrid, modf, polyadd, polyder, polyint,
+    polymul, polysub, polyval, trapezoid, unstack, unwrap, vander, vecdot, vecmat)
+from ._misc import divmod_ as divmod  # noqa: A001  (NumPy's name)
+from ._nondiff import (
+    argpartition, array_equiv, bincount, bitwise_and, bitwise_or, bitwise_xor, can_cast,
+    common_type, copyto, diag_indices_from, digitize, fill_diagonal, gcd, histogram,
+    histogram2d, histogram_bin_edges, histogramdd, intersect1d, invert, isfortran, isin,
+    isnat, isneginf, isposinf, lcm, left_shift, lexsort, may_share_memory, min_scalar_type,
+    nanargmax, nanargmin, packbits, place, put, putmask, right_shift, setdiff1d, setxor1d,
+    shares_memory, tril_indices_from, triu_indices_from, union1d, unique_all, unique_counts,
+    unique_inverse, unique_values, unpackbits)
 from ._reductions import amax, amin, cumsum, max, mean, min, std, sum, trace, var
 from ._shape import (
     array, asarray, atleast_1d, atleast_2d, broadcast_to, concatenate, diagonal,
     expand_dims, flip, hstack, moveaxis, ravel, repeat, reshape, squeeze, stack, swapaxes,
     take, transpose, vstack)
 
+# NumPy 2's array-API names for the same functions
+acos, acosh, asin, asinh, atan, atanh, atan2 = (
+    arccos, arccosh, arcsin, arcsinh, arctan, arctanh, arctan2)
+pow = power  # noqa: A001
+concat = concatenate
+permute_dims = transpose
+trapz = trapezoid
+
 # Constants, types and constructors: NumPy's own (they create constants).
 from numpy import (  # noqa: F401
     arange, bool_, complex64, complex128, dtype, e, empty, euler_gamma, eye, finfo,
     float16, float32, float64, full, geomspace, iinfo, identity, inf, int8, int16, int32,
-    int64, integer, linspace, logspace, meshgrid, nan, ndarray, newaxis, ones, pi, uint8,
+    int64, integer, linspace, logspace, nan, ndarray, newaxis, ones, pi, uint8,
     zeros)
 
 # Not differentiable: shapes, indices, predicates, constant-valued results.

@@ -1,0 +1,92 @@
+"""NumPy functions whose results carry no derivative, declared explicitly.
+
+Integer, boolean, index and set-valued results, piecewise-constant functions and
+constant-valued helpers: applied to traced values, their boxes are stripped and
+the result is a constant (no error, no gradient).  In-place functions raise a
+clear error instead (in-place updates of traced arrays are not supported yet).
+"""
+import numpy as _np
+
+from .._core import Box
+from ._dispatch import equivalent, nondiff
+
+
+def _in_place(np_fun):
+    name = np_fun.__name__
+
+    def refuse(*args, **kwargs):
+        if any(isinstance(a, Box) for a in args):
+            raise TypeError(
+                f"numpy.{name} writes into an array in place, which is not supported on traced "
+                "values yet; build the result functionally (e.g. with wengert.numpy.where or "
+                "concatenate)")
+        return np_fun(*args, **kwargs)
+
+    refuse.__name__ = name
+    refuse.__doc__ = np_fun.__doc__
+    refuse._notrace = True  # not differentiable: it refuses traced values
+    return equivalent(np_fun, refuse)
+
+
+def _optional(name):
+    """A nondiff wrapper of ``numpy.<name>`` where this NumPy has it (else None)."""
+    f = getattr(_np, name, None)
+    return nondiff(f) if f is not None else None
+
+
+# indices and index-valued results
+argpartition = nondiff(_np.argpartition)
+nanargmax = nondiff(_np.nanargmax)
+nanargmin = nondiff(_np.nanargmin)
+lexsort = nondiff(_np.lexsort)
+digitize = nondiff(_np.digitize)
+bincount = nondiff(_np.bincount)
+tril_indices_from = nondiff(_np.tril_indices_from)
+triu_indices_from = nondiff(_np.triu_indices_from)
+diag_indices_from = nondiff(_np.diag_indices_from)
+
+# histograms and sets
+histogram = nondiff(_np.histogram)
+histogram2d = nondiff(_np.histogram2d)
+histogramdd = nondiff(_np.histogramdd)
+histogram_bin_edges = nondiff(_np.histogram_bin_edges)
+isin = nondiff(_np.isin)
+intersect1d = nondiff(_np.intersect1d)
+union1d = nondiff(_np.union1d)
+setdiff1d = nondiff(_np.setdiff1d)
+setxor1d = nondiff(_np.setxor1d)
+unique_all = _optional("unique_all")
+unique_counts = _optional("unique_counts")
+unique_inverse = _optional("unique_inverse")
+unique_values = _optional("unique_values")
+
+# predicates and types
+isneginf = nondiff(_np.isneginf)
+isposinf = nondiff(_np.isposinf)
+isnat = nondiff(_np.isnat)
+array_equiv = nondiff(_np.array_equiv)
+may_share_memory = nondiff(_np.may_share_memory)
+shares_memory = nondiff(_np.shares_memory)
+isfortran = nondiff(_np.isfortran)
+min_scalar_type = nondiff(_np.min_scalar_type)
+common_type = nondiff(_np.common_type)
+can_cast = nondiff(_np.can_cast)
+
+# integer arithmetic and bits
+gcd = nondiff(_np.gcd)
+lcm = nondiff(_np.lcm)
+bitwise_and = nondiff(_np.bitwise_and)
+bitwise_or = nondiff(_np.bitwise_or)
+bitwise_xor = nondiff(_np.bitwise_xor)
+invert = nondiff(_np.invert)
+left_shift = nondiff(_np.left_shift)
+right_shift = nondiff(_np.right_shift)
+packbits = nondiff(_np.packbits)
+unpackbits = nondiff(_np.unpackbits)
+
+# writing in place
+fill_diagonal = _in_place(_np.fill_diagonal)
+place = _in_place(_np.place)
+put = _in_place(_np.put)
+putmask = _in_place(_np.putmask)
+copyto = _in_place(_np.copyto)
