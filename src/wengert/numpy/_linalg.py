@@ -1,4 +1,4 @@
-"""Products: ``dot``, ``matmul``, ``tensordot`` and friends.
+"""Products: ``dot``, ``matmul``, ``tensordot``, ``einsum``, ``kron``, ``cross`` and friends.
 
 The seeds' matrix-product rule, dW = dD·Xᵀ and dX = Wᵀ·dD for D = W·X,
 generalized to any number of dimensions.  All products are bilinear, so their
@@ -6,9 +6,9 @@ forward rules follow from ``def_linear`` in both arguments.
 """
 import numpy as _np
 
-from .._core import def_linear, defvjp
+from .._core import def_linear, defjvp_any, defvjp, defvjp_any, get_primitive
 from . import _elementwise as E, _reductions as R, _shape as S
-from ._dispatch import equivalent, shape, wrap
+from ._dispatch import equivalent, shape, val, wrap
 from ._unbroadcast import unbroadcast
 
 
@@ -113,4 +113,243 @@ def vdot(a, b):
 
 
 for _np_fun, _ours in ((_np.outer, outer), (_np.inner, inner), (_np.vdot, vdot)):
+    equivalent(_np_fun, _ours)
+
+
+# -- einsum -------------------------------------------------------------------------------
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _sublist_letters(sub):
+    """A sublist of ints (and Ellipsis) as subscript letters, like NumPy's."""
+    out = []
+    for s in sub:
+        if s is Ellipsis:
+            out.append("...")
+        elif isinstance(s, (int, _np.integer)) and 0 <= s < 52:
+            out.append(chr(ord("A") + s) if s < 26 else chr(ord("a") + s - 26))
+        else:
+            raise ValueError(f"einsum: subscript {s!r} in a sublist must be an int in "
+                             "[0, 52) or Ellipsis")
+    return "".join(out)
+
+
+def _einsum_spec(args):
+    """Subscripts and operands from either calling form of ``numpy.einsum``."""
+    if isinstance(args[0], str):
+        return args[0], list(args[1:])
+    operands, subs = list(args[0::2]), [_sublist_letters(s) for s in args[1::2]]
+    out = None
+    if len(args) % 2 == 1:           # a trailing output sublist
+        out = _sublist_letters(args[-1])
+        operands = operands[:-1]
+    return ",".join(subs) + ("" if out is None else "->" + out), operands
+
+
+def _canonical_subscripts(subscripts, shapes):
+    """Explicit subscripts without ellipses: ``'...ij,jk'`` becomes e.g. ``'Aij,jk->Aik'``.
+
+    Ellipsis dimensions get letters unused elsewhere, aligned to the right across
+    operands (they broadcast); an implicit output is NumPy's: the ellipsis
+    dimensions, then the letters that appear once, in alphabetical order."""
+    subscripts = subscripts.replace(" ", "")
+    ins, arrow, out = subscripts.partition("->")
+    ins = ins.split(",")
+    if len(ins) != len(shapes):
+        raise ValueError(f"einsum: the subscripts {subscripts!r} name {len(ins)} operand(s) "
+                         f"but {len(shapes)} were given; give one comma-separated term "
+                         "per operand")
+    for term in ins + [out]:
+        if not term.replace("...", "").isalpha() and term.replace("...", ""):
+            raise ValueError(f"einsum: invalid subscript term {term!r} in {subscripts!r}; "
+                             "use letters a-z, A-Z and at most one '...' per term")
+    fresh = [c for c in _LETTERS if c not in subscripts]
+    n_ell = []
+    for term, shp in zip(ins, shapes):
+        named = len(term.replace("...", ""))
+        extra = len(shp) - named
+        if ("..." in term and extra < 0) or ("..." not in term and extra != 0):
+            raise ValueError(f"einsum: the term {term!r} of {subscripts!r} does not match "
+                             f"an operand of shape {tuple(shp)}; give one letter per axis "
+                             "(or '...' for the leading ones)")
+        n_ell.append(extra if "..." in term else 0)
+    k = max(n_ell, default=0)
+    if k > len(fresh):
+        raise ValueError(f"einsum: {subscripts!r} uses too many axes for 52 letters")
+    ell = "".join(fresh[:k])
+    ins = [t.replace("...", ell[k - e:]) for t, e in zip(ins, n_ell)]
+    if arrow:
+        if "..." not in out and k and any(n_ell):
+            raise ValueError(f"einsum: the output of {subscripts!r} has no '...' but the "
+                             "operands' ellipses cover axes; add '...' to the output")
+        out = out.replace("...", ell)
+    else:
+        counts = {c: "".join(ins).count(c) for c in "".join(ins)}
+        out = ell + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in ell))
+    return ",".join(ins) + "->" + out
+
+
+def _einsum_impl(subscripts, *operands, optimize=False):
+    return _np.einsum(subscripts, *operands, optimize=optimize)
+
+
+_einsum = wrap(_einsum_impl, "numpy.einsum")
+
+
+def _rule_optimize(optimize):
+    # an explicit contraction path fits the original operands only
+    return optimize if isinstance(optimize, (bool, str)) else "greedy"
+
+
+def _einsum_vjp(argnum, g, ans, subscripts, *operands, optimize=False):
+    """The cotangent of operand ``argnum`` is itself an einsum: of ``g`` with the
+    other operands, into the operand's axes.  Three kinds of axis need more:
+
+    * a letter repeated in the operand (``'ii'``): only its diagonal is read, so
+      the cotangent lives there; later occurrences get fresh letters tied to the
+      first by an identity matrix;
+    * a letter in no other factor (summed out of this operand alone), or only
+      in factors where it is broadcast (length 1): the cotangent is constant
+      along it, an einsum with a vector of ones;
+    * an axis of length 1 broadcast against a longer one: it gets a fresh letter
+      and a ones(1), so the longer axis is summed into it.
+    """
+    ins, out = subscripts.split("->")
+    ins = ins.split(",")
+    i = argnum - 1
+    x = operands[i]
+    xshape = shape(x)
+    sizes = {}
+    for term, op in zip(ins, operands):
+        for c, n in zip(term, shape(op)):
+            sizes[c] = max(sizes.get(c, 1), n)
+    real_dt = _np.empty(0, dtype=_np.result_type(val(g))).real.dtype
+    fresh = iter(c for c in _LETTERS if c not in subscripts)
+    terms = [out] + [t for j, t in enumerate(ins) if j != i]
+    factors = [g] + [op for j, op in enumerate(operands) if j != i]
+    target, seen = [], set()
+    for c, n in zip(ins[i], xshape):
+        if n == 1 and sizes[c] > 1:              # broadcast: sum the long axis into it
+            f = next(fresh)
+            terms.append(f)
+            factors.append(_np.ones(1, real_dt))
+            target.append(f)
+        elif c in seen:                          # repeated: back onto the diagonal
+            f = next(fresh)
+            terms.append(c + f)
+            factors.append(_np.eye(n, dtype=real_dt))
+            target.append(f)
+        else:
+            seen.add(c)
+            target.append(c)
+    present = {}                                 # letter -> its length among the factors
+    for term, f in zip(terms, factors):
+        for c, n in zip(term, shape(f)):
+            present[c] = max(present.get(c, 1), n)
+    for c, n in zip(target, xshape):
+        if present.get(c, 0) < n:                # summed out of x alone: broadcast back
+            terms.append(c)
+            factors.append(_np.ones(n, real_dt))
+            present[c] = n
+    r = _einsum(",".join(terms) + "->" + "".join(target), *factors,
+                optimize=_rule_optimize(optimize))
+    return unbroadcast(r, x)    # a real operand of a complex product gets a real cotangent
+
+
+def _einsum_jvp(argnum, t, ans, subscripts, *operands, optimize=False):
+    ops = list(operands)
+    ops[argnum - 1] = t
+    return _einsum(subscripts, *ops, optimize=_rule_optimize(optimize))
+
+
+defvjp_any(_einsum, _einsum_vjp)
+defjvp_any(_einsum, _einsum_jvp)
+get_primitive(_einsum).kind = "linear"     # multilinear in its operands
+
+
+def einsum(*operands, out=None, optimize=False, **kwargs):
+    """``numpy.einsum``, differentiable in every operand, for any subscripts.
+
+    Both calling forms (a subscript string, or operands interleaved with
+    sublists of ints), implicit and explicit outputs, repeated letters within
+    an operand (diagonals, traces), ellipses with broadcasting, and any number
+    of operands.  ``optimize=`` is passed to NumPy.  The result is multilinear
+    in the operands: the forward rule applies einsum to the tangent, and the
+    reverse rule for each operand is an einsum of the cotangent with the others.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> a = np.array([[1.0, 2.0], [3.0, 4.0]])
+        >>> float(np.einsum("ii", a))
+        5.0
+        >>> wengert.grad(lambda a: np.einsum("ij,ij->", a, a))(a)
+        array([[2., 4.],
+               [6., 8.]])
+    """
+    if not operands:
+        raise TypeError("einsum: give subscripts and at least one operand")
+    if out is not None:
+        raise TypeError("wengert.numpy.einsum does not support out=; use the returned array")
+    dt = kwargs.pop("dtype", None)
+    kwargs.pop("order", None)
+    kwargs.pop("casting", None)
+    if kwargs:
+        raise TypeError(f"einsum: unexpected keyword argument(s) {sorted(kwargs)}")
+    subscripts, ops = _einsum_spec(operands)
+    canonical = _canonical_subscripts(subscripts, [shape(o) for o in ops])
+    res = _einsum(canonical, *ops, optimize=optimize)
+    return res if dt is None else E.astype(res, dt)
+
+
+# -- kron, cross ------------------------------------------------------------------------
+def kron(a, b):
+    """``numpy.kron``: the Kronecker product, a product of interleaved reshapes.
+
+    Example:
+        >>> import wengert.numpy as np
+        >>> np.kron(np.array([1.0, 2.0]), np.array([1.0, 10.0]))
+        array([ 1., 10.,  2., 20.])
+    """
+    sa, sb = tuple(shape(a)), tuple(shape(b))
+    nd = max(len(sa), len(sb))
+    sa, sb = (1,) * (nd - len(sa)) + sa, (1,) * (nd - len(sb)) + sb
+    a2 = S.reshape(a, tuple(v for n in sa for v in (n, 1)))
+    b2 = S.reshape(b, tuple(v for n in sb for v in (1, n)))
+    return S.reshape(E.multiply(a2, b2), tuple(m * n for m, n in zip(sa, sb)))
+
+
+def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """``numpy.cross`` of 2- or 3-vectors (a 2-vector has a zero z component;
+    two 2-vectors give the z component alone), broadcasting over the other axes.
+
+    Example:
+        >>> import wengert.numpy as np
+        >>> np.cross(np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0]))
+        array([0., 0., 1.])
+    """
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a = S.moveaxis(a, axisa, -1)
+    b = S.moveaxis(b, axisb, -1)
+    na, nb = shape(a)[-1], shape(b)[-1]
+    if na not in (2, 3) or nb not in (2, 3):
+        raise ValueError(f"cross: the vector axes have lengths {na} and {nb}; both must "
+                         "be 2 or 3 (choose them with axisa=, axisb= or axis=)")
+    ac = [S.getitem(a, (Ellipsis, k)) for k in range(na)]
+    bc = [S.getitem(b, (Ellipsis, k)) for k in range(nb)]
+    z = E.subtract(ac[0] * bc[1], ac[1] * bc[0])
+    if na == nb == 2:
+        return z
+    if na == 2:
+        cx, cy = ac[1] * bc[2], E.negative(ac[0] * bc[2])
+    elif nb == 2:
+        cx, cy = E.negative(ac[2] * bc[1]), ac[2] * bc[0]
+    else:
+        cx = E.subtract(ac[1] * bc[2], ac[2] * bc[1])
+        cy = E.subtract(ac[2] * bc[0], ac[0] * bc[2])
+    c = S.stack([cx, cy, z], axis=-1)
+    return S.moveaxis(c, -1, axisc) if axisc not in (-1, len(shape(c)) - 1) else c
+
+
+for _np_fun, _ours in ((_np.einsum, einsum), (_np.kron, kron), (_np.cross, cross)):
     equivalent(_np_fun, _ours)
