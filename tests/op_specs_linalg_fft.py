@@ -191,6 +191,15 @@ FFTS = (
             covers=[RFFT, wnp.absolute]),
        spec(lambda x: wfft.fftshift(wfft.fftfreq(4)) * IRFFT(x, 4), (3,), dtype=C128,
             name="fftshift(fftfreq)*irfft", covers=[IRFFT])]
+    # float64 specs with real results: test_ops also runs them in float32, whose
+    # derivatives must stay float32 (NumPy >= 2 transforms float32 as complex64)
+    + [spec(lambda x: wnp.real(FFT(x, 5)) * 2.0, (2, 4), name="real(fft(x,5))",
+            covers=[FFT, wnp.real]),
+       spec(lambda x: IRFFT(RFFT(x, 6) * (1 - 0.5j), 5, norm="ortho"), (2, 4),
+            name="irfft(rfft(x)*c)", covers=[RFFT, IRFFT]),
+       spec(lambda x: wfft.hfft(wfft.ihfft(x) * 2.0, 6) + wfft.irfftn(wfft.rfftn(x, axes=[0]), [3], [0]),
+            (3, 6), name="hfft(ihfft)+irfftn(rfftn)",
+            covers=[wfft.hfft, wfft.ihfft, wfft.irfftn, wfft.rfftn, RFFT, IRFFT])]
     # plain NumPy calls on traced values are routed here
     + [spec(lambda x: np.fft.irfft(np.fft.fft(x)[:3] + np.fft.rfftn(x)) + np.fft.fftshift(x),
             (4,), name="np.fft", covers=[FFT, IRFFT, RFFT, wfft.rfftn, wfft.fftshift])]
