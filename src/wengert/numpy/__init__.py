@@ -21,7 +21,7 @@ from ._elementwise import (
     logical_or, logical_xor, maximum, minimum, mod, multiply, negative, not_equal, positive,
     power, rad2deg, radians, real, reciprocal, remainder, rint, round, sign, signbit, sin,
     sinh, sqrt, square, subtract, tan, tanh, true_divide, trunc, where)
-from ._linalg import dot, inner, matmul, outer, tensordot, vdot
+from ._linalg import cross, dot, einsum, inner, kron, matmul, outer, tensordot, vdot
 from ._misc import (
     apply_along_axis, block, convolve, corrcoef, correlate, cov, cumulative_sum, ediff1d,
     gradient, interp, matrix_transpose, matvec, meshgrid, modf, polyadd, polyder, polyint,
