@@ -8,8 +8,9 @@ convention (a holomorphic function's cotangent is ``g * f'(z)``).
 import numpy as _np
 
 from .._core import defjvp, defvjp, def_linear, get_primitive
-from ._dispatch import dtype, iscomplex, nondiff, shape, val, wrap
+from ._dispatch import dtype, equivalent, iscomplex, nondiff, shape, val, wrap
 from ._unbroadcast import broadcast_like, unbroadcast
+from . import _reductions as _R  # already loaded by _unbroadcast (a cycle, resolved lazily)
 
 
 def def_elementwise(fun, *partials):
@@ -294,3 +295,140 @@ logical_not = nondiff(_np.logical_not)
 logical_xor = nondiff(_np.logical_xor)
 isclose = nondiff(_np.isclose)
 allclose = nondiff(_np.allclose)
+
+# -- aliases (NumPy 2 spells some ufuncs both ways; these are ours, so they exist on
+# NumPy 1.26 too) -----------------------------------------------------------------------
+acos, acosh, asin, asinh = arccos, arccosh, arcsin, arcsinh
+atan, atanh, atan2, pow = arctan, arctanh, arctan2, power
+
+# -- more differentiable elementwise functions ----------------------------------------
+float_power = wrap(_np.float_power)
+copysign = wrap(_np.copysign)
+sinc = wrap(_np.sinc)
+i0 = wrap(_np.i0)
+
+# float_power is power computed in float64 (complex128): the same partials
+def_elementwise(float_power,
+                lambda ans, x, y: y * float_power(x, y - (val(y) != 0)),
+                lambda ans, x, y: ans * log(_safe(x, 1.0)))
+
+# copysign(x, y) = |x| sign(y): slope +-1 in x (0 at x == 0, like fabs), flat in y
+def_elementwise(copysign,
+                lambda ans, x, y: _mask(_np.sign(val(x)) * _np.copysign(1.0, val(y)), ans),
+                lambda ans, x, y: _mask(0.0, ans))
+
+
+# sinc(x) = sin(pi x) / (pi x).  Its slope (cos(pi x) - sinc(x)) / x cancels badly near
+# 0, so for |pi x| < 1 the slope is the Taylor series of d/dx sinc instead: both are
+# built from wrapped operations, so every order of derivative is finite at 0.
+_SINC_SERIES = [(-1) ** k * 2 * k / float(_np.prod(_np.arange(1.0, 2 * k + 2)))
+                for k in range(1, 12)]     # d/ds sin(s)/s = s * sum_k c_k s^(2k-2)
+
+
+def _sinc_slope(ans, x):
+    s = _np.pi * x
+    s2 = s * s
+    series = _SINC_SERIES[-1]
+    for c in reversed(_SINC_SERIES[:-1]):
+        series = series * s2 + c
+    near = _np.abs(_np.pi * val(x)) < 1.0
+    far = (cos(s) - ans) / where(near, 1.0, x)
+    return where(near, _np.pi * s * series, far)
+
+
+def_elementwise(sinc, _sinc_slope)
+
+
+# i0' = i1, and I_1(x) = (1/2 pi) int_0^{2 pi} exp(x cos t) cos t dt.  The trapezoid rule
+# on a periodic analytic integrand converges geometrically; 256 nodes give full double
+# precision up to x ~ 710, where numpy.i0 overflows.  Written with wrapped operations,
+# so every higher derivative is the same quadrature of the differentiated integrand.
+_I0_COS = _np.cos(_np.linspace(0.0, 2 * _np.pi, 256, endpoint=False))
+
+
+def _i1(x):
+    c = _I0_COS.astype(dtype(x)) if dtype(x).kind == "f" else _I0_COS
+    xc = x[..., None] * c if len(shape(x)) else x * c
+    return _R.mean(expm1(xc) * c, axis=-1)   # expm1: exactly 0 at x == 0
+
+
+def_elementwise(i0, lambda ans, x: _i1(x))
+
+
+def angle(z, deg=False):
+    """``numpy.angle``: the argument of ``z``, ``arctan2(z.imag, z.real)``.
+
+    For complex ``z`` it is differentiable away from 0 and the negative real axis
+    (where it jumps); for real ``z`` it is piecewise constant (0 or pi), so its
+    derivative is 0.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> float(np.angle(1j, deg=True))
+        90.0
+    """
+    if not iscomplex(z):
+        return _np.angle(val(z), deg)
+    a = arctan2(imag(z), real(z))
+    return a * (180.0 / _np.pi) if deg else a
+
+
+def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    """``numpy.nan_to_num``: NaN and infinities replaced by finite numbers.
+
+    The derivative is 1 where ``x`` is finite and 0 where an entry is replaced
+    (by a constant).  Complex parts are treated separately.
+
+    Example:
+        >>> import numpy, wengert, wengert.numpy as np
+        >>> wengert.grad(lambda x: np.sum(np.nan_to_num(x) ** 2))(numpy.array([1.0, numpy.nan]))
+        array([2., 0.])
+    """
+    kw = dict(nan=nan, posinf=posinf, neginf=neginf)
+    if iscomplex(x):
+        return (nan_to_num(real(x), **kw)
+                + 1j * nan_to_num(imag(x), **kw))
+    v = val(x)
+    if v is x:
+        return _np.nan_to_num(x, copy=copy, **kw)
+    return _where3(_np.isfinite(v), x, _np.nan_to_num(v, **kw))
+
+
+def real_if_close(a, tol=100):
+    """``numpy.real_if_close``: the real part if every imaginary part is within
+    ``tol`` machine epsilons of 0, else ``a`` unchanged (the identity, either way,
+    for derivatives)."""
+    if iscomplex(a) and not _np.iscomplexobj(_np.real_if_close(val(a), tol)):
+        return real(a)
+    return a
+
+
+def modf(x, *args, **kwargs):
+    """``numpy.modf``: (fractional part, integral part).  The fractional part has
+    slope 1, the integral part is piecewise constant."""
+    if val(x) is x:
+        return _np.modf(x, *args, **kwargs)
+    frac, whole = _np.modf(val(x))
+    return _where3(_np.isfinite(val(x)), x - whole, frac), whole
+
+
+def divmod(x, y, *args, **kwargs):
+    """``numpy.divmod``: (floor_divide(x, y), mod(x, y)); only the remainder is
+    differentiable."""
+    if val(x) is x and val(y) is y:
+        return _np.divmod(x, y, *args, **kwargs)
+    return floor_divide(x, y), mod(x, y)
+
+
+equivalent(_np.angle, angle)
+equivalent(_np.nan_to_num, nan_to_num)
+equivalent(_np.real_if_close, real_if_close)
+equivalent(_np.modf, modf)
+equivalent(_np.divmod, divmod)
+
+# piecewise constant, integer-valued or step-sized: no derivative
+heaviside = nondiff(_np.heaviside)
+ldexp = nondiff(_np.ldexp)
+frexp = nondiff(_np.frexp)
+spacing = nondiff(_np.spacing)
+nextafter = nondiff(_np.nextafter)

@@ -115,3 +115,271 @@ def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
 equivalent(_np.var, var)
 equivalent(_np.std, std)
 equivalent(_np.trace, trace)
+
+
+# -- products -----------------------------------------------------------------------------
+# Both rules are exact when entries are exactly zero, at every order: they only divide
+# by entries that are nonzero, and handle the first zero of each row by its own term.
+def _last_axis(x, axis):
+    """``x`` with ``axis`` moved last (the rules below work along the last axis)."""
+    return x if axis in (-1, len(shape(x)) - 1) else S.moveaxis(x, axis, -1)
+
+
+def _revcumsum(v):
+    return S.flip(cumsum(S.flip(v, -1), axis=-1), -1)
+
+
+def _first_zero(x):
+    """Constant masks along the last axis: entries before each row's first zero,
+    and each row's first zero."""
+    zero = val(x) == 0
+    seen = _np.cumsum(zero, axis=-1)
+    return seen == 0, zero & (seen == 1)
+
+
+def _cumprod_ct(g, y, x):
+    """The cotangent of ``x`` for ``y = cumprod(x, axis=-1)``: sum over k >= i of
+    g_k dy_k/dx_i.  Before the first zero z that is revcumsum(g y)_i / x_i; at z it
+    is revcumsum(g y')_z with y' the cumprod of x with x_z := 1; after z it is x_z
+    times the cotangent for x with x_z := 1 (recursively, one zero at a time)."""
+    before, first = _first_zero(x)
+    if before.all():
+        return _revcumsum(g * y) / x
+    x1 = E.where(first, 1.0, x)
+    y1 = cumprod(x1, axis=-1)
+    x_z = sum(E.where(first, x, 0.0), axis=-1, keepdims=True)
+    head = _revcumsum(g * y) / E.where(before, x, 1.0)
+    return E.where(before, head, E.where(first, _revcumsum(g * y1), x_z * _cumprod_ct(g, y1, x1)))
+
+
+def _cumprod_tangent(t, y, x):
+    """The tangent of ``y = cumprod(x, axis=-1)`` (same decomposition as above)."""
+    before, first = _first_zero(x)
+    if before.all():
+        return y * cumsum(t / x, axis=-1)
+    x1 = E.where(first, 1.0, x)
+    y1 = cumprod(x1, axis=-1)
+    x_z = sum(E.where(first, x, 0.0), axis=-1, keepdims=True)
+    t_z = sum(E.where(first, t, 0.0), axis=-1, keepdims=True)
+    head = y * cumsum(t / E.where(before, x, 1.0), axis=-1)
+    return E.where(before, head,
+                   t_z * y1 + x_z * _cumprod_tangent(E.where(first, 0.0, t), y1, x1))
+
+
+def _cumprod_rule(rule, d, ans, x, axis, out_shape):
+    if axis is None:
+        return S.reshape(rule(S.ravel(d), ans, S.ravel(x)), out_shape)
+    axis = axis % len(shape(x))
+    out = rule(_last_axis(d, axis), _last_axis(ans, axis), _last_axis(x, axis))
+    return out if axis == len(shape(x)) - 1 else S.moveaxis(out, -1, axis)
+
+
+cumprod = wrap(_np.cumprod)
+defvjp(cumprod, lambda g, ans, x, axis=None, dtype=None, out=None:
+       _cumprod_rule(_cumprod_ct, g, ans, x, axis, shape(x)))
+defjvp(cumprod, lambda t, ans, x, axis=None, dtype=None, out=None:
+       _cumprod_rule(_cumprod_tangent, S.broadcast_to(t, shape(x)), ans, x, axis, shape(ans)))
+
+
+def _others(x, axis):
+    """The product of the other entries of each group reduced by ``prod``, from an
+    exclusive cumulative product from each end (exact with zeros)."""
+    xshape = shape(x)
+    axes = _axes(axis, len(xshape))
+    if not axes:
+        return _np.ones(xshape, dtype(x))
+    k = len(axes)
+    moved = S.moveaxis(x, axes, tuple(range(-k, 0)))
+    mshape = shape(moved)
+    flat = S.reshape(moved, tuple(mshape[:-k]) + (_count(xshape, axes),))
+    one = _np.ones(tuple(mshape[:-k]) + (1,), dtype(x))
+    left = cumprod(S.concatenate([one, flat[..., :-1]], axis=-1), axis=-1)
+    right = S.flip(cumprod(S.flip(S.concatenate([flat[..., 1:], one], axis=-1), -1), axis=-1), -1)
+    return S.moveaxis(S.reshape(left * right, mshape), tuple(range(-k, 0)), axes)
+
+
+def _prod_slope(x, axis, initial, where):
+    """d prod / d x, entry by entry (entries outside ``where`` count as 1)."""
+    slope = _others(x if where is True else E.where(where, x, 1.0), axis)
+    if initial is not _np._NoValue:
+        slope = slope * initial
+    return _masked(slope, where)
+
+
+prod = wrap(_np.prod)
+defvjp(prod, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False,
+       initial=_np._NoValue, where=True:
+       expand(g, x, axis, keepdims) * _prod_slope(x, axis, initial, where))
+defjvp(prod, lambda t, ans, x, axis=None, dtype=None, out=None, keepdims=False,
+       initial=_np._NoValue, where=True:
+       sum(t * _prod_slope(x, axis, initial, where), axis=axis, keepdims=keepdims))
+
+
+# -- differences, averages, ranges ----------------------------------------------------
+_NOVALUE = _np._NoValue
+
+
+def diff(a, n=1, axis=-1, prepend=_NOVALUE, append=_NOVALUE):
+    """``numpy.diff``: the n-th differences along ``axis``, after joining
+    ``prepend`` and ``append`` (scalars are broadcast); all differentiable.
+
+    Example:
+        >>> import numpy, wengert, wengert.numpy as np
+        >>> wengert.grad(lambda x: np.sum(np.diff(x) ** 2))(numpy.array([0.0, 1.0, 3.0]))
+        array([-2., -2.,  4.])
+    """
+    if n < 0:
+        raise ValueError(f"diff: order n must be non-negative but got {n!r}")
+    if n == 0:
+        return a
+    xshape = shape(a)
+    if not xshape:
+        raise ValueError("diff: the input must be at least one-dimensional; "
+                         "use wengert.numpy.atleast_1d(a) first")
+    axis = axis % len(xshape)
+    parts = []
+    for extra in (prepend, a, append):
+        if extra is _NOVALUE:
+            continue
+        if extra is not a and len(shape(extra)) == 0:
+            extra = S.broadcast_to(extra, xshape[:axis] + (1,) + xshape[axis + 1:])
+        parts.append(extra)
+    if len(parts) > 1:
+        a = S.concatenate(parts, axis=axis)
+    lo = (slice(None),) * axis + (slice(None, -1),)
+    hi = (slice(None),) * axis + (slice(1, None),)
+    for _ in range(n):
+        a = a[hi] - a[lo]
+    return a
+
+
+def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
+    """``numpy.average``, differentiable in ``a`` and in ``weights`` (1-d weights
+    apply along an integer ``axis``); ``returned=True`` also gives the sum of the
+    weights.
+
+    Example:
+        >>> import numpy, wengert, wengert.numpy as np
+        >>> x = numpy.array([1.0, 3.0])
+        >>> wengert.grad(lambda w: np.average(x, weights=w))(numpy.array([1.0, 1.0]))
+        array([-0.5,  0.5])
+    """
+    if weights is None:
+        avg = mean(a, axis=axis, keepdims=keepdims)
+        scl = _np.asarray(_count(shape(a), axis), dtype(avg))
+    else:
+        if val(weights) is weights:    # plain weights: NumPy's result dtype
+            weights = _np.asarray(weights)
+            kind_a = dtype(a).kind
+            weights = weights.astype(_np.result_type(
+                dtype(a), weights.dtype, *(("f8",) if kind_a not in "fc" else ())))
+        xshape, wshape = shape(a), shape(weights)
+        if wshape != xshape:
+            if axis is None:
+                raise TypeError("average: axis must be given when the shapes of a and "
+                                f"weights differ ({xshape} and {wshape})")
+            if len(wshape) != 1 or not isinstance(axis, (int, _np.integer)):
+                raise TypeError("average: weights must be 1-d (along an integer axis) or "
+                                f"have the shape of a {xshape}, not {wshape}")
+            axis = axis % len(xshape)
+            if wshape[0] != xshape[axis]:
+                raise ValueError(f"average: the length of weights ({wshape[0]}) differs "
+                                 f"from a.shape[{axis}] ({xshape[axis]})")
+            weights = S.reshape(weights, tuple(xshape[axis] if i == axis else 1
+                                               for i in range(len(xshape))))
+            weights = S.broadcast_to(weights, xshape)
+        scl = sum(weights, axis=axis, keepdims=keepdims)
+        if _np.any(val(scl) == 0):
+            raise ZeroDivisionError("average: the weights sum to zero along some axis, "
+                                    "so they cannot be normalized")
+        avg = sum(a * weights, axis=axis, keepdims=keepdims) / scl
+    if returned:
+        if shape(scl) != shape(avg):
+            scl = S.broadcast_to(scl, shape(avg))
+        return avg, scl
+    return avg
+
+
+def ptp(a, axis=None, out=None, keepdims=False):
+    """``numpy.ptp``: max - min (ties split the gradient, as in max and min)."""
+    return max(a, axis=axis, keepdims=keepdims) - min(a, axis=axis, keepdims=keepdims)
+
+
+# -- ignoring NaNs: NaN entries are replaced by a neutral constant (so they get a zero
+# cotangent, never a NaN) ----------------------------------------------------------------
+def _nan_filled(a, fill):
+    isnan = _np.isnan(val(a))
+    return E.where(isnan, fill, a) if isnan.any() else a
+
+
+def _nan_count(a, axis, keepdims):
+    n = _np.sum(~_np.isnan(val(a)), axis=_axes(axis, len(shape(a))), keepdims=keepdims)
+    return _np.asarray(n, dtype(a) if dtype(a).kind in "fc" else float)
+
+
+def nansum(a, axis=None, dtype=None, out=None, keepdims=False, **kwargs):
+    """``numpy.nansum``: the sum with NaNs counted as 0 (and given no gradient)."""
+    return sum(_nan_filled(a, 0.0), axis=axis, keepdims=keepdims, **kwargs)
+
+
+def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, **kwargs):
+    """``numpy.nanprod``: the product with NaNs counted as 1."""
+    return prod(_nan_filled(a, 1.0), axis=axis, keepdims=keepdims, **kwargs)
+
+
+def nancumsum(a, axis=None, dtype=None, out=None):
+    """``numpy.nancumsum``: the cumulative sum with NaNs counted as 0."""
+    return cumsum(_nan_filled(a, 0.0), axis=axis)
+
+
+def nancumprod(a, axis=None, dtype=None, out=None):
+    """``numpy.nancumprod``: the cumulative product with NaNs counted as 1."""
+    return cumprod(_nan_filled(a, 1.0), axis=axis)
+
+
+def nanmean(a, axis=None, dtype=None, out=None, keepdims=False):
+    """``numpy.nanmean``: the mean of the entries that are not NaN (NaN, with a
+    zero gradient, for an all-NaN slice).
+
+    Example:
+        >>> import numpy, wengert, wengert.numpy as np
+        >>> wengert.grad(lambda x: np.nanmean(x))(numpy.array([1.0, numpy.nan, 3.0]))
+        array([0.5, 0. , 0.5])
+    """
+    return nansum(a, axis=axis, keepdims=keepdims) / _nan_count(a, axis, keepdims)
+
+
+def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
+    """``numpy.nanvar``: the variance of the entries that are not NaN."""
+    d = _nan_filled(a - nanmean(a, axis=axis, keepdims=True), 0.0)
+    sq = E.real(d * E.conjugate(d)) if _np.iscomplexobj(val(a)) else d * d
+    return sum(sq, axis=axis, keepdims=keepdims) / (_nan_count(a, axis, keepdims) - ddof)
+
+
+def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
+    """``numpy.nanstd``: the standard deviation of the entries that are not NaN."""
+    return E.sqrt(nanvar(a, axis=axis, ddof=ddof, keepdims=keepdims))
+
+
+def _nan_extreme(reduce, fill, a, axis, keepdims):
+    out = reduce(_nan_filled(a, fill), axis=axis, keepdims=keepdims)
+    all_nan = _np.all(_np.isnan(val(a)), axis=_axes(axis, len(shape(a))), keepdims=keepdims)
+    return E.where(all_nan, _np.nan, out) if all_nan.any() else out
+
+
+def nanmax(a, axis=None, out=None, keepdims=False):
+    """``numpy.nanmax``: the maximum ignoring NaNs (ties split the gradient)."""
+    return _nan_extreme(max, -_np.inf, a, axis, keepdims)
+
+
+def nanmin(a, axis=None, out=None, keepdims=False):
+    """``numpy.nanmin``: the minimum ignoring NaNs (ties split the gradient)."""
+    return _nan_extreme(min, _np.inf, a, axis, keepdims)
+
+
+for _np_fun, _ours in ((_np.diff, diff), (_np.average, average), (_np.ptp, ptp),
+                       (_np.nansum, nansum), (_np.nanprod, nanprod),
+                       (_np.nancumsum, nancumsum), (_np.nancumprod, nancumprod),
+                       (_np.nanmean, nanmean), (_np.nanvar, nanvar), (_np.nanstd, nanstd),
+                       (_np.nanmax, nanmax), (_np.nanmin, nanmin)):
+    equivalent(_np_fun, _ours)
