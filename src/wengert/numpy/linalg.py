@@ -1,16 +1,26 @@
 """``wengert.numpy.linalg``: NumPy's linear algebra with derivatives.
 
-Differentiable here: ``inv``, ``det``, ``solve``, ``norm`` (vector norms of any
-order, Frobenius for matrices), ``matrix_power``, ``multi_dot``.  Every other
-name of ``numpy.linalg`` is passed through for plain values; applied to traced
-values it raises an error naming it.
+Differentiable here, in reverse and forward mode, to any order, on stacks of
+matrices (leading dimensions) where NumPy accepts them: ``inv``, ``det``,
+``slogdet``, ``solve``, ``pinv``, ``lstsq``, ``cholesky``, ``qr``, ``eigh``,
+``eigvalsh``, ``eig``, ``eigvals``, ``svd``, ``norm`` (every differentiable
+vector and matrix order), ``cond``, ``matrix_power``, ``multi_dot``,
+``tensorinv`` and ``tensorsolve``.  ``matrix_rank`` is not differentiable (an
+integer).  Every other name of ``numpy.linalg`` is passed through for plain
+values; applied to traced values it raises an error naming it.
+
+Decompositions return plain tuples on traced values (NumPy's named tuples on
+plain ones); unpack them.  Eigenvectors and singular vectors are defined only
+up to a sign (a phase, for complex ones) and only where the eigenvalues
+(singular values) are distinct: differentiate functions that do not depend on
+that choice, such as ``V @ diag(f(w)) @ V.T`` or ``abs(V) ** 2``.
 """
 import numpy as _np
 import numpy.linalg as _la
 
-from .._core import def_linear, defjvp, defvjp
+from .._core import Box, defjvp, defvjp, primitive
 from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
-from ._dispatch import equivalent, shape, wrap
+from ._dispatch import dtype, equivalent, iscomplex, nondiff, shape, val, wrap
 from ._unbroadcast import unbroadcast
 
 
@@ -54,32 +64,683 @@ defjvp(solve, lambda t, ans, a, b: E.negative(_uncol(solve(a, L.matmul(t, _col(a
        lambda t, ans, a, b: solve(a, t))
 
 
-def norm(x, ord=None, axis=None, keepdims=False):
-    """``numpy.linalg.norm`` for vector norms of any order and the Frobenius
-    norm of matrices, composed from differentiable operations."""
-    nd = len(shape(x))
-    is_matrix = (axis is None and nd == 2) or (axis is not None and _np.ndim(axis) == 1
-                                               and len(axis) == 2)
-    if is_matrix and ord not in (None, "fro"):
+# -- helpers for the decompositions -------------------------------------------------------
+def _traced(*xs):
+    return any(isinstance(x, Box) for x in xs)
+
+
+def _H(x):
+    """The conjugate transpose of (a stack of) matrices."""
+    return E.conjugate(_T(x)) if iscomplex(x) else _T(x)
+
+
+def _conj(x):
+    return E.conjugate(x) if iscomplex(x) else x
+
+
+def _re(x):
+    return E.real(x) if iscomplex(x) else x
+
+
+def _real_dtype(x):
+    dt = dtype(x)
+    return _np.finfo(dt).dtype if dt.kind in "fc" else _np.dtype(float)
+
+
+def _eye(n, like):
+    """A constant identity matrix in the real dtype of ``like`` (float32 stays float32)."""
+    return _np.eye(n, dtype=_real_dtype(like))
+
+
+def _diag(x):
+    return S.diagonal(x, 0, -2, -1)
+
+
+def _diag_embed(v):
+    """A stack of diagonal matrices with ``v`` (..., n) on the diagonal."""
+    return S.expand_dims(v, -1) * _eye(shape(v)[-1], v)
+
+
+def _zero_tangent(x):
+    return _np.zeros(shape(x), dtype(x))
+
+
+def _part(seq, i):
+    """Part ``i`` of a multi-output cotangent (``None``: a symbolic zero)."""
+    return None if seq is None else seq[i]
+
+
+def _add(*terms):
+    terms = [t for t in terms if t is not None]
+    out = terms[0]
+    for t in terms[1:]:
+        out = out + t
+    return out
+
+
+def _gaps(w):
+    """F[..., i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it."""
+    n = shape(w)[-1]
+    eye = _eye(n, w)
+    return (1.0 - eye) / (S.expand_dims(w, -2) - S.expand_dims(w, -1) + eye)
+
+
+def _real_only(name, a):
+    if iscomplex(a):
         raise NotImplementedError(
-            f"wengert.numpy.linalg.norm: matrix norm ord={ord!r} has no derivative rule yet; "
-            "use ord='fro' or compute it from an SVD")
-    ax = None if axis is None and (nd <= 1 or is_matrix) else axis
-    if axis is None and nd > 2 and ord is None:
-        ax = None
+            f"wengert.numpy.linalg.{name}: derivatives of complex matrices are not "
+            f"implemented; differentiate real matrices, or wrap the argument in "
+            "wengert.stop_gradient if a constant is meant")
+
+
+def _square(name, a):
+    s = shape(a)
+    if len(s) < 2 or s[-1] != s[-2]:
+        raise ValueError(f"wengert.numpy.linalg.{name}: expected a (stack of) square "
+                         f"matrices, got shape {tuple(s)}")
+
+
+# Functions that read one triangle of a Hermitian matrix (eigh, cholesky) see, for a
+# tangent dA, the Hermitian tangent P(dA) built from that triangle (NumPy ignores the
+# imaginary part of the diagonal); the reverse rules apply P's adjoint.
+def _strict_triangle(n, lower, like):
+    m = _np.tri(n, n, -1, dtype=_real_dtype(like))
+    return m if lower else m.T
+
+
+def _hermitian_part(t, lower):
+    n = shape(t)[-1]
+    tri = t * _strict_triangle(n, lower, t)
+    return tri + _H(tri) + _re(t) * _eye(n, t)
+
+
+def _hermitian_part_adjoint(g, lower):
+    n = shape(g)[-1]
+    return (g + _H(g)) * _strict_triangle(n, lower, g) + _re(g) * _eye(n, g)
+
+
+# -- slogdet --------------------------------------------------------------------------------
+def _slogdet_impl(a):
+    sign, logabsdet = _la.slogdet(a)
+    return sign, logabsdet
+
+
+_slogdet = primitive(_slogdet_impl, "numpy.linalg.slogdet")
+
+
+def _slogdet_vjp(g, ans, a):
+    # d logabsdet = Re tr(A^-1 dA); for complex A, d sign = sign * i Im tr(A^-1 dA)
+    gl, gs = _part(g, 1), _part(g, 0)
+    coef = gl
+    if iscomplex(a) and gs is not None:
+        c = E.real(1j * gs * ans[0])
+        coef = -1j * c if coef is None else coef - 1j * c
+    if coef is None:
+        return None
+    return S.expand_dims(S.expand_dims(coef, -1), -1) * _T(inv(a))
+
+
+def _slogdet_jvp(t, ans, a):
+    tr = R.sum(_diag(solve(a, t)), axis=-1)
+    if iscomplex(a):
+        return ans[0] * (1j * E.imag(tr)), E.real(tr)
+    return _zero_tangent(ans[0]), tr
+
+
+defvjp(_slogdet, _slogdet_vjp)
+defjvp(_slogdet, _slogdet_jvp)
+
+
+def slogdet(a):
+    """Sign and natural logarithm of the absolute value of the determinant, for
+    a matrix or a stack of them (``numpy.linalg.slogdet``).
+
+    The log-determinant is differentiable wherever the determinant is nonzero:
+    its derivative is ``inv(a).T``.  The sign of a real matrix is piecewise
+    constant (its derivative is zero); that of a complex one moves with the
+    phase of the determinant.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> a = np.array([[2.0, 1.0], [1.0, 3.0]])
+        >>> wengert.grad(lambda a: np.linalg.slogdet(a)[1])(a)
+        array([[ 0.6, -0.2],
+               [-0.2,  0.4]])
+    """
+    if not _traced(a):
+        return _la.slogdet(a)
+    _square("slogdet", a)
+    return _slogdet(a)
+
+
+# -- pinv and lstsq --------------------------------------------------------------------------
+pinv = wrap(_la.pinv)
+
+
+# For matrices whose rank does not change (full rank, or cut by rcond), with P = pinv(A):
+#   dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P
+def _pinv_jvp(t, ans, a, *args, **kwargs):
+    _real_only("pinv", a)
+    p, tt = ans, _T(t)
+    return (E.negative(L.matmul(p, L.matmul(t, p)))
+            + L.matmul(p, L.matmul(_T(p), tt - L.matmul(L.matmul(tt, a), p)))
+            + L.matmul(tt - L.matmul(p, L.matmul(a, tt)), L.matmul(_T(p), p)))
+
+
+def _pinv_vjp(g, ans, a, *args, **kwargs):
+    _real_only("pinv", a)
+    p, gt = ans, _T(g)
+    return (E.negative(L.matmul(_T(p), L.matmul(g, _T(p))))
+            + L.matmul(gt - L.matmul(a, L.matmul(p, gt)), L.matmul(p, _T(p)))
+            + L.matmul(L.matmul(_T(p), p), gt - L.matmul(L.matmul(gt, p), a)))
+
+
+defvjp(pinv, _pinv_vjp)
+defjvp(pinv, _pinv_jvp)
+pinv.__doc__ = """Moore-Penrose pseudo-inverse (``numpy.linalg.pinv``) of a matrix or a
+    stack of them, differentiable for real matrices wherever the rank (after the
+    ``rcond`` cut-off) does not change: full-rank matrices of any shape.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> wengert.grad(lambda x: np.linalg.pinv(x)[0, 0])(np.array([[2.0]]))
+        array([[-0.25]])
+    """
+
+
+def lstsq(a, b, rcond=None):
+    """Least-squares solution of ``a @ x = b`` (``numpy.linalg.lstsq``):
+    ``(x, residuals, rank, sv)``.
+
+    On traced values ``x`` is ``pinv(a) @ b`` (the minimum-norm solution NumPy
+    returns), differentiable in ``a`` and ``b`` for real ``a`` of constant rank;
+    ``residuals`` (the squared norms of ``b - a @ x``, for full column rank and
+    more rows than columns, else empty) and ``sv`` (the singular values of
+    ``a``) are differentiable too; ``rank`` is an integer.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> a = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+        >>> b = np.array([1.0, 2.0, 2.0])
+        >>> wengert.grad(lambda b: np.linalg.lstsq(a, b)[0][0])(b)
+        array([ 0.66666667, -0.33333333,  0.33333333])
+    """
+    if not _traced(a, b):
+        return _la.lstsq(a, b, rcond=rcond)
+    m, n = shape(a)[-2:]
+    eps = float(_np.finfo(_real_dtype(a)).eps)
+    cut = eps * max(m, n) if rcond is None else (eps if rcond < 0 else rcond)
+    x = L.matmul(pinv(a, cut), b)
+    rank = _la.lstsq(val(a), val(b), rcond=rcond)[2]
+    if rank == n and m > n:
+        r = b - L.matmul(a, x)
+        residuals = R.sum(_re(r * _conj(r)), axis=0)
+        if len(shape(b)) == 1:
+            residuals = S.reshape(residuals, (1,))
+    else:
+        residuals = _np.zeros((0,), _real_dtype(a))
+    return x, residuals, rank, svd(a, compute_uv=False)
+
+
+# -- cholesky -------------------------------------------------------------------------------
+def _cholesky_lower(a):
+    return _la.cholesky(a)
+
+
+_cholesky = primitive(_cholesky_lower, "numpy.linalg.cholesky")
+
+
+# A = L L^H with L lower: dL = L Phi(L^-1 dA L^-H), Phi keeping the strictly lower
+# triangle and half the diagonal
+def _phi(x):
+    n = shape(x)[-1]
+    return x * (_strict_triangle(n, True, x) + 0.5 * _eye(n, x))
+
+
+def _cholesky_jvp(t, ans, a):
+    z = solve(ans, _hermitian_part(t, True))
+    return L.matmul(ans, _phi(_H(solve(ans, _H(z)))))
+
+
+def _cholesky_vjp(g, ans, a):
+    y = _phi(L.matmul(_T(ans), g))
+    s = _T(solve(_H(ans), _T(solve(_T(ans), y))))
+    return _hermitian_part_adjoint(s, True)
+
+
+defvjp(_cholesky, _cholesky_vjp)
+defjvp(_cholesky, _cholesky_jvp)
+
+
+def cholesky(a, /, *, upper=False):
+    """Cholesky factor of a (stack of) Hermitian positive-definite matrices
+    (``numpy.linalg.cholesky``): lower ``L`` with ``a = L @ L.conj().T``, or
+    upper ``U = L.conj().T`` with ``upper=True`` (NumPy 2).
+
+    Like NumPy it reads one triangle of ``a`` only (the lower one, or the upper
+    one with ``upper=True``), so the cotangent of ``a`` lives on that triangle.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> a = np.array([[4.0, 2.0], [2.0, 5.0]])
+        >>> wengert.grad(lambda a: np.linalg.cholesky(a)[1, 0])(a)   # a[1, 0] / sqrt(a[0, 0])
+        array([[-0.125,  0.   ],
+               [ 0.5  ,  0.   ]])
+    """
+    if not _traced(a):
+        return _la.cholesky(a, upper=True) if upper else _la.cholesky(a)
+    _square("cholesky", a)
+    if upper:  # NumPy reads the upper triangle: the lower factor of a^H, transposed back
+        return _H(_cholesky(_H(a)))
+    return _cholesky(a)
+
+
+# -- qr -------------------------------------------------------------------------------------
+def _qr_impl(a):
+    q, r = _la.qr(a)
+    return q, r
+
+
+_qr = primitive(_qr_impl, "numpy.linalg.qr")
+
+
+# A = Q R (m >= n, reduced): with D = dA R^-1, C = Q^T D and Omega = tril(C, -1)
+# minus its transpose, dQ = D - Q (C - Omega) and dR = (C - Omega) R.
+def _qr_jvp(t, ans, a):
+    q, r = ans[0], ans[1]
+    d = _T(solve(_T(r), _T(t)))
+    c = L.matmul(_T(q), d)
+    low = c * _strict_triangle(shape(c)[-1], True, c)
+    k = c - (low - _T(low))
+    return d - L.matmul(q, k), L.matmul(k, r)
+
+
+def _qr_vjp(g, ans, a):
+    q, r = ans[0], ans[1]
+    gq, gr = _part(g, 0), _part(g, 1)
+    b = _add(None if gq is None else L.matmul(_T(q), gq),
+             None if gr is None else E.negative(L.matmul(gr, _T(r))))
+    gc = (b - _T(b)) * _strict_triangle(shape(b)[-1], True, b) - b
+    gd = L.matmul(q, gc) if gq is None else gq + L.matmul(q, gc)
+    return _T(solve(r, _T(gd)))
+
+
+defvjp(_qr, _qr_vjp)
+defjvp(_qr, _qr_jvp)
+
+
+def qr(a, mode="reduced"):
+    """QR decomposition of a (stack of) real matrices (``numpy.linalg.qr``).
+
+    Differentiable for matrices of full column rank with at least as many rows
+    as columns, with ``mode='reduced'`` (``(q, r)``), ``'r'`` (``r`` only) and,
+    for square matrices, ``'complete'`` (the same as ``'reduced'``).  Like
+    LAPACK, the signs of ``r``'s diagonal are whatever the factorization gives;
+    the derivative keeps them.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> a = np.array([[3.0, 1.0], [4.0, 2.0]])
+        >>> wengert.grad(lambda a: np.sum(np.linalg.qr(a, mode="r") ** 2))(a)
+        array([[6., 2.],
+               [8., 4.]])
+    """
+    if not _traced(a):
+        return _la.qr(a, mode)
+    m, n = shape(a)[-2:]
+    if mode not in ("reduced", "complete", "r"):
+        raise ValueError(f"wengert.numpy.linalg.qr: mode={mode!r} is not differentiable; "
+                         "use 'reduced', 'complete' or 'r'")
+    if m < n or (mode == "complete" and m != n):
+        raise NotImplementedError(
+            f"wengert.numpy.linalg.qr: no derivative for a {m}x{n} matrix with mode={mode!r} "
+            "(only matrices with at least as many rows as columns, and mode='complete' only "
+            "for square ones); transpose the problem or use mode='reduced'")
+    _real_only("qr", a)
+    q, r = _qr(a)
+    return r if mode == "r" else (q, r)
+
+
+# -- eigh and eigvalsh -----------------------------------------------------------------------
+def _eigh_impl(a, UPLO="L"):
+    w, v = _la.eigh(a, UPLO)
+    return w, v
+
+
+_eigh = primitive(_eigh_impl, "numpy.linalg.eigh")
+
+
+# With X = V^H dA V (dA Hermitian, from the triangle NumPy reads):
+#   dw = Re diag(X),  dV = V (F * X),  F[i, j] = 1 / (w[j] - w[i]) off the diagonal
+def _eigh_jvp(t, ans, a, UPLO="L"):
+    w, v = ans[0], ans[1]
+    x = L.matmul(_H(v), L.matmul(_hermitian_part(t, UPLO == "L"), v))
+    return _re(_diag(x)), L.matmul(v, _gaps(w) * x)
+
+
+def _eigh_vjp(g, ans, a, UPLO="L"):
+    w, v = ans[0], ans[1]
+    gw, gv = _part(g, 0), _part(g, 1)
+    gx = _add(None if gw is None else _diag_embed(gw),
+              None if gv is None else _gaps(w) * L.matmul(_T(v), gv))
+    return _hermitian_part_adjoint(L.matmul(_conj(v), L.matmul(gx, _T(v))), UPLO == "L")
+
+
+defvjp(_eigh, _eigh_vjp)
+defjvp(_eigh, _eigh_jvp)
+
+
+def _check_uplo(name, UPLO):
+    if UPLO not in ("L", "U"):
+        raise ValueError(f"wengert.numpy.linalg.{name}: UPLO must be 'L' or 'U', got {UPLO!r}")
+
+
+def eigh(a, UPLO="L"):
+    """Eigenvalues (ascending) and eigenvectors of a (stack of) real symmetric or
+    complex Hermitian matrices (``numpy.linalg.eigh``): ``(w, v)``.
+
+    Like NumPy it reads one triangle of ``a`` (``UPLO``), so the cotangent of
+    ``a`` lives on that triangle.  The eigenvalues are differentiable where
+    they are distinct; so are the eigenvectors, up to their sign (phase): at a
+    repeated eigenvalue the eigenvectors are not differentiable (not even
+    unique), and the derivative is infinite or NaN.  Differentiate functions
+    that do not depend on the sign or phase, such as ``v @ diag(f(w)) @ v.T``.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> a = np.array([[2.0, 1.0], [1.0, 2.0]])
+        >>> wengert.grad(lambda a: np.linalg.eigh(a)[0][1])(a)   # largest eigenvalue
+        array([[0.5, 0. ],
+               [1. , 0.5]])
+    """
+    if not _traced(a):
+        return _la.eigh(a, UPLO)
+    _square("eigh", a)
+    _check_uplo("eigh", UPLO)
+    return _eigh(a, UPLO)
+
+
+def eigvalsh(a, UPLO="L"):
+    """Eigenvalues of a (stack of) symmetric or Hermitian matrices
+    (``numpy.linalg.eigvalsh``), differentiable where they are distinct."""
+    if not _traced(a):
+        return _la.eigvalsh(a, UPLO)
+    return eigh(a, UPLO)[0]
+
+
+# -- eig and eigvals -------------------------------------------------------------------------
+def _eig_impl(a):
+    w, v = _la.eig(a)
+    return w, v
+
+
+_eig = primitive(_eig_impl, "numpy.linalg.eig")
+
+
+# A V = V diag(w), columns of V of unit norm.  With X = V^-1 dA V and Y = F * X:
+#   dw = diag(X),  dV = V Y - V diag(Re diag(V^H V Y))   (the second term keeps |v| = 1)
+def _eig_jvp(t, ans, a):
+    w, v = ans[0], ans[1]
+    x = solve(v, L.matmul(t, v))
+    y = _gaps(w) * x
+    vy = L.matmul(v, y)
+    return _diag(x), vy - v * S.expand_dims(_re(R.sum(_conj(v) * vy, axis=-2)), -2)
+
+
+def _eig_vjp(g, ans, a):
+    w, v = ans[0], ans[1]
+    gw, gv = _part(g, 0), _part(g, 1)
+    gx = None
+    if gv is not None:
+        vg = L.matmul(_T(v), gv)
+        gy = vg - L.matmul(_T(v), _conj(v)) * S.expand_dims(_re(_diag(vg)), -2)
+        gx = _gaps(w) * gy
+    gx = _add(None if gw is None else _diag_embed(gw), gx)
+    # a real matrix gets the real part of the (complex) cotangent
+    return unbroadcast(solve(_T(v), L.matmul(gx, _T(v))), a)
+
+
+defvjp(_eig, _eig_vjp)
+defjvp(_eig, _eig_jvp)
+
+
+def eig(a):
+    """Eigenvalues and right eigenvectors (unit norm) of a (stack of) square
+    matrices (``numpy.linalg.eig``): ``(w, v)``, complex where NumPy's are.
+
+    Differentiable where the eigenvalues are distinct; the eigenvectors only up
+    to their phase (differentiate phase-independent functions of them, such as
+    ``abs(v) ** 2`` or ``v @ diag(f(w)) @ inv(v)``).  The eigenvalues are
+    holomorphic in ``a``; a real ``a`` gets a real cotangent.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> a = np.array([[1.0, 2.0], [0.0, 3.0]])
+        >>> wengert.grad(lambda a: np.linalg.eig(a)[0][1])(a)   # the eigenvalue 3
+        array([[0., 0.],
+               [1., 1.]])
+    """
+    if not _traced(a):
+        return _la.eig(a)
+    _square("eig", a)
+    return _eig(a)
+
+
+def eigvals(a):
+    """Eigenvalues of a (stack of) square matrices (``numpy.linalg.eigvals``),
+    differentiable where they are distinct."""
+    if not _traced(a):
+        return _la.eigvals(a)
+    return eig(a)[0]
+
+
+# -- svd --------------------------------------------------------------------------------------
+def _svd_impl(a):
+    u, s, vh = _la.svd(a, full_matrices=False)
+    return u, s, vh
+
+
+_svd = primitive(_svd_impl, "numpy.linalg.svd")
+
+
+# A = U diag(s) V^T (reduced), P = U^T dA V, E[i, j] = 1 / (s[j]^2 - s[i]^2) off the diagonal:
+#   ds = diag(P),  dU = U (E * (P S + S P^T)) + (I - U U^T) dA V S^-1,
+#   dV = V (E * (S P + P^T S)) + (I - V V^T) dA^T U S^-1
+# (the projections vanish when U, respectively V, is square)
+def _svd_jvp(t, ans, a):
+    u, s, vh = ans[0], ans[1], ans[2]
+    v = _T(vh)
+    m, n = shape(a)[-2:]
+    p = L.matmul(_T(u), L.matmul(t, v))
+    e = _gaps(s * s)
+    row, col = S.expand_dims(s, -2), S.expand_dims(s, -1)
+    du = L.matmul(u, e * (p * row + _T(p) * col))
+    dv = L.matmul(v, e * (p * col + _T(p) * row))
+    if m > n:
+        tv = L.matmul(t, v)
+        du = du + (tv - L.matmul(u, L.matmul(_T(u), tv))) / row
+    if n > m:
+        tu = L.matmul(_T(t), u)
+        dv = dv + (tu - L.matmul(v, L.matmul(vh, tu))) / row
+    return du, _diag(p), _T(dv)
+
+
+def _svd_vjp(g, ans, a):
+    u, s, vh = ans[0], ans[1], ans[2]
+    v = _T(vh)
+    m, n = shape(a)[-2:]
+    gu, gs, gvh = _part(g, 0), _part(g, 1), _part(g, 2)
+    e = _gaps(s * s)
+    row, col = S.expand_dims(s, -2), S.expand_dims(s, -1)
+    gp, extra = [], []
+    if gs is not None:
+        gp.append(_diag_embed(gs))
+    if gu is not None:
+        j = e * L.matmul(_T(u), gu)
+        gp.append((j + _T(j)) * row)
+        if m > n:
+            extra.append(L.matmul((gu - L.matmul(u, L.matmul(_T(u), gu))) / row, vh))
+    if gvh is not None:
+        gv = _T(gvh)
+        k = e * L.matmul(vh, gv)
+        gp.append(col * (k + _T(k)))
+        if n > m:
+            extra.append(L.matmul(u / row, _T(gv - L.matmul(v, L.matmul(vh, gv)))))
+    return _add(L.matmul(u, L.matmul(_add(*gp), vh)), *extra)
+
+
+defvjp(_svd, _svd_vjp)
+defjvp(_svd, _svd_jvp)
+
+
+def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
+    """Singular value decomposition of a (stack of) real matrices
+    (``numpy.linalg.svd``): ``(u, s, vh)`` with ``a = u @ diag(s) @ vh``, or
+    ``s`` alone with ``compute_uv=False``.
+
+    The singular values are differentiable where they are distinct and
+    nonzero (a repeated or zero singular value is a kink); the singular vectors
+    there too, up to simultaneous sign changes of matching columns of ``u`` and
+    rows of ``vh`` (differentiate sign-independent functions such as
+    ``u @ diag(f(s)) @ vh``).  With ``full_matrices=True`` a non-square matrix
+    has vectors that are not unique at all (any orthonormal completion): they
+    are not differentiable; use ``full_matrices=False``.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> a = np.array([[3.0, 0.0], [0.0, 1.0]])
+        >>> wengert.grad(lambda a: np.linalg.svd(a, compute_uv=False)[0])(a)
+        array([[1., 0.],
+               [0., 0.]])
+    """
+    if not _traced(a):
+        return _la.svd(a, full_matrices, compute_uv, hermitian)
+    m, n = shape(a)[-2:]
+    if hermitian:
+        raise NotImplementedError(
+            "wengert.numpy.linalg.svd: hermitian=True has no derivative rule (NumPy then "
+            "reads one triangle only); call it with hermitian=False")
+    if compute_uv and full_matrices and m != n:
+        raise NotImplementedError(
+            f"wengert.numpy.linalg.svd: the full {m}x{n} decomposition is not differentiable "
+            "(the extra singular vectors are not unique); use full_matrices=False")
+    _real_only("svd", a)
+    u, s, vh = _svd(a)
+    return (u, s, vh) if compute_uv else s
+
+
+# -- norms and condition numbers ------------------------------------------------------------
+def norm(x, ord=None, axis=None, keepdims=False):
+    """``numpy.linalg.norm`` of vectors (any order) and matrices (``'fro'``,
+    ``'nuc'``, 1, -1, 2, -2, inf, -inf), composed from differentiable operations.
+
+    Matrix orders 2, -2 and ``'nuc'`` use the singular values (differentiable
+    where they are distinct and, for ``'nuc'``, nonzero; real matrices);
+    1, -1, inf and -inf are the extreme column or row sums of absolute values
+    (at a tie, the gradient is split equally among the tied columns or rows).
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> wengert.grad(lambda x: np.linalg.norm(x, 1))(np.array([[1.0, 2.0], [3.0, 1.0]]))
+        array([[1., 0.],
+               [1., 0.]])
+    """
+    nd = len(shape(x))
+    if axis is None and nd == 2 and ord is not None:
+        axis = (0, 1)
+    if axis is not None and _np.ndim(axis) == 1 and len(axis) == 2:
+        return _matrix_norm(x, ord, tuple(int(a) % nd for a in axis), keepdims)
+    if axis is None and nd > 1 and ord is not None:
+        raise ValueError(f"wengert.numpy.linalg.norm: ord={ord!r} needs a vector or matrix "
+                         f"(or axis=), got shape {tuple(shape(x))}")
+    if axis is not None and _np.ndim(axis) == 1:
+        (axis,) = axis
     ab = E.absolute(x)
-    if ord in (None, 2, "fro"):
-        return E.sqrt(R.sum(ab * ab, axis=ax, keepdims=keepdims))
+    if ord in (None, 2):
+        return E.sqrt(R.sum(ab * ab, axis=axis, keepdims=keepdims))
     if ord == _np.inf:
-        return R.max(ab, axis=ax, keepdims=keepdims)
+        return R.max(ab, axis=axis, keepdims=keepdims)
     if ord == -_np.inf:
-        return R.min(ab, axis=ax, keepdims=keepdims)
+        return R.min(ab, axis=axis, keepdims=keepdims)
     if ord == 1:
-        return R.sum(ab, axis=ax, keepdims=keepdims)
+        return R.sum(ab, axis=axis, keepdims=keepdims)
     if ord == 0:
         raise TypeError("wengert.numpy.linalg.norm: ord=0 counts nonzeros and is not "
                         "differentiable")
-    return R.sum(ab ** ord, axis=ax, keepdims=keepdims) ** (1.0 / ord)
+    if isinstance(ord, str):
+        raise ValueError(f"wengert.numpy.linalg.norm: ord={ord!r} is for matrices; pass a "
+                         "2-d array or a pair of axes")
+    return R.sum(ab ** ord, axis=axis, keepdims=keepdims) ** (1.0 / ord)
+
+
+def _matrix_norm(x, ord, axes, keepdims):
+    row, col = axes
+    if row == col:
+        raise ValueError("wengert.numpy.linalg.norm: the two axes must differ")
+    if ord in (None, "fro"):
+        ab = E.absolute(x)
+        out = E.sqrt(R.sum(ab * ab, axis=axes))
+    elif ord in (1, -1):
+        sums = R.sum(E.absolute(x), axis=row)
+        ext = R.max if ord == 1 else R.min
+        out = ext(sums, axis=col - 1 if col > row else col)
+    elif ord in (_np.inf, -_np.inf):
+        sums = R.sum(E.absolute(x), axis=col)
+        ext = R.max if ord == _np.inf else R.min
+        out = ext(sums, axis=row - 1 if row > col else row)
+    elif ord in (2, -2, "nuc"):
+        s = svd(S.moveaxis(x, (row, col), (-2, -1)), compute_uv=False)
+        out = (R.max(s, axis=-1) if ord == 2 else R.min(s, axis=-1) if ord == -2
+               else R.sum(s, axis=-1))
+    else:
+        raise ValueError(f"wengert.numpy.linalg.norm: invalid norm order {ord!r} for "
+                         "matrices")
+    if keepdims:
+        for ax in sorted(axes):
+            out = S.expand_dims(out, ax)
+    return out
+
+
+def cond(x, p=None):
+    """Condition number of a (stack of) matrices (``numpy.linalg.cond``):
+    ``s_max / s_min`` from the singular values for ``p`` in (None, 2, -2),
+    otherwise ``norm(x, p) * norm(inv(x), p)``."""
+    if not _traced(x):
+        return _la.cond(x, p)
+    if p in (None, 2, -2):
+        s = svd(x, compute_uv=False)
+        big, small = S.getitem(s, (Ellipsis, 0)), S.getitem(s, (Ellipsis, -1))
+        return big / small if p != -2 else small / big
+    return norm(x, p, axis=(-2, -1)) * norm(inv(x), p, axis=(-2, -1))
+
+
+matrix_rank = nondiff(_la.matrix_rank)
+
+
+# -- tensor versions ------------------------------------------------------------------------
+def tensorinv(a, ind=2):
+    """``numpy.linalg.tensorinv``: the inverse of ``a`` read as a matrix whose rows
+    are its first ``ind`` axes (composed from ``reshape`` and ``inv``)."""
+    if not _traced(a):
+        return _la.tensorinv(a, ind)
+    s = tuple(shape(a))
+    rows = int(_np.prod(s[:ind]))
+    return S.reshape(inv(S.reshape(a, (rows, -1))), s[ind:] + s[:ind])
+
+
+def tensorsolve(a, b, axes=None):
+    """``numpy.linalg.tensorsolve``: ``x`` with ``tensordot(a, x, x.ndim) == b``
+    (composed from ``transpose``, ``reshape`` and ``solve``)."""
+    if not _traced(a, b):
+        return _la.tensorsolve(a, b, axes)
+    nd = len(shape(a))
+    if axes is not None:
+        order = [k for k in range(nd) if k not in [ax % nd for ax in axes]]
+        a = S.transpose(a, tuple(order + [ax % nd for ax in axes]))
+    xshape = tuple(shape(a))[len(shape(b)):]
+    rows = int(_np.prod(shape(b)))
+    x = solve(S.reshape(a, (rows, -1)), S.reshape(b, (rows,)))
+    return S.reshape(x, xshape)
 
 
 def matrix_power(a, n):
@@ -108,7 +769,11 @@ def multi_dot(arrays, *, out=None):
 
 
 for _np_fun, _ours in ((_la.norm, norm), (_la.matrix_power, matrix_power),
-                       (_la.multi_dot, multi_dot)):
+                       (_la.multi_dot, multi_dot), (_la.slogdet, slogdet), (_la.lstsq, lstsq),
+                       (_la.cholesky, cholesky), (_la.qr, qr), (_la.eigh, eigh),
+                       (_la.eigvalsh, eigvalsh), (_la.eig, eig), (_la.eigvals, eigvals),
+                       (_la.svd, svd), (_la.cond, cond), (_la.tensorinv, tensorinv),
+                       (_la.tensorsolve, tensorsolve)):
     equivalent(_np_fun, _ours)
 
 
