@@ -146,10 +146,11 @@ CHOLESKYS = [
 
 
 def _qr_signless(a, mode="reduced"):
-    """q and r stacked, with the signs of r's diagonal (LAPACK's choice) divided out."""
+    """q and r flattened and joined, with the signs of r's diagonal (LAPACK's choice) divided out."""
     q, r = wla.qr(a, mode)
     signs = np.diagonal(wnp.sign(r), 0, -2, -1)    # sign is not differentiable: a constant
-    return wnp.concatenate([q * signs[..., None, :], r * signs[..., :, None]], axis=-2)
+    return wnp.concatenate([wnp.ravel(q * signs[..., None, :]),
+                            wnp.ravel(r * signs[..., :, None])])
 
 
 QRS = [
@@ -160,6 +161,11 @@ QRS = [
     spec(lambda a: _qr_signless(a, "complete"), (3, 3), domain=WELL, name="qr(complete)",
          covers=QR),
     spec(lambda a: wla.qr(a, "r") ** 2, (4, 3), domain=SV, name="qr(r)**2", covers=QR),
+    # wide: q from the leading square block, the rest of r is q^T times the other columns
+    spec(_qr_signless, (3, 5), domain=SV, name="qr", covers=QR + [wnp.concatenate]),
+    spec(lambda a: _qr_signless(a, "complete"), (2, 2, 3), domain=SV, name="qr(complete)",
+         covers=QR),
+    spec(lambda a: wla.qr(a, "r") ** 2, (2, 4), domain=SV, name="qr(r)**2", covers=QR),
 ]
 
 

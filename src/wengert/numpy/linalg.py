@@ -219,8 +219,16 @@ pinv = wrap(_la.pinv)
 
 # For matrices whose rank does not change (full rank, or cut by rcond), with P = pinv(A):
 #   dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P
-def _pinv_jvp(t, ans, a, *args, **kwargs):
+def _pinv_supported(a, args, kwargs):
     _real_only("pinv", a)
+    if kwargs.get("hermitian") or (len(args) > 1 and args[1]):
+        raise NotImplementedError(
+            "wengert.numpy.linalg.pinv: hermitian=True has no derivative rule (NumPy then "
+            "reads one triangle only); call it with hermitian=False")
+
+
+def _pinv_jvp(t, ans, a, *args, **kwargs):
+    _pinv_supported(a, args, kwargs)
     p, tt = ans, _T(t)
     return (E.negative(L.matmul(p, L.matmul(t, p)))
             + L.matmul(p, L.matmul(_T(p), tt - L.matmul(L.matmul(tt, a), p)))
@@ -228,7 +236,7 @@ def _pinv_jvp(t, ans, a, *args, **kwargs):
 
 
 def _pinv_vjp(g, ans, a, *args, **kwargs):
-    _real_only("pinv", a)
+    _pinv_supported(a, args, kwargs)
     p, gt = ans, _T(g)
     return (E.negative(L.matmul(_T(p), L.matmul(g, _T(p))))
             + L.matmul(gt - L.matmul(a, L.matmul(p, gt)), L.matmul(p, _T(p)))
@@ -372,9 +380,10 @@ defjvp(_qr, _qr_jvp)
 def qr(a, mode="reduced"):
     """QR decomposition of a (stack of) real matrices (``numpy.linalg.qr``).
 
-    Differentiable for matrices of full column rank with at least as many rows
-    as columns, with ``mode='reduced'`` (``(q, r)``), ``'r'`` (``r`` only) and,
-    for square matrices, ``'complete'`` (the same as ``'reduced'``).  Like
+    Differentiable where the leading square block has full rank, with
+    ``mode='reduced'`` (``(q, r)``), ``'r'`` (``r`` only) and ``'complete'``
+    (except for matrices with more rows than columns, whose complete ``q`` is
+    not unique).  Like
     LAPACK, the signs of ``r``'s diagonal are whatever the factorization gives;
     the derivative keeps them.
 
@@ -391,13 +400,19 @@ def qr(a, mode="reduced"):
     if mode not in ("reduced", "complete", "r"):
         raise ValueError(f"wengert.numpy.linalg.qr: mode={mode!r} is not differentiable; "
                          "use 'reduced', 'complete' or 'r'")
-    if m < n or (mode == "complete" and m != n):
+    if mode == "complete" and m > n:
         raise NotImplementedError(
-            f"wengert.numpy.linalg.qr: no derivative for a {m}x{n} matrix with mode={mode!r} "
-            "(only matrices with at least as many rows as columns, and mode='complete' only "
-            "for square ones); transpose the problem or use mode='reduced'")
+            f"wengert.numpy.linalg.qr: mode='complete' of a {m}x{n} matrix is not "
+            "differentiable (its extra columns of q are not unique); use mode='reduced'")
     _real_only("qr", a)
-    q, r = _qr(a)
+    if m < n:
+        # Householder QR of [x | y] reflects by the first m columns only: q comes from
+        # x, and the rest of r is q^T y
+        q, r = _qr(S.getitem(a, (Ellipsis, slice(None), slice(None, m))))
+        r = S.concatenate([r, L.matmul(_T(q), S.getitem(a, (Ellipsis, slice(None),
+                                                             slice(m, None))))], axis=-1)
+    else:
+        q, r = _qr(a)
     return r if mode == "r" else (q, r)
 
 
