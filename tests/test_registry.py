@@ -1,6 +1,6 @@
 """The table in op_specs.py is the coverage list.
 
-* every library primitive (a registered primitive named ``numpy...`` or
+* every library primitive (a registered primitive named ``numpy...``, ``scipy...`` or
   ``wengert...``; user primitives have other names) is covered by a spec, and
   every public differentiable function of ``wengert.numpy`` (primitive or
   composite) is too;
@@ -21,7 +21,7 @@ from wengert.numpy._dispatch import _EQUIVALENTS
 
 from op_specs import OP_SPECS, cover_name
 
-LIBRARY_PREFIXES = ("numpy", "wengert")
+LIBRARY_PREFIXES = ("numpy", "scipy", "wengert")
 RULE_HELPERS = {wnp.def_elementwise, wnp.nondiff}   # tools for rule authors, not ops
 HELPER_MODULES = {"wengert.numpy._dispatch", "wengert.numpy._unbroadcast"}
 

@@ -1,0 +1,267 @@
+"""``wengert.scipy.linalg``: SciPy's linear algebra with derivatives.
+
+Primitives: ``solve_triangular``, ``solve_sylvester``, ``sqrtm``, ``expm`` and
+``solve_banded``; ``cho_solve`` is composed from ``solve_triangular``.  Rules
+are written with these same functions, so every order works.  Complex matrices
+follow autograd's convention (transposes, not conjugate transposes).
+
+Example:
+    >>> import numpy, wengert, wengert.numpy as np
+    >>> from wengert.scipy.linalg import expm
+    >>> a = numpy.array([[0.0, 1.0], [0.0, 0.0]])
+    >>> wengert.grad(lambda a: np.sum(expm(a)))(a).round(6)
+    array([[1.5     , 1.      ],
+           [2.166667, 1.5     ]])
+"""
+import numpy as _np
+import scipy.linalg as _sla
+
+import wengert.numpy as wnp
+from wengert._core import def_linear, defjvp, defvjp, primitive
+from wengert.numpy._dispatch import iscomplex, shape
+
+__all__ = ["cho_solve", "expm", "solve_banded", "solve_sylvester", "solve_triangular", "sqrtm"]
+
+
+def _T(x):
+    return wnp.swapaxes(x, -1, -2)
+
+
+def _col(x, b):
+    """A 1-d right-hand side as a one-column matrix."""
+    return wnp.reshape(x, (-1, 1)) if len(shape(b)) == 1 else x
+
+
+# -- triangular solves ------------------------------------------------------------------------
+_TRANS = {0: 0, 1: 1, 2: 2, "N": 0, "T": 1, "C": 2}
+
+
+def _solve_triangular_impl(a, b, trans=0, lower=False, unit_diagonal=False):
+    return _sla.solve_triangular(a, b, trans=trans, lower=lower, unit_diagonal=unit_diagonal)
+
+
+_solve_triangular = primitive(_solve_triangular_impl, "scipy.linalg.solve_triangular")
+
+
+def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False,
+                     check_finite=True):
+    """``scipy.linalg.solve_triangular``: ``x`` with ``op(a) x = b``, ``op`` the
+    identity (``trans=0``/``'N'``) or the transpose (``1``/``'T'``).  Only the
+    ``lower`` (or upper) triangle of ``a`` is read, and receives a cotangent;
+    with ``unit_diagonal`` its diagonal is taken as ones and gets none.
+
+    Example:
+        >>> import numpy, wengert
+        >>> from wengert.scipy.linalg import solve_triangular
+        >>> a = numpy.array([[2.0, 0.0], [1.0, 4.0]])
+        >>> solve_triangular(a, numpy.array([2.0, 5.0]), lower=True)
+        array([1., 1.])
+    """
+    if trans not in _TRANS:
+        raise ValueError(f"solve_triangular: trans must be 0, 1, 2, 'N', 'T' or 'C'; got {trans!r}")
+    trans = _TRANS[trans]
+    if trans == 2:
+        if iscomplex(a):
+            raise NotImplementedError(
+                "solve_triangular: trans='C' of a complex matrix has no derivative rule "
+                "(it is not holomorphic); pass wengert.numpy.conj(a) with trans='T'")
+        trans = 1
+    return _solve_triangular(a, b, trans, bool(lower), bool(unit_diagonal))
+
+
+def _triangle(x, lower, unit_diagonal):
+    """``x`` masked to the triangle that ``solve_triangular`` reads (a constant mask)."""
+    n = shape(x)[-1]
+    mask = _np.tril(_np.ones((n, n)), -1 if unit_diagonal else 0) if lower else \
+        _np.triu(_np.ones((n, n)), 1 if unit_diagonal else 0)
+    return x * mask.astype(wnp.result_type(x))
+
+
+def _solve_triangular_vjp_a(g, ans, a, b, trans=0, lower=False, unit_diagonal=False):
+    gb = _col(_solve_triangular(a, g, 1 - trans, lower, unit_diagonal), b)
+    x = _col(ans, b)
+    ga = -(wnp.matmul(gb, _T(x)) if trans == 0 else wnp.matmul(x, _T(gb)))
+    return _triangle(ga, lower, unit_diagonal)
+
+
+def _solve_triangular_jvp_a(t, ans, a, b, trans=0, lower=False, unit_diagonal=False):
+    ta = _triangle(t, lower, unit_diagonal)
+    rhs = wnp.matmul(ta if trans == 0 else _T(ta), _col(ans, b))
+    return -wnp.reshape(_solve_triangular(a, rhs, trans, lower, unit_diagonal), shape(ans))
+
+
+defvjp(_solve_triangular, _solve_triangular_vjp_a,
+       lambda g, ans, a, b, trans=0, lower=False, unit_diagonal=False:
+       _solve_triangular(a, g, 1 - trans, lower, unit_diagonal))
+defjvp(_solve_triangular, _solve_triangular_jvp_a)
+def_linear(_solve_triangular, argnums=(1,))
+
+
+def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
+    """``scipy.linalg.cho_solve``: solve ``a x = b`` given the Cholesky factor
+    ``(c, lower)`` of ``a`` (two triangular solves; differentiable in ``c``, ``b``).
+
+    Example:
+        >>> import numpy
+        >>> from wengert.scipy.linalg import cho_solve
+        >>> c = numpy.array([[2.0, 0.0], [1.0, 1.0]])        # a = c c^T = [[4, 2], [2, 2]]
+        >>> cho_solve((c, True), numpy.array([6.0, 4.0]))
+        array([1., 1.])
+    """
+    c, lower = c_and_lower
+    if lower:
+        y = solve_triangular(c, b, trans=0, lower=True)
+        return solve_triangular(c, y, trans=1, lower=True)
+    y = solve_triangular(c, b, trans=1, lower=False)
+    return solve_triangular(c, y, trans=0, lower=False)
+
+
+# -- Sylvester equation, square root -----------------------------------------------------------
+solve_sylvester = primitive(_sla.solve_sylvester, "scipy.linalg.solve_sylvester")
+solve_sylvester.__doc__ = """``scipy.linalg.solve_sylvester``: ``x`` with ``a x + x b = q``,
+differentiable in ``a``, ``b`` and ``q``.
+
+Example:
+    >>> import numpy
+    >>> from wengert.scipy.linalg import solve_sylvester
+    >>> solve_sylvester(numpy.eye(2), numpy.eye(2), numpy.eye(2))
+    array([[0.5, 0. ],
+           [0. , 0.5]])
+"""
+
+
+def _sylvester_adjoint(g, a, b):
+    return solve_sylvester(_T(a), _T(b), g)
+
+
+defvjp(solve_sylvester,
+       lambda g, ans, a, b, q: -wnp.matmul(_sylvester_adjoint(g, a, b), _T(ans)),
+       lambda g, ans, a, b, q: -wnp.matmul(_T(ans), _sylvester_adjoint(g, a, b)),
+       lambda g, ans, a, b, q: _sylvester_adjoint(g, a, b))
+defjvp(solve_sylvester,
+       lambda t, ans, a, b, q: solve_sylvester(a, b, -wnp.matmul(t, ans)),
+       lambda t, ans, a, b, q: solve_sylvester(a, b, -wnp.matmul(ans, t)))
+def_linear(solve_sylvester, argnums=(2,))
+
+
+def _sqrtm_impl(a):
+    return _sla.sqrtm(a)
+
+
+sqrtm = primitive(_sqrtm_impl, "scipy.linalg.sqrtm")
+sqrtm.__doc__ = """``scipy.linalg.sqrtm``: the principal square root ``x`` of ``a``
+(``x @ x == a``); its derivative solves the Sylvester equation
+``x dx + dx x = da``.
+
+Example:
+    >>> import numpy
+    >>> from wengert.scipy.linalg import sqrtm
+    >>> sqrtm(numpy.array([[4.0, 0.0], [0.0, 9.0]]))
+    array([[2., 0.],
+           [0., 3.]])
+"""
+defvjp(sqrtm, lambda g, ans, a: solve_sylvester(_T(ans), _T(ans), g))
+defjvp(sqrtm, lambda t, ans, a: solve_sylvester(ans, ans, t))
+
+
+# -- matrix exponential ------------------------------------------------------------------------
+expm = primitive(_sla.expm, "scipy.linalg.expm")
+expm.__doc__ = """``scipy.linalg.expm``: the matrix exponential (of a matrix or a stack).
+
+Its Fréchet derivative ``L(a, e)`` is the top-right block of
+``expm([[a, e], [0, a]])``; the reverse rule is ``L(a^T, g)``.  Both are
+written with ``expm`` itself, so every order works.
+"""
+
+
+def _expm_frechet(a, e):
+    """The derivative of ``expm`` at ``a`` in the direction ``e`` (the block trick)."""
+    n = shape(a)[-1]
+    zero = _np.zeros(shape(a), dtype=wnp.result_type(a, e))
+    block = wnp.concatenate([wnp.concatenate([a, e], axis=-1),
+                             wnp.concatenate([zero, a], axis=-1)], axis=-2)
+    return expm(block)[..., :n, n:]
+
+
+defvjp(expm, lambda g, ans, a: _expm_frechet(_T(a), g))
+defjvp(expm, lambda t, ans, a: _expm_frechet(a, t))
+
+
+# -- banded systems ----------------------------------------------------------------------------
+def _band_indices(n, lower, upper):
+    i, j = _np.indices((n, n))
+    inside = (j - i <= upper) & (i - j <= lower)
+    return i[inside], j[inside], (upper + i - j)[inside]
+
+
+def _band_to_dense_impl(ab, lower, upper):
+    n = _np.shape(ab)[-1]
+    i, j, k = _band_indices(n, lower, upper)
+    dense = _np.zeros((n, n), dtype=_np.result_type(ab))
+    dense[i, j] = _np.asarray(ab)[k, j]
+    return dense
+
+
+def _dense_to_band_impl(dense, lower, upper):
+    n = _np.shape(dense)[-1]
+    i, j, k = _band_indices(n, lower, upper)
+    ab = _np.zeros((lower + upper + 1, n), dtype=_np.result_type(dense))
+    ab[k, j] = _np.asarray(dense)[i, j]
+    return ab
+
+
+# a linear pair, each the other's adjoint: band storage <-> the dense matrix
+_band_to_dense = primitive(_band_to_dense_impl, "wengert.scipy.linalg.band_to_dense")
+_dense_to_band = primitive(_dense_to_band_impl, "wengert.scipy.linalg.dense_to_band")
+defvjp(_band_to_dense, lambda g, ans, ab, lower, upper: _dense_to_band(g, lower, upper))
+defvjp(_dense_to_band, lambda g, ans, d, lower, upper: _band_to_dense(g, lower, upper))
+def_linear(_band_to_dense)
+def_linear(_dense_to_band)
+
+
+def _solve_banded_impl(l_and_u, ab, b):
+    return _sla.solve_banded(l_and_u, ab, b)
+
+
+_solve_banded = primitive(_solve_banded_impl, "scipy.linalg.solve_banded")
+
+
+def _band_transpose(ab, lower, upper):
+    """The band storage of the transpose (with ``lower`` and ``upper`` swapped)."""
+    return _dense_to_band(_T(_band_to_dense(ab, lower, upper)), upper, lower)
+
+
+def _solve_banded_vjp_b(g, ans, l_and_u, ab, b):
+    lower, upper = l_and_u
+    return _solve_banded((upper, lower), _band_transpose(ab, lower, upper), g)
+
+
+def _solve_banded_vjp_ab(g, ans, l_and_u, ab, b):
+    gb = _col(_solve_banded_vjp_b(g, ans, l_and_u, ab, b), b)
+    return _dense_to_band(-wnp.matmul(gb, _T(_col(ans, b))), *l_and_u)
+
+
+def _solve_banded_jvp_ab(t, ans, l_and_u, ab, b):
+    rhs = wnp.matmul(_band_to_dense(t, *l_and_u), _col(ans, b))
+    return -wnp.reshape(_solve_banded(l_and_u, ab, rhs), shape(ans))
+
+
+defvjp(_solve_banded, None, _solve_banded_vjp_ab, _solve_banded_vjp_b)
+defjvp(_solve_banded, None, _solve_banded_jvp_ab)
+def_linear(_solve_banded, argnums=(2,))
+
+
+def solve_banded(l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_finite=True):
+    """``scipy.linalg.solve_banded``: solve ``a x = b`` for a banded ``a`` given in
+    band storage ``ab`` (``ab[u + i - j, j] == a[i, j]``), differentiable in
+    ``ab`` (its entries outside the band get zero cotangents) and ``b``.
+
+    Example:
+        >>> import numpy
+        >>> from wengert.scipy.linalg import solve_banded
+        >>> ab = numpy.array([[0.0, 1.0, 1.0], [4.0, 4.0, 4.0], [1.0, 1.0, 0.0]])
+        >>> solve_banded((1, 1), ab, numpy.array([5.0, 6.0, 5.0]))
+        array([1., 1., 1.])
+    """
+    lower, upper = (int(n) for n in l_and_u)
+    return _solve_banded((lower, upper), ab, b)

@@ -1,0 +1,20 @@
+"""The beta distribution, densities differentiable in ``x``, ``a``, ``b``, ``loc``, ``scale``."""
+import wengert.numpy as wnp
+from ..special import betaln, xlog1py, xlogy
+
+
+def logpdf(x, a, b, loc=0.0, scale=1.0):
+    """``scipy.stats.beta.logpdf`` (for ``loc < x < loc + scale``).
+
+    Example:
+        >>> from wengert.scipy.stats import beta
+        >>> float(beta.logpdf(0.3, 1.0, 1.0))    # uniform
+        0.0
+    """
+    z = (x - loc) / scale
+    return xlogy(a - 1, z) + xlog1py(b - 1, -z) - betaln(a, b) - wnp.log(scale)
+
+
+def pdf(x, a, b, loc=0.0, scale=1.0):
+    """``scipy.stats.beta.pdf``."""
+    return wnp.exp(logpdf(x, a, b, loc, scale))

@@ -1,0 +1,24 @@
+"""The chi-squared distribution, densities differentiable in ``x``, ``df``, ``loc``, ``scale``."""
+import numpy as _np
+
+import wengert.numpy as wnp
+from ..special import gammaln, xlogy
+
+_LOG2 = float(_np.log(2.0))
+
+
+def logpdf(x, df, loc=0.0, scale=1.0):
+    """``scipy.stats.chi2.logpdf`` (for ``x > loc``).
+
+    Example:
+        >>> from wengert.scipy.stats import chi2
+        >>> float(chi2.logpdf(2.0, 2.0))        # exp(-x / 2) / 2
+        -1.6931471805599454
+    """
+    z = (x - loc) / scale
+    return xlogy(df / 2 - 1, z) - z / 2 - gammaln(df / 2) - df / 2 * _LOG2 - wnp.log(scale)
+
+
+def pdf(x, df, loc=0.0, scale=1.0):
+    """``scipy.stats.chi2.pdf``."""
+    return wnp.exp(logpdf(x, df, loc, scale))

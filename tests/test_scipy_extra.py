@@ -1,0 +1,160 @@
+"""wengert.scipy beyond the op table: odeint against closed forms and finite
+differences, log-sum-exp at extreme inputs, errors, and lazy imports."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+pytest.importorskip("scipy")
+
+import wengert  # noqa: E402
+import wengert.numpy as wnp  # noqa: E402
+from wengert.scipy import integrate, linalg, special  # noqa: E402
+
+TIGHT = dict(rtol=1e-11, atol=1e-11)
+
+
+# -- odeint -----------------------------------------------------------------------------------------
+def test_odeint_matches_the_closed_form_of_linear_decay():
+    # y' = -k y: y(t) = y0 exp(-k (t - t0)); derivatives in y0, k and every time
+    t = np.array([0.1, 0.5, 1.2])
+    y0, k = np.array([2.0, -1.0]), 0.7
+
+    def final(y0, t, k):
+        return wnp.sum(integrate.odeint(lambda y, s, k: -k * y, y0, t, (k,), **TIGHT)[-1])
+
+    exact = np.sum(y0) * np.exp(-k * (t[-1] - t[0]))
+    assert np.isclose(final(y0, t, k), exact, rtol=1e-9)
+    g_y0, g_t, g_k = wengert.grad(final, (0, 1, 2))(y0, t, k)
+    np.testing.assert_allclose(g_y0, np.exp(-k * (t[-1] - t[0])) * np.ones(2), rtol=1e-8)
+    np.testing.assert_allclose(g_t, [k * exact, 0.0, -k * exact], rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(g_k, -(t[-1] - t[0]) * exact, rtol=1e-8)
+
+
+def _dynamics(y, t, a, c):
+    return wnp.tanh(wnp.dot(a, y)) * c + wnp.sin(t) * y
+
+
+def test_odeint_gradients_match_finite_differences():
+    rng = np.random.default_rng(3)
+    y0, t = np.array([1.0, 0.5]), np.array([0.0, 0.4, 1.0])
+    a, c = np.array([[-0.5, 0.3], [0.2, -0.4]]), 0.7
+    w = rng.normal(size=(3, 2))
+
+    def loss(y0, t, a, c):
+        return wnp.sum(w * integrate.odeint(_dynamics, y0, t, (a, c), **TIGHT))
+
+    grads = wengert.grad(loss, (0, 1, 2, 3))(y0, t, a, c)
+    args = [y0, t, a, c]
+    for i, g in enumerate(grads):
+        v = rng.normal(size=np.shape(args[i]))
+        eps = 1e-5
+        hi = list(args)
+        lo = list(args)
+        hi[i] = args[i] + eps * v
+        lo[i] = args[i] - eps * v
+        numerical = (loss(*hi) - loss(*lo)) / (2 * eps)
+        assert np.isclose(np.sum(g * v), numerical, rtol=1e-6, atol=1e-8), i
+
+
+def test_odeint_forward_mode_agrees_with_reverse():
+    y0, t = np.array([1.0, 0.5]), np.array([0.0, 0.4, 1.0])
+    a = np.array([[-0.5, 0.3], [0.2, -0.4]])
+    f = lambda a: integrate.odeint(_dynamics, y0, t, (a, 0.7), **TIGHT)  # noqa: E731
+    np.testing.assert_allclose(wengert.jacfwd(f)(a), wengert.jacrev(f)(a), rtol=1e-8, atol=1e-10)
+
+
+def test_odeint_second_derivatives_through_the_solution_raise():
+    f = lambda k: wnp.sum(integrate.odeint(lambda y, s, k: -k * y, np.array([1.0]),  # noqa: E731
+                                           np.array([0.0, 1.0]), (k,)))
+    with pytest.raises(NotImplementedError, match="odeint: derivatives of order 2"):
+        wengert.grad(wengert.grad(f))(0.5)
+
+
+# -- log-sum-exp ------------------------------------------------------------------------------------
+def test_logsumexp_is_stable_at_extreme_inputs():
+    a = np.array([1000.0, -1000.0, 1000.0, 999.0])
+    assert np.isclose(special.logsumexp(a), 1000.0 + np.log(2.0 + np.exp(-1.0)))
+    g = wengert.grad(special.logsumexp)(a)
+    assert np.all(np.isfinite(g))
+    np.testing.assert_allclose(g, np.exp(a - special.logsumexp(a)), rtol=1e-12)
+    h = wengert.hessian(special.logsumexp)(-a)
+    assert np.all(np.isfinite(h))
+    assert np.allclose(np.sum(h, axis=0), 0.0)     # softmax weights always sum to one
+
+
+def test_logsumexp_matches_scipy():
+    import scipy.special as sp
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+    for kwargs in [{}, dict(axis=0), dict(axis=1, keepdims=True), dict(b=np.abs(b), axis=1),
+                   dict(b=b, return_sign=True, axis=0)]:
+        ours, theirs = special.logsumexp(a, **kwargs), sp.logsumexp(a, **kwargs)
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+    x = np.array([-np.inf, -np.inf])
+    assert special.logsumexp(x) == -np.inf
+
+
+def test_log_softmax_gradient_at_large_inputs():
+    g = wengert.grad(lambda x: special.log_softmax(x)[0])(np.array([1000.0, -1000.0]))
+    np.testing.assert_allclose(g, [0.0, 0.0], atol=1e-300)
+
+
+# -- special values, errors -------------------------------------------------------------------------
+def test_xlogy_and_xlog1py_are_finite_at_x_zero():
+    assert wengert.grad(special.xlogy, 1)(0.0, 0.0) == 0.0
+    assert wengert.grad(special.xlog1py, 1)(0.0, -1.0) == 0.0
+    assert wengert.grad(special.xlogy, 1)(2.0, 4.0) == 0.5
+
+
+def test_parameters_without_a_derivative_name_themselves():
+    with pytest.raises(NotImplementedError, match="betainc: no derivative with respect to a"):
+        wengert.grad(lambda a: special.betainc(a, 2.0, 0.5))(1.5)
+    with pytest.raises(NotImplementedError, match="gammainc: no derivative with respect to a"):
+        wengert.grad(lambda a: special.gammainc(a, 0.5))(1.5)
+    assert wengert.grad(lambda x: special.gammasgn(x) * x)(-1.5) == 1.0   # a constant sign
+    with pytest.raises(ValueError, match="solve_triangular: trans must be"):
+        linalg.solve_triangular(np.eye(2), np.ones(2), trans="X")
+
+
+def test_plain_scipy_ufuncs_on_traced_values_are_differentiated():
+    import scipy.special as sp
+    x = np.array([0.3, 1.5])
+    np.testing.assert_allclose(wengert.grad(lambda x: wnp.sum(sp.gammaln(x)))(x), sp.digamma(x))
+
+
+def test_expm_derivative_matches_scipy_frechet():
+    import scipy.linalg as sla
+    rng = np.random.default_rng(1)
+    a, e = rng.normal(size=(3, 3)) / 2, rng.normal(size=(3, 3))
+    _, tangent = wengert.jvp(linalg.expm, (a,), (e,))
+    np.testing.assert_allclose(tangent, sla.expm_frechet(a, e, compute_expm=False), rtol=1e-10)
+
+
+# -- imports ----------------------------------------------------------------------------------------
+def _modules_after(code):
+    out = subprocess.run([sys.executable, "-c", code + "; import sys; print(sorted(sys.modules))"],
+                         capture_output=True, text=True, check=True).stdout
+    return eval(out)  # a list of strings printed by ourselves
+
+
+def test_import_wengert_does_not_import_scipy():
+    mods = _modules_after("import wengert, wengert.numpy")
+    assert not [m for m in mods if m == "scipy" or m.startswith("scipy.")]
+
+
+def test_wengert_scipy_submodules_import_only_their_part_of_scipy():
+    mods = _modules_after("import wengert.scipy")
+    assert not [m for m in mods if m.startswith("scipy.")]
+    mods = _modules_after("import wengert.scipy.special")
+    assert "scipy.special" in mods
+    assert "scipy.integrate" not in mods and "scipy.signal" not in mods
+
+
+def test_without_scipy_the_error_says_how_to_install_it():
+    # a None entry in sys.modules makes SciPy unimportable
+    code = ("import sys; sys.modules['scipy'] = None\n"
+            "try:\n    import wengert.scipy\nexcept ImportError as e:\n    print(e)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    assert 'pip install "wengert[scipy]"' in out
