@@ -12,7 +12,9 @@ import numpy as _np
 from . import _array_box, _vspace  # noqa: F401  (registers boxes and vector spaces)
 from . import fft, linalg, random
 from ._dispatch import nondiff
-from ._elementwise import (
+from ._elementwise import (  # noqa: A004  (NumPy's names: abs, divmod, pow, round)
+    acos, acosh, angle, asin, asinh, atan, atan2, atanh, copysign, divmod, float_power, frexp,
+    heaviside, i0, ldexp, modf, nan_to_num, nextafter, pow, real_if_close, sinc, spacing,
     abs, absolute, add, allclose, arccos, arccosh, arcsin, arcsinh, arctan, arctan2,
     arctanh, around, astype, cbrt, ceil, clip, conj, conjugate, cos, cosh, deg2rad, degrees,
     def_elementwise, divide, equal, exp, exp2, expm1, fabs, fix, floor, floor_divide, fmax,
@@ -24,9 +26,8 @@ from ._elementwise import (
 from ._linalg import cross, dot, einsum, inner, kron, matmul, outer, tensordot, vdot
 from ._misc import (
     apply_along_axis, block, convolve, corrcoef, correlate, cov, cumulative_sum, ediff1d,
-    gradient, interp, matrix_transpose, matvec, meshgrid, modf, polyadd, polyder, polyint,
+    gradient, interp, matrix_transpose, matvec, meshgrid, polyadd, polyder, polyint,
     polymul, polysub, polyval, trapezoid, unstack, unwrap, vander, vecdot, vecmat)
-from ._misc import divmod_ as divmod  # noqa: A001  (NumPy's name)
 from ._nondiff import (
     argpartition, array_equiv, bincount, bitwise_and, bitwise_or, bitwise_xor, can_cast,
     common_type, copyto, diag_indices_from, digitize, fill_diagonal, gcd, histogram,
@@ -35,16 +36,18 @@ from ._nondiff import (
     nanargmax, nanargmin, packbits, place, put, putmask, right_shift, setdiff1d, setxor1d,
     shares_memory, tril_indices_from, triu_indices_from, union1d, unique_all, unique_counts,
     unique_inverse, unique_values, unpackbits)
-from ._reductions import amax, amin, cumsum, max, mean, min, std, sum, trace, var
+from ._reductions import (
+    amax, amin, average, cumprod, cumsum, diff, max, mean, min, nancumprod, nancumsum, nanmax,
+    nanmean, nanmin, nanprod, nanstd, nansum, nanvar, prod, ptp, std, sum, trace, var)
+from ._sorting import (
+    choose, compress, extract, median, msort, partition, percentile, piecewise, quantile,
+    select, sort, take_along_axis)
 from ._shape import (
     array, asarray, atleast_1d, atleast_2d, broadcast_to, concatenate, diagonal,
     expand_dims, flip, hstack, moveaxis, ravel, repeat, reshape, squeeze, stack, swapaxes,
     take, transpose, vstack)
 
 # NumPy 2's array-API names for the same functions
-acos, acosh, asin, asinh, atan, atanh, atan2 = (
-    arccos, arccosh, arcsin, arcsinh, arctan, arctanh, arctan2)
-pow = power  # noqa: A001
 concat = concatenate
 permute_dims = transpose
 trapz = trapezoid

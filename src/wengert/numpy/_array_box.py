@@ -10,7 +10,7 @@ import numpy as _np
 
 from .._core import Box, register_box
 
-from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
+from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S, _sorting as SO
 from ._dispatch import _EQUIVALENTS
 
 
@@ -149,6 +149,10 @@ class ArrayBox(Box):
     def var(self, *a, **k): return R.var(self, *a, **k)
     def std(self, *a, **k): return R.std(self, *a, **k)
     def cumsum(self, *a, **k): return R.cumsum(self, *a, **k)
+    def cumprod(self, *a, **k): return R.cumprod(self, *a, **k)
+    def ptp(self, *a, **k): return R.ptp(self, *a, **k)
+    def compress(self, condition, axis=None): return SO.compress(condition, self, axis)
+    def choose(self, choices, mode="raise"): return SO.choose(self, choices, mode=mode)
     def dot(self, other): return L.dot(self, other)
     def ravel(self, order="C"): return S.ravel(self, order)
     def flatten(self, order="C"): return S.ravel(self, order)

@@ -279,17 +279,6 @@ def apply_along_axis(func1d, axis, arr, *args, **kwargs):
     return S.moveaxis(res, tuple(range(len(lead), len(lead) + k)), tuple(range(axis, axis + k)))
 
 
-def modf(x):
-    """``numpy.modf``: (fractional part, slope 1; integral part, constant)."""
-    whole = _np.trunc(val(x))
-    return x - whole, whole
-
-
-def divmod_(x1, x2):
-    """``numpy.divmod``: (floor quotient, a constant; remainder, differentiable)."""
-    return _np.floor_divide(val(x1), val(x2)), E.mod(x1, x2)
-
-
 def ediff1d(ary, to_end=None, to_begin=None):
     """``numpy.ediff1d``: differences of the flattened array."""
     flat = S.ravel(ary)
@@ -348,8 +337,7 @@ for _name, _ours in (("convolve", convolve), ("correlate", correlate), ("cov", c
                      ("polyadd", polyadd), ("polysub", polysub), ("polymul", polymul),
                      ("polyder", polyder), ("polyint", polyint), ("vander", vander),
                      ("block", block), ("meshgrid", meshgrid), ("unwrap", unwrap),
-                     ("apply_along_axis", apply_along_axis), ("modf", modf),
-                     ("divmod", divmod_), ("ediff1d", ediff1d),
+                     ("apply_along_axis", apply_along_axis), ("ediff1d", ediff1d),
                      ("matrix_transpose", matrix_transpose), ("vecdot", vecdot),
                      ("matvec", matvec), ("vecmat", vecmat),
                      ("cumulative_sum", cumulative_sum), ("unstack", unstack)):
