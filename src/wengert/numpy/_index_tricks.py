@@ -91,13 +91,14 @@ class _Concatenator:
         if items and isinstance(items[0], str):
             axis, ndmin, trans1d = self._directive(items[0])
             items = items[1:]
-        # NumPy says which dtype the joined array has (scalars are weakly typed)
-        joined_dtype = numpy_version[tuple(_plain(i) for i in key)].dtype
-        pieces = []
         for item in items:
             if isinstance(item, str):
                 raise ValueError(f"wengert.numpy.{self._name}: a string directive must be "
                                  f"the first entry, got {item!r} later")
+        # NumPy says which dtype the joined array has (scalars are weakly typed)
+        joined_dtype = numpy_version[tuple(_plain(i) for i in key)].dtype
+        pieces = []
+        for item in items:
             if isinstance(item, slice):
                 item = _np.r_[item]         # a constant range: NumPy's own
             piece = S.asarray(item)
