@@ -612,18 +612,19 @@ def resize(a, new_shape):
 
 def trim_zeros(filt, trim="fb", axis=None):
     """``numpy.trim_zeros``: ``filt`` without its leading (``'f'``) and trailing
-    (``'b'``) zeros, along ``axis`` (all axes if None; NumPy 1 knows 1-d only).
+    (``'b'``) zeros, along ``axis`` (all axes if None), as NumPy 2.2 does for
+    arrays of any dimension (NumPy 1 knows 1-d only).
 
     The boundaries depend on which values are zero, a piecewise-constant choice
     with no derivative; the kept values are differentiable (a slice)."""
-    if not isinstance(filt, Box):
-        return _np.trim_zeros(filt, trim) if axis is None else \
-            _np.trim_zeros(filt, trim, axis=axis)
+    if not isinstance(filt, Box) and axis is None and _np.ndim(filt) == 1:
+        return _np.trim_zeros(filt, trim)    # NumPy's own (it keeps a list a list)
     trim = trim.lower()
     if trim not in ("fb", "bf", "f", "b"):
         raise ValueError(f"wengert.numpy.trim_zeros: trim must be 'f', 'b' or 'fb', "
                          f"got {trim!r}")
     v = _np.asarray(val(filt))
+    filt = filt if isinstance(filt, Box) else v
     n = v.ndim
     axes = range(n) if axis is None else \
         {_normalize_axis(a, n, "trim_zeros") for a in _np.atleast_1d(axis)}
