@@ -42,10 +42,14 @@ from ._reductions import (
 from ._sorting import (
     choose, compress, extract, median, msort, partition, percentile, piecewise, quantile,
     select, sort, take_along_axis)
+from ._index_tricks import (
+    argwhere, c_, flatnonzero, indices, ix_, r_, ravel_multi_index, tri, unravel_index)
 from ._shape import (
-    array, asarray, atleast_1d, atleast_2d, broadcast_to, concatenate, diagonal,
-    expand_dims, flip, hstack, moveaxis, ravel, repeat, reshape, squeeze, stack, swapaxes,
-    take, transpose, vstack)
+    append, array, array_split, asarray, atleast_1d, atleast_2d, atleast_3d, broadcast_arrays,
+    broadcast_to, column_stack, concatenate, copy, delete, diag, diagflat, diagonal, dsplit,
+    dstack, expand_dims, flip, fliplr, flipud, hsplit, hstack, insert, moveaxis, pad, ravel,
+    repeat, reshape, resize, roll, rollaxis, rot90, row_stack, split, squeeze, stack, swapaxes,
+    take, tile, transpose, tril, trim_zeros, triu, vsplit, vstack)
 
 # NumPy 2's array-API names for the same functions
 concat = concatenate
