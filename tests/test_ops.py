@@ -1,4 +1,4 @@
-"""Every operation of the table in op_specs.py, through one generic checker.
+"""Every operation of the table in wengert/_specs, through one generic checker.
 
 * ``test_op``: forward and reverse mode against centered finite differences,
   recursively to order 2 (3 for products), for every argument.
@@ -17,7 +17,7 @@ import wengert.numpy as wnp
 from wengert._core import Box, DualTrace, TapeTrace, get_primitive, getval, vspace
 from wengert.test_util import check_grads
 
-from op_specs import OP_SPECS, cover_name
+from wengert._specs import OP_SPECS, cover_name
 
 
 def _params(specs):
@@ -111,6 +111,8 @@ def _keeps_dtype(spec, dtype):
     """Whether ``spec``'s value keeps ``dtype`` (specs with float64 constants do not)."""
     with np.errstate(all="ignore"):
         out = spec.fun(*_cast(spec.sample(np.random.default_rng(0)), dtype))
+    if isinstance(out, (tuple, list, dict)):
+        return False        # structured outputs: their parts are checked by other specs
     return np.result_type(out) == dtype
 
 

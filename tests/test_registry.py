@@ -1,4 +1,4 @@
-"""The table in op_specs.py is the coverage list.
+"""The table in wengert/_specs is the coverage list.
 
 * every library primitive (a registered primitive named ``numpy...``, ``scipy...`` or
   ``wengert...``; user primitives have other names) is covered by a spec, and
@@ -19,7 +19,7 @@ from wengert._core import (Box, DualTrace, TapeTrace, get_primitive, getval, reg
                            vspace)
 from wengert.numpy._dispatch import _EQUIVALENTS
 
-from op_specs import OP_SPECS, cover_name
+from wengert._specs import OP_SPECS, cover_name
 
 LIBRARY_PREFIXES = ("numpy", "scipy", "wengert")
 RULE_HELPERS = {wnp.def_elementwise, wnp.nondiff}   # tools for rule authors, not ops
@@ -47,7 +47,7 @@ def test_every_library_primitive_has_a_spec():
     covered = covered_primitives()
     missing = sorted(registered - covered)
     assert not missing, (
-        f"{len(missing)} library primitive(s) have no OpSpec in tests/op_specs.py: "
+        f"{len(missing)} library primitive(s) have no OpSpec in tests/wengert/_specs: "
         f"{', '.join(missing)}; add a spec (function, shapes, domain) that covers each")
     unknown = sorted(covered - registered)
     assert not unknown, f"specs cover names that are not registered primitives: {unknown}"

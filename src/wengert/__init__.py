@@ -13,6 +13,7 @@ Example:
     3.0118
 """
 from . import numpy  # noqa: F401  (registers array boxes and vector spaces)
+from ._selfcheck import selfcheck
 from .transforms import (
     Tape, checkpoint, deriv, elementwise_grad, grad, grad_and_aux, grad_named, hessian,
     hessian_tensor_product, hessian_vector_product, holomorphic_grad, jacfwd, jacobian,
@@ -24,5 +25,5 @@ __all__ = [
     "Tape", "checkpoint", "deriv", "elementwise_grad", "grad", "grad_and_aux", "grad_named",
     "hessian", "hessian_tensor_product", "hessian_vector_product", "holomorphic_grad",
     "jacfwd", "jacobian", "jacrev", "jvp", "make_hvp", "make_jvp", "make_vjp",
-    "stop_gradient", "value_and_grad", "vjp",
+    "selfcheck", "stop_gradient", "value_and_grad", "vjp",
 ]

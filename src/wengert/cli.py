@@ -1,8 +1,9 @@
 """The ``wengert`` command line.
 
 ``wengert tour`` prints the worked examples of the lecture notes in
-``shared/seeds``, computed by the library; ``wengert --version`` prints the
-version.  Also runnable as ``python -m wengert``.
+``shared/seeds``, computed by the library; ``wengert selfcheck [OPS]`` verifies
+the derivative rules against finite differences; ``wengert --version`` prints
+the version.  Also runnable as ``python -m wengert``.
 
 Example:
     >>> from wengert.cli import main
@@ -30,7 +31,23 @@ def _parser():
                       help="a quick tour (the tour is already quick: same output)")
     tour.add_argument("--out", metavar="DIR",
                       help="directory for output files (accepted; nothing is written yet)")
+    check = commands.add_parser(
+        "selfcheck", help="verify every derivative rule against finite differences",
+        description="Run the op table (every registered rule, with input domains) through "
+                    "check_grads: forward and reverse mode against centered finite "
+                    "differences, to second order (third for products).")
+    check.add_argument("ops", nargs="?", default=None,
+                       help="only the ops whose spec name contains this text")
+    check.add_argument("--verbose", action="store_true", help="print every op as it is checked")
     return parser
+
+
+def _selfcheck(args):
+    import sys
+
+    from ._selfcheck import selfcheck
+    report = selfcheck(args.ops, verbose=args.verbose, stream=sys.stdout)
+    return 0 if report.ok else 1
 
 
 def _tour(args):
@@ -59,5 +76,7 @@ def main(argv=None) -> int:
         return 0
     if args.command == "tour":
         return _tour(args)
+    if args.command == "selfcheck":
+        return _selfcheck(args)
     parser.print_help()
     return 1

@@ -16,7 +16,8 @@ from . import tree
 from ._core import getval, vspace
 from .transforms import _make_jvp, _make_vjp
 
-__all__ = ["check_grads", "combo_check", "scalar_close", "numerical_jvp", "check_equivalent"]
+__all__ = ["check_grads", "combo_check", "scalar_close", "numerical_jvp", "check_equivalent",
+           "op_spec"]
 
 
 def scalar_close(a, b, tol=1e-6, rtol=1e-6):
@@ -157,3 +158,21 @@ def check_equivalent(a, b, tol=1e-6):
     for x, y in zip(la, lb):
         assert x.shape == y.shape, f"shapes differ: {x.shape} vs {y.shape}"
         assert _close(x, y, tol), f"values differ:\n{x!r}\n{y!r}"
+
+
+def op_spec(fun, *shapes, name=None, domain=(-2.0, 2.0), dtype=_np.float64, covers=None,
+            order=2):
+    """A spec for :func:`wengert.selfcheck`: the function to check, one shape per
+    argument (``()`` a NumPy scalar, ``None`` a Python float), where to sample each
+    argument (``(lo, hi)``, or a list with one per argument, or a sampler
+    ``(rng, shape) -> array``), the dtype and the order to check to.
+
+    Example:
+        >>> import wengert.numpy as np
+        >>> from wengert.test_util import op_spec
+        >>> str(op_spec(np.log, (3,), domain=(0.5, 2.0)))
+        'log[(3,)]'
+    """
+    from ._specs import spec
+    return spec(fun, *shapes, name=name, domain=domain, dtype=dtype, covers=covers,
+                order=order)

@@ -336,7 +336,10 @@ def cholesky(a, /, *, upper=False):
                [ 0.5  ,  0.   ]])
     """
     if not _traced(a):
-        return _la.cholesky(a, upper=True) if upper else _la.cholesky(a)
+        if upper:  # NumPy 1.26 has no upper=: the same construction as below
+            return _np.conj(_np.swapaxes(_la.cholesky(_np.conj(_np.swapaxes(a, -1, -2))),
+                                         -1, -2))
+        return _la.cholesky(a)
     _square("cholesky", a)
     if upper:  # NumPy reads the upper triangle: the lower factor of a^H, transposed back
         return _H(_cholesky(_H(a)))

@@ -1,11 +1,11 @@
-"""Op specs for the numpy more area (see op_specs.py for the spec format): more
+"""Op specs for the numpy more area (see wengert/_specs/__init__.py for the spec format): more
 elementwise functions, products, differences, NaN-ignoring reductions, sorting,
 order statistics and selection."""
 import numpy as np
 
 import wengert.numpy as wnp
 from wengert.numpy import _elementwise as E, _reductions as R, _sorting as SO
-from op_specs import (ANY, MOD_X, MOD_Y, NONZERO, POS, UNIT, _kw, bands, spec)
+from . import (ANY, MOD_X, MOD_Y, NONZERO, POS, UNIT, _kw, bands, spec)
 
 INDEX = ["wengert.numpy.getitem", "wengert.numpy.untake"]
 

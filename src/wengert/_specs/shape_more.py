@@ -1,4 +1,4 @@
-"""Op specs for the shape more area (see op_specs.py for the spec format): axes,
+"""Op specs for the shape more area (see wengert/_specs/__init__.py for the spec format): axes,
 joining, splitting, padding, rearranging, index tricks and indexing extras.
 
 Most functions here are composed from the linear primitives (reshape, transpose,
@@ -8,7 +8,7 @@ checks and the primitives it must reach.
 import numpy as np  # noqa: F401
 
 import wengert.numpy as wnp  # noqa: F401
-from op_specs import ANY, NONZERO, POS, UNIT, bands, spec, well_conditioned  # noqa: F401
+from . import ANY, NONZERO, POS, UNIT, bands, spec, well_conditioned  # noqa: F401
 from wengert.numpy import _index_tricks as IT, _shape as S
 
 GET = "wengert.numpy.getitem"
