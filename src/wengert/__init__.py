@@ -13,13 +13,26 @@ Example:
     3.0118
 """
 from . import numpy  # noqa: F401  (registers array boxes and vector spaces)
-from ._selfcheck import selfcheck
 from .transforms import (
     Tape, checkpoint, deriv, elementwise_grad, grad, grad_and_aux, grad_named, hessian,
     hessian_tensor_product, hessian_vector_product, holomorphic_grad, jacfwd, jacobian,
     jacrev, jvp, make_hvp, make_jvp, make_vjp, stop_gradient, value_and_grad, vjp)
 
 __version__ = "0.1.0"
+
+
+def selfcheck(ops=None, **kwargs):
+    """Verify derivative rules against finite differences; see
+    :func:`wengert._selfcheck.selfcheck` (imported on first use, to keep
+    ``import wengert`` fast).
+
+    Example:
+        >>> import wengert
+        >>> wengert.selfcheck("sinh").ok
+        True
+    """
+    from ._selfcheck import selfcheck as run
+    return run(ops, **kwargs)
 
 __all__ = [
     "Tape", "checkpoint", "deriv", "elementwise_grad", "grad", "grad_and_aux", "grad_named",
