@@ -68,6 +68,30 @@ def separated_singular_values(rng, shape):
     return (u * s) @ np.swapaxes(v, -1, -2) + rng.uniform(-0.05, 0.05, shape)
 
 
+def fixed_basis_singular_values(rng, shape):
+    """U diag(k, ..., 2, 1) V^T + noise of 0.05 with U and V fixed for ``shape``.  A
+    complex spec draws its real and imaginary parts separately: with the same U and V
+    the sum is U diag((1 + i) s) V^T plus complex noise, whose singular values stay
+    well separated and nonzero (with independent U, V they need not)."""
+    m, n = shape[-2:]
+    k = min(m, n)
+    fixed = np.random.default_rng(sum(shape) + 7 * len(shape))
+    u = _orthogonal(fixed, shape[:-2] + (m, m))[..., :k]
+    v = _orthogonal(fixed, shape[:-2] + (n, n))[..., :k]
+    s = np.arange(k, 0, -1.0)
+    return (u * s) @ np.swapaxes(v, -1, -2) + rng.uniform(-0.05, 0.05, shape)
+
+
+def indefinite_symmetric(rng, shape):
+    """Q diag(-3, 1, 2) Q^T (jittered by 0.1; n = 3) plus junk in the strictly upper
+    triangle: eigenvalues of both signs whose absolute values (the singular values) are
+    distinct and nonzero."""
+    q = _orthogonal(rng, shape)
+    w = np.array([-3.0, 1.0, 2.0]) + rng.uniform(-0.1, 0.1, shape[:-1])
+    junk = rng.uniform(-0.5, 0.5, shape) * np.tri(3, 3, -1).T
+    return (q * w[..., None, :]) @ np.swapaxes(q, -1, -2) + junk
+
+
 def well_square_tensor(rng, shape):
     """A well-conditioned n x n matrix reshaped to ``shape`` (n * n entries)."""
     n = int(round(np.sqrt(np.prod(shape))))
@@ -111,12 +135,24 @@ SLOGDETS = [
 
 # full rank: the pseudo-inverse is differentiable (its rank does not jump)
 SV = separated_singular_values
+FB = fixed_basis_singular_values     # for complex specs (see its docstring)
 PINVS = [
     spec(wla.pinv, (4, 3), domain=SV, covers=PINV),
     spec(wla.pinv, (3, 4), domain=SV, covers=PINV),
     spec(wla.pinv, (2, 3, 3), domain=SV, covers=PINV),
     spec(wla.pinv, (2, 2, 3), domain=SV, covers=PINV, dtype=np.float32),
     spec(lambda a: wla.pinv(a, 1e-10), (4, 2), domain=SV, name="pinv(rcond=1e-10)",
+         covers=PINV),
+    spec(wla.pinv, (4, 3), domain=FB, covers=PINV, dtype=np.complex128),
+    spec(wla.pinv, (2, 2, 3), domain=FB, covers=PINV, dtype=np.complex128),
+    # hermitian=True reads the lower triangle only (the samples have junk in the upper one)
+    spec(lambda a: wla.pinv(a, hermitian=True), (3, 3), domain=indefinite_symmetric,
+         name="pinv(hermitian)", covers=PINV),
+    spec(lambda a: wla.pinv(a, 1e-10, True), (2, 3, 3), domain=indefinite_symmetric,
+         name="pinv(rcond,hermitian)", covers=PINV),
+    # Hermitian: a small imaginary part keeps the eigenvalues away from 0
+    spec(lambda a: wla.pinv(wnp.real(a) + 0.1j * wnp.imag(a), hermitian=True), (3, 3),
+         domain=indefinite_symmetric, dtype=np.complex128, name="pinv(re+.1j*im,hermitian)",
          covers=PINV),
 ]
 
@@ -131,6 +167,13 @@ LSTSQS = [
          covers=LSTSQ),
     spec(lambda a, b: wla.lstsq(a, b)[3] * wla.lstsq(a, b)[0][0], (3, 3), (3,),
          domain=[SV, ANY], name="lstsq[3]*lstsq[0]", covers=LSTSQ + [wla.svd]),
+    spec(lambda a, b: wla.lstsq(a, b)[0], (4, 3), (4,), domain=[FB, ANY], name="lstsq[0]",
+         dtype=np.complex128, covers=LSTSQ),
+    spec(lambda a, b: wla.lstsq(a, b)[1], (4, 2), (4, 2), domain=[FB, ANY], name="lstsq[1]",
+         dtype=np.complex128, covers=LSTSQ),
+    spec(lambda a, b: wla.lstsq(a, b)[3] * wla.lstsq(a, b)[0][0], (2, 3), (2,),
+         domain=[FB, ANY], name="lstsq[3]*lstsq[0]", dtype=np.complex128,
+         covers=LSTSQ + [wla.svd]),
 ]
 
 CHOLESKYS = [
@@ -166,6 +209,17 @@ QRS = [
     spec(lambda a: _qr_signless(a, "complete"), (2, 2, 3), domain=SV, name="qr(complete)",
          covers=QR),
     spec(lambda a: wla.qr(a, "r") ** 2, (2, 4), domain=SV, name="qr(r)**2", covers=QR),
+    # complex: r's diagonal is real (LAPACK's choice, kept by the rules), so with its
+    # signs divided out q and r are unique and checked whole, not only gauge-free parts
+    spec(_qr_signless, (4, 3), domain=FB, name="qr", covers=QR, dtype=np.complex128),
+    spec(_qr_signless, (2, 3, 3), domain=FB, name="qr", covers=QR, dtype=np.complex128),
+    spec(_qr_signless, (4, 2), domain=FB, name="qr", covers=QR, dtype=np.complex64),
+    spec(_qr_signless, (3, 5), domain=FB, name="qr", covers=QR + [wnp.concatenate],
+         dtype=np.complex128),
+    spec(lambda a: _qr_signless(a, "complete"), (3, 3), domain=FB, name="qr(complete)",
+         covers=QR, dtype=np.complex128),
+    spec(lambda a: wla.qr(a, "r") ** 2, (2, 4), domain=FB, name="qr(r)**2", covers=QR,
+         dtype=np.complex128),
 ]
 
 
@@ -238,6 +292,31 @@ def _svd_expm(a, full_matrices=False):
     return (u * wnp.exp(s)[..., None, :]) @ vh + (u ** 2) @ (vh ** 2)
 
 
+def _svd_phase_free(a, full_matrices=False, hermitian=False):
+    """u diag(s) vh, and u and vh with a common phase (sign) of matching columns and rows
+    divided out: u * conj(u0) / |u0| and vh * u0 / |u0| for the first row u0 of u."""
+    u, s, vh = wla.svd(a, full_matrices=full_matrices, hermitian=hermitian)
+    k = s.shape[-1]
+    u, vh = u[..., :k], vh[..., :k, :]
+    phase = u[..., :1, :] / wnp.absolute(u[..., :1, :])
+    return wnp.concatenate([wnp.ravel((u * s[..., None, :]) @ vh),
+                            wnp.ravel(u * wnp.conj(phase)),
+                            wnp.ravel(vh * wnp.swapaxes(phase, -1, -2)), wnp.ravel(s)])
+
+
+def _svd_full(a):
+    """With full_matrices=True the extra columns of u (rows of vh) are any orthonormal
+    basis of a complement: their projectors u2 u2^H and vh2^H vh2 are unique."""
+    u, s, vh = wla.svd(a, full_matrices=True)
+    k = s.shape[-1]
+    u2, vh2 = u[..., k:], vh[..., k:, :]
+    h = lambda x: wnp.conj(wnp.swapaxes(x, -1, -2))  # noqa: E731
+    return wnp.concatenate([_svd_phase_free(a), wnp.ravel(u2 @ h(u2)),
+                            wnp.ravel(h(vh2) @ vh2)])
+
+
+SVD_HERMITIAN = [wla.svd, wla.eigh, "numpy.linalg.eigh"]
+
 SVDS = [
     spec(_svd_expm, shape, domain=SV, name="svd:u@exp(s)@vh+u**2@vh**2", covers=SVD)
     for shape in [(3, 3), (4, 3), (3, 4), (2, 4, 3), (2, 2, 3)]
@@ -250,6 +329,29 @@ SVDS = [
          covers=SVD),
     spec(lambda a: wla.svd(a, compute_uv=False), (2, 4, 3), domain=SV,
          name="svd(compute_uv=F)", covers=SVD),
+    # complex: singular vectors up to a common phase of u[:, j] and vh[j]
+    *[spec(_svd_phase_free, shape, domain=FB, name="svd:phase-free", covers=SVD,
+           dtype=np.complex128) for shape in [(3, 3), (4, 3), (2, 3, 4)]],
+    spec(_svd_phase_free, (4, 3), domain=SV, name="svd:phase-free", covers=SVD),
+    spec(_svd_phase_free, (3, 2), domain=FB, name="svd:phase-free", covers=SVD,
+         dtype=np.complex64),
+    spec(lambda a: wla.svd(a, compute_uv=False), (2, 3, 4), domain=FB,
+         name="svd(compute_uv=F)", covers=SVD, dtype=np.complex128),
+    # full_matrices=True on non-square matrices: the extra vectors through their projectors
+    *[spec(_svd_full, shape, domain=dom, name="svd(full_matrices):projectors", covers=SVD,
+           dtype=dt) for shape, dom, dt in [((4, 2), SV, np.float64), ((2, 4), SV, np.float64),
+                                            ((2, 4, 3), FB, np.complex128),
+                                            ((3, 5), FB, np.complex128)]],
+    # hermitian=True: NumPy's construction from eigh (lower triangle; the samples have
+    # junk in the upper one); eigenvalues of both signs with distinct absolute values
+    spec(lambda a: _svd_phase_free(a, hermitian=True), (3, 3), domain=indefinite_symmetric,
+         name="svd(hermitian):phase-free", covers=SVD_HERMITIAN),
+    spec(lambda a: _svd_phase_free(wnp.real(a) + 0.1j * wnp.imag(a), hermitian=True),
+         (2, 3, 3), domain=indefinite_symmetric, dtype=np.complex128,
+         name="svd(re+.1j*im,hermitian):phase-free", covers=SVD_HERMITIAN),
+    spec(lambda a: wla.svd(a, compute_uv=False, hermitian=True), (2, 3, 3),
+         domain=indefinite_symmetric, name="svd(compute_uv=F,hermitian)",
+         covers=SVD_HERMITIAN),
 ]
 
 
@@ -276,6 +378,9 @@ MATRIX_NORMS = [
     matrix_norm((3, 4), "fro", domain=NONZERO, dtype=np.complex128),
     matrix_norm((2, 3), 1, domain=NONZERO, dtype=np.complex128),
     matrix_norm((3, 4), "fro", axis=(0, 1), keepdims=True),
+    matrix_norm((3, 4), 2, domain=FB, dtype=np.complex128),
+    matrix_norm((2, 3, 3), -2, axis=(-2, -1), domain=FB, dtype=np.complex128),
+    matrix_norm((4, 3), "nuc", domain=FB, dtype=np.complex128),
 ]
 
 CONDS = [
@@ -283,6 +388,7 @@ CONDS = [
     spec(wla.cond, (2, 4, 3), domain=SV, covers=[wla.cond] + SVD),
     spec(lambda a: wla.cond(a, -2), (3, 3), domain=SV, name="cond(-2)",
          covers=[wla.cond] + SVD),
+    spec(wla.cond, (2, 3, 3), domain=FB, dtype=np.complex128, covers=[wla.cond] + SVD),
     spec(lambda a: wla.cond(a, 1), (3, 3), domain=NONZERO, name="cond(1)",
          covers=[wla.cond, wla.norm, wla.inv]),
     spec(lambda a: wla.cond(a, "fro"), (2, 3, 3), domain=WELL, name="cond(fro)",
@@ -324,6 +430,10 @@ DISPATCH = [
          + np.sum(np.linalg.tensorinv(a, 1)), (3, 3), (3,), domain=[WELL, ANY],
          name="np.linalg.lstsq+tensorsolve+tensorinv",
          covers=[wla.lstsq, wla.tensorsolve, wla.tensorinv]),
+    spec(lambda a: np.sum(np.linalg.svd(a, hermitian=True)[0] ** 2, axis=0)
+         + np.linalg.pinv(a, hermitian=True)[0] + np.linalg.svd(a, full_matrices=True)[1],
+         (3, 3), domain=indefinite_symmetric, name="np.linalg.svd(hermitian)+pinv(hermitian)",
+         covers=[wla.svd, wla.pinv, wla.eigh]),
 ]
 
 SPECS = (SLOGDETS + PINVS + LSTSQS + CHOLESKYS + QRS + EIGHS + EIGS + SVDS + MATRIX_NORMS

@@ -5,7 +5,9 @@ matrices (leading dimensions) where NumPy accepts them: ``inv``, ``det``,
 ``slogdet``, ``solve``, ``pinv``, ``lstsq``, ``cholesky``, ``qr``, ``eigh``,
 ``eigvalsh``, ``eig``, ``eigvals``, ``svd``, ``norm`` (every differentiable
 vector and matrix order), ``cond``, ``matrix_power``, ``multi_dot``,
-``tensorinv`` and ``tensorsolve``.  ``matrix_rank`` is not differentiable (an
+``tensorinv`` and ``tensorsolve``, for real and complex matrices (complex
+cotangents follow autograd's convention: they pair with tangents by
+``Re(sum(cotangent * tangent))``).  ``matrix_rank`` is not differentiable (an
 integer).  Every other name of ``numpy.linalg`` is passed through for plain
 values; applied to traced values it raises an error naming it.
 
@@ -21,6 +23,7 @@ import numpy.linalg as _la
 from .._core import Box, defjvp, defvjp, primitive
 from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
 from ._dispatch import dtype, equivalent, iscomplex, nondiff, shape, val, wrap
+from ._sorting import take_along_axis
 from ._unbroadcast import unbroadcast
 
 
@@ -125,14 +128,6 @@ def _gaps(w):
     return (1.0 - eye) / (S.expand_dims(w, -2) - S.expand_dims(w, -1) + eye)
 
 
-def _real_only(name, a):
-    if iscomplex(a):
-        raise NotImplementedError(
-            f"wengert.numpy.linalg.{name}: derivatives of complex matrices are not "
-            f"implemented; differentiate real matrices, or wrap the argument in "
-            "wengert.stop_gradient if a constant is meant")
-
-
 def _square(name, a):
     s = shape(a)
     if len(s) < 2 or s[-1] != s[-2]:
@@ -218,36 +213,43 @@ pinv = wrap(_la.pinv)
 
 
 # For matrices whose rank does not change (full rank, or cut by rcond), with P = pinv(A):
-#   dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P
-def _pinv_supported(a, args, kwargs):
-    _real_only("pinv", a)
-    if kwargs.get("hermitian") or (len(args) > 1 and args[1]):
-        raise NotImplementedError(
-            "wengert.numpy.linalg.pinv: hermitian=True has no derivative rule (NumPy then "
-            "reads one triangle only); call it with hermitian=False")
+#   dP = -P dA P + P P^H dA^H (I - A P) + (I - P A) dA^H P^H P
+# and the reverse rule is its transpose for the pairing Re(sum(cotangent * tangent)).
+# With hermitian=True NumPy reads the lower triangle only: P = pinv(H(A)) for the
+# Hermitian matrix H(A) built from it, so the rules run on H(A) and H(dA) (H's adjoint
+# for the reverse rule).
+def _pinv_hermitian(args, kwargs):
+    return bool(kwargs.get("hermitian") or (len(args) > 1 and args[1]))
 
 
 def _pinv_jvp(t, ans, a, *args, **kwargs):
-    _pinv_supported(a, args, kwargs)
-    p, tt = ans, _T(t)
+    if _pinv_hermitian(args, kwargs):
+        a, t = _hermitian_part(a, True), _hermitian_part(t, True)
+    p, ph, th = ans, _H(ans), _H(t)
     return (E.negative(L.matmul(p, L.matmul(t, p)))
-            + L.matmul(p, L.matmul(_T(p), tt - L.matmul(L.matmul(tt, a), p)))
-            + L.matmul(tt - L.matmul(p, L.matmul(a, tt)), L.matmul(_T(p), p)))
+            + L.matmul(p, L.matmul(ph, th - L.matmul(L.matmul(th, a), p)))
+            + L.matmul(th - L.matmul(p, L.matmul(a, th)), L.matmul(ph, p)))
 
 
 def _pinv_vjp(g, ans, a, *args, **kwargs):
-    _pinv_supported(a, args, kwargs)
-    p, gt = ans, _T(g)
-    return (E.negative(L.matmul(_T(p), L.matmul(g, _T(p))))
-            + L.matmul(gt - L.matmul(a, L.matmul(p, gt)), L.matmul(p, _T(p)))
-            + L.matmul(L.matmul(_T(p), p), gt - L.matmul(L.matmul(gt, p), a)))
+    hermitian = _pinv_hermitian(args, kwargs)
+    if hermitian:
+        a = _hermitian_part(a, True)
+    pt, pc, ac, gh = _T(ans), _conj(ans), _conj(a), _H(g)
+    ga = (E.negative(L.matmul(pt, L.matmul(g, pt)))
+          + L.matmul(gh - L.matmul(ac, L.matmul(pc, gh)), L.matmul(pc, pt))
+          + L.matmul(L.matmul(pt, pc), gh - L.matmul(L.matmul(gh, pc), ac)))
+    return unbroadcast(_hermitian_part_adjoint(ga, True) if hermitian else ga, a)
 
 
 defvjp(pinv, _pinv_vjp)
 defjvp(pinv, _pinv_jvp)
-pinv.__doc__ = """Moore-Penrose pseudo-inverse (``numpy.linalg.pinv``) of a matrix or a
-    stack of them, differentiable for real matrices wherever the rank (after the
-    ``rcond`` cut-off) does not change: full-rank matrices of any shape.
+pinv.__doc__ = """Moore-Penrose pseudo-inverse (``numpy.linalg.pinv``) of a real or
+    complex matrix or a stack of them, differentiable wherever the rank (after
+    the ``rcond`` cut-off) does not change: full-rank matrices of any shape.
+    With ``hermitian=True``, like NumPy, it reads the lower triangle of ``a``
+    only (the Hermitian matrix built from it), so the cotangent of ``a`` lives
+    on that triangle.
 
     Example:
         >>> import wengert, wengert.numpy as np
@@ -261,10 +263,11 @@ def lstsq(a, b, rcond=None):
     ``(x, residuals, rank, sv)``.
 
     On traced values ``x`` is ``pinv(a) @ b`` (the minimum-norm solution NumPy
-    returns), differentiable in ``a`` and ``b`` for real ``a`` of constant rank;
-    ``residuals`` (the squared norms of ``b - a @ x``, for full column rank and
-    more rows than columns, else empty) and ``sv`` (the singular values of
-    ``a``) are differentiable too; ``rank`` is an integer.
+    returns), differentiable in ``a`` and ``b`` (real or complex) where the
+    rank of ``a`` is constant; ``residuals`` (the squared norms of
+    ``b - a @ x``, for full column rank and more rows than columns, else
+    empty) and ``sv`` (the singular values of ``a``) are differentiable too;
+    ``rank`` is an integer.
 
     Example:
         >>> import wengert, wengert.numpy as np
@@ -355,25 +358,39 @@ def _qr_impl(a):
 _qr = primitive(_qr_impl, "numpy.linalg.qr")
 
 
-# A = Q R (m >= n, reduced): with D = dA R^-1, C = Q^T D and Omega = tril(C, -1)
-# minus its transpose, dQ = D - Q (C - Omega) and dR = (C - Omega) R.
+# A = Q R (m >= n, reduced; LAPACK gives R a real diagonal, complex A included).  With
+# D = dA R^-1 and C = Q^H D, Omega = Q^H dQ is skew-Hermitian and dR R^-1 = C - Omega upper
+# triangular with a real diagonal, so Omega is the strictly lower triangle of C minus its
+# conjugate transpose, plus i Im(diag C); then dR = (C - Omega) R and dQ = D - Q (C - Omega).
+def _qr_k(c):
+    low = c * _strict_triangle(shape(c)[-1], True, c)
+    k = c - low + _H(low)
+    return k - 1j * _diag_embed(E.imag(_diag(c))) if iscomplex(c) else k
+
+
+def _qr_k_adjoint(gk):
+    mask = _strict_triangle(shape(gk)[-1], True, gk)
+    gc = gk - gk * mask + _H(gk) * mask
+    return gc - 1j * _diag_embed(E.imag(_diag(gk))) if iscomplex(gk) else gc
+
+
 def _qr_jvp(t, ans, a):
     q, r = ans[0], ans[1]
     d = _T(solve(_T(r), _T(t)))
-    c = L.matmul(_T(q), d)
-    low = c * _strict_triangle(shape(c)[-1], True, c)
-    k = c - (low - _T(low))
+    k = _qr_k(L.matmul(_H(q), d))
     return d - L.matmul(q, k), L.matmul(k, r)
 
 
+# The transpose of the forward rule for the pairing Re(sum(cotangent * tangent)).
 def _qr_vjp(g, ans, a):
     q, r = ans[0], ans[1]
     gq, gr = _part(g, 0), _part(g, 1)
-    b = _add(None if gq is None else L.matmul(_T(q), gq),
-             None if gr is None else E.negative(L.matmul(gr, _T(r))))
-    gc = (b - _T(b)) * _strict_triangle(shape(b)[-1], True, b) - b
-    gd = L.matmul(q, gc) if gq is None else gq + L.matmul(q, gc)
-    return _T(solve(r, _T(gd)))
+    gk = _add(None if gr is None else L.matmul(gr, _T(r)),
+              None if gq is None else E.negative(L.matmul(_T(q), gq)))
+    gd = L.matmul(_conj(q), _qr_k_adjoint(gk))
+    if gq is not None:
+        gd = gq + gd
+    return unbroadcast(_T(solve(r, _T(gd))), a)
 
 
 defvjp(_qr, _qr_vjp)
@@ -381,14 +398,15 @@ defjvp(_qr, _qr_jvp)
 
 
 def qr(a, mode="reduced"):
-    """QR decomposition of a (stack of) real matrices (``numpy.linalg.qr``).
+    """QR decomposition of a (stack of) real or complex matrices
+    (``numpy.linalg.qr``).
 
     Differentiable where the leading square block has full rank, with
     ``mode='reduced'`` (``(q, r)``), ``'r'`` (``r`` only) and ``'complete'``
     (except for matrices with more rows than columns, whose complete ``q`` is
-    not unique).  Like
-    LAPACK, the signs of ``r``'s diagonal are whatever the factorization gives;
-    the derivative keeps them.
+    not unique).  Like LAPACK, ``r``'s diagonal is real (complex matrices
+    included) with whatever signs the factorization gives; the derivative keeps
+    them, and keeps the diagonal real.
 
     Example:
         >>> import wengert, wengert.numpy as np
@@ -407,12 +425,11 @@ def qr(a, mode="reduced"):
         raise NotImplementedError(
             f"wengert.numpy.linalg.qr: mode='complete' of a {m}x{n} matrix is not "
             "differentiable (its extra columns of q are not unique); use mode='reduced'")
-    _real_only("qr", a)
     if m < n:
         # Householder QR of [x | y] reflects by the first m columns only: q comes from
-        # x, and the rest of r is q^T y
+        # x, and the rest of r is q^H y
         q, r = _qr(S.getitem(a, (Ellipsis, slice(None), slice(None, m))))
-        r = S.concatenate([r, L.matmul(_T(q), S.getitem(a, (Ellipsis, slice(None),
+        r = S.concatenate([r, L.matmul(_H(q), S.getitem(a, (Ellipsis, slice(None),
                                                              slice(m, None))))], axis=-1)
     else:
         q, r = _qr(a)
@@ -553,76 +570,139 @@ def eigvals(a):
 
 
 # -- svd --------------------------------------------------------------------------------------
-def _svd_impl(a):
-    u, s, vh = _la.svd(a, full_matrices=False)
+def _svd_impl(a, full_matrices=False):
+    u, s, vh = _la.svd(a, full_matrices=full_matrices)
     return u, s, vh
 
 
 _svd = primitive(_svd_impl, "numpy.linalg.svd")
 
 
-# A = U diag(s) V^T (reduced), P = U^T dA V, E[i, j] = 1 / (s[j]^2 - s[i]^2) off the diagonal:
-#   ds = diag(P),  dU = U (E * (P S + S P^T)) + (I - U U^T) dA V S^-1,
-#   dV = V (E * (S P + P^T S)) + (I - V V^T) dA^T U S^-1
-# (the projections vanish when U, respectively V, is square)
-def _svd_jvp(t, ans, a):
-    u, s, vh = ans[0], ans[1], ans[2]
-    v = _T(vh)
+def _svd_blocks(x, k, axis):
+    """The leading ``k`` columns (axis -1) or rows (axis -2) of ``x``, and the rest (None
+    if there is none: the reduced decomposition, or a square matrix)."""
+    if x is None or shape(x)[axis] == k:
+        return x, None
+    lead, rest = [Ellipsis, slice(None), slice(None)], [Ellipsis, slice(None), slice(None)]
+    lead[axis], rest[axis] = slice(None, k), slice(k, None)
+    return S.getitem(x, tuple(lead)), S.getitem(x, tuple(rest))
+
+
+# A = U diag(s) V^H (reduced, k = min(m, n) singular values), P = U^H dA V and
+# E[i, j] = 1 / (s[j]^2 - s[i]^2) off the diagonal:
+#   ds = Re diag(P),  dU = U (E * (P S + S P^H) + i Im diag(P) / S) + (I - U U^H) dA V S^-1,
+#   dV = V (E * (S P + P^H S)) + (I - V V^H) dA^H U S^-1
+# (the projections vanish when U, respectively V, is square).  A complex pair (u_i, v_i)
+# is unique up to a common phase: the gauge chosen puts the phase change i Im P_ii / s_i
+# into u_i (V^H dV has a zero diagonal).  The extra columns U2 of a full U (m > n) are any
+# orthonormal basis of the complement of U's columns; the gauge U2^H dU2 = 0 gives
+#   dU2 = -U S^-1 V^H dA^H U2,  and likewise  dV2^H = -V2^H dA^H U S^-1 V^H  (n > m).
+# The reverse rule is the transpose of each term for the pairing Re(sum(cotangent * tangent)).
+def _svd_jvp(t, ans, a, full_matrices=False):
+    s = ans[1]
+    k = shape(s)[-1]
+    (u, u2), (vh, vh2) = _svd_blocks(ans[0], k, -1), _svd_blocks(ans[2], k, -2)
+    v, th = _H(vh), _H(t)
     m, n = shape(a)[-2:]
-    p = L.matmul(_T(u), L.matmul(t, v))
+    p = L.matmul(_H(u), L.matmul(t, v))
     e = _gaps(s * s)
     row, col = S.expand_dims(s, -2), S.expand_dims(s, -1)
-    du = L.matmul(u, e * (p * row + _T(p) * col))
-    dv = L.matmul(v, e * (p * col + _T(p) * row))
+    du = L.matmul(u, e * (p * row + _H(p) * col))
+    if iscomplex(p):
+        du = du + u * S.expand_dims(1j * E.imag(_diag(p)) / s, -2)
+    dv = L.matmul(v, e * (p * col + _H(p) * row))
     if m > n:
         tv = L.matmul(t, v)
-        du = du + (tv - L.matmul(u, L.matmul(_T(u), tv))) / row
+        du = du + (tv - L.matmul(u, L.matmul(_H(u), tv))) / row
     if n > m:
-        tu = L.matmul(_T(t), u)
+        tu = L.matmul(th, u)
         dv = dv + (tu - L.matmul(v, L.matmul(vh, tu))) / row
-    return du, _diag(p), _T(dv)
+    dvh = _H(dv)
+    if u2 is not None:
+        du = S.concatenate([du, E.negative(L.matmul(u / row, L.matmul(vh, L.matmul(th, u2))))],
+                           axis=-1)
+    if vh2 is not None:
+        dvh = S.concatenate([dvh, E.negative(L.matmul(L.matmul(vh2, th),
+                                                       L.matmul(u / row, vh)))], axis=-2)
+    return du, _re(_diag(p)), dvh
 
 
-def _svd_vjp(g, ans, a):
-    u, s, vh = ans[0], ans[1], ans[2]
-    v = _T(vh)
+def _svd_vjp(g, ans, a, full_matrices=False):
+    s = ans[1]
+    k = shape(s)[-1]
+    (u, u2), (vh, vh2) = _svd_blocks(ans[0], k, -1), _svd_blocks(ans[2], k, -2)
+    (gu, gu2), (gvh, gvh2) = _svd_blocks(_part(g, 0), k, -1), _svd_blocks(_part(g, 2), k, -2)
+    gs = _part(g, 1)
     m, n = shape(a)[-2:]
-    gu, gs, gvh = _part(g, 0), _part(g, 1), _part(g, 2)
+    uc, vt = _conj(u), _conj(vh)          # U and V transposed into the pairing: conj(U), V^T
     e = _gaps(s * s)
     row, col = S.expand_dims(s, -2), S.expand_dims(s, -1)
     gp, extra = [], []
     if gs is not None:
         gp.append(_diag_embed(gs))
     if gu is not None:
-        j = e * L.matmul(_T(u), gu)
-        gp.append((j + _T(j)) * row)
+        ug = L.matmul(_T(u), gu)
+        j = e * ug
+        gp.append((j + _H(j)) * row)
+        if iscomplex(ug):
+            gp.append(_diag_embed(1j * E.imag(_diag(ug)) / s))
         if m > n:
-            extra.append(L.matmul((gu - L.matmul(u, L.matmul(_T(u), gu))) / row, vh))
+            extra.append(L.matmul((gu - L.matmul(uc, ug)) / row, vt))
     if gvh is not None:
-        gv = _T(gvh)
-        k = e * L.matmul(vh, gv)
-        gp.append(col * (k + _T(k)))
+        gv = _H(gvh)
+        vg = L.matmul(vt, gv)
+        kk = e * vg
+        gp.append(col * (kk + _H(kk)))
         if n > m:
-            extra.append(L.matmul(u / row, _T(gv - L.matmul(v, L.matmul(vh, gv)))))
-    return _add(L.matmul(u, L.matmul(_add(*gp), vh)), *extra)
+            extra.append(L.matmul(uc / row, _H(gv - L.matmul(_T(vh), vg))))
+    if gu2 is not None:
+        extra.append(E.negative(L.matmul(L.matmul(_conj(u2), _H(gu2)),
+                                         L.matmul(uc / row, vt))))
+    if gvh2 is not None:
+        extra.append(E.negative(L.matmul(L.matmul(uc / row, vt),
+                                         L.matmul(_H(gvh2), _conj(vh2)))))
+    if gp:
+        extra.append(L.matmul(uc, L.matmul(_add(*gp), vt)))
+    return unbroadcast(_add(*extra), a)
 
 
 defvjp(_svd, _svd_vjp)
 defjvp(_svd, _svd_jvp)
 
 
+def _svd_hermitian(a, compute_uv):
+    """NumPy's construction for hermitian=True, from ``eigh`` (which reads the lower
+    triangle): singular values |w| in descending order, u the matching eigenvectors and
+    vh = (u * sign(w))^H, so the vectors are the ones NumPy returns."""
+    w, v = eigh(a)
+    sgn = _np.copysign(1.0, val(w)).astype(_real_dtype(a))  # piecewise constant
+    order = _np.argsort(_np.abs(val(w)), axis=-1)[..., ::-1]
+    sgn = _np.take_along_axis(sgn, order, axis=-1)
+    s = take_along_axis(w, order, axis=-1) * sgn
+    if not compute_uv:
+        return s
+    u = take_along_axis(v, order[..., None, :], axis=-1)
+    return u, s, _H(u * S.expand_dims(sgn, -2))
+
+
 def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
-    """Singular value decomposition of a (stack of) real matrices
+    """Singular value decomposition of a (stack of) real or complex matrices
     (``numpy.linalg.svd``): ``(u, s, vh)`` with ``a = u @ diag(s) @ vh``, or
     ``s`` alone with ``compute_uv=False``.
 
     The singular values are differentiable where they are distinct and
     nonzero (a repeated or zero singular value is a kink); the singular vectors
-    there too, up to simultaneous sign changes of matching columns of ``u`` and
-    rows of ``vh`` (differentiate sign-independent functions such as
-    ``u @ diag(f(s)) @ vh``).  With ``full_matrices=True`` a non-square matrix
-    has vectors that are not unique at all (any orthonormal completion): they
-    are not differentiable; use ``full_matrices=False``.
+    there too, up to a common sign (phase, for complex matrices) of matching
+    columns of ``u`` and rows of ``vh``: differentiate functions that do not
+    depend on that choice, such as ``u @ diag(f(s)) @ vh`` or ``abs(u) ** 2``
+    (the derivative rule picks the gauge that changes the phase of ``u`` only).
+    With ``full_matrices=True`` a non-square matrix also has extra singular
+    vectors, any orthonormal basis of the complement: only functions that do
+    not depend on that basis, such as ``u2 @ u2.conj().T``, are differentiable
+    (the rule picks the gauge ``u2^H du2 = 0``).  With ``hermitian=True`` the
+    decomposition is NumPy's, built from ``eigh`` (the lower triangle of
+    ``a``), differentiable where the eigenvalues are nonzero and their absolute
+    values distinct.
 
     Example:
         >>> import wengert, wengert.numpy as np
@@ -633,17 +713,14 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     """
     if not _traced(a):
         return _la.svd(a, full_matrices, compute_uv, hermitian)
-    m, n = shape(a)[-2:]
+    if len(shape(a)) < 2:
+        raise ValueError(f"wengert.numpy.linalg.svd: expected a (stack of) matrices, got "
+                         f"shape {tuple(shape(a))}")
     if hermitian:
-        raise NotImplementedError(
-            "wengert.numpy.linalg.svd: hermitian=True has no derivative rule (NumPy then "
-            "reads one triangle only); call it with hermitian=False")
-    if compute_uv and full_matrices and m != n:
-        raise NotImplementedError(
-            f"wengert.numpy.linalg.svd: the full {m}x{n} decomposition is not differentiable "
-            "(the extra singular vectors are not unique); use full_matrices=False")
-    _real_only("svd", a)
-    u, s, vh = _svd(a)
+        _square("svd(hermitian=True)", a)
+        return _svd_hermitian(a, compute_uv)
+    full = bool(full_matrices and compute_uv)
+    u, s, vh = _svd(a, full)
     return (u, s, vh) if compute_uv else s
 
 
@@ -653,7 +730,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
     ``'nuc'``, 1, -1, 2, -2, inf, -inf), composed from differentiable operations.
 
     Matrix orders 2, -2 and ``'nuc'`` use the singular values (differentiable
-    where they are distinct and, for ``'nuc'``, nonzero; real matrices);
+    where they are distinct and, for ``'nuc'``, nonzero; real or complex matrices);
     1, -1, inf and -inf are the extreme column or row sums of absolute values
     (at a tie, the gradient is split equally among the tied columns or rows).
 
