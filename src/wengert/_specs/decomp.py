@@ -406,8 +406,19 @@ TENSORS = [
          covers=[wla.tensorsolve, wla.solve]),
 ]
 
-# batches of inv/det/solve (checked in op_specs.LINALG too), here complex ones
+# batches of inv/det/solve (checked in op_specs.LINALG too), here complex ones, and the
+# other composites of complex-capable primitives on complex matrices (complex samples of
+# WELL and well_square_tensor are (1 + i) n I plus noise: still well conditioned)
 BATCHES = [
+    spec(lambda a: wla.eigvalsh(wnp.real(a) + 0.2j * wnp.imag(a)), (2, 3, 3),
+         domain=separated_symmetric, dtype=np.complex128, name="eigvalsh(re+.2j*im)",
+         covers=[wla.eigvalsh] + EIGH),
+    spec(wla.tensorinv, (2, 2, 4), domain=well_square_tensor, dtype=np.complex128,
+         covers=[wla.tensorinv, wla.inv]),
+    spec(wla.tensorsolve, (2, 2, 4), (2, 2), domain=[well_square_tensor, ANY],
+         dtype=np.complex128, covers=[wla.tensorsolve, wla.solve]),
+    spec(lambda a: wla.matrix_power(a, -2), (2, 3, 3), domain=WELL, dtype=np.complex128,
+         name="matrix_power(-2)", covers=[wla.matrix_power, wla.inv, wnp.matmul]),
     spec(wla.inv, (2, 2, 3, 3), domain=WELL, dtype=np.complex128),
     spec(wla.solve, (2, 3, 3), (2, 3, 2), domain=[WELL, ANY], dtype=np.complex128),
 ]
