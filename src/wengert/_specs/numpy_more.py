@@ -202,12 +202,102 @@ SORTING = [
          domain=bands((0.05, 0.3), (0.36, 0.63), (0.7, 0.95)), name="quantile(q)",
          covers=[SO.quantile]),
     spec(lambda x: SO.percentile(x, [20, 75], axis=0), (5, 2), name="percentile",
-         covers=[SO.percentile, SO.quantile]),
+         covers=[SO.percentile]),
     spec(lambda x, q: SO.percentile(x, q), (5,), (), domain=[ANY, (30.0, 45.0)],
-         name="percentile(q)", covers=[SO.percentile, SO.quantile]),
+         name="percentile(q)", covers=[SO.percentile]),
     spec(lambda x: np.median(x) + np.quantile(x, 0.2) + np.percentile(x, 90.0), (4,),
          name="np.median+np.quantile+np.percentile",
          covers=[SO.median, SO.quantile, SO.percentile]),
+]
+
+
+def q_between_kinks(method, n):
+    """q where ``method``'s virtual index into n sorted values is strictly inside
+    (0, n - 1) and far from an integer: the weight of the upper order statistic is then
+    a smooth function of q (at integers it jumps or the interpolation changes pieces)."""
+    grid = np.linspace(0.02, 0.98, 97)
+    v = SO._CONTINUOUS[method][0](n, grid)
+    good = grid[(v > 0.3) & (v < n - 1.3) & (np.abs(v % 1 - 0.5) < 0.2)]
+    return bands(*[(g - 0.003, g + 0.003) for g in good[::max(1, len(good) // 4)]])
+
+
+SMOOTH_IN_Q = ["linear", "interpolated_inverted_cdf", "hazen", "weibull", "median_unbiased",
+               "normal_unbiased"]
+SAMPLE4 = np.array([0.5, -1.0, 2.0, 0.25])
+WEIGHTS = np.array([[1.0, 0.0, 2.0, 0.5], [0.25, 3.0, 1.0, 1.0]])
+MASK34 = np.array([[True, True, False, True], [False, True, False, False],
+                   [True, True, True, True]])            # 3, 1 and 4 entries are not NaN
+ALL_NAN_ROW = np.array([[True, False, True, True], [False, False, False, False]])
+
+# every method: random samples have no ties (where the order statistics switch)
+QUANTILE_METHODS = [
+    spec(lambda x, m=m: SO.quantile(x, [0.0, 0.1, 0.35, 0.8, 1.0], method=m), (5,),
+         name=f"quantile(method={m})", covers=[SO.quantile] + INDEX)
+    for m in SO.METHODS
+] + [
+    spec(lambda q, m=m: SO.quantile(SAMPLE4, q, method=m), (3,),
+         domain=q_between_kinks(m, 4), name=f"quantile(q,method={m})", covers=[SO.quantile])
+    for m in SMOOTH_IN_Q
+] + [
+    spec(lambda x: SO.quantile(x, 0.4, axis=0, method="hazen", keepdims=True), (4, 3),
+         name="quantile(axis=0,hazen,keepdims)", covers=[SO.quantile]),
+    spec(lambda x: SO.quantile(x, [0.3, 0.9], axis=(0, 2), method="closest_observation"),
+         (2, 3, 2), name="quantile(axis=(0,2),closest_observation)", covers=[SO.quantile]),
+    spec(lambda x: SO.percentile(x, [20, 75], axis=1, method="nearest"), (2, 5),
+         name="percentile(axis=1,nearest)", covers=[SO.percentile]),
+    spec(lambda x: SO.percentile(x, 40.0, axis=1, method="midpoint"), (2, 4),
+         dtype=np.float32, name="percentile(axis=1,midpoint)",
+         covers=[SO.percentile]),
+    spec(lambda x: SO.quantile(x, [0.2, 0.5], axis=0, method="median_unbiased"), (5, 2),
+         dtype=np.float32, name="quantile(axis=0,median_unbiased)", covers=[SO.quantile]),
+    spec(lambda x, q: SO.percentile(x, q, method="normal_unbiased"), (4,), (),
+         domain=[ANY, lambda rng, s: 100 * q_between_kinks("normal_unbiased", 4)(rng, s)],
+         name="percentile(x,q,normal_unbiased)", covers=[SO.percentile]),
+    # a constant q past the last sample point: the largest value, with slope 1
+    spec(lambda x: SO.quantile(x, 0.95, method="weibull"), (3,),
+         name="quantile(.95,weibull)", covers=[SO.quantile]),
+] + ([
+    # weights pick entries (no derivative in them); the value is differentiable
+    spec(lambda x: SO.quantile(x, [0.0, 0.2, 0.7, 1.0], axis=1, method="inverted_cdf",
+                               weights=WEIGHTS), (2, 4),
+         name="quantile(axis=1,inverted_cdf,weights)", covers=[SO.quantile]),
+    spec(lambda x: SO.nanpercentile(nans(x, MASK34[:2]), 50, axis=1, method="inverted_cdf",
+                                    weights=WEIGHTS), (2, 4),
+         name="nanpercentile(axis=1,inverted_cdf,weights)",
+         covers=[SO.nanpercentile]),
+] if SO._NUMPY2 else [])
+
+# NaN entries are ignored (each slice has its own count) and get a zero cotangent
+NAN_ORDER_STATISTICS = [
+    spec(lambda x: SO.nanquantile(nans(x, MASK34), [0.25, 0.6], axis=1), (3, 4),
+         name="nanquantile(axis=1)", covers=[SO.nanquantile, wnp.where] + INDEX),
+    spec(lambda x: SO.nanquantile(nans(x, MASK34), 0.7, axis=0, method="weibull",
+                                  keepdims=True), (3, 4),
+         name="nanquantile(axis=0,weibull,keepdims)", covers=[SO.nanquantile]),
+    spec(lambda x: SO.nanquantile(nans(x, MASK34), 0.3, method="lower"), (3, 4),
+         name="nanquantile(lower)", covers=[SO.nanquantile]),
+    spec(lambda x: SO.nanquantile(nans(x, MASK34), 0.3, axis=1, method="averaged_inverted_cdf"),
+         (3, 4), dtype=np.float32, name="nanquantile(axis=1,averaged_inverted_cdf)",
+         covers=[SO.nanquantile]),
+    spec(lambda q: SO.nanquantile(np.where(MASK34[0], SAMPLE4, np.nan), q), (2,),
+         domain=q_between_kinks("linear", 3), name="nanquantile(q)", covers=[SO.nanquantile]),
+    # an all-NaN row: NaN with no gradient (the spec checks the other row)
+    spec(lambda x: SO.nanquantile(nans(x, ALL_NAN_ROW), [0.5, 0.9], axis=1)[:, 0], (2, 4),
+         name="nanquantile(all-NaN row)", covers=[SO.nanquantile]),
+    spec(lambda x: SO.nanpercentile(nans(x, MASK34), [10, 90], axis=1, method="hazen"), (3, 4),
+         name="nanpercentile(axis=1,hazen)", covers=[SO.nanpercentile]),
+    spec(lambda x: SO.nanmedian(nans(x, MASK34), axis=1), (3, 4), name="nanmedian(axis=1)",
+         covers=[SO.nanmedian]),
+    spec(lambda x: SO.nanmedian(nans(x, MASK34)), (3, 4), name="nanmedian",
+         covers=[SO.nanmedian]),
+    spec(lambda x: SO.nanmedian(nans(x, MASK34), axis=0, keepdims=True), (3, 4),
+         dtype=np.float32, name="nanmedian(axis=0,keepdims)", covers=[SO.nanmedian]),
+    spec(lambda x: SO.nanmedian(nans(x, ALL_NAN_ROW), axis=1)[0], (2, 4),
+         name="nanmedian(all-NaN row)", covers=[SO.nanmedian]),
+    spec(lambda x: np.nanmedian(nans(x)) + np.nanquantile(nans(x), 0.3)
+         + np.nanpercentile(nans(x), 70.0), (2, 3),
+         name="np.nanmedian+np.nanquantile+np.nanpercentile",
+         covers=[SO.nanmedian, SO.nanquantile, SO.nanpercentile]),
 ]
 
 # -- selection ----------------------------------------------------------------------------
@@ -249,4 +339,5 @@ SELECTION = [
         covers=[SO.piecewise, SO.select, SO.choose]),
 ]
 
-SPECS = ELEMENTWISE + PRODUCTS + REDUCTIONS + SORTING + SELECTION
+SPECS = (ELEMENTWISE + PRODUCTS + REDUCTIONS + SORTING + QUANTILE_METHODS
+         + NAN_ORDER_STATISTICS + SELECTION)

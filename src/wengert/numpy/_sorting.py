@@ -88,18 +88,98 @@ def partition(a, kth, axis=-1, kind="introselect", order=None):
 
 
 # -- order statistics ---------------------------------------------------------------------
-def _sorted_last(a, axis):
-    """``a`` with the reduced axes flattened into one last axis, sorted along it."""
+# A quantile is a gather of order statistics: NumPy's methods (Hyndman & Fan 1996, plus
+# lower/higher/midpoint/nearest) pick, for each q, a "virtual index" v into the sorted
+# sample and interpolate between the order statistics floor(v) and floor(v) + 1 with a
+# weight gamma.  The gathered values carry the derivative in ``a``; where gamma is the
+# fractional part of v it is also differentiable in q (elsewhere q only picks entries, a
+# piecewise-constant choice).  The indices and weights below repeat NumPy's arithmetic
+# step by step, so that traced values equal NumPy's bit for bit.
+_NUMPY2 = int(_np.__version__.split(".")[0]) >= 2
+# NumPy < 2 rounded closest_observation's ties to the even 0-based index (fixed in 2.0)
+_CLOSEST_PARITY = 1 if _NUMPY2 else 0
+
+
+def _hyndman_fan(alpha, beta):
+    """The continuous methods' index n q + alpha + q (1 - alpha - beta) - 1 (works on
+    traced q too)."""
+    return lambda n, q: n * q + (alpha + q * (1 - alpha - beta)) - 1
+
+
+def _rounded(v, take_lower):
+    """floor(v) where ``take_lower(frac, v)`` holds, else floor(v) + 1; at least 0."""
+    lower = _np.floor(v)
+    idx = _np.where(take_lower(v - lower, v), lower, lower + 1).astype(_np.intp)
+    return _np.maximum(idx, 0)
+
+
+# method -> (n, q) -> the order statistic each quantile takes
+_DISCRETE = {
+    "inverted_cdf": lambda n, q: _rounded(n * q - 1, lambda frac, v: frac == 0),
+    "closest_observation": lambda n, q: _rounded(
+        n * q - 1 - 0.5, lambda frac, v: (frac == 0) & (_np.floor(v) % 2 == _CLOSEST_PARITY)),
+    "lower": lambda n, q: _np.floor((n - 1) * q).astype(_np.intp),
+    "higher": lambda n, q: _np.ceil((n - 1) * q).astype(_np.intp),
+    "nearest": lambda n, q: _np.around((n - 1) * q).astype(_np.intp),
+}
+# method -> (virtual index (n, q), constant weight (frac, v) or None: the weight is the
+# fractional part of v, differentiable in q)
+_CONTINUOUS = {
+    "linear": (lambda n, q: (n - 1) * q, None),
+    "interpolated_inverted_cdf": (_hyndman_fan(0, 1), None),
+    "hazen": (_hyndman_fan(0.5, 0.5), None),
+    "weibull": (_hyndman_fan(0, 0), None),
+    "median_unbiased": (_hyndman_fan(1 / 3.0, 1 / 3.0), None),
+    "normal_unbiased": (_hyndman_fan(3 / 8.0, 3 / 8.0), None),
+    "averaged_inverted_cdf": (lambda n, q: n * q - 1,
+                              lambda frac, v: _np.where(frac == 0, 0.5, 1.0)),
+    "midpoint": (lambda n, q: 0.5 * (_np.floor((n - 1) * q) + _np.ceil((n - 1) * q)),
+                 lambda frac, v: _np.where(v % 1 == 0, 0.0, 0.5)),
+}
+METHODS = tuple(_DISCRETE) + tuple(_CONTINUOUS)
+
+
+def _positions(method, n, qv, q):
+    """For a slice of ``n`` values: the order statistics ``lo`` and ``hi`` that each
+    quantile interpolates between, and the weight of ``hi`` as a plain array (None for a
+    discrete method) and, for the smooth methods with a traced ``q``, as a traced value."""
+    if method in _DISCRETE:
+        i = _DISCRETE[method](n, qv)
+        return i, i, None, None
+    index, fixed_weight = _CONTINUOUS[method]
+    v = _np.asarray(index(n, qv))
+    if v.dtype.kind in "iu":        # linear with integer q: an exact order statistic
+        return v.astype(_np.intp), v.astype(_np.intp), None, None
+    above, below = v >= n - 1, v < 0
+    lower = _np.array(_np.floor(v))
+    lower[above] = -1                # NumPy's bookkeeping, which the weight inherits
+    lower[below] = 0
+    lo = _np.where(above, n - 1, lower).astype(_np.intp)
+    hi = _np.where(above, n - 1, _np.where(below, 0, lower + 1)).astype(_np.intp)
+    frac = v - lower
+    if fixed_weight is not None:
+        return lo, hi, _np.asarray(fixed_weight(frac, v)).astype(v.dtype), None
+    return lo, hi, frac, (index(n, q) - lower if val(q) is not q else None)
+
+
+def _flat_last(a, axis):
+    """``a`` with the reduced axes moved last and flattened into one axis."""
     nd = len(shape(a))
     axes = R._axes(axis, nd)
     k = len(axes)
     if k == 0:      # a 0-d array: one value
         return S.reshape(a, (1,)), axes
-    moved = S.moveaxis(a, axes, tuple(range(-k, 0))) if k < nd or axes != tuple(range(nd)) \
+    moved = S.moveaxis(a, axes, tuple(range(-k, 0))) if axes != tuple(range(nd - k, nd)) \
         else a
-    lead = shape(moved)[:nd - k]
-    flat = S.reshape(moved, tuple(lead) + (-1,))
-    return sort(flat, axis=-1), axes
+    return S.reshape(moved, tuple(shape(moved)[:nd - k]) + (-1,)), axes
+
+
+def _sorted_last(a, axis):
+    """``a`` with the reduced axes flattened into one last axis, sorted along it, and
+    the stable permutation that sorts it (NaNs last)."""
+    flat, axes = _flat_last(a, axis)
+    order = _np.argsort(val(flat), axis=-1, kind="stable")
+    return take_along_axis(flat, order, -1), axes, order
 
 
 def _finish(res, a, axes, qnd, keepdims):
@@ -110,71 +190,269 @@ def _finish(res, a, axes, qnd, keepdims):
     return S.reshape(res, shape(res)[:qnd] + kept)
 
 
+def _expand(mask, extra):
+    """A lead-shaped mask with ``extra`` trailing axes of length 1."""
+    return _np.reshape(mask, _np.shape(mask) + (1,) * extra)
+
+
+def _nan(like):
+    """A NaN of ``like``'s dtype (a Python NaN would promote float32 under NumPy 1)."""
+    return _np.asarray(_np.nan, dtype(like))
+
+
+def _q_first(res, lead_nd, qnd):
+    """Move q's dimensions (last) in front of the kept ones, as NumPy orders them."""
+    if not (lead_nd and qnd):
+        return res
+    return S.moveaxis(res, tuple(range(lead_nd, lead_nd + qnd)), tuple(range(qnd)))
+
+
+def _weighted_index(s, order, weights, a, axis, qv, counts, name):
+    """inverted_cdf with weights: for each slice the first sorted entry whose share of
+    the total weight reaches q (NumPy's cumulative-weight search, repeated exactly)."""
+    w = _np.asarray(val(weights))
+    xshape = shape(a)
+    if w.shape != xshape:
+        axes = R._axes(axis, len(xshape)) if axis is not None else None
+        if axes is None:
+            raise TypeError(f"{name}: axis must be given when the shapes of a {xshape} "
+                            f"and weights {w.shape} differ")
+        if w.ndim != 1 or len(axes) != 1:
+            raise TypeError(f"{name}: weights must have the shape of a {xshape}, or be 1-d "
+                            f"along a single axis, not {w.shape}")
+        if len(w) != xshape[axes[0]]:
+            raise ValueError(f"{name}: the length of weights ({len(w)}) differs from "
+                             f"a.shape[{axes[0]}] ({xshape[axes[0]]})")
+        w = _np.broadcast_to(_np.reshape(w, tuple(-1 if i == axes[0] else 1
+                                                 for i in range(len(xshape)))), xshape)
+    if _np.any(w < 0):
+        raise ValueError(f"{name}: weights must be non-negative")
+    wflat, _ = _flat_last(w, axis)
+    ws = _np.take_along_axis(_np.asarray(wflat), order, axis=-1)
+    ws = _np.where(_np.arange(ws.shape[-1]) < counts[..., None], ws, 0)   # NaNs weigh 0
+    cdf = _np.cumsum(ws, axis=-1, dtype=_np.float64)
+    total = cdf[..., -1:]
+    if not _np.all(_np.isfinite(total) & (total > 0) | (counts[..., None] == 0)):
+        raise ValueError(f"{name}: the weights of a slice include NaN or inf, or are all "
+                         "zero; they cannot be normalized")
+    with _np.errstate(divide="ignore", invalid="ignore"):   # all-NaN slices: no result
+        cdf = cdf / total
+    if qv.dtype.kind == "f":
+        cdf = cdf.astype(qv.dtype)
+    cdf[cdf == 0] = -1         # leading zero weights: q = 0 takes the first weighted entry
+    idx = _np.sum(cdf[..., None, :] < _np.reshape(qv, (-1, 1)), axis=-1)
+    idx = _np.minimum(idx, _np.maximum(counts, 1)[..., None] - 1)
+    return _np.reshape(idx, shape(s)[:-1] + qv.shape)
+
+
+def _quantiles(a, q, axis, method, keepdims, weights, out, rd, nan, name):
+    """The quantiles of ``a`` (q in [0, 1], NaNs ignored if ``nan``) in NumPy's layout:
+    q's dimensions first.  ``rd`` is NumPy's result dtype."""
+    if out is not None:
+        raise TypeError(f"{name}: out= is not supported on traced values; use the result")
+    if method not in METHODS:
+        raise ValueError(f"{name}: {method!r} is not a valid method; use one of "
+                         f"{', '.join(METHODS)}")
+    if weights is not None and method != "inverted_cdf":
+        raise ValueError(f"{name}: only method='inverted_cdf' supports weights, not "
+                         f"method={method!r}")
+    if dtype(a).kind == "c":
+        raise TypeError(f"{name}: a must be an array of real numbers, not {dtype(a)}")
+    qv = _np.asarray(val(q))
+    if qv.size and not (qv.min() >= 0 and qv.max() <= 1):
+        raise ValueError(f"{name}: quantiles must be in the range [0, 1]")
+    s, axes, order = _sorted_last(a, axis)
+    lead, n = shape(s)[:-1], shape(s)[-1]
+    isnan = _np.isnan(val(s))
+    counts = _np.sum(~isnan, axis=-1) if nan else _np.full(lead, n)
+    undefined = counts == 0 if nan else isnan[..., -1]     # NaN results
+    full = lead + qv.shape
+    if weights is not None:
+        lo = hi = _weighted_index(s, order, weights, a, axis, qv, counts, name)
+        gamma = t = None
+    else:
+        lo, hi = _np.zeros(full, _np.intp), _np.zeros(full, _np.intp)
+        gamma = t = None
+        for c in _np.unique(counts):
+            if c == 0:
+                continue
+            sel = counts == c
+            lo_c, hi_c, gamma_c, t_c = _positions(method, int(c), qv, q)
+            lo[sel], hi[sel] = lo_c, hi_c
+            if gamma_c is not None:
+                if gamma is None:
+                    gamma = _np.zeros(full, gamma_c.dtype)
+                gamma[sel] = gamma_c
+            if t_c is not None:
+                t = t_c if t is None else E.where(_expand(sel, qv.ndim), t_c, t)
+
+    def gather(idx):
+        flat_idx = _np.reshape(idx, lead + (-1,))
+        return S.reshape(take_along_axis(s, flat_idx, -1), full)
+
+    below = gather(lo)
+    if gamma is None:
+        res = below
+    else:
+        above = gather(hi)
+        step = above - below
+        if t is None:       # constant weights, cast as NumPy casts them
+            t, t_up = gamma.astype(rd), (1 - gamma).astype(rd)
+        else:
+            t_up = 1 - t
+        res = E.where(gamma >= 0.5, above - step * t_up, below + step * t)
+    if undefined.any() and not (nan or lead or qv.ndim):
+        res = _np.asarray(_np.nan, dtype(a))[()]    # NumPy returns the sorted NaN itself
+    elif undefined.any():
+        res = E.where(_expand(undefined, qv.ndim), _nan(res), res)
+    if nan and counts.size and _np.ravel(counts)[0] == 0 and dtype(res) != dtype(a):
+        # NumPy fills its result slice by slice into an array of the first slice's
+        # dtype: an all-NaN first slice (a NaN of a's dtype) fixes the result's dtype
+        res = E.astype(res, dtype(a))
+    return _finish(_q_first(res, len(lead), qv.ndim), a, axes, qv.ndim, keepdims)
+
+
+def _result_dtype(np_fun, a, q, axis, method, nan_fun=False):
+    """NumPy's result dtype: its promotion of the interpolation weight differs between
+    versions (NEP 50) and with how q is passed, so ask NumPy, on a one-element array of
+    ``a``'s dtype and dimensions."""
+    if method not in _CONTINUOUS:
+        return dtype(a)
+    probe = _np.zeros((1,) * len(shape(a)), dtype(a))
+    return _np.result_type(np_fun(probe, val(q), axis=axis, method=method))
+
+
+def _plain_call(np_fun, a, q, axis, out, overwrite_input, method, keepdims, weights):
+    kw = {} if weights is None else {"weights": weights}
+    if keepdims is not _np._NoValue:
+        kw["keepdims"] = keepdims
+    return np_fun(a, q, axis=axis, out=out, overwrite_input=overwrite_input, method=method,
+                  **kw)
+
+
+def _check_weights_supported(name, weights):
+    if weights is not None and not _NUMPY2:
+        raise TypeError(f"{name}: weights= needs NumPy >= 2.0 (this is NumPy "
+                        f"{_np.__version__})")
+
+
 def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
              keepdims=False, *, weights=None, interpolation=None):
-    """``numpy.quantile`` with the (default) ``linear`` method: interpolation
-    between two sorted values, differentiable in ``a`` (through the gathered
-    values) and in ``q`` (between the sample points).
+    """``numpy.quantile``, every ``method``: a gather of order statistics,
+    differentiable in ``a`` (through the gathered values) and, for the methods that
+    interpolate by the fractional part of the index (``linear``, ``hazen``,
+    ``weibull``, ``interpolated_inverted_cdf``, ``median_unbiased``,
+    ``normal_unbiased``), in ``q`` between the sample points; elsewhere ``q`` only
+    picks entries (a zero derivative).  ``weights=`` (NumPy >= 2, ``inverted_cdf``
+    only) select entries: no derivative in the weights.  Ties follow the stable sort
+    order, as in :func:`sort`; a slice holding a NaN gives NaN (with no gradient).
 
     Example:
         >>> import numpy, wengert, wengert.numpy as np
         >>> x = numpy.array([4.0, 1.0, 2.0, 3.0])
         >>> wengert.grad(lambda x: np.quantile(x, 0.5))(x)
         array([0. , 0. , 0.5, 0.5])
+        >>> wengert.grad(lambda x: np.quantile(x, 0.5, method="hazen"))(x)
+        array([0. , 0. , 0.5, 0.5])
+        >>> wengert.grad(lambda q: np.quantile(x, q, method="weibull"))(0.3)
+        5.0
     """
     method = interpolation or method
+    _check_weights_supported("quantile", weights)
     if _plain(a, q):
-        kw = {} if weights is None else {"weights": weights}
-        return _np.quantile(a, q, axis=axis, out=out, overwrite_input=overwrite_input,
-                            method=method, keepdims=keepdims, **kw)
-    if method != "linear" or weights is not None:
-        raise NotImplementedError(
-            f"quantile: only method='linear' without weights is differentiable, not "
-            f"method={method!r}{' with weights' if weights is not None else ''}; "
-            "apply wengert.stop_gradient to the argument if a constant is meant")
-    qv = _np.asarray(val(q), dtype=float)
-    if _np.any((qv < 0) | (qv > 1)):
-        raise ValueError("quantile: quantiles must be in the range [0, 1]")
-    s, axes = _sorted_last(a, axis)
-    n = shape(s)[-1]
-    position = qv * (n - 1)
-    lo = _np.floor(position).astype(_np.intp)
-    hi = _np.minimum(lo + 1, n - 1)
-    if val(q) is not q:
-        t = q * (n - 1) - lo.astype(dtype(q))  # differentiable in q
-    else:                                     # a constant in the dtype of a (float32 stays)
-        t = (position - lo).astype(dtype(s) if dtype(s).kind == "f" else float)
-    lead_nd = len(shape(s)) - 1
+        return _plain_call(_np.quantile, a, q, axis, out, overwrite_input, method, keepdims,
+                           weights)
+    rd = _result_dtype(_np.quantile, a, q, axis, method)
+    return _quantiles(a, q, axis, method, keepdims, weights, out, rd, False, "quantile")
 
-    def gather(i):
-        g = S.getitem(s, (Ellipsis, i))       # shape: lead + q.shape
-        return S.moveaxis(g, tuple(range(lead_nd)), tuple(range(qv.ndim, qv.ndim + lead_nd))) \
-            if lead_nd and qv.ndim else g
 
-    below, above = gather(lo), gather(hi)
-    if lead_nd:
-        t = S.reshape(t, shape(t) + (1,) * lead_nd)
-    step = above - below
-    res = E.where(_np.broadcast_to(val(t) >= 0.5, shape(step)),
-                  above - step * (1 - t), below + step * t)
-    return _finish(res, a, axes, qv.ndim, keepdims)
+def _percent(q, name):
+    """q / 100, checked to lie in [0, 100]."""
+    qv = _np.asarray(val(q))
+    if qv.size and not (qv.min() >= 0 and qv.max() <= 100):
+        raise ValueError(f"{name}: percentiles must be in the range [0, 100]")
+    return E.divide(q, 100) if val(q) is not q else _np.true_divide(q, 100)
 
 
 def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
                keepdims=False, *, weights=None, interpolation=None):
-    """``numpy.percentile``: ``quantile(a, q / 100)`` (see :func:`quantile`)."""
+    """``numpy.percentile``: ``quantile(a, q / 100)`` (see :func:`quantile`).
+
+    Example:
+        >>> import numpy, wengert, wengert.numpy as np
+        >>> x = numpy.array([4.0, 1.0, 2.0, 3.0])
+        >>> wengert.grad(lambda x: np.percentile(x, 25, method="lower"))(x)
+        array([0., 1., 0., 0.])
+    """
+    method = interpolation or method
+    _check_weights_supported("percentile", weights)
     if _plain(a, q):
-        kw = {} if weights is None else {"weights": weights}
-        return _np.percentile(a, q, axis=axis, out=out, overwrite_input=overwrite_input,
-                              method=interpolation or method, keepdims=keepdims, **kw)
-    q = E.divide(q, 100) if val(q) is not q else _np.true_divide(q, 100)
-    return quantile(a, q, axis=axis, method=method, keepdims=keepdims, weights=weights,
-                    interpolation=interpolation)
+        return _plain_call(_np.percentile, a, q, axis, out, overwrite_input, method, keepdims,
+                           weights)
+    rd = _result_dtype(_np.percentile, a, q, axis, method)
+    return _quantiles(a, _percent(q, "percentile"), axis, method, keepdims, weights, out, rd,
+                      False, "percentile")
+
+
+def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
+                keepdims=_np._NoValue, *, weights=None, interpolation=None):
+    """``numpy.nanquantile``: :func:`quantile` of the entries that are not NaN (each
+    slice has its own count); NaN entries get a zero gradient, and an all-NaN slice
+    gives NaN (with no gradient).
+
+    Example:
+        >>> import numpy, wengert, wengert.numpy as np
+        >>> x = numpy.array([4.0, numpy.nan, 1.0, 2.0])
+        >>> wengert.grad(lambda x: np.nanquantile(x, 0.75))(x)
+        array([0.5, 0. , 0. , 0.5])
+    """
+    method = interpolation or method
+    _check_weights_supported("nanquantile", weights)
+    if _plain(a, q):
+        return _plain_call(_np.nanquantile, a, q, axis, out, overwrite_input, method,
+                           keepdims, weights)
+    rd = _result_dtype(_np.nanquantile, a, q, axis, method)
+    return _quantiles(a, q, axis, method, keepdims is True, weights, out, rd, True,
+                      "nanquantile")
+
+
+def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
+                  keepdims=_np._NoValue, *, weights=None, interpolation=None):
+    """``numpy.nanpercentile``: ``nanquantile(a, q / 100)`` (see :func:`nanquantile`)."""
+    method = interpolation or method
+    _check_weights_supported("nanpercentile", weights)
+    if _plain(a, q):
+        return _plain_call(_np.nanpercentile, a, q, axis, out, overwrite_input, method,
+                           keepdims, weights)
+    rd = _result_dtype(_np.nanpercentile, a, q, axis, method)
+    return _quantiles(a, _percent(q, "nanpercentile"), axis, method, keepdims is True,
+                      weights, out, rd, True, "nanpercentile")
+
+
+def _middle(a, axis, keepdims, nan):
+    """The median of each slice: the middle sorted value, or the mean of the two middle
+    ones; over the entries that are not NaN if ``nan``."""
+    s, axes, _ = _sorted_last(a, axis)
+    n = shape(s)[-1]
+    isnan = _np.isnan(val(s))
+    if nan:
+        counts = _np.sum(~isnan, axis=-1)
+        middle = _np.stack([(counts - 1) // 2, counts // 2], axis=-1)   # one twice if odd
+        res = R.mean(take_along_axis(s, _np.maximum(middle, 0), -1), axis=-1)
+        undefined = counts == 0
+    else:
+        middle = [n // 2] if n % 2 else [n // 2 - 1, n // 2]
+        res = R.mean(S.getitem(s, (Ellipsis, _np.array(middle))), axis=-1)
+        undefined = isnan[..., -1]
+    if undefined.any():
+        res = E.where(undefined, _nan(res), res)
+    return _finish(res, a, axes, 0, keepdims)
 
 
 def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     """``numpy.median``: the middle sorted value, or the mean of the two middle
-    ones (which then share the gradient equally).
+    ones (which then share the gradient equally); ties follow the stable sort order;
+    a slice holding a NaN gives NaN (with no gradient).
 
     Example:
         >>> import numpy, wengert, wengert.numpy as np
@@ -184,11 +462,27 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     if _plain(a):
         return _np.median(a, axis=axis, out=out, overwrite_input=overwrite_input,
                           keepdims=keepdims)
-    s, axes = _sorted_last(a, axis)
-    n = shape(s)[-1]
-    middle = [n // 2] if n % 2 else [n // 2 - 1, n // 2]
-    res = R.mean(S.getitem(s, (Ellipsis, _np.array(middle))), axis=-1)
-    return _finish(res, a, axes, 0, keepdims)
+    if out is not None:
+        raise TypeError("median: out= is not supported on traced values; use the result")
+    return _middle(a, axis, keepdims, nan=False)
+
+
+def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=_np._NoValue):
+    """``numpy.nanmedian``: :func:`median` of the entries that are not NaN; NaN
+    entries get a zero gradient, and an all-NaN slice gives NaN (with no gradient).
+
+    Example:
+        >>> import numpy, wengert, wengert.numpy as np
+        >>> x = numpy.array([5.0, numpy.nan, 1.0, 3.0])
+        >>> wengert.grad(lambda x: np.nanmedian(x))(x)
+        array([0., 0., 0., 1.])
+    """
+    if _plain(a):
+        kw = {} if keepdims is _np._NoValue else {"keepdims": keepdims}
+        return _np.nanmedian(a, axis=axis, out=out, overwrite_input=overwrite_input, **kw)
+    if out is not None:
+        raise TypeError("nanmedian: out= is not supported on traced values; use the result")
+    return _middle(a, axis, keepdims is True, nan=True)
 
 
 # -- selection ----------------------------------------------------------------------------
@@ -301,6 +595,8 @@ def piecewise(x, condlist, funclist, *args, **kw):
 for _np_fun, _ours in ((_np.take_along_axis, take_along_axis), (_np.sort, sort),
                        (_np.partition, partition), (_np.quantile, quantile),
                        (_np.percentile, percentile), (_np.median, median),
+                       (_np.nanquantile, nanquantile), (_np.nanpercentile, nanpercentile),
+                       (_np.nanmedian, nanmedian),
                        (_np.select, select), (_np.choose, choose), (_np.extract, extract),
                        (_np.compress, compress), (_np.piecewise, piecewise)):
     equivalent(_np_fun, _ours)
