@@ -122,6 +122,9 @@ DTYPE_CASES = [pytest.param(s, dt, id=f"{s}-{np.dtype(dt).name}")
                if _keeps_dtype(s, dt)]
 
 
+@pytest.mark.skipif(int(np.__version__.split(".")[0]) < 2,
+                    reason="NumPy 1.x promotes float32 scalars combined with Python floats to "
+                           "float64 (value-based casting); dtypes are kept under NEP 50, NumPy 2")
 @pytest.mark.parametrize("spec, dtype", DTYPE_CASES)
 def test_derivatives_keep_dtype(spec, dtype, rng):
     args = _cast(spec.sample(rng), dtype)

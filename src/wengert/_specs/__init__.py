@@ -547,10 +547,10 @@ LINALG = [
     spec(wla.solve, (3, 3), (3,), domain=[WELL, ANY]),
     spec(wla.solve, (3, 3), (3, 2), domain=[WELL, ANY]),
     spec(wla.solve, (2, 3, 3), (2, 3, 2), domain=[WELL, ANY]),
-    spec(wla.solve, (2, 3, 3), (3, 2), domain=[WELL, ANY]),
     spec(wla.solve, (3, 3), (2, 3, 1), domain=[WELL, ANY]),
-    *([spec(wla.solve, (2, 3, 3), (3,), domain=[WELL, ANY])]  # a 1-d b against a batch:
-      if NUMPY2 else []),                                     # NumPy 2 semantics only
+    # a b with fewer dimensions than a batch of matrices: NumPy 2 semantics only
+    *([spec(wla.solve, (2, 3, 3), (3, 2), domain=[WELL, ANY]),
+       spec(wla.solve, (2, 3, 3), (3,), domain=[WELL, ANY])] if NUMPY2 else []),
     spec(wla.solve, (2, 2), (2,), domain=[WELL, ANY], dtype=np.complex128),
     spec(lambda a: wla.matrix_power(a, 3), (3, 3), name="matrix_power(3)",
          covers=[wla.matrix_power, wnp.matmul]),

@@ -15,6 +15,8 @@ def equivalent(np_fun, our_fun):
 
 def wrap(np_fun, name=None):
     """``primitive(np_fun)``, also answering plain ``numpy`` calls on boxes."""
+    if name is None and isinstance(np_fun, _np.ufunc):
+        name = f"numpy.{np_fun.__name__}"  # NumPy 1.x ufuncs have no __module__
     return equivalent(np_fun, primitive(np_fun, name))
 
 

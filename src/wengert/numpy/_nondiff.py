@@ -23,7 +23,8 @@ def _in_place(np_fun):
         return np_fun(*args, **kwargs)
 
     refuse.__name__ = name
-    refuse.__doc__ = np_fun.__doc__
+    refuse.__doc__ = (f"``numpy.{name}``, which writes into an array in place: on plain "
+                      "arrays NumPy's own; traced values are refused with a TypeError.")
     refuse._notrace = True  # not differentiable: it refuses traced values
     return equivalent(np_fun, refuse)
 
