@@ -194,7 +194,7 @@ def test_errors_name_the_function_and_fix():
     x = np.array([1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match=r"quantile.*not a valid method; use one of"):
         wengert.grad(lambda v: SO.quantile(v, 0.5, method="no-such-method"))(x)
-    with pytest.raises(ValueError, match=r"quantile.*\[0, 1\]"):
+    with pytest.raises(ValueError, match=r"[Qq]uantiles? must be in the range \[0, 1\]"):
         wengert.grad(lambda v: SO.quantile(v, 1.5))(x)
     with pytest.raises(ValueError, match=r"choose.*mode='wrap'"):
         wengert.grad(lambda v: wnp.sum(SO.choose(np.array([0, 2, 1]), [v, v])))(x)

@@ -40,8 +40,8 @@ from ._reductions import (
     amax, amin, average, cumprod, cumsum, diff, max, mean, min, nancumprod, nancumsum, nanmax,
     nanmean, nanmin, nanprod, nanstd, nansum, nanvar, prod, ptp, std, sum, trace, var)
 from ._sorting import (
-    choose, compress, extract, median, msort, partition, percentile, piecewise, quantile,
-    select, sort, take_along_axis)
+    choose, compress, extract, median, msort, nanmedian, nanpercentile, nanquantile, partition,
+    percentile, piecewise, quantile, select, sort, take_along_axis)
 from ._index_tricks import (
     argwhere, c_, flatnonzero, indices, ix_, r_, ravel_multi_index, tri, unravel_index)
 from ._shape import (
