@@ -74,9 +74,15 @@ def main(argv=None) -> int:
     if args.version:
         print(f"wengert {__version__}")
         return 0
-    if args.command == "tour":
-        return _tour(args)
-    if args.command == "selfcheck":
-        return _selfcheck(args)
+    try:
+        if args.command == "tour":
+            return _tour(args)
+        if args.command == "selfcheck":
+            return _selfcheck(args)
+    except BrokenPipeError:  # e.g. `wengert tour | head`: the reader has gone, not an error
+        import os
+        import sys
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     parser.print_help()
     return 1
