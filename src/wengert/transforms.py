@@ -29,6 +29,9 @@ __all__ = [
 def _check_differentiable(x, what):
     for leaf in tree.leaves(x):
         v = getval(leaf)
+        t = type(v)
+        if t is float or (t is _np.ndarray and v.dtype.kind in "fc"):
+            continue  # the common cases, checked cheaply
         if isinstance(v, (bool, _np.bool_)) or (isinstance(v, (int, _np.integer))):
             raise TypeError(
                 f"cannot differentiate with respect to {what}: it is {type(v).__name__} "
@@ -122,6 +125,10 @@ class _ReverseTrace:
         grads = []
         for leaf, node in zip(self.in_leaves, self.in_nodes):
             g = cts.get(node)
+            if (type(g) is _np.ndarray and type(leaf) is _np.ndarray and g.dtype == leaf.dtype
+                    and g.shape == leaf.shape):
+                grads.append(g)  # already an array of the argument's space
+                continue
             vs = vspace(leaf)
             if g is None:
                 g = vs.zeros()

@@ -40,7 +40,10 @@ class TapeTrace(Trace):
                         lower = True
                 else:
                     lower = True
-        ans = prim.wrapped(*vals, **kwargs) if lower else prim.fun(*vals, **kwargs)
+        if lower:
+            ans = prim.wrapped(*vals, **kwargs)
+        else:
+            ans = prim.fun(*vals, **kwargs) if kwargs else prim.fun(*vals)
         if not self.recording:
             return ans
         entries = self.entries
@@ -86,7 +89,7 @@ class TapeTrace(Trace):
             vjps = prim.vjps
             for argnum, pk in parents:
                 rule = vjps.get(argnum) or vjp_rule(prim, argnum)
-                gi = rule(g, ans, *args, **kwargs)
+                gi = rule(g, ans, *args, **kwargs) if kwargs else rule(g, ans, *args)
                 if gi is None:
                     continue
                 prev = cts.get(pk)

@@ -1,4 +1,6 @@
 """The one helper every broadcasting rule uses."""
+import numpy as _np
+
 from . import _elementwise as E, _reductions as R, _shape as S
 from ._dispatch import iscomplex, shape
 
@@ -6,6 +8,12 @@ from ._dispatch import iscomplex, shape
 def unbroadcast(g, x):
     """Sum the cotangent ``g`` down to the shape of the argument ``x`` (the
     reverse of broadcasting) and drop an imaginary part ``x`` cannot have."""
+    tg = type(g)
+    if tg is _np.float64 and type(x) in (_np.float64, float):
+        return g  # scalar code: nothing to do
+    if tg is _np.ndarray and type(x) is _np.ndarray and g.shape == x.shape and (
+            g.dtype.kind != "c" or x.dtype.kind == "c"):
+        return g  # the common case: nothing to sum, no imaginary part to drop
     gshape, xshape = shape(g), shape(x)
     if gshape != xshape:
         lead = len(gshape) - len(xshape)
