@@ -1,0 +1,60 @@
+"""Short text for values: numbers with fixed decimals, arrays as a summary."""
+import numpy as _np
+
+
+def number(v, digits=4):
+    """A scalar with ``digits`` decimals; an array as ``float64[3, 2] min .. max .. norm ..``.
+
+    Example:
+        >>> from wengert.explain._format import number
+        >>> number(2.0166466), number(None), number([[1.0, -2.0]])
+        ('2.0166', '0', 'float64[1, 2] min -2 max 1 norm 2.236')
+    """
+    if v is None:
+        return "0"
+    try:
+        a = _np.asarray(v)
+    except ValueError:  # ragged: the outputs of a multi-output operation
+        a = _np.asarray(None)
+    if isinstance(v, (tuple, list)) and a.dtype == object:
+        return f"{type(v).__name__} of {len(v)}"
+    if a.dtype.kind not in "biufc":
+        return _clip(repr(v))
+    if a.ndim == 0:
+        x = a[()]
+        if a.dtype.kind in "biu":
+            return str(int(x))
+        if a.dtype.kind == "c":
+            return f"{x.real:.{digits}f}{x.imag:+.{digits}f}j"
+        return f"{x + 0.0:.{digits}f}"  # + 0.0: no "-0.0000"
+    head = f"{a.dtype}[{', '.join(map(str, a.shape))}]"
+    if a.size == 0:
+        return head
+    mag = _np.abs(a) if a.dtype.kind == "c" else a
+    return (f"{head} min {_g(mag.min())} max {_g(mag.max())} "
+            f"norm {_g(_np.linalg.norm(a.ravel()))}")
+
+
+def literal(v):
+    """A constant as it would be written in the code (arrays summarized by shape)."""
+    if isinstance(v, (bool, _np.bool_, str)) or v is None:
+        return repr(v)
+    if isinstance(v, (int, _np.integer)):
+        return str(int(v))
+    if isinstance(v, (float, _np.floating)):
+        r = repr(float(v))
+        return r if len(r) <= 10 else f"{float(v):.6g}"
+    if isinstance(v, _np.ndarray):
+        return f"{v.dtype}[{', '.join(map(str, v.shape))}]" if v.ndim else literal(v[()])
+    if isinstance(v, (tuple, list)) and len(v) <= 4:
+        inner = ", ".join(literal(x) for x in v)
+        return f"({inner}{',' if len(v) == 1 else ''})" if isinstance(v, tuple) else f"[{inner}]"
+    return _clip(repr(v))
+
+
+def _g(x):
+    return f"{float(x):.4g}"
+
+
+def _clip(s, n=30):
+    return s if len(s) <= n else s[:n - 3] + "..."

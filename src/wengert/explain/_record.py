@@ -1,0 +1,189 @@
+"""One evaluation, read three ways: values, tangents (forward) and adjoints (reverse).
+
+The inputs are dual numbers (forward mode) boxed again by a tape (reverse
+mode), so every tape entry's result carries its tangent; one backward loop
+over the tape then gives the adjoint of every node and, for the circuit
+diagram, the gradient carried by every wire.
+"""
+import inspect
+
+import numpy as _np
+
+from .. import tree
+from .._core import Box, DualTrace, TapeTrace, getval, vjp_rule
+from .._core.vspace import add_any
+
+
+class Recording:
+    """Everything ``trace`` and ``graph`` show, indexed by tape node.
+
+    ``names[k]``, ``values[k]``, ``tangents[k]`` (``None`` = zero) and
+    ``adjoints[k]`` (``None`` = zero) for node ``k``; ``entries`` is the
+    tape; ``inputs`` the input nodes; ``out_node`` the output's node (``None``
+    when the output does not depend on the inputs); ``wire_grads[(k, i)]`` the
+    gradient flowing back from node ``k`` into its argument ``i``.
+    """
+
+    def __init__(self, fun, args, tangent, who):
+        self.fun_name = getattr(fun, "__name__", type(fun).__name__)
+        if not callable(fun):
+            raise TypeError(f"{who}: fun must be callable, got {type(fun).__name__}; "
+                            f"pass the function itself, e.g. {who}(f, 1.5, 0.5)")
+        if not args:
+            raise TypeError(f"{who}: no arguments given; pass the point to evaluate at, "
+                            f"e.g. {who}(f, 1.5, 0.5)")
+        if tangent is None:
+            tangent = tuple(1.0 if i == 0 else 0.0 for i in range(len(args)))
+        elif not isinstance(tangent, (tuple, list)) or len(tangent) != len(args):
+            raise ValueError(f"{who}: tangent must be a tuple with one entry per argument "
+                             f"({len(args)}), got {tangent!r}; e.g. tangent=(1.0, 0.0)")
+        pnames = _param_names(fun, len(args))
+        dual, tape = DualTrace(), TapeTrace()
+        self.entries = tape.entries
+        self.names, self.inputs, self.point = {}, [], []
+        boxed_args = []
+        for pname, a, t in zip(pnames, args, tangent):
+            leaves, tdef = tree.flatten(a)
+            t_leaves = _tangent_leaves(t, leaves, pname, who)
+            paths = _paths(a, pname)
+            boxes = []
+            for j, (leaf, tl) in enumerate(zip(leaves, t_leaves)):
+                if not _is_float(leaf):
+                    boxes.append(leaf)  # integers, booleans, strings: constants
+                    continue
+                b = tape.new_input(dual.new_input(leaf, tl))
+                self.names[b._aux] = paths[j] if len(paths) == len(leaves) else f"{pname}[{j}]"
+                self.inputs.append(b._aux)
+                boxes.append(b)
+            boxed_args.append(tree.unflatten(tdef, boxes))
+            self.point.append((pname, a))
+        try:
+            out = fun(*boxed_args)
+        finally:
+            tape.recording = False
+        self.out_node = out._aux if isinstance(out, Box) and out._trace is tape else None
+        self.output = getval(out)
+        if isinstance(self.output, (tuple, list, dict)):
+            raise TypeError(f"{who}: {self.fun_name} returned a {type(self.output).__name__}; "
+                            "explain one output at a time, e.g. lambda *a: f(*a)[0]")
+        # values and tangents of every node
+        n = len(self.entries)
+        self.values, self.tangents = [None] * n, [None] * n
+        count = 0
+        for k, e in enumerate(self.entries):
+            if e is None:
+                v = self._input_box(k, boxed_args)
+            else:
+                v = e[3]
+                count += 1
+                self.names[k] = f"v_{count}"
+            if isinstance(v, Box) and v._trace is dual:
+                self.tangents[k] = getval(v._aux)
+            self.values[k] = getval(v)
+        self._backward()
+
+    def _input_box(self, k, boxed_args):
+        for leaf in tree.leaves(tuple(boxed_args)):
+            if isinstance(leaf, Box) and leaf._aux == k:
+                return leaf._value
+        raise AssertionError(k)  # pragma: no cover
+
+    def _backward(self):
+        n = len(self.entries)
+        self.adjoints = [None] * n
+        self.wire_grads = {}
+        self.seed = None
+        if self.out_node is None:
+            return
+        out = self.values[self.out_node]
+        self.seed = _np.ones_like(out, dtype=float) if _np.ndim(out) else 1.0
+        adj = self.adjoints
+        adj[self.out_node] = self.seed
+        for k in range(self.out_node, -1, -1):
+            g = adj[k]
+            e = self.entries[k]
+            if g is None or e is None:
+                continue
+            prim, args, kwargs, ans, parents = e
+            args = [getval(a) for a in args]
+            ans = getval(ans)
+            if prim.vjp_joint is not None:
+                gs = prim.vjp_joint([i for i, _ in parents], g, ans, *args, **kwargs)
+            else:
+                gs = [(prim.vjps.get(i) or vjp_rule(prim, i))(g, ans, *args, **kwargs)
+                      for i, _ in parents]
+            for (i, pk), gi in zip(parents, gs):
+                if gi is None:
+                    continue
+                gi = getval(gi)
+                self.wire_grads[(k, i)] = gi
+                adj[pk] = gi if adj[pk] is None else add_any(adj[pk], gi)
+
+    def op_name(self, k):
+        """The operation of node ``k`` without the ``numpy.`` prefix."""
+        name = self.entries[k][0].name
+        return name[6:] if name.startswith("numpy.") else name
+
+
+def _param_names(fun, n):
+    try:
+        params = list(inspect.signature(fun).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    names = []
+    for p in params:
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            names.append(p.name)
+        else:
+            break
+    if len(names) < n or len(set(names)) < len(names):
+        return [f"x{i + 1}" for i in range(n)]
+    return names[:n]
+
+
+def _paths(x, prefix):
+    """Names of the leaves of ``x`` in ``tree.flatten``'s order: ``p['w']``, ``p[0]``."""
+    t = type(x)
+    if t is dict:
+        return [n for k in x for n in _paths(x[k], f"{prefix}[{k!r}]")]
+    if t in (list, tuple) or (isinstance(x, tuple) and hasattr(x, "_fields")):
+        fields = getattr(x, "_fields", None)
+        return [n for i, v in enumerate(x)
+                for n in _paths(v, f"{prefix}.{fields[i]}" if fields else f"{prefix}[{i}]")]
+    if x is None:
+        return []
+    return [prefix]
+
+
+def _is_float(x):
+    if isinstance(x, (bool, _np.bool_)):
+        return False
+    if isinstance(x, (float, complex, _np.floating, _np.complexfloating)):
+        return True
+    dt = getattr(x, "dtype", None)
+    return dt is not None and dt.kind in "fc"
+
+
+def _tangent_leaves(t, leaves, pname, who):
+    if len(leaves) == 1:
+        t_leaves = [t]
+    elif _np.ndim(t) == 0 and not isinstance(t, (tuple, list, dict)):
+        t_leaves = [t] * len(leaves)  # one number for the whole tree
+    else:
+        t_leaves, _ = tree.flatten(t)
+        if len(t_leaves) != len(leaves):
+            raise ValueError(f"{who}: the tangent for {pname} has {len(t_leaves)} leaves but "
+                             f"{pname} has {len(leaves)}; give one number or a tree like it")
+    out = []
+    for leaf, tl in zip(leaves, t_leaves):
+        if not _is_float(leaf):
+            out.append(None)
+            continue
+        shape = _np.shape(leaf)
+        try:
+            arr = _np.broadcast_to(_np.asarray(tl, dtype=_np.result_type(leaf, float)), shape)
+        except (ValueError, TypeError):
+            raise ValueError(f"{who}: the tangent for {pname} ({tl!r}) does not fit its shape "
+                             f"{shape}; give a number or an array of shape {shape}") from None
+        out.append(arr.copy() if shape else arr[()].item() if isinstance(leaf, float) else arr[()])
+    return out
