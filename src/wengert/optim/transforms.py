@@ -1,0 +1,343 @@
+"""Gradient transformations, the pieces optimizers are chained from.
+
+Each is an ``Optimizer(init, update)``; states are dicts of NumPy arrays (and
+trees of them shaped like the parameters).  Learning rates are numbers or
+schedules (``step -> rate``, see ``wengert.optim.schedules``).
+
+Example:
+    >>> from wengert.optim import chain, trace, scale_by_learning_rate
+    >>> opt = chain(trace(0.9), scale_by_learning_rate(0.1))   # heavy-ball momentum
+    >>> state = opt.init({"x": 0.0})
+    >>> u, state = opt.update({"x": 1.0}, state)
+    >>> u, state = opt.update({"x": 1.0}, state)
+    >>> round(float(u["x"]), 6)
+    -0.19
+"""
+import numpy as _np
+
+from ..tree import flatten, unflatten
+from .base import Optimizer, global_norm, tree_apply
+
+__all__ = ["scale", "scale_by_learning_rate", "trace", "scale_by_rms", "scale_by_adam",
+           "add_decayed_weights", "clip_by_global_norm", "clip", "set_to_zero",
+           "multi_transform"]
+
+
+def _zeros_like(tree):
+    return tree_apply("init", lambda x: _np.zeros_like(_np.asarray(x, dtype=float)), tree)
+
+
+def _rate(value, name, where):
+    """A number >= 0 or a schedule; returns ``step -> float``."""
+    if callable(value):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float, _np.number)):
+        raise TypeError(f"{where}: {name} must be a number or a schedule (step -> rate), "
+                        f"got {type(value).__name__}")
+    value = float(value)
+    if not value >= 0:
+        raise ValueError(f"{where}: {name} must be >= 0, got {value!r}; optimizers "
+                         "descend by themselves, so pass the positive step size")
+    return lambda step: value
+
+
+def _unit(value, name, where):
+    if isinstance(value, bool) or not isinstance(value, (int, float, _np.number)) \
+            or not 0 <= value < 1:
+        raise ValueError(f"{where}: {name} must be a number in [0, 1), got {value!r}")
+    return float(value)
+
+
+def _count0():
+    return _np.zeros((), dtype=_np.int64)
+
+
+def scale(factor):
+    """Multiply updates by ``factor`` (use a negative factor to descend).
+
+    Example:
+        >>> scale(-0.5).update({"x": 2.0}, ())
+        ({'x': -1.0}, ())
+    """
+    factor = float(factor)
+
+    def init(params):
+        return ()
+
+    def update(grads, state, params=None):
+        return tree_apply("scale", lambda g: factor * g, grads), state
+
+    return Optimizer(init, update)
+
+
+def scale_by_learning_rate(learning_rate):
+    """Multiply updates by −learning_rate (a number or a schedule of the step count).
+
+    Example:
+        >>> from wengert.optim.schedules import step_decay
+        >>> opt = scale_by_learning_rate(step_decay(1.0, 1, gamma=0.5))
+        >>> state = opt.init(0.0)
+        >>> [float(opt.update(1.0, state)[0]) for state in [state, {"count": 1}]]
+        [-1.0, -0.5]
+    """
+    lr = _rate(learning_rate, "learning_rate", "scale_by_learning_rate")
+
+    def init(params):
+        return {"count": _count0()}
+
+    def update(grads, state, params=None):
+        count = int(state["count"])
+        rate = lr(count)
+        return (tree_apply("scale_by_learning_rate", lambda g: -rate * g, grads),
+                {"count": _np.asarray(count + 1, dtype=_np.int64)})
+
+    return Optimizer(init, update)
+
+
+def trace(decay=0.9, nesterov=False):
+    """Momentum: m ← g + decay·m; the update is m (or g + decay·m with Nesterov).
+
+    Example:
+        >>> opt = trace(0.5)
+        >>> u, s = opt.update(1.0, opt.init(0.0))
+        >>> u, s = opt.update(1.0, s)
+        >>> float(u)
+        1.5
+    """
+    decay = _unit(decay, "decay", "trace")
+
+    def init(params):
+        return {"momentum": _zeros_like(params)}
+
+    def update(grads, state, params=None):
+        m = tree_apply("trace", lambda g, m: g + decay * m, grads, state["momentum"],
+                       names=("grads", "momentum state"))
+        out = tree_apply("trace", lambda g, m: g + decay * m, grads, m) if nesterov else m
+        return out, {"momentum": m}
+
+    return Optimizer(init, update)
+
+
+def scale_by_rms(decay=0.9, eps=1e-8):
+    """RMSProp's scaling: ν ← decay·ν + (1 − decay)·g²; g / (√ν + eps).
+
+    Example:
+        >>> opt = scale_by_rms(decay=0.0)
+        >>> u, s = opt.update(-3.0, opt.init(0.0))
+        >>> round(float(u), 6)
+        -1.0
+    """
+    decay = _unit(decay, "decay", "scale_by_rms")
+    eps = float(eps)
+
+    def init(params):
+        return {"nu": _zeros_like(params)}
+
+    def update(grads, state, params=None):
+        nu = tree_apply("scale_by_rms", lambda g, v: decay * v + (1 - decay) * _np.abs(g) ** 2,
+                        grads, state["nu"], names=("grads", "rms state"))
+        out = tree_apply("scale_by_rms", lambda g, v: g / (_np.sqrt(v) + eps), grads, nu)
+        return out, {"nu": nu}
+
+    return Optimizer(init, update)
+
+
+def scale_by_adam(b1=0.9, b2=0.999, eps=1e-8):
+    """Adam's scaling: bias-corrected first and second moments, m̂ / (√v̂ + eps).
+
+    Example:
+        >>> opt = scale_by_adam()
+        >>> u, s = opt.update(-5.0, opt.init(0.0))
+        >>> round(float(u), 6), int(s["count"])
+        (-1.0, 1)
+    """
+    b1 = _unit(b1, "b1", "scale_by_adam")
+    b2 = _unit(b2, "b2", "scale_by_adam")
+    eps = float(eps)
+
+    def init(params):
+        return {"count": _count0(), "mu": _zeros_like(params), "nu": _zeros_like(params)}
+
+    def update(grads, state, params=None):
+        count = int(state["count"]) + 1
+        mu = tree_apply("scale_by_adam", lambda g, m: b1 * m + (1 - b1) * g, grads,
+                        state["mu"], names=("grads", "first-moment state"))
+        nu = tree_apply("scale_by_adam", lambda g, v: b2 * v + (1 - b2) * _np.abs(g) ** 2,
+                        grads, state["nu"], names=("grads", "second-moment state"))
+        c1, c2 = 1 - b1 ** count, 1 - b2 ** count
+        out = tree_apply("scale_by_adam", lambda m, v: (m / c1) / (_np.sqrt(v / c2) + eps), mu, nu)
+        return out, {"count": _np.asarray(count, dtype=_np.int64), "mu": mu, "nu": nu}
+
+    return Optimizer(init, update)
+
+
+def add_decayed_weights(weight_decay):
+    """Add ``weight_decay · params`` to the updates (decoupled weight decay
+    when placed before the learning rate, as in AdamW).  Needs ``params``.
+
+    Example:
+        >>> add_decayed_weights(0.1).update(1.0, (), 10.0)
+        (2.0, ())
+    """
+    wd = float(weight_decay)
+    if not wd >= 0:
+        raise ValueError(f"add_decayed_weights: weight_decay must be >= 0, got {weight_decay!r}")
+
+    def init(params):
+        return ()
+
+    def update(grads, state, params=None):
+        if params is None:
+            raise ValueError("add_decayed_weights.update: weight decay needs the parameters; "
+                             "call update(grads, state, params)")
+        return tree_apply("add_decayed_weights", lambda g, p: g + wd * p, grads, params,
+                          names=("grads", "params")), state
+
+    return Optimizer(init, update)
+
+
+def clip_by_global_norm(max_norm):
+    """Scale all updates together so that their joint norm is at most ``max_norm``.
+
+    Example:
+        >>> u, _ = clip_by_global_norm(1.0).update({"a": 3.0, "b": 4.0}, ())
+        >>> round(float(u["a"]), 6), round(float(u["b"]), 6)
+        (0.6, 0.8)
+    """
+    max_norm = float(max_norm)
+    if not max_norm > 0:
+        raise ValueError(f"clip_by_global_norm: max_norm must be > 0, got {max_norm!r}")
+
+    def init(params):
+        return ()
+
+    def update(grads, state, params=None):
+        norm = global_norm(grads)
+        factor = 1.0 if norm <= max_norm else max_norm / norm
+        return tree_apply("clip_by_global_norm", lambda g: g * factor, grads), state
+
+    return Optimizer(init, update)
+
+
+def clip(max_delta):
+    """Clip every update entry to [−max_delta, max_delta].
+
+    Example:
+        >>> import numpy
+        >>> clip(1.0).update(numpy.array([-3.0, 0.5]), ())[0]
+        array([-1. ,  0.5])
+    """
+    max_delta = float(max_delta)
+    if not max_delta > 0:
+        raise ValueError(f"clip: max_delta must be > 0, got {max_delta!r}")
+
+    def init(params):
+        return ()
+
+    def update(grads, state, params=None):
+        return tree_apply("clip", lambda g: _np.clip(g, -max_delta, max_delta), grads), state
+
+    return Optimizer(init, update)
+
+
+def set_to_zero():
+    """Zero updates: freezes the parameters it is applied to (see ``multi_transform``).
+
+    Example:
+        >>> set_to_zero().update({"x": 5.0}, ())
+        ({'x': 0.0}, ())
+    """
+    def init(params):
+        return ()
+
+    def update(grads, state, params=None):
+        return tree_apply("set_to_zero", lambda g: 0.0 * g, grads), state
+
+    return Optimizer(init, update)
+
+
+def _labels_for(labels, params, where):
+    """Expand a label tree that may be a prefix of ``params`` (a single string
+    labels a whole subtree) into one label per leaf."""
+    out = []
+
+    def walk(lab, sub, path):
+        if isinstance(lab, str):
+            out.extend([lab] * len(flatten(sub)[0]))
+        elif isinstance(lab, dict) and isinstance(sub, dict):
+            if set(lab) != set(sub):
+                raise ValueError(f"{where}: labels at {path or 'the root'} have keys {sorted(lab)} "
+                                 f"but the parameters have {sorted(sub)}")
+            for k in sub:
+                walk(lab[k], sub[k], f"{path}[{k!r}]")
+        elif isinstance(lab, (list, tuple)) and isinstance(sub, (list, tuple)) \
+                and len(lab) == len(sub):
+            for i, (lb, s) in enumerate(zip(lab, sub)):
+                walk(lb, s, f"{path}[{i}]")
+        else:
+            raise ValueError(f"{where}: labels at {path or 'the root'} must be a string or a "
+                             f"container matching the parameters, got {type(lab).__name__} "
+                             f"for a {type(sub).__name__}")
+
+    walk(labels, params, "")
+    return out
+
+
+def multi_transform(transforms, labels):
+    """Different optimizers (e.g. learning rates) for different parameter groups.
+
+    Args:
+        transforms: ``{label: Optimizer}``.
+        labels: a tree matching the parameters, or a prefix of it, whose
+            leaves are labels (one string labels a whole subtree); or a
+            function ``params -> labels``.
+
+    The state is ``{label: state of that group}``, each group's parameters
+    handed to its optimizer as a list of leaves.
+
+    Example:
+        >>> from wengert.optim import sgd
+        >>> opt = multi_transform({"fast": sgd(1.0), "slow": sgd(0.01)},
+        ...                       {"w": "fast", "theta": "slow"})
+        >>> params = {"w": 0.0, "theta": {"c": 0.0, "s": 0.0}}
+        >>> u, _ = opt.update({"w": 1.0, "theta": {"c": 1.0, "s": 1.0}}, opt.init(params))
+        >>> u
+        {'w': -1.0, 'theta': {'c': -0.01, 's': -0.01}}
+    """
+    if not isinstance(transforms, dict) or not transforms:
+        raise TypeError("multi_transform: transforms must be a non-empty dict {label: Optimizer}")
+    for k, t in transforms.items():
+        if not isinstance(t, Optimizer):
+            raise TypeError(f"multi_transform: transforms[{k!r}] must be an Optimizer, "
+                            f"got {type(t).__name__}")
+
+    def leaf_labels(tree):
+        labs = labels(tree) if callable(labels) else labels
+        flat = _labels_for(labs, tree, "multi_transform")
+        unknown = sorted(set(flat) - set(transforms))
+        if unknown:
+            raise ValueError(f"multi_transform: labels {unknown} have no transform; "
+                             f"add them to transforms (known: {sorted(transforms)})")
+        return flat
+
+    def groups(tree, flat_labels):
+        leaves = flatten(tree)[0]
+        return {k: [x for x, lab in zip(leaves, flat_labels) if lab == k] for k in transforms}
+
+    def init(params):
+        flat_labels = leaf_labels(params)
+        parts = groups(params, flat_labels)
+        return {k: transforms[k].init(parts[k]) for k in transforms}
+
+    def update(grads, state, params=None):
+        flat_labels = leaf_labels(grads)
+        g_parts = groups(grads, flat_labels)
+        p_parts = groups(params, flat_labels) if params is not None else {}
+        new_state, u_parts = {}, {}
+        for k, t in transforms.items():
+            u_parts[k], new_state[k] = t.update(g_parts[k], state[k], p_parts.get(k))
+        iters = {k: iter(v) for k, v in u_parts.items()}
+        leaves, td = flatten(grads)
+        return unflatten(td, [next(iters[lab]) for lab in flat_labels]), new_state
+
+    return Optimizer(init, update)
