@@ -6,6 +6,7 @@ Each ``wN(size, peers)`` returns one or more :class:`Workload`; ``size`` is
 Peer code imports its library only when called.
 """
 import math
+import os
 import statistics
 
 import numpy as np
@@ -20,14 +21,13 @@ FULL, QUICK, TINY = "full", "quick", "tiny"
 
 def _torch():
     import torch
-    torch.set_num_threads(max(1, torch.get_num_threads()))
     return torch
 
 
 def _jax():
+    os.environ.setdefault("JAX_PLATFORMS", "cpu")    # CPU, even where a GPU is present
     import jax
     jax.config.update("jax_enable_x64", True)       # float64 like the floor
-    jax.config.update("jax_platforms", "cpu")
     return jax
 
 
@@ -322,6 +322,10 @@ def w5(size, peers):
         jac = wengert.jacobian(lambda x, B=B: wnp.tanh(B @ x))
         impls = {"numpy (hand-written)": floor,
                  "wengert jacobian": (lambda jac, x: lambda: jac(x))(jac, x)}
+        # Both modes explicitly, so the table shows whether jacobian picked the cheaper one.
+        for mode in ("jacfwd", "jacrev"):
+            j = getattr(wengert, mode)(lambda x, B=B: wnp.tanh(B @ x))
+            impls[f"wengert {mode}"] = (lambda j, x: lambda: j(x))(j, x)
         if "autograd" in peers:
             import autograd
             import autograd.numpy as anp
