@@ -229,3 +229,28 @@ def test_save_dot_and_missing_graphviz(tmp_path, monkeypatch):
     assert g._repr_svg_() is None
     with pytest.raises(ValueError, match="Graph.save: .*unknown suffix 'jpeg'"):
         g.save(tmp_path / "c.jpeg")
+
+
+def test_indexing_and_multi_output_read_like_code():
+    def f(A):
+        sign, logdet = np.linalg.slogdet(A)
+        return logdet + A[0, ::2].sum() + A[1:, None][0, 0, 1]
+    t = explain.trace(f, 2.0 * onp.eye(2))
+    defs = [r.definition for r in t.rows]
+    assert defs[1:6] == ["linalg.slogdet(A)", "v_1[0]", "v_1[1]", "A[0, ::2]", "sum(v_4)"]
+    assert "A[1:, None]" in defs
+    assert t.rows[1].value == "(1.0000, 1.3863)"
+    g = explain.graph(f, 2.0 * onp.eye(2))
+    assert [label for _, label, _ in g.nodes()][2:5] == ["[0]", "[1]", "[0, ::2]"]
+    gA = wengert.grad(f)(2.0 * onp.eye(2))
+    assert t.recording.adjoints[0] == pytest.approx(gA)
+
+
+def test_long_chain_is_one_loop_and_summarized():
+    def chain(x):
+        for _ in range(3000):
+            x = np.sin(x)
+        return x
+    t = explain.trace(chain, 1.0, max_rows=3)
+    assert str(t).splitlines()[-1] == "... 2998 more rows not shown: 2998 sin"
+    assert len(explain.graph(chain, 1.0).edges()) == 3001

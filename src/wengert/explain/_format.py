@@ -16,7 +16,9 @@ def number(v, digits=4):
         a = _np.asarray(v)
     except ValueError:  # ragged: the outputs of a multi-output operation
         a = _np.asarray(None)
-    if isinstance(v, (tuple, list)) and a.dtype == object:
+    if isinstance(v, (tuple, list)):
+        if len(v) <= 4 and all(x is None or _np.ndim(x) == 0 for x in v):
+            return "(" + ", ".join(number(x, digits) for x in v) + ")"
         return f"{type(v).__name__} of {len(v)}"
     if a.dtype.kind not in "biufc":
         return _clip(repr(v))
@@ -50,6 +52,25 @@ def literal(v):
         inner = ", ".join(literal(x) for x in v)
         return f"({inner}{',' if len(v) == 1 else ''})" if isinstance(v, tuple) else f"[{inner}]"
     return _clip(repr(v))
+
+
+def index(idx):
+    """An index as written between brackets: ``0:2``, ``..., None``, ``1, ::2``.
+
+    Example:
+        >>> from wengert.explain._format import index
+        >>> index((slice(0, 2), Ellipsis, None)), index(3), index(slice(None, None, -1))
+        ('0:2, ..., None', '3', '::-1')
+    """
+    if isinstance(idx, tuple):
+        return ", ".join(index(i) for i in idx) if idx else "()"
+    if isinstance(idx, slice):
+        parts = ["" if x is None else str(x) for x in (idx.start, idx.stop)]
+        text = ":".join(parts)
+        return text + (f":{idx.step}" if idx.step is not None else "")
+    if idx is Ellipsis:
+        return "..."
+    return literal(idx)
 
 
 def _g(x):

@@ -121,8 +121,15 @@ class Recording:
 
     def op_name(self, k):
         """The operation of node ``k`` without the ``numpy.`` prefix."""
-        name = self.entries[k][0].name
-        return name[6:] if name.startswith("numpy.") else name
+        return short_op(self.entries[k][0].name)
+
+
+def short_op(name):
+    """``numpy.sin`` -> ``sin``; ``wengert.numpy.getitem`` -> ``getitem``."""
+    for prefix in ("wengert.numpy.", "numpy."):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
 
 
 def _param_names(fun, n):

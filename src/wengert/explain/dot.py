@@ -71,7 +71,9 @@ class Graph:
             prim, args, kwargs, _, parents = e
             consts = [(i, a) for i, a in enumerate(args) if i not in dict(parents)]
             label = rec.op_name(k)
-            if consts or kwargs:
+            if label in ("getitem", "sequence_item") and len(args) == 2 and not kwargs:
+                label = f"[{_format.index(args[1])}]"
+            elif consts or kwargs:
                 parts = ["·"] * len(args)
                 for i, a in consts:
                     parts[i] = _format.literal(a)
@@ -173,7 +175,7 @@ def _short(v, digits, norm=False):
     if v is None:
         return "0"
     if isinstance(v, (tuple, list)):
-        return f"{type(v).__name__} of {len(v)}"
+        return _format.number(v, digits)
     a = _np.asarray(v)
     if a.ndim == 0:
         return _format.number(v, digits)

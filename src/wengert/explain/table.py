@@ -3,7 +3,7 @@ import collections
 import html
 
 from . import _format
-from ._record import Recording
+from ._record import Recording, short_op
 
 __all__ = ["trace", "Trace"]
 
@@ -66,7 +66,7 @@ class Trace:
         if ops is not None:
             if isinstance(ops, str):
                 ops = [ops]
-            ops = {o[6:] if o.startswith("numpy.") else o for o in ops}
+            ops = {short_op(o) for o in ops}
         if max_rows is not None and (not isinstance(max_rows, int) or max_rows < 1):
             raise ValueError(f"explain.trace: max_rows must be a positive integer or None, "
                              f"got {max_rows!r}")
@@ -86,7 +86,10 @@ class Trace:
                      for i, a in enumerate(args)]
             parts += [f"{key}={_format.literal(v)}" for key, v in kwargs.items()]
             op = rec.op_name(k)
-            definition = f"{op}({', '.join(parts)})"
+            if op in ("getitem", "sequence_item") and len(parts) == 2 and not kwargs:
+                definition = f"{parts[0]}[{_format.index(args[1])}]"
+            else:
+                definition = f"{op}({', '.join(parts)})"
         tangent = rec.tangents[k]
         if tangent is None and _is_scalar(rec.values[k]):
             tangent = 0.0
