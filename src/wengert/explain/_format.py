@@ -6,9 +6,12 @@ def number(v, digits=4):
     """A scalar with ``digits`` decimals; an array as ``float64[3, 2] min .. max .. norm ..``.
 
     Example:
+        >>> import numpy as onp
         >>> from wengert.explain._format import number
         >>> number(2.0166466), number(None), number([[1.0, -2.0]])
         ('2.0166', '0', 'float64[1, 2] min -2 max 1 norm 2.236')
+        >>> number((1.0, None)), number((onp.ones(2), onp.ones((2, 2))))
+        ('(1.0000, 0)', 'tuple of 2')
     """
     if v is None:
         return "0"
@@ -16,10 +19,11 @@ def number(v, digits=4):
         a = _np.asarray(v)
     except ValueError:  # ragged: the outputs of a multi-output operation
         a = _np.asarray(None)
-    if isinstance(v, (tuple, list)):
+    if isinstance(v, (tuple, list)):  # the outputs of a multi-output operation
         if len(v) <= 4 and all(x is None or _np.ndim(x) == 0 for x in v):
             return "(" + ", ".join(number(x, digits) for x in v) + ")"
-        return f"{type(v).__name__} of {len(v)}"
+        if a.dtype == object or any(x is None for x in v):
+            return f"{type(v).__name__} of {len(v)}"
     if a.dtype.kind not in "biufc":
         return _clip(repr(v))
     if a.ndim == 0:
