@@ -2,7 +2,13 @@
 import argparse
 import sys
 
-from . import harness, memory, workloads
+try:
+    import wengert  # noqa: F401
+except ImportError:
+    sys.exit("python -m benchmarks: cannot import wengert; run it from the repository root "
+             "with PYTHONPATH=src, or after pip install -e .")
+
+from . import harness, memory, workloads  # noqa: E402
 
 SPEED = {"W1": workloads.w1, "W2": workloads.w2, "W3": workloads.w3, "W4": workloads.w4,
          "W5": workloads.w5}
@@ -37,6 +43,9 @@ def main(argv=None):
     print(f"sizes: {size}; {rounds} rounds, order rotated each round; spread = interquartile "
           "range / median; × floor = median over rounds of the time / hand-written NumPy's "
           "time in the same round")
+    warning = harness.contention_warning()
+    if warning:
+        print(warning)
     missing = [p for p in harness.PEERS if p not in peers]
     if missing:
         print(f"peers not installed, skipped in every workload: {', '.join(missing)} "
@@ -48,6 +57,7 @@ def main(argv=None):
         else:
             MEMORY[name](size, peers)
         sys.stdout.flush()
+    print(f"\nload average after the run: {harness.load():.2f}")
 
 
 if __name__ == "__main__":

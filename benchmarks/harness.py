@@ -26,7 +26,30 @@ def machine_line():
              f"NumPy {np.__version__}", f"wengert {wengert.__version__}"]
     for name in available_peers():
         parts.append(f"{name} {getattr(__import__(name), '__version__', '?')}")
-    return ", ".join(parts)
+    return ", ".join(parts) + f", load average {load():.2f}"
+
+
+def load():
+    """The 1-minute load average (0 where the OS does not report one)."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return 0.0
+
+
+def contention_warning():
+    """A warning line when other processes compete for the CPUs, else None.
+
+    Multithreaded BLAS sharing cores with another busy process can run many
+    times slower (threads spin waiting for each other), so such a run's
+    array workloads say little.
+    """
+    busy = load()
+    if busy > 0.5:
+        return (f"WARNING: load average {busy:.2f} over the last minute: other processes compete "
+                "for the CPUs; array workloads may be many times slower and noisier than on "
+                "a quiet machine")
+    return None
 
 
 @dataclasses.dataclass
@@ -138,7 +161,8 @@ def run_workload(w, rounds, target, out=print):
         med = statistics.median(xs) * scale / w.per
         # ratios per round, then their median: drift between rounds cancels
         ratio = statistics.median(x / f for x, f in zip(xs, floor))
-        out(f"  {name:34s} {med:12.4g} {spread(xs):7.1f}% {ratio:8.2f}×")
+        noisy = "  noisy" if spread(xs) > 25 else ""
+        out(f"  {name:34s} {med:12.4g} {spread(xs):7.1f}% {ratio:8.2f}×{noisy}")
     if w.summarize is not None:
         for line in w.summarize(samples):
             out(f"  {line}")
