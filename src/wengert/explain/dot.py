@@ -8,6 +8,8 @@ import os
 import shutil
 import subprocess
 
+import numpy as _np
+
 from . import _format
 from ._record import Recording
 
@@ -171,7 +173,6 @@ class Graph:
 def _short(v, digits, norm=False):
     """A wire label: a scalar with ``digits`` decimals, an array as dtype[shape]
     (a gradient array as its norm)."""
-    import numpy as _np
     if v is None:
         return "0"
     if isinstance(v, (tuple, list)):

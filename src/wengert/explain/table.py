@@ -2,6 +2,8 @@
 import collections
 import html
 
+import numpy as _np
+
 from . import _format
 from ._record import Recording, short_op
 
@@ -187,7 +189,6 @@ class Trace:
 
 
 def _ndim(v):
-    import numpy as _np
     return _np.ndim(v)
 
 
@@ -197,7 +198,6 @@ def _is_scalar(v):
 
 def _plain(t):
     """A tangent for the title: a number when it is one number for the whole input."""
-    import numpy as _np
     if t is None:
         return 0.0
     a = _np.asarray(t)
