@@ -33,10 +33,11 @@ def _jax():
 
 def _block(fn):
     """Wrap a JAX function so that timing waits for its (asynchronous) result."""
+    import jax
+    block = jax.block_until_ready
+
     def run():
-        out = fn()
-        import jax
-        return jax.block_until_ready(out)
+        return block(fn())
     return run
 
 
