@@ -39,7 +39,63 @@ def _parser():
     check.add_argument("ops", nargs="?", default=None,
                        help="only the ops whose spec name contains this text")
     check.add_argument("--verbose", action="store_true", help="print every op as it is checked")
+    explain = commands.add_parser(
+        "explain", help="show the Wengert list (trace table) of an expression",
+        description="Evaluate an arithmetic expression at a point and print its trace: every "
+                    "operation with its value, its tangent (forward mode) and its adjoint "
+                    "(reverse mode). The expression is parsed safely (no eval): numbers, the "
+                    "variables given with --at, + - * / ** and functions such as sin, exp, log.")
+    explain.add_argument("expr", help='e.g. "(sin(x1/x2) + x1/x2 - exp(x2)) * (x1/x2 - exp(x2))"')
+    explain.add_argument("--at", nargs="+", required=True, metavar="NAME=VALUE",
+                         help="the point, e.g. --at x1=1.5 x2=0.5")
+    explain.add_argument("--tangent", nargs="+", default=None, metavar="NAME=VALUE",
+                         help="the forward-mode direction (default: 1 for the first variable)")
+    explain.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    explain.add_argument("--dot", metavar="FILE", help="also write the circuit as Graphviz DOT")
+    explain.add_argument("--svg", metavar="FILE", help="also write the circuit as SVG "
+                         "(needs Graphviz's dot program)")
     return parser
+
+
+def _assignments(items, what):
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise SystemExit(f"wengert explain: {what} expects NAME=NUMBER, got {item!r}") from None
+    return out
+
+
+def _explain(args):
+    from . import explain
+    from .explain._expr import ExpressionError, expression
+    point = _assignments(args.at, "--at")
+    names = list(point)
+    try:
+        fun = expression(args.expr, names)
+    except ExpressionError as e:
+        print(e)
+        return 2
+    tangent = None
+    if args.tangent is not None:
+        given = _assignments(args.tangent, "--tangent")
+        unknown = sorted(set(given) - set(names))
+        if unknown:
+            print(f"wengert explain: --tangent names unknown variables {unknown}")
+            return 2
+        tangent = tuple(given.get(n, 0.0) for n in names)
+    values = [point[n] for n in names]
+    table = explain.trace(fun, *values, tangent=tangent)
+    print(table.to_markdown() if args.markdown else table)
+    for path in (args.dot, args.svg):
+        if path:
+            explain.graph(fun, *values).save(path)
+            print(f"wrote {path}")
+    return 0
 
 
 def _selfcheck(args):
@@ -79,6 +135,8 @@ def main(argv=None) -> int:
             return _tour(args)
         if args.command == "selfcheck":
             return _selfcheck(args)
+        if args.command == "explain":
+            return _explain(args)
     except BrokenPipeError:  # e.g. `wengert tour | head`: the reader has gone, not an error
         import os
         import sys
