@@ -13,13 +13,12 @@ class TapeTrace(Trace):
     arguments that are boxes of this tape.
     """
 
-    __slots__ = ("entries", "recording", "names")
+    __slots__ = ("entries", "recording")
 
     def __init__(self):
         super().__init__()
         self.entries = []
         self.recording = True
-        self.names = None  # optional {node: name}, used by wengert.explain
 
     def new_input(self, value):
         """A box for an input (a leaf of the graph)."""
