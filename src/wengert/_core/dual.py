@@ -1,4 +1,5 @@
 """Forward mode: dual numbers (value, tangent, level)."""
+from . import hooks
 from .box import Box, Trace, new_box
 from .rules import jvp_rule
 from .vspace import add_any
@@ -43,4 +44,6 @@ class DualTrace(Trace):
                 out = ti if out is None else add_any(out, ti)
         if out is None:
             return ans
+        if hooks.observers:
+            hooks.notify("tangent", prim, out, vals)
         return new_box(ans, self, out)

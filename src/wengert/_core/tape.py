@@ -1,4 +1,5 @@
 """Reverse mode: the tape (Wengert list) and its one-loop backward pass."""
+from . import hooks
 from .box import Box, Trace, new_box
 from .rules import vjp_rule
 from .vspace import add_any
@@ -43,6 +44,8 @@ class TapeTrace(Trace):
             ans = prim.wrapped(*vals, **kwargs)
         else:
             ans = prim.fun(*vals, **kwargs) if kwargs else prim.fun(*vals)
+        if hooks.observers:
+            hooks.notify("forward", prim, ans, vals)
         if not self.recording:
             return ans
         entries = self.entries
@@ -91,6 +94,8 @@ class TapeTrace(Trace):
                 gi = rule(g, ans, *args, **kwargs) if kwargs else rule(g, ans, *args)
                 if gi is None:
                     continue
+                if hooks.observers:
+                    hooks.notify("reverse", prim, gi, argnum)
                 prev = cts.get(pk)
                 cts[pk] = gi if prev is None else add_any(prev, gi)
         return out
