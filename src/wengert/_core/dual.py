@@ -31,6 +31,8 @@ class DualTrace(Trace):
                 else:
                     lower = True
         ans = prim.wrapped(*vals, **kwargs) if lower else prim.fun(*vals, **kwargs)
+        if hooks.observers:
+            hooks.notify("forward", prim, ans, vals)
         if prim.jvp_joint is not None:
             out = prim.jvp_joint([i for i, _ in tangents], [t for _, t in tangents],
                                  ans, *vals, **kwargs)
