@@ -6,16 +6,19 @@ with ``check_grads`` and, where it trains something, that the loss goes down.
 Plain ``numpy`` appears only to make data.
 """
 import numpy
-import scipy.optimize
+import pytest
 
-import wengert.numpy as np
-import wengert.scipy.stats as stats
-from wengert import grad, hessian_vector_product, value_and_grad
-from wengert.misc import flatten
-from wengert.scipy.integrate import odeint
-from wengert.scipy.signal import convolve
-from wengert.scipy.special import logsumexp
-from wengert.test_util import check_grads
+pytest.importorskip("scipy", reason="these programs use wengert.scipy (SciPy, in the test extra)")
+import scipy.optimize  # noqa: E402
+
+import wengert.numpy as np  # noqa: E402
+import wengert.scipy.stats as stats  # noqa: E402
+from wengert import grad, hessian_vector_product, value_and_grad  # noqa: E402
+from wengert.misc import flatten  # noqa: E402
+from wengert.scipy.integrate import odeint  # noqa: E402
+from wengert.scipy.signal import convolve  # noqa: E402
+from wengert.scipy.special import logsumexp  # noqa: E402
+from wengert.test_util import check_grads  # noqa: E402
 
 
 def data_rng():

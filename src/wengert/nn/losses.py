@@ -32,8 +32,8 @@ def squared_error(pred, target):
 
     Example:
         >>> import numpy
-        >>> squared_error(numpy.array([1.0, 2.0]), numpy.array([0.0, 0.0]))
-        np.float64(2.5)
+        >>> float(squared_error(numpy.array([1.0, 2.0]), numpy.array([0.0, 0.0])))
+        2.5
     """
     _same_shape(pred, target, "squared_error")
     return 0.5 * np.sum((pred - target) ** 2)
@@ -44,8 +44,8 @@ def mse(pred, target):
 
     Example:
         >>> import numpy
-        >>> mse(numpy.array([1.0, 3.0]), numpy.array([0.0, 0.0]))
-        np.float64(5.0)
+        >>> float(mse(numpy.array([1.0, 3.0]), numpy.array([0.0, 0.0])))
+        5.0
     """
     _same_shape(pred, target, "mse")
     return np.mean((pred - target) ** 2)
@@ -96,8 +96,8 @@ def logistic_loss(logits, labels):
 
     Example:
         >>> import numpy
-        >>> logistic_loss(numpy.array([1000.0, -1000.0]), numpy.array([1.0, 0.0]))
-        np.float64(0.0)
+        >>> float(logistic_loss(numpy.array([1000.0, -1000.0]), numpy.array([1.0, 0.0])))
+        0.0
     """
     labels = _np.asarray(labels, dtype=float)
     _same_shape(logits, labels, "logistic_loss")
@@ -118,8 +118,8 @@ def multiclass_hinge(scores, labels, margin=1.0):
 
     Example:
         >>> import numpy
-        >>> multiclass_hinge(numpy.array([[3.0, 1.0, 2.5]]), numpy.array([0]))
-        np.float64(0.5)
+        >>> float(multiclass_hinge(numpy.array([[3.0, 1.0, 2.5]]), numpy.array([0])))
+        0.5
     """
     index, probs = _class_labels(scores, labels, "multiclass_hinge")
     if probs is not None:
