@@ -5,8 +5,13 @@ intermediate value, its tangent (forward mode) and its adjoint (reverse mode);
 ``graph(fun, *args)`` draws the same evaluation as a circuit whose wires carry
 the forward value and the backward gradient (Graphviz DOT, no dependency).
 Both read one recording: a tape whose inputs are dual numbers.
+``cost(fun, *args)`` reports operation counts, flops, bytes, tape memory and
+the gradient/function time ratio; ``detect_nonfinite()`` names the first
+operation and source line that produced a NaN or inf in any pass.
 """
+from .cost import Cost, cost
 from .dot import Graph, graph
+from .nonfinite import detect_nonfinite
 from .table import Trace, trace
 
-__all__ = ["trace", "Trace", "graph", "Graph"]
+__all__ = ["trace", "Trace", "graph", "Graph", "cost", "Cost", "detect_nonfinite"]

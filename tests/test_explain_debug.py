@@ -1,0 +1,140 @@
+"""wengert.explain debugging tools: NaN/inf provenance and the cost report."""
+import inspect
+
+import numpy as onp
+import pytest
+
+import wengert
+import wengert.numpy as np
+from wengert import explain
+from wengert._core import hooks
+
+HERE = __file__
+
+
+def _line_of(fun, text):
+    """``file:line`` of the first line of ``fun``'s source containing ``text``."""
+    lines, start = inspect.getsourcelines(fun)
+    for i, line in enumerate(lines):
+        if text in line:
+            return f"{HERE}:{start + i}"
+    raise AssertionError(text)
+
+
+def log_of_negative(x):
+    y = x - 2.0
+    return np.log(y)  # forward NaN here
+
+
+def sqrt_at_zero(x):
+    y = x * x
+    return np.sqrt(y)  # forward 0, cotangent inf here
+
+
+def test_forward_nan_names_op_pass_and_line():
+    with pytest.raises(FloatingPointError) as e:
+        with explain.detect_nonfinite():
+            wengert.grad(log_of_negative)(1.0)
+    msg = str(e.value)
+    assert "numpy.log" in msg and "forward pass" in msg
+    assert _line_of(log_of_negative, "np.log(y)") in msg
+    assert "already" not in msg
+
+
+def test_reverse_only_inf_points_at_the_forward_call():
+    assert onp.isfinite(sqrt_at_zero(0.0))  # the forward value is fine
+    with pytest.raises(FloatingPointError) as e:
+        with explain.detect_nonfinite():
+            wengert.grad(sqrt_at_zero)(0.0)
+    msg = str(e.value)
+    assert "numpy.sqrt" in msg and "reverse pass" in msg and "argument 0" in msg
+    assert "inf" in msg
+    assert f"backward pass of numpy.sqrt called at {_line_of(sqrt_at_zero, 'np.sqrt(y)')}" in msg
+
+
+def test_tangent_inf_names_line():
+    with pytest.raises(FloatingPointError) as e:
+        with explain.detect_nonfinite():
+            wengert.jvp(sqrt_at_zero, (0.0,), (1.0,))
+    msg = str(e.value)
+    assert "numpy.sqrt" in msg and "tangent" in msg
+    assert _line_of(sqrt_at_zero, "np.sqrt(y)") in msg
+
+
+def test_input_already_nonfinite_is_reported_distinctly():
+    with pytest.raises(FloatingPointError, match="input already non-finite"):
+        with explain.detect_nonfinite():
+            wengert.grad(np.sin)(onp.nan)
+
+
+def test_array_nan_in_reverse_and_decorator_form():
+    @explain.detect_nonfinite()
+    def g(x):
+        return wengert.grad(lambda v: np.sum(np.sqrt(v)))(x)
+
+    with pytest.raises(FloatingPointError, match=r"inf in an array of shape \(3,\)"):
+        g(onp.array([1.0, 0.0, 4.0]))
+    onp.testing.assert_allclose(g(onp.array([1.0, 4.0])), [0.5, 0.25])
+
+
+def test_inactive_outside_and_unwatched_after_errors():
+    before = list(hooks.observers)
+    with pytest.raises(FloatingPointError):
+        with explain.detect_nonfinite():
+            wengert.grad(log_of_negative)(1.0)
+    assert hooks.observers == before
+    with onp.errstate(all="ignore"):
+        # no detector: the NaN forward value passes silently, the gradient 1/y = -1
+        assert wengert.grad(log_of_negative)(1.0) == -1.0
+    with explain.detect_nonfinite():  # nested and finite: no error
+        with explain.detect_nonfinite():
+            assert wengert.grad(np.sin)(0.0) == 1.0
+    assert hooks.observers == before
+
+
+def griewank(x1, x2):
+    v1 = x1 / x2
+    v2 = np.sin(v1)
+    v3 = np.exp(x2)
+    v4 = v1 - v3
+    v5 = v2 + v4
+    return v5 * v4
+
+
+def test_cost_counts_griewank():
+    c = explain.cost(griewank, 1.5, 0.5, repeat=1)
+    assert c.counts == {"divide": 1, "sin": 1, "exp": 1, "subtract": 1, "add": 1,
+                        "multiply": 1}
+    assert c.flops == 6
+    assert c.tape_bytes == 8 * 8  # 2 inputs and 6 results, floats
+    assert c.fun_time > 0 and c.grad_time > 0 and c.ratio == c.grad_time / c.fun_time
+    text = str(c)
+    assert "6 recorded operations" in text and "cheap-gradient bound" in text
+    assert "reverse mode is cheaper" in text
+
+
+def test_cost_matmul_flops_and_tape_memory():
+    A, B = onp.ones((5, 7)), onp.ones((7, 3))
+    c = explain.cost(lambda a, b: np.sum(a @ b), A, B, repeat=1)
+    assert c.counts == {"matmul": 1, "sum": 1}
+    assert c.flops == 2 * 5 * 7 * 3 + 15
+    assert c.tape_bytes == A.nbytes + B.nbytes + 15 * 8 + 8
+
+
+def test_mode_advice_tall_and_wide():
+    tall = explain.cost(lambda x: np.outer(x, x), onp.ones(2), repeat=1)
+    assert tall.n_inputs == 2 and tall.n_outputs == 4
+    assert tall.advice.startswith("forward mode is cheaper")
+    wide = explain.cost(lambda x: np.sum(x ** 2), onp.ones(6), repeat=1)
+    assert wide.advice.startswith("reverse mode is cheaper")
+    square = explain.cost(np.sin, onp.ones(3), repeat=1)
+    assert "same number of passes" in square.advice
+
+
+def test_cost_bad_input():
+    with pytest.raises(TypeError, match="explain.cost: fun must be callable"):
+        explain.cost(3.0, 1.0)
+    with pytest.raises(ValueError, match="repeat must be a positive integer"):
+        explain.cost(np.sin, 1.0, repeat=0)
+    with pytest.raises(TypeError, match="no floating-point inputs"):
+        explain.cost(lambda n: n, 3)
