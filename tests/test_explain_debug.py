@@ -118,6 +118,8 @@ def test_cost_matmul_flops_and_tape_memory():
     c = explain.cost(lambda a, b: np.sum(a @ b), A, B, repeat=1)
     assert c.counts == {"matmul": 1, "sum": 1}
     assert c.flops == 2 * 5 * 7 * 3 + 15
+    assert c.backward_flops == 2 * (2 * 5 * 7 * 3 + 15) + (15 + 1)
+    assert "backward pass: ~" in str(c)
     assert c.tape_bytes == A.nbytes + B.nbytes + 15 * 8 + 8
 
 

@@ -13,6 +13,11 @@ Estimates (per recorded operation, from the shapes of its arguments and result):
 * dense linear algebra (``inv``, ``solve``, ``det``, ``cholesky``, ``qr``,
   ``eigh``, ``svd``...): ``n**3`` for an ``n x n`` matrix (an order of magnitude).
 
+The backward pass is estimated as each operation's flops once per
+differentiated argument, plus its output size for applying the incoming
+cotangent (elementwise rules multiply ``g`` by a local derivative; a matmul's
+cotangents are two products of the same size as the forward one).
+
 Bytes of the forward pass: the bytes of every operation's array arguments
 read and its result written.  The tape holds every recorded argument and
 result; its memory counts each distinct array (and each float) once.
@@ -83,7 +88,7 @@ class Cost:
     """The result of :func:`cost`; ``str()`` gives the report.
 
     Attributes: ``counts`` ({operation: number of calls}), ``flops`` and
-    ``bytes`` (forward pass estimates), ``tape_bytes``, ``fun_time`` and
+    ``bytes`` (forward pass estimates), ``backward_flops`` (estimate), ``tape_bytes``, ``fun_time`` and
     ``grad_time`` (median seconds), ``ratio`` (``grad_time / fun_time``),
     ``n_inputs``, ``n_outputs`` and ``advice`` (forward or reverse mode for
     the Jacobian, and why).
@@ -96,11 +101,12 @@ class Cost:
         ({'sin': 1, 'sum': 1}, 6)
     """
 
-    def __init__(self, name, counts, flops, nbytes, tape_bytes, fun_time, grad_time,
-                 n_inputs, n_outputs):
+    def __init__(self, name, counts, flops, backward_flops, nbytes, tape_bytes, fun_time,
+                 grad_time, n_inputs, n_outputs):
         self.name = name
         self.counts = counts
         self.flops = flops
+        self.backward_flops = backward_flops
         self.bytes = nbytes
         self.tape_bytes = tape_bytes
         self.fun_time = fun_time
@@ -118,6 +124,7 @@ class Cost:
             lines.append(f"  {op:<{width}}  {n}")
         lines += [
             f"forward pass: ~{self.flops:,} flops, ~{_human(self.bytes)} read and written",
+            f"backward pass: ~{self.backward_flops:,} flops (estimate)",
             f"tape memory: {_human(self.tape_bytes)} (recorded arguments and results, "
             "each array once)",
             f"time: function {_secs(self.fun_time)}, gradient (record + backward) "
@@ -230,15 +237,18 @@ def cost(fun, *args, repeat=5):
         raise TypeError(f"{who}: no floating-point inputs among the arguments of {name}; "
                         "pass floats or float arrays, e.g. 1.0 rather than 1")
     counts = collections.Counter()
-    flops = nbytes = 0
+    flops = bflops = nbytes = 0
     held = {}
     for e in tape.entries:
         if e is None:
             continue
-        prim, vals, _, ans, _ = e
+        prim, vals, _, ans, parents = e
         op = short_op(prim.name)
         counts[op] += 1
-        flops += op_flops(op, vals, ans)
+        f = op_flops(op, vals, ans)
+        flops += f
+        if op not in _SHAPE:
+            bflops += len(parents) * (f + _size(getval(ans)))
         for v in list(vals) + [ans]:
             v = getval(v)
             nb = _nbytes(v)
@@ -262,5 +272,5 @@ def cost(fun, *args, repeat=5):
 
     fun_time = _median_time(lambda: fun(*args), repeat)
     grad_time = _median_time(gradient, repeat)
-    return Cost(name, dict(sorted(counts.items())), flops, nbytes, sum(held.values()),
+    return Cost(name, dict(sorted(counts.items())), flops, bflops, nbytes, sum(held.values()),
                 fun_time, grad_time, n_in, n_out)

@@ -34,20 +34,31 @@ def _skipped(filename):
 
 
 def _user_frame():
-    """``file:line`` of the innermost caller outside wengert and NumPy."""
+    """``(file, line)`` of the innermost caller outside wengert and NumPy."""
     f = sys._getframe(2)
-    while f is not None and _skipped(f.f_code.co_filename):
+    cache = _skip_cache
+    while f is not None:
+        fn = f.f_code.co_filename
+        s = cache.get(fn)
+        if s is None:
+            s = _skipped(fn)
+        if not s:
+            return fn, f.f_lineno
         f = f.f_back
-    if f is None:
-        return "<unknown location>"
-    return f"{f.f_code.co_filename}:{f.f_lineno}"
+    return None
+
+
+def _fmt(loc):
+    return "<unknown location>" if loc is None else f"{loc[0]}:{loc[1]}"
 
 
 def _finite(x):
     """True when ``x`` (a number, array, or tuple/list of them) has no NaN/inf."""
+    if isinstance(x, float):  # Python floats and NumPy float64 scalars
+        return math.isfinite(x)
     x = getval(x)
     t = type(x)
-    if t is float:
+    if isinstance(x, float):
         return math.isfinite(x)
     if t is int or t is bool or x is None:
         return True
@@ -99,16 +110,16 @@ class detect_nonfinite(contextlib.ContextDecorator):
                     if not all(_finite(a) for a in detail):
                         raise FloatingPointError(
                             f"detect_nonfinite: {prim.name} produced {what} in the forward "
-                            f"pass at {loc}: input already non-finite (a NaN/inf was passed "
+                            f"pass at {_fmt(loc)}: input already non-finite (a NaN/inf was passed "
                             "in, or made by an untraced computation); check the arguments")
                     raise FloatingPointError(
                         f"detect_nonfinite: {prim.name} produced {what} in the forward "
-                        f"pass at {loc}")
+                        f"pass at {_fmt(loc)}")
             elif event == "tangent":
                 if not _finite(value):
                     raise FloatingPointError(
                         f"detect_nonfinite: {prim.name} produced {_describe(value)} in its "
-                        f"tangent (forward mode) at {_user_frame()}")
+                        f"tangent (forward mode) at {_fmt(_user_frame())}")
             elif event == "reverse":
                 if not _finite(value):
                     loc = _forward_location(where)
@@ -141,7 +152,8 @@ def _forward_location(where):
     while f is not None:
         if "ans" in f.f_locals and "parents" in f.f_locals:
             ans = f.f_locals["ans"]
-            return where.get(id(ans), "<recorded before detect_nonfinite was active>")
+            loc = where.get(id(ans))
+            return _fmt(loc) if loc else "<recorded before detect_nonfinite was active>"
         f = f.f_back
     return "<unknown location>"
 
