@@ -140,3 +140,26 @@ def test_cost_bad_input():
         explain.cost(np.sin, 1.0, repeat=0)
     with pytest.raises(TypeError, match="no floating-point inputs"):
         explain.cost(lambda n: n, 3)
+
+
+def test_detector_error_replaces_numpys_own_under_seterr_raise():
+    with onp.errstate(all="raise"):
+        with pytest.raises(FloatingPointError, match="numpy.log produced nan"):
+            with explain.detect_nonfinite():
+                wengert.grad(log_of_negative)(1.0)
+
+
+def mlp_loss(params, x):
+    for W in params:
+        x = np.tanh(x @ W)
+    return np.mean(x ** 2)
+
+
+def test_cost_of_a_three_layer_mlp(rng):
+    params = [rng.normal(size=(4, 8)), rng.normal(size=(8, 8)), rng.normal(size=(8, 2))]
+    x = rng.normal(size=(5, 4))
+    c = explain.cost(mlp_loss, params, x, repeat=1)
+    assert c.counts == {"matmul": 3, "tanh": 3, "power": 1, "mean": 1}
+    matmuls = 2 * 5 * 8 * 4 + 2 * 5 * 8 * 8 + 2 * 5 * 2 * 8
+    assert c.flops == matmuls + (40 + 40 + 10) + 10 + 10
+    assert c.n_inputs == 32 + 64 + 16 + 20 and c.n_outputs == 1
