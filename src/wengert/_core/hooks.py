@@ -4,7 +4,8 @@
 every recorded primitive evaluation (``event="forward"``, ``value`` = its
 output, ``detail`` = its arguments), every forward-mode tangent
 (``"tangent"``, ``value`` = the tangent) and every reverse-mode cotangent
-(``"reverse"``, ``value`` = the cotangent, ``detail`` = the argument number).
+(``"reverse"``, ``value`` = the cotangent, ``detail`` = ``(argnum, ans)``: the
+argument it belongs to and the output of the recorded operation).
 With no observer registered the traces pay one truth test per operation.
 """
 

@@ -83,8 +83,10 @@ class TapeTrace(Trace):
             prim, args, kwargs, ans, parents = entry
             if prim.vjp_joint is not None:
                 gs = prim.vjp_joint([a for a, _ in parents], g, ans, *args, **kwargs)
-                for (_, pk), gi in zip(parents, gs):
+                for (argnum, pk), gi in zip(parents, gs):
                     if gi is not None:
+                        if hooks.observers:
+                            hooks.notify("reverse", prim, gi, (argnum, ans))
                         prev = cts.get(pk)
                         cts[pk] = gi if prev is None else add_any(prev, gi)
                 continue
@@ -95,7 +97,7 @@ class TapeTrace(Trace):
                 if gi is None:
                     continue
                 if hooks.observers:
-                    hooks.notify("reverse", prim, gi, argnum)
+                    hooks.notify("reverse", prim, gi, (argnum, ans))
                 prev = cts.get(pk)
                 cts[pk] = gi if prev is None else add_any(prev, gi)
         return out

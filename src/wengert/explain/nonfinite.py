@@ -122,10 +122,12 @@ class detect_nonfinite(contextlib.ContextDecorator):
                         f"tangent (forward mode) at {_fmt(_user_frame())}")
             elif event == "reverse":
                 if not _finite(value):
-                    loc = _forward_location(where)
+                    argnum, ans = detail
+                    loc = where.get(id(ans))
+                    loc = _fmt(loc) if loc else "<recorded before detect_nonfinite was active>"
                     raise FloatingPointError(
                         f"detect_nonfinite: {prim.name} produced {_describe(value)} in the "
-                        f"cotangent of its argument {detail} (reverse pass), in the backward "
+                        f"cotangent of its argument {argnum} (reverse pass), in the backward "
                         f"pass of {prim.name} called at {loc}")
 
         hooks.watch(observe)
@@ -140,22 +142,6 @@ class detect_nonfinite(contextlib.ContextDecorator):
         finally:
             hooks.unwatch(observe)
         return False
-
-
-def _forward_location(where):
-    """The forward call site of the tape entry whose rule is running now.
-
-    The reverse hook does not pass the forward output, so it is read from the
-    backward loop's frame (``ans``), found by walking up from this observer.
-    """
-    f = sys._getframe(2)
-    while f is not None:
-        if "ans" in f.f_locals and "parents" in f.f_locals:
-            ans = f.f_locals["ans"]
-            loc = where.get(id(ans))
-            return _fmt(loc) if loc else "<recorded before detect_nonfinite was active>"
-        f = f.f_back
-    return "<unknown location>"
 
 
 def _describe(x):
