@@ -1,0 +1,312 @@
+"""A training loop: ``fit(loss, params, data, optimizer, ...) -> (params, history)``.
+
+``loss(params, *batch)`` returns a scalar; ``data`` is a tuple of arrays that
+share their first axis (examples); the optimizer is an ``(init, update)`` pair
+from ``wengert.optim``.  Each epoch visits the data once in minibatches of
+``batch_size`` (shuffled by ``rng``), or as one full batch.  After every epoch
+the callbacks run: ``cb(epoch, params, history) -> stop?``; ``Evaluate`` and
+``EarlyStopping`` are ready-made ones.  Pressing Ctrl-C (``KeyboardInterrupt``)
+ends training early and returns the parameters of the last completed step and
+the history so far, with ``history["interrupted"] = True``.
+
+Progress: a tqdm bar (loss and steps/s) when tqdm is installed
+(``pip install 'wengert[progress]'``), plain lines every ``log_every`` epochs
+otherwise, nothing with ``progress=False``.
+
+Example:
+    >>> import numpy
+    >>> from wengert import optim
+    >>> from wengert.training import fit
+    >>> x = numpy.linspace(-1, 1, 20); y = 3 * x + 1
+    >>> loss = lambda p, x, y: ((p["w"] * x + p["b"] - y) ** 2).mean()
+    >>> params, hist = fit(loss, {"w": 0.0, "b": 0.0}, (x, y), optim.sgd(0.3),
+    ...                    epochs=100, progress=False)
+    >>> round(float(params["w"]), 3), round(float(params["b"]), 3), len(hist["loss"])
+    (3.0, 1.0, 100)
+"""
+import math
+import sys
+import time
+
+import numpy as _np
+
+from .optim.base import apply_updates
+from .transforms import value_and_grad
+
+__all__ = ["fit", "batches", "EarlyStopping", "Evaluate"]
+
+
+def _check_data(data, where):
+    if isinstance(data, _np.ndarray):
+        data = (data,)
+    if not isinstance(data, (tuple, list)) or not data:
+        raise TypeError(f"{where}: data must be a non-empty tuple of arrays sharing their "
+                        f"first axis, e.g. (x, y); got {type(data).__name__}")
+    arrays = tuple(_np.asarray(a) for a in data)
+    for i, a in enumerate(arrays):
+        if a.ndim == 0:
+            raise ValueError(f"{where}: data[{i}] is a scalar; every array needs a first "
+                             "axis of examples")
+    n = len(arrays[0])
+    lengths = [len(a) for a in arrays]
+    if any(m != n for m in lengths):
+        raise ValueError(f"{where}: data arrays have different numbers of examples "
+                         f"{lengths}; they must share their first axis")
+    if n == 0:
+        raise ValueError(f"{where}: data has no examples")
+    return arrays, n
+
+
+def _check_rng(rng, where):
+    if rng is None or isinstance(rng, _np.random.Generator):
+        return rng
+    if isinstance(rng, (int, _np.integer)) and not isinstance(rng, bool) and rng >= 0:
+        return _np.random.default_rng(int(rng))
+    raise TypeError(f"{where}: rng must be None (no shuffling), a numpy.random.Generator or "
+                    f"an int seed, got {rng!r}; pass e.g. numpy.random.default_rng(0)")
+
+
+def _positive_int(n, name, where):
+    if isinstance(n, bool) or not isinstance(n, (int, _np.integer)) or n < 1:
+        raise ValueError(f"{where}: {name} must be an int >= 1, got {n!r}")
+    return int(n)
+
+
+def batches(data, batch_size=None, rng=None):
+    """Yield minibatches (tuples of arrays) covering ``data`` once: in order,
+    or in an order shuffled by ``rng`` (a ``numpy.random.Generator`` or an int
+    seed); the last batch may be smaller; ``batch_size=None`` yields the whole
+    data as one batch.
+
+    Example:
+        >>> import numpy
+        >>> [b[0].tolist() for b in batches((numpy.arange(5),), batch_size=2)]
+        [[0, 1], [2, 3], [4]]
+    """
+    arrays, n = _check_data(data, "batches")
+    rng = _check_rng(rng, "batches")
+    if batch_size is None:
+        yield arrays
+        return
+    size = _positive_int(batch_size, "batch_size", "batches")
+    order = rng.permutation(n) if rng is not None else None
+    for start in range(0, n, size):
+        if order is None:
+            yield tuple(a[start:start + size] for a in arrays)
+        else:
+            idx = order[start:start + size]
+            yield tuple(a[idx] for a in arrays)
+
+
+class EarlyStopping:
+    """A callback that stops training when ``history[monitor]`` has not
+    improved (decreased, or increased with ``mode="max"``) by more than
+    ``min_delta`` for ``patience`` epochs.  It keeps the best value, epoch and
+    parameters as ``best``, ``best_epoch`` and ``best_params``.
+
+    Example:
+        >>> stop = EarlyStopping(patience=2)
+        >>> [stop(e, None, {"loss": l}) for e, l in enumerate([[3], [3, 2], [3, 2, 2], [3, 2, 2, 2]])]
+        [False, False, False, True]
+        >>> stop.best, stop.best_epoch
+        (2, 1)
+    """
+
+    def __init__(self, patience=5, min_delta=0.0, monitor="loss", mode="min"):
+        self.patience = _positive_int(patience, "patience", "EarlyStopping")
+        if isinstance(min_delta, bool) or not isinstance(min_delta, (int, float)) \
+                or not min_delta >= 0:
+            raise ValueError(f"EarlyStopping: min_delta must be a number >= 0, got {min_delta!r}")
+        if mode not in ("min", "max"):
+            raise ValueError(f"EarlyStopping: mode must be 'min' or 'max', got {mode!r}")
+        self.min_delta, self.monitor, self.mode = float(min_delta), monitor, mode
+        self.best, self.best_epoch, self.best_params, self.wait = None, None, None, 0
+
+    def __call__(self, epoch, params, history):
+        if self.monitor not in history or not history[self.monitor]:
+            raise KeyError(f"EarlyStopping: history has no {self.monitor!r} values; "
+                           f"monitor one of {sorted(history)} (add an Evaluate callback "
+                           "before EarlyStopping to monitor a validation metric)")
+        value = history[self.monitor][-1]
+        sign = 1.0 if self.mode == "min" else -1.0
+        if self.best is None or sign * (self.best - value) > self.min_delta:
+            self.best, self.best_epoch, self.best_params, self.wait = value, epoch, params, 0
+            return False
+        self.wait += 1
+        return self.wait >= self.patience
+
+
+class Evaluate:
+    """A callback that appends ``fn(params)`` to ``history[name]`` every
+    ``every`` epochs (and on the first epoch), e.g. a validation loss or an
+    accuracy; the value is printed in the progress lines.
+
+    Example:
+        >>> history = {}
+        >>> Evaluate("val", lambda p: p * 2)(0, 1.5, history)
+        False
+        >>> history
+        {'val': [3.0]}
+    """
+
+    def __init__(self, name, fn, every=1):
+        if not isinstance(name, str) or not callable(fn):
+            raise TypeError("Evaluate: pass a name (str) and a function params -> number, "
+                            f"got {name!r}, {fn!r}")
+        self.name, self.fn, self.every = name, fn, _positive_int(every, "every", "Evaluate")
+
+    def __call__(self, epoch, params, history):
+        if epoch % self.every == 0:
+            history.setdefault(self.name, []).append(float(self.fn(params)))
+        return False
+
+
+def _tqdm():
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return None
+    return tqdm
+
+
+def _fmt(v):
+    return f"{v:.6g}" if isinstance(v, float) else str(v)
+
+
+def fit(loss, params, data, optimizer, epochs=1, batch_size=None, rng=None, callbacks=(),
+        progress=True, log_every=None, stream=None, opt_state=None):
+    """Train ``params`` to minimize ``loss(params, *batch)`` over ``data``.
+
+    Arguments:
+        loss: ``loss(params, *batch) -> scalar``.
+        params: the initial parameter tree.
+        data: a tuple of arrays sharing their first axis, e.g. ``(x, y)``.
+        optimizer: an ``(init, update)`` pair from ``wengert.optim``.
+        epochs: passes over the data.
+        batch_size: examples per step; ``None`` uses the full batch.
+        rng: a ``numpy.random.Generator`` or int seed that shuffles each
+            epoch; ``None`` keeps the data order.
+        callbacks: ``cb(epoch, params, history) -> stop?`` run after each epoch.
+        progress: ``True`` (tqdm bar if installed, else plain lines),
+            ``"bar"`` (tqdm, required), ``"plain"`` or ``False``.
+        log_every: epochs between plain lines (default: about ten lines).
+        stream: where progress goes (default ``sys.stdout``).
+        opt_state: an optimizer state to resume from (``history["opt_state"]``
+            of an earlier run); default ``optimizer.init(params)``.
+
+    Returns ``(params, history)``; ``history`` holds per-epoch lists
+    ``"epoch"``, ``"loss"`` (mean training loss over the epoch's steps),
+    ``"steps"`` (total so far), ``"seconds"`` (elapsed so far), those the
+    callbacks add, and ``"opt_state"``, ``"interrupted"`` and ``"stopped_by"``
+    (the callback that stopped training, or ``None``).
+
+    Example:
+        >>> import numpy
+        >>> from wengert import optim
+        >>> x = numpy.arange(8.0)
+        >>> loss = lambda w, x: ((w - x) ** 2).mean()
+        >>> w, h = fit(loss, 0.0, (x,), optim.sgd(0.1), epochs=1000, progress=False,
+        ...            callbacks=[EarlyStopping(patience=3, min_delta=1e-3)])
+        >>> round(float(w), 1), len(h["loss"]) < 1000, h["stopped_by"]
+        (3.5, True, 'EarlyStopping')
+    """
+    where = "fit"
+    if not callable(loss):
+        raise TypeError(f"{where}: loss must be a function loss(params, *batch) -> scalar, "
+                        f"got {type(loss).__name__}")
+    if not (hasattr(optimizer, "init") and hasattr(optimizer, "update")):
+        raise TypeError(f"{where}: optimizer must be an (init, update) pair from "
+                        f"wengert.optim (e.g. optim.adam(1e-3)), got {type(optimizer).__name__}")
+    arrays, n = _check_data(data, where)
+    epochs = _positive_int(epochs, "epochs", where)
+    if batch_size is not None:
+        batch_size = _positive_int(batch_size, "batch_size", where)
+    rng = _check_rng(rng, where)
+    if callable(callbacks):
+        callbacks = (callbacks,)
+    callbacks = tuple(callbacks)
+    for cb in callbacks:
+        if not callable(cb):
+            raise TypeError(f"{where}: callbacks must be callables cb(epoch, params, history) "
+                            f"-> stop?, got {cb!r}")
+    if progress not in (True, False, "bar", "plain"):
+        raise ValueError(f"{where}: progress must be True, False, 'bar' or 'plain', "
+                         f"got {progress!r}")
+    if log_every is None:
+        log_every = max(1, epochs // 10)
+    log_every = _positive_int(log_every, "log_every", where)
+    stream = sys.stdout if stream is None else stream
+    steps_per_epoch = 1 if batch_size is None else math.ceil(n / batch_size)
+
+    bar = None
+    if progress in (True, "bar"):
+        tqdm = _tqdm()
+        if tqdm is None and progress == "bar":
+            raise ImportError(f"{where}: progress='bar' needs tqdm; install the progress "
+                              "extra: pip install 'wengert[progress]' (or pass progress=True "
+                              "for plain lines)")
+        if tqdm is not None:
+            bar = tqdm(total=epochs * steps_per_epoch, file=stream, unit="step",
+                       desc="fit", leave=True)
+    plain = progress is not False and bar is None
+    if plain:
+        hint = "" if progress == "plain" else \
+            " (pip install 'wengert[progress]' for a progress bar)"
+        print(f"fit: {epochs} epochs x {steps_per_epoch} steps of {batch_size or n} "
+              f"examples{hint}", file=stream)
+
+    state = optimizer.init(params) if opt_state is None else opt_state
+    history = {"epoch": [], "loss": [], "steps": [], "seconds": []}
+    value_and_grad_loss = value_and_grad(loss)
+    steps, stopped_by, interrupted = 0, None, False
+    start = time.perf_counter()
+    try:
+        for epoch in range(epochs):
+            total, count = 0.0, 0
+            for batch in batches(arrays, batch_size, rng):
+                value, g = value_and_grad_loss(params, *batch)
+                updates, new_state = optimizer.update(g, state, params)
+                new_params = apply_updates(params, updates)
+                params, state = new_params, new_state   # one step completes here
+                steps += 1
+                m = len(batch[0])
+                total, count = total + float(value) * m, count + m
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix(loss=f"{float(value):.4g}", refresh=False)
+            history["epoch"].append(epoch)
+            history["loss"].append(total / count)
+            history["steps"].append(steps)
+            history["seconds"].append(time.perf_counter() - start)
+            for cb in callbacks:
+                if cb(epoch, params, history):
+                    stopped_by = getattr(cb, "__name__", type(cb).__name__)
+                    break
+            if plain and (epoch % log_every == 0 or epoch == epochs - 1 or stopped_by):
+                _log(stream, epoch, epochs, history, steps, start, stopped_by)
+            if stopped_by:
+                break
+    except KeyboardInterrupt:
+        interrupted = True
+        if progress is not False:
+            print(f"\nfit: interrupted after {steps} steps; returning the last completed "
+                  "parameters", file=stream)
+    finally:
+        if bar is not None:
+            bar.close()
+    history["opt_state"] = state
+    history["interrupted"] = interrupted
+    history["stopped_by"] = stopped_by
+    return params, history
+
+
+def _log(stream, epoch, epochs, history, steps, start, stopped_by):
+    seconds = time.perf_counter() - start
+    rate = steps / seconds if seconds > 0 else float("inf")
+    extras = "".join(f"  {k} {_fmt(v[-1])}" for k, v in history.items()
+                     if k not in ("epoch", "loss", "steps", "seconds") and isinstance(v, list) and v)
+    line = (f"epoch {epoch + 1}/{epochs}  loss {history['loss'][-1]:.6g}{extras}  "
+            f"{steps} steps  {rate:.0f} steps/s  {seconds:.2f} s")
+    if stopped_by:
+        line += f"  (stopped by {stopped_by})"
+    print(line, file=stream)
