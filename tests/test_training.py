@@ -328,3 +328,17 @@ def test_load_csv_and_load_arrays(tmp_path):
     assert x.shape == (3, 2) and y.shape == (3,)
     with pytest.raises(KeyError, match=r"load_arrays: .* no arrays \['z'\]"):
         datasets.load_arrays(tmp_path / "a.npz", keys=["z"])
+
+
+def test_a_non_finite_loss_stops_with_a_warning_and_the_last_finite_parameters():
+    calls = []
+
+    def blows_up(p, x):
+        calls.append(float(getattr(p, "_value", p)))
+        return (p - 1.0) ** 2 * (1.0 if len(calls) < 4 else float("nan"))
+
+    with pytest.warns(RuntimeWarning, match=r"fit: the loss became nan at epoch 4, step 4"):
+        p, hist = fit(blows_up, 0.0, (numpy.zeros(2),), optim.sgd(0.25), epochs=10,
+                      progress=False)
+    assert p == calls[2] and hist["stopped_by"] == "non-finite loss"
+    assert len(hist["loss"]) == 3 and int(hist["opt_state"][0]["count"]) == 2

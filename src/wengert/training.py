@@ -7,7 +7,10 @@ from ``wengert.optim``.  Each epoch visits the data once in minibatches of
 the callbacks run: ``cb(epoch, params, history) -> stop?``; ``Evaluate`` and
 ``EarlyStopping`` are ready-made ones.  Pressing Ctrl-C (``KeyboardInterrupt``)
 ends training early and returns the parameters of the last completed step and
-the history so far, with ``history["interrupted"] = True``.
+the history so far, with ``history["interrupted"] = True``.  A loss that
+becomes NaN or infinite stops training with a warning and returns the
+parameters whose loss was last finite (``history["stopped_by"]`` says
+``"non-finite loss"``).
 
 Progress: a tqdm bar (loss and steps/s) when tqdm is installed
 (``pip install 'wengert[progress]'``), plain lines every ``log_every`` epochs
@@ -27,6 +30,7 @@ Example:
 import math
 import sys
 import time
+import warnings
 
 import numpy as _np
 
@@ -258,22 +262,35 @@ def fit(loss, params, data, optimizer, epochs=1, batch_size=None, rng=None, call
     state = optimizer.init(params) if opt_state is None else opt_state
     history = {"epoch": [], "loss": [], "steps": [], "seconds": []}
     value_and_grad_loss = value_and_grad(loss)
-    steps, stopped_by, interrupted = 0, None, False
+    steps, stopped_by, interrupted, last = 0, None, False, None
     start = time.perf_counter()
     try:
         for epoch in range(epochs):
             total, count = 0.0, 0
             for batch in batches(arrays, batch_size, rng):
                 value, g = value_and_grad_loss(params, *batch)
+                value = float(value)
+                if not math.isfinite(value):
+                    if last is not None:
+                        params, state = last
+                    stopped_by = "non-finite loss"
+                    warnings.warn(f"fit: the loss became {value} at epoch {epoch + 1}, step "
+                                  f"{steps + 1}; stopping and returning the parameters of the "
+                                  "last finite loss (lower the learning rate or clip gradients "
+                                  "with optim.clip_by_global_norm)", RuntimeWarning, stacklevel=2)
+                    break
                 updates, new_state = optimizer.update(g, state, params)
                 new_params = apply_updates(params, updates)
+                last = (params, state)
                 params, state = new_params, new_state   # one step completes here
                 steps += 1
                 m = len(batch[0])
-                total, count = total + float(value) * m, count + m
+                total, count = total + value * m, count + m
                 if bar is not None:
                     bar.update(1)
-                    bar.set_postfix(loss=f"{float(value):.4g}", refresh=False)
+                    bar.set_postfix(loss=f"{value:.4g}", refresh=False)
+            if stopped_by:
+                break
             history["epoch"].append(epoch)
             history["loss"].append(total / count)
             history["steps"].append(steps)
