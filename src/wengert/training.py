@@ -89,10 +89,15 @@ def batches(data, batch_size=None, rng=None):
     """
     arrays, n = _check_data(data, "batches")
     rng = _check_rng(rng, "batches")
-    if batch_size is None:
+    if batch_size is not None:
+        batch_size = _positive_int(batch_size, "batch_size", "batches")
+    return _batches(arrays, n, batch_size, rng)
+
+
+def _batches(arrays, n, size, rng):
+    if size is None:
         yield arrays
         return
-    size = _positive_int(batch_size, "batch_size", "batches")
     order = rng.permutation(n) if rng is not None else None
     for start in range(0, n, size):
         if order is None:
@@ -267,7 +272,7 @@ def fit(loss, params, data, optimizer, epochs=1, batch_size=None, rng=None, call
     try:
         for epoch in range(epochs):
             total, count = 0.0, 0
-            for batch in batches(arrays, batch_size, rng):
+            for batch in _batches(arrays, n, batch_size, rng):
                 value, g = value_and_grad_loss(params, *batch)
                 value = float(value)
                 if not math.isfinite(value):
