@@ -186,6 +186,21 @@ def test_progress_bar_uses_tqdm_when_installed(monkeypatch):
     assert bar.total == 9 and bar.n == 9 and bar.closed and "loss" in bar.postfix
     assert bar.kw["file"] is out and out.getvalue() == ""
 
+    def interrupt(epoch, params, history):
+        raise KeyboardInterrupt
+
+    _, hist = fit(_mse, _zeros(), _linear_problem(0.1), optim.sgd(0.1), epochs=3,
+                  stream=out, callbacks=[interrupt])
+    assert made[1].closed and made[1].n == 1 and hist["interrupted"]
+    assert out.getvalue().startswith("fit: interrupted after 1 steps")
+
+
+def test_batches_rejects_bad_arguments_when_called():
+    with pytest.raises(ValueError, match="batches: batch_size must be an int >= 1"):
+        batches((numpy.ones(3),), batch_size=0)
+    with pytest.raises(ValueError, match="batches: data has no examples"):
+        batches((numpy.ones((0, 2)),))
+
 
 @pytest.mark.parametrize("kwargs, match", [
     (dict(data=(numpy.zeros(3), numpy.zeros(4))), "different numbers of examples"),

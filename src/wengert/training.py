@@ -310,12 +310,12 @@ def fit(loss, params, data, optimizer, epochs=1, batch_size=None, rng=None, call
                 break
     except KeyboardInterrupt:
         interrupted = True
-        if progress is not False:
-            print(f"\nfit: interrupted after {steps} steps; returning the last completed "
-                  "parameters", file=stream)
     finally:
         if bar is not None:
             bar.close()
+    if interrupted and progress is not False:
+        print(f"fit: interrupted after {steps} steps; returning the last completed "
+              "parameters", file=stream)
     history["opt_state"] = state
     history["interrupted"] = interrupted
     history["stopped_by"] = stopped_by
