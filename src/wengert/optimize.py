@@ -1,0 +1,81 @@
+"""``wengert.optimize.minimize``: SciPy's optimizers with exact derivatives.
+
+Passes the exact gradient (reverse mode) and, for the methods that use them,
+exact Hessian-vector products (forward over reverse) to
+``scipy.optimize.minimize``, over parameter trees (dicts, lists, tuples of
+arrays): the tree is flattened to one vector for SciPy and rebuilt for you.
+SciPy is optional (``pip install "wengert[scipy]"``) and imported on first use.
+
+Example:
+    >>> import numpy
+    >>> import wengert.numpy as np
+    >>> from wengert.optimize import minimize
+    >>> def rosenbrock(p):
+    ...     return (1 - p["x"]) ** 2 + 100 * (p["y"] - p["x"] ** 2) ** 2
+    >>> result = minimize(rosenbrock, {"x": -1.2, "y": 1.0}, method="trust-ncg")
+    >>> print(f"{result.x['x']:.4f} {result.x['y']:.4f}")
+    1.0000 1.0000
+"""
+import numpy as _np
+
+from .misc import flatten
+from .transforms import hessian_vector_product, value_and_grad
+
+__all__ = ["minimize"]
+
+# SciPy methods that accept a Hessian-vector product
+_HESSP_METHODS = {"newton-cg", "trust-ncg", "trust-krylov", "trust-constr"}
+
+
+def minimize(fun, x0, args=(), method=None, hessp=None, **kwargs):
+    """Minimize a real scalar ``fun(params, *args)`` over a parameter tree.
+
+    Args:
+        fun: the objective, written with ``wengert.numpy``.
+        x0: the starting parameters (a float, an array, or a tree of them).
+        args: extra arguments passed to ``fun`` (not differentiated).
+        method: any ``scipy.optimize.minimize`` method; gradient-free methods
+            simply ignore the gradient.
+        hessp: ``None`` to pass exact Hessian-vector products to the methods that
+            use them (Newton-CG and the trust-region methods), or ``False`` not to.
+        **kwargs: passed on to ``scipy.optimize.minimize`` (``tol``, ``options``,
+            ``bounds``, ``callback`` ...).
+
+    Returns:
+        SciPy's ``OptimizeResult``, with ``x`` (and ``jac``) rebuilt as trees like
+        ``x0``, and ``x_flat`` the raw vector.
+    """
+    try:
+        import scipy.optimize as _so
+    except ImportError:
+        raise ImportError('wengert.optimize.minimize needs SciPy: pip install "wengert[scipy]"') \
+            from None
+    flat0, unflatten = flatten(x0)
+    flat0 = _np.asarray(flat0, dtype=float)
+
+    def flat_fun(v, *a):
+        return fun(unflatten(v), *a)
+
+    vg = value_and_grad(flat_fun)
+
+    def fun_and_grad(v, *a):
+        value, g = vg(v, *a)
+        return float(value), _np.asarray(g, dtype=float)
+
+    options = dict(kwargs)
+    if hessp is None and method is not None and method.lower() in _HESSP_METHODS:
+        hvp = hessian_vector_product(flat_fun)
+
+        def hessp_fn(v, p, *a):
+            return _np.asarray(hvp(v, *a, p), dtype=float)
+
+        options["hessp"] = hessp_fn
+    elif hessp not in (None, False):
+        options["hessp"] = hessp
+    result = _so.minimize(fun_and_grad, flat0, args=tuple(args), method=method, jac=True,
+                          **options)
+    result.x_flat = result.x
+    result.x = unflatten(result.x)
+    if getattr(result, "jac", None) is not None:
+        result.jac = unflatten(_np.asarray(result.jac))
+    return result
