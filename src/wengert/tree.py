@@ -16,11 +16,6 @@ Example:
 _LEAF = "*"
 
 
-def _is_container(x):
-    return type(x) in (tuple, list, dict) or x is None or (
-        isinstance(x, tuple) and hasattr(x, "_fields"))
-
-
 def flatten(tree):
     """``(leaves, treedef)`` with leaves in a fixed depth-first order."""
     leaves = []
@@ -73,7 +68,3 @@ def tree_map(fun, tree, *rest):
 def leaves(tree):
     """The leaves of ``tree`` in order."""
     return flatten(tree)[0]
-
-
-def same_structure(td1, td2):
-    return td1 == td2

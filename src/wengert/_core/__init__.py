@@ -3,7 +3,7 @@
 It knows no NumPy and works with plain Python floats; array types register
 their boxes and vector spaces from outside.
 """
-from .box import Box, Trace, getval, new_box, register_box, top_trace
+from .box import Box, Trace, getval, new_box, register_box
 from .dual import DualTrace
 from .primitive import (Primitive, get_primitive, notrace_primitive, primitive,
                         registered_primitives)
@@ -14,7 +14,7 @@ from .vspace import (ContainerVSpace, ScalarVSpace, VSpace, add_any, register_vs
                      vspace)
 
 __all__ = [
-    "Box", "Trace", "getval", "new_box", "register_box", "top_trace", "DualTrace",
+    "Box", "Trace", "getval", "new_box", "register_box", "DualTrace",
     "Primitive", "get_primitive", "notrace_primitive", "primitive", "registered_primitives",
     "def_linear", "defjvp", "defjvp_any", "defvjp", "defvjp_any", "jvp_rule",
     "missing_rule", "vjp_rule", "TapeTrace", "ContainerVSpace", "ScalarVSpace", "VSpace",

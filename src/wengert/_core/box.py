@@ -70,14 +70,3 @@ def getval(x):
     while isinstance(x, Box):
         x = x._value
     return x
-
-
-def top_trace(args):
-    """The highest-level trace among the boxes in ``args`` (or None)."""
-    top = None
-    for a in args:
-        if isinstance(a, Box):
-            t = a._trace
-            if top is None or t.level > top.level:
-                top = t
-    return top

@@ -205,10 +205,6 @@ def_elementwise(fmod, lambda ans, x, y: _mask(1.0, ans),
 
 
 # -- with extra arguments -------------------------------------------------------------
-def _clip(a, a_min, a_max):
-    return _np.clip(a, a_min, a_max)
-
-
 _clip_prim = wrap(_np.clip)
 
 
