@@ -224,9 +224,10 @@ def test_save_dot_and_missing_graphviz(tmp_path, monkeypatch):
     p = g.save(tmp_path / "c.dot")
     assert open(p).read() == g.to_dot() + "\n"
     monkeypatch.setattr("shutil.which", lambda name: None)
-    with pytest.raises(RuntimeError, match="apt install graphviz.*save the diagram as .dot"):
-        g.save(tmp_path / "c.svg")
-    assert g._repr_svg_() is None
+    with pytest.raises(RuntimeError, match="apt install graphviz.*leave engine unset"):
+        g.save(tmp_path / "c.svg", engine="graphviz")
+    with pytest.raises(ValueError, match="engine must be"):
+        g.save(tmp_path / "c.svg", engine="dot")
     with pytest.raises(ValueError, match="Graph.save: .*unknown suffix 'jpeg'"):
         g.save(tmp_path / "c.jpeg")
 

@@ -52,8 +52,10 @@ def _parser():
                          help="the forward-mode direction (default: 1 for the first variable)")
     explain.add_argument("--markdown", action="store_true", help="print a Markdown table")
     explain.add_argument("--dot", metavar="FILE", help="also write the circuit as Graphviz DOT")
-    explain.add_argument("--svg", metavar="FILE", help="also write the circuit as SVG "
-                         "(needs Graphviz's dot program)")
+    explain.add_argument("--svg", metavar="FILE", help="also draw the circuit as SVG "
+                         '(with matplotlib: pip install "wengert[plot]")')
+    explain.add_argument("--png", metavar="FILE", help="also draw the circuit as PNG "
+                         '(with matplotlib: pip install "wengert[plot]")')
     return parser
 
 
@@ -91,9 +93,13 @@ def _explain(args):
     values = [point[n] for n in names]
     table = explain.trace(fun, *values, tangent=tangent)
     print(table.to_markdown() if args.markdown else table)
-    for path in (args.dot, args.svg):
+    for path in (args.dot, args.svg, args.png):
         if path:
-            explain.graph(fun, *values).save(path)
+            try:
+                explain.graph(fun, *values).save(path)
+            except ImportError as e:
+                print(f"wengert explain: {e}")
+                return 2
             print(f"wrote {path}")
     return 0
 

@@ -1,7 +1,9 @@
 """The circuit diagram: gates for operations, wires carrying values and gradients.
 
-Written as Graphviz DOT text, which needs nothing installed; SVG and PNG files
-are made by Graphviz's ``dot`` program when it is on the PATH.
+Written as Graphviz DOT text, which needs nothing installed, or drawn as SVG,
+PNG or PDF by wengert's own layered layout with matplotlib (the ``plot``
+extra; no system Graphviz needed).  Graphviz's ``dot`` program is used only
+when asked for with ``save(path, engine="graphviz")``.
 """
 import html
 import os
@@ -25,7 +27,8 @@ def graph(fun, *args, digits=2):
     flowing back along it (red); arrays show dtype and shape.
 
     ``.to_dot()`` gives Graphviz DOT text; ``.save(path)`` writes ``.dot``
-    always and ``.svg``/``.png``/``.pdf`` with Graphviz's ``dot`` program.
+    text or draws ``.svg``/``.png``/``.pdf`` with matplotlib (see
+    :meth:`Graph.save`); in Jupyter the graph shows itself as SVG.
 
     Example (the circuit f = (x + y) z of the seeds):
         >>> from wengert import explain
@@ -125,17 +128,27 @@ class Graph:
     def __str__(self):
         return self.to_dot()
 
-    def save(self, path):
+    def save(self, path, engine=None, max_nodes=150):
         """Write the diagram; the file's suffix picks the format.
 
-        ``.dot`` (or ``.gv``) is plain text and always works; ``.svg``, ``.png``
-        and ``.pdf`` run Graphviz's ``dot`` program, which must be installed.
+        ``.dot`` (or ``.gv``) writes the Graphviz text (no dependency).
+        ``.svg``, ``.png`` and ``.pdf`` are drawn by wengert's own layered
+        layout with matplotlib (``pip install "wengert[plot]"``; no system
+        Graphviz needed); ``engine="graphviz"`` asks Graphviz's ``dot``
+        program instead, when it is installed.  A graph of more than
+        ``max_nodes`` nodes is drawn as a summary (group it with
+        :func:`~wengert.explain.gate` and ``collapse=True``, or raise the limit).
+        Returns ``path``.
 
         Example:
             >>> import os, tempfile
             >>> from wengert import explain
-            >>> path = os.path.join(tempfile.mkdtemp(), "circuit.dot")
-            >>> explain.graph(lambda x: x * 2.0, 1.0).save(path) == path
+            >>> folder = tempfile.mkdtemp()
+            >>> g = explain.graph(lambda x: x * 2.0, 1.0)
+            >>> g.save(os.path.join(folder, "circuit.dot")).endswith("circuit.dot")
+            True
+            >>> with open(g.save(os.path.join(folder, "circuit.svg"))) as fh:
+            ...     "multiply" in fh.read()
             True
         """
         path = os.fspath(path)
@@ -146,28 +159,56 @@ class Graph:
             return path
         if fmt not in ("svg", "png", "pdf"):
             raise ValueError(f"Graph.save: cannot write {path!r}: unknown suffix {fmt!r}; "
-                             "use .dot (text), or .svg, .png or .pdf (with Graphviz)")
+                             "use .dot (text), or .svg, .png or .pdf (a picture)")
+        if engine not in (None, "matplotlib", "graphviz"):
+            raise ValueError(f"Graph.save: engine must be None, 'matplotlib' or 'graphviz', "
+                             f"got {engine!r}")
+        if engine == "graphviz":
+            data = self._graphviz(fmt, f"Graph.save: writing {path!r}")
+        else:
+            data = self.render(fmt, max_nodes=max_nodes)
         with open(path, "wb") as fh:
-            fh.write(self._render(fmt, f"Graph.save: writing {path!r}"))
+            fh.write(data)
         return path
 
-    def _render(self, fmt, who):
+    def render(self, fmt="svg", max_nodes=150, dpi=110):
+        """The picture as bytes (``svg``, ``png`` or ``pdf``), drawn with matplotlib.
+
+        Example:
+            >>> from wengert import explain
+            >>> explain.graph(lambda x: x * 2.0, 1.0).render("png")[:4]
+            b'\\x89PNG'
+        """
+        from .render import render
+        return render(self.nodes(), self.edges(), fmt, title=self.title(),
+                      max_nodes=max_nodes, dpi=dpi)
+
+    def title(self):
+        """A caption: the function, the point, and how to read the wires."""
+        rec = self.recording
+        point = ", ".join(f"{n}={_format.literal(v)}" for n, v in rec.point)
+        where = f"{rec.fun_name} at {point}" if len(point) <= 60 else rec.fun_name
+        return f"{where}: forward value above each wire (green), gradient of the output below (red)"
+
+    def _graphviz(self, fmt, who):
         exe = shutil.which("dot")
         if exe is None:
             raise RuntimeError(
-                f"{who} needs Graphviz's `dot` program, which is not on the PATH; install "
-                "Graphviz (apt install graphviz, brew install graphviz or conda install "
-                "graphviz) or save the diagram as .dot text instead")
+                f"{who} with engine='graphviz' needs Graphviz's `dot` program, which is not on "
+                "the PATH; install Graphviz (apt install graphviz, brew install graphviz or "
+                "conda install graphviz), or leave engine unset to draw with matplotlib")
         res = subprocess.run([exe, f"-T{fmt}"], input=self.to_dot().encode(),
                              capture_output=True, timeout=60)
         if res.returncode != 0:
             raise RuntimeError(f"{who}: Graphviz failed: {res.stderr.decode(errors='replace')}")
         return res.stdout
 
-    def _repr_svg_(self):  # Jupyter: inline display when Graphviz is installed
-        if shutil.which("dot") is None:
+    def _repr_svg_(self):
+        """Jupyter: the circuit inline, drawn with matplotlib (``None`` without it)."""
+        try:
+            return self.render("svg").decode()
+        except ImportError:
             return None
-        return self._render("svg", "Graph._repr_svg_").decode()
 
 
 def _short(v, digits, norm=False):
