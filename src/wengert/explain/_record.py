@@ -12,6 +12,7 @@ import numpy as _np
 from .. import tree
 from .._core import Box, DualTrace, TapeTrace, getval, vjp_rule
 from .._core.vspace import add_any
+from . import groups as _groups
 
 
 class Recording:
@@ -21,7 +22,8 @@ class Recording:
     ``adjoints[k]`` (``None`` = zero) for node ``k``; ``entries`` is the
     tape; ``inputs`` the input nodes; ``out_node`` the output's node (``None``
     when the output does not depend on the inputs); ``wire_grads[(k, i)]`` the
-    gradient flowing back from node ``k`` into its argument ``i``.
+    gradient flowing back from node ``k`` into its argument ``i``; ``groups``
+    the spans named by :func:`~wengert.explain.gate` / ``scope``.
     """
 
     def __init__(self, fun, args, tangent, who):
@@ -57,10 +59,18 @@ class Recording:
                 boxes.append(b)
             boxed_args.append(tree.unflatten(tdef, boxes))
             self.point.append((pname, a))
+        spans = _groups._Spans(tape)
+        _groups._ACTIVE.append(spans)
         try:
             out = fun(*boxed_args)
         finally:
             tape.recording = False
+            _groups._ACTIVE.remove(spans)
+        self.groups = spans.sorted_groups()
+        self.group_path = {}  # node -> path of the innermost group holding it
+        for g in sorted(self.groups, key=lambda g: g.depth):
+            for k in range(g.start, g.end):
+                self.group_path[k] = g.path
         self.out_node = out._aux if isinstance(out, Box) and out._trace is tape else None
         self.output = getval(out)
         if isinstance(self.output, (tuple, list, dict)):
@@ -119,9 +129,45 @@ class Recording:
                 self.wire_grads[(k, i)] = gi
                 adj[pk] = gi if adj[pk] is None else add_any(adj[pk], gi)
 
+    def view(self, collapse):
+        """Which groups are shown as one gate: a :class:`GroupView`."""
+        return GroupView(self, _groups.shown_groups(self.groups, collapse))
+
     def op_name(self, k):
         """The operation of node ``k`` without the ``numpy.`` prefix."""
         return short_op(self.entries[k][0].name)
+
+
+class GroupView:
+    """The groups shown collapsed, each with its inputs and outputs.
+
+    ``owner[k]`` is the index (into ``groups``) of the collapsed group that
+    holds node ``k`` (absent when node ``k`` is shown itself);
+    ``inputs[j]`` the nodes outside group ``j`` that it reads, in order;
+    ``outputs[j]`` its nodes read after it (or the output).
+    """
+
+    def __init__(self, rec, groups):
+        self.groups = groups
+        self.owner = {k: j for j, g in enumerate(groups) for k in range(g.start, g.end)}
+        self.inputs = [[] for _ in groups]
+        self.outputs = [[] for _ in groups]
+        used_after = set()
+        for k, e in enumerate(rec.entries):
+            if e is None:
+                continue
+            j = self.owner.get(k)
+            for _, pk in e[4]:
+                if j is not None and self.owner.get(pk) != j and pk not in self.inputs[j]:
+                    self.inputs[j].append(pk)
+                jp = self.owner.get(pk)
+                if jp is not None and jp != j:
+                    used_after.add(pk)
+        if rec.out_node is not None:
+            used_after.add(rec.out_node)
+        for j, g in enumerate(groups):
+            outs = [k for k in range(g.start, g.end) if k in used_after]
+            self.outputs[j] = outs or [g.end - 1]
 
 
 def short_op(name):

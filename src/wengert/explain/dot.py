@@ -13,6 +13,7 @@ import subprocess
 import numpy as _np
 
 from . import _format
+from .._core.vspace import add_any
 from ._record import Recording
 
 __all__ = ["graph", "Graph"]
@@ -21,14 +22,17 @@ VALUE_COLOR = "darkgreen"   # the seeds' convention: forward values in green ...
 GRAD_COLOR = "red"          # ... and backward gradients in red, beneath them
 
 
-def graph(fun, *args, digits=2):
+def graph(fun, *args, digits=2, collapse=True):
     """The circuit of ``fun(*args)``: one gate per operation, each wire labelled
     with the forward value (green) and, beneath it, the gradient of the output
     flowing back along it (red); arrays show dtype and shape.
 
     ``.to_dot()`` gives Graphviz DOT text; ``.save(path)`` writes ``.dot``
     text or draws ``.svg``/``.png``/``.pdf`` with matplotlib (see
-    :meth:`Graph.save`); in Jupyter the graph shows itself as SVG.
+    :meth:`Graph.save`); in Jupyter the graph shows itself as SVG.  Functions
+    marked with :func:`~wengert.explain.gate` (and :func:`~wengert.explain.scope`
+    blocks) are one gate each with ``collapse=True``, the default, and
+    clusters of their operations with ``collapse=False``.
 
     Example (the circuit f = (x + y) z of the seeds):
         >>> from wengert import explain
@@ -47,7 +51,7 @@ def graph(fun, *args, digits=2):
           n4 -> out [label=<<font color="darkgreen">-12.00</font><br/><font color="red">1.00</font>>];
         }
     """
-    return Graph(Recording(fun, args, None, "explain.graph"), digits=digits)
+    return Graph(Recording(fun, args, None, "explain.graph"), digits=digits, collapse=collapse)
 
 
 class Graph:
@@ -60,18 +64,23 @@ class Graph:
         [('n0', 'n1', '3.00', '3.00'), ('n0', 'n1', '3.00', '3.00'), ('n1', 'out', '9.00', '1.00')]
     """
 
-    def __init__(self, rec, digits=2):
+    def __init__(self, rec, digits=2, collapse=True):
         self.recording = rec
         self.digits = digits
+        self.view = rec.view(collapse)
 
     def nodes(self):
-        """``(id, label, kind)`` for every node; kind is input, gate or output."""
-        rec = self.recording
-        out = []
+        """``(id, label, kind)`` for every node, in evaluation order; kind is
+        ``input``, ``gate``, ``group`` (a collapsed group, id ``g0, g1, ...``)
+        or ``output``."""
+        rec, view = self.recording, self.view
+        keyed = []
         for k in sorted(rec.names):
+            if k in view.owner:
+                continue
             e = rec.entries[k]
             if e is None:
-                out.append((f"n{k}", rec.names[k], "input"))
+                keyed.append((k, (f"n{k}", rec.names[k], "input")))
                 continue
             prim, args, kwargs, _, parents = e
             consts = [(i, a) for i, a in enumerate(args) if i not in dict(parents)]
@@ -84,30 +93,56 @@ class Graph:
                     parts[i] = _format.literal(a)
                 parts += [f"{key}={_format.literal(v)}" for key, v in kwargs.items()]
                 label += f"({', '.join(parts)})"
-            out.append((f"n{k}", label, "gate"))
+            keyed.append((k, (f"n{k}", label, "gate")))
+        for j, g in enumerate(view.groups):
+            keyed.append((g.start, (f"g{j}", g.name, "group")))
+        out = [node for _, node in sorted(keyed, key=lambda kn: kn[0])]
         if rec.out_node is not None:
             out.append(("out", "output", "output"))
         return out
 
+    def _id(self, k):
+        j = self.view.owner.get(k)
+        return f"n{k}" if j is None else f"g{j}"
+
     def edges(self):
-        """``(from, to, value, gradient)`` for every wire, values as short text."""
+        """``(from, to, value, gradient)`` for every wire, values as short text.
+
+        A wire into a collapsed group carries the gradient summed over the
+        group's uses of that value; wires inside a collapsed group are not shown.
+        """
         rec, d = self.recording, self.digits
         short = lambda v: _short(v, d)  # noqa: E731
         grad = lambda v: _short(v, d, norm=True)  # noqa: E731
-        out = []
+        wires, order = {}, []
         for k, e in enumerate(rec.entries):
             if e is None:
                 continue
+            dst = self._id(k)
             for i, pk in e[4]:
-                out.append((f"n{pk}", f"n{k}", short(rec.values[pk]),
-                            grad(rec.wire_grads.get((k, i), 0.0))))
+                src = self._id(pk)
+                if src == dst:
+                    continue  # inside a collapsed group
+                g = rec.wire_grads.get((k, i))
+                key = (pk, dst) if dst[0] == "g" else (pk, dst, i)
+                if key in wires:
+                    prev = wires[key][1]
+                    wires[key][1] = g if prev is None else prev if g is None else add_any(prev, g)
+                else:
+                    wires[key] = [src, g]
+                    order.append(key)
+        out = []
+        for key in order:
+            src, g = wires[key]
+            out.append((src, key[1], short(rec.values[key[0]]), grad(0.0 if g is None else g)))
         if rec.out_node is not None:
             k = rec.out_node
-            out.append((f"n{k}", "out", short(rec.values[k]), grad(rec.seed)))
+            out.append((self._id(k), "out", short(rec.values[k]), grad(rec.seed)))
         return out
 
     def to_dot(self):
-        """Graphviz DOT text of the circuit (HTML-like labels for the colours)."""
+        """Graphviz DOT text of the circuit (HTML-like labels for the colours);
+        expanded groups are clusters."""
         lines = ["digraph circuit {", "  rankdir=LR;",
                  '  node [fontname="Helvetica"]; edge [fontname="Helvetica" fontsize=10];']
         for nid, label, kind in self.nodes():
@@ -117,13 +152,48 @@ class Graph:
                              f'fillcolor="#dbe9f6"];')
             elif kind == "output":
                 lines.append(f'  {nid} [label="{label}" shape=doublecircle];')
+            elif kind == "group":
+                lines.append(f'  {nid} [label="{label}" shape=box style="rounded,filled,bold" '
+                             f'fillcolor="#fff2cc"];')
             else:
                 lines.append(f'  {nid} [label="{label}" shape=box style=rounded];')
+        lines += self._clusters()
         for a, b, value, grad in self.edges():
             lines.append(f'  {a} -> {b} [label=<<font color="{VALUE_COLOR}">{html.escape(value)}'
                          f'</font><br/><font color="{GRAD_COLOR}">{html.escape(grad)}</font>>];')
         lines.append("}")
         return "\n".join(lines)
+
+    def _clusters(self):
+        """``subgraph cluster_i`` blocks for the groups shown expanded, nested."""
+        rec, view = self.recording, self.view
+        shown = [g for g in rec.groups
+                 if not any(c.start <= g.start and g.end <= c.end for c in view.groups)]
+        lines = []
+
+        def emit(i, indent):
+            g = shown[i]
+            lines.append(f'{indent}subgraph cluster_{i} {{')
+            lines.append(f'{indent}  label="{_quote(g.name)}"; style="rounded,dashed"; '
+                         'color="#b08800";')
+            inner = [c for c in range(len(shown)) if c != i and _inside(shown[c], g)
+                     and not any(_inside(shown[c], shown[m]) and _inside(shown[m], g)
+                                 for m in range(len(shown)) if m not in (i, c))]
+            covered = {k for c in inner for k in range(shown[c].start, shown[c].end)}
+            ids = []
+            for k in range(g.start, g.end):
+                if k in rec.names and k not in covered and self._id(k) not in ids:
+                    ids.append(self._id(k))
+            if ids:
+                lines.append(f'{indent}  {"; ".join(ids)};')
+            for c in inner:
+                emit(c, indent + "  ")
+            lines.append(f"{indent}}}")
+
+        for i, g in enumerate(shown):
+            if not any(_inside(g, h) for h in shown):
+                emit(i, "  ")
+        return lines
 
     def __str__(self):
         return self.to_dot()
@@ -209,6 +279,11 @@ class Graph:
             return self.render("svg").decode()
         except ImportError:
             return None
+
+
+def _inside(a, b):
+    """Group ``a`` lies within group ``b`` (and is not ``b``)."""
+    return a is not b and b.start <= a.start and a.end <= b.end and a.depth > b.depth
 
 
 def _short(v, digits, norm=False):

@@ -9,13 +9,16 @@ from ._record import Recording, short_op
 
 __all__ = ["trace", "Trace"]
 
-Row = collections.namedtuple("Row", "name definition op value tangent adjoint")
-Row.__doc__ = """One line of the table: strings, ``op`` is ``"input"`` for inputs."""
+Row = collections.namedtuple("Row", "name definition op value tangent adjoint group",
+                             defaults=("",))
+Row.__doc__ = """One line of the table: strings, ``op`` is ``"input"`` for inputs (a
+collapsed group's name for its row); ``group`` the path of the group an operation
+belongs to when groups are expanded."""
 
 _HEADER = ("var", "definition", "value", "tangent", "adjoint")
 
 
-def trace(fun, *args, tangent=None, ops=None, max_rows=None, digits=4):
+def trace(fun, *args, tangent=None, ops=None, max_rows=None, digits=4, collapse=True):
     """The execution trace of ``fun(*args)``: one row per recorded operation.
 
     Each row names the variable (inputs after ``fun``'s parameters, or ``x1,
@@ -28,7 +31,11 @@ def trace(fun, *args, tangent=None, ops=None, max_rows=None, digits=4):
     min, max and norm.  ``ops`` (operation names) keeps only those operations;
     ``max_rows`` cuts the table, and a last line counts what was left out.
     ``str()`` gives the text table; ``to_markdown()`` and ``_repr_html_()``
-    the same for documents and Jupyter.
+    the same for documents and Jupyter.  Functions marked with
+    :func:`~wengert.explain.gate` and blocks in :func:`~wengert.explain.scope`
+    show as one row each with ``collapse=True`` (the default), or as their
+    operations, marked ``group: ...``, with ``collapse=False``; a collection of
+    names collapses only those groups.
 
     Example (Griewank's function from the seeds):
         >>> import wengert.numpy as np
@@ -51,7 +58,7 @@ def trace(fun, *args, tangent=None, ops=None, max_rows=None, digits=4):
         v_6  multiply(v_5, v_4)  2.0166   3.0118    1.0000
     """
     return Trace(Recording(fun, args, tangent, "explain.trace"), ops=ops, max_rows=max_rows,
-                 digits=digits)
+                 digits=digits, collapse=collapse)
 
 
 class Trace:
@@ -64,7 +71,7 @@ class Trace:
         [('x', 'input', '6.0000'), ('v_1', 'multiply(x, x)', '1.0000'), ('v_2', 'add(v_1, 1.0)', '1.0000')]
     """
 
-    def __init__(self, rec, ops=None, max_rows=None, digits=4):
+    def __init__(self, rec, ops=None, max_rows=None, digits=4, collapse=True):
         if ops is not None:
             if isinstance(ops, str):
                 ops = [ops]
@@ -74,12 +81,29 @@ class Trace:
                              f"got {max_rows!r}")
         self.recording = rec
         self.ops, self.max_rows, self.digits = ops, max_rows, digits
-        self.rows = [self._row(k) for k in range(len(rec.entries)) if k in rec.names]
+        self.view = view = rec.view(collapse)
+        self.rows = []
+        for k in range(len(rec.entries)):
+            if k not in rec.names:
+                continue
+            j = view.owner.get(k)
+            if j is None:
+                self.rows.append(self._row(k))
+            elif k in view.outputs[j]:
+                self.rows.append(self._row(k, j))
 
-    def _row(self, k):
+    def _row(self, k, j=None):
         rec, d = self.recording, self.digits
         e = rec.entries[k]
-        if e is None:
+        group = rec.group_path.get(k, "")
+        if j is not None:  # a collapsed group's output
+            g = self.view.groups[j]
+            op, group = g.name, ""
+            definition = f"{g.name}({', '.join(rec.names[i] for i in self.view.inputs[j])})"
+            outs = self.view.outputs[j]
+            if len(outs) > 1:
+                definition += f"[{outs.index(k)}]"
+        elif e is None:
             op, definition = "input", "input"
         else:
             prim, args, kwargs, _, parents = e
@@ -99,7 +123,7 @@ class Trace:
         if adjoint is None and _is_scalar(rec.values[k]):
             adjoint = 0.0
         return Row(rec.names[k], definition, op, _format.number(rec.values[k], d),
-                   _format.number(tangent, d), _format.number(adjoint, d))
+                   _format.number(tangent, d), _format.number(adjoint, d), group)
 
     # -- which rows are shown --------------------------------------------------------
     def _shown(self):
@@ -135,7 +159,7 @@ class Trace:
 
     def __str__(self):
         rows, note = self._shown()
-        table = [_HEADER] + [(r.name, r.definition, r.value, r.tangent, r.adjoint)
+        table = [_HEADER] + [(r.name, _shown_def(r), r.value, r.tangent, r.adjoint)
                              for r in rows]
         widths = [max(len(row[c]) for row in table) for c in range(5)]
         lines = [self.title()]
@@ -167,7 +191,7 @@ class Trace:
         esc = lambda s: s.replace("|", "\\|")  # noqa: E731
         lines = [esc(self.title()), "", "| " + " | ".join(_HEADER) + " |", "|---|---|--:|--:|--:|"]
         for r in rows:
-            lines.append("| " + " | ".join(esc(c) for c in (r.name, r.definition, r.value,
+            lines.append("| " + " | ".join(esc(c) for c in (r.name, _shown_def(r), r.value,
                                                             r.tangent, r.adjoint)) + " |")
         if note:
             lines += ["", esc(note)]
@@ -179,13 +203,19 @@ class Trace:
         out = [f"<table><caption>{h(self.title())}</caption><thead><tr>"]
         out += [f"<th>{c}</th>" for c in _HEADER] + ["</tr></thead><tbody>"]
         for r in rows:
-            out.append(f"<tr><td>{h(r.name)}</td><td><code>{h(r.definition)}</code></td>"
+            grp = f"<i>{h(r.group)}:</i> " if r.group else ""
+            out.append(f"<tr><td>{h(r.name)}</td><td>{grp}<code>{h(r.definition)}</code></td>"
                        + "".join(f'<td style="text-align:right">{h(c)}</td>'
                                  for c in (r.value, r.tangent, r.adjoint)) + "</tr>")
         out.append("</tbody></table>")
         if note:
             out.append(f"<p>{h(note)}</p>")
         return "".join(out)
+
+
+def _shown_def(row):
+    """The definition as printed: prefixed with its group when groups are expanded."""
+    return f"{row.group}: {row.definition}" if row.group else row.definition
 
 
 def _ndim(v):

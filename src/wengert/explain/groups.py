@@ -1,0 +1,153 @@
+"""Gates and grouping: show a user function as one gate in the table and the diagram.
+
+``@explain.gate("sigmoid")`` on a function, or ``with explain.scope("layer1"):``
+around a block, names the operations recorded inside.  ``explain.trace`` and
+``explain.graph`` then show each outermost group as one row / one gate (its
+inputs, its output's value, tangent and adjoint) with ``collapse=True``, the
+default, or every operation inside it, marked with the group's name (in DOT:
+a cluster), with ``collapse=False``.
+
+Outside an explain recording a gate or scope does nothing but call through
+(one check of an empty list): ``grad``, ``jvp`` and plain calls are unchanged.
+"""
+import collections
+import functools
+
+__all__ = ["gate", "scope", "Group"]
+
+_ACTIVE = []  # the explain recordings now running, innermost last
+
+Group = collections.namedtuple("Group", "name path start end depth")
+Group.__doc__ = """A named span of tape nodes ``start <= k < end``; ``path`` is
+``outer/inner`` for nested groups and ``depth`` 0 for an outermost one."""
+
+
+class _Spans:
+    """What one recording learns about groups: the spans of the tape they cover."""
+
+    def __init__(self, tape):
+        self.tape = tape
+        self.open = []     # (name, start) of the scopes now open
+        self.groups = []
+
+    def enter(self, name):
+        self.open.append((name, len(self.tape.entries)))
+
+    def exit(self):
+        name, start = self.open.pop()
+        path = "/".join([n for n, _ in self.open] + [name])
+        end = len(self.tape.entries)
+        if end > start:  # a group that recorded nothing is not shown
+            self.groups.append(Group(name, path, start, end, len(self.open)))
+
+    def sorted_groups(self):
+        return sorted(self.groups, key=lambda g: (g.start, -g.end, g.depth))
+
+
+class scope:
+    """A context manager that names the operations recorded inside it.
+
+    Args:
+        name: the gate's label, e.g. ``"layer1"``.
+
+    Example:
+        >>> import wengert.numpy as np
+        >>> from wengert import explain
+        >>> def f(x):
+        ...     with explain.scope("square plus one"):
+        ...         y = x * x + 1.0
+        ...     return np.log(y)
+        >>> print(explain.trace(f, 2.0))  # doctest: +NORMALIZE_WHITESPACE
+        trace of f at x=2.0; tangent along x = 1.0; adjoint = d(output)/d(var), output = v_3
+        var  definition              value  tangent  adjoint
+        x    input                  2.0000   1.0000   0.8000
+        v_2  square plus one(x)     5.0000   4.0000   0.2000
+        v_3  log(v_2)               1.6094   0.8000   1.0000
+        >>> print(explain.trace(f, 2.0, collapse=False).rows[1])
+        Row(name='v_1', definition='multiply(x, x)', op='multiply', value='4.0000', tangent='4.0000', adjoint='0.2000', group='square plus one')
+    """
+
+    def __init__(self, name):
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"explain.scope: name must be a non-empty string, got {name!r}; "
+                            'e.g. explain.scope("layer1")')
+        self.name = name
+        self._pushed = []
+
+    def __enter__(self):
+        spans = _ACTIVE[-1] if _ACTIVE else None
+        if spans is not None:
+            spans.enter(self.name)
+        self._pushed.append(spans)
+        return self
+
+    def __exit__(self, *exc):
+        spans = self._pushed.pop()
+        if spans is not None and spans.open:
+            spans.exit()
+        return False
+
+
+def gate(name=None):
+    """A decorator that shows a function as one gate named ``name`` (default:
+    the function's name) in :func:`~wengert.explain.trace` and
+    :func:`~wengert.explain.graph`.  Use as ``@explain.gate("sigmoid")`` or
+    ``@explain.gate``.  Outside explain the function runs unchanged, so
+    ``grad`` and friends see the operations inside as usual.
+
+    Example (the seeds' sigmoid gate):
+        >>> import wengert, wengert.numpy as np
+        >>> from wengert import explain
+        >>> @explain.gate("sigmoid")
+        ... def sigmoid(z):
+        ...     return 1.0 / (1.0 + np.exp(-z))
+        >>> def neuron(w0, x0, w1, x1, w2):
+        ...     return sigmoid(w0 * x0 + w1 * x1 + w2)
+        >>> t = explain.trace(neuron, 2.0, -1.0, -3.0, -2.0, -3.0)
+        >>> t.rows[-1]
+        Row(name='v_8', definition='sigmoid(v_4)', op='sigmoid', value='0.7311', tangent='-0.1966', adjoint='1.0000', group='')
+        >>> round(wengert.grad(sigmoid)(1.0), 4)  # under grad: the plain function
+        0.1966
+    """
+    if callable(name):
+        return _wrap(name, getattr(name, "__name__", "gate"))
+    if name is not None and (not isinstance(name, str) or not name):
+        raise TypeError(f"explain.gate: name must be a non-empty string or None, got {name!r}; "
+                        'e.g. @explain.gate("sigmoid")')
+
+    def decorate(fun):
+        if not callable(fun):
+            raise TypeError(f"explain.gate: decorates a function, got {type(fun).__name__}")
+        return _wrap(fun, name or getattr(fun, "__name__", "gate"))
+    return decorate
+
+
+def _wrap(fun, name):
+    @functools.wraps(fun)
+    def gated(*args, **kwargs):
+        if not _ACTIVE:  # not explaining: a plain call
+            return fun(*args, **kwargs)
+        with scope(name):
+            return fun(*args, **kwargs)
+    gated.gate_name = name
+    return gated
+
+
+def shown_groups(groups, collapse):
+    """The outermost groups to collapse: all of them for ``collapse=True``, none
+    for ``False``, or those whose name (or path) is in the collection ``collapse``."""
+    if collapse is True:
+        chosen = groups
+    elif collapse is False or collapse is None:
+        return []
+    else:
+        if isinstance(collapse, str):
+            collapse = [collapse]
+        names = set(collapse)
+        chosen = [g for g in groups if g.name in names or g.path in names]
+    out = []
+    for g in sorted(chosen, key=lambda g: (g.start, -g.end)):
+        if out and g.start < out[-1].end:  # inside one already collapsed
+            continue
+        out.append(g)
+    return out
