@@ -16,7 +16,7 @@ from . import numpy  # noqa: F401  (registers array boxes and vector spaces)
 from .transforms import (
     Tape, checkpoint, deriv, elementwise_grad, grad, grad_and_aux, grad_named, hessian,
     hessian_tensor_product, hessian_vector_product, holomorphic_grad, jacfwd, jacobian,
-    jacrev, jvp, make_hvp, make_jvp, make_vjp, stop_gradient, value_and_grad, vjp)
+    jacrev, jvp, make_hvp, make_jvp, make_vjp, stop_gradient, value_and_grad, vjp, vmap)
 
 __version__ = "0.1.0"
 
@@ -38,5 +38,5 @@ __all__ = [
     "Tape", "checkpoint", "deriv", "elementwise_grad", "grad", "grad_and_aux", "grad_named",
     "hessian", "hessian_tensor_product", "hessian_vector_product", "holomorphic_grad",
     "jacfwd", "jacobian", "jacrev", "jvp", "make_hvp", "make_jvp", "make_vjp",
-    "selfcheck", "stop_gradient", "value_and_grad", "vjp",
+    "selfcheck", "stop_gradient", "value_and_grad", "vjp", "vmap",
 ]

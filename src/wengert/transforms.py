@@ -21,7 +21,7 @@ __all__ = [
     "grad", "value_and_grad", "grad_and_aux", "elementwise_grad", "deriv", "holomorphic_grad",
     "grad_named", "jacobian", "jacfwd", "jacrev", "hessian", "hessian_tensor_product",
     "hessian_vector_product", "make_hvp", "make_vjp", "make_jvp", "jvp", "vjp",
-    "checkpoint", "stop_gradient", "Tape",
+    "checkpoint", "stop_gradient", "Tape", "vmap",
 ]
 
 
@@ -536,6 +536,119 @@ def stop_gradient(x):
 # -- checkpointing ------------------------------------------------------------------------
 def _call_flat(f, *leaves):
     return f(*leaves)
+# -- vectorizing map ------------------------------------------------------------------------
+def _leaf_axes(spec, x, where):
+    """One batch axis (or None) per leaf of ``x``, from ``spec``: an int or None
+    for every leaf, or a container matching ``x``'s structure (a tree prefix)."""
+    if spec is None or isinstance(spec, (int, _np.integer)):
+        return [spec] * len(tree.leaves(x))
+    if type(spec) is dict and type(x) is dict and set(spec) == set(x):
+        return [a for k in x for a in _leaf_axes(spec[k], x[k], f"{where}[{k!r}]")]
+    if isinstance(spec, (tuple, list)) and isinstance(x, (tuple, list)) and len(spec) == len(x):
+        return [a for i, (s, v) in enumerate(zip(spec, x))
+                for a in _leaf_axes(s, v, f"{where}[{i}]")]
+    raise ValueError(
+        f"vmap: the axis spec for {where} is {spec!r}, which does not match its structure "
+        f"({type(x).__name__}{'' if not hasattr(x, '__len__') else f' of length {len(x)}'}); "
+        "give an int or None for all its leaves, or a container of the same structure")
+
+
+def _ndim(x):
+    return len(wnp.shape(x)) if not isinstance(x, Box) else len(x.shape)
+
+
+def vmap(fun, in_axes=0, out_axes=0):
+    """Map ``fun`` over a batch axis of its arguments in one vectorized pass
+    (no Python loop): ``vmap(f)(xs)[i] == f(xs[i])``.
+
+    Args:
+        fun: the per-example function (any code of ``wengert.numpy``
+            operations, including other transforms: ``grad``, ``jvp``, ``vmap``).
+        in_axes: the batch axis of each positional argument: an int (every
+            argument), None (not batched: shared by all examples), or a tuple
+            with one entry per argument, each an int, None or a tree matching
+            that argument.  Negative axes count from the end.
+        out_axes: where the batch axis goes in the outputs (an int, None for an
+            output that does not depend on the batch, or a tree).
+
+    Returns:
+        The batched function.  Inside it, values report their per-example
+        ``shape``; Python control flow on their values (``if x > 0``) raises an
+        error, since it differs between examples (use ``wengert.numpy.where``).
+
+    Example (per-example gradients):
+        >>> import numpy, wengert, wengert.numpy as np
+        >>> loss = lambda w, x, y: (np.dot(x, w) - y) ** 2
+        >>> X, Y = numpy.array([[1.0, 0.0], [0.0, 2.0]]), numpy.array([1.0, 0.0])
+        >>> wengert.vmap(wengert.grad(loss), in_axes=(None, 0, 0))(numpy.ones(2), X, Y)
+        array([[0., 0.],
+               [0., 8.]])
+    """
+    from ._core.batching import BatchTrace
+    from .numpy import _batching  # noqa: F401  (registers the batching rules)
+
+    @functools.wraps(fun)
+    def batched(*args, **kwargs):
+        if isinstance(in_axes, (tuple, list)):
+            if len(in_axes) != len(args):
+                raise ValueError(
+                    f"vmap: in_axes has {len(in_axes)} entries but {_name(fun)} was called "
+                    f"with {len(args)} positional arguments; give one entry per argument")
+            specs = in_axes
+        else:
+            specs = [in_axes] * len(args)
+        leaves, td = tree.flatten(args)
+        axes = [a for i, (s, x) in enumerate(zip(specs, args))
+                for a in _leaf_axes(s, x, f"argument {i}")]
+        sizes, names = [], []
+        for k, (x, ax) in enumerate(zip(leaves, axes)):
+            if ax is None:
+                continue
+            nd = _ndim(x)
+            if not -nd <= ax < nd:
+                raise ValueError(
+                    f"vmap: in_axes asks for axis {ax} of leaf {k} of the arguments, which "
+                    f"has shape {tuple(wnp.shape(x))}; use None for an unbatched argument")
+            axes[k] = ax % nd
+            sizes.append(wnp.shape(x)[ax])
+            names.append(k)
+        if not sizes:
+            raise ValueError("vmap: no argument is batched (every in_axes entry is None)")
+        if len(set(sizes)) > 1:
+            desc = ", ".join(f"leaf {k}: {n}" for k, n in zip(names, sizes))
+            raise ValueError(
+                f"vmap: the batched arguments of {_name(fun)} have different batch sizes "
+                f"({desc}; leaves count positional arguments' arrays in order); all mapped "
+                "axes must have the same length")
+        trace = BatchTrace(sizes[0])
+        boxed = [x if ax is None else trace.box(x, ax) for x, ax in zip(leaves, axes)]
+        out = fun(*tree.unflatten(td, boxed), **kwargs)
+        out = _expand_boxed_containers(out)
+        out_leaves, out_def = tree.flatten(out)
+        spec_axes = _leaf_axes(out_axes, out, "the output")
+        res = []
+        for o, ax in zip(out_leaves, spec_axes):
+            if isinstance(o, Box) and o._trace is trace:
+                v, d = o._value, o._aux
+                if ax is None:
+                    raise ValueError(
+                        "vmap: out_axes is None for an output that depends on the batch; "
+                        "give it an axis")
+                nd = len(wnp.shape(v))
+                ax %= nd
+                res.append(v if d == ax else wnp.moveaxis(v, d, ax))
+            elif ax is None:
+                res.append(o)
+            else:
+                s = tuple(wnp.shape(o))
+                ax %= len(s) + 1
+                res.append(wnp.broadcast_to(wnp.expand_dims(o, ax),
+                                            s[:ax] + (trace.size,) + s[ax:]))
+        return tree.unflatten(out_def, res)
+
+    return batched
+
+
 
 
 _checkpointed = primitive(_call_flat, "wengert.checkpoint")

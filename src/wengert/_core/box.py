@@ -38,6 +38,7 @@ class Box:
     """
 
     __slots__ = ("_value", "_trace", "_aux")
+    _batched = False  # True for the boxes of vmap's batch trace
 
     def __init__(self, value, trace, aux):
         self._value = value
@@ -66,7 +67,12 @@ def new_box(value, trace, aux):
 
 
 def getval(x):
-    """The innermost value of ``x``, with every box of every level removed."""
+    """The value of ``x`` with every differentiation box of every level removed.
+
+    Under ``vmap`` a batched value stays batched (its differentiation boxes
+    removed): value-level code then computes batched masks and branches."""
     while isinstance(x, Box):
+        if x._batched:
+            return x._strip()
         x = x._value
     return x

@@ -20,7 +20,7 @@ _registry = weakref.WeakSet()
 
 class Primitive:
     __slots__ = ("fun", "name", "wrapped", "vjps", "jvps", "vjp_any", "jvp_any",
-                 "vjp_joint", "jvp_joint", "kind", "__weakref__")
+                 "vjp_joint", "jvp_joint", "kind", "batch", "__weakref__")
 
     def __init__(self, fun, name):
         self.fun = fun
@@ -36,6 +36,8 @@ class Primitive:
         self.vjp_joint = None
         self.jvp_joint = None
         self.kind = "primitive"  # or "elementwise", "linear", "nondiff"
+        # batching rule for vmap: batch(args, dims, kwargs) -> (out, out_dim)
+        self.batch = None
 
     def __repr__(self):
         return f"<primitive {self.name}>"
@@ -86,7 +88,13 @@ def notrace_primitive(fun):
 
     @functools.wraps(fun)
     def wrapped(*args, **kwargs):
-        return fun(*[_strip(a) for a in args], **kwargs)
+        args = [_strip(a) for a in args]
+        for a in args:
+            if isinstance(a, Box) or (type(a) in (list, tuple) and any(
+                    isinstance(x, Box) for x in a)):  # only batched boxes are left
+                from .batching import batch_trace_of
+                return batch_trace_of(args).apply_raw(fun, args, kwargs)
+        return fun(*args, **kwargs)
 
     wrapped._notrace = True
     return wrapped
@@ -108,3 +116,5 @@ def get_primitive(f):
 def registered_primitives():
     """Every live primitive, as {wrapped function: Primitive}."""
     return {p.wrapped: p for p in list(_registry)}
+        if x._batched:
+            return x._strip()

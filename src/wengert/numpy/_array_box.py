@@ -8,7 +8,7 @@ the function, never silently turned into constants.
 """
 import numpy as _np
 
-from .._core import Box, register_box
+from .._core import Box, getval, register_box
 
 from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S, _sorting as SO
 from ._dispatch import _EQUIVALENTS
@@ -187,9 +187,7 @@ class ArrayBox(Box):
 
 
 def _val(x):
-    while isinstance(x, Box):
-        x = x._value
-    return x
+    return getval(x) if isinstance(x, Box) else x  # a batched value stays batched
 
 
 def _dtype(x):

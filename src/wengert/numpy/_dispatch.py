@@ -1,7 +1,7 @@
 """Wrapping NumPy functions, and what plain ``numpy`` calls on traced values mean."""
 import numpy as _np
 
-from .._core import Box, notrace_primitive, primitive
+from .._core import Box, getval, notrace_primitive, primitive
 
 # numpy function or ufunc -> our function with the same meaning
 _EQUIVALENTS = {}
@@ -28,10 +28,15 @@ def nondiff(np_fun):
 
 
 def val(x):
-    """``x`` with every box removed."""
-    while isinstance(x, Box):
-        x = x._value
-    return x
+    """``x`` with every differentiation box removed (a batched value inside
+    ``vmap`` stays batched, so masks computed from it are batched too)."""
+    return getval(x) if isinstance(x, Box) else x
+
+
+def asarray(x):
+    """``numpy.asarray(x)``, except that a value-level box (a batched value of
+    ``vmap``, a traced value of ``compile``) stays as it is."""
+    return x if isinstance(x, Box) else _np.asarray(x)
 
 
 def shape(x):

@@ -7,7 +7,7 @@ convention (a holomorphic function's cotangent is ``g * f'(z)``).
 """
 import numpy as _np
 
-from .._core import defjvp, defvjp, def_linear, get_primitive
+from .._core import Box, defjvp, defvjp, def_linear, get_primitive
 from ._dispatch import dtype, equivalent, iscomplex, nondiff, shape, val, wrap
 from ._unbroadcast import broadcast_like, unbroadcast
 from . import _reductions as _R  # already loaded by _unbroadcast (a cycle, resolved lazily)
@@ -47,7 +47,10 @@ def def_elementwise(fun, *partials):
 
 def _mask(condition, like):
     """A constant 0/1 array of the dtype of ``like`` (no derivative flows through it)."""
-    return _np.asarray(condition, dtype=dtype(like) if dtype(like).kind in "fc" else float)
+    dt = dtype(like) if dtype(like).kind in "fc" else float
+    if isinstance(condition, Box):  # batched, inside vmap
+        return _astype(condition, dt)
+    return _np.asarray(condition, dtype=dt)
 
 
 def _weak(x, like):

@@ -1,0 +1,638 @@
+"""Batching rules of the NumPy primitives (what ``wengert.vmap`` runs).
+
+A rule ``rule(args, dims, kwargs) -> (out, out_dim)`` sees the *physical*
+arguments (batched ones carry the batch axis at ``dims[i]``, unbatched ones
+have ``dims[i] is None``) and calls wrapped ``wengert.numpy`` operations, so
+that lower-level traces (a ``grad`` around the ``vmap``) keep recording.
+Most rules move the batch axis to the front and shift axis arguments by one:
+
+* elementwise (broadcasting) primitives: one generic rule that right-aligns
+  the per-example ranks, so that broadcasting happens per example;
+* reductions, cumulative and axis-permuting operations: the axis arguments
+  are shifted past the batch axis;
+* indexing prepends a full slice; products become batched ``matmul`` or an
+  ``einsum`` with one more letter; linear algebra works on stacks already.
+
+A primitive without a rule is run once per example (a Python loop) with a
+one-time warning naming it: slow, never wrong.
+"""
+import warnings
+
+import numpy as _np
+
+from .._core import Box, get_primitive, getval, register_vspace
+from .._core import batching as _B
+from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
+from . import fft as _fft, linalg as _la
+from ._array_box import ArrayBox, SequenceBox
+from ._dispatch import _EQUIVALENTS, shape
+
+
+# -- the batched box ----------------------------------------------------------------------
+def _raw(x):
+    """The innermost value, every box of every kind removed (for its dtype)."""
+    while isinstance(x, Box):
+        x = x._value
+    return x
+
+
+def _vmap_error(what):
+    return TypeError(
+        f"{what} of a batched value inside wengert.vmap: the value differs from "
+        "example to example, so data-dependent Python control flow (if/while on "
+        "values, float(), int(), .item()) cannot be vectorized; use wengert.numpy.where "
+        "or other array operations instead, or loop over the examples without vmap")
+
+
+class BatchedArrayBox(_B.BatchBox, ArrayBox):
+    """An array inside ``vmap``: ``_value`` holds every example (the batch axis
+    at ``_aux``); shape, ndim, size and len are those of one example."""
+
+    __slots__ = ()
+
+    @property
+    def shape(self):
+        s = shape(self._value)
+        d = self._aux
+        return s[:d] + s[d + 1:]
+
+    dtype = property(lambda self: _np.result_type(_raw(self._value)))
+
+    def __len__(self):
+        s = self.shape
+        if not s:
+            raise TypeError("len() of a 0-d (per example) batched array")
+        return s[0]
+
+    def __bool__(self):
+        raise _vmap_error("bool()")
+
+    def __float__(self):
+        raise _vmap_error("float()")
+
+    def __int__(self):
+        raise _vmap_error("int()")
+
+    def __index__(self):
+        raise _vmap_error("using as an index")
+
+    def __complex__(self):
+        raise _vmap_error("complex()")
+
+    def __array__(self, dtype=None, copy=None):
+        raise _vmap_error("numpy.asarray / numpy.array")
+
+    def item(self, *args):
+        raise _vmap_error(".item()")
+
+    def tolist(self):
+        raise _vmap_error(".tolist()")
+
+    def __repr__(self):
+        return f"BatchedArrayBox(per-example shape {self.shape}, level={self._trace.level})"
+
+    # NumPy calls from value-level code (masks, branches computed with ``val``)
+    # reach these: a function we wrap is run as ours (batched); one we do not
+    # (or ours calling NumPy's again) runs on the raw examples.
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method != "__call__" or kwargs.get("out") is not None:
+            return ArrayBox.__array_ufunc__(self, ufunc, method, *inputs, **kwargs)
+        kwargs.pop("out", None)
+        return _dispatch(ufunc, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return _dispatch(func, args, kwargs)
+
+
+_active = set()
+
+
+def _dispatch(func, args, kwargs):
+    fun = _EQUIVALENTS.get(func)
+    if fun is None or func in _active:
+        trace = _B.batch_trace_of(args)
+        stripped = [getval(a) if type(a) not in (list, tuple) else
+                    type(a)(getval(x) for x in a) for a in args]
+        return trace.apply_raw(func, stripped, kwargs)
+    _active.add(func)
+    try:
+        return fun(*args, **kwargs)
+    finally:
+        _active.discard(func)
+
+
+def _new_box(value, trace, dim):
+    if isinstance(value, SequenceBox):  # a lower-level traced tuple: index it out
+        return tuple(BatchedArrayBox(value[i], trace, dim) for i in range(len(value)))
+    return BatchedArrayBox(value, trace, dim)
+
+
+# -- helpers --------------------------------------------------------------------------------
+def _size(args, dims):
+    for v, d in zip(args, dims):
+        if type(d) in (tuple, list):
+            n = _size(v, d)
+            if n is not None:
+                return n
+        elif d is not None:
+            return shape(v)[d]
+    return None
+
+
+def _to0(v, d):
+    return v if d == 0 else S.moveaxis(v, d, 0)
+
+
+def _bcast(v, n):
+    """An unbatched value repeated ``n`` times along a new leading axis."""
+    s = shape(v)
+    return S.broadcast_to(S.reshape(v, (1,) + s), (n,) + s)
+
+
+def _front(args, dims):
+    """Every argument batched at axis 0 (unbatched ones repeated)."""
+    n = _size(args, dims)
+    return [_bcast(v, n) if d is None else _to0(v, d) for v, d in zip(args, dims)]
+
+
+_warned = set()
+
+
+def _loop(fun, name):
+    """The fallback: call ``fun`` once per example and stack the results."""
+
+    def rule(args, dims, kwargs):
+        if name not in _warned:
+            _warned.add(name)
+            warnings.warn(
+                f"wengert.vmap: {name} has no batching rule, so it runs once per example "
+                "(a Python loop); add one with get_primitive(f).batch = rule(args, dims, "
+                "kwargs) -> (out, out_dim)", UserWarning, stacklevel=4)
+        n = _size(args, dims)
+        outs = [fun(*[_take(v, d, i) for v, d in zip(args, dims)], **kwargs)
+                for i in range(n)]
+        return _stack(outs), 0
+
+    return rule
+
+
+def _take(v, d, i):
+    if d is None:
+        return v
+    if type(d) in (tuple, list):
+        return type(v)(_take(x, dx, i) for x, dx in zip(v, d))
+    return S.getitem(v, (slice(None),) * d + (i,))
+
+
+def _stack(outs):
+    first = outs[0]
+    if isinstance(first, SequenceBox):
+        outs = [tuple(o[i] for i in range(len(o))) for o in outs]
+        first = outs[0]
+    if type(first) in (tuple, list):
+        return type(first)(_stack([o[i] for o in outs]) for i in range(len(first)))
+    if not any(isinstance(o, Box) for o in outs):
+        return _np.stack([_np.asarray(o) for o in outs])
+    return S.stack(outs)
+
+
+def _elementwise(fun):
+    """Broadcasting per example: batch axes to the front and per-example ranks
+    right-aligned (singleton axes inserted after the batch axis)."""
+
+    def rule(args, dims, kwargs):
+        ranks = [len(shape(v)) - (d is not None) for v, d in zip(args, dims)]
+        r = max(ranks)
+        new = list(args)
+        for i, (v, d, k) in enumerate(zip(args, dims, ranks)):
+            if d is None:
+                continue
+            v = _to0(v, d)
+            if k < r:
+                s = shape(v)
+                v = S.reshape(v, s[:1] + (1,) * (r - k) + s[1:])
+            new[i] = v
+        return fun(*new, **kwargs), 0
+
+    return rule
+
+
+def _get(args, kwargs, pos, name, default):
+    return args[pos] if len(args) > pos else kwargs.get(name, default)
+
+
+def _put(args, kwargs, pos, name, value):
+    if len(args) > pos:
+        args = list(args)
+        args[pos] = value
+    else:
+        kwargs = dict(kwargs, **{name: value})
+    return args, kwargs
+
+
+def _shift(axis, k):
+    """A per-example axis (or axes) of an array of per-example rank ``k``, as an
+    axis of the batched array (batch axis first)."""
+    if type(axis) in (tuple, list):
+        return tuple(_shift(a, k) for a in axis)
+    return int(axis) % k + 1 if k else int(axis) + 1
+
+
+def _axis_rule(fun, pos=1, name="axis", default=None, none="all"):
+    """Rules for ``fun(x, axis, ...)``: ``none='all'`` reads ``axis=None`` as
+    every axis, ``'flat'`` as the flattened array."""
+
+    def rule(args, dims, kwargs):
+        if any(d is not None for d in dims[1:]):
+            return _loop(fun, _name(fun))(args, dims, kwargs)
+        x = _to0(args[0], dims[0])
+        k = len(shape(x)) - 1
+        axis = _get(args, kwargs, pos, name, default)
+        if axis is None:
+            if none == "flat":
+                x, axis = S.reshape(x, (shape(x)[0], -1)), 1
+            else:
+                axis = tuple(range(1, k + 1))
+        else:
+            axis = _shift(axis, max(k, 1))
+        args, kwargs = _put([x, *args[1:]], kwargs, pos, name, axis)
+        return fun(*args, **kwargs), 0
+
+    return rule
+
+
+def _name(fun):
+    prim = get_primitive(fun)
+    if prim is not None:
+        return prim.name
+    mod = getattr(fun, "__module__", None) or "numpy"
+    return f"{mod}.{getattr(fun, '__name__', fun)}"
+
+
+def _first_only(rule_of_x):
+    """A rule for primitives batched in their first argument only."""
+
+    def rule(args, dims, kwargs):
+        if any(d is not None for d in dims[1:]):
+            return None
+        return rule_of_x(_to0(args[0], dims[0]), args[1:], kwargs)
+
+    return rule
+
+
+def _set(fun, rule_of_x=None, rule=None):
+    prim = get_primitive(fun)
+    if rule is None:
+        only = _first_only(rule_of_x)
+        loop = _loop(prim.wrapped, prim.name)
+
+        def rule(args, dims, kwargs):
+            res = only(args, dims, kwargs)
+            return loop(args, dims, kwargs) if res is None else res
+    prim.batch = rule
+
+
+# -- elementwise and reductions -----------------------------------------------------------------
+for _f in (R.sum, R.mean, R.max, R.min, R.prod):
+    get_primitive(_f).batch = _axis_rule(_f)
+for _f in (R.cumsum, R.cumprod):
+    get_primitive(_f).batch = _axis_rule(_f, none="flat")
+get_primitive(E._where3).batch = _elementwise(E._where3)
+get_primitive(E._astype).batch = _elementwise(E._astype)
+
+# -- shape -----------------------------------------------------------------------------------------
+get_primitive(S.flip).batch = _axis_rule(S.flip)
+_set(S.reshape, lambda x, a, k: (
+    S.reshape(x, (shape(x)[0],) + _tuple(a[0] if a else k.pop("shape", k.pop("newshape", None))),
+              **k), 0) if (a[1:2] or [k.get("order", "C")])[0] == "C" else None)
+_set(S.ravel, lambda x, a, k: (S.reshape(x, (shape(x)[0], -1)), 0)
+     if (a[:1] or [k.get("order", "C")])[0] == "C" else None)
+_set(S.swapaxes, lambda x, a, k: (S.swapaxes(x, *_shift(tuple(a), len(shape(x)) - 1)), 0))
+_set(S.moveaxis, lambda x, a, k: (S.moveaxis(x, *(_shift(v, len(shape(x)) - 1) for v in a)), 0))
+
+
+def _tuple(s):
+    return (s,) if isinstance(s, (int, _np.integer)) else tuple(s)
+
+
+def _transpose(x, a, k):
+    n = len(shape(x)) - 1
+    axes = _get(a, k, 0, "axes", None)
+    axes = tuple(range(n, 0, -1)) if axes is None else _shift(axes, n)
+    return S.transpose(x, (0,) + axes), 0
+
+
+def _squeeze(x, a, k):
+    per = shape(x)[1:]
+    axis = _get(a, k, 0, "axis", None)
+    axis = tuple(i + 1 for i, n in enumerate(per) if n == 1) if axis is None else \
+        _shift(axis, len(per))
+    return S.squeeze(x, axis), 0
+
+
+def _expand_dims(x, a, k):
+    axis = _get(a, k, 0, "axis", None)
+    axes = _tuple(axis)
+    n = len(shape(x)) - 1 + len(axes)
+    return S.expand_dims(x, tuple(int(v) % n + 1 for v in axes)), 0
+
+
+def _broadcast_to(x, a, k):
+    target = _tuple(_get(a, k, 0, "shape", None))
+    s = shape(x)
+    x = S.reshape(x, s[:1] + (1,) * (len(target) - len(s) + 1) + s[1:])
+    return S.broadcast_to(x, s[:1] + target), 0
+
+
+def _diagonal(x, a, k):
+    n = len(shape(x)) - 1
+    offset = _get(a, k, 0, "offset", 0)
+    axis1, axis2 = _get(a, k, 1, "axis1", 0), _get(a, k, 2, "axis2", 1)
+    return S.diagonal(x, offset, axis1 % n + 1, axis2 % n + 1), 0
+
+
+def _diagonal_adjoint(g, a, k):
+    xshape, offset, axis1, axis2 = a
+    n = len(xshape)
+    return S._diagonal_adjoint(g, shape(g)[:1] + tuple(xshape), offset, axis1 % n + 1,
+                               axis2 % n + 1), 0
+
+
+_set(S.transpose, _transpose)
+_set(S.squeeze, _squeeze)
+_set(S.expand_dims, _expand_dims)
+_set(S.broadcast_to, _broadcast_to)
+_set(S.diagonal, _diagonal)
+_set(S._diagonal_adjoint, _diagonal_adjoint)
+
+
+# -- indexing -----------------------------------------------------------------------------------
+def _is_adv(i):
+    return not (i is None or i is Ellipsis or type(i) in (int, slice) or
+                isinstance(i, _np.integer))
+
+
+def _index_dim(idx):
+    """Where the batch axis lands in ``x[(slice(None),) + idx]`` (axis 0 unless
+    NumPy moves separated advanced indices to the front)."""
+    adv = [k for k, i in enumerate(idx) if _is_adv(i)]
+    if not adv or adv[-1] - adv[0] + 1 == len(adv):
+        return 0
+    arrays = [_np.asarray(idx[k]) for k in adv]
+    arrays = [_np.nonzero(a)[0] if a.dtype == bool else a for a in arrays]
+    return _np.broadcast_shapes(*(a.shape for a in arrays)).__len__()
+
+
+def _getitem(args, dims, kwargs):
+    (x, idx), (dx, di) = args, dims
+    if di is None:
+        idx = idx if type(idx) is tuple else (idx,)
+        if any(isinstance(i, Box) for i in idx):
+            return None
+        return S.getitem(_to0(x, dx), (slice(None),) + idx), _index_dim(idx)
+    if dx is None and not isinstance(idx, tuple):  # x[i] with i batched: gather
+        return S.getitem(x, _to0(idx, di)), 0
+    if not isinstance(idx, tuple):  # both batched, one index array: a batched gather
+        x, idx = _to0(x, dx), _to0(idx, di)
+        n = shape(x)[0]
+        rows = _np.arange(n).reshape((n,) + (1,) * (len(shape(idx)) - 1))
+        return S.getitem(x, (rows, idx)), 0
+    return None
+
+
+def _untake(args, dims, kwargs):
+    (g, idx, xshape), (dg, di, _) = args, dims
+    if di is not None or dg is None:
+        return None
+    idx = idx if type(idx) is tuple else (idx,)
+    g = S.moveaxis(g, dg, _index_dim(idx)) if dg != _index_dim(idx) else g
+    n = shape(g)[_index_dim(idx)]
+    return S._untake(g, (slice(None),) + idx, (n,) + tuple(xshape)), 0
+
+
+def _with_fallback(fun, rule):
+    prim = get_primitive(fun)
+    loop = _loop(prim.wrapped, prim.name)
+
+    def batch(args, dims, kwargs):
+        res = rule(args, dims, kwargs)
+        return loop(args, dims, kwargs) if res is None else res
+
+    prim.batch = batch
+
+
+_with_fallback(S.getitem, _getitem)
+_with_fallback(S._untake, _untake)
+get_primitive(S.sequence_item).batch = lambda args, dims, kwargs: (
+    (args[0][args[1]], dims[0][args[1]]) if type(dims[0]) in (tuple, list) else
+    (S.sequence_item(*args), dims[0]))
+
+
+def _concat(args, dims, kwargs):
+    axis, arrays = args[0], args[1:]
+    arrays = _front(arrays, dims[1:])
+    return S._concat(axis + 1, *arrays), 0
+
+
+get_primitive(S._concat).batch = _concat
+
+
+# -- products ---------------------------------------------------------------------------------
+def _matmul(args, dims, kwargs):
+    (a, b), (da, db) = args, dims
+    ka, kb = len(shape(a)) - (da is not None), len(shape(b)) - (db is not None)
+    if da is not None:
+        a = _to0(a, da)
+    if db is not None:
+        b = _to0(b, db)
+    sq = []
+    if ka == 1:
+        a = S.expand_dims(a, -2)
+        ka, sq = 2, sq + [-2]
+    if kb == 1:
+        b = S.expand_dims(b, -1)
+        kb, sq = 2, sq + [-1]
+    r = max(ka, kb)
+    if da is not None and ka < r:
+        s = shape(a)
+        a = S.reshape(a, s[:1] + (1,) * (r - ka) + s[1:])
+    if db is not None and kb < r:
+        s = shape(b)
+        b = S.reshape(b, s[:1] + (1,) * (r - kb) + s[1:])
+    out = L.matmul(a, b, **kwargs)
+    if sq:
+        out = S.squeeze(out, tuple(sq) if len(sq) == 1 else (-2, -1))
+    return out, 0
+
+
+def _dot(args, dims, kwargs):
+    (a, b), (da, db) = args, dims
+    ka, kb = len(shape(a)) - (da is not None), len(shape(b)) - (db is not None)
+    if ka == 0 or kb == 0:
+        return _elementwise(E.multiply)(args, dims, kwargs)
+    if ka <= 2 and kb <= 2:
+        return _matmul(args, dims, kwargs)
+    return None
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _einsum(args, dims, kwargs):
+    subscripts, operands = args[0], args[1:]
+    if not isinstance(subscripts, str):
+        return None
+    ins, out = subscripts.split("->")
+    ins = ins.split(",")
+    z = next(c for c in _LETTERS if c not in subscripts)
+    ins = [z + t if d is not None else t for t, d in zip(ins, dims[1:])]
+    ops = [_to0(v, d) if d is not None else v for v, d in zip(operands, dims[1:])]
+    return L._einsum(",".join(ins) + "->" + z + out, *ops, **kwargs), 0
+
+
+def _tensordot(args, dims, kwargs):
+    a, b = args[0], args[1]
+    da, db = dims[0], dims[1]
+    axes = _get(args, kwargs, 2, "axes", 2)
+    na, nb = len(shape(a)) - (da is not None), len(shape(b)) - (db is not None)
+    if isinstance(axes, (int, _np.integer)):
+        ax_a, ax_b = list(range(na - axes, na)), list(range(axes))
+    else:
+        ax_a, ax_b = [_tuple(v) for v in axes]
+        ax_a, ax_b = [v % na for v in ax_a], [v % nb for v in ax_b]
+    letters = iter(_LETTERS)
+    ta = [next(letters) for _ in range(na)]
+    tb = [next(letters) for _ in range(nb)]
+    for i, j in zip(ax_a, ax_b):
+        tb[j] = ta[i]
+    out = [c for i, c in enumerate(ta) if i not in ax_a] + \
+          [c for j, c in enumerate(tb) if j not in ax_b]
+    spec = "".join(ta) + "," + "".join(tb) + "->" + "".join(out)
+    return _einsum([spec, a, b], [None, da, db], {})
+
+
+get_primitive(L.matmul).batch = _matmul
+_with_fallback(L.dot, _dot)
+_with_fallback(L._einsum, _einsum)
+get_primitive(L.tensordot).batch = _tensordot
+
+
+# -- linear algebra: NumPy's linalg works on stacks -----------------------------------------------
+def _stacked(fun):
+    def rule(args, dims, kwargs):
+        if any(d is not None for d in dims[1:]):
+            return None
+        return fun(_to0(args[0], dims[0]), *args[1:], **kwargs), 0
+    return rule
+
+
+for _f in (_la.inv, _la.det, _la.cholesky, _la.slogdet, _la.eigh, _la.eig, _la.qr, _la.svd,
+           _la.pinv):
+    if get_primitive(_f) is not None:
+        _with_fallback(_f, _stacked(_f))
+
+
+def _solve(args, dims, kwargs):
+    (a, b), (da, db) = args, dims
+    ka, kb = len(shape(a)) - (da is not None), len(shape(b)) - (db is not None)
+    if da is not None:
+        a = _to0(a, da)
+    if db is not None:
+        b = _to0(b, db)
+    vec = kb == 1
+    if vec and (db is not None or ka > 2):
+        b = S.expand_dims(b, -1)
+        kb = 2
+    r = max(ka, kb)
+    if da is not None and ka < r:
+        s = shape(a)
+        a = S.reshape(a, s[:1] + (1,) * (r - ka) + s[1:])
+    if db is not None and kb < r:
+        s = shape(b)
+        b = S.reshape(b, s[:1] + (1,) * (r - kb) + s[1:])
+    out = _la.solve(a, b)
+    if vec and len(shape(out)) == r + 1 and (db is not None or ka > 2):
+        out = S.squeeze(out, -1)
+    return out, 0
+
+
+get_primitive(_la.solve).batch = _solve
+
+# -- fft ------------------------------------------------------------------------------------------
+for _f in (_fft.fft, _fft.ifft, _fft.rfft, _fft.irfft):
+    get_primitive(_f).batch = _axis_rule(_f, pos=2, default=-1)
+for _f in (_fft.fftshift, _fft.ifftshift):
+    get_primitive(_f).batch = _axis_rule(_f, pos=1, name="axes")
+
+
+# -- functions of values only (no derivative) -------------------------------------------------------
+def _unbatched_result(fun):
+    """``fun`` of the first example: shapes, dtypes, predicates of the type."""
+
+    def rule(args, dims, kwargs):
+        return fun(*[_take(v, d, 0) for v, d in zip(args, dims)], **kwargs), None
+
+    return rule
+
+
+def _like(fun):
+    def rule(args, dims, kwargs):
+        if any(d is not None for d in dims[1:]):
+            return None
+        return fun(args[0], *args[1:], **kwargs), dims[0]
+    return rule
+
+
+_RAW = {
+    _np.shape: _unbatched_result, _np.ndim: _unbatched_result, _np.size: _unbatched_result,
+    _np.result_type: _unbatched_result, _np.iscomplexobj: _unbatched_result,
+    _np.isrealobj: _unbatched_result,
+    _np.zeros_like: _like, _np.ones_like: _like, _np.empty_like: _like,
+    _np.full_like: _like,
+    _np.all: _axis_rule, _np.any: _axis_rule, _np.count_nonzero: _axis_rule,
+    _np.sum: _axis_rule, _np.max: _axis_rule, _np.min: _axis_rule,
+    _np.argmax: lambda f: _axis_rule(f, none="flat"),
+    _np.argmin: lambda f: _axis_rule(f, none="flat"),
+    _np.argsort: lambda f: _axis_rule(f, default=-1, none="flat"),
+    _np.sort: lambda f: _axis_rule(f, default=-1, none="flat"),
+    _np.cumsum: lambda f: _axis_rule(f, none="flat"),
+    _np.where: lambda f: _elementwise(f),
+}
+
+
+def _raw_rule(fun, name=None):
+    make = _RAW.get(fun)
+    if make is None and isinstance(fun, _np.ufunc):
+        make = _elementwise
+    if make is None:
+        return _loop(fun, name or _name(fun))
+    rule = make(fun)
+    loop = _loop(fun, name or _name(fun))
+
+    def batch(args, dims, kwargs):
+        res = rule(args, dims, kwargs)
+        return loop(args, dims, kwargs) if res is None else res
+
+    return batch
+
+
+def _prim_rule(prim):
+    ufunc = prim.kind == "elementwise" or isinstance(prim.fun, _np.ufunc)
+    rule = _elementwise(prim.wrapped) if ufunc else \
+        _loop(prim.wrapped, prim.name)
+    return rule
+
+
+_B.configure(box=_new_box, rule=_prim_rule, raw_rule=_raw_rule)
+
+
+# -- vector spaces of batched values: those of one example -----------------------------------------
+def _batched_vspace(box):
+    from ._vspace import ArrayVSpace
+    vs = ArrayVSpace.__new__(ArrayVSpace)
+    vs.shape, vs.dtype = box.shape, box.dtype
+    vs.scalar = not vs.shape and _np.generic
+    return vs
+
+
+register_vspace(BatchedArrayBox, _batched_vspace)
