@@ -255,3 +255,14 @@ def test_long_chain_is_one_loop_and_summarized():
     t = explain.trace(chain, 1.0, max_rows=3)
     assert str(t).splitlines()[-1] == "... 2998 more rows not shown: 2998 sin"
     assert len(explain.graph(chain, 1.0).edges()) == 3001
+
+
+def test_jupyter_reprs_are_strings_of_the_right_kind():
+    t = explain.trace(circuit, -2.0, 5.0, -4.0)
+    assert t._repr_markdown_() == t.to_markdown() and "|---|" in t._repr_markdown_()
+    assert t._repr_html_().startswith("<table><caption>trace of circuit")
+    c = explain.cost(circuit, -2.0, 5.0, -4.0, repeat=1)
+    assert c._repr_markdown_().startswith("**cost of circuit**")
+    pytest.importorskip("matplotlib")
+    svg = explain.graph(circuit, -2.0, 5.0, -4.0)._repr_svg_()
+    assert isinstance(svg, str) and "<svg" in svg[:1000] and svg.rstrip().endswith("</svg>")

@@ -1,5 +1,6 @@
 """wengert.explain debugging tools: NaN/inf provenance and the cost report."""
 import inspect
+import re
 
 import numpy as onp
 import pytest
@@ -163,3 +164,30 @@ def test_cost_of_a_three_layer_mlp(rng):
     matmuls = 2 * 5 * 8 * 4 + 2 * 5 * 8 * 8 + 2 * 5 * 2 * 8
     assert c.flops == matmuls + (40 + 40 + 10) + 10 + 10
     assert c.n_inputs == 32 + 64 + 16 + 20 and c.n_outputs == 1
+
+
+def test_cost_report_covers_the_issue(rng):
+    """Ops by kind, flops and bytes both ways, tape memory, time ratio, mode advice."""
+    A, B = onp.ones((5, 7)), onp.ones((7, 3))
+    c = explain.cost(lambda a, b: np.sum(np.tanh(a @ b)), A, B, repeat=1)
+    # backward: g (15 floats) + saved a, b and a@b + cotangents of a and b for matmul;
+    # g + saved input and result + one cotangent for tanh and sum
+    matmul = 15 * 8 + (A.nbytes + B.nbytes + 15 * 8) + (A.nbytes + B.nbytes)
+    tanh = 15 * 8 + 2 * 15 * 8 + 15 * 8
+    total = 8 + (15 * 8 + 8) + 15 * 8
+    assert c.backward_bytes == matmul + tanh + total
+    text = str(c).splitlines()
+    assert text[0] == "cost of <lambda>: 3 recorded operations"
+    assert [s.split() for s in text[1:4]] == [["matmul", "1"], ["sum", "1"], ["tanh", "1"]]
+    assert text[5].startswith("backward pass: ~") and "B read and written" in text[5]
+    assert re.search(r"ratio \d+\.\d \(cheap-gradient bound ~3-5", text[7])
+    assert text[8].startswith("reverse mode is cheaper for the Jacobian: 1 output(s) < 56")
+
+
+def test_cost_markdown_for_jupyter():
+    md = explain.cost(griewank, 1.5, 0.5, repeat=1)._repr_markdown_()
+    lines = md.splitlines()
+    assert lines[0] == "**cost of griewank**: 6 recorded operations"
+    assert lines[2:4] == ["| operation | calls |", "|---|--:|"]
+    assert "| multiply | 1 |" in lines
+    assert sum(s.startswith("- ") for s in lines) == 5

@@ -19,8 +19,11 @@ cotangent (elementwise rules multiply ``g`` by a local derivative; a matmul's
 cotangents are two products of the same size as the forward one).
 
 Bytes of the forward pass: the bytes of every operation's array arguments
-read and its result written.  The tape holds every recorded argument and
-result; its memory counts each distinct array (and each float) once.
+read and its result written.  Bytes of the backward pass: for every
+operation, its incoming cotangent read, the values its rule needs read again
+(its arguments and result; shape operations need none) and one cotangent
+written per differentiated argument.  The tape holds every recorded argument
+and result; its memory counts each distinct array (and each float) once.
 """
 import collections
 import statistics
@@ -88,10 +91,11 @@ class Cost:
     """The result of :func:`cost`; ``str()`` gives the report.
 
     Attributes: ``counts`` ({operation: number of calls}), ``flops`` and
-    ``bytes`` (forward pass estimates), ``backward_flops`` (estimate), ``tape_bytes``, ``fun_time`` and
+    ``bytes`` (forward pass estimates), ``backward_flops`` and
+    ``backward_bytes`` (estimates), ``tape_bytes``, ``fun_time`` and
     ``grad_time`` (median seconds), ``ratio`` (``grad_time / fun_time``),
     ``n_inputs``, ``n_outputs`` and ``advice`` (forward or reverse mode for
-    the Jacobian, and why).
+    the Jacobian, and why).  ``_repr_markdown_()`` shows it in Jupyter.
 
     Example:
         >>> import wengert.numpy as np
@@ -102,12 +106,13 @@ class Cost:
     """
 
     def __init__(self, name, counts, flops, backward_flops, nbytes, tape_bytes, fun_time,
-                 grad_time, n_inputs, n_outputs):
+                 grad_time, n_inputs, n_outputs, backward_bytes=0):
         self.name = name
         self.counts = counts
         self.flops = flops
         self.backward_flops = backward_flops
         self.bytes = nbytes
+        self.backward_bytes = backward_bytes
         self.tape_bytes = tape_bytes
         self.fun_time = fun_time
         self.grad_time = grad_time
@@ -116,24 +121,57 @@ class Cost:
         self.n_outputs = n_outputs
         self.advice = _advice(n_inputs, n_outputs)
 
-    def __str__(self):
-        total = sum(self.counts.values())
-        width = max((len(k) for k in self.counts), default=0)
-        lines = [f"cost of {self.name}: {total} recorded operations"]
-        for op, n in sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            lines.append(f"  {op:<{width}}  {n}")
-        lines += [
+    def _summary(self):
+        """The report's lines after the operation counts."""
+        above = self.ratio > _CHEAP_GRADIENT_BOUND
+        return [
             f"forward pass: ~{self.flops:,} flops, ~{_human(self.bytes)} read and written",
-            f"backward pass: ~{self.backward_flops:,} flops (estimate)",
+            f"backward pass: ~{self.backward_flops:,} flops, ~{_human(self.backward_bytes)} "
+            "read and written (estimates)",
             f"tape memory: {_human(self.tape_bytes)} (recorded arguments and results, "
             "each array once)",
             f"time: function {_secs(self.fun_time)}, gradient (record + backward) "
             f"{_secs(self.grad_time)}: ratio {self.ratio:.1f} (cheap-gradient bound "
             f"~3-{_CHEAP_GRADIENT_BOUND:.0f}"
             + ("; above it: for small inputs Python overhead per operation dominates)"
-               if self.ratio > _CHEAP_GRADIENT_BOUND else ")"),
+               if above else ")"),
             self.advice,
         ]
+
+    def _ops(self):
+        return sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def __str__(self):
+        total = sum(self.counts.values())
+        width = max((len(k) for k in self.counts), default=0)
+        lines = [f"cost of {self.name}: {total} recorded operations"]
+        for op, n in self._ops():
+            lines.append(f"  {op:<{width}}  {n}")
+        return "\n".join(lines + self._summary())
+
+    def _repr_markdown_(self):
+        """The report in Markdown: a table of operations, then the estimates.
+
+        Example:
+            >>> from wengert import explain
+            >>> md = explain.cost(lambda x: x * x, 2.0, repeat=1)._repr_markdown_()
+            >>> print(md)  # doctest: +ELLIPSIS
+            **cost of &lt;lambda>**: 1 recorded operations
+            <BLANKLINE>
+            | operation | calls |
+            |---|--:|
+            | multiply | 1 |
+            <BLANKLINE>
+            - forward pass: ~1 flops, ~24 B read and written
+            ...
+        """
+        esc = lambda s: s.replace("|", "\\|").replace("<", "&lt;")  # noqa: E731
+        total = sum(self.counts.values())
+        lines = [f"**cost of {esc(self.name)}**: {total} recorded operations", "",
+                 "| operation | calls |", "|---|--:|"]
+        lines += [f"| {esc(op)} | {n} |" for op, n in self._ops()]
+        lines.append("")
+        lines += [f"- {esc(s)}" for s in self._summary()]
         return "\n".join(lines)
 
     __repr__ = __str__
@@ -206,7 +244,8 @@ def cost(fun, *args, repeat=5):
 
     Counts the recorded operations by kind, estimates the forward pass's
     flops and bytes (elementwise: output size; ``(m,k)@(k,n)``: ``2mnk``;
-    reductions: input size; see this module's docstring), measures the memory
+    reductions: input size; see this module's docstring) and the backward
+    pass's flops and bytes, measures the memory
     held by the tape, times the function and its gradient (record + one
     backward pass seeded with ones; median of ``repeat`` runs) and says
     whether forward or reverse mode is cheaper for the Jacobian.
@@ -237,7 +276,7 @@ def cost(fun, *args, repeat=5):
         raise TypeError(f"{who}: no floating-point inputs among the arguments of {name}; "
                         "pass floats or float arrays, e.g. 1.0 rather than 1")
     counts = collections.Counter()
-    flops = bflops = nbytes = 0
+    flops = bflops = nbytes = bbytes = 0
     held = {}
     for e in tape.entries:
         if e is None:
@@ -249,6 +288,11 @@ def cost(fun, *args, repeat=5):
         flops += f
         if op not in _SHAPE:
             bflops += len(parents) * (f + _size(getval(ans)))
+        if parents:
+            # read g; read the saved arguments and result; write one cotangent per argument
+            bbytes += _nbytes(ans) + sum(_nbytes(vals[i]) for i, _ in parents)
+            if op not in _SHAPE:
+                bbytes += sum(_nbytes(v) for v in vals) + _nbytes(ans)
         for v in list(vals) + [ans]:
             v = getval(v)
             nb = _nbytes(v)
@@ -273,4 +317,4 @@ def cost(fun, *args, repeat=5):
     fun_time = _median_time(lambda: fun(*args), repeat)
     grad_time = _median_time(gradient, repeat)
     return Cost(name, dict(sorted(counts.items())), flops, bflops, nbytes, sum(held.values()),
-                fun_time, grad_time, n_in, n_out)
+                fun_time, grad_time, n_in, n_out, backward_bytes=bbytes)

@@ -197,7 +197,10 @@ class Trace:
             lines += ["", esc(note)]
         return "\n".join(lines)
 
-    def _repr_html_(self):
+    def _repr_markdown_(self):  # Jupyter (and other Markdown front ends)
+        return self.to_markdown()
+
+    def _repr_html_(self):  # Jupyter: a table
         rows, note = self._shown()
         h = html.escape
         out = [f"<table><caption>{h(self.title())}</caption><thead><tr>"]
