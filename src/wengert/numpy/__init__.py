@@ -42,6 +42,7 @@ from ._reductions import (
 from ._sorting import (
     choose, compress, extract, median, msort, nanmedian, nanpercentile, nanquantile, partition,
     percentile, piecewise, quantile, select, sort, take_along_axis)
+from ._inplace import as_traced, at, index_add, index_update
 from ._index_tricks import (
     argwhere, c_, flatnonzero, indices, ix_, r_, ravel_multi_index, tri, unravel_index)
 from ._shape import (

@@ -10,7 +10,8 @@ import numpy as _np
 
 from .._core import Box, getval, register_box
 
-from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S, _sorting as SO
+from . import _elementwise as E, _inplace as I, _linalg as L, _reductions as R, _shape as S
+from . import _sorting as SO
 from ._dispatch import _EQUIVALENTS
 
 
@@ -20,10 +21,23 @@ def _leaving_tape(what, fix):
         f"constant and its gradient silently zero); {fix}")
 
 
-class ArrayBox(Box):
-    """A traced float, complex, NumPy scalar or array."""
+def _memory_access(name, fix="reshape, transpose and indexing are differentiable; read the "
+                               "memory of wengert.stop_gradient(x) if a constant is meant"):
+    def method(self, *a, **k):
+        raise _leaving_tape(f"ndarray.{name}", fix)
+    method.__name__ = name
+    return method
 
-    __slots__ = ()
+
+class ArrayBox(Box):
+    """A traced float, complex, NumPy scalar or array.
+
+    Writes (``x[i] = v``, ``x += y``, ``out=x``) record a copy-on-write update and
+    rebind the box (see ``_inplace``); ``_base`` and ``_views`` link NumPy views
+    to their bases (set only on boxes that are or have views).
+    """
+
+    __slots__ = ("_base", "_views", "__weakref__")
     __array_priority__ = 100.0
 
     # -- properties that do not depend on the trace --------------------------------
@@ -32,8 +46,8 @@ class ArrayBox(Box):
     ndim = property(lambda self: len(self.shape))
     size = property(lambda self: int(_np.prod(self.shape)))
     dtype = property(lambda self: _dtype(self._value))
-    T = property(lambda self: S.transpose(self))
-    real = property(lambda self: E.real(self))
+    T = property(lambda self: I.track_view(self, S.transpose(self), S.transpose))
+    real = property(lambda self: I.track_view(self, E.real(self), E.real))
     imag = property(lambda self: E.imag(self))
 
     def __len__(self):
@@ -81,18 +95,28 @@ class ArrayBox(Box):
 
     # -- indexing -----------------------------------------------------------------
     def __getitem__(self, idx):
-        return S.getitem(self, idx)
+        return I.getitem(self, idx)
 
     def __setitem__(self, idx, value):
-        raise TypeError(
-            "item assignment on a traced array is not supported yet (it would need "
-            "copy-on-write tracing); build the array functionally instead, e.g. with "
-            "wengert.numpy.where, concatenate or stack")
+        I.setitem(self, idx, value)
+
+    # -- in-place arithmetic: in place for arrays (aliases see it), as NumPy ------------
+    def __iadd__(self, other): return I.inplace(self, E.add, other, "add")
+    def __isub__(self, other): return I.inplace(self, E.subtract, other, "subtract")
+    def __imul__(self, other): return I.inplace(self, E.multiply, other, "multiply")
+    def __itruediv__(self, other): return I.inplace(self, E.divide, other, "divide")
+    def __ipow__(self, other): return I.inplace(self, E.power, other, "power")
+    def __imatmul__(self, other): return I.inplace(self, L.matmul, other, "matmul")
+    def __imod__(self, other): return I.inplace(self, E.mod, other, "remainder")
+    def __ifloordiv__(self, other): return I.inplace(self, E.floor_divide, other, "floor_divide")
 
     # -- leaving the tape ---------------------------------------------------------
     def __float__(self):
-        raise _leaving_tape("float()", "use wengert.numpy functions instead of math "
-                            "functions, or wengert.stop_gradient(x) if a constant is meant")
+        if I.in_item_assignment():
+            raise TypeError(I.PLAIN_TARGET_FIX)
+        raise _leaving_tape("float() (or a math-module function such as math.exp)",
+                            "use wengert.numpy functions instead of math functions, or "
+                            "wengert.stop_gradient(x) if a constant is meant")
 
     def __int__(self):
         raise _leaving_tape("int()", "use wengert.stop_gradient(x) first if a constant is meant")
@@ -101,6 +125,8 @@ class ArrayBox(Box):
         raise _leaving_tape("complex()", "use wengert.stop_gradient(x) if a constant is meant")
 
     def __array__(self, dtype=None, copy=None):
+        if I.in_item_assignment():
+            raise TypeError(I.PLAIN_TARGET_FIX)
         raise _leaving_tape(
             "numpy.asarray / numpy.array", "use wengert.numpy.array or wengert.numpy.stack "
             "to build arrays from traced values, or wengert.stop_gradient(x) if a "
@@ -115,19 +141,32 @@ class ArrayBox(Box):
     # -- NumPy's dispatch protocols -----------------------------------------------
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         name = getattr(ufunc, "__name__", str(ufunc))
-        if method != "__call__" or kwargs.get("out") is not None:
+        if method == "at":
+            if not isinstance(inputs[0], ArrayBox):
+                raise TypeError(
+                    f"numpy.{name}.at into a plain NumPy array cannot record the traced "
+                    "values written into it (their derivative would be dropped); create the "
+                    "array traced: x = wengert.numpy.as_traced(x, like=v)")
+            return I.ufunc_at(ufunc, inputs[0], inputs[1], inputs[2:])
+        if method != "__call__":
             raise TypeError(
-                f"numpy.{name}.{method}{' with out=' if kwargs.get('out') is not None else ''} "
-                "is not supported on traced values; call wengert.numpy."
-                f"{name} without out= instead")
-        kwargs.pop("out", None)
+                f"numpy.{name}.{method} is not supported on traced values; write it with "
+                f"wengert.numpy functions (e.g. wengert.numpy.sum for add.reduce)")
+        out = kwargs.pop("out", None)
+        where = kwargs.pop("where", True)
         fun = _EQUIVALENTS.get(ufunc)
         if fun is None:
             raise NotImplementedError(
                 f"numpy.{name} has no derivative rule in wengert; add one with "
                 f"wengert.extend.primitive and defvjp/defjvp, or wrap its argument in "
                 "wengert.stop_gradient if a constant is meant")
-        return fun(*inputs, **kwargs)
+        if out is None:
+            if where is not True:
+                raise TypeError(f"numpy.{name}(..., where=...) without out= leaves "
+                                "uninitialized values; pass out= as well, or use "
+                                "wengert.numpy.where")
+            return fun(*inputs, **kwargs)
+        return _store(f"{name}", fun(*inputs, **kwargs), out, where)
 
     def __array_function__(self, func, types, args, kwargs):
         fun = _EQUIVALENTS.get(func)
@@ -138,7 +177,15 @@ class ArrayBox(Box):
                 f"wengert.numpy's version if it has one, add a rule with "
                 "wengert.extend.primitive and defvjp/defjvp, or wrap the argument in "
                 "wengert.stop_gradient if a constant is meant")
-        return fun(*args, **kwargs)
+        out = kwargs.pop("out", None) if "out" in kwargs else None
+        result = fun(*args, **kwargs)
+        if out is not None:
+            return _store(func.__name__, result, out, True)
+        if func in _VIEW_FUNCTIONS and args and isinstance(args[0], ArrayBox):
+            rest = args[1:]
+            I.track_view(args[0], result, lambda b: fun(b, *rest, **kwargs),
+                         readonly=_VIEW_FUNCTIONS[func])
+        return result
 
     # -- ndarray methods ----------------------------------------------------------
     def sum(self, *a, **k): return R.sum(self, *a, **k)
@@ -154,18 +201,27 @@ class ArrayBox(Box):
     def compress(self, condition, axis=None): return SO.compress(condition, self, axis)
     def choose(self, choices, mode="raise"): return SO.choose(self, choices, mode=mode)
     def dot(self, other): return L.dot(self, other)
-    def ravel(self, order="C"): return S.ravel(self, order)
+    def ravel(self, order="C"):
+        return I.track_view(self, S.ravel(self, order), lambda b: S.ravel(b, order))
+
     def flatten(self, order="C"): return S.ravel(self, order)
-    def squeeze(self, axis=None): return S.squeeze(self, axis)
-    def swapaxes(self, a, b): return S.swapaxes(self, a, b)
+    def squeeze(self, axis=None):
+        return I.track_view(self, S.squeeze(self, axis), lambda b: S.squeeze(b, axis))
+
+    def swapaxes(self, a1, a2):
+        return I.track_view(self, S.swapaxes(self, a1, a2), lambda b: S.swapaxes(b, a1, a2))
+
     def clip(self, a_min=None, a_max=None): return E.clip(self, a_min, a_max)
     def conj(self): return E.conjugate(self)
     def conjugate(self): return E.conjugate(self)
     def astype(self, dtype, **k): return E.astype(self, dtype)
-    def copy(self): return self
+    def copy(self, order="C"): return _fresh(self)
     def round(self, decimals=0): return E.round(self, decimals)
     def trace(self, *a, **k): return R.trace(self, *a, **k)
-    def diagonal(self, *a, **k): return S.diagonal(self, *a, **k)
+    def diagonal(self, *a, **k):
+        return I.track_view(self, S.diagonal(self, *a, **k), lambda b: S.diagonal(b, *a, **k),
+                            readonly=True)
+
     def repeat(self, *a, **k): return S.repeat(self, *a, **k)
     def take(self, *a, **k): return S.take(self, *a, **k)
     def argmax(self, *a, **k): return _np.argmax(_val(self), *a, **k)
@@ -175,15 +231,108 @@ class ArrayBox(Box):
     def all(self, *a, **k): return _np.all(_val(self), *a, **k)
     def any(self, *a, **k): return _np.any(_val(self), *a, **k)
 
+    # in place, as NumPy's methods
+    def fill(self, value): I.assign(self, I.index_update(self, Ellipsis, value), "fill")
+
+    def sort(self, axis=-1, kind=None, order=None):
+        I.assign(self, SO.sort(self, axis, kind, order), "sort")
+
+    def partition(self, kth, axis=-1, kind="introselect", order=None):
+        I.assign(self, SO.partition(self, kth, axis, kind, order), "partition")
+
+    def put(self, indices, values, mode="raise"):
+        if mode != "raise":
+            indices = _np.take(_np.arange(self.size), indices, mode=mode)
+        flat = I.index_update(S.ravel(self), indices, values)
+        I.assign(self, S.reshape(flat, self.shape), "put")
+
+    def resize(self, *a, **k):
+        raise TypeError("resize() changes a traced array's size in place, which cannot be "
+                        "recorded; use wengert.numpy.resize(x, shape) and its result")
+
+    def argpartition(self, *a, **k): return _np.argpartition(_val(self), *a, **k)
+    def searchsorted(self, *a, **k): return _np.searchsorted(_val(self), *a, **k)
+    def __contains__(self, item): return bool((self == item).any())
+    def __divmod__(self, other): return E.divmod(self, other)
+    def __rdivmod__(self, other): return E.divmod(other, self)
+    def __copy__(self): return _fresh(self)
+    def __deepcopy__(self, memo): return _fresh(self)
+    mT = property(lambda self: I.track_view(self, S.swapaxes(self, -1, -2),
+                                            lambda b: S.swapaxes(b, -1, -2)))
+    itemsize = property(lambda self: self.dtype.itemsize)
+    nbytes = property(lambda self: self.size * self.dtype.itemsize)
+    device = "cpu"
+
+    def to_device(self, device, /, *, stream=None):
+        if device != "cpu":
+            raise ValueError(f"traced arrays live on the CPU, not {device!r}")
+        return self
+
+    # memory-level access has no derivative: name the fix instead of an AttributeError
+    byteswap = _memory_access("byteswap")
+    dump = _memory_access("dump")
+    dumps = _memory_access("dumps")
+    getfield = _memory_access("getfield")
+    setfield = _memory_access("setfield")
+    setflags = _memory_access("setflags")
+    tobytes = _memory_access("tobytes")
+    tofile = _memory_access("tofile")
+    view = _memory_access("view")
+    strides = property(_memory_access("strides"))
+    flags = property(_memory_access("flags"))
+    base = property(_memory_access("base"))
+    ctypes = property(_memory_access("ctypes"))
+    data = property(_memory_access("data"))
+    flat = property(_memory_access("flat", "use x.ravel() (a view you can index and write "
+                                           "through) instead"))
+
     def reshape(self, *shape, order="C"):
         if len(shape) == 1 and not isinstance(shape[0], int):
             shape = shape[0]
-        return S.reshape(self, shape, order=order)
+        return I.track_view(self, S.reshape(self, shape, order=order),
+                            lambda b: S.reshape(b, shape, order=order))
 
     def transpose(self, *axes):
         if len(axes) == 1 and (axes[0] is None or not isinstance(axes[0], int)):
             axes = axes[0]
-        return S.transpose(self, axes or None)
+        axes = axes or None
+        return I.track_view(self, S.transpose(self, axes), lambda b: S.transpose(b, axes))
+
+
+def _fresh(box):
+    """A new box for the same traced value (a copy: writes to one leave the other)."""
+    return type(box)(box._value, box._trace, box._aux)
+
+
+def _store(name, result, out, where):
+    """The ``out=`` of a NumPy call on traced values: write ``result`` into ``out``."""
+    outs = out if type(out) is tuple else (out,)
+    results = result if len(outs) > 1 else (result,)
+    for o, r in zip(outs, results):
+        if o is None:
+            continue
+        if not isinstance(o, ArrayBox):
+            raise TypeError(
+                f"numpy.{name}(..., out=...) into a plain NumPy array would drop the "
+                "derivative of the traced values written into it; drop out= and use the "
+                "result, or create the output array traced: out = "
+                "wengert.numpy.as_traced(out, like=x)")
+        if where is not True:
+            r = E.where(where, r, o)
+        I.write_result(name, o, r)
+    return out if type(out) is not tuple or len(out) > 1 else out[0]
+
+
+# NumPy functions that return views of their first argument -> whether read-only
+_VIEW_FUNCTIONS = {
+    _np.reshape: False, _np.ravel: False, _np.transpose: False, _np.squeeze: False,
+    _np.swapaxes: False, _np.moveaxis: False, _np.rollaxis: False, _np.expand_dims: False,
+    _np.flip: False, _np.fliplr: False, _np.flipud: False, _np.rot90: False,
+    _np.real: False, _np.diagonal: True, _np.broadcast_to: True,
+}
+for _name in ("matrix_transpose", "permute_dims"):
+    if hasattr(_np, _name):
+        _VIEW_FUNCTIONS[getattr(_np, _name)] = False
 
 
 def _val(x):

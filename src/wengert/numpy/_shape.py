@@ -206,7 +206,7 @@ def _build(obj):
 def array(object, dtype=None, *args, **kwargs):
     """``numpy.array``; a (nested) list of traced values becomes a traced array."""
     if _contains_box(object):
-        out = _build(object)
+        out = copy(object) if isinstance(object, Box) else _build(object)
         return E.astype(out, dtype) if dtype is not None else out
     return _np.array(object, dtype, *args, **kwargs)
 
@@ -645,8 +645,8 @@ def trim_zeros(filt, trim="fb", axis=None):
 def copy(a, order="K", subok=False):
     """``numpy.copy``: traced values are immutable, so their copy is the value itself
     (the identity, derivative 1)."""
-    if isinstance(a, Box):
-        return a
+    if isinstance(a, Box):  # a new box: writing into the copy leaves ``a`` alone
+        return type(a)(a._value, a._trace, a._aux)
     return _np.copy(a, order=order, subok=subok)
 
 
