@@ -1,4 +1,5 @@
 """wengert.explain pictures: the layered layout and the matplotlib drawing (no Graphviz)."""
+import pathlib
 import sys
 import xml.etree.ElementTree as ET
 
@@ -11,6 +12,8 @@ from wengert.cli import main
 from wengert.explain.layout import crossings, layered_layout
 
 from test_explain import circuit, griewank, neuron
+from test_explain_groups import NEURON
+from test_explain_groups import neuron as neuron_gated
 
 pytest.importorskip("matplotlib", reason="pictures need the plot extra (matplotlib)")
 
@@ -125,3 +128,19 @@ def test_cli_writes_svg_and_png(tmp_path, capsys):
     assert f"wrote {svg}" in capsys.readouterr().out
     assert "multiply" in _svg_texts(svg.read_bytes())
     assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_expanded_gate_is_framed_and_collapsed_gate_is_one_box():
+    expanded = _svg_texts(explain.graph(neuron_gated, *NEURON, collapse=False).render("svg"))
+    assert "sigmoid" in expanded and "exp" in expanded and "negative" in expanded
+    collapsed = _svg_texts(explain.graph(neuron_gated, *NEURON).render("svg"))
+    assert "sigmoid" in collapsed and "exp" not in collapsed
+
+
+def test_readme_pictures_are_committed_and_made_by_wengert():
+    images = pathlib.Path(__file__).resolve().parents[1] / "docs" / "images"
+    texts = _svg_texts((images / "griewank_circuit.svg").read_bytes())
+    for label in ("x1", "x2", "divide", "sin", "exp", "subtract", "multiply", "output",
+                  "3.01", "-9.04", "-4.69", "2.02"):
+        assert label in texts
+    assert "sigmoid" in _svg_texts((images / "neuron_sigmoid_gate.svg").read_bytes())

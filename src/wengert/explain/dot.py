@@ -251,7 +251,22 @@ class Graph:
         """
         from .render import render
         return render(self.nodes(), self.edges(), fmt, title=self.title(),
-                      max_nodes=max_nodes, dpi=dpi)
+                      max_nodes=max_nodes, dpi=dpi, clusters=self.clusters())
+
+    def clusters(self):
+        """``(name, node ids, depth)`` of each group shown expanded (drawn as a
+        dashed frame around its operations)."""
+        rec, view = self.recording, self.view
+        out = []
+        for g in rec.groups:
+            if any(c.start <= g.start and g.end <= c.end for c in view.groups):
+                continue  # collapsed, or inside a collapsed group
+            ids = []
+            for k in range(g.start, g.end):
+                if k in rec.names and self._id(k) not in ids:
+                    ids.append(self._id(k))
+            out.append((g.name, ids, g.depth))
+        return out
 
     def title(self):
         """A caption: the function, the point, and how to read the wires."""

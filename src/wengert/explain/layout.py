@@ -130,8 +130,11 @@ def layered_layout(nodes, edges, sweeps=6, gap=1.0, dummy_gap=0.45, sizes=None,
             want = []
             for it in row:
                 ns = preds[it] + succs[it]
+                # a gate follows the other gates, not its side inputs (weights, biases)
+                inner = [n for n in ns if preds[n]]
+                ns = inner if inner and preds[it] else ns
                 want.append(sum(y[n] for n in ns) / len(ns) if ns else y[it])
-            _stack(row, want, size, y)
+            _stack(row, want, size, y, [1.0 if preds[it] else 0.05 for it in row])
     top = min(y.values(), default=0.0)
     routes = []
     for i, (a, b) in enumerate(edges):
@@ -139,8 +142,9 @@ def layered_layout(nodes, edges, sweeps=6, gap=1.0, dummy_gap=0.45, sizes=None,
     return Layout(layer, {n: y[n] - top for n in nodes}, routes, n_layers, best_x)
 
 
-def _stack(row, want, size, y):
-    """Heights for ``row`` (in order) as close to ``want`` as the gaps allow."""
+def _stack(row, want, size, y, weight=None):
+    """Heights for ``row`` (in order) as close to ``want`` as the gaps allow
+    (the items with more ``weight`` closer)."""
     out = []
     for j, it in enumerate(row):
         h = want[j]
@@ -149,7 +153,8 @@ def _stack(row, want, size, y):
             h = max(h, out[-1] + (size[prev] + size[it]) / 2)
         out.append(h)
     if out:
-        shift = sum(o - w for o, w in zip(out, want)) / len(out)
+        weight = weight or [1.0] * len(out)
+        shift = sum(c * (o - w) for o, w, c in zip(out, want, weight)) / sum(weight)
         for it, h in zip(row, out):
             y[it] = h - shift
 

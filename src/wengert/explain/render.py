@@ -38,13 +38,14 @@ def _clip(s, n):
     return s if len(s) <= n else s[:n - 1] + "…"
 
 
-def figure(nodes, edges, title="", max_nodes=150):
+def figure(nodes, edges, title="", max_nodes=150, clusters=()):
     """A matplotlib ``Figure`` of the circuit.
 
     ``nodes`` are ``(id, label, kind)`` with kind ``input``, ``gate``,
     ``group`` or ``output``, in topological order; ``edges`` are ``(source,
-    target, value text, gradient text)``.  More than ``max_nodes`` nodes draw
-    a summary instead (counts of each operation and how to shrink the graph).
+    target, value text, gradient text)``; ``clusters`` ``(name, node ids,
+    depth)`` are framed with a dashed line.  More than ``max_nodes`` nodes
+    draw a summary instead (counts of each operation and how to shrink it).
     """
     mpl = _matplotlib()
     from matplotlib.figure import Figure
@@ -74,7 +75,7 @@ def figure(nodes, edges, title="", max_nodes=150):
     for lv in range(lay.n_layers):
         col_x.append(x + col_w[lv] / 2)
         x += col_w[lv] + (gap_w[lv] if lv < len(gap_w) else 0.0)
-    total_w = max(x + 0.4, 2.0)
+    total_w = max(x + 0.4, 2.0, (_CHAR + 0.008) * len(title) + 0.3)
     head = 0.45 if title else 0.15
     low = max([lay.y[n] + height[n] / 2 for n in ids]
               + [y for r in lay.routes for _, y in r], default=0.0)
@@ -91,6 +92,23 @@ def figure(nodes, edges, title="", max_nodes=150):
 
         def centre(n):
             return col_x[lay.layer[n]], lay.y[n]
+
+        deepest = max((d for _, _, d in clusters), default=0)
+        for name, members, depth in clusters:
+            members = [n for n in members if n in kind]
+            if not members:
+                continue
+            pad = 0.1 + 0.09 * (deepest - depth)
+            x0 = min(centre(n)[0] - width[n] / 2 for n in members) - pad
+            x1 = max(centre(n)[0] + width[n] / 2 for n in members) + pad
+            y0 = min(centre(n)[1] - height[n] / 2 for n in members) - pad - 0.12
+            y1 = max(centre(n)[1] + height[n] / 2 for n in members) + pad
+            ax.add_patch(FancyBboxPatch((x0, y0), x1 - x0, y1 - y0,
+                                        boxstyle="round,pad=0,rounding_size=0.1",
+                                        facecolor="#fffbea", edgecolor="#b08800",
+                                        linestyle="--", linewidth=0.9, zorder=0.5))
+            ax.text(x0 + 0.06, y0 + 0.02, name, ha="left", va="top", color="#8a6d00",
+                    fontsize=_FONT - 0.5, fontstyle="italic", zorder=0.6)
 
         for n in ids:
             cx, cy = centre(n)
@@ -153,7 +171,7 @@ def _summary(Figure, nodes, title, max_nodes):
     return fig
 
 
-def render(nodes, edges, fmt, title="", max_nodes=150, dpi=110):
+def render(nodes, edges, fmt, title="", max_nodes=150, dpi=110, clusters=()):
     """The circuit as ``fmt`` (``svg``, ``png`` or ``pdf``) bytes; see :func:`figure`.
 
     Example:
@@ -165,7 +183,7 @@ def render(nodes, edges, fmt, title="", max_nodes=150, dpi=110):
     mpl = _matplotlib()
     if fmt not in ("svg", "png", "pdf"):
         raise ValueError(f"render: unknown format {fmt!r}; use svg, png or pdf")
-    fig = figure(nodes, edges, title, max_nodes)
+    fig = figure(nodes, edges, title, max_nodes, clusters)
     buf = io.BytesIO()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     FigureCanvasAgg(fig)

@@ -20,12 +20,12 @@ import warnings
 
 import numpy as _np
 
-from .._core import Box, get_primitive, getval, register_vspace
+from .._core import Box, get_primitive, getval, register_vspace, registered_primitives
 from .._core import batching as _B
 from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
 from . import fft as _fft, linalg as _la
 from ._array_box import ArrayBox, SequenceBox
-from ._dispatch import _EQUIVALENTS, shape
+from ._dispatch import _EQUIVALENTS, dtype, shape
 
 
 # -- the batched box ----------------------------------------------------------------------
@@ -88,6 +88,15 @@ class BatchedArrayBox(_B.BatchBox, ArrayBox):
     def tolist(self):
         raise _vmap_error(".tolist()")
 
+    # logical operators on batched masks (value-level code: no derivative)
+    def __invert__(self): return _np.invert(self)
+    def __and__(self, other): return _np.bitwise_and(self, other)
+    def __rand__(self, other): return _np.bitwise_and(other, self)
+    def __or__(self, other): return _np.bitwise_or(self, other)
+    def __ror__(self, other): return _np.bitwise_or(other, self)
+    def __xor__(self, other): return _np.bitwise_xor(self, other)
+    def __rxor__(self, other): return _np.bitwise_xor(other, self)
+
     def __repr__(self):
         return f"BatchedArrayBox(per-example shape {self.shape}, level={self._trace.level})"
 
@@ -110,6 +119,9 @@ _active = set()
 def _dispatch(func, args, kwargs):
     fun = _EQUIVALENTS.get(func)
     if fun is None or func in _active:
+        if kwargs.get("out") is not None:
+            raise TypeError(f"{_name(func)}(..., out=...) on batched values is not supported "
+                            "inside wengert.vmap; use the returned value instead")
         trace = _B.batch_trace_of(args)
         stripped = [getval(a) if type(a) not in (list, tuple) else
                     type(a)(getval(x) for x in a) for a in args]
@@ -367,20 +379,22 @@ _set(S._diagonal_adjoint, _diagonal_adjoint)
 
 
 # -- indexing -----------------------------------------------------------------------------------
-def _is_adv(i):
+def _is_array(i):
     return not (i is None or i is Ellipsis or type(i) in (int, slice) or
                 isinstance(i, _np.integer))
 
 
 def _index_dim(idx):
-    """Where the batch axis lands in ``x[(slice(None),) + idx]`` (axis 0 unless
-    NumPy moves separated advanced indices to the front)."""
-    adv = [k for k, i in enumerate(idx) if _is_adv(i)]
-    if not adv or adv[-1] - adv[0] + 1 == len(adv):
+    """Where the batch axis lands in ``x[(slice(None),) + idx]``: axis 0, unless
+    NumPy moves separated advanced indices (integers count as advanced next to
+    index arrays) to the front."""
+    if not any(_is_array(i) for i in idx):
+        return 0
+    adv = [k for k, i in enumerate(idx) if not (i is None or i is Ellipsis or type(i) is slice)]
+    if adv[-1] - adv[0] + 1 == len(adv):
         return 0
     arrays = [_np.asarray(idx[k]) for k in adv]
-    arrays = [_np.nonzero(a)[0] if a.dtype == bool else a for a in arrays]
-    return _np.broadcast_shapes(*(a.shape for a in arrays)).__len__()
+    return len(_np.broadcast_shapes(*((1,) if a.dtype == bool else a.shape for a in arrays)))
 
 
 def _getitem(args, dims, kwargs):
@@ -390,6 +404,11 @@ def _getitem(args, dims, kwargs):
         if any(isinstance(i, Box) for i in idx):
             return None
         return S.getitem(_to0(x, dx), (slice(None),) + idx), _index_dim(idx)
+    if not isinstance(idx, tuple) and dtype(idx) == bool:
+        raise TypeError(
+            "boolean mask indexing x[mask] with a mask that differs between examples has "
+            "no fixed shape, so it cannot be vectorized by wengert.vmap; use "
+            "wengert.numpy.where(mask, x, 0.0) (with a sum) instead")
     if dx is None and not isinstance(idx, tuple):  # x[i] with i batched: gather
         return S.getitem(x, _to0(idx, di)), 0
     if not isinstance(idx, tuple):  # both batched, one index array: a batched gather
@@ -472,7 +491,7 @@ def _dot(args, dims, kwargs):
         return _elementwise(E.multiply)(args, dims, kwargs)
     if ka <= 2 and kb <= 2:
         return _matmul(args, dims, kwargs)
-    return None
+    return _tensordot([a, b, ([ka - 1], [kb - 2 if kb >= 2 else 0])], [da, db], {})
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -526,10 +545,14 @@ def _stacked(fun):
     return rule
 
 
-for _f in (_la.inv, _la.det, _la.cholesky, _la.slogdet, _la.eigh, _la.eig, _la.qr, _la.svd,
-           _la.pinv):
-    if get_primitive(_f) is not None:
-        _with_fallback(_f, _stacked(_f))
+_BY_NAME = {p.name: p for p in registered_primitives().values()}
+for _n in ("inv", "det", "cholesky", "slogdet", "eigh", "eig", "qr", "svd", "pinv"):
+    _p = _BY_NAME.get("numpy.linalg." + _n)
+    if _p is not None:
+        _with_fallback(_p.wrapped, _stacked(_p.wrapped))
+for _n in ("numpy.real", "numpy.imag", "numpy.angle", "numpy.nan_to_num"):
+    if _n in _BY_NAME:
+        _BY_NAME[_n].batch = _elementwise(_BY_NAME[_n].wrapped)
 
 
 def _solve(args, dims, kwargs):
@@ -597,7 +620,17 @@ _RAW = {
     _np.sort: lambda f: _axis_rule(f, default=-1, none="flat"),
     _np.cumsum: lambda f: _axis_rule(f, none="flat"),
     _np.where: lambda f: _elementwise(f),
+    _np.take_along_axis: lambda f: _take_along_axis,
 }
+
+
+def _take_along_axis(args, dims, kwargs):
+    axis = _get(args, kwargs, 2, "axis", None)
+    if axis is None:
+        return None
+    arr, idx = _front(args[:2], dims[:2])
+    k = len(shape(arr)) - 1
+    return _np.take_along_axis(arr, idx, axis=int(axis) % k + 1), 0
 
 
 def _raw_rule(fun, name=None):

@@ -39,6 +39,13 @@ def asarray(x):
     return x if isinstance(x, Box) else _np.asarray(x)
 
 
+def some(mask):
+    """``bool(numpy.any(mask))`` for fast paths that skip work when no entry is set;
+    True for a batched mask inside ``vmap`` (the general path is right for every
+    example, and the examples may differ)."""
+    return True if isinstance(mask, Box) else bool(_np.any(mask))
+
+
 def shape(x):
     """Shape of a plain or traced value, without leaving the tape."""
     try:

@@ -8,7 +8,7 @@ convention (a holomorphic function's cotangent is ``g * f'(z)``).
 import numpy as _np
 
 from .._core import Box, defjvp, defvjp, def_linear, get_primitive
-from ._dispatch import dtype, equivalent, iscomplex, nondiff, shape, val, wrap
+from ._dispatch import dtype, equivalent, iscomplex, nondiff, shape, some, val, wrap
 from ._unbroadcast import broadcast_like, unbroadcast
 from . import _reductions as _R  # already loaded by _unbroadcast (a cycle, resolved lazily)
 
@@ -61,7 +61,7 @@ def _weak(x, like):
 
 def _safe(x, where_zero):
     """``x`` with zeros replaced by ``where_zero`` (keeps rules finite at 0)."""
-    return where(val(x) == 0, where_zero, x) if _np.any(val(x) == 0) else x
+    return where(val(x) == 0, where_zero, x) if some(val(x) == 0) else x
 
 
 # -- linear ---------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """Reductions with ``axis`` and ``keepdims``: reverse and forward rules side by side."""
 import numpy as _np
 
-from .._core import def_linear, defjvp, defvjp
+from .._core import Box, def_linear, defjvp, defvjp
 from . import _elementwise as E, _shape as S
-from ._dispatch import dtype, equivalent, shape, val, wrap
+from ._dispatch import dtype, equivalent, shape, some, val, wrap
 
 
 def _axes(axis, ndim):
@@ -268,7 +268,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
         avg = mean(a, axis=axis, keepdims=keepdims)
         scl = _np.asarray(_count(shape(a), axis), dtype(avg))
     else:
-        if val(weights) is weights:    # plain weights: NumPy's result dtype
+        if val(weights) is weights and not isinstance(weights, Box):    # plain weights: NumPy's result dtype
             weights = _np.asarray(weights)
             kind_a = dtype(a).kind
             weights = weights.astype(_np.result_type(
@@ -289,7 +289,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
                                                for i in range(len(xshape))))
             weights = S.broadcast_to(weights, xshape)
         scl = sum(weights, axis=axis, keepdims=keepdims)
-        if _np.any(val(scl) == 0):
+        if not isinstance(val(scl), Box) and _np.any(val(scl) == 0):
             raise ZeroDivisionError("average: the weights sum to zero along some axis, "
                                     "so they cannot be normalized")
         avg = sum(a * weights, axis=axis, keepdims=keepdims) / scl
@@ -309,12 +309,13 @@ def ptp(a, axis=None, out=None, keepdims=False):
 # cotangent, never a NaN) ----------------------------------------------------------------
 def _nan_filled(a, fill):
     isnan = _np.isnan(val(a))
-    return E.where(isnan, fill, a) if isnan.any() else a
+    return E.where(isnan, fill, a) if some(isnan) else a
 
 
 def _nan_count(a, axis, keepdims):
     n = _np.sum(~_np.isnan(val(a)), axis=_axes(axis, len(shape(a))), keepdims=keepdims)
-    return _np.asarray(n, dtype(a) if dtype(a).kind in "fc" else float)
+    dt = dtype(a) if dtype(a).kind in "fc" else float
+    return E.astype(n, dt) if isinstance(n, Box) else _np.asarray(n, dt)
 
 
 def nansum(a, axis=None, dtype=None, out=None, keepdims=False, **kwargs):
@@ -364,7 +365,7 @@ def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs)
 def _nan_extreme(reduce, fill, a, axis, keepdims):
     out = reduce(_nan_filled(a, fill), axis=axis, keepdims=keepdims)
     all_nan = _np.all(_np.isnan(val(a)), axis=_axes(axis, len(shape(a))), keepdims=keepdims)
-    return E.where(all_nan, _np.nan, out) if all_nan.any() else out
+    return E.where(all_nan, _np.nan, out) if some(all_nan) else out
 
 
 def nanmax(a, axis=None, out=None, keepdims=False):
