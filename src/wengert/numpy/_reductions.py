@@ -268,7 +268,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
         avg = mean(a, axis=axis, keepdims=keepdims)
         scl = _np.asarray(_count(shape(a), axis), dtype(avg))
     else:
-        if val(weights) is weights and not isinstance(weights, Box):    # plain weights: NumPy's result dtype
+        if not isinstance(weights, Box):    # plain weights: NumPy's result dtype
             weights = _np.asarray(weights)
             kind_a = dtype(a).kind
             weights = weights.astype(_np.result_type(
