@@ -1,7 +1,8 @@
 """The ``wengert`` command line.
 
-``wengert tour`` prints the worked examples of the lecture notes in
-``shared/seeds``, computed by the library; ``wengert selfcheck [OPS]`` verifies
+``wengert tour`` runs the tour (the lecture notes' worked examples, basis-function
+regression, an MLP on spirals, finite differences vs AD) and writes its report
+folder; ``wengert selfcheck [OPS]`` verifies
 the derivative rules against finite differences; ``wengert --version`` prints
 the version.  Also runnable as ``python -m wengert``.
 
@@ -24,13 +25,16 @@ def _parser():
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     tour = commands.add_parser(
-        "tour", help="print the seeds' worked examples, computed by wengert",
-        description="Print the worked examples of the lecture notes (execution trace, "
-                    "tapes, circuits, finite differences vs AD), computed by wengert.")
+        "tour", help="the tour: worked examples, learning, plots, a report folder",
+        description="Print the worked examples of the lecture notes (execution trace, tapes, "
+                    "circuits), fit adaptive basis-function regression (fixed vs learned "
+                    "bases), train an MLP on spirals, compare finite differences with AD, "
+                    "and write a report folder with plots and an index.html. Seeded: the "
+                    "output repeats exactly.")
     tour.add_argument("--quick", action="store_true",
-                      help="a quick tour (the tour is already quick: same output)")
-    tour.add_argument("--out", metavar="DIR",
-                      help="directory for output files (accepted; nothing is written yet)")
+                      help="a smaller, faster tour (fewer points and epochs), e.g. for CI")
+    tour.add_argument("--out", metavar="DIR", default="wengert-tour",
+                      help="the report folder (default: wengert-tour)")
     check = commands.add_parser(
         "selfcheck", help="verify every derivative rule against finite differences",
         description="Run the op table (every registered rule, with input domains) through "
@@ -115,7 +119,7 @@ def _selfcheck(args):
 def _tour(args):
     # Imported here so that `wengert --version` stays cheap.
     from . import tour
-    print(tour.report(quick=args.quick))
+    tour.run(out=args.out, quick=args.quick)
     return 0
 
 
@@ -124,8 +128,8 @@ def main(argv=None) -> int:
     exit status instead of exiting (``--help`` and usage errors included).
 
     Example:
-        >>> main(["tour"])  # doctest: +ELLIPSIS
-        wengert tour: ...
+        >>> main(["--version"])  # doctest: +ELLIPSIS
+        wengert ...
         0
     """
     parser = _parser()
