@@ -120,3 +120,11 @@ def test_the_full_settings_meet_the_claims_too():
     _, basis = tour._basis_regression(settings)
     assert basis["learned"]["test"] < basis["fixed"]["test"]
     assert basis["learned"]["train"] < basis["fixed"]["train"]
+
+
+def test_an_unusable_out_folder_is_a_clear_error(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert main(["tour", "--quick", "--out", str(blocker / "report")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot create the report folder" in err and "--out DIR" in err

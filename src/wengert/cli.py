@@ -118,8 +118,14 @@ def _selfcheck(args):
 
 def _tour(args):
     # Imported here so that `wengert --version` stays cheap.
+    import sys
+
     from . import tour
-    tour.run(out=args.out, quick=args.quick)
+    try:
+        tour.run(out=args.out, quick=args.quick)
+    except OSError as e:     # e.g. --out names a file or a read-only place
+        print(e.strerror if e.strerror else e, file=sys.stderr)
+        return 2
     return 0
 
 

@@ -487,18 +487,25 @@ def run(out="wengert-tour", quick=False, stream=None):
     errors, fixed and learned; ``"spirals_accuracy"``; ``"fd"``), ``"files"``
     (the names written) and ``"text"`` (everything printed).
 
-    Example:
+    Example (a couple of seconds, so not run with the doctests; tests/test_tour.py
+    runs it):
         >>> import io, os, tempfile
         >>> out = tempfile.mkdtemp()
-        >>> result = run(out, quick=True, stream=io.StringIO())
-        >>> result["basis"]["learned"][1] < result["basis"]["fixed"][1]
+        >>> result = run(out, quick=True, stream=io.StringIO())   # doctest: +SKIP
+        >>> result["basis"]["learned"][1] < result["basis"]["fixed"][1]   # doctest: +SKIP
         True
-        >>> "index.html" in os.listdir(out)
+        >>> "index.html" in os.listdir(out)   # doctest: +SKIP
         True
+
+    Raises ``OSError`` (naming the folder) when ``out`` cannot be created.
     """
     stream = sys.stdout if stream is None else stream
     out = os.fspath(out)
-    os.makedirs(out, exist_ok=True)
+    try:
+        os.makedirs(out, exist_ok=True)
+    except OSError as e:
+        raise OSError(e.errno, f"wengert tour: cannot create the report folder {out!r} "
+                      f"({e.strerror}); choose another with --out DIR") from None
     settings = _settings(quick)
     printed = []
 
