@@ -102,6 +102,8 @@ def notrace_primitive(fun):
 
 def _strip(x):
     while isinstance(x, Box):
+        if x._batched:
+            return x._strip()
         x = x._value
     if type(x) in (list, tuple):
         return type(x)(_strip(v) for v in x)
@@ -116,5 +118,3 @@ def get_primitive(f):
 def registered_primitives():
     """Every live primitive, as {wrapped function: Primitive}."""
     return {p.wrapped: p for p in list(_registry)}
-        if x._batched:
-            return x._strip()
