@@ -266,3 +266,14 @@ def test_jupyter_reprs_are_strings_of_the_right_kind():
     pytest.importorskip("matplotlib")
     svg = explain.graph(circuit, -2.0, 5.0, -4.0)._repr_svg_()
     assert isinstance(svg, str) and "<svg" in svg[:1000] and svg.rstrip().endswith("</svg>")
+
+
+def test_readme_shows_the_trace_the_library_prints():
+    import pathlib
+
+    def griewank(x1, x2):  # as in the README
+        v1 = x1 / x2
+        v4 = v1 - np.exp(x2)
+        return (np.sin(v1) + v4) * v4
+    readme = (pathlib.Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert str(explain.trace(griewank, 1.5, 0.5)) in readme
