@@ -3,7 +3,9 @@
 ``trace(fun, *args)`` prints the Wengert list of ``fun(*args)`` with every
 intermediate value, its tangent (forward mode) and its adjoint (reverse mode);
 ``graph(fun, *args)`` draws the same evaluation as a circuit whose wires carry
-the forward value and the backward gradient (Graphviz DOT, no dependency).
+the forward value and the backward gradient: Graphviz DOT text (no
+dependency) or SVG/PNG/PDF pictures from a pure-Python layered layout drawn
+with matplotlib (the ``plot`` extra; no system Graphviz), inline in Jupyter.
 Both read one recording: a tape whose inputs are dual numbers.
 ``cost(fun, *args)`` reports operation counts, flops, bytes, tape memory and
 the gradient/function time ratio; ``detect_nonfinite()`` names the first
