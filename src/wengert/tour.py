@@ -444,33 +444,48 @@ def _circuit(out):
     return ["circuit.dot", "circuit.svg"], None
 
 
-def _html(text, plots, circuit_files, notes):
+# Which figures go with which printed section of the report.
+_FIGURES = {2: ["basis_fit.png", "loss_curves.png"], 3: ["spirals_boundary.png"],
+            4: ["fd_error.png"]}
+
+
+def _html(blocks, plots, circuit_files, notes):
+    """index.html: each printed section (``blocks[1:]``; ``blocks[0]`` is the
+    title line) followed by its figures."""
     esc = html.escape
+
+    def figure(src, caption):
+        return (f'<figure><img src="{esc(src)}" alt="{esc(caption)}">'
+                f"<figcaption>{esc(caption)}</figcaption></figure>")
+
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              "<title>wengert tour</title>",
              "<style>body{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}"
              "pre{background:#f6f6f6;padding:1em;overflow-x:auto}img{max-width:100%}"
              "figure{margin:1.5em 0}figcaption{color:#555}</style></head><body>",
-             f"<h1>wengert tour</h1><p>wengert {esc(wengert.__version__)}: exact derivatives of"
-             " ordinary NumPy code. Every number below was computed by the library when the tour"
-             " ran; every step is seeded, so a second run prints the same.</p>"]
+             "<h1>wengert tour</h1>",
+             f"<p>{esc(blocks[0])}: a second run prints the same. wengert computes exact"
+             " derivatives of ordinary NumPy code. The plain text is in"
+             ' <a href="tour.txt">tour.txt</a>.</p>']
     for note in notes:
         parts.append(f"<p><strong>Note:</strong> {esc(note)}</p>")
-    parts.append("<h2>Plots</h2>")
-    if not plots:
-        parts.append(f"<p>No plots: matplotlib is not installed ({esc(_PLOT_EXTRA)}).</p>")
-    for name, caption in plots.items():
-        parts.append(f'<figure><img src="{esc(name)}" alt="{esc(caption)}">'
-                     f"<figcaption>{esc(caption)}</figcaption></figure>")
-    parts.append("<h2>The circuit of Griewank's function (seed 000)</h2>")
-    if "circuit.svg" in circuit_files:
-        parts.append('<figure><img src="circuit.svg" alt="circuit diagram"><figcaption>'
-                     "Each wire carries its forward value and its backward gradient."
-                     "</figcaption></figure>")
-    parts.append('<p>Graphviz source: <a href="circuit.dot">circuit.dot</a>'
-                 " (render with <code>dot -Tsvg circuit.dot</code>).</p>")
-    parts.append('<h2>The printed tour</h2><p>Also in <a href="tour.txt">tour.txt</a>.</p>')
-    parts.append(f"<pre>{esc(text)}</pre></body></html>")
+    for number, block in enumerate(blocks[1:], start=1):
+        title, _, body = block.strip("\n").partition("\n")
+        parts.append(f"<h2>{esc(title)}</h2>")
+        parts.append(f"<pre>{esc(body)}</pre>")
+        if number == 1:
+            if "circuit.svg" in circuit_files:
+                parts.append(figure("circuit.svg", "The circuit of Griewank's function (seed"
+                                    " 000): each wire carries its forward value and its"
+                                    " backward gradient."))
+            parts.append('<p>The circuit as Graphviz source: <a href="circuit.dot">circuit.dot'
+                         "</a> (render with <code>dot -Tsvg circuit.dot</code>).</p>")
+        for name in _FIGURES.get(number, []):
+            if name in plots:
+                parts.append(figure(name, plots[name]))
+        if number in _FIGURES and not plots:
+            parts.append(f"<p>(No plots: matplotlib is not installed; {esc(_PLOT_EXTRA)}.)</p>")
+    parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
 
@@ -541,7 +556,7 @@ def run(out="wengert-tour", quick=False, stream=None):
     with open(os.path.join(out, "tour.txt"), "w", encoding="utf-8") as fh:
         fh.write(text)
     with open(os.path.join(out, "index.html"), "w", encoding="utf-8") as fh:
-        fh.write(_html(text, plots, circuit_files, notes))
+        fh.write(_html(printed, plots, circuit_files, notes))
     b = {k: (basis[k]["train"], basis[k]["test"]) for k in ("fixed", "learned")}
     return {"basis": b, "best_fixed": tuple(basis["best_fixed"]),
             "spirals_accuracy": spirals["accuracy"], "spirals_reached": spirals["reached"],
