@@ -137,7 +137,9 @@ def test_resuming_from_the_returned_optimizer_state_continues_the_run():
     numpy.testing.assert_allclose(p_rest["w"], p_all["w"], rtol=1e-12)
 
 
-def test_plain_progress_lines_and_silence():
+def test_plain_progress_lines_and_silence(monkeypatch):
+    monkeypatch.setitem(sys.modules, "tqdm", None)        # as on a machine without tqdm
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
     x, y = _linear_problem(noise=0.1)
     out = _stdio.StringIO()
     fit(_mse, _zeros(), (x, y), optim.sgd(0.1), epochs=20, log_every=5, stream=out)

@@ -34,8 +34,23 @@ def selfcheck(ops=None, **kwargs):
     from ._selfcheck import selfcheck as run
     return run(ops, **kwargs)
 
+def compile(fun=None, **options):
+    """Trace ``fun`` (a transformed function: ``grad(f)``, ``jacobian(f)``, a training
+    step) once per signature into generated NumPy code; see
+    :func:`wengert._compile.compile` (imported on first use).
+
+    Example:
+        >>> import numpy, wengert, wengert.numpy as np
+        >>> fast = wengert.compile(wengert.grad(lambda x: np.sum(np.sin(x) ** 2)))
+        >>> fast(numpy.zeros(2))
+        array([0., 0.])
+    """
+    from ._compile import compile as build
+    return build(fun, **options)
+
+
 __all__ = [
-    "Tape", "checkpoint", "deriv", "elementwise_grad", "grad", "grad_and_aux", "grad_named",
+    "Tape", "checkpoint", "compile", "deriv", "elementwise_grad", "grad", "grad_and_aux", "grad_named",
     "hessian", "hessian_tensor_product", "hessian_vector_product", "holomorphic_grad",
     "jacfwd", "jacobian", "jacrev", "jvp", "make_hvp", "make_jvp", "make_vjp",
     "selfcheck", "stop_gradient", "value_and_grad", "vjp", "vmap",

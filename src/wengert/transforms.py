@@ -132,8 +132,11 @@ class _ReverseTrace:
             vs = vspace(leaf)
             if g is None:
                 g = vs.zeros()
-            elif not isinstance(g, Box) and isinstance(vs, ArrayVSpace):
-                g = vs.cast(g)
+            elif isinstance(vs, ArrayVSpace):
+                if not isinstance(g, Box):
+                    g = vs.cast(g)
+                elif getattr(g._trace, "records_calls", False):   # wengert.compile's tracing
+                    g = g._trace.apply_raw(vs.cast, (g,), {}, "cast")
             grads.append(g)
         return tree.unflatten(self.in_def, grads)
 
@@ -220,17 +223,17 @@ def _scalar_seed(ans, who):
             f"{who} needs a function with a real scalar output, but it returned a "
             f"{type(v).__name__}; use jacobian, elementwise_grad or make_vjp for "
             "structured outputs (or grad_and_aux for an output with auxiliary data)")
-    arr = _np.asarray(v)
-    if arr.size != 1:
+    shape, dt = _np.shape(v), _np.result_type(v)  # (no value needed: compile traces v)
+    if len(shape) and _np.prod(shape) != 1:
         raise TypeError(
             f"{who} needs a function with a real scalar output, but it returned an array of "
-            f"shape {arr.shape}; use jacobian for the full Jacobian or elementwise_grad for "
+            f"shape {shape}; use jacobian for the full Jacobian or elementwise_grad for "
             "the gradient of its sum")
-    if arr.dtype.kind == "c":
+    if dt.kind == "c":
         raise TypeError(
-            f"{who} needs a real scalar output, but the output is complex ({arr.dtype}); use "
+            f"{who} needs a real scalar output, but the output is complex ({dt}); use "
             "holomorphic_grad for holomorphic functions, or differentiate np.real/np.abs of it")
-    return ArrayVSpace(v).ones() if arr.dtype.kind == "f" else 1.0
+    return ArrayVSpace(v).ones() if dt.kind == "f" else 1.0
 
 
 def _warn_independent():
@@ -354,25 +357,68 @@ def _array_arg(x, who):
     return vspace(x)
 
 
-def _jacrev_at(rt, vs_in, who):
+# Batched basis vectors are processed in chunks whose basis block and result block
+# together stay within this many bytes (override per call with chunk_size=).
+JACOBIAN_CHUNK_BYTES = 64 * 2 ** 20
+
+
+def _chunks(n_basis, n_other, itemsize, chunk_size):
+    """``(start, stop)`` blocks of basis vectors: all at once when they fit the
+    memory budget (the usual case), else as many as fit."""
+    if chunk_size is None:
+        per_vector = max(1, (n_basis + n_other) * itemsize)
+        chunk_size = max(1, JACOBIAN_CHUNK_BYTES // per_vector)
+    elif not isinstance(chunk_size, (int, _np.integer)) or chunk_size < 1:
+        raise ValueError(f"chunk_size must be a positive int or None, not {chunk_size!r}")
+    return [(i, min(i + chunk_size, n_basis)) for i in range(0, n_basis, chunk_size)]
+
+
+def _basis(vs, start, stop):
+    """Rows ``start:stop`` of the identity, each shaped like a value of ``vs``."""
+    eye = _np.eye(vs.size, dtype=vs.dtype)[start:stop]
+    return eye.reshape((stop - start,) + tuple(vs.shape))
+
+
+def _jacrev_at(rt, vs_in, who, chunk_size=None):
     vs_out = _array_arg(rt.ans, who + " (output)")
-    rows = [rt.vjp(b) for b in vs_out.standard_basis()]
     if vs_out.iscomplex:
         raise TypeError(f"{who}: complex outputs are not supported; differentiate the real "
                         "and imaginary parts separately")
-    return wnp.reshape(wnp.stack(rows), tuple(vs_out.shape) + tuple(vs_in.shape))
+    shape = tuple(vs_out.shape) + tuple(vs_in.shape)
+    if vs_in.iscomplex or vs_out.size == 0:  # one pass per row
+        rows = [rt.vjp(b) for b in vs_out.standard_basis()]
+        return wnp.reshape(wnp.stack(rows), shape) if rows else _np.zeros(shape)
+    # one backward pass carrying a block of cotangents (rows of the identity)
+    vjp_rows = vmap(rt.vjp)
+    blocks = [vjp_rows(_basis(vs_out, a, b))
+              for a, b in _chunks(vs_out.size, vs_in.size, vs_out.dtype.itemsize, chunk_size)]
+    return wnp.reshape(blocks[0] if len(blocks) == 1 else wnp.concatenate(blocks), shape)
 
 
-def _jacfwd_at(fun, x, vs_in, who):
+def _jacfwd_at(fun, x, vs_in, who, chunk_size=None, n_out=None):
     jvp_fun = _make_jvp(fun, x)
-    cols, ans = [], None
-    for b in vs_in.standard_basis():
-        ans, col = jvp_fun(b)
-        cols.append(col)
-    vs_out = _array_arg(ans, who + " (output)")
-    if not cols:
-        return _np.zeros(tuple(vs_out.shape) + tuple(vs_in.shape))
-    return wnp.reshape(wnp.stack(cols, axis=-1), tuple(vs_out.shape) + tuple(vs_in.shape))
+    if vs_in.iscomplex or vs_in.size == 0:  # one pass per column
+        cols, ans = [], fun(x)
+        for b in vs_in.standard_basis():
+            ans, col = jvp_fun(b)
+            cols.append(col)
+        vs_out = _array_arg(ans, who + " (output)")
+        if not cols:
+            return _np.zeros(tuple(vs_out.shape) + tuple(vs_in.shape))
+        return wnp.reshape(wnp.stack(cols, axis=-1), tuple(vs_out.shape) + tuple(vs_in.shape))
+    # one forward pass carrying a block of tangents (columns of the identity)
+    jvp_cols = vmap(lambda t: jvp_fun(t)[1])
+    blocks, out_shape = [], None
+    n_out = vs_in.size if n_out is None else n_out   # (an estimate when not known)
+    for a, b in _chunks(vs_in.size, n_out, vs_in.dtype.itemsize, chunk_size):
+        col = jvp_cols(_basis(vs_in, a, b))
+        if out_shape is None:
+            if isinstance(getval(col), (tuple, list, dict)):
+                _array_arg(col, who + " (output)")
+            out_shape = tuple(wnp.shape(col))[1:]
+        blocks.append(wnp.reshape(col, (b - a, -1)))
+    cols = blocks[0] if len(blocks) == 1 else wnp.concatenate(blocks)
+    return wnp.reshape(wnp.transpose(cols), out_shape + tuple(vs_in.shape))
 
 
 def _per_argnum(unary):
@@ -380,19 +426,22 @@ def _per_argnum(unary):
     one = _nary(unary)
 
     @functools.wraps(unary)
-    def op(fun, argnum=0):
+    def op(fun, argnum=0, *, chunk_size=None):
         if isinstance(argnum, int):
-            return one(fun, argnum)
-        fs = [one(fun, i) for i in argnum]
+            return one(fun, argnum, chunk_size=chunk_size)
+        fs = [one(fun, i, chunk_size=chunk_size) for i in argnum]
         return functools.wraps(fun)(lambda *a, **k: tuple(f(*a, **k) for f in fs))
 
     return op
 
 
 @_per_argnum
-def jacrev(fun, x):
-    """The Jacobian by reverse mode, one row per output entry; shape
-    ``out.shape + in.shape``.
+def jacrev(fun, x, chunk_size=None):
+    """The Jacobian by reverse mode; shape ``out.shape + in.shape``.  The
+    function is recorded once and its tape walked backwards once, carrying a
+    block of cotangents (rows of the identity, batched with :func:`vmap`);
+    ``chunk_size`` bounds the rows per pass (default: as many as fit in
+    ``JACOBIAN_CHUNK_BYTES``).
 
     Example:
         >>> import wengert, wengert.numpy as np
@@ -401,13 +450,14 @@ def jacrev(fun, x):
                [2., 0.]])
     """
     vs_in = _array_arg(x, "jacrev")
-    return _jacrev_at(_ReverseTrace(fun, x), vs_in, "jacrev")
+    return _jacrev_at(_ReverseTrace(fun, x), vs_in, "jacrev", chunk_size)
 
 
 @_per_argnum
-def jacfwd(fun, x):
-    """The Jacobian by forward mode, one column per input entry; shape
-    ``out.shape + in.shape``.
+def jacfwd(fun, x, chunk_size=None):
+    """The Jacobian by forward mode; shape ``out.shape + in.shape``.  One
+    forward pass carries a block of tangents (columns of the identity, batched
+    with :func:`vmap`); ``chunk_size`` bounds the columns per pass.
 
     Example:
         >>> import wengert, wengert.numpy as np
@@ -415,14 +465,15 @@ def jacfwd(fun, x):
         array([[2., 0.],
                [0., 6.]])
     """
-    return _jacfwd_at(fun, x, _array_arg(x, "jacfwd"), "jacfwd")
+    return _jacfwd_at(fun, x, _array_arg(x, "jacfwd"), "jacfwd", chunk_size)
 
 
 @_per_argnum
-def jacobian(fun, x):
+def jacobian(fun, x, chunk_size=None):
     """The Jacobian ``d fun / d x`` of shape ``out.shape + in.shape``; uses
-    forward mode when there are fewer inputs than outputs (a tall Jacobian:
-    one pass per column) and reverse mode otherwise (one pass per row).
+    forward mode when there are fewer inputs than outputs (a tall Jacobian)
+    and reverse mode otherwise, each as one pass carrying a block of basis
+    vectors (``chunk_size`` bounds the block).
 
     Example:
         >>> import wengert, wengert.numpy as np
@@ -436,13 +487,13 @@ def jacobian(fun, x):
     rt = _ReverseTrace(fun, x)
     vs_out = _array_arg(rt.ans, "jacobian (output)")
     if vs_in.size < vs_out.size:
-        return _jacfwd_at(fun, x, vs_in, "jacobian")
-    return _jacrev_at(rt, vs_in, "jacobian")
+        return _jacfwd_at(fun, x, vs_in, "jacobian", chunk_size, vs_out.size)
+    return _jacrev_at(rt, vs_in, "jacobian", chunk_size)
 
 
-def hessian(fun, argnum=0):
-    """The Hessian of a scalar function (forward over reverse); shape
-    ``in.shape + in.shape``.
+def hessian(fun, argnum=0, *, chunk_size=None):
+    """The Hessian of a scalar function (forward over reverse: ``jacfwd`` of
+    ``jacrev``, each one vectorized pass); shape ``in.shape + in.shape``.
 
     Example:
         >>> import wengert, wengert.numpy as np
@@ -450,7 +501,7 @@ def hessian(fun, argnum=0):
         array([[ 6.,  0.],
                [ 0., 12.]])
     """
-    return jacfwd(jacrev(fun, argnum), argnum)
+    return jacfwd(jacrev(fun, argnum, chunk_size=chunk_size), argnum, chunk_size=chunk_size)
 
 
 def hessian_tensor_product(fun, argnum=0):
@@ -533,9 +584,6 @@ def stop_gradient(x):
     return tree.tree_map(getval, x)
 
 
-# -- checkpointing ------------------------------------------------------------------------
-def _call_flat(f, *leaves):
-    return f(*leaves)
 # -- vectorizing map ------------------------------------------------------------------------
 def _leaf_axes(spec, x, where):
     """One batch axis (or None) per leaf of ``x``, from ``spec``: an int or None
@@ -649,6 +697,9 @@ def vmap(fun, in_axes=0, out_axes=0):
     return batched
 
 
+# -- checkpointing ------------------------------------------------------------------------
+def _call_flat(f, *leaves):
+    return f(*leaves)
 
 
 _checkpointed = primitive(_call_flat, "wengert.checkpoint")

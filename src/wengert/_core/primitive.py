@@ -71,7 +71,9 @@ def primitive(fun, name=None):
                 if top is None or t.level > top.level:
                     top = t
         if top is None:
-            return fun(*args, **kwargs)
+            top = _value_trace_in_sequences(args)
+            if top is None:
+                return fun(*args, **kwargs)
         return top.apply(prim, args, kwargs)
 
     wrapped._prim = prim
@@ -79,6 +81,19 @@ def primitive(fun, name=None):
     prim.wrapped = wrapped
     _registry.add(prim)
     return wrapped
+
+
+def _value_trace_in_sequences(args):
+    """The highest value-level trace (vmap's, compile's) with a box inside a tuple or
+    list argument (an index tuple holding a batched or compiled index array), or None."""
+    top = None
+    for a in args:
+        if type(a) is tuple or type(a) is list:
+            for x in a:
+                if isinstance(x, Box) and x._batched and (top is None or
+                                                          x._trace.level > top.level):
+                    top = x._trace
+    return top
 
 
 def notrace_primitive(fun):

@@ -372,17 +372,28 @@ def track_view(base, out, fwd, readonly=False):
     views = getattr(base, "_views", None)
     if views is None:
         views = base._views = []
-    elif len(views) > 16:
+    elif len(views) >= 16 and not len(views) & (len(views) - 1):  # amortized O(1)
         views[:] = [r for r in views if r() is not None]
     views.append(weakref.ref(out))
     return out
 
 
 def getitem(box, idx):
-    """``box[idx]``, a tracked view for a basic index."""
+    """``box[idx]``, a tracked view for a basic index (NumPy's basic indexing always
+    makes a view when the result is an array)."""
     out = S.getitem(box, idx)
-    if type(val(out)) is _np.ndarray and _is_basic(idx):  # others are copies, as in NumPy
-        track_view(box, out, _Getter(idx))
+    v = out
+    while isinstance(v, Box):
+        v = v._value
+    if type(v) is _np.ndarray and out._trace is box._trace and _is_basic(idx):
+        out._base = (box, _Getter(idx), False)
+        try:
+            views = box._views
+        except AttributeError:
+            views = box._views = []
+        if len(views) >= 16 and not len(views) & (len(views) - 1):  # amortized O(1)
+            views[:] = [r for r in views if r() is not None]
+        views.append(weakref.ref(out))
     return out
 
 

@@ -10,8 +10,9 @@ values, so only the picked entries get cotangents.
 """
 import numpy as _np
 
+from .._core import Box
 from . import _elementwise as E, _reductions as R, _shape as S
-from ._dispatch import dtype, equivalent, shape, val
+from ._dispatch import asarray, dtype, equivalent, shape, val
 
 
 def _plain(*xs):
@@ -29,7 +30,7 @@ def take_along_axis(arr, indices, axis=-1):
         array([[1.],
                [2.]])
     """
-    indices = _np.asarray(indices)
+    indices = asarray(indices)
     if indices.dtype.kind not in "iu":
         raise IndexError("take_along_axis: indices must be an integer array, not "
                          f"{indices.dtype}")
@@ -563,7 +564,7 @@ def piecewise(x, condlist, funclist, *args, **kw):
     if _plain(x):
         return _np.piecewise(x, condlist, funclist, *args, **kw)
     xshape = shape(x)
-    if _np.isscalar(condlist) or (not isinstance(condlist[0], (list, _np.ndarray))
+    if _np.isscalar(condlist) or (not isinstance(condlist[0], (list, _np.ndarray, Box))
                                   and len(xshape) != 0):
         condlist = [condlist]
     conds = [_np.broadcast_to(_np.asarray(val(c), bool), xshape) for c in condlist]

@@ -1,0 +1,308 @@
+"""``wengert.compile``: trace a derivative once, run it as generated Python.
+
+``compile(fun)`` accepts any function of arrays, in particular a transformed
+one (``grad(f)``, ``value_and_grad(f)``, ``jacobian(f)``, ``hessian(f)``, a
+training step returning the loss and the gradients).  On the first call with a
+new *signature* (the structure of the arguments, the shapes and dtypes of the
+arrays, the values of every non-array argument) it runs ``fun`` once while
+recording every NumPy call the forward and the backward pass make, simplifies
+that graph and writes it out as straight-line Python source, which later calls
+with the same signature run directly: no tape, no boxes, no rule lookups.
+``compiled.source(*args)`` shows that source: the staged forward and backward
+code one would write by hand.
+
+Example:
+    >>> import numpy
+    >>> import wengert, wengert.numpy as np
+    >>> def loss(w, x):
+    ...     return np.sum(np.tanh(x @ w) ** 2)
+    >>> fast = wengert.compile(wengert.grad(loss))
+    >>> w, x = numpy.ones(3), numpy.eye(3)
+    >>> bool(numpy.allclose(fast(w, x), wengert.grad(loss)(w, x)))
+    True
+    >>> print(fast.source(w, x))  # doctest: +ELLIPSIS
+    def loss(x0, x1):
+        v... = x1 @ x0
+        v... = np.tanh(v...)
+    ...
+
+Python control flow on traced values is not baked in silently: where Python
+needs a concrete value (``if x > 0``, ``float(x)``, ``int(n)``), the program
+records a guard, checks it on every call and traces again when it fails.
+Operations that cannot be recorded (writing into a plain array with ``out=``,
+say) make that signature run eagerly, with one warning naming the line.
+"""
+import collections
+import functools
+import warnings
+
+import numpy as _np
+
+from .. import tree
+from .._core import Box
+from ._graph import Escape, GraphTrace, TracerSeq
+from ._codegen import Source
+
+__all__ = ["compile", "Compiled"]
+_FAST = 4   # programs tried before the signature is computed
+
+
+class _Retrace(Exception):
+    """Raised by a compiled program whose guard failed."""
+
+
+class _Miss(Exception):
+    """Raised by a compiled entry called with another signature."""
+
+
+def compile(fun=None, *, max_cache=32, max_traces=8, scalar_math=False):
+    """Compile ``fun`` (usually a transformed function) into generated NumPy code.
+
+    ``max_cache`` bounds the number of signatures kept (least recently used
+    are dropped); ``max_traces`` bounds how many times one signature is traced
+    again because a guard failed (beyond it, that signature runs eagerly, with
+    a warning naming the guard's line).  ``scalar_math=True`` runs scalar code on
+    Python floats with the ``math`` module instead of NumPy's scalar loops
+    (several times faster; ``exp``, ``log`` and friends may differ from NumPy's in
+    the last bit; an overflow or a domain error reruns the call with NumPy).
+
+    Usable as a decorator, with or without options.
+    """
+    if fun is None:
+        return lambda f: compile(f, max_cache=max_cache, max_traces=max_traces,
+                                 scalar_math=scalar_math)
+    if isinstance(fun, Compiled):
+        fun = fun.fun
+    if not callable(fun):
+        raise TypeError(f"wengert.compile: expected a function, got {type(fun).__name__}")
+    return Compiled(fun, max_cache, max_traces, scalar_math)
+
+
+class _Entry:
+    """What is known about one signature: its traced variants and counters."""
+
+    __slots__ = ("variants", "traces", "eager", "calls", "reason")
+
+    def __init__(self):
+        self.variants = []     # [(program, out_def)], most recent first
+        self.traces = 0
+        self.eager = False
+        self.calls = 0
+        self.reason = None
+
+
+class Compiled:
+    """A compiled function: call it like ``fun``.
+
+    ``source(*args, **kwargs)`` returns the generated source for that signature,
+    ``stats()`` the number of signatures, traces, retraces, eager fallbacks and
+    calls; ``clear()`` empties the cache.
+    """
+
+    def __init__(self, fun, max_cache, max_traces, scalar_math):
+        self.fun = fun
+        self.max_cache = max_cache
+        self.max_traces = max_traces
+        self.scalar_math = scalar_math
+        self._cache = collections.OrderedDict()
+        self._fast = []     # the most recently traced programs, tried first
+        self._name = _py_name(getattr(fun, "__name__", "compiled"))
+        functools.update_wrapper(self, fun)
+
+    def __repr__(self):
+        return f"<wengert.compile of {getattr(self.fun, '__name__', self.fun)!r}>"
+
+    # -- calling -----------------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        for entry in self._fast:      # generated: signature check, unpacking, program
+            try:
+                return entry(args, kwargs)
+            except _Miss:
+                continue
+            except _Retrace:
+                break
+        return self._call(args, kwargs)
+
+    def _call(self, args, kwargs):
+        leaves, in_def = tree.flatten((args, kwargs))
+        if any(isinstance(x, Box) for x in leaves):
+            return self.fun(*args, **kwargs)   # traced by an outer transform: run eagerly
+        key, dynamic = _signature(leaves, in_def)
+        entry = self._cache.get(key)
+        if entry is None:
+            entry = self._cache[key] = _Entry()
+            while len(self._cache) > self.max_cache:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(key)
+        entry.calls += 1
+        if entry.eager:
+            return self.fun(*args, **kwargs)
+        for program in entry.variants:
+            try:
+                return program(args, kwargs)
+            except _Retrace:
+                continue
+        return self._trace(entry, leaves, in_def, dynamic, args, kwargs)
+
+    def _trace(self, entry, leaves, in_def, dynamic, args, kwargs):
+        if entry.traces >= self.max_traces:
+            entry.eager = True
+            entry.reason = (f"its guards failed {entry.traces} times "
+                            f"(last at {entry.reason or 'an unknown line'})")
+            warnings.warn(f"wengert.compile({self._name}): running eagerly from now on for "
+                          f"this signature: {entry.reason}", RuntimeWarning, stacklevel=3)
+            return self.fun(*args, **kwargs)
+        entry.traces += 1
+        try:
+            source, out_def, out = _trace(self.fun, leaves, in_def, dynamic, self._name,
+                                          self.scalar_math)
+        except Escape as e:
+            entry.eager = True
+            entry.reason = str(e)
+            warnings.warn(f"wengert.compile({self._name}): this signature runs eagerly: {e}",
+                          RuntimeWarning, stacklevel=3)
+            return self.fun(*args, **kwargs)
+        program = _build(source, source.entry(in_def, leaves, dynamic))
+        entry.variants.insert(0, program)
+        program.source = source
+        self._fast.insert(0, program)
+        del self._fast[_FAST:]
+        return tree.unflatten(out_def, out)
+
+    # -- looking inside ----------------------------------------------------------------
+    def source(self, *args, **kwargs):
+        """The generated source for this signature (traced now if needed)."""
+        leaves, in_def = tree.flatten((args, kwargs))
+        key, dynamic = _signature(leaves, in_def)
+        entry = self._cache.get(key)
+        if entry is None or not entry.variants:
+            self(*args, **kwargs)
+            entry = self._cache[key]
+        if entry.eager and not entry.variants:
+            raise RuntimeError(f"wengert.compile({self._name}) runs eagerly for this "
+                               f"signature: {entry.reason}")
+        src = entry.variants[0].source
+        notes = "".join(f"# {name}: {what}\n" for name, what in src.const_notes)
+        return notes + (src.fast_text if src.fast_text else src.text).rstrip("\n")
+
+    def stats(self):
+        """Counters: ``signatures``, ``traces`` (first traces and retraces),
+        ``retraces`` and ``eager`` (signatures running eagerly)."""
+        entries = list(self._cache.values())
+        traces = sum(e.traces for e in entries)
+        return {"signatures": len(entries), "traces": traces,
+                "retraces": traces - sum(1 for e in entries if e.traces),
+                "eager": sum(e.eager for e in entries)}
+
+    def clear(self):
+        self._cache.clear()
+        self._fast.clear()
+
+
+def _py_name(name):
+    name = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
+    return name if name and not name[0].isdigit() else "compiled"
+
+
+# -- signatures ----------------------------------------------------------------------------
+def _signature(leaves, in_def):
+    """A hashable key for the call and the positions of its traced leaves.
+    Arrays and floats are traced (their values may change); everything else is
+    part of the key by value (or, if unhashable, by identity)."""
+    parts, dynamic = [in_def_key(in_def)], []
+    for i, x in enumerate(leaves):
+        t = type(x)
+        if t is _np.ndarray:
+            parts.append(("a", x.shape, x.dtype.str))
+            dynamic.append(i)
+        elif t is float or t is _np.float64:     # one signature: eager mixes the two
+            parts.append(("f",))
+            dynamic.append(i)
+        elif t is complex:
+            parts.append(("c",))
+            dynamic.append(i)
+        elif isinstance(x, _np.generic) and x.dtype.kind in "fc":
+            parts.append(("s", x.dtype.str))
+            dynamic.append(i)
+        elif isinstance(x, (_np.random.Generator, _np.random.RandomState)):
+            raise TypeError(
+                "wengert.compile: a random generator cannot be an argument of a compiled "
+                "function (its numbers would be drawn once, at tracing); draw them outside "
+                "and pass the arrays in")
+        else:
+            try:
+                hash(x)
+                parts.append(("k", t, x))
+            except TypeError:
+                parts.append(("id", t, id(x)))
+    return tuple(parts), dynamic
+
+
+def in_def_key(in_def):
+    """Tree definitions hold types and dict keys: hashable as they are."""
+    return in_def
+
+
+# -- tracing -------------------------------------------------------------------------------
+def _trace(fun, leaves, in_def, dynamic, name, scalar_math):
+    trace = GraphTrace()
+    leaves = list(leaves)
+    for i in dynamic:
+        leaves[i] = trace.new_input(leaves[i])
+    args, kwargs = tree.unflatten(in_def, leaves)
+    state = _np.random.get_state()[1][:4].copy()
+    out = fun(*args, **kwargs)
+    if not _np.array_equal(state, _np.random.get_state()[1][:4]):
+        raise Escape("it draws from numpy.random's global generator, whose numbers would be "
+                     "drawn once at tracing")
+    out_leaves, out_def = tree.flatten(_expand(out))
+    outputs, values = [], []
+    for o in out_leaves:
+        if isinstance(o, Box):
+            if o._trace is not trace:
+                raise Escape(f"its result holds a traced value of another transform ({o!r})")
+            outputs.append(("node", o._aux))
+            values.append(o._value)
+        else:
+            outputs.append(("const", o))
+            values.append(o)
+    return Source(trace, outputs, out_def, name, scalar_math), out_def, values
+
+
+def _expand(out):
+    if isinstance(out, TracerSeq):
+        return tuple(_expand(out[i]) for i in range(len(out)))
+    t = type(out)
+    if t in (tuple, list):
+        return t(_expand(o) for o in out)
+    if t is dict:
+        return {k: _expand(v) for k, v in out.items()}
+    return out
+
+
+def _build(src, entry_text):
+    """The entry function of a traced program (with the math module for scalars
+    when asked, falling back to NumPy where math raises)."""
+    namespace = dict(src.namespace)
+    namespace.update(_Retrace=_Retrace, _Miss=_Miss)
+    exec(compile_source(entry_text, src.name), namespace)
+    safe = namespace[f"{src.name}_entry"]
+    if src.fast_text is None or src.fast_text == src.text:
+        return safe
+    fast_ns = dict(namespace)
+    fast_text = entry_text.replace(src.text.split("\n", 1)[1], src.fast_text.split("\n", 1)[1])
+    exec(compile_source(fast_text, src.name), fast_ns)
+    fast = fast_ns[f"{src.name}_entry"]
+
+    def program(args, kwargs):
+        try:
+            return fast(args, kwargs)
+        except (ArithmeticError, ValueError):
+            return safe(args, kwargs)   # math raises where NumPy returns inf or nan
+    return program
+
+
+def compile_source(text, name):
+    import builtins
+    return builtins.compile(text, f"<wengert.compile {name}>", "exec")

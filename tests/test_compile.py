@@ -1,0 +1,252 @@
+"""wengert.compile: traced once per signature, run as generated NumPy code.
+
+The compiled result must equal eager evaluation (to the last bit where the
+operations are the same), for every operation of the op table; Python control
+flow on traced values must be guarded, never baked in; what cannot be recorded
+must run eagerly with a warning.
+"""
+import warnings
+
+import numpy as np
+import pytest
+
+import wengert
+import wengert.numpy as wnp
+from wengert import tree
+from wengert._specs import OP_SPECS
+
+
+def _kind(x):
+    # float and NumPy's float64 (a subclass of float) are one kind: Python floats that
+    # eager code leaves plain are traced by compile and may come back as float64
+    return float if type(x) is np.float64 else type(x)
+
+
+def _same(a, b):
+    la, lb = tree.leaves(a), tree.leaves(b)
+    return len(la) == len(lb) and all(
+        _kind(x) is _kind(y) and np.array_equal(np.asarray(x), np.asarray(y), equal_nan=True)
+        and np.asarray(x).dtype == np.asarray(y).dtype for x, y in zip(la, lb))
+
+
+def _mlp_loss(params, X, Y):
+    h = X
+    for W, b in params[:-1]:
+        h = wnp.tanh(h @ W + b)
+    W, b = params[-1]
+    return wnp.mean((h @ W + b - Y) ** 2)
+
+
+def _mlp(rng, sizes=(4, 8, 8, 1), batch=5):
+    params = [(rng.standard_normal((m, n)), rng.standard_normal(n))
+              for m, n in zip(sizes[:-1], sizes[1:])]
+    return params, rng.standard_normal((batch, sizes[0])), rng.standard_normal((batch, 1))
+
+
+def test_grad_of_mlp_equals_eager_and_source_is_straight_line(rng):
+    g = wengert.grad(_mlp_loss)
+    fast = wengert.compile(g)
+    params, X, Y = _mlp(rng)
+    assert _same(fast(params, X, Y), g(params, X, Y))          # the traced call
+    params2, X2, Y2 = _mlp(rng)
+    assert _same(fast(params2, X2, Y2), g(params2, X2, Y2))    # the generated program
+    src = fast.source(params, X, Y)
+    assert src.count("np.tanh(") == 2 and "@" in src and ".T" in src
+    assert "for " not in src and "while " not in src and "if " not in src   # no guards needed
+    assert "cast(" not in src and "** 1" not in src and "* 1\n" not in src  # identities dropped
+    assert fast.stats() == {"signatures": 1, "traces": 1, "retraces": 0, "eager": 0}
+
+
+def test_value_and_grad_of_dict_params_and_training_step(rng):
+    def loss(p, x):
+        return wnp.sum(wnp.tanh(x @ p["w"]) * p["scale"])
+
+    def step(p, x, lr):
+        value, g = wengert.value_and_grad(loss)(p, x)
+        return value, {k: p[k] - lr * g[k] for k in p}
+
+    fast = wengert.compile(step)
+    p = {"w": rng.standard_normal(3), "scale": 0.7}
+    x = rng.standard_normal((4, 3))
+    for _ in range(3):
+        got, want = fast(p, x, 0.1), step(p, x, 0.1)
+        assert _same(got, want)
+        p = got[1]
+    assert fast.stats()["traces"] == 1
+    fast(p, x, 0.2)            # a Python float is traced: no new signature...
+    assert fast.stats()["traces"] == 1
+    fast(p, x[:2], 0.1)        # ...a new shape is
+    assert fast.stats()["signatures"] == 2
+
+
+@pytest.mark.parametrize("transform", [wengert.jacobian, wengert.hessian, wengert.jacfwd,
+                                       wengert.jacrev])
+def test_jacobians_and_hessians(transform, rng):
+    f = transform(lambda x: wnp.tanh(x) * wnp.sum(x ** 2))
+    fast = wengert.compile(f)
+    for _ in range(2):
+        x = rng.standard_normal(3)
+        assert _same(fast(x), f(x))
+
+
+def test_python_control_flow_is_guarded(rng):
+    def f(x):
+        if wnp.sum(x) > 0:          # depends on the value: a guard, never baked in
+            return wnp.sum(x ** 2)
+        return wnp.sum(wnp.sin(x))
+
+    g = wengert.grad(f)
+    fast = wengert.compile(g)
+    x = np.abs(rng.standard_normal(3))
+    assert _same(fast(x), g(x))
+    assert _same(fast(-x), g(-x))            # the guard fails: traced again
+    assert _same(fast(2 * x), g(2 * x))      # both variants are kept
+    assert _same(fast(-2 * x), g(-2 * x))
+    assert fast.stats()["traces"] == 2 and fast.stats()["retraces"] == 1
+    assert "raise _Retrace" in fast.source(x)
+
+
+def test_concrete_values_are_guarded(rng):
+    def f(x, n):
+        y = x
+        for _ in range(int(n[0])):       # int() of a traced value: a value guard
+            y = wnp.sin(y)
+        return wnp.sum(y)
+
+    g = wengert.grad(f)
+    fast = wengert.compile(g)
+    x = rng.standard_normal(3)
+    for n in (2.0, 3.0, 2.0):
+        assert _same(fast(x, np.array([n])), g(x, np.array([n])))
+
+
+def test_too_many_retraces_run_eagerly_with_a_warning(rng):
+    def f(x, s):
+        return wnp.sum(x * float(s[0]))       # a new value every call: its guard fails
+
+    g = wengert.grad(f)
+    fast = wengert.compile(g, max_traces=2)
+    x = np.arange(3.0)
+    for i in range(2):
+        assert _same(fast(x, np.array([i + 1.0])), g(x, np.array([i + 1.0])))
+    with pytest.warns(RuntimeWarning, match="running eagerly.*guards failed"):
+        assert _same(fast(x, np.array([5.0])), g(x, np.array([5.0])))
+    assert fast.stats()["eager"] == 1
+
+
+def test_value_dependent_shapes_are_guarded(rng):
+    g = wengert.grad(lambda x: wnp.sum(x[x > 0] ** 2))
+    fast = wengert.compile(g)
+    for x in ([1.0, -2.0, 3.0], [1.0, 2.0, 3.0], [-1.0, -2.0, 3.0]):
+        x = np.array(x)
+        assert _same(fast(x), g(x))
+
+
+def test_unrecordable_operations_run_eagerly(rng):
+    def f(x):
+        out = np.zeros(3)
+        np.add.at(out, [0, 0, 1], wnp.sin(x))   # plain NumPy, writing into a plain array
+        return out
+
+    fast = wengert.compile(f)
+    x = rng.standard_normal(3)
+    with pytest.warns(RuntimeWarning, match="runs eagerly.*add.at"):
+        assert _same(fast(x), f(x))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _same(fast(x + 1), f(x + 1))     # warned once
+
+
+def test_random_numbers_are_not_baked_in(rng):
+    def noisy(x):
+        return x + np.random.standard_normal(3)
+
+    with pytest.warns(RuntimeWarning, match="numpy.random"):
+        wengert.compile(noisy)(np.zeros(3))
+    with pytest.raises(TypeError, match="random generator"):
+        wengert.compile(lambda x, r: x)(np.zeros(3), rng)
+
+
+def test_scalar_code_and_scalar_math(rng):
+    def chain(x):
+        y = x
+        for _ in range(20):
+            y = wnp.exp(wnp.sin(y) * x + 0.5) / 2.0
+        return y
+
+    g = wengert.grad(chain)
+    exact = wengert.compile(g)
+    assert _same(exact(0.3), g(0.3)) and _same(exact(0.4), g(0.4))
+    assert type(exact(0.4)) is float
+    fast = wengert.compile(g, scalar_math=True)
+    assert fast(0.3) == pytest.approx(g(0.3), rel=1e-13)
+    assert fast(0.4) == pytest.approx(g(0.4), rel=1e-13)
+    assert "math.sin(" in fast.source(0.3)
+    # where math raises (overflow), the call reruns with NumPy's semantics
+    big = wengert.compile(wengert.grad(lambda x: wnp.exp(x) * 2.0), scalar_math=True)
+    big(1.0)
+    with np.errstate(over="ignore"):
+        assert big(1000.0) == np.inf
+
+
+def test_adjoints_accumulate_in_place_into_temporaries(rng):
+    W = rng.standard_normal((64, 64))
+
+    def f(x):
+        h = wnp.tanh(x @ W)
+        return wnp.sum(h * h) + wnp.sum(wnp.sin(h))     # h fans out: its adjoints add
+
+    g = wengert.grad(f)
+    fast = wengert.compile(g)
+    x = rng.standard_normal((64, 64))
+    assert _same(fast(x), g(x))
+    assert _same(fast(x * 2), g(x * 2))
+    assert "+=" in fast.source(x)
+
+
+def test_called_inside_a_transform_it_runs_eagerly(rng):
+    fast = wengert.compile(lambda x: wnp.sum(wnp.sin(x) ** 2))
+    x = rng.standard_normal(3)
+    assert _same(wengert.grad(fast)(x), wengert.grad(lambda x: wnp.sum(wnp.sin(x) ** 2))(x))
+
+
+def test_cache_is_bounded(rng):
+    fast = wengert.compile(wengert.grad(lambda x: wnp.sum(x ** 3)), max_cache=2)
+    for n in (2, 3, 4, 5):
+        assert _same(fast(np.ones(n)), 3 * np.ones(n))
+    assert fast.stats()["signatures"] == 2
+    fast.clear()
+    assert fast.stats()["signatures"] == 0
+
+
+def test_errors():
+    with pytest.raises(TypeError, match="expected a function"):
+        wengert.compile(3)
+    fast = wengert.compile(lambda x: wnp.log(x))
+    with pytest.raises(TypeError):
+        fast()
+    assert wengert.compile(fast).fun is fast.fun
+
+
+_SPECS = [s for s in OP_SPECS if s.is_float64 and not s.xfail]
+
+
+def test_every_op_of_the_table_compiles_to_the_eager_result():
+    """Every operation, through compile(grad(...)): the second call runs the
+    generated program on new inputs and must equal eager evaluation exactly."""
+    rng = np.random.default_rng(0)
+    bad = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for spec in _SPECS:
+            a1, a2 = spec.sample(rng), spec.sample(rng)
+
+            def loss(*a, _f=spec.fun):
+                return sum(wnp.sum(wnp.real(leaf) * 0.7) for leaf in tree.leaves(_f(*a)))
+
+            g = wengert.grad(loss, argnum=tuple(range(len(a1))))
+            fast = wengert.compile(g)
+            fast(*a1)
+            if not _same(fast(*a2), g(*a2)) or fast.stats()["eager"]:
+                bad.append(str(spec))
+    assert not bad, f"{len(bad)} of {len(_SPECS)} specs: {bad}"
