@@ -148,6 +148,9 @@ def test_mlp_layers_as_gates(tmp_path):
     x, y = rng.normal(size=(6, 3)), rng.normal(size=(6, 1))
     t = explain.trace(loss, params, x, y)
     assert [r.op for r in t.rows].count("dense") == 2
+    # a gate's inputs read in the order of its parameters (W, b, x), not of first use
+    assert [r.definition for r in t.rows if r.op == "dense"][0] == \
+        "dense(params[0][0], params[0][1], x)"
     g = explain.graph(loss, params, x, y)
     assert [lab for _, lab, kind in g.nodes() if kind == "group"] == ["dense", "dense"]
     svg = open(g.save(tmp_path / "mlp.svg"), encoding="utf-8").read()

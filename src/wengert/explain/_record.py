@@ -168,6 +168,9 @@ class GroupView:
         for j, g in enumerate(groups):
             outs = [k for k in range(g.start, g.end) if k in used_after]
             self.outputs[j] = outs or [g.end - 1]
+            # a gate's inputs in the order of its parameters, then anything it captured
+            order = {k: i for i, k in enumerate(dict.fromkeys(g.args))}
+            self.inputs[j].sort(key=lambda k: order.get(k, len(order)))
 
 
 def short_op(name):

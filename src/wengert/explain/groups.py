@@ -13,13 +13,17 @@ Outside an explain recording a gate or scope does nothing but call through
 import collections
 import functools
 
+from .. import tree
+from .._core import Box
+
 __all__ = ["gate", "scope", "Group"]
 
 _ACTIVE = []  # the explain recordings now running, innermost last
 
-Group = collections.namedtuple("Group", "name path start end depth")
+Group = collections.namedtuple("Group", "name path start end depth args", defaults=((),))
 Group.__doc__ = """A named span of tape nodes ``start <= k < end``; ``path`` is
-``outer/inner`` for nested groups and ``depth`` 0 for an outermost one."""
+``outer/inner`` for nested groups and ``depth`` 0 for an outermost one; ``args``
+the tape nodes passed to a gate, in the order of its parameters."""
 
 
 class _Spans:
@@ -27,18 +31,20 @@ class _Spans:
 
     def __init__(self, tape):
         self.tape = tape
-        self.open = []     # (name, start) of the scopes now open
+        self.open = []     # (name, start, args) of the scopes now open
         self.groups = []
 
-    def enter(self, name):
-        self.open.append((name, len(self.tape.entries)))
+    def enter(self, name, args=()):
+        nodes = [x._aux for x in tree.leaves(args)
+                 if isinstance(x, Box) and x._trace is self.tape]
+        self.open.append((name, len(self.tape.entries), tuple(nodes)))
 
     def exit(self):
-        name, start = self.open.pop()
-        path = "/".join([n for n, _ in self.open] + [name])
+        name, start, args = self.open.pop()
+        path = "/".join([n for n, _, _ in self.open] + [name])
         end = len(self.tape.entries)
         if end > start:  # a group that recorded nothing is not shown
-            self.groups.append(Group(name, path, start, end, len(self.open)))
+            self.groups.append(Group(name, path, start, end, len(self.open), args))
 
     def sorted_groups(self):
         return sorted(self.groups, key=lambda g: (g.start, -g.end, g.depth))
@@ -67,17 +73,18 @@ class scope:
         Row(name='v_1', definition='multiply(x, x)', op='multiply', value='4.0000', tangent='4.0000', adjoint='0.2000', group='square plus one')
     """
 
-    def __init__(self, name):
+    def __init__(self, name, _args=()):
         if not isinstance(name, str) or not name:
             raise TypeError(f"explain.scope: name must be a non-empty string, got {name!r}; "
                             'e.g. explain.scope("layer1")')
         self.name = name
+        self._args = _args
         self._pushed = []
 
     def __enter__(self):
         spans = _ACTIVE[-1] if _ACTIVE else None
         if spans is not None:
-            spans.enter(self.name)
+            spans.enter(self.name, self._args)
         self._pushed.append(spans)
         return self
 
@@ -127,7 +134,7 @@ def _wrap(fun, name):
     def gated(*args, **kwargs):
         if not _ACTIVE:  # not explaining: a plain call
             return fun(*args, **kwargs)
-        with scope(name):
+        with scope(name, _args=(args, kwargs)):
             return fun(*args, **kwargs)
     gated.gate_name = name
     return gated
