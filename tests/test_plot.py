@@ -23,11 +23,12 @@ def _saved(ax, path):
 def test_loss_curve_draws_each_epoch_and_saves(tmp_path):
     history = {"epoch": [0, 1, 2, 3], "loss": [4.0, 2.0, 1.0, 0.5], "val": [5.0, 3.0, 2.0, 2.5]}
     ax = plot.loss_curve(history, label="train")
-    plot.loss_curve(history, ax=ax, key="val")
+    plot.loss_curve(history, ax=ax, key="val", color="red", ls="--")
     (train, val) = ax.get_lines()
     assert train.get_xdata().tolist() == [1, 2, 3, 4]
     assert train.get_ydata().tolist() == history["loss"]
     assert val.get_ydata().tolist() == history["val"] and val.get_label() == "val"
+    assert (val.get_color(), val.get_linestyle()) == ("red", "--")
     assert ax.get_yscale() == "log"
     _saved(ax, tmp_path / "loss.png")
     ax = plot.loss_curve([1.0, -1.0])       # not all positive: linear axis

@@ -75,7 +75,7 @@ def close(ax_or_fig):
     plt.close(getattr(ax_or_fig, "figure", ax_or_fig))
 
 
-def loss_curve(history, ax=None, label=None, key="loss", log=True):
+def loss_curve(history, ax=None, label=None, key="loss", log=True, **style):
     """Draw a training curve: ``history[key]`` per epoch (``history`` from
     ``wengert.training.fit``), or a plain sequence of losses.
 
@@ -86,6 +86,7 @@ def loss_curve(history, ax=None, label=None, key="loss", log=True):
         label: the legend entry (default: ``key``).
         key: which history entry to draw.
         log: a logarithmic y axis when every value is positive.
+        style: passed to ``Axes.plot`` (``color``, ``ls``, ...).
 
     Returns the Axes.
 
@@ -110,7 +111,7 @@ def loss_curve(history, ax=None, label=None, key="loss", log=True):
     x = _np.arange(1, values.size + 1) if epochs is None or len(epochs) != values.size \
         else _np.asarray(epochs) + 1
     ax = _axes(ax, where)
-    ax.plot(x, values, label=label or key)
+    ax.plot(x, values, label=label or key, **style)
     if log and _np.all(values[_np.isfinite(values)] > 0):
         ax.set_yscale("log")
     ax.set_xlabel("epoch")

@@ -400,10 +400,11 @@ def _plots(out, basis, spirals, fd):
         written[name] = caption
 
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4))
-    for name in ("fixed", "learned"):
+    for name, color in (("fixed", "tab:orange"), ("learned", "tab:blue")):
         h = basis[name]["history"]
-        plot.loss_curve(h, ax=a1, label=f"{name} bases, train")
-        plot.loss_curve(h, ax=a1, key="held_out", label=f"{name} bases, held out")
+        plot.loss_curve(h, ax=a1, label=f"{name} bases, train", color=color)
+        plot.loss_curve(h, ax=a1, key="held_out", label=f"{name} bases, held out",
+                        color=color, ls="--")
     a1.set_title("basis-function regression")
     a1.set_ylabel("mean squared error")
     plot.loss_curve(spirals["history"], ax=a2, label="spirals MLP, cross-entropy")
