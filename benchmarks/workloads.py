@@ -1,4 +1,4 @@
-"""Workloads W1-W5: derivatives timed against hand-written NumPy backprop.
+"""Workloads W1-W5 and W8: derivatives timed against hand-written NumPy backprop.
 
 Each ``wN(size, peers)`` returns one or more :class:`Workload`; ``size`` is
 "tiny" (the test suite's correctness check), "quick" (a smoke run) or "full"
@@ -351,3 +351,56 @@ def w5(size, peers):
         out.append(Workload(f"W5 {shape_name}", f"Jacobian of tanh(Bx), B {m}×{n} ({shape_name}), ms",
                             impls, "numpy (hand-written)", rtol=1e-10))
     return out
+
+
+# -- W8: per-example gradients ----------------------------------------------------------------
+def per_example_grads_floor(params, X, Y):
+    """Per-example gradients of W3's squared loss by hand: the staged backward pass
+    of ``mlp_grad_floor`` with every example's outer products kept apart."""
+    hs = [X]
+    for W, b in params[:-1]:
+        hs.append(np.tanh(hs[-1] @ W + b))
+    W, b = params[-1]
+    dz = (hs[-1] @ W + b - Y) * (2 / Y.shape[1])      # each example's own mean
+    grads = [None] * len(params)
+    for i in range(len(params) - 1, -1, -1):
+        h = hs[i]
+        grads[i] = (h[:, :, None] * dz[:, None, :], dz)
+        if i:
+            dz = (dz @ params[i][0].T) * (1 - h * h)
+    return grads
+
+
+def w8(size, peers):
+    sizes, batch = ([10, 32, 32, 1], 1024) if size == FULL else \
+        ([10, 32, 32, 1], 128) if size == QUICK else ([4, 5, 5, 1], 3)
+    rng = np.random.default_rng(3)
+    params = mlp_params(rng, sizes, np.float64)
+    X = rng.standard_normal((batch, sizes[0]))
+    Y = rng.standard_normal((batch, sizes[-1]))
+
+    def loss(p, x, y):
+        return mlp_loss(p, x, y, wnp, "mse")
+    g = wengert.grad(loss)
+    pg = wengert.vmap(g, in_axes=(None, 0, 0))
+
+    def loop():
+        gs = [g(params, X[i], Y[i]) for i in range(batch)]
+        return [(np.stack([e[k][0] for e in gs]), np.stack([e[k][1] for e in gs]))
+                for k in range(len(params))]
+    impls = {"numpy (hand-written)": lambda: per_example_grads_floor(params, X, Y),
+             "wengert vmap(grad)": lambda: pg(params, X, Y),
+             "wengert loop over examples": loop}
+    if "torch" in peers:
+        torch = _torch()
+        from torch.func import grad as tgrad, vmap as tvmap
+        tp = [(torch.tensor(W), torch.tensor(b)) for W, b in params]
+        tX, tY = torch.tensor(X), torch.tensor(Y)
+
+        def tloss(p, x, y):
+            return mlp_loss_torch(p, x[None], y[None], "mse")
+        tpg = tvmap(tgrad(tloss), in_dims=(None, 0, 0))
+        impls["torch.func vmap(grad)"] = lambda: tpg(tp, tX, tY)
+    arch = "-".join(map(str, sizes))
+    return [Workload("W8", f"per-example gradients, MLP {arch}, batch {batch}, tanh, squared "
+                     "loss, ms", impls, "numpy (hand-written)", rtol=1e-10)]

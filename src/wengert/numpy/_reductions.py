@@ -137,33 +137,47 @@ def _first_zero(x):
     return seen == 0, zero & (seen == 1)
 
 
-def _cumprod_ct(g, y, x):
+def _no_zeros_left(before, depth):
+    if isinstance(before, Box):   # batched (vmap): rows differ, recurse to the row length
+        return depth == 0
+    return before.all()
+
+
+def _depth(x, depth):
+    return (shape(x)[-1] if depth is None else depth) - 1
+
+
+def _cumprod_ct(g, y, x, depth=None):
     """The cotangent of ``x`` for ``y = cumprod(x, axis=-1)``: sum over k >= i of
     g_k dy_k/dx_i.  Before the first zero z that is revcumsum(g y)_i / x_i; at z it
     is revcumsum(g y')_z with y' the cumprod of x with x_z := 1; after z it is x_z
-    times the cotangent for x with x_z := 1 (recursively, one zero at a time)."""
+    times the cotangent for x with x_z := 1 (recursively, one zero at a time; under
+    vmap, where rows differ, as many times as a row may have zeros)."""
     before, first = _first_zero(x)
-    if before.all():
+    if _no_zeros_left(before, depth):
         return _revcumsum(g * y) / x
+    depth = _depth(x, depth)
     x1 = E.where(first, 1.0, x)
     y1 = cumprod(x1, axis=-1)
     x_z = sum(E.where(first, x, 0.0), axis=-1, keepdims=True)
     head = _revcumsum(g * y) / E.where(before, x, 1.0)
-    return E.where(before, head, E.where(first, _revcumsum(g * y1), x_z * _cumprod_ct(g, y1, x1)))
+    return E.where(before, head,
+                   E.where(first, _revcumsum(g * y1), x_z * _cumprod_ct(g, y1, x1, depth)))
 
 
-def _cumprod_tangent(t, y, x):
+def _cumprod_tangent(t, y, x, depth=None):
     """The tangent of ``y = cumprod(x, axis=-1)`` (same decomposition as above)."""
     before, first = _first_zero(x)
-    if before.all():
+    if _no_zeros_left(before, depth):
         return y * cumsum(t / x, axis=-1)
+    depth = _depth(x, depth)
     x1 = E.where(first, 1.0, x)
     y1 = cumprod(x1, axis=-1)
     x_z = sum(E.where(first, x, 0.0), axis=-1, keepdims=True)
     t_z = sum(E.where(first, t, 0.0), axis=-1, keepdims=True)
     head = y * cumsum(t / E.where(before, x, 1.0), axis=-1)
     return E.where(before, head,
-                   t_z * y1 + x_z * _cumprod_tangent(E.where(first, 0.0, t), y1, x1))
+                   t_z * y1 + x_z * _cumprod_tangent(E.where(first, 0.0, t), y1, x1, depth))
 
 
 def _cumprod_rule(rule, d, ans, x, axis, out_shape):

@@ -12,7 +12,7 @@ import numpy as _np
 
 from .._core import Box
 from . import _elementwise as E, _reductions as R, _shape as S
-from ._dispatch import asarray, dtype, equivalent, shape, val
+from ._dispatch import asarray, dtype, equivalent, shape, some, val
 
 
 def _plain(*xs):
@@ -302,9 +302,9 @@ def _quantiles(a, q, axis, method, keepdims, weights, out, rd, nan, name):
         else:
             t_up = 1 - t
         res = E.where(gamma >= 0.5, above - step * t_up, below + step * t)
-    if undefined.any() and not (nan or lead or qv.ndim):
+    if not isinstance(undefined, Box) and undefined.any() and not (nan or lead or qv.ndim):
         res = _np.asarray(_np.nan, dtype(a))[()]    # NumPy returns the sorted NaN itself
-    elif undefined.any():
+    elif some(undefined):
         res = E.where(_expand(undefined, qv.ndim), _nan(res), res)
     if nan and counts.size and _np.ravel(counts)[0] == 0 and dtype(res) != dtype(a):
         # NumPy fills its result slice by slice into an array of the first slice's
@@ -445,7 +445,7 @@ def _middle(a, axis, keepdims, nan):
         middle = [n // 2] if n % 2 else [n // 2 - 1, n // 2]
         res = R.mean(S.getitem(s, (Ellipsis, _np.array(middle))), axis=-1)
         undefined = isnan[..., -1]
-    if undefined.any():
+    if some(undefined):
         res = E.where(undefined, _nan(res), res)
     return _finish(res, a, axes, 0, keepdims)
 
