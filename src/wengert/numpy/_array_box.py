@@ -278,6 +278,10 @@ class ArrayBox(Box):
     tobytes = _memory_access("tobytes")
     tofile = _memory_access("tofile")
     view = _memory_access("view")
+    newbyteorder = _memory_access("newbyteorder")   # NumPy 1.x
+
+    def itemset(self, *args):  # NumPy 1.x: x.itemset(i, v) is x[i] = v
+        I.setitem(self, args[0] if len(args) == 2 else args[:-1], args[-1])
     strides = property(_memory_access("strides"))
     flags = property(_memory_access("flags"))
     base = property(_memory_access("base"))
