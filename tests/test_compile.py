@@ -250,3 +250,15 @@ def test_every_op_of_the_table_compiles_to_the_eager_result():
             if not _same(fast(*a2), g(*a2)) or fast.stats()["eager"]:
                 bad.append(str(spec))
     assert not bad, f"{len(bad)} of {len(_SPECS)} specs: {bad}"
+
+
+def test_readme_shows_the_generated_source():
+    import pathlib
+    readme = (pathlib.Path(__file__).parents[1] / "README.md").read_text()
+    shown = readme.split("prints the derivative as code", 1)[1].split("```\n", 2)[1]
+
+    def loss(w, x, y):
+        return wnp.mean((wnp.tanh(x @ w) - y) ** 2)
+
+    fast = wengert.compile(wengert.grad(loss))
+    assert fast.source(np.ones(3), np.eye(3), np.zeros(3)) + "\n" == shown

@@ -26,6 +26,8 @@ _MATH = {_np.sin: "math.sin", _np.cos: "math.cos", _np.tan: "math.tan", _np.exp:
          _np.arcsin: "math.asin", _np.arccos: "math.acos", _np.log1p: "math.log1p",
          _np.expm1: "math.expm1", _np.absolute: "abs", _np.fabs: "abs"}
 _MATH_BINARY = {_np.add: "+", _np.subtract: "-", _np.multiply: "*", _np.true_divide: "/"}
+_AUGMENTED = {_np.add: "+", _np.subtract: "-", _np.multiply: "*", _np.true_divide: "/"}
+_COMMUTATIVE = {_np.add, _np.multiply}
 # in-place accumulation pays off from this size on
 _INPLACE_BYTES = 1 << 15
 # functions known to return a new array that nothing else refers to
@@ -368,22 +370,29 @@ class Source:
         return [n.name for n in self.nodes if n.kind == "input"][j]
 
     def _inplace(self, k, node, uses):
-        """``numpy.add(a, b, out=a)`` when ``a`` is a fresh temporary used only here."""
-        if node.fun is not _np.add or node.kwargs or len(node.args) != 2:
+        """An elementwise NumPy function writing into one of its arguments, when that
+        argument is a temporary of the program used nowhere else (the floor's
+        ``dh *= 1 - h * h``): adjoints accumulate at a fork, activations and their
+        derivatives reuse buffers, and large arrays are not allocated afresh."""
+        fun = node.fun
+        if not isinstance(fun, _np.ufunc) or fun.nout != 1 or node.kwargs:
             return None
         out = node.value
         if type(out) is not _np.ndarray or out.nbytes < _INPLACE_BYTES:
             return None   # small arrays: a new one costs less than out= does
-        for i in (0, 1):
-            a = node.args[i]
+        args = node.args
+        for i, a in enumerate(args):
             if type(a) is not Ref:
                 continue
             j = self.resolve(a.k)
             src = self.nodes[j]
             if (src.kind == "call" and uses.get(j) == 1 and _is_fresh(src)
                     and src.value.shape == out.shape and src.value.dtype == out.dtype):
-                other = self._arg(node.args[1 - i])
-                return f"{self.var(j)}; v{k} += {other}"
+                buf = self.var(j)
+                if fun in _AUGMENTED and len(args) == 2 and (i == 0 or fun in _COMMUTATIVE):
+                    return f"{buf}; v{k} {_AUGMENTED[fun]}= {self._arg(args[1 - i])}"
+                parts = ", ".join(self._arg(x) for x in args)
+                return f"{self._fname(fun)}({parts}, out={buf})"
         return None
 
     def _guard(self, k, g):
