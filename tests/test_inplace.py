@@ -4,6 +4,8 @@ Every program here is also run on plain NumPy arrays: the traced run must give
 NumPy's value (so aliasing and views behave as in NumPy), and its derivatives
 must match finite differences in both modes at second order.
 """
+import warnings
+
 import numpy
 import pytest
 
@@ -300,3 +302,27 @@ def test_as_traced_outside_a_derivative_is_a_plain_copy():
     b = wnp.as_traced(a, like=1.0)
     b[0] = 1.0
     assert type(b) is numpy.ndarray and a[0] == 0.0
+
+
+def test_per_example_gradients_of_a_loss_that_writes_in_place():
+    def loss(w, x):              # plain NumPy, filling an array in place
+        h = x * w
+        h[0] = h[1] * h[2]
+        h[[1, 1]] = x[0]
+        np.add.at(h, [2, 2], w[0] * x[1])
+        h += 1.0
+        return np.sum(h ** 2)
+
+    X = numpy.arange(6.0).reshape(2, 3)
+    w = numpy.array([0.5, -1.0, 2.0])
+    loop = numpy.stack([wengert.grad(loss)(w, x) for x in X])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")           # batched by rules, not a per-example loop
+        batched = wengert.vmap(wengert.grad(loss), in_axes=(None, 0))(w, X)
+        summed = wengert.grad(lambda w: np.sum(wengert.vmap(loss, in_axes=(None, 0))(w, X)))(w)
+    numpy.testing.assert_allclose(batched, loop)
+    numpy.testing.assert_allclose(summed, loop.sum(axis=0))
+    f = lambda x, v: wnp.index_add(x, (slice(None), 1), v)   # noqa: E731
+    V = numpy.arange(8.0).reshape(4, 2)
+    numpy.testing.assert_allclose(wengert.vmap(f, in_axes=(None, 0))(numpy.ones((2, 3)), V),
+                                  numpy.stack([f(numpy.ones((2, 3)), v) for v in V]))

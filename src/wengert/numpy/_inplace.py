@@ -490,3 +490,29 @@ PLAIN_TARGET_FIX = (
     "derivative, because NumPy copies the number out of the trace; create the array traced "
     "instead: table = wengert.numpy.as_traced(table, like=x) (then table[i] = x, "
     "table[i] += x, ... are recorded)")
+
+
+# -- batching (wengert.vmap) --------------------------------------------------------------
+def _batch_rule(prim):
+    """Batch ``prim(x, idx, v)`` by prepending a full slice to an unbatched index;
+    other cases (a batched index, NumPy moving separated advanced indices to the
+    front) run once per example."""
+    def rule(args, dims, kwargs):
+        from . import _batching as BT   # loaded with vmap (it imports this module)
+        (x, idx, v), (dx, di, dv) = args, dims
+        tup = idx if type(idx) is tuple else (idx,)
+        if di is not None or BT._index_dim(tup) != 0:
+            return BT._loop(prim.wrapped, prim.name)(args, dims, kwargs)
+        n = BT._size(args, dims)
+        x0 = BT._bcast(x, n) if dx is None else BT._to0(x, dx)
+        if dv is not None:  # per-example shape of v, aligned right on x[idx]'s shape
+            v = BT._to0(v, dv)
+            target = _np.empty(shape(x0)[1:], dtype=bool)[idx].shape
+            vs = shape(v)[1:]
+            v = S.reshape(v, (n,) + (1,) * (len(target) - len(vs)) + vs)
+        return prim.wrapped(x0, (slice(None),) + tup, v), 0
+    return rule
+
+
+_index_update_prim.batch = _batch_rule(_index_update_prim)
+_index_add_prim.batch = _batch_rule(_index_add_prim)
