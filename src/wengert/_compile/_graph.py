@@ -110,7 +110,9 @@ class GraphTrace(Trace):
     # -- recording ---------------------------------------------------------------------
     def apply(self, prim, args, kwargs):
         """A primitive applied to tracers (no boxes of higher levels remain)."""
-        return self.record(prim.fun, args, kwargs, prim.name)
+        fun = prim.fun
+        return self.record(getattr(fun, "_ufunc", fun), args, kwargs, prim.name)  # the ufunc
+        # behind a scalar fast path, which the generated code writes as an operator
 
     def apply_raw(self, fun, args, kwargs, name=None):
         """A function of values (a non-differentiable function, or NumPy called

@@ -1,6 +1,6 @@
 """Reverse mode: the tape (Wengert list) and its one-loop backward pass."""
 from . import hooks
-from .box import Box, Trace, new_box
+from .box import Box, Trace, _box_types, _default_box, new_box
 from .rules import vjp_rule
 from .vspace import add_any
 
@@ -51,7 +51,7 @@ class TapeTrace(Trace):
         entries = self.entries
         k = len(entries)
         entries.append((prim, vals, kwargs, ans, parents))
-        return new_box(ans, self, k)
+        return _box_types.get(type(ans), _default_box[0])(ans, self, k)   # new_box, inlined
 
     def backward(self, seeds, wanted):
         """Walk the tape once, from the last seed back to the first wanted node.

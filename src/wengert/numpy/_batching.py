@@ -464,6 +464,16 @@ def _matmul(args, dims, kwargs):
         a = _to0(a, da)
     if db is not None:
         b = _to0(b, db)
+    # one matrix times a batch: a single matrix product (not a stack of small ones)
+    if db is None and kb == 2 and not kwargs:
+        if ka == 1:                                    # (B, k) @ (k, m)
+            return L.matmul(a, b), 0
+        if ka >= 2:                                    # (B, ..., n, k) @ (k, m)
+            s = shape(a)
+            out = L.matmul(S.reshape(a, (-1, s[-1])), b)
+            return S.reshape(out, s[:-1] + shape(b)[-1:]), 0
+    if da is None and ka == 2 and kb == 1 and not kwargs:  # (n, k) @ (B, k)
+        return L.matmul(b, S.transpose(a)), 0
     sq = []
     if ka == 1:
         a = S.expand_dims(a, -2)
@@ -649,8 +659,16 @@ def _raw_rule(fun, name=None):
     return batch
 
 
+def _is_ufunc(prim):
+    """Whether ``prim`` is (a wrapper of) a NumPy ufunc: broadcasting, elementwise."""
+    if prim.kind == "elementwise" or isinstance(prim.fun, _np.ufunc):
+        return True
+    mod, _, name = prim.name.rpartition(".")
+    return mod == "numpy" and isinstance(getattr(_np, name, None), _np.ufunc)
+
+
 def _prim_rule(prim):
-    ufunc = prim.kind == "elementwise" or isinstance(prim.fun, _np.ufunc)
+    ufunc = _is_ufunc(prim)
     rule = _elementwise(prim.wrapped) if ufunc else \
         _loop(prim.wrapped, prim.name)
     return rule

@@ -5,9 +5,11 @@ Each differentiable one states its partial derivatives once, as functions of
 follow from :func:`def_elementwise`.  Complex values follow autograd's
 convention (a holomorphic function's cotangent is ``g * f'(z)``).
 """
+import operator as _operator
+
 import numpy as _np
 
-from .._core import Box, defjvp, defvjp, def_linear, get_primitive
+from .._core import Box, defjvp, defvjp, def_linear, get_primitive, primitive
 from ._dispatch import dtype, equivalent, iscomplex, nondiff, shape, some, val, wrap
 from ._unbroadcast import broadcast_like, unbroadcast
 from . import _reductions as _R  # already loaded by _unbroadcast (a cycle, resolved lazily)
@@ -64,9 +66,35 @@ def _safe(x, where_zero):
     return where(val(x) == 0, where_zero, x) if some(val(x) == 0) else x
 
 
+# -- scalar fast paths ----------------------------------------------------------------
+_SCALARS = (float, _np.float64)
+
+
+def _scalar_fast(ufunc, op, nonzero=False):
+    """``ufunc``, computed with Python's operator when both arguments are Python or
+    NumPy float64 scalars: the same IEEE operation (the same bits), without the cost
+    of a NumPy ufunc call on scalars (most of the time of scalar code).  A zero
+    divisor goes to NumPy (inf or nan with a warning, not ZeroDivisionError)."""
+    def fun(x, y, *rest, **kwargs):
+        if (not rest and not kwargs and type(x) in _SCALARS and type(y) in _SCALARS
+                and (not nonzero or y)):
+            return op(x, y)
+        return ufunc(x, y, *rest, **kwargs)
+
+    fun.__name__ = fun.__qualname__ = ufunc.__name__
+    fun.__doc__ = f"numpy.{ufunc.__name__}, with a fast path for float scalars."
+    fun._ufunc = ufunc
+    return fun
+
+
+def _wrap_fast(ufunc, op, nonzero=False):
+    prim = primitive(_scalar_fast(ufunc, op, nonzero), f"numpy.{ufunc.__name__}")
+    return equivalent(ufunc, prim)
+
+
 # -- linear ---------------------------------------------------------------------------
-add = wrap(_np.add)
-subtract = wrap(_np.subtract)
+add = _wrap_fast(_np.add, _operator.add)
+subtract = _wrap_fast(_np.subtract, _operator.sub)
 negative = wrap(_np.negative)
 positive = wrap(_np.positive)
 real = wrap(_np.real)
@@ -162,8 +190,8 @@ defjvp(absolute, lambda t, ans, x: real(conjugate(x) * t) / _safe(ans, 1.0) if i
 get_primitive(absolute).kind = "elementwise"
 
 # -- binary ---------------------------------------------------------------------------
-multiply = wrap(_np.multiply)
-divide = wrap(_np.divide)
+multiply = _wrap_fast(_np.multiply, _operator.mul)
+divide = _wrap_fast(_np.divide, _operator.truediv, nonzero=True)
 true_divide = divide
 power = wrap(_np.power)
 maximum = wrap(_np.maximum)
