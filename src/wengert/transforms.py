@@ -385,7 +385,7 @@ def _jacrev_at(rt, vs_in, who, chunk_size=None):
         raise TypeError(f"{who}: complex outputs are not supported; differentiate the real "
                         "and imaginary parts separately")
     shape = tuple(vs_out.shape) + tuple(vs_in.shape)
-    if vs_in.iscomplex or vs_out.size == 0:  # one pass per row
+    if vs_in.iscomplex or vs_out.size <= 1:  # one pass per row (a gradient: no batching)
         rows = [rt.vjp(b) for b in vs_out.standard_basis()]
         return wnp.reshape(wnp.stack(rows), shape) if rows else _np.zeros(shape)
     # one backward pass carrying a block of cotangents (rows of the identity)
@@ -397,7 +397,7 @@ def _jacrev_at(rt, vs_in, who, chunk_size=None):
 
 def _jacfwd_at(fun, x, vs_in, who, chunk_size=None, n_out=None):
     jvp_fun = _make_jvp(fun, x)
-    if vs_in.iscomplex or vs_in.size == 0:  # one pass per column
+    if vs_in.iscomplex or vs_in.size <= 1:  # one pass per column
         cols, ans = [], fun(x)
         for b in vs_in.standard_basis():
             ans, col = jvp_fun(b)

@@ -38,6 +38,10 @@ class BatchTrace(Trace):
             return type(value)(self.box(v, d) for v, d in zip(value, dims))
         return _hooks["box"](value, self, dim)
 
+    def lift(self, value):
+        """``value`` (the same for every example) as a batched value of this trace."""
+        return self.box(_hooks["repeat"](value, self.size), 0)
+
     def apply(self, prim, args, kwargs):
         vals, dims = self.unbox(args)
         rule = prim.batch or _hooks["rule"](prim)
@@ -93,13 +97,15 @@ def _no_numpy(*a):
     raise RuntimeError("batching needs wengert.numpy to be imported")
 
 
-_hooks = {"box": lambda v, t, d: BatchBox(v, t, d), "rule": _no_numpy, "raw_rule": _no_numpy}
+_hooks = {"box": lambda v, t, d: BatchBox(v, t, d), "rule": _no_numpy, "raw_rule": _no_numpy,
+          "repeat": _no_numpy}
 
 
-def configure(box=None, rule=None, raw_rule=None):
+def configure(box=None, rule=None, raw_rule=None, repeat=None):
     """Register ``box(value, trace, dim)`` (the batched box factory),
-    ``rule(prim)`` (the rule of a primitive without its own ``batch``) and
-    ``raw_rule(fun, name)`` (the rule of a plain function of values)."""
-    for k, v in (("box", box), ("rule", rule), ("raw_rule", raw_rule)):
+    ``rule(prim)`` (the rule of a primitive without its own ``batch``),
+    ``raw_rule(fun, name)`` (the rule of a plain function of values) and
+    ``repeat(value, n)`` (``value`` repeated along a new leading axis)."""
+    for k, v in (("box", box), ("rule", rule), ("raw_rule", raw_rule), ("repeat", repeat)):
         if v is not None:
             _hooks[k] = v

@@ -472,8 +472,14 @@ def _matmul(args, dims, kwargs):
             s = shape(a)
             out = L.matmul(S.reshape(a, (-1, s[-1])), b)
             return S.reshape(out, s[:-1] + shape(b)[-1:]), 0
-    if da is None and ka == 2 and kb == 1 and not kwargs:  # (n, k) @ (B, k)
-        return L.matmul(b, S.transpose(a)), 0
+    if da is None and ka == 2 and not kwargs:
+        if kb == 1:                                    # (n, k) @ (B, k)
+            return L.matmul(b, S.transpose(a)), 0
+        if kb >= 2:                                    # (n, k) @ (B, ..., k, m)
+            bt = S.swapaxes(b, -1, -2)
+            s = shape(bt)
+            out = L.matmul(S.reshape(bt, (-1, s[-1])), S.transpose(a))
+            return S.swapaxes(S.reshape(out, s[:-1] + shape(a)[:1]), -1, -2), 0
     sq = []
     if ka == 1:
         a = S.expand_dims(a, -2)
@@ -674,7 +680,7 @@ def _prim_rule(prim):
     return rule
 
 
-_B.configure(box=_new_box, rule=_prim_rule, raw_rule=_raw_rule)
+_B.configure(box=_new_box, rule=_prim_rule, raw_rule=_raw_rule, repeat=_bcast)
 
 
 # -- vector spaces of batched values: those of one example -----------------------------------------
