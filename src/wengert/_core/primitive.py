@@ -20,7 +20,7 @@ _registry = weakref.WeakSet()
 
 class Primitive:
     __slots__ = ("fun", "name", "wrapped", "vjps", "jvps", "vjp_any", "jvp_any",
-                 "vjp_joint", "jvp_joint", "kind", "batch", "__weakref__")
+                 "vjp_joint", "jvp_joint", "kind", "batch", "keep", "__weakref__")
 
     def __init__(self, fun, name):
         self.fun = fun
@@ -38,6 +38,8 @@ class Primitive:
         self.kind = "primitive"  # or "elementwise", "linear", "nondiff"
         # batching rule for vmap: batch(args, dims, kwargs) -> (out, out_dim)
         self.batch = None
+        # what the reverse rules read (see rules.def_keep): None = everything
+        self.keep = None
 
     def __repr__(self):
         return f"<primitive {self.name}>"

@@ -65,6 +65,18 @@ def def_linear(fun, argnums=(0,)):
     return fun
 
 
+def def_keep(fun, ans=False, args=None):
+    """Declare what ``fun``'s reverse rules read, so that the tape keeps only that:
+    ``ans`` whether they read the output, ``args`` ``{argnum: argnums}``, the
+    arguments the cotangent of ``argnum`` reads (default: none).  Shapes and dtypes
+    are always kept: a value no rule reads is replaced on the tape by a
+    stand-in of its shape and dtype holding no memory (filled with NaN, so that a
+    wrong declaration shows as NaN, never as a plausible number)."""
+    prim = _prim(fun)
+    prim.keep = (bool(ans), {i: tuple(a) for i, a in (args or {}).items()})
+    return fun
+
+
 def vjp_rule(prim, argnum):
     rule = prim.vjps.get(argnum)
     if rule is None:

@@ -5,6 +5,35 @@ from .rules import vjp_rule
 from .vspace import add_any
 
 
+# hollow(value) -> a stand-in of value's shape and dtype holding no memory, or None
+# when value is not worth replacing (set by the NumPy layer)
+_hollow = [None]
+
+
+def set_hollow(fun):
+    _hollow[0] = fun
+
+
+def _lean(keep, vals, ans, parents):
+    """``(args, ans)`` to keep on the tape: values no reverse rule of the
+    differentiated arguments reads are replaced by hollow stand-ins."""
+    needs_ans, needs = keep
+    used = set()
+    for argnum, _ in parents:
+        used.update(needs.get(argnum, ()))
+    hollow = _hollow[0]
+    for i, v in enumerate(vals):
+        if i not in used:
+            h = hollow(v)
+            if h is not None:
+                vals[i] = h
+    if not needs_ans:
+        h = hollow(ans)
+        if h is not None:
+            ans = h
+    return vals, ans
+
+
 class TapeTrace(Trace):
     """Records each primitive applied to its boxes, in execution order.
 
@@ -14,12 +43,13 @@ class TapeTrace(Trace):
     arguments that are boxes of this tape.
     """
 
-    __slots__ = ("entries", "recording")
+    __slots__ = ("entries", "recording", "lean")
 
     def __init__(self):
         super().__init__()
         self.entries = []
         self.recording = True
+        self.lean = True    # drop what no reverse rule reads (False: keep every value)
 
     def new_input(self, value):
         """A box for an input (a leaf of the graph)."""
@@ -50,7 +80,11 @@ class TapeTrace(Trace):
             return ans
         entries = self.entries
         k = len(entries)
-        entries.append((prim, vals, kwargs, ans, parents))
+        if prim.keep is not None and self.lean and _hollow[0] is not None:
+            kept, kept_ans = _lean(prim.keep, vals, ans, parents)
+            entries.append((prim, kept, kwargs, kept_ans, parents))
+        else:
+            entries.append((prim, vals, kwargs, ans, parents))
         return _box_types.get(type(ans), _default_box[0])(ans, self, k)   # new_box, inlined
 
     def backward(self, seeds, wanted):

@@ -41,6 +41,7 @@ class Recording:
                              f"({len(args)}), got {tangent!r}; e.g. tangent=(1.0, 0.0)")
         pnames = _param_names(fun, len(args))
         dual, tape = DualTrace(), TapeTrace()
+        tape.lean = False     # the table shows every value, so the tape keeps them all
         self.entries = tape.entries
         self.names, self.inputs, self.point = {}, [], []
         boxed_args = []

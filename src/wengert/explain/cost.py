@@ -220,6 +220,7 @@ def _median_time(f, repeat):
 
 def _record(fun, args):
     tape = TapeTrace()
+    tape.lean = False     # count the bytes of every value an operation touches
     boxed, inputs = [], []
     for a in args:
         leaves, tdef = tree.flatten(a)

@@ -9,7 +9,7 @@ naming itself if it meets a traced value.
 """
 import numpy as _np
 
-from . import _array_box, _vspace  # noqa: F401  (registers boxes and vector spaces)
+from . import _array_box, _lean, _vspace  # noqa: F401  (registers boxes, vector spaces, lean tape)
 from . import fft, linalg, random
 from ._dispatch import nondiff
 from ._elementwise import (  # noqa: A004  (NumPy's names: abs, divmod, pow, round)
