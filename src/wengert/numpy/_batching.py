@@ -25,6 +25,7 @@ from .._core import batching as _B
 from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
 from . import fft as _fft, linalg as _la
 from ._array_box import ArrayBox, SequenceBox
+from ._inplace import in_item_assignment as _in_item_assignment
 from ._dispatch import _EQUIVALENTS, dtype, shape
 
 
@@ -80,6 +81,11 @@ class BatchedArrayBox(_B.BatchBox, ArrayBox):
         raise _vmap_error("complex()")
 
     def __array__(self, dtype=None, copy=None):
+        if _in_item_assignment():
+            raise TypeError(
+                "assigning a batched value into a plain NumPy array (table[i] = x) inside "
+                "wengert.vmap cannot store one value per example; build the array with "
+                "wengert.numpy operations (where, stack, concatenate) instead")
         raise _vmap_error("numpy.asarray / numpy.array")
 
     def item(self, *args):
@@ -456,6 +462,32 @@ def _concat(args, dims, kwargs):
 get_primitive(S._concat).batch = _concat
 
 
+def _index_write(fun):
+    """``x[idx] = v`` / ``np.add.at(x, idx, v)`` per example: the batched target gets a
+    leading full slice, ``v`` its batch axis where NumPy puts it in ``x[(:,) + idx]``."""
+
+    def rule(args, dims, kwargs):
+        (x, idx, v), (dx, di, dv) = args, dims
+        if di is not None or kwargs:
+            return None
+        idx = idx if type(idx) is tuple else (idx,)
+        if any(isinstance(i, Box) for i in idx):
+            return None
+        n = _size(args, dims)
+        x = _bcast(x, n) if dx is None else _to0(x, dx)
+        target = _np.broadcast_to(_np.zeros((), bool), shape(x)[1:])[idx].shape
+        d = _index_dim(idx)
+        if dv is not None or d:
+            v = _bcast(v, n) if dv is None else _to0(v, dv)
+            s = shape(v)
+            v = S.reshape(v, s[:1] + (1,) * (len(target) - len(s) + 1) + s[1:])
+            if d:
+                v = S.moveaxis(v, 0, d)
+        return fun(x, (slice(None),) + idx, v), 0
+
+    return rule
+
+
 # -- products ---------------------------------------------------------------------------------
 def _matmul(args, dims, kwargs):
     (a, b), (da, db) = args, dims
@@ -566,6 +598,9 @@ for _n in ("inv", "det", "cholesky", "slogdet", "eigh", "eig", "qr", "svd", "pin
     _p = _BY_NAME.get("numpy.linalg." + _n)
     if _p is not None:
         _with_fallback(_p.wrapped, _stacked(_p.wrapped))
+for _n in ("wengert.numpy.index_update", "wengert.numpy.index_add"):
+    if _n in _BY_NAME:
+        _with_fallback(_BY_NAME[_n].wrapped, _index_write(_BY_NAME[_n].wrapped))
 for _n in ("numpy.real", "numpy.imag", "numpy.angle", "numpy.nan_to_num"):
     if _n in _BY_NAME:
         _BY_NAME[_n].batch = _elementwise(_BY_NAME[_n].wrapped)
@@ -637,7 +672,14 @@ _RAW = {
     _np.cumsum: lambda f: _axis_rule(f, none="flat"),
     _np.where: lambda f: _elementwise(f),
     _np.take_along_axis: lambda f: _take_along_axis,
+    _np.searchsorted: lambda f: _searchsorted,
 }
+
+
+def _searchsorted(args, dims, kwargs):
+    if dims[0] is not None or len(args) > 2:
+        return None
+    return _np.searchsorted(args[0], args[1], **kwargs), dims[1]
 
 
 def _take_along_axis(args, dims, kwargs):

@@ -9,7 +9,7 @@ import numpy as _np
 
 from .._core import Box, def_linear, defvjp
 from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
-from ._dispatch import equivalent, shape, val, wrap
+from ._dispatch import asarray, equivalent, shape, val, wrap
 
 
 def _flip1(x):
@@ -102,7 +102,7 @@ def interp(x, xp, fp, left=None, right=None, period=None):
     (at a knot, the slope of the segment to its right)."""
     if period is not None:
         raise NotImplementedError("wengert.numpy.interp: period= is not supported yet")
-    vx, vxp = _np.asarray(val(x)), _np.asarray(val(xp))
+    vx, vxp = asarray(val(x)), asarray(val(xp))   # (batched values of vmap stay batched)
     n = vxp.shape[0]
     i = _np.clip(_np.searchsorted(vxp, vx, side="right"), 1, n - 1)
     x0, x1 = S.getitem(xp, i - 1), S.getitem(xp, i)

@@ -7,7 +7,7 @@ import numpy as _np
 
 from .._core import Box, def_linear, defjvp, defjvp_any, defvjp, defvjp_any, get_primitive
 from . import _elementwise as E, _reductions as R, _unbroadcast as U
-from ._dispatch import equivalent, shape, val, wrap
+from ._dispatch import asarray, equivalent, shape, val, wrap
 from ._dispatch import dtype as _dtype_of
 
 
@@ -684,7 +684,7 @@ def _real_dtype(x):
 
 def _median_keep(x, axis):
     """The median along ``axis`` (kept as length 1); ties share the gradient equally."""
-    v = _np.asarray(val(x))
+    v = asarray(val(x))   # (a batched value of vmap stays batched)
     n = v.shape[axis]
     ordered = _np.sort(v, axis=axis)
     out = 0.0
