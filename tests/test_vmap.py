@@ -217,7 +217,7 @@ def test_vmapped_functions_pass_check_grads():
     check_grads(f, modes=["fwd", "rev"], order=2)(np.ones((4, 3)) * 0.3, np.array([0.5, -2.0]))
 
 
-# -- Jacobians and Hessians with batched basis vectors ------------------------------------------------
+# -- Jacobians and Hessians with batched basis vectors --------------------------------------------
 def test_jacobians_and_hessian_through_vmap_match_loops():
     rng = np.random.default_rng(7)
     A = rng.standard_normal((6, 4))
@@ -279,6 +279,14 @@ def test_python_control_flow_on_batched_values_says_why():
         wengert.vmap(lambda x: float(x))(np.ones(3))
     with pytest.raises(TypeError, match="boolean mask"):
         wengert.vmap(lambda x: wnp.sum(x[x > 0]))(np.ones((2, 3)))
+
+
+def test_numpy_functions_without_rules_never_drop_derivatives():
+    f = wengert.vmap(lambda x: wnp.real(np.sort_complex(x)) + x)   # no wengert rule
+    with pytest.raises(NotImplementedError, match="sort_complex has no derivative rule"):
+        wengert.grad(lambda x: wnp.sum(f(x)))(np.ones((2, 3)))
+    with pytest.warns(UserWarning, match="sort_complex has no batching rule"):
+        np.testing.assert_allclose(f(np.full((2, 3), 1.5)), np.full((2, 3), 3.0))
 
 
 def test_bad_axes():

@@ -131,12 +131,24 @@ def _dispatch(func, args, kwargs):
         trace = _B.batch_trace_of(args)
         stripped = [getval(a) if type(a) not in (list, tuple) else
                     type(a)(getval(x) for x in a) for a in args]
+        if any(_differs(s, a) for s, a in zip(stripped, args)):  # a derivative would be lost
+            raise NotImplementedError(
+                f"{_name(func)} has no derivative rule in wengert; use wengert.numpy's "
+                "version if it has one, add a rule with wengert.extend.primitive and "
+                "defvjp/defjvp, or wrap the argument in wengert.stop_gradient if a constant "
+                "is meant")
         return trace.apply_raw(func, stripped, kwargs)
     _active.add(func)
     try:
         return fun(*args, **kwargs)
     finally:
         _active.discard(func)
+
+
+def _differs(stripped, arg):
+    if type(arg) in (list, tuple):
+        return any(s is not a for s, a in zip(stripped, arg))
+    return stripped is not arg
 
 
 def _new_box(value, trace, dim):
@@ -639,7 +651,7 @@ for _f in (_fft.fftshift, _fft.ifftshift):
     get_primitive(_f).batch = _axis_rule(_f, pos=1, name="axes")
 
 
-# -- functions of values only (no derivative) -------------------------------------------------------
+# -- functions of values only (no derivative) ---------------------------------------------------
 def _unbatched_result(fun):
     """``fun`` of the first example: shapes, dtypes, predicates of the type."""
 
