@@ -78,6 +78,11 @@ def w1(size, peers):
         "numpy (hand-written)": lambda: chain_grad_floor(x0, nb),
         "wengert grad": (lambda g: lambda: g(x0))(
             wengert.grad(lambda x: chain(x, wnp.sin, wnp.exp, nb))),
+        "wengert compile": (lambda g: lambda: g(x0))(
+            wengert.compile(wengert.grad(lambda x: chain(x, wnp.sin, wnp.exp, nb)))),
+        "wengert compile, scalar_math": (lambda g: lambda: g(x0))(
+            wengert.compile(wengert.grad(lambda x: chain(x, wnp.sin, wnp.exp, nb)),
+                            scalar_math=True)),
     }
     if "autograd" in peers:
         import autograd
@@ -191,6 +196,8 @@ def _mlp(name, title, sizes, batch, loss, dtype, peers, rtol, with_forward):
     impls = {"numpy (hand-written)": lambda: mlp_grad_floor(params, X, Y, loss)}
     g = wengert.grad(lambda p: mlp_loss(p, X, Y, wnp, loss))
     impls["wengert grad"] = lambda: g(params)
+    cg = wengert.compile(g)
+    impls["wengert compile"] = lambda: cg(params)
     extra = {"forward: numpy": lambda: mlp_forward_floor(params, X, Y, loss),
              "forward: wengert.numpy": lambda: mlp_loss(params, X, Y, wnp, loss)}
     pairs = {"numpy (hand-written)": "forward: numpy", "wengert grad": "forward: wengert.numpy"}

@@ -181,7 +181,7 @@ def test_scalar_code_and_scalar_math(rng):
     fast = wengert.compile(g, scalar_math=True)
     assert fast(0.3) == pytest.approx(g(0.3), rel=1e-13)
     assert fast(0.4) == pytest.approx(g(0.4), rel=1e-13)
-    assert "math.sin(" in fast.source(0.3)
+    assert "math_sin(" in fast.source(0.3)
     # where math raises (overflow), the call reruns with NumPy's semantics
     big = wengert.compile(wengert.grad(lambda x: wnp.exp(x) * 2.0), scalar_math=True)
     big(1.0)

@@ -291,7 +291,8 @@ def _build(src, entry_text):
     if src.fast_text is None or src.fast_text == src.text:
         return safe
     fast_ns = dict(namespace)
-    fast_text = entry_text.replace(src.text.split("\n", 1)[1], src.fast_text.split("\n", 1)[1])
+    fast_text = entry_text.replace(src.run_text.split("\n", 1)[1],
+                                   src.fast_run_text.split("\n", 1)[1])
     exec(compile_source(fast_text, src.name), fast_ns)
     fast = fast_ns[f"{src.name}_entry"]
 

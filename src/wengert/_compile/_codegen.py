@@ -69,6 +69,8 @@ class Source:
         self.live = self._live()
         self.text = self._emit(math_mode=False)
         self.fast_text = self._emit(math_mode=True) if scalar_math else None
+        self.run_text = _registers(self.text)
+        self.fast_run_text = _registers(self.fast_text) if self.fast_text else None
 
     # -- passes ------------------------------------------------------------------------
     def resolve(self, k):
@@ -252,7 +254,10 @@ class Source:
                 if fun in _MATH_BINARY and len(args) == 2:
                     return f"{a[0]} {_MATH_BINARY[fun]} {a[1]}"
                 if fun in _MATH and len(args) == 1:
-                    return f"{_MATH[fun]}({a[0]})"
+                    name = _MATH[fun].replace(".", "_")     # math_sin: one global lookup
+                    if name != "abs":
+                        self.namespace[name] = getattr(math, name[5:])
+                    return f"{name}({a[0]})"
                 if fun is _np.negative:
                     return f"-{a[0]}"
             arrays = any(isinstance(v, (_np.ndarray, _np.generic)) for v in vals)
@@ -358,7 +363,7 @@ class Source:
                 walk(c, f"{var}[{keys[j]!r}]" if kind is dict else f"{var}[{j}]")
 
         walk(in_def, "(args, kwargs)")
-        call = self.text.split("\n", 1)[1]   # the body of the program, indented
+        call = self.run_text.split("\n", 1)[1]   # the body of the program, indented
         inputs = ", ".join(self._input_name(j) for j in range(len(dynamic)))
         del inputs
         head = f"def {self.name}_entry(args, kwargs):"
@@ -409,6 +414,84 @@ class Source:
         nan = g.expected.dtype.kind in "fc"
         return (f"if not np.array_equal({v}, {c}{', equal_nan=True' if nan else ''}): "
                 f"raise _Retrace({where})")
+
+
+_VAR = re.compile(r"\bv\d+\b")
+_INPLACE = re.compile(r"^(v\d+) = (v\d+); \1 (.)= (.*)$")
+_OUT = re.compile(r"^(v\d+) = (.*), out=(v\d+)\)$")
+
+
+def _registers(text):
+    """``text`` (one name per value) with names reused once their value is dead:
+    a function with thousands of locals is slow to enter and to leave, and keeps
+    every intermediate array alive until it returns.  A write into a buffer keeps
+    the buffer's name."""
+    head, *lines = text.rstrip("\n").split("\n")
+    stmts = [line.strip() for line in lines]
+
+    def uses(stmt):
+        if stmt.startswith("if "):
+            return _VAR.findall(stmt.split(": raise", 1)[0])
+        if stmt.startswith("return "):
+            return _VAR.findall(stmt)
+        m = _INPLACE.match(stmt)
+        if m:
+            return [m.group(2)] + _VAR.findall(m.group(4))
+        return _VAR.findall(stmt.split(" = ", 1)[1])
+
+    last = {}
+    for i, stmt in enumerate(stmts):
+        for v in uses(stmt):
+            last[v] = i
+    names, free, count, out = {}, [], [0], []
+
+    def sub(part):
+        return _VAR.sub(lambda m: names[m.group()], part)
+
+    def release(stmt, i):
+        for v in set(uses(stmt)):
+            if last[v] == i and names[v] not in free:
+                free.append(names[v])
+
+    for i, stmt in enumerate(stmts):
+        if stmt.startswith("if "):
+            cond, rest = stmt.split(": raise", 1)
+            out.append(f"{sub(cond)}: raise{rest}")
+            release(stmt, i)
+            continue
+        if stmt.startswith("return "):
+            out.append(sub(stmt))
+            continue
+        m = _INPLACE.match(stmt)
+        o = _OUT.match(stmt) if not m else None
+        if m:                              # vK = vJ; vK += y  ->  rJ += y
+            target, buf = m.group(1), m.group(2)
+            out.append(f"{names[buf]} {m.group(3)}= {sub(m.group(4))}")
+        elif o and o.group(3) in names:    # vK = f(..., out=vJ)  ->  rJ = f(..., out=rJ)
+            target, buf = o.group(1), o.group(3)
+            out.append(f"{names[buf]} = {sub(o.group(2))}, out={names[buf]})")
+        else:
+            target, rhs = stmt.split(" = ", 1)
+            rhs = sub(rhs)
+            release(stmt, i)
+            if last.get(target) is None:       # never used (kept for a guard only)
+                name = f"r{count[0]}"
+                count[0] += 1
+            else:
+                name = free.pop() if free else None
+                if name is None:
+                    name = f"r{count[0]}"
+                    count[0] += 1
+            names[target] = name
+            out.append(f"{name} = {rhs}")
+            continue
+        names[target] = names[buf]
+        if buf in free:
+            free.remove(names[buf])
+        release(stmt, i)
+        if names[buf] in free and last.get(target, -1) > i:
+            free.remove(names[buf])
+    return "\n".join([head] + ["    " + line for line in out]) + "\n"
 
 
 def _indent(text):
