@@ -5,6 +5,7 @@ operations are the same), for every operation of the op table; Python control
 flow on traced values must be guarded, never baked in; what cannot be recorded
 must run eagerly with a warning.
 """
+import re
 import warnings
 
 import numpy as np
@@ -55,6 +56,10 @@ def test_grad_of_mlp_equals_eager_and_source_is_straight_line(rng):
     assert "for " not in src and "while " not in src and "if " not in src   # no guards needed
     assert "cast(" not in src and "** 1" not in src and "* 1\n" not in src  # identities dropped
     assert fast.stats() == {"signatures": 1, "traces": 1, "retraces": 0, "eager": 0}
+    run = fast.executed_source(params, X, Y)          # what runs: checks, then registers
+    assert "raise _Miss" in run
+    registers = set(re.findall(r"\br\d+\b", run))
+    assert 0 < len(registers) < len(re.findall(r"\bv\d+ = ", src)) / 2
 
 
 def test_value_and_grad_of_dict_params_and_training_step(rng):

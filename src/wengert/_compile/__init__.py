@@ -186,6 +186,15 @@ class Compiled:
         notes = "".join(f"# {name}: {what}\n" for name, what in src.const_notes)
         return notes + (src.fast_text if src.fast_text else src.text).rstrip("\n")
 
+    def executed_source(self, *args, **kwargs):
+        """The code that runs for this signature: :meth:`source` with variable names
+        reused once their values are dead, behind the generated signature check."""
+        self.source(*args, **kwargs)
+        leaves, in_def = tree.flatten((args, kwargs))
+        key, dynamic = _signature(leaves, in_def)
+        src = self._cache[key].variants[0].source
+        return src.entry(in_def, leaves, dynamic).rstrip("\n")
+
     def stats(self):
         """Counters: ``signatures``, ``traces`` (first traces and retraces),
         ``retraces`` and ``eager`` (signatures running eagerly)."""
