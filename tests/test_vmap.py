@@ -264,6 +264,18 @@ def test_in_place_updates_under_vmap():
         wengert.vmap(h, in_axes=(None, 0))(X[0], V)
 
 
+def test_checkpoint_under_vmap_stays_batched():
+    layer = wengert.checkpoint(lambda w, x: wnp.tanh(w * x))
+    X, w = np.linspace(-1.0, 1.0, 6).reshape(3, 2), np.array([0.5, -1.5])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")       # no loop fallback
+        out = wengert.vmap(layer, in_axes=(None, 0))(w, X)
+        g = wengert.grad(lambda w: wnp.sum(wengert.vmap(layer, in_axes=(None, 0))(w, X) ** 2))(w)
+    np.testing.assert_allclose(out, np.tanh(w * X))
+    t = np.tanh(w * X)
+    np.testing.assert_allclose(g, np.sum(2 * t * (1 - t ** 2) * X, axis=0))
+
+
 # -- errors and the fallback -----------------------------------------------------------------------
 def test_mismatched_batch_sizes_name_the_arguments():
     with pytest.raises(ValueError, match=r"different batch sizes \(leaf 0: 3, leaf 1: 4"):

@@ -727,6 +727,15 @@ get_primitive(_checkpointed).vjp_joint = _checkpoint_vjp
 get_primitive(_checkpointed).jvp_joint = _checkpoint_jvp
 
 
+def _checkpoint_batch(args, dims, kwargs):
+    # Under vmap, checkpoint the vmapped function: the recomputation stays batched.
+    f, leaves = args[0], args[1:]
+    return _checkpointed(vmap(f, in_axes=tuple(dims[1:])), *leaves), 0
+
+
+get_primitive(_checkpointed).batch = _checkpoint_batch
+
+
 def checkpoint(fun):
     """``fun`` with its intermediate values discarded after the forward pass and
     recomputed during the backward pass: memory for time.
