@@ -5,33 +5,13 @@ from .rules import vjp_rule
 from .vspace import add_any
 
 
-# hollow(value) -> a stand-in of value's shape and dtype holding no memory, or None
-# when value is not worth replacing (set by the NumPy layer)
-_hollow = [None]
+# lean(keep, args, ans, parents) -> (args, ans) to keep on the tape: what no reverse
+# rule reads replaced by stand-ins holding no memory (set by the NumPy layer)
+_lean = [None]
 
 
-def set_hollow(fun):
-    _hollow[0] = fun
-
-
-def _lean(keep, vals, ans, parents):
-    """``(args, ans)`` to keep on the tape: values no reverse rule of the
-    differentiated arguments reads are replaced by hollow stand-ins."""
-    needs_ans, needs = keep
-    used = set()
-    for argnum, _ in parents:
-        used.update(needs.get(argnum, ()))
-    hollow = _hollow[0]
-    for i, v in enumerate(vals):
-        if i not in used:
-            h = hollow(v)
-            if h is not None:
-                vals[i] = h
-    if not needs_ans:
-        h = hollow(ans)
-        if h is not None:
-            ans = h
-    return vals, ans
+def set_lean(fun):
+    _lean[0] = fun
 
 
 class TapeTrace(Trace):
@@ -80,8 +60,8 @@ class TapeTrace(Trace):
             return ans
         entries = self.entries
         k = len(entries)
-        if prim.keep is not None and self.lean and _hollow[0] is not None:
-            kept, kept_ans = _lean(prim.keep, vals, ans, parents)
+        if prim.keep is not None and self.lean and _lean[0] is not None:
+            kept, kept_ans = _lean[0](prim.keep, vals, ans, parents)
             entries.append((prim, kept, kwargs, kept_ans, parents))
         else:
             entries.append((prim, vals, kwargs, ans, parents))

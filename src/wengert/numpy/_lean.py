@@ -8,7 +8,7 @@ than ``MIN_BYTES`` are kept as they are (a stand-in would save nothing).
 import numpy as _np
 
 from .._core import def_keep
-from .._core.tape import set_hollow
+from .._core.tape import set_lean
 from . import _elementwise as E, _linalg as L, _reductions as R
 
 MIN_BYTES = 1 << 16
@@ -23,7 +23,30 @@ def hollow(v):
     return _np.broadcast_to(_np.array(fill, v.dtype), v.shape)
 
 
-set_hollow(hollow)
+def lean(keep, vals, ans, parents):
+    """``(args, ans)`` to keep on the tape: the large arrays no reverse rule of the
+    differentiated arguments reads are replaced by :func:`hollow` stand-ins."""
+    ndarray, least = _np.ndarray, MIN_BYTES
+    if not ((type(ans) is ndarray and ans.nbytes >= least) or
+            any(type(v) is ndarray and v.nbytes >= least for v in vals)):
+        return vals, ans                    # small arrays and scalars: nothing to gain
+    needs_ans, needs = keep
+    used = set()
+    for argnum, _ in parents:
+        used.update(needs.get(argnum, ()))
+    for i, v in enumerate(vals):
+        if i not in used:
+            h = hollow(v)
+            if h is not None:
+                vals[i] = h
+    if not needs_ans:
+        h = hollow(ans)
+        if h is not None:
+            ans = h
+    return vals, ans
+
+
+set_lean(lean)
 
 for _f in (E.add, E.subtract):
     def_keep(_f)                                        # shapes only
