@@ -229,6 +229,7 @@ def test_jacobians_and_hessian_through_vmap_match_loops():
     H_loop = np.stack([hvp(e) for e in np.eye(4)])
     np.testing.assert_allclose(wengert.hessian(f)(x), H_loop, rtol=1e-12)
     np.testing.assert_allclose(wengert.hessian(f, chunk_size=3)(x), H_loop, rtol=1e-12)
+    np.testing.assert_allclose(wengert.jacfwd(wengert.jacrev(f))(x), H_loop, rtol=1e-12)
     for shape in ((9, 4), (2, 4)):
         Bm = rng.standard_normal(shape)
         J = (1 - np.tanh(Bm @ x) ** 2)[:, None] * Bm
