@@ -289,8 +289,10 @@ def w4(size, peers):
     A = rng.standard_normal((m, n)) / np.sqrt(n)
     x = rng.standard_normal(n)
     h = wengert.hessian(lambda x: softplus_sum(x, A, wnp))
+    ch = wengert.compile(h)
     impls = {"numpy (closed form)": lambda: softplus_hessian_floor(x, A),
-             "wengert hessian": lambda: h(x)}
+             "wengert hessian": lambda: h(x),
+             "wengert compile": lambda: ch(x)}
     if "autograd" in peers:
         import autograd
         import autograd.numpy as anp
@@ -329,7 +331,8 @@ def w5(size, peers):
             return (1 - y * y)[:, None] * B
         jac = wengert.jacobian(lambda x, B=B: wnp.tanh(B @ x))
         impls = {"numpy (hand-written)": floor,
-                 "wengert jacobian": (lambda jac, x: lambda: jac(x))(jac, x)}
+                 "wengert jacobian": (lambda jac, x: lambda: jac(x))(jac, x),
+                 "wengert compile": (lambda c, x: lambda: c(x))(wengert.compile(jac), x)}
         # Both modes explicitly, so the table shows whether jacobian picked the cheaper one.
         for mode in ("jacfwd", "jacrev"):
             j = getattr(wengert, mode)(lambda x, B=B: wnp.tanh(B @ x))
