@@ -27,9 +27,12 @@ def lean(keep, vals, ans, parents):
     """``(args, ans)`` to keep on the tape: the large arrays no reverse rule of the
     differentiated arguments reads are replaced by :func:`hollow` stand-ins."""
     ndarray, least = _np.ndarray, MIN_BYTES
-    if not ((type(ans) is ndarray and ans.nbytes >= least) or
-            any(type(v) is ndarray and v.nbytes >= least for v in vals)):
-        return vals, ans                    # small arrays and scalars: nothing to gain
+    if type(ans) is not ndarray or ans.nbytes < least:
+        for v in vals:
+            if type(v) is ndarray and v.nbytes >= least:
+                break
+        else:
+            return vals, ans                # small arrays and scalars: nothing to gain
     needs_ans, needs = keep
     used = set()
     for argnum, _ in parents:
