@@ -83,8 +83,12 @@ def _name(fun):
 # -- the two readings of a trace --------------------------------------------------------
 def _expand_boxed_containers(out):
     """Results of multi-output primitives are boxes of tuples: index them out."""
-    if isinstance(out, Box) and type(getval(out)) in (tuple, list):
-        return type(getval(out))(_expand_boxed_containers(out[i]) for i in range(len(out)))
+    if isinstance(out, Box):
+        inner = out
+        while isinstance(inner, Box):
+            inner = inner._value
+        if type(inner) in (tuple, list):
+            return type(inner)(_expand_boxed_containers(out[i]) for i in range(len(out)))
     t = type(out)
     if t in (tuple, list):
         return t(_expand_boxed_containers(o) for o in out)

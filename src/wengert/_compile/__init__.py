@@ -40,7 +40,8 @@ import numpy as _np
 
 from .. import tree
 from .._core import Box
-from ._graph import Escape, GraphTrace, TracerSeq
+from ..transforms import _expand_boxed_containers
+from ._graph import Escape, GraphTrace
 from ._codegen import Source
 
 __all__ = ["compile", "Compiled"]
@@ -265,7 +266,7 @@ def _trace(fun, leaves, in_def, dynamic, name, scalar_math):
     if not _np.array_equal(state, _np.random.get_state()[1][:4]):
         raise Escape("it draws from numpy.random's global generator, whose numbers would be "
                      "drawn once at tracing")
-    out_leaves, out_def = tree.flatten(_expand(out))
+    out_leaves, out_def = tree.flatten(_expand_boxed_containers(out))
     outputs, values = [], []
     for o in out_leaves:
         if isinstance(o, Box):
@@ -277,17 +278,6 @@ def _trace(fun, leaves, in_def, dynamic, name, scalar_math):
             outputs.append(("const", o))
             values.append(o)
     return Source(trace, outputs, out_def, name, scalar_math), out_def, values
-
-
-def _expand(out):
-    if isinstance(out, TracerSeq):
-        return tuple(_expand(out[i]) for i in range(len(out)))
-    t = type(out)
-    if t in (tuple, list):
-        return t(_expand(o) for o in out)
-    if t is dict:
-        return {k: _expand(v) for k, v in out.items()}
-    return out
 
 
 def _build(src, entry_text):

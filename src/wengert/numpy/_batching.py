@@ -310,16 +310,22 @@ def _first_only(rule_of_x):
     return rule
 
 
-def _set(fun, rule_of_x=None, rule=None):
+def _with_fallback(fun, rule):
     prim = get_primitive(fun)
-    if rule is None:
-        only = _first_only(rule_of_x)
-        loop = _loop(prim.wrapped, prim.name)
+    loop = _loop(prim.wrapped, prim.name)
 
-        def rule(args, dims, kwargs):
-            res = only(args, dims, kwargs)
-            return loop(args, dims, kwargs) if res is None else res
-    prim.batch = rule
+    def batch(args, dims, kwargs):
+        res = rule(args, dims, kwargs)
+        return loop(args, dims, kwargs) if res is None else res
+
+    prim.batch = batch
+
+
+def _set(fun, rule_of_x=None, rule=None):
+    if rule is None:
+        _with_fallback(fun, _first_only(rule_of_x))
+    else:
+        get_primitive(fun).batch = rule
 
 
 # -- elementwise and reductions -----------------------------------------------------------------
@@ -447,15 +453,6 @@ def _untake(args, dims, kwargs):
     return S._untake(g, (slice(None),) + idx, (n,) + tuple(xshape)), 0
 
 
-def _with_fallback(fun, rule):
-    prim = get_primitive(fun)
-    loop = _loop(prim.wrapped, prim.name)
-
-    def batch(args, dims, kwargs):
-        res = rule(args, dims, kwargs)
-        return loop(args, dims, kwargs) if res is None else res
-
-    prim.batch = batch
 
 
 _with_fallback(S.getitem, _getitem)
