@@ -21,6 +21,7 @@ import numpy as _np
 import numpy.linalg as _la
 
 from .._core import Box, defjvp, defvjp, primitive
+from .._core.batching import BatchBox
 from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
 from ._dispatch import dtype, equivalent, iscomplex, nondiff, shape, val, wrap
 from ._sorting import take_along_axis
@@ -282,15 +283,41 @@ def lstsq(a, b, rcond=None):
     eps = float(_np.finfo(_real_dtype(a)).eps)
     cut = eps * max(m, n) if rcond is None else (eps if rcond < 0 else rcond)
     x = L.matmul(pinv(a, cut), b)
-    rank = _la.lstsq(val(a), val(b), rcond=rcond)[2]
-    if rank == n and m > n:
+    sv = svd(a, compute_uv=False)
+    if min(m, n) == 0:
+        return x, _np.zeros((0,), _real_dtype(a)), _np.int32(0), sv
+    # NumPy's rank: the singular values above cut * the largest.  Value-level code on
+    # val(sv), so that under vmap / compile it is batched / traced, not a Python branch
+    s = val(sv)
+    rank = R.sum(s > cut * R.max(s, axis=-1, keepdims=True), axis=-1).astype(_np.int32)
+    if m > n and _agreed(rank == n, "lstsq", "the rank of a"):
         r = b - L.matmul(a, x)
         residuals = R.sum(_re(r * _conj(r)), axis=0)
         if len(shape(b)) == 1:
             residuals = S.reshape(residuals, (1,))
     else:
         residuals = _np.zeros((0,), _real_dtype(a))
-    return x, residuals, rank, svd(a, compute_uv=False)
+    return x, residuals, rank, sv
+
+
+def _agreed(flag, fun, what):
+    """``bool(flag)`` for a flag that selects the *shape* of a result.  Inside
+    ``vmap`` every example must agree (a batch has one shape), else a clear
+    error; inside ``compile`` the test becomes a guard of the compiled program."""
+    if not isinstance(flag, BatchBox):
+        return bool(flag)
+    raw = flag
+    while isinstance(raw, BatchBox):
+        raw = raw._value
+    if bool(_np.all(raw)):
+        return True
+    if not bool(_np.any(raw)):
+        return False
+    raise ValueError(
+        f"wengert.numpy.linalg.{fun} inside wengert.vmap: {what} differs between "
+        "examples, so its results have different shapes per example (NumPy returns "
+        "empty residuals for rank-deficient a); loop over the examples, or compute the "
+        "residuals yourself as sum(abs(b - a @ x) ** 2, axis=0)")
 
 
 # -- cholesky -------------------------------------------------------------------------------

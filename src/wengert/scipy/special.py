@@ -18,9 +18,9 @@ import numpy as _np
 import scipy.special as _sp
 
 import wengert.numpy as wnp
-from wengert._core import primitive
+from wengert._core import Box, primitive
 from wengert.numpy import def_elementwise
-from wengert.numpy._dispatch import dtype, nondiff, val, wrap
+from wengert.numpy._dispatch import asarray, dtype, nondiff, val, wrap
 from wengert.numpy._elementwise import _weak
 
 __all__ = [
@@ -154,12 +154,17 @@ def multigammaln(a, d):
         1.625941
     """
     d = int(d)
-    if _np.any(val(a) <= 0.5 * (d - 1)):
+    bad = val(a) <= 0.5 * (d - 1)
+    if not isinstance(bad, Box) and _np.any(bad):
         raise ValueError(f"multigammaln: every element of a must be > (d - 1) / 2 = "
                          f"{0.5 * (d - 1)}; got min {_np.min(val(a))}")
     total = d * (d - 1) / 4 * _LOG_PI
     for j in range(d):
         total = total + gammaln(a - 0.5 * j)
+    if isinstance(bad, Box):
+        # inside vmap / compile the check cannot raise for some examples only: those
+        # outside the domain get NaN (a value-level box has no Python truth value)
+        total = wnp.where(bad, _np.nan, total)
     return total
 
 
@@ -216,24 +221,27 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
         >>> wengert.grad(logsumexp)(np.array([1000.0, -1000.0, 1000.0]))
         array([0.5, 0. , 0.5])
     """
-    va = _np.asarray(val(a))
-    shift = _np.max(_np.real(va), axis=axis, keepdims=True) if va.size else _np.zeros(
-        (1,) * va.ndim)
-    shift = _np.where(_np.isfinite(shift), shift, 0).astype(
-        va.dtype if va.dtype.kind in "fc" else float)
+    # value-level code on ``val(a)``: under vmap / compile it stays batched / traced
+    va = asarray(val(a))
+    fdt = dtype(va) if dtype(va).kind in "fc" else _np.dtype(float)
+    if va.size:
+        shift = wnp.max(wnp.real(va), axis=axis, keepdims=True)
+        shift = wnp.where(wnp.isfinite(shift), shift, 0).astype(fdt)
+    else:
+        shift = _np.zeros((1,) * va.ndim, fdt)
     terms = wnp.exp(a - shift)
     if b is not None:
         terms = b * terms
     s = wnp.sum(terms, axis=axis, keepdims=True)
     if return_sign:
-        sign = _np.sign(val(s))
+        sign = wnp.sign(val(s))
         s = wnp.absolute(s)
     with _np.errstate(divide="ignore"):     # log(0) = -inf: every term is 0
         out = wnp.log(s) + shift
     if not keepdims:
         out = wnp.squeeze(out, axis=axis)
     if return_sign:
-        return out, (sign if keepdims else _np.squeeze(sign, axis=axis))
+        return out, (sign if keepdims else wnp.squeeze(sign, axis=axis))
     return out
 
 
