@@ -813,10 +813,30 @@ class Tape:
     def _node(self, v):
         return v._aux if isinstance(v, Box) and v._trace is self._trace else None
 
+    def _source_node(self, v):
+        node = self._node(v)
+        # a box rebound by an in-place write remembers the node it held before
+        return node if node is None else getattr(v, "_origin", node)
+
     def gradient(self, target, sources, output_gradients=None):
         """d target / d sources, with ``sources`` a value recorded on this tape or a
         tree of them; the result has the structure of ``sources``.  A source the
-        target does not depend on gets zeros."""
+        target does not depend on gets zeros.
+
+        A source written into after it was watched or computed (``x[0] = 0``,
+        ``x += 1``) stands for the value it had then, not its current contents:
+        the write is one more operation on the tape, between the source and the
+        target.
+
+        Example:
+            >>> import numpy, wengert
+            >>> with wengert.Tape() as tape:
+            ...     x = tape.watch(numpy.array([1.0, 2.0]))
+            ...     x[0] = 5.0                # x's watched value no longer reaches y[0]
+            ...     y = (x * x).sum()
+            >>> tape.gradient(y, x)
+            array([0., 4.])
+        """
         if self._trace is None:
             raise RuntimeError("this Tape has recorded nothing; use 'with wengert.Tape() as tape:'")
         t_leaves, t_def = tree.flatten(target)
@@ -828,7 +848,7 @@ class Tape:
         seeds = [(self._node(t), g) for t, g in zip(t_leaves, seeds)]
         seeds = [(n, g) for n, g in seeds if n is not None]
         s_leaves, s_def = tree.flatten(sources)
-        nodes = [self._node(s) for s in s_leaves]
+        nodes = [self._source_node(s) for s in s_leaves]
         for s, n in zip(s_leaves, nodes):
             if n is None:
                 raise ValueError(

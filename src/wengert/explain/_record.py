@@ -44,6 +44,9 @@ class Recording:
         tape.lean = False     # the table shows every value, so the tape keeps them all
         self.entries = tape.entries
         self.names, self.inputs, self.point = {}, [], []
+        # each input node's dual number, kept now: a function that writes into its
+        # input (x[0] = 0) rebinds the box to a later node
+        input_values = {}
         boxed_args = []
         for pname, a, t in zip(pnames, args, tangent):
             leaves, tdef = tree.flatten(a)
@@ -57,6 +60,7 @@ class Recording:
                 b = tape.new_input(dual.new_input(leaf, tl))
                 self.names[b._aux] = paths[j] if len(paths) == len(leaves) else f"{pname}[{j}]"
                 self.inputs.append(b._aux)
+                input_values[b._aux] = b._value
                 boxes.append(b)
             boxed_args.append(tree.unflatten(tdef, boxes))
             self.point.append((pname, a))
@@ -83,7 +87,7 @@ class Recording:
         count = 0
         for k, e in enumerate(self.entries):
             if e is None:
-                v = self._input_box(k, boxed_args)
+                v = input_values[k]
             else:
                 v = e[3]
                 count += 1
@@ -92,12 +96,6 @@ class Recording:
                 self.tangents[k] = getval(v._aux)
             self.values[k] = getval(v)
         self._backward()
-
-    def _input_box(self, k, boxed_args):
-        for leaf in tree.leaves(tuple(boxed_args)):
-            if isinstance(leaf, Box) and leaf._aux == k:
-                return leaf._value
-        raise AssertionError(k)  # pragma: no cover
 
     def _backward(self):
         n = len(self.entries)

@@ -34,10 +34,12 @@ class ArrayBox(Box):
 
     Writes (``x[i] = v``, ``x += y``, ``out=x``) record a copy-on-write update and
     rebind the box (see ``_inplace``); ``_base`` and ``_views`` link NumPy views
-    to their bases (set only on boxes that are or have views).
+    to their bases (set only on boxes that are or have views); ``_origin`` is the
+    tape node a box held before its first write (``Tape.gradient`` differentiates
+    with respect to that value).
     """
 
-    __slots__ = ("_base", "_views", "__weakref__")
+    __slots__ = ("_base", "_views", "_origin", "__weakref__")
     __array_priority__ = 100.0
 
     # -- properties that do not depend on the trace --------------------------------

@@ -275,6 +275,9 @@ def as_traced(a, like):
         return trace.new_input(a) if trace.recording else a
     if isinstance(trace, DualTrace):
         return trace.new_input(a, _zeros_of(a))
+    lift = getattr(trace, "lift", None)   # vmap's batch trace: the same table per example
+    if lift is not None:
+        return lift(a)
     raise TypeError(f"as_traced: cannot lift a value onto {type(trace).__name__}")
 
 
@@ -288,6 +291,11 @@ def _innermost(x):
 def _rebind(box, new, what):
     """Make ``box`` hold ``new`` (a box of the same trace)."""
     if isinstance(new, Box) and new._trace is box._trace:
+        if isinstance(box._trace, TapeTrace) and not hasattr(box, "_origin"):
+            try:
+                box._origin = box._aux   # the node it held when watched or computed
+            except AttributeError:       # a box class without the slot
+                pass
         box._value, box._aux = new._value, new._aux
         return
     if isinstance(new, Box) and new._trace.level > box._trace.level:

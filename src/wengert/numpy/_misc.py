@@ -66,11 +66,45 @@ def correlate(a, v, mode="valid"):
 
 
 # -- statistics ---------------------------------------------------------------------------
+def _cov_weights(w, name, n, fweights):
+    """NumPy's checks of ``fweights`` / ``aweights`` (same messages)."""
+    if not isinstance(w, Box):
+        w = _np.asarray(w)
+    v = _physical(w)   # elementwise checks hold for every example of a vmap at once
+    if fweights and not _np.all(v == _np.around(v)):
+        raise TypeError(f"cov: {name} must be integer (as in NumPy)")
+    ws = shape(w)
+    if len(ws) > 1:
+        raise RuntimeError(f"cov: cannot handle multidimensional {name} (as in NumPy); "
+                           f"give one weight per observation, shape ({n},)")
+    if ws[0] != n:
+        raise RuntimeError(f"cov: incompatible numbers of samples and {name}: {ws[0]} "
+                           f"weights for {n} observations (as in NumPy)")
+    if _np.any(v < 0):
+        raise ValueError(f"cov: {name} cannot be negative (as in NumPy)")
+    return w if isinstance(w, Box) else w.astype(float)
+
+
+def _physical(x):
+    while isinstance(x, Box):
+        x = x._value
+    return _np.asarray(x)
+
+
 def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None,
         *, dtype=None):
-    """``numpy.cov`` (unweighted), composed from differentiable operations."""
-    if fweights is not None or aweights is not None:
-        raise NotImplementedError("wengert.numpy.cov: fweights/aweights are not supported yet")
+    """``numpy.cov``, composed from differentiable operations: differentiable in
+    ``m``, ``y`` and the observation weights ``aweights`` (and ``fweights``,
+    whose values must be whole numbers, as a smooth function of them).
+
+    Example:
+        >>> import numpy, wengert, wengert.numpy as np
+        >>> m = numpy.array([[0.0, 1.0, 3.0], [1.0, 0.0, 2.0]])
+        >>> float(np.cov(m, fweights=[1, 2, 1])[0, 1])
+        0.75
+        >>> wengert.grad(lambda w: np.cov(m, aweights=w)[0, 0])(numpy.ones(3)).round(3)
+        array([ 0.111, -0.722,  0.611])
+    """
     X = S.atleast_2d(m)
     if not rowvar and shape(X)[0] != 1:
         X = S.transpose(X)
@@ -82,8 +116,29 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     if ddof is None:
         ddof = 0 if bias else 1
     n = shape(X)[1]
-    X = X - R.mean(X, axis=1, keepdims=True)
-    c = L.matmul(X, S.transpose(E.conjugate(X))) / (n - ddof)
+    w = None
+    if fweights is not None:
+        w = _cov_weights(fweights, "fweights", n, True)
+    if aweights is not None:
+        aweights = _cov_weights(aweights, "aweights", n, False)
+        w = aweights if w is None else w * aweights
+    if w is None:
+        X = X - R.mean(X, axis=1, keepdims=True)
+        fact = n - ddof
+        Xw = X
+    else:
+        w_sum = R.sum(w)
+        X = X - R.sum(X * w, axis=1, keepdims=True) / w_sum
+        if ddof == 0:
+            fact = w_sum
+        elif aweights is None:
+            fact = w_sum - ddof
+        else:
+            fact = w_sum - ddof * R.sum(w * aweights) / w_sum
+        Xw = X * w
+    if _np.any(_physical(fact) <= 0):   # NumPy divides by zero then (inf/NaN entries)
+        fact = E.where(fact > 0, fact, 0.0)
+    c = L.matmul(X, S.transpose(E.conjugate(Xw))) / fact
     return S.squeeze(c)
 
 

@@ -52,6 +52,17 @@ def take_along_axis(arr, indices, axis=-1):
     return S.getitem(arr, tuple(grid))
 
 
+def _order_error(name):
+    # A traced array is never structured (fields have no derivative), so order= has no
+    # fields to name, as in NumPy; the differentiable way is one permutation for every field.
+    return ValueError(
+        f"{name}: Cannot specify order when the array has no fields (as in NumPy); a traced "
+        "array is never structured, since a structured dtype has no derivative.  Sort the "
+        "columns you differentiate by one permutation computed from plain keys, e.g. "
+        "i = numpy.lexsort((b, a)) (or numpy.argsort(records, order=('a', 'b'))), then "
+        "x[i], y[i]")
+
+
 def sort(a, axis=-1, kind=None, order=None, **kwargs):
     """``numpy.sort`` (``axis=None`` sorts the flattened array).  Differentiable as
     a gather: ties keep NumPy's stable order.
@@ -61,11 +72,16 @@ def sort(a, axis=-1, kind=None, order=None, **kwargs):
         >>> x = numpy.array([3.0, 1.0, 2.0])
         >>> wengert.grad(lambda x: np.sort(x)[0] * 10 + np.sort(x)[2])(x)
         array([ 1., 10.,  0.])
+
+    ``order=`` sorts a plain structured array as NumPy does; traced arrays have
+    no fields (a structured dtype has no derivative), so with them it raises
+    ``ValueError``: sort the traced columns by one permutation instead,
+    ``x[numpy.argsort(records, order="key")]``.
     """
     if _plain(a):
         return _np.sort(a, axis=axis, kind=kind, order=order, **kwargs)
     if order is not None:
-        raise TypeError("sort: order= (structured arrays) is not supported on traced values")
+        raise _order_error("sort")
     if axis is None:
         a, axis = S.ravel(a), -1
     return take_along_axis(a, _np.argsort(val(a), axis=axis, kind="stable"), axis)
@@ -82,7 +98,7 @@ def partition(a, kth, axis=-1, kind="introselect", order=None):
     if _plain(a):
         return _np.partition(a, kth, axis=axis, kind=kind, order=order)
     if order is not None:
-        raise TypeError("partition: order= is not supported on traced values")
+        raise _order_error("partition")
     if axis is None:
         a, axis = S.ravel(a), -1
     return take_along_axis(a, _np.argpartition(val(a), kth, axis=axis, kind=kind), axis)
