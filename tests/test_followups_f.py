@@ -39,6 +39,9 @@ def test_per_example_gradients_of_a_table_filled_in_place(series):
     batched = wengert.vmap(wengert.grad(soft_dtw), in_axes=(0, None))(X, y)
     numpy.testing.assert_allclose(batched, loop, rtol=1e-12, atol=1e-12)
     assert numpy.abs(loop).max() > 0.1       # not trivially zero
+    # and differentiated again (the per-example Hessian's action), both modes
+    check_grads(lambda X: wengert.vmap(wengert.grad(soft_dtw), in_axes=(0, None))(X, y[:2]),
+                modes=["fwd", "rev"], order=1)(X[:2, :2])
 
 
 def test_as_traced_like_a_batched_value(series):

@@ -247,7 +247,10 @@ def as_traced(a, like):
 
     NumPy cannot record ``table[i] = x`` when ``table`` is a plain array and
     ``x`` is traced: create the table with ``as_traced`` instead.  Outside any
-    differentiation (``like`` plain) it is a plain copy.
+    differentiation (``like`` plain) it is a plain copy.  Under ``wengert.vmap``
+    with a batched ``like`` the copy is batched too (one table per example), so
+    per-example tables filled in place work in ``vmap(grad(f))`` and
+    ``grad(vmap(f))`` alike.
 
     Example:
         >>> import wengert, wengert.numpy as np
