@@ -218,6 +218,10 @@ def _median_time(f, repeat):
     return statistics.median(times)
 
 
+def _copy(x):
+    return x.copy() if isinstance(x, _np.ndarray) else x
+
+
 def _record(fun, args):
     tape = TapeTrace()
     tape.lean = False     # count the bytes of every value an operation touches
@@ -315,7 +319,8 @@ def cost(fun, *args, repeat=5):
                  for b in tree.leaves(o) if isinstance(b, Box) and b._trace is tp]
         tp.backward(seeds, [k for k, _ in ins])
 
-    fun_time = _median_time(lambda: fun(*args), repeat)
+    # time on copies: a function that writes into its arguments must not change the caller's
+    fun_time = _median_time(lambda: fun(*tree.tree_map(_copy, args)), repeat)
     grad_time = _median_time(gradient, repeat)
     return Cost(name, dict(sorted(counts.items())), flops, bflops, nbytes, sum(held.values()),
                 fun_time, grad_time, n_in, n_out, backward_bytes=bbytes)
