@@ -247,7 +247,9 @@ def as_traced(a, like):
 
     NumPy cannot record ``table[i] = x`` when ``table`` is a plain array and
     ``x`` is traced: create the table with ``as_traced`` instead.  Outside any
-    differentiation (``like`` plain) it is a plain copy.  Under ``wengert.vmap``
+    differentiation (``like`` plain) it is a plain copy.  ``like`` may be a tuple of
+    values: the copy then belongs to the innermost trace among them (write values
+    computed from all of them into it).  Under ``wengert.vmap``
     with a batched ``like`` the copy is batched too (one table per example), so
     per-example tables filled in place work in ``vmap(grad(f))`` and
     ``grad(vmap(f))`` alike.
@@ -262,11 +264,11 @@ def as_traced(a, like):
         6.0
     """
     trace = None
-    b = like
-    while isinstance(b, Box):
-        if trace is None or b._trace.level > trace.level:
-            trace = b._trace
-        b = b._value
+    for b in (like if type(like) in (tuple, list) else (like,)):
+        while isinstance(b, Box):
+            if trace is None or b._trace.level > trace.level:
+                trace = b._trace
+            b = b._value
     if isinstance(a, Box):
         if trace is None or a._trace.level >= trace.level:
             return S.copy(a)
