@@ -220,7 +220,19 @@ QRS = [
          covers=QR, dtype=np.complex128),
     spec(lambda a: wla.qr(a, "r") ** 2, (2, 4), domain=FB, name="qr(r)**2", covers=QR,
          dtype=np.complex128),
+    # complete q of a tall matrix: NumPy's (LAPACK's Householder) extra columns, whole
+    spec(lambda a: _qr_whole(a, "complete"), (4, 2), domain=SV, name="qr(complete,tall)",
+         covers=[wla.qr]),
+    spec(lambda a: _qr_whole(a, "complete"), (2, 4, 3), domain=SV, name="qr(complete,tall)",
+         covers=[wla.qr]),
+    spec(lambda a: _qr_whole(a, "complete"), (3, 2), domain=FB, name="qr(complete,tall)",
+         covers=[wla.qr], dtype=np.complex128),
 ]
+
+
+def _qr_whole(a, mode):
+    q, r = wla.qr(a, mode)
+    return wnp.concatenate([wnp.ravel(q), wnp.ravel(r)])
 
 
 def _eigh_expm(a, UPLO="L"):

@@ -429,11 +429,22 @@ def qr(a, mode="reduced"):
     (``numpy.linalg.qr``).
 
     Differentiable where the leading square block has full rank, with
-    ``mode='reduced'`` (``(q, r)``), ``'r'`` (``r`` only) and ``'complete'``
-    (except for matrices with more rows than columns, whose complete ``q`` is
-    not unique).  Like LAPACK, ``r``'s diagonal is real (complex matrices
-    included) with whatever signs the factorization gives; the derivative keeps
-    them, and keeps the diagonal real.
+    ``mode='reduced'`` (``(q, r)``), ``'r'`` (``r`` only) and ``'complete'``.
+    Like LAPACK, ``r``'s diagonal is real (complex matrices included) with
+    whatever signs the factorization gives; the derivative keeps them, and
+    keeps the diagonal real.
+
+    ``mode='complete'`` of a tall matrix (more rows than columns): the last
+    ``m - n`` columns of ``q`` are one orthonormal basis of the complement of
+    ``a``'s columns, any rotation of which would factor ``a`` as well.  The
+    derivative is that of NumPy's basis (LAPACK's Householder reflections,
+    recomputed with differentiable operations), so it matches finite
+    differences of ``numpy.linalg.qr`` itself, in both modes, at any order.
+    Functions of ``q[:, n:]`` that do not depend on the basis (such as the
+    projector ``q[:, n:] @ q[:, n:].T``) have the same derivative for every
+    choice; NumPy's basis jumps where a column being reduced is already zero
+    below the diagonal, and there the derivative is that of the branch taken.
+    ``mode='reduced'`` is cheaper when the extra columns are not needed.
 
     Example:
         >>> import wengert, wengert.numpy as np
@@ -449,9 +460,7 @@ def qr(a, mode="reduced"):
         raise ValueError(f"wengert.numpy.linalg.qr: mode={mode!r} is not differentiable; "
                          "use 'reduced', 'complete' or 'r'")
     if mode == "complete" and m > n:
-        raise NotImplementedError(
-            f"wengert.numpy.linalg.qr: mode='complete' of a {m}x{n} matrix is not "
-            "differentiable (its extra columns of q are not unique); use mode='reduced'")
+        return _householder_qr(a)
     if m < n:
         # Householder QR of [x | y] reflects by the first m columns only: q comes from
         # x, and the rest of r is q^H y
@@ -461,6 +470,46 @@ def qr(a, mode="reduced"):
     else:
         q, r = _qr(a)
     return r if mode == "r" else (q, r)
+
+
+# The complete q of a tall matrix: its last m - n columns span the orthogonal complement
+# of a's columns, and any rotation of them would do (the factorization does not fix them);
+# NumPy's are those of LAPACK's Householder reflections, q = H_1 ... H_n.  No rule on the
+# factors alone can give their derivative, so the reflections are recomputed here with
+# differentiable operations, as LAPACK's xLARFG chooses them: for the column x = (alpha,
+# rest) below the diagonal, beta = -sign(Re alpha) |x|, tau = (beta - alpha) / beta,
+# v = (1, rest / (alpha - beta)), H = I - tau v v^H, and H = I (tau = 0) when rest = 0
+# and alpha is real.  Every order, both modes, vmap and compile follow from the
+# operations.  Where some rest is exactly 0 NumPy's q jumps (beta changes sign for a
+# tiny rest), so there the derivative is that of the branch LAPACK takes.
+def _householder_qr(a):
+    m, n = shape(a)[-2:]
+    cplx = iscomplex(a)
+    q = _np.broadcast_to(_np.eye(m, dtype=dtype(a)), tuple(shape(a)[:-2]) + (m, m))
+    r = a
+    for k in range(n):
+        x = r[..., k:, k]
+        alpha, rest = x[..., 0], x[..., 1:]
+        xnorm2 = R.sum(_re(rest * _conj(rest)), axis=-1)
+        valpha = val(alpha)
+        flat = val(xnorm2) == 0                                  # value-level masks
+        if cplx:
+            flat = flat & (E.imag(valpha) == 0)
+        sign = E.where(_re(valpha) >= 0, 1.0, -1.0).astype(_real_dtype(a))
+        beta = E.where(flat, _re(alpha), -sign * E.sqrt(_re(alpha * _conj(alpha)) + xnorm2))
+        tau = (beta - alpha) / E.where(flat, 1.0, beta)
+        v = S.concatenate([_np.ones(tuple(shape(alpha)) + (1,), dtype(a)),
+                           rest / S.expand_dims(E.where(flat, 1.0, alpha - beta), -1)],
+                          axis=-1)
+        col, row = S.expand_dims(v, -1), S.expand_dims(_conj(v), -2)
+        block = r[..., k:, :]                                    # r <- H^H r
+        block = block - S.expand_dims(S.expand_dims(_conj(tau), -1), -1) * col * L.matmul(
+            row, block)
+        r = S.concatenate([r[..., :k, :], block], axis=-2) if k else block
+        qb = q[..., :, k:]                                       # q <- q H
+        qb = qb - L.matmul(qb, col) * S.expand_dims(S.expand_dims(tau, -1), -1) * row
+        q = S.concatenate([q[..., :, :k], qb], axis=-1) if k else qb
+    return q, r * _np.triu(_np.ones((m, n), _real_dtype(a)))
 
 
 # -- eigh and eigvalsh -----------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """``wengert.scipy.linalg``: SciPy's linear algebra with derivatives.
 
 Primitives: ``solve_triangular``, ``solve_sylvester``, ``sqrtm``, ``expm`` and
-``solve_banded``; ``cho_solve`` is composed from ``solve_triangular``.  Rules
+``solve_banded``; ``cho_solve`` is composed from ``solve_triangular`` and
+``cho_factor`` from ``numpy.linalg.cholesky``, so the pair is differentiable.  Rules
 are written with these same functions, so every order works.  Complex matrices
 follow autograd's convention (transposes, not conjugate transposes).
 
@@ -17,10 +18,10 @@ import numpy as _np
 import scipy.linalg as _sla
 
 import wengert.numpy as wnp
-from wengert._core import def_linear, defjvp, defvjp, primitive
+from wengert._core import Box, def_linear, defjvp, defvjp, primitive
 from wengert.numpy._dispatch import iscomplex, shape
 
-__all__ = ["cho_solve", "expm", "solve_banded", "solve_sylvester", "solve_triangular", "sqrtm"]
+__all__ = ["cho_factor", "cho_solve", "expm", "solve_banded", "solve_sylvester", "solve_triangular", "sqrtm"]
 
 
 def _T(x):
@@ -95,6 +96,34 @@ defvjp(_solve_triangular, _solve_triangular_vjp_a,
        _solve_triangular(a, g, 1 - trans, lower, unit_diagonal))
 defjvp(_solve_triangular, _solve_triangular_jvp_a)
 def_linear(_solve_triangular, argnums=(1,))
+
+
+def cho_factor(a, lower=False, overwrite_a=False, check_finite=True):
+    """``scipy.linalg.cho_factor``: ``(c, lower)`` with the Cholesky factor of the
+    Hermitian positive-definite ``a`` in one triangle of ``c`` (upper by default,
+    ``a = c^H c``; lower with ``lower=True``, ``a = c c^H``), read from that
+    triangle of ``a``.  Like SciPy, the other triangle of ``c`` holds ``a``'s
+    entries (``cho_solve`` ignores them).  Differentiable, with ``cho_solve``,
+    in both modes to any order (built on ``wengert.numpy.linalg.cholesky``).
+
+    Example:
+        >>> import numpy, wengert, wengert.numpy as np
+        >>> from wengert.scipy.linalg import cho_factor, cho_solve
+        >>> a = numpy.array([[4.0, 2.0], [2.0, 5.0]])
+        >>> cho_factor(a)[0]
+        array([[2., 1.],
+               [2., 2.]])
+        >>> b = numpy.array([1.0, 2.0])   # d/da of b^T a^-1 b is -(a^-1 b)(a^-1 b)^T,
+        >>> g = wengert.grad(lambda a: b @ cho_solve(cho_factor(a), b))(a)
+        >>> g                             # gathered on the upper triangle, the one read
+        array([[-0.00390625, -0.046875  ],
+               [ 0.        , -0.140625  ]])
+    """
+    if not isinstance(a, Box):
+        return _sla.cho_factor(a, lower=lower, check_finite=check_finite)
+    if lower:
+        return wnp.linalg.cholesky(a) + wnp.triu(a, 1), True
+    return wnp.linalg.cholesky(a, upper=True) + wnp.tril(a, -1), False
 
 
 def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):

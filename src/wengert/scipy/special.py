@@ -5,7 +5,11 @@ Each differentiable function states its partial derivatives once, with
 ``d digamma = polygamma(1, .)``, ``d iv(v, x) = (iv(v-1, x) + iv(v+1, x)) / 2``
 ...), so both modes work to any order.  Orders of Bessel functions, the ``n``
 of ``polygamma`` and the ``d`` of ``multigammaln`` are fixed (not
-differentiable).  Plain ``scipy.special`` ufuncs applied to traced values are
+differentiable).  ``betainc``, ``gammainc`` and ``gammaincc`` are differentiable
+in their shape parameters too, with no closed form: term by term of their power
+series (positive terms summed in logs; ``betainc`` reflected to ``x <= 1/2``),
+absolute error below about 1e-12 (``betainc`` for ``a, b`` up to about 100;
+inside ``vmap``/``compile`` ``gammainc(c)`` for ``x`` up to about 400).  Plain ``scipy.special`` ufuncs applied to traced values are
 routed here too.
 
 Example:
@@ -20,7 +24,7 @@ import scipy.special as _sp
 import wengert.numpy as wnp
 from wengert._core import Box, primitive
 from wengert.numpy import def_elementwise
-from wengert.numpy._dispatch import asarray, dtype, nondiff, val, wrap
+from wengert.numpy._dispatch import asarray, dtype, nondiff, some, val, wrap
 from wengert.numpy._elementwise import _weak
 
 __all__ = [
@@ -68,7 +72,7 @@ def _ratio_or_zero(x, y, bad_y):
     """``x / y``, but 0 where ``x == 0`` and ``y == bad_y`` (the limit of
     ``x log y``'s partial derivative along x = 0 is 0)."""
     bad = (val(x) == 0) & (val(y) == bad_y)
-    if not _np.any(bad):
+    if not some(bad):
         return x / y
     return wnp.where(bad, 0.0, x / wnp.where(bad, 1.0, y))
 
@@ -118,21 +122,77 @@ def_elementwise(betaln, lambda ans, a, b: digamma(a) - digamma(a + b),
                 lambda ans, a, b: digamma(b) - digamma(a + b))
 
 betainc = wrap(_sp.betainc, "scipy.special.betainc")
-_BETAINC_FIX = "pass a and b as constants (wengert.stop_gradient)"
-def_elementwise(betainc, _not_differentiable_in("betainc", "a", _BETAINC_FIX),
-                _not_differentiable_in("betainc", "b", _BETAINC_FIX),
+gammainc = wrap(_sp.gammainc, "scipy.special.gammainc")
+gammaincc = wrap(_sp.gammaincc, "scipy.special.gammaincc")
+
+
+# Derivatives in the shape parameters, which have no closed form: term by term of series
+# of positive terms t_n written in logs (the sums are wengert.numpy operations, so every
+# higher order follows through digamma and polygamma).
+#   I_y(p, q) = sum_n t_n,  log t_n = (p+n) log y + q log(1-y) + gammaln(p+q+n)
+#                                     - gammaln(q) - gammaln(p+n+1)
+#   (the hypergeometric series of the regularized incomplete beta function), used for
+#   y <= 1/2 only: for x > 1/2, I_x(a, b) = 1 - I_{1-x}(b, a), so y = min(x, 1-x) and
+#   the ratio of successive terms tends to y <= 1/2.  _BETA_TERMS = 300 terms reach
+#   double precision (absolute error below 1e-13) for a, b up to about 100.
+#   P(a, x) = sum_n t_n,  log t_n = (a+n) log x - x - gammaln(a+n+1),
+#   with enough terms to pass the largest term (n near x): 40 + x + 12 sqrt(x) of them,
+#   absolute error below 1e-12 (inside vmap / compile, where the values are not known
+#   while tracing, a fixed 600 terms: x up to about 400).
+_BETA_TERMS = 300
+
+
+def _series_axis(v):
+    return wnp.expand_dims(v, -1)
+
+
+def _betainc_shape_partials(a, b, x):
+    """(d/da, d/db) of betainc(a, b, x), elementwise."""
+    vx = val(x)
+    flip = vx > 0.5                                             # value-level masks
+    inside = (vx > 0) & (vx < 1)                                # 0 at x = 0 and x = 1
+    p, q = wnp.where(flip, b, a), wnp.where(flip, a, b)
+    y = wnp.where(inside, wnp.where(flip, 1 - x, x), 0.25)
+    n = _np.arange(_BETA_TERMS, dtype=_np.result_type(dtype(y), _np.float16))
+    P, Q, Y = _series_axis(p), _series_axis(q), _series_axis(y)
+    log_y, log_1my = wnp.log(Y), wnp.log1p(-Y)
+    t = wnp.exp((P + n) * log_y + Q * log_1my + gammaln(P + Q + n) - gammaln(Q)
+                - gammaln(P + n + 1))
+    common = digamma(P + Q + n)
+    d_p = wnp.sum(t * (log_y + common - digamma(P + n + 1)), axis=-1)
+    d_q = wnp.sum(t * (log_1my + common - digamma(Q)), axis=-1)
+    da = wnp.where(inside, wnp.where(flip, -d_q, d_p), 0.0)
+    db = wnp.where(inside, wnp.where(flip, -d_p, d_q), 0.0)
+    return da, db
+
+
+def _gammainc_shape_partial(a, x):
+    """d/da of gammainc(a, x), elementwise (d/da gammaincc is its negative)."""
+    vx = val(x)
+    inside = vx > 0
+    xs = wnp.where(inside, x, 1.0)
+    if isinstance(vx, Box):
+        terms = 600
+    else:
+        top = float(_np.max(vx)) if _np.size(vx) else 0.0
+        terms = int(40 + top + 12 * top ** 0.5)
+    n = _np.arange(terms, dtype=_np.result_type(dtype(xs), _np.float16))
+    A, X = _series_axis(a), _series_axis(xs)
+    log_x = wnp.log(X)
+    t = wnp.exp((A + n) * log_x - X - gammaln(A + n + 1))
+    return wnp.where(inside, wnp.sum(t * (log_x - digamma(A + n + 1)), axis=-1), 0.0)
+
+
+def_elementwise(betainc, lambda ans, a, b, x: _betainc_shape_partials(a, b, x)[0],
+                lambda ans, a, b, x: _betainc_shape_partials(a, b, x)[1],
                 # the beta density; xlogy/xlog1py keep it finite at x = 0, 1 when a or b is 1
                 # (SciPy's xlogy computes a Python-number a with a float32 x in float64)
                 lambda ans, a, b, x: wnp.exp(xlogy(_weak(a - 1, x), x)
                                              + xlog1py(_weak(b - 1, x), -x)
                                              - _const(betaln, a, b)))
-
-gammainc = wrap(_sp.gammainc, "scipy.special.gammainc")
-gammaincc = wrap(_sp.gammaincc, "scipy.special.gammaincc")
-_GAMMAINC_FIX = "pass a as a constant (wengert.stop_gradient)"
-def_elementwise(gammainc, _not_differentiable_in("gammainc", "a", _GAMMAINC_FIX),
+def_elementwise(gammainc, lambda ans, a, x: _gammainc_shape_partial(a, x),
                 lambda ans, a, x: wnp.exp(xlogy(_weak(a - 1, x), x) - x - _const(gammaln, a)))
-def_elementwise(gammaincc, _not_differentiable_in("gammaincc", "a", _GAMMAINC_FIX),
+def_elementwise(gammaincc, lambda ans, a, x: -_gammainc_shape_partial(a, x),
                 lambda ans, a, x: -wnp.exp(xlogy(_weak(a - 1, x), x) - x - _const(gammaln, a)))
 
 stdtr = wrap(_sp.stdtr, "scipy.special.stdtr")
