@@ -498,13 +498,20 @@ def _index_write(fun):
 
 
 # -- products ---------------------------------------------------------------------------------
-def _matmul(args, dims, kwargs):
+def _pair_to0(args, dims):
+    """Two arguments with their batch axes (if any) moved to the front, their batch
+    axes and their per-example ranks."""
     (a, b), (da, db) = args, dims
     ka, kb = len(shape(a)) - (da is not None), len(shape(b)) - (db is not None)
     if da is not None:
         a = _to0(a, da)
     if db is not None:
         b = _to0(b, db)
+    return a, b, da, db, ka, kb
+
+
+def _matmul(args, dims, kwargs):
+    a, b, da, db, ka, kb = _pair_to0(args, dims)
     # one matrix times a batch: a single matrix product (not a stack of small ones)
     if db is None and kb == 2 and not kwargs:
         if ka == 1:                                    # (B, k) @ (k, m)
@@ -616,12 +623,7 @@ for _n in ("numpy.real", "numpy.imag", "numpy.angle", "numpy.nan_to_num"):
 
 
 def _solve(args, dims, kwargs):
-    (a, b), (da, db) = args, dims
-    ka, kb = len(shape(a)) - (da is not None), len(shape(b)) - (db is not None)
-    if da is not None:
-        a = _to0(a, da)
-    if db is not None:
-        b = _to0(b, db)
+    a, b, da, db, ka, kb = _pair_to0(args, dims)
     vec = kb == 1
     if vec and (db is not None or ka > 2):
         b = S.expand_dims(b, -1)
