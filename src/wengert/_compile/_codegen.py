@@ -26,6 +26,8 @@ _MATH = {_np.sin: "math.sin", _np.cos: "math.cos", _np.tan: "math.tan", _np.exp:
          _np.arcsin: "math.asin", _np.arccos: "math.acos", _np.log1p: "math.log1p",
          _np.expm1: "math.expm1", _np.absolute: "abs", _np.fabs: "abs"}
 _MATH_BINARY = {_np.add: "+", _np.subtract: "-", _np.multiply: "*", _np.true_divide: "/"}
+_METHODS = {_np.sum: "sum", _np.prod: "prod", _np.max: "max", _np.min: "min",
+            _np.mean: "mean", _np.any: "any", _np.all: "all"}
 _AUGMENTED = {_np.add: "+", _np.subtract: "-", _np.multiply: "*", _np.true_divide: "/"}
 _COMMUTATIVE = {_np.add, _np.multiply}
 # in-place accumulation pays off from this size on
@@ -237,6 +239,14 @@ class Source:
         vals = [a.value if type(a) is Ref else a for a in args]
         if fun is _getitem or fun is _getitem_impl:
             return f"{self._arg(args[0])}[{self._index(args[1])}]"
+        if type(vals[0] if vals else None) is _np.ndarray:
+            a0 = self._arg(args[0])
+            if fun is _np.transpose and (len(args) == 1 or args[1] is None) and not kwargs:
+                return f"{a0}.T"
+            if fun in _METHODS:       # an ndarray method: the same result, less dispatch
+                rest = [self._arg(a) for a in args[1:]]
+                rest += [f"{key}={self._arg(v)}" for key, v in kwargs.items()]
+                return f"{a0}.{_METHODS[fun]}({', '.join(rest)})"
         if fun is _np.swapaxes and not kwargs and type(vals[0]) is _np.ndarray and \
                 vals[0].ndim == 2 and \
                 sorted(a % 2 for a in args[1:]) == [0, 1]:

@@ -8,10 +8,13 @@ from .vspace import add_any
 # lean(keep, args, ans, parents) -> (args, ans) to keep on the tape: what no reverse
 # rule reads replaced by stand-ins holding no memory (set by the NumPy layer)
 _lean = [None]
+_lean_types = set()     # the value types worth dropping (arrays), checked before the call
 
 
-def set_lean(fun):
+def set_lean(fun, types=()):
     _lean[0] = fun
+    _lean_types.clear()
+    _lean_types.update(types)
 
 
 class TapeTrace(Trace):
@@ -60,7 +63,8 @@ class TapeTrace(Trace):
             return ans
         entries = self.entries
         k = len(entries)
-        if prim.keep is not None and self.lean and _lean[0] is not None:
+        if prim.keep is not None and self.lean and (type(ans) in _lean_types or
+                                                    type(vals[0]) in _lean_types):
             kept, kept_ans = _lean[0](prim.keep, vals, ans, parents)
             entries.append((prim, kept, kwargs, kept_ans, parents))
         else:

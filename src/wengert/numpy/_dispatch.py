@@ -2,6 +2,7 @@
 import numpy as _np
 
 from .._core import Box, getval, notrace_primitive, primitive
+from .._core.primitive import _name_of
 
 # numpy function or ufunc -> our function with the same meaning
 _EQUIVALENTS = {}
@@ -13,11 +14,30 @@ def equivalent(np_fun, our_fun):
     return our_fun
 
 
-def wrap(np_fun, name=None):
-    """``primitive(np_fun)``, also answering plain ``numpy`` calls on boxes."""
+def wrap(np_fun, name=None, method=None):
+    """``primitive(np_fun)``, also answering plain ``numpy`` calls on boxes.
+
+    ``method`` names the ``ndarray`` method that computes the same thing: on an
+    array it is called directly (``x.sum(axis=0)`` costs half of
+    ``numpy.sum(x, axis=0)``, whose Python-level dispatch dominates small arrays)."""
     if name is None and isinstance(np_fun, _np.ufunc):
         name = f"numpy.{np_fun.__name__}"  # NumPy 1.x ufuncs have no __module__
-    return equivalent(np_fun, primitive(np_fun, name))
+    fun = np_fun if method is None else _method_fast(np_fun, method)
+    return equivalent(np_fun, primitive(fun, name or _name_of(np_fun)))
+
+
+def _method_fast(np_fun, method):
+    meth = getattr(_np.ndarray, method)
+
+    def fun(x, *args, **kwargs):
+        if type(x) is _np.ndarray:
+            return meth(x, *args, **kwargs)
+        return np_fun(x, *args, **kwargs)
+
+    fun.__name__ = fun.__qualname__ = np_fun.__name__
+    fun.__doc__ = f"numpy.{np_fun.__name__}, as ndarray.{method} on arrays."
+    fun._ufunc = np_fun       # the NumPy function it stands for (compile records that)
+    return fun
 
 
 def nondiff(np_fun):

@@ -73,6 +73,8 @@ def_linear(dot, argnums=(0, 1))
 
 def _matmul_vjp_a(g, ans, a, b, **kwargs):
     an, bn = _ndim(a), _ndim(b)
+    if an == 2 and bn == 2 and not kwargs:
+        return matmul(g, b.T)       # the common case (.T of a box is a recorded transpose)
     if bn == 1:
         return g * b if an == 1 else unbroadcast(S.expand_dims(g, -1) * b, a)
     if an == 1:
@@ -82,6 +84,8 @@ def _matmul_vjp_a(g, ans, a, b, **kwargs):
 
 def _matmul_vjp_b(g, ans, a, b, **kwargs):
     an, bn = _ndim(a), _ndim(b)
+    if an == 2 and bn == 2 and not kwargs:
+        return matmul(a.T, g)
     if an == 1:
         return g * a if bn == 1 else unbroadcast(S.expand_dims(a, -1) * S.expand_dims(g, -2), b)
     if bn == 1:

@@ -47,7 +47,7 @@ def _count_where(x, axis, where):
     return n.astype(dtype(x))
 
 
-sum = wrap(_np.sum)
+sum = wrap(_np.sum, method="sum")
 defvjp(sum, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True, **k:
        _masked(expand(g, x, axis, keepdims), where))
 def_linear(sum)
