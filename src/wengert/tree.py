@@ -24,15 +24,15 @@ def flatten(tree):
 
 def _flatten(x, leaves):
     t = type(x)
+    if t is list or t is tuple:
+        return (t, None, tuple([_flatten(v, leaves) for v in x]))
     if t is dict:
         keys = tuple(x)
-        return (dict, keys, tuple(_flatten(x[k], leaves) for k in keys))
-    if t is list or t is tuple:
-        return (t, None, tuple(_flatten(v, leaves) for v in x))
+        return (dict, keys, tuple([_flatten(x[k], leaves) for k in keys]))
     if x is None:
         return (None, None, ())
     if isinstance(x, tuple) and hasattr(x, "_fields"):
-        return (t, None, tuple(_flatten(v, leaves) for v in x))
+        return (t, None, tuple([_flatten(v, leaves) for v in x]))
     leaves.append(x)
     return _LEAF
 

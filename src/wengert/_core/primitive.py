@@ -73,7 +73,10 @@ def primitive(fun, name=None):
                 if top is None or t.level > top.level:
                     top = t
         if top is None:
-            top = _value_trace_in_sequences(args)
+            for a in args:
+                if type(a) is tuple or type(a) is list:   # an index tuple, say
+                    top = _value_trace_in_sequences(args)
+                    break
             if top is None:
                 return fun(*args, **kwargs)
         return top.apply(prim, args, kwargs)
