@@ -267,3 +267,11 @@ def test_readme_shows_the_generated_source():
 
     fast = wengert.compile(wengert.grad(loss))
     assert fast.source(np.ones(3), np.eye(3), np.zeros(3)) + "\n" == shown
+
+
+def test_a_changing_int_argument_is_flagged(rng):
+    fast = wengert.compile(lambda x, step: wnp.sum(x) * step)
+    fast(np.ones(2), 1)
+    with pytest.warns(RuntimeWarning, match="int changed value.*traced and compiled anew"):
+        fast(np.ones(2), 2)
+    assert fast(np.ones(2), 3) == 6.0

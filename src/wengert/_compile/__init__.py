@@ -107,6 +107,7 @@ class Compiled:
         self.scalar_math = scalar_math
         self._cache = collections.OrderedDict()
         self._fast = []     # the most recently traced programs, tried first
+        self._warned_static = False
         self._name = _py_name(getattr(fun, "__name__", "compiled"))
         functools.update_wrapper(self, fun)
 
@@ -131,6 +132,8 @@ class Compiled:
         key, dynamic = _signature(leaves, in_def)
         entry = self._cache.get(key)
         if entry is None:
+            if not self._warned_static:
+                self._warn_static(key)
             entry = self._cache[key] = _Entry()
             while len(self._cache) > self.max_cache:
                 self._cache.popitem(last=False)
@@ -170,6 +173,24 @@ class Compiled:
         self._fast.insert(0, program)
         del self._fast[_FAST:]
         return tree.unflatten(out_def, out)
+
+    def _warn_static(self, key):
+        """Warn (once) when a new signature differs from a cached one only in the value
+        of a non-array argument: each new value is compiled anew, which is slow."""
+        for other in self._cache:
+            if len(other) != len(key) or other[0] != key[0]:
+                continue
+            diff = [i for i, (a, b) in enumerate(zip(other[1:], key[1:])) if a != b]
+            if diff and all(key[1 + i][0] == "k" and other[1 + i][:2] == key[1 + i][:2]
+                            for i in diff):
+                self._warned_static = True
+                kinds = sorted({key[1 + i][1].__name__ for i in diff})
+                warnings.warn(
+                    f"wengert.compile({self._name}): an argument of type {', '.join(kinds)} "
+                    "changed value, and such values are part of the signature: every new value "
+                    "is traced and compiled anew. Pass it as a float or a NumPy array to trace "
+                    "it instead (e.g. numpy.asarray(step, float))", RuntimeWarning, stacklevel=4)
+                return
 
     # -- looking inside ----------------------------------------------------------------
     def source(self, *args, **kwargs):
