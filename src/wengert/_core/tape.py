@@ -8,13 +8,12 @@ from .vspace import add_any
 # lean(keep, args, ans, parents) -> (args, ans) to keep on the tape: what no reverse
 # rule reads replaced by stand-ins holding no memory (set by the NumPy layer)
 _lean = [None]
-_lean_types = set()     # the value types worth dropping (arrays), checked before the call
+_lean_bytes = [float("inf")]   # values smaller than this (in .nbytes) are never dropped
 
 
-def set_lean(fun, types=()):
+def set_lean(fun, min_bytes):
     _lean[0] = fun
-    _lean_types.clear()
-    _lean_types.update(types)
+    _lean_bytes[0] = min_bytes
 
 
 class TapeTrace(Trace):
@@ -63,8 +62,9 @@ class TapeTrace(Trace):
             return ans
         entries = self.entries
         k = len(entries)
-        if prim.keep is not None and self.lean and (type(ans) in _lean_types or
-                                                    type(vals[0]) in _lean_types):
+        if prim.keep is not None and self.lean and (
+                getattr(ans, "nbytes", 0) >= _lean_bytes[0] or
+                getattr(vals[0], "nbytes", 0) >= _lean_bytes[0]):
             kept, kept_ans = _lean[0](prim.keep, vals, ans, parents)
             entries.append((prim, kept, kwargs, kept_ans, parents))
         else:
