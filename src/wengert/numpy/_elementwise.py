@@ -37,7 +37,10 @@ def def_elementwise(fun, *partials):
             continue
 
         def vjp(g, ans, *args, _p=partial, _i=i, **kwargs):
-            return unbroadcast(g * _p(ans, *args), args[_i])
+            ct, x = g * _p(ans, *args), args[_i]
+            if type(ct) in _SCALARS and type(x) in _SCALARS:
+                return ct            # scalar code: nothing to sum (unbroadcast's first case)
+            return unbroadcast(ct, x)
 
         def jvp(t, ans, *args, _p=partial, **kwargs):
             return broadcast_like(t * _p(ans, *args), ans)
