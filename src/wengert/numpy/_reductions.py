@@ -25,9 +25,15 @@ def _count(xshape, axis):
     return int(_np.prod([xshape[a] for a in axes])) if axes else 1
 
 
+_FLOAT_SCALARS = (float, _np.float64, _np.float32)
+
+
 def expand(g, x, axis=None, keepdims=False):
     """Broadcast a reduced cotangent ``g`` back to the shape of ``x``."""
     xshape = shape(x)
+    if type(g) in _FLOAT_SCALARS and axis is None and len(xshape) and \
+            _np.prod(xshape) <= 4096:
+        return _np.full(xshape, g)   # a full reduction of a small array: filling is cheaper
     if not keepdims:
         g = S.reshape(g, _kept_shape(xshape, axis))
     return S.broadcast_to(g, xshape)
@@ -54,6 +60,7 @@ def_linear(sum)
 
 mean = wrap(_np.mean)
 defvjp(mean, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True, **k:
+       expand(g / _count(shape(x), axis), x, axis, keepdims) if where is True else
        _masked(expand(g, x, axis, keepdims) / _count_where(x, axis, where), where))
 def_linear(mean)
 
