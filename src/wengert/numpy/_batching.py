@@ -498,6 +498,15 @@ def _index_write(fun):
 
 
 # -- products ---------------------------------------------------------------------------------
+def _to_rank(a, da, ka, r):
+    """A batched ``a`` (batch axis first) of per-example rank ``ka`` with singleton axes
+    inserted after the batch axis, up to per-example rank ``r`` (NumPy's stacking rule)."""
+    if da is not None and ka < r:
+        s = shape(a)
+        a = S.reshape(a, s[:1] + (1,) * (r - ka) + s[1:])
+    return a
+
+
 def _pair_to0(args, dims):
     """Two arguments with their batch axes (if any) moved to the front, their batch
     axes and their per-example ranks."""
@@ -536,12 +545,7 @@ def _matmul(args, dims, kwargs):
         b = S.expand_dims(b, -1)
         kb, sq = 2, sq + [-1]
     r = max(ka, kb)
-    if da is not None and ka < r:
-        s = shape(a)
-        a = S.reshape(a, s[:1] + (1,) * (r - ka) + s[1:])
-    if db is not None and kb < r:
-        s = shape(b)
-        b = S.reshape(b, s[:1] + (1,) * (r - kb) + s[1:])
+    a, b = _to_rank(a, da, ka, r), _to_rank(b, db, kb, r)
     out = L.matmul(a, b, **kwargs)
     if sq:
         out = S.squeeze(out, tuple(sq) if len(sq) == 1 else (-2, -1))
@@ -629,12 +633,7 @@ def _solve(args, dims, kwargs):
         b = S.expand_dims(b, -1)
         kb = 2
     r = max(ka, kb)
-    if da is not None and ka < r:
-        s = shape(a)
-        a = S.reshape(a, s[:1] + (1,) * (r - ka) + s[1:])
-    if db is not None and kb < r:
-        s = shape(b)
-        b = S.reshape(b, s[:1] + (1,) * (r - kb) + s[1:])
+    a, b = _to_rank(a, da, ka, r), _to_rank(b, db, kb, r)
     out = _la.solve(a, b)
     if vec and len(shape(out)) == r + 1 and (db is not None or ka > 2):
         out = S.squeeze(out, -1)
