@@ -275,3 +275,17 @@ def test_a_changing_int_argument_is_flagged(rng):
     with pytest.warns(RuntimeWarning, match="int changed value.*traced and compiled anew"):
         fast(np.ones(2), 2)
     assert fast(np.ones(2), 3) == 6.0
+
+
+def test_results_never_share_memory_with_inputs_constants_or_each_other():
+    x = np.arange(3.0)
+    fast = wengert.compile(lambda x: (x * 1.0, wnp.sin(x), wnp.sin(x), np.zeros(2) + 0.0))
+    for _ in range(3):                       # the traced call, then the program
+        a, b, c, zeros = fast(x)
+        assert a is not x and b is not c and not np.shares_memory(b, c)
+        assert np.array_equal(zeros, [0.0, 0.0])
+        a += 1.0                             # writing into results changes nothing else
+        c += 1.0
+        zeros += 1.0
+        assert np.array_equal(x, np.arange(3.0))
+    assert fast(x)[0] is not fast(x)[0]

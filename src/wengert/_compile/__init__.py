@@ -31,6 +31,8 @@ needs a concrete value (``if x > 0``, ``float(x)``, ``int(n)``), the program
 records a guard, checks it on every call and traces again when it fails.
 Operations that cannot be recorded (writing into a plain array with ``out=``,
 say) make that signature run eagerly, with one warning naming the line.
+Python side effects inside ``fun`` (printing, appending to a list) happen once,
+while tracing, not on every call; results are always arrays of their own.
 """
 import collections
 import functools
@@ -295,8 +297,8 @@ def _trace(fun, leaves, in_def, dynamic, name, scalar_math):
                 raise Escape(f"its result holds a traced value of another transform ({o!r})")
             outputs.append(("node", o._aux))
             values.append(o._value)
-        else:
-            outputs.append(("const", o))
+        else:   # kept apart from the value this call returns (the caller may write into it)
+            outputs.append(("const", o.copy() if isinstance(o, _np.ndarray) else o))
             values.append(o)
     return Source(trace, outputs, out_def, name, scalar_math), out_def, values
 

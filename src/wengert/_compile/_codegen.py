@@ -307,11 +307,32 @@ class Source:
             body.append(f"v{k} = {expr}")
             for g in guards.get(k, ()):
                 body.append(self._guard(k, g))
-        outs = iter([self.var(v) if kind == "node" else self._const(v)
-                     for kind, v in self.outputs])
+        outs = iter(self._outputs())
         body.append(f"return {self._tree(self.out_def, outs)}")
         head = f"def {self.name}({', '.join(inputs)}):"
         return "\n".join([head] + ["    " + line for line in body]) + "\n"
+
+    def _outputs(self):
+        """One expression per output leaf.  Every call returns arrays of its own, as
+        eager evaluation does: a constant output, an output that the simplifications
+        made the same as another value (``x * 1`` is ``x``), or a value returned twice
+        is copied, so that writing into a result never changes an input, another
+        result or the next call's result."""
+        exprs, seen = [], set()
+        for kind, v in self.outputs:
+            if kind == "const":
+                c = self._const(v)
+                exprs.append(f"{c}.copy()" if isinstance(v, _np.ndarray) else c)
+                continue
+            j = self.resolve(v)
+            value = self.nodes[v].value
+            shared = (j in seen or self.nodes[j].kind == "input" or
+                      self.nodes[j].value is not value)
+            seen.add(j)
+            exprs.append(f"{self.var(j)}.copy()" if shared and isinstance(value, _np.ndarray)
+                         and not (self.nodes[j].kind == "input" and
+                                  self.nodes[j].value is value) else self.var(j))
+        return exprs
 
     def _tree(self, td, leaves):
         """The expression that rebuilds a tree of ``td``'s structure from ``leaves``."""
