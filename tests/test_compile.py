@@ -289,3 +289,15 @@ def test_results_never_share_memory_with_inputs_constants_or_each_other():
         zeros += 1.0
         assert np.array_equal(x, np.arange(3.0))
     assert fast(x)[0] is not fast(x)[0]
+
+
+def test_slices_with_traced_bounds_are_guarded():
+    def f(x, n):
+        return wnp.sum(x[:wnp.argmax(n)] ** 2)       # the result's length depends on n
+
+    g = wengert.grad(f)
+    fast = wengert.compile(g)
+    x = np.arange(5.0)
+    for hot in (2, 3, 0, 2):
+        n = np.eye(5)[hot]
+        assert _same(fast(x, n), g(x, n))

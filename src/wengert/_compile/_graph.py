@@ -133,7 +133,8 @@ class GraphTrace(Trace):
                                _template(dict(kwargs), self) if kwargs else {}, value,
                                name or _fun_name(fun), None))
         out = self._box(value, k)
-        if fun in _VALUE_SHAPED or (fun is _getitem_impl and _bool_index(cargs[1:])):
+        if fun in _VALUE_SHAPED or (fun is _getitem_impl and (
+                _bool_index(cargs[1:]) or _traced_slice(args[1:]))):
             self.guard(out, "shape", _np.shape(value))
         return out
 
@@ -154,6 +155,15 @@ def _bool_index(rest):
     idx = rest[0] if rest else ()
     items = idx if type(idx) is tuple else (idx,)
     return any(getattr(i, "dtype", None) is not None and i.dtype == bool for i in items)
+
+
+def _traced_slice(rest):
+    """Whether an index holds a slice with a traced bound (``x[:n]``): the result's
+    shape then depends on a value."""
+    idx = rest[0] if rest else ()
+    items = idx if type(idx) is tuple else (idx,)
+    return any(type(i) is slice and any(isinstance(v, Box) for v in (i.start, i.stop, i.step))
+               for i in items)
 
 
 def _fun_name(fun):
