@@ -6,6 +6,8 @@ Plain ``numpy`` calls on a box are routed the same way through
 ``__array_ufunc__`` / ``__array_function__``, or rejected with an error naming
 the function, never silently turned into constants.
 """
+import math as _math
+
 import numpy as _np
 
 from .._core import Box, getval, register_box
@@ -43,10 +45,9 @@ class ArrayBox(Box):
     __array_priority__ = 100.0
 
     # -- properties that do not depend on the trace --------------------------------
-    shape = property(lambda self: _np.shape(self._value) if not isinstance(self._value, Box)
-                     else self._value.shape)
+    shape = property(lambda self: _shape_of(self._value))
     ndim = property(lambda self: len(self.shape))
-    size = property(lambda self: int(_np.prod(self.shape)))
+    size = property(lambda self: _math.prod(self.shape))
     dtype = property(lambda self: _dtype(self._value))
     T = property(lambda self: I.track_view(self, S.transpose(self), S.transpose))
     real = property(lambda self: I.track_view(self, E.real(self), E.real))
@@ -339,6 +340,13 @@ _VIEW_FUNCTIONS = {
 for _name in ("matrix_transpose", "permute_dims"):
     if hasattr(_np, _name):
         _VIEW_FUNCTIONS[getattr(_np, _name)] = False
+
+
+def _shape_of(v):
+    try:
+        return v.shape          # arrays, NumPy scalars, boxes
+    except AttributeError:
+        return _np.shape(v)     # Python numbers, sequences
 
 
 def _val(x):

@@ -1,4 +1,6 @@
 """Reductions with ``axis`` and ``keepdims``: reverse and forward rules side by side."""
+import math as _math
+
 import numpy as _np
 
 from .._core import Box, def_linear, defjvp, defvjp
@@ -32,7 +34,7 @@ def expand(g, x, axis=None, keepdims=False):
     """Broadcast a reduced cotangent ``g`` back to the shape of ``x``."""
     xshape = shape(x)
     if type(g) in _FLOAT_SCALARS and axis is None and len(xshape) and \
-            _np.prod(xshape) <= 4096:
+            _math.prod(xshape) <= 4096:
         return _np.full(xshape, g)   # a full reduction of a small array: filling is cheaper
     if not keepdims:
         g = S.reshape(g, _kept_shape(xshape, axis))

@@ -1,4 +1,6 @@
 """Vector spaces of NumPy scalars and arrays."""
+import math as _math
+
 import numpy as _np
 
 from .._core import VSpace, register_vspace
@@ -22,7 +24,7 @@ class ArrayVSpace(VSpace):
 
     @property
     def size(self):
-        return int(_np.prod(self.shape))
+        return _math.prod(self.shape)
 
     @property
     def iscomplex(self):
