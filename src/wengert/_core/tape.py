@@ -9,11 +9,14 @@ from .vspace import add_any
 # rule reads replaced by stand-ins holding no memory (set by the NumPy layer)
 _lean = [None]
 _lean_bytes = [float("inf")]   # values smaller than this (in .nbytes) are never dropped
+_lean_types = set()            # the types of values that can be dropped (arrays)
 
 
-def set_lean(fun, min_bytes):
+def set_lean(fun, min_bytes, types):
     _lean[0] = fun
     _lean_bytes[0] = min_bytes
+    _lean_types.clear()
+    _lean_types.update(types)
 
 
 class TapeTrace(Trace):
@@ -63,8 +66,8 @@ class TapeTrace(Trace):
         entries = self.entries
         k = len(entries)
         if prim.keep is not None and self.lean and (
-                getattr(ans, "nbytes", 0) >= _lean_bytes[0] or
-                getattr(vals[0], "nbytes", 0) >= _lean_bytes[0]):
+                (type(ans) in _lean_types and ans.nbytes >= _lean_bytes[0]) or
+                (type(vals[0]) in _lean_types and vals[0].nbytes >= _lean_bytes[0])):
             kept, kept_ans = _lean[0](prim.keep, vals, ans, parents)
             entries.append((prim, kept, kwargs, kept_ans, parents))
         else:

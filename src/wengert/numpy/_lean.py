@@ -49,7 +49,7 @@ def lean(keep, vals, ans, parents):
     return vals, ans
 
 
-set_lean(lean, MIN_BYTES)
+set_lean(lean, MIN_BYTES, (_np.ndarray,))
 
 for _f in (E.add, E.subtract):
     def_keep(_f)                                        # shapes only
