@@ -84,13 +84,12 @@ def compile(fun=None, *, max_cache=32, max_traces=8, scalar_math=False):
 class _Entry:
     """What is known about one signature: its traced variants and counters."""
 
-    __slots__ = ("variants", "traces", "eager", "calls", "reason")
+    __slots__ = ("variants", "traces", "eager", "reason")
 
     def __init__(self):
-        self.variants = []     # [(program, out_def)], most recent first
+        self.variants = []     # entry programs, most recent first
         self.traces = 0
         self.eager = False
-        self.calls = 0
         self.reason = None
 
 
@@ -98,8 +97,8 @@ class Compiled:
     """A compiled function: call it like ``fun``.
 
     ``source(*args, **kwargs)`` returns the generated source for that signature,
-    ``stats()`` the number of signatures, traces, retraces, eager fallbacks and
-    calls; ``clear()`` empties the cache.
+    ``executed_source`` the code that runs, ``stats()`` the number of signatures,
+    traces, retraces and eager fallbacks; ``clear()`` empties the cache.
     """
 
     def __init__(self, fun, max_cache, max_traces, scalar_math):
@@ -141,7 +140,6 @@ class Compiled:
                 self._cache.popitem(last=False)
         else:
             self._cache.move_to_end(key)
-        entry.calls += 1
         if entry.eager:
             return self.fun(*args, **kwargs)
         for program in entry.variants:
@@ -169,7 +167,7 @@ class Compiled:
             warnings.warn(f"wengert.compile({self._name}): this signature runs eagerly: {e}",
                           RuntimeWarning, stacklevel=3)
             return self.fun(*args, **kwargs)
-        program = _build(source, source.entry(in_def, leaves, dynamic))
+        program = _build(source, in_def, leaves, dynamic)
         entry.variants.insert(0, program)
         program.source = source
         self._fast.insert(0, program)
@@ -195,8 +193,9 @@ class Compiled:
                 return
 
     # -- looking inside ----------------------------------------------------------------
-    def source(self, *args, **kwargs):
-        """The generated source for this signature (traced now if needed)."""
+    def _latest(self, args, kwargs):
+        """The newest generated source for this call's signature (traced now if
+        needed), with the flattened call."""
         leaves, in_def = tree.flatten((args, kwargs))
         key, dynamic = _signature(leaves, in_def)
         entry = self._cache.get(key)
@@ -206,17 +205,18 @@ class Compiled:
         if entry.eager and not entry.variants:
             raise RuntimeError(f"wengert.compile({self._name}) runs eagerly for this "
                                f"signature: {entry.reason}")
-        src = entry.variants[0].source
+        return entry.variants[0].source, in_def, leaves, dynamic
+
+    def source(self, *args, **kwargs):
+        """The generated source for this signature (traced now if needed)."""
+        src = self._latest(args, kwargs)[0]
         notes = "".join(f"# {name}: {what}\n" for name, what in src.const_notes)
         return notes + (src.fast_text if src.fast_text else src.text).rstrip("\n")
 
     def executed_source(self, *args, **kwargs):
         """The code that runs for this signature: :meth:`source` with variable names
         reused once their values are dead, behind the generated signature check."""
-        self.source(*args, **kwargs)
-        leaves, in_def = tree.flatten((args, kwargs))
-        key, dynamic = _signature(leaves, in_def)
-        src = self._cache[key].variants[0].source
+        src, in_def, leaves, dynamic = self._latest(args, kwargs)
         return src.entry(in_def, leaves, dynamic).rstrip("\n")
 
     def stats(self):
@@ -243,7 +243,7 @@ def _signature(leaves, in_def):
     """A hashable key for the call and the positions of its traced leaves.
     Arrays and floats are traced (their values may change); everything else is
     part of the key by value (or, if unhashable, by identity)."""
-    parts, dynamic = [in_def_key(in_def)], []
+    parts, dynamic = [in_def], []   # tree definitions hold types and keys: hashable
     for i, x in enumerate(leaves):
         t = type(x)
         if t is _np.ndarray:
@@ -272,11 +272,6 @@ def _signature(leaves, in_def):
     return tuple(parts), dynamic
 
 
-def in_def_key(in_def):
-    """Tree definitions hold types and dict keys: hashable as they are."""
-    return in_def
-
-
 # -- tracing -------------------------------------------------------------------------------
 def _trace(fun, leaves, in_def, dynamic, name, scalar_math):
     trace = GraphTrace()
@@ -303,19 +298,17 @@ def _trace(fun, leaves, in_def, dynamic, name, scalar_math):
     return Source(trace, outputs, out_def, name, scalar_math), out_def, values
 
 
-def _build(src, entry_text):
+def _build(src, in_def, leaves, dynamic):
     """The entry function of a traced program (with the math module for scalars
     when asked, falling back to NumPy where math raises)."""
     namespace = dict(src.namespace)
     namespace.update(_Retrace=_Retrace, _Miss=_Miss)
-    exec(compile_source(entry_text, src.name), namespace)
+    exec(compile_source(src.entry(in_def, leaves, dynamic), src.name), namespace)
     safe = namespace[f"{src.name}_entry"]
     if src.fast_text is None or src.fast_text == src.text:
         return safe
     fast_ns = dict(namespace)
-    fast_text = entry_text.replace(src.run_text.split("\n", 1)[1],
-                                   src.fast_run_text.split("\n", 1)[1])
-    exec(compile_source(fast_text, src.name), fast_ns)
+    exec(compile_source(src.entry(in_def, leaves, dynamic, fast=True), src.name), fast_ns)
     fast = fast_ns[f"{src.name}_entry"]
 
     def program(args, kwargs):

@@ -8,7 +8,6 @@ accumulate at a fork).  The source names inputs ``x0, x1, ...`` and
 intermediates ``v<k>``; constants that are not literals are ``c<k>``.
 """
 import math
-import operator
 import re
 
 import numpy as _np
@@ -53,8 +52,9 @@ def _is_fresh(node):
 
 
 class Source:
-    """Generated code for one traced call: ``text`` (the source), ``namespace``
-    (its globals) and ``fast_math`` (whether the math module replaced NumPy)."""
+    """Generated code for one traced call: ``text`` (the source, one name per value),
+    ``fast_text`` (with the math module for scalars, when asked), ``run_text`` and
+    ``fast_run_text`` (the same with names reused) and ``namespace`` (their globals)."""
 
     def __init__(self, trace, outputs, out_def, name="compiled", scalar_math=False):
         self.out_def = out_def
@@ -62,8 +62,8 @@ class Source:
         self.nodes = trace.nodes
         self.outputs = outputs          # per output leaf: ("node", k) or ("const", value)
         self.name = name
-        self.scalar_math = scalar_math
-        self.namespace = {"np": _np, "math": math, "_operator": operator}
+        self.inputs = [n.name for n in trace.nodes if n.kind == "input"]
+        self.namespace = {"np": _np, "math": math}
         self._names = {}               # id(object) -> name in the namespace
         self.alias = {}
         self.const_notes = []
@@ -281,7 +281,6 @@ class Source:
 
     def _emit(self, math_mode):
         nodes = self.nodes
-        inputs = [n.name for n in nodes if n.kind == "input"]
         guards = {}
         for g in self.trace.guards:
             guards.setdefault(self.resolve(g.node), []).append(g)
@@ -309,7 +308,7 @@ class Source:
                 body.append(self._guard(k, g))
         outs = iter(self._outputs())
         body.append(f"return {self._tree(self.out_def, outs)}")
-        head = f"def {self.name}({', '.join(inputs)}):"
+        head = f"def {self.name}({', '.join(self.inputs)}):"
         return "\n".join([head] + ["    " + line for line in body]) + "\n"
 
     def _outputs(self):
@@ -325,13 +324,14 @@ class Source:
                 exprs.append(f"{c}.copy()" if isinstance(v, _np.ndarray) else c)
                 continue
             j = self.resolve(v)
-            value = self.nodes[v].value
-            shared = (j in seen or self.nodes[j].kind == "input" or
-                      self.nodes[j].value is not value)
+            value, same = self.nodes[v].value, self.nodes[j].value is self.nodes[v].value
+            if self.nodes[j].kind == "input":
+                shared = not same          # eager returned the input itself only if same
+            else:
+                shared = j in seen or not same
             seen.add(j)
-            exprs.append(f"{self.var(j)}.copy()" if shared and isinstance(value, _np.ndarray)
-                         and not (self.nodes[j].kind == "input" and
-                                  self.nodes[j].value is value) else self.var(j))
+            copy = shared and isinstance(value, _np.ndarray)
+            exprs.append(f"{self.var(j)}.copy()" if copy else self.var(j))
         return exprs
 
     def _tree(self, td, leaves):
@@ -350,10 +350,10 @@ class Source:
             return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
         return f"{self._const(kind)}({', '.join(parts)})"
 
-    def entry(self, in_def, leaves, dynamic):
+    def entry(self, in_def, leaves, dynamic, fast=False):
         """Source of ``name(args, kwargs)``: checks that the call has this signature
         (else raises ``_Miss``), unpacks the traced leaves into ``x0, x1, ...`` and
-        runs the program."""
+        runs the program (with the math module for scalars if ``fast``)."""
         lines, names = [], iter(range(len(leaves)))
         dyn = {i: j for j, i in enumerate(dynamic)}
         counter = [0]
@@ -363,7 +363,7 @@ class Source:
                 i = next(names)
                 leaf = leaves[i]
                 if i in dyn:
-                    var = self._input_name(dyn[i])
+                    var = self.inputs[dyn[i]]
                     lines.append(f"{var} = {expr}")
                     t = type(leaf)
                     if t is _np.ndarray:
@@ -394,16 +394,12 @@ class Source:
                 walk(c, f"{var}[{keys[j]!r}]" if kind is dict else f"{var}[{j}]")
 
         walk(in_def, "(args, kwargs)")
-        call = self.run_text.split("\n", 1)[1]   # the body of the program, indented
-        inputs = ", ".join(self._input_name(j) for j in range(len(dynamic)))
-        del inputs
+        text = self.fast_run_text if fast else self.run_text
+        call = text.split("\n", 1)[1]   # the body of the program, indented
         head = f"def {self.name}_entry(args, kwargs):"
         body = "\n".join("    " + line for line in lines)
         return f"{head}\n    try:\n{_indent(body)}\n    except (IndexError, KeyError, " \
                f"TypeError):\n        raise _Miss\n{call}"
-
-    def _input_name(self, j):
-        return [n.name for n in self.nodes if n.kind == "input"][j]
 
     def _inplace(self, k, node, uses):
         """An elementwise NumPy function writing into one of its arguments, when that

@@ -35,15 +35,14 @@ class Node:
     """One recorded call ``fun(*args, **kwargs)``: ``args`` and ``kwargs`` keep the
     tracers in place (their nodes are the inputs); ``value`` is the traced result."""
 
-    __slots__ = ("fun", "args", "kwargs", "value", "name", "where", "kind")
+    __slots__ = ("fun", "args", "kwargs", "value", "name", "kind")
 
-    def __init__(self, fun, args, kwargs, value, name, where, kind="call"):
+    def __init__(self, fun, args, kwargs, value, name, kind="call"):
         self.fun = fun
         self.args = args
         self.kwargs = kwargs
         self.value = value
         self.name = name
-        self.where = where
         self.kind = kind   # "input", "call"
 
 
@@ -98,7 +97,7 @@ class GraphTrace(Trace):
     # -- entering ----------------------------------------------------------------------
     def new_input(self, value):
         k = len(self.nodes)
-        self.nodes.append(Node(None, (), {}, value, f"x{self.n_inputs}", None, "input"))
+        self.nodes.append(Node(None, (), {}, value, f"x{self.n_inputs}", "input"))
         self.n_inputs += 1
         return self._box(value, k)
 
@@ -121,17 +120,13 @@ class GraphTrace(Trace):
 
     def record(self, fun, args, kwargs, name=None):
         found = []
-        cargs = _concrete(args, self, found)
-        ckwargs = _concrete(kwargs, self, found) if kwargs else kwargs
-        if not found:
-            return fun(*cargs, **ckwargs)
-        if fun in _STATIC:
+        cargs, targs = _split(tuple(args), self, found)
+        ckwargs, tkwargs = _split(dict(kwargs), self, found) if kwargs else (kwargs, {})
+        if not found or fun in _STATIC:
             return fun(*cargs, **ckwargs)
         value = fun(*cargs, **ckwargs)
         k = len(self.nodes)
-        self.nodes.append(Node(fun, _template(tuple(args), self),
-                               _template(dict(kwargs), self) if kwargs else {}, value,
-                               name or _fun_name(fun), None))
+        self.nodes.append(Node(fun, targs, tkwargs, value, name or _fun_name(fun)))
         out = self._box(value, k)
         if fun in _VALUE_SHAPED or (fun is _getitem_impl and (
                 _bool_index(cargs[1:]) or _traced_slice(args[1:]))):
@@ -184,37 +179,27 @@ class Ref:
         self.value = value
 
 
-def _template(x, trace):
-    """``x`` with this trace's tracers replaced by :class:`Ref`."""
-    if isinstance(x, Box):
-        return Ref(x._aux, x._value)
-    t = type(x)
-    if t is tuple or t is list:
-        return t(_template(v, trace) for v in x)
-    if t is dict:
-        return {k: _template(v, trace) for k, v in x.items()}
-    if t is slice and any(isinstance(v, Box) for v in (x.start, x.stop, x.step)):
-        return slice(*(_template(v, trace) for v in (x.start, x.stop, x.step)))
-    return x
-
-
-def _concrete(x, trace, found):
-    """``x`` with this trace's tracers replaced by their values (in nested tuples,
-    lists, dicts and slices); ``found`` collects whether any was seen."""
+def _split(x, trace, found):
+    """``(concrete, template)``: ``x`` with this trace's tracers replaced by their values
+    (to call the function now) and by :class:`Ref` (to record the call), in nested
+    tuples, lists, dicts and slices; ``found`` collects the tracers seen."""
     if isinstance(x, Box):
         if x._trace is trace:
             found.append(x)
-            return x._value
+            return x._value, Ref(x._aux, x._value)
         raise Escape(f"a value of another trace ({type(x).__name__}) reached a compiled "
                      "function's recording")
     t = type(x)
     if t is tuple or t is list:
-        return t(_concrete(v, trace, found) for v in x)
+        parts = [_split(v, trace, found) for v in x]
+        return t(c for c, _ in parts), t(r for _, r in parts)
     if t is dict:
-        return {k: _concrete(v, trace, found) for k, v in x.items()}
+        parts = {k: _split(v, trace, found) for k, v in x.items()}
+        return {k: c for k, (c, _) in parts.items()}, {k: r for k, (_, r) in parts.items()}
     if t is slice and any(isinstance(v, Box) for v in (x.start, x.stop, x.step)):
-        return slice(*(_concrete(v, trace, found) for v in (x.start, x.stop, x.step)))
-    return x
+        parts = [_split(v, trace, found) for v in (x.start, x.stop, x.step)]
+        return slice(*(c for c, _ in parts)), slice(*(r for _, r in parts))
+    return x, x
 
 
 def _foreign(args, trace):
