@@ -4,6 +4,9 @@ import numpy as _np
 from .._core import Box, getval, notrace_primitive, primitive
 from .._core.primitive import _name_of
 
+# Python and NumPy float64 scalars: scalar code's fast paths
+FLOAT_SCALARS = (float, _np.float64)
+
 # numpy function or ufunc -> our function with the same meaning
 _EQUIVALENTS = {}
 

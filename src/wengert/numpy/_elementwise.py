@@ -10,7 +10,8 @@ import operator as _operator
 import numpy as _np
 
 from .._core import Box, defjvp, defvjp, def_linear, get_primitive, primitive
-from ._dispatch import dtype, equivalent, iscomplex, nondiff, shape, some, val, wrap
+from ._dispatch import (FLOAT_SCALARS, dtype, equivalent, iscomplex, nondiff, shape, some,
+                        val, wrap)
 from ._unbroadcast import broadcast_like, unbroadcast
 from . import _reductions as _R  # already loaded by _unbroadcast (a cycle, resolved lazily)
 
@@ -37,10 +38,7 @@ def def_elementwise(fun, *partials):
             continue
 
         def vjp(g, ans, *args, _p=partial, _i=i, **kwargs):
-            ct, x = g * _p(ans, *args), args[_i]
-            if type(ct) in _SCALARS and type(x) in _SCALARS:
-                return ct            # scalar code: nothing to sum (unbroadcast's first case)
-            return unbroadcast(ct, x)
+            return unbroadcast(g * _p(ans, *args), args[_i])
 
         def jvp(t, ans, *args, _p=partial, **kwargs):
             return broadcast_like(t * _p(ans, *args), ans)
@@ -70,7 +68,6 @@ def _safe(x, where_zero):
 
 
 # -- scalar fast paths ----------------------------------------------------------------
-_SCALARS = (float, _np.float64)
 
 
 def _scalar_fast(ufunc, op, nonzero=False):
@@ -79,7 +76,7 @@ def _scalar_fast(ufunc, op, nonzero=False):
     of a NumPy ufunc call on scalars (most of the time of scalar code).  A zero
     divisor goes to NumPy (inf or nan with a warning, not ZeroDivisionError)."""
     def fun(x, y, *rest, **kwargs):
-        if (not rest and not kwargs and type(x) in _SCALARS and type(y) in _SCALARS
+        if (not rest and not kwargs and type(x) in FLOAT_SCALARS and type(y) in FLOAT_SCALARS
                 and (not nonzero or y)):
             return op(x, y)
         return ufunc(x, y, *rest, **kwargs)

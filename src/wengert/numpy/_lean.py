@@ -26,13 +26,6 @@ def hollow(v):
 def lean(keep, vals, ans, parents):
     """``(args, ans)`` to keep on the tape: the large arrays no reverse rule of the
     differentiated arguments reads are replaced by :func:`hollow` stand-ins."""
-    ndarray, least = _np.ndarray, MIN_BYTES
-    if type(ans) is not ndarray or ans.nbytes < least:
-        for v in vals:
-            if type(v) is ndarray and v.nbytes >= least:
-                break
-        else:
-            return vals, ans                # small arrays and scalars: nothing to gain
     needs_ans, needs = keep
     used = set()
     for argnum, _ in parents:

@@ -5,7 +5,7 @@ import numpy as _np
 
 from .._core import Box, def_linear, defjvp, defvjp
 from . import _elementwise as E, _shape as S
-from ._dispatch import dtype, equivalent, shape, some, val, wrap
+from ._dispatch import FLOAT_SCALARS, dtype, equivalent, shape, some, val, wrap
 
 
 def _axes(axis, ndim):
@@ -27,7 +27,7 @@ def _count(xshape, axis):
     return int(_np.prod([xshape[a] for a in axes])) if axes else 1
 
 
-_FLOAT_SCALARS = (float, _np.float64, _np.float32)
+_FLOAT_SCALARS = FLOAT_SCALARS + (_np.float32,)
 
 
 def expand(g, x, axis=None, keepdims=False):

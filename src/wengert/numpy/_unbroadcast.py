@@ -2,17 +2,14 @@
 import numpy as _np
 
 from . import _elementwise as E, _reductions as R, _shape as S
-from ._dispatch import iscomplex, shape
-
-
-_FLOATS = (_np.float64, float)
+from ._dispatch import FLOAT_SCALARS, iscomplex, shape
 
 
 def unbroadcast(g, x):
     """Sum the cotangent ``g`` down to the shape of the argument ``x`` (the
     reverse of broadcasting) and drop an imaginary part ``x`` cannot have."""
     tg = type(g)
-    if (tg is _np.float64 or tg is float) and type(x) in _FLOATS:
+    if tg in FLOAT_SCALARS and type(x) in FLOAT_SCALARS:
         return g  # scalar code: nothing to do
     if tg is _np.ndarray and type(x) is _np.ndarray and g.shape == x.shape and (
             g.dtype.kind != "c" or x.dtype.kind == "c"):
