@@ -17,19 +17,29 @@ def equivalent(np_fun, our_fun):
     return our_fun
 
 
-def wrap(np_fun, name=None, method=None):
+def wrap(np_fun, name=None, fast=None):
     """``primitive(np_fun)``, also answering plain ``numpy`` calls on boxes.
 
-    ``method`` names the ``ndarray`` method that computes the same thing: on an
-    array it is called directly (``x.sum(axis=0)`` costs half of
-    ``numpy.sum(x, axis=0)``, whose Python-level dispatch dominates small arrays)."""
+    ``fast`` is a faster function computing the same values on common inputs (made
+    by :func:`method_fast` or :func:`stand_in`); the primitive runs it instead."""
     if name is None and isinstance(np_fun, _np.ufunc):
         name = f"numpy.{np_fun.__name__}"  # NumPy 1.x ufuncs have no __module__
-    fun = np_fun if method is None else _method_fast(np_fun, method)
-    return equivalent(np_fun, primitive(fun, name or _name_of(np_fun)))
+    return equivalent(np_fun, primitive(fast or np_fun, name or _name_of(np_fun)))
 
 
-def _method_fast(np_fun, method):
+def stand_in(np_fun, fun, how):
+    """Name ``fun`` after ``np_fun``, which it computes (``how`` says how) and which
+    ``wengert.compile`` records in its place."""
+    fun.__name__ = fun.__qualname__ = np_fun.__name__
+    fun.__doc__ = f"numpy.{np_fun.__name__}, {how}."
+    fun._ufunc = np_fun
+    return fun
+
+
+def method_fast(np_fun, method):
+    """``np_fun`` as the ``ndarray`` method computing the same thing, on arrays:
+    ``x.sum(axis=0)`` costs half of ``numpy.sum(x, axis=0)``, whose Python-level
+    dispatch dominates small arrays."""
     meth = getattr(_np.ndarray, method)
 
     def fun(x, *args, **kwargs):
@@ -37,10 +47,7 @@ def _method_fast(np_fun, method):
             return meth(x, *args, **kwargs)
         return np_fun(x, *args, **kwargs)
 
-    fun.__name__ = fun.__qualname__ = np_fun.__name__
-    fun.__doc__ = f"numpy.{np_fun.__name__}, as ndarray.{method} on arrays."
-    fun._ufunc = np_fun       # the NumPy function it stands for (compile records that)
-    return fun
+    return stand_in(np_fun, fun, f"as ndarray.{method} on arrays")
 
 
 def nondiff(np_fun):

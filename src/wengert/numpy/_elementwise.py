@@ -9,9 +9,9 @@ import operator as _operator
 
 import numpy as _np
 
-from .._core import Box, defjvp, defvjp, def_linear, get_primitive, primitive
+from .._core import Box, defjvp, defvjp, def_linear, get_primitive
 from ._dispatch import (FLOAT_SCALARS, dtype, equivalent, iscomplex, nondiff, shape, some,
-                        val, wrap)
+                        stand_in, val, wrap)
 from ._unbroadcast import broadcast_like, unbroadcast
 from . import _reductions as _R  # already loaded by _unbroadcast (a cycle, resolved lazily)
 
@@ -70,9 +70,9 @@ def _safe(x, where_zero):
 # -- scalar fast paths ----------------------------------------------------------------
 
 
-def _scalar_fast(ufunc, op, nonzero=False):
-    """``ufunc``, computed with Python's operator when both arguments are Python or
-    NumPy float64 scalars: the same IEEE operation (the same bits), without the cost
+def _wrap_scalar_fast(ufunc, op, nonzero=False):
+    """``wrap(ufunc)``, computed with Python's operator when both arguments are Python
+    or NumPy float64 scalars: the same IEEE operation (the same bits), without the cost
     of a NumPy ufunc call on scalars (most of the time of scalar code).  A zero
     divisor goes to NumPy (inf or nan with a warning, not ZeroDivisionError)."""
     def fun(x, y, *rest, **kwargs):
@@ -81,20 +81,12 @@ def _scalar_fast(ufunc, op, nonzero=False):
             return op(x, y)
         return ufunc(x, y, *rest, **kwargs)
 
-    fun.__name__ = fun.__qualname__ = ufunc.__name__
-    fun.__doc__ = f"numpy.{ufunc.__name__}, with a fast path for float scalars."
-    fun._ufunc = ufunc
-    return fun
-
-
-def _wrap_fast(ufunc, op, nonzero=False):
-    prim = primitive(_scalar_fast(ufunc, op, nonzero), f"numpy.{ufunc.__name__}")
-    return equivalent(ufunc, prim)
+    return wrap(ufunc, fast=stand_in(ufunc, fun, "with a fast path for float scalars"))
 
 
 # -- linear ---------------------------------------------------------------------------
-add = _wrap_fast(_np.add, _operator.add)
-subtract = _wrap_fast(_np.subtract, _operator.sub)
+add = _wrap_scalar_fast(_np.add, _operator.add)
+subtract = _wrap_scalar_fast(_np.subtract, _operator.sub)
 negative = wrap(_np.negative)
 positive = wrap(_np.positive)
 real = wrap(_np.real)
@@ -190,8 +182,8 @@ defjvp(absolute, lambda t, ans, x: real(conjugate(x) * t) / _safe(ans, 1.0) if i
 get_primitive(absolute).kind = "elementwise"
 
 # -- binary ---------------------------------------------------------------------------
-multiply = _wrap_fast(_np.multiply, _operator.mul)
-divide = _wrap_fast(_np.divide, _operator.truediv, nonzero=True)
+multiply = _wrap_scalar_fast(_np.multiply, _operator.mul)
+divide = _wrap_scalar_fast(_np.divide, _operator.truediv, nonzero=True)
 true_divide = divide
 power = wrap(_np.power)
 maximum = wrap(_np.maximum)

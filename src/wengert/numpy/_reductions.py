@@ -5,7 +5,7 @@ import numpy as _np
 
 from .._core import Box, def_linear, defjvp, defvjp
 from . import _elementwise as E, _shape as S
-from ._dispatch import FLOAT_SCALARS, dtype, equivalent, shape, some, val, wrap
+from ._dispatch import FLOAT_SCALARS, dtype, equivalent, method_fast, shape, some, val, wrap
 
 
 def _axes(axis, ndim):
@@ -55,7 +55,7 @@ def _count_where(x, axis, where):
     return n.astype(dtype(x))
 
 
-sum = wrap(_np.sum, method="sum")
+sum = wrap(_np.sum, fast=method_fast(_np.sum, "sum"))
 defvjp(sum, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True, **k:
        _masked(expand(g, x, axis, keepdims), where))
 def_linear(sum)

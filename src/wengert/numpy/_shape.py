@@ -7,7 +7,7 @@ import numpy as _np
 
 from .._core import Box, def_linear, defjvp, defjvp_any, defvjp, defvjp_any, get_primitive
 from . import _elementwise as E, _reductions as R, _unbroadcast as U
-from ._dispatch import asarray, equivalent, shape, val, wrap
+from ._dispatch import asarray, equivalent, method_fast, shape, val, wrap
 from ._dispatch import dtype as _dtype_of
 
 
@@ -23,7 +23,8 @@ reshape = _linear(wrap(_np.reshape), lambda g, ans, x, newshape=None, order="C",
 ravel = _linear(wrap(_np.ravel), lambda g, ans, x, order="C": reshape(g, shape(x), order=order))
 squeeze = _linear(wrap(_np.squeeze), lambda g, ans, x, *a, **k: reshape(g, shape(x)))
 expand_dims = _linear(wrap(_np.expand_dims), lambda g, ans, x, *a, **k: reshape(g, shape(x)))
-swapaxes = _linear(wrap(_np.swapaxes, method="swapaxes"), lambda g, ans, x, a, b: swapaxes(g, a, b))
+swapaxes = _linear(wrap(_np.swapaxes, fast=method_fast(_np.swapaxes, "swapaxes")),
+                   lambda g, ans, x, a, b: swapaxes(g, a, b))
 moveaxis = _linear(wrap(_np.moveaxis), lambda g, ans, x, src, dst: moveaxis(g, dst, src))
 flip = _linear(wrap(_np.flip), lambda g, ans, x, axis=None: flip(g, axis))
 
