@@ -14,7 +14,7 @@ from .._core import Box, getval, register_box
 
 from . import _elementwise as E, _inplace as I, _linalg as L, _reductions as R, _shape as S
 from . import _sorting as SO
-from ._dispatch import _EQUIVALENTS
+from ._dispatch import _EQUIVALENTS, shape as _shape_of
 
 
 def _leaving_tape(what, fix):
@@ -340,13 +340,6 @@ _VIEW_FUNCTIONS = {
 for _name in ("matrix_transpose", "permute_dims"):
     if hasattr(_np, _name):
         _VIEW_FUNCTIONS[getattr(_np, _name)] = False
-
-
-def _shape_of(v):
-    try:
-        return v.shape          # arrays, NumPy scalars, boxes
-    except AttributeError:
-        return _np.shape(v)     # Python numbers, sequences
 
 
 def _val(x):
