@@ -35,10 +35,6 @@ _INPLACE_BYTES = 1 << 15
 _FRESH = {_np.matmul, _np.dot, _np.tensordot, _np.einsum, _np.outer, _np.sum}
 
 
-def _ndim(v):
-    return v.ndim if isinstance(v, _np.ndarray) else _np.ndim(v)
-
-
 def _is_scalar_float(v):
     return type(v) is float or type(v) is _np.float64
 
@@ -253,7 +249,7 @@ class Source:
             return f"{self._arg(args[0])}.T"
         if fun is _np.expand_dims and not kwargs and type(args[1]) is int and \
                 type(vals[0]) is _np.ndarray:
-            nd = _ndim(node.value)
+            nd = node.value.ndim
             axis = args[1] % nd
             return f"{self._arg(args[0])}[{', '.join([':'] * axis + ['None'])}]" if axis \
                 else f"{self._arg(args[0])}[None]"

@@ -12,6 +12,7 @@ Internal rule convention (one for both modes, see ``rules.py``):
 import functools
 import weakref
 
+from .batching import batch_trace_of
 from .box import Box
 
 # Every live primitive (weak: a primitive nobody refers to any more is dropped).
@@ -75,7 +76,7 @@ def primitive(fun, name=None):
         if top is None:
             for a in args:
                 if type(a) is tuple or type(a) is list:   # an index tuple, say
-                    top = _value_trace_in_sequences(args)
+                    top = batch_trace_of(args)   # a value-level box inside it
                     break
             if top is None:
                 return fun(*args, **kwargs)
@@ -86,19 +87,6 @@ def primitive(fun, name=None):
     prim.wrapped = wrapped
     _registry.add(prim)
     return wrapped
-
-
-def _value_trace_in_sequences(args):
-    """The highest value-level trace (vmap's, compile's) with a box inside a tuple or
-    list argument (an index tuple holding a batched or compiled index array), or None."""
-    top = None
-    for a in args:
-        if type(a) is tuple or type(a) is list:
-            for x in a:
-                if isinstance(x, Box) and x._batched and (top is None or
-                                                          x._trace.level > top.level):
-                    top = x._trace
-    return top
 
 
 def notrace_primitive(fun):
@@ -112,7 +100,6 @@ def notrace_primitive(fun):
         for a in args:
             if isinstance(a, Box) or (type(a) in (list, tuple) and any(
                     isinstance(x, Box) for x in a)):  # only batched boxes are left
-                from .batching import batch_trace_of
                 return batch_trace_of(args).apply_raw(fun, args, kwargs)
         return fun(*args, **kwargs)
 
