@@ -67,23 +67,4 @@ def tree_map(fun, tree, *rest):
 
 def leaves(tree):
     """The leaves of ``tree`` in order."""
-    out = []
-    _collect(tree, out)
-    return out
-
-
-def _collect(x, out):
-    t = type(x)
-    if t is list or t is tuple:
-        for v in x:
-            _collect(v, out)
-    elif t is dict:
-        for v in x.values():
-            _collect(v, out)
-    elif x is None:
-        pass
-    elif isinstance(x, tuple) and hasattr(x, "_fields"):
-        for v in x:
-            _collect(v, out)
-    else:
-        out.append(x)
+    return flatten(tree)[0]
