@@ -146,19 +146,22 @@ def _getitem(x, idx):
     return x[idx]
 
 
-def _bool_index(rest):
+def _index_items(rest):
+    """The items of the index in ``getitem``'s arguments after the array."""
     idx = rest[0] if rest else ()
-    items = idx if type(idx) is tuple else (idx,)
-    return any(getattr(i, "dtype", None) is not None and i.dtype == bool for i in items)
+    return idx if type(idx) is tuple else (idx,)
+
+
+def _bool_index(rest):
+    return any(getattr(i, "dtype", None) is not None and i.dtype == bool
+               for i in _index_items(rest))
 
 
 def _traced_slice(rest):
     """Whether an index holds a slice with a traced bound (``x[:n]``): the result's
     shape then depends on a value."""
-    idx = rest[0] if rest else ()
-    items = idx if type(idx) is tuple else (idx,)
     return any(type(i) is slice and any(isinstance(v, Box) for v in (i.start, i.stop, i.step))
-               for i in items)
+               for i in _index_items(rest))
 
 
 def _fun_name(fun):
