@@ -197,3 +197,20 @@ def test_elementwise_grad_through_list_built_arrays():
     xs = numpy.array([0.5, 1.0, 2.0])
     numpy.testing.assert_allclose(
         elementwise_grad(lambda x: np.sum(np.array([x * x, x]), axis=0))(xs), 2 * xs + 1)
+
+
+# -- transforms that choose their mode ---------------------------------------------------------
+def test_jacobian_of_a_reverse_only_primitive_uses_reverse_mode():
+    # autograd's extend API defines reverse rules only; autograd's jacobian is reverse mode.
+    # wengert's picks forward mode for a tall Jacobian, unless a recorded operation lacks a
+    # forward rule (autograd-gamma's gammainc, pyerrors' special functions).
+    @primitive
+    def cube(x):
+        return x ** 3
+
+    defvjp(cube, lambda ans, x: lambda g: 3 * g * x ** 2)
+    x = numpy.array([1.0, 2.0])
+    j = jacobian(lambda s: cube(x * s))(1.5)
+    numpy.testing.assert_allclose(j, 3 * x ** 3 * 1.5 ** 2)
+    # with a forward rule the forward path answers the same
+    numpy.testing.assert_allclose(jacobian(lambda s: (x * s) ** 3)(1.5), j)

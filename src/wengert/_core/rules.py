@@ -99,6 +99,11 @@ def vjp_rule(prim, argnum):
     return rule
 
 
+def has_jvp(prim, argnum):
+    """Whether ``prim`` has a forward rule for argument ``argnum``."""
+    return (argnum in prim.jvps or prim.jvp_any is not None or prim.jvp_joint is not None)
+
+
 def jvp_rule(prim, argnum):
     rule = prim.jvps.get(argnum)
     if rule is None:
