@@ -169,11 +169,12 @@ def _with_aux(fun, has_aux):
     return main, lambda level: _strip_above(seen[0], level)
 
 
-def _nary(unary, pack_aux=None):
+def _nary(unary, pack_aux=None, many_post=None):
     """Turn ``unary(fun_of_x, x, ...)`` into ``op(fun, argnum=0, ...)(*args, **kwargs)``;
     with a tuple ``argnum`` the unary function sees a tuple of those arguments.
     ``argnums`` is accepted as the JAX spelling of ``argnum``; with ``pack_aux``
-    (how to return the result with the aux), so is ``has_aux``."""
+    (how to return the result with the aux), so is ``has_aux``.  ``many_post(result,
+    x)`` adjusts the result of a tuple ``argnum``."""
     who = unary.__name__
 
     @functools.wraps(unary)
@@ -201,10 +202,11 @@ def _nary(unary, pack_aux=None):
                 return main(*a, **kwargs)
 
             x = tuple(args[i] for i in pos) if many else args[pos[0]]
-            if not has_aux:
-                return unary(unary_f, x, *op_args, **op_kwargs)
-            level = _level_now()
-            return pack_aux(unary(unary_f, x, *op_args, **op_kwargs), aux_of(level))
+            level = _level_now() if has_aux else None
+            res = unary(unary_f, x, *op_args, **op_kwargs)
+            if many and many_post is not None:
+                res = many_post(res, x)
+            return pack_aux(res, aux_of(level)) if has_aux else res
 
         return nary_f
 
@@ -408,12 +410,31 @@ def _warn_independent():
                   UserWarning, stacklevel=4)
 
 
+def _scalars_as_arrays(result, x):
+    """With a tuple argnum, the gradient of a scalar argument is a 0-d array, as in
+    autograd."""
+    value, g = result
+    return value, tuple(_scalar_as_array(gi, xi) for gi, xi in zip(g, x))
+
+
+def _scalar_as_array(g, x):
+    while isinstance(x, Box):   # (the value under every box, compile's included)
+        x = x._value
+    if type(x) is _np.ndarray:
+        return g
+    if not isinstance(g, Box):
+        return _np.asarray(g)
+    if getattr(g._trace, "records_calls", False):   # wengert.compile's tracing
+        return g._trace.apply_raw(_np.asarray, (g,), {}, "asarray")
+    return g
+
+
 def _pack_value_and_grad(result, aux):
     value, g = result
     return (value, aux), g
 
 
-@functools.partial(_nary, pack_aux=_pack_value_and_grad)
+@functools.partial(_nary, pack_aux=_pack_value_and_grad, many_post=_scalars_as_arrays)
 def value_and_grad(fun, x):
     """Return ``(fun(*args), gradient)``, the gradient with respect to ``argnum``.
 
@@ -450,7 +471,7 @@ def grad(fun, argnum=0, *, argnums=None, has_aux=False):
         >>> print(*(f"{g:.4f}" for g in wengert.grad(f, (0, 1))(1.5, 0.5)))
         3.0118 -13.7240
     """
-    vg = value_and_grad(fun, argnum, argnums=argnums, has_aux=has_aux)
+    vg = value_and_grad(fun, _argnums(argnum, argnums, "grad"), has_aux=has_aux)
 
     @functools.wraps(fun)
     def gradfun(*args, **kwargs):
