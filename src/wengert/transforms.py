@@ -64,6 +64,9 @@ def _check_differentiable(x, what, int_arrays=False):
 def _as_float(x):
     """Integer arrays among the leaves of ``x`` as float64 arrays (autograd
     differentiates an integer array as the float array of the same values)."""
+    t = type(x)
+    if t is float or (t is _np.ndarray and x.dtype.kind in "fc") or isinstance(x, Box):
+        return x   # the common cases
     leaves, td = tree.flatten(x)
     if all(type(v) is not _np.ndarray or v.dtype.kind not in "iu" for v in leaves):
         return x
@@ -113,6 +116,8 @@ def _argnums(argnum, argnums, who):
 
 def _positions(nums, nargs, argnum, who):
     """``nums`` as non-negative positions among ``nargs`` arguments."""
+    if len(nums) == 1 and 0 <= nums[0] < nargs:
+        return nums   # the common case
     if any(i >= nargs or i < -nargs for i in nums):
         raise TypeError(
             f"{who}: argnum={argnum!r} but the function was called with "
@@ -193,7 +198,7 @@ def _nary(unary, pack_aux=None, many_post=None):
             for i in pos:
                 _check_differentiable(args[i], f"argument {i} of {_name(fun)}", int_arrays=True)
                 args[i] = _as_float(args[i])
-            main, aux_of = _with_aux(fun, has_aux)
+            main, aux_of = _with_aux(fun, True) if has_aux else (fun, None)
 
             def unary_f(x):
                 a = list(args)
