@@ -147,6 +147,8 @@ class Compiled:
                 return program(args, kwargs)
             except _Retrace:
                 continue
+            except _Miss:   # its checks and the signature disagree: never a wrong program
+                return self.fun(*args, **kwargs)
         return self._trace(entry, leaves, in_def, dynamic, args, kwargs)
 
     def _trace(self, entry, leaves, in_def, dynamic, args, kwargs):
@@ -301,14 +303,18 @@ def _trace(fun, leaves, in_def, dynamic, name, scalar_math):
 def _build(src, in_def, leaves, dynamic):
     """The entry function of a traced program (with the math module for scalars
     when asked, falling back to NumPy where math raises)."""
+    text = src.entry(in_def, leaves, dynamic)   # first: it binds the signature's constants
+    fast_text = None
+    if src.fast_text is not None and src.fast_text != src.text:
+        fast_text = src.entry(in_def, leaves, dynamic, fast=True)
     namespace = dict(src.namespace)
     namespace.update(_Retrace=_Retrace, _Miss=_Miss)
-    exec(compile_source(src.entry(in_def, leaves, dynamic), src.name), namespace)
+    exec(compile_source(text, src.name), namespace)
     safe = namespace[f"{src.name}_entry"]
-    if src.fast_text is None or src.fast_text == src.text:
+    if fast_text is None:
         return safe
     fast_ns = dict(namespace)
-    exec(compile_source(src.entry(in_def, leaves, dynamic, fast=True), src.name), fast_ns)
+    exec(compile_source(fast_text, src.name), fast_ns)
     fast = fast_ns[f"{src.name}_entry"]
 
     def program(args, kwargs):
