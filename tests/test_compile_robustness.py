@@ -132,3 +132,56 @@ def test_negative_literal_base_of_a_power():
     x = np.array([1.0, 2.0])
     c = wengert.compile(f)
     assert [c(x) for _ in range(2)] == [f(x)] * 2
+
+
+# -- threads ---------------------------------------------------------------------------------
+def test_concurrent_first_calls_share_the_cache_safely():
+    """8 threads make first calls with 6 signatures through a cache of 4 (evictions and
+    traces interleave); every call returns the eager gradient and nothing raises.  Before
+    the cache had a lock, this raised "OrderedDict mutated during iteration" or KeyError."""
+    import sys
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)      # switch threads as often as possible
+    g = wengert.grad(lambda w, x: wnp.sum(wnp.tanh(x @ w) ** 2))
+    problems = []
+    try:
+        for _ in range(15):
+            c = wengert.compile(g, max_cache=4)
+            barrier = threading.Barrier(8)
+
+            def work(t):
+                barrier.wait()
+                for i in range(16):
+                    n = 1 + (t + i) % 6
+                    w, x = np.full(n, 0.1 * (t + 1)), np.eye(n)
+                    try:
+                        if not np.allclose(c(w, x), g(w, x), rtol=1e-12, atol=0):
+                            problems.append(("wrong", t, n))
+                    except Exception as e:   # noqa: BLE001 - any exception is the failure
+                        problems.append(repr(e))
+            threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert problems == []
+
+
+def test_one_thread_traces_a_signature_while_the_others_wait():
+    g = wengert.grad(lambda w: wnp.sum(wnp.sin(w) ** 2))
+    c = wengert.compile(g)
+    barrier = threading.Barrier(8)
+    out = []
+
+    def work():
+        barrier.wait()
+        out.append(c(X))
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(out) == 8 and all(_close(o, g(X)) for o in out)
+    assert c.stats()["traces"] == 1
