@@ -73,13 +73,14 @@ def primitive(fun, name=None):
                 t = a._trace
                 if top is None or t.level > top.level:
                     top = t
+            elif type(a) is tuple or type(a) is list:
+                # an index tuple, say: a value-level (batched) box inside it counts
+                # too, at its level, whatever else is boxed
+                t = batch_trace_of(a)
+                if t is not None and (top is None or t.level > top.level):
+                    top = t
         if top is None:
-            for a in args:
-                if type(a) is tuple or type(a) is list:   # an index tuple, say
-                    top = batch_trace_of(args)   # a value-level box inside it
-                    break
-            if top is None:
-                return fun(*args, **kwargs)
+            return fun(*args, **kwargs)
         return top.apply(prim, args, kwargs)
 
     wrapped._prim = prim
