@@ -10,13 +10,16 @@ Internal rule convention (one for both modes, see ``rules.py``):
   forward rule for argument i:  ``jvp(t, ans, *args, **kwargs) -> tangent``
 """
 import functools
+import threading
 import weakref
 
 from .batching import batch_trace_of
 from .box import Box
 
-# Every live primitive (weak: a primitive nobody refers to any more is dropped).
+# Every live primitive (weak: a primitive nobody refers to any more is dropped); the
+# lock keeps a listing in one thread safe from a primitive made in another.
 _registry = weakref.WeakSet()
+_registry_lock = threading.Lock()
 
 
 class Primitive:
@@ -86,7 +89,8 @@ def primitive(fun, name=None):
     wrapped._prim = prim
     wrapped._is_primitive = True
     prim.wrapped = wrapped
-    _registry.add(prim)
+    with _registry_lock:
+        _registry.add(prim)
     return wrapped
 
 
@@ -125,4 +129,6 @@ def get_primitive(f):
 
 def registered_primitives():
     """Every live primitive, as {wrapped function: Primitive}."""
-    return {p.wrapped: p for p in list(_registry)}
+    with _registry_lock:
+        prims = list(_registry)
+    return {p.wrapped: p for p in prims}

@@ -18,6 +18,7 @@ one-time warning naming it: slow, never wrong.
 """
 import dis
 import sys
+import threading
 import warnings
 
 import numpy as _np
@@ -147,12 +148,19 @@ _NB_SUBSCR = next((k for k, (_, sym) in enumerate(getattr(dis, "_nb_ops", ()))
                    if sym == "[]"), -1)
 
 
-_active = set()
+# The NumPy functions whose wengert equivalent is running in this thread: a NumPy call
+# from inside it (our function calling NumPy's again) runs on the raw examples.  Per
+# thread: another thread's call must not make this one's look nested.
+_local = threading.local()
 
 
 def _dispatch(func, args, kwargs):
     fun = _EQUIVALENTS.get(func)
-    if fun is None or func in _active:
+    try:
+        active = _local.active
+    except AttributeError:
+        active = _local.active = set()
+    if fun is None or func in active:
         if kwargs.get("out") is not None:
             raise TypeError(f"{_name(func)}(..., out=...) on batched values is not supported "
                             "inside wengert.vmap; use the returned value instead")
@@ -166,11 +174,11 @@ def _dispatch(func, args, kwargs):
                 "defvjp/defjvp, or wrap the argument in wengert.stop_gradient if a constant "
                 "is meant")
         return trace.apply_raw(func, stripped, kwargs)
-    _active.add(func)
+    active.add(func)
     try:
         return fun(*args, **kwargs)
     finally:
-        _active.discard(func)
+        active.discard(func)
 
 
 def _differs(stripped, arg):
