@@ -327,3 +327,13 @@ def test_custom_rules_under_threads():
 def test_exported_from_wengert():
     for name in ("custom_jvp", "custom_vjp", "linearize"):
         assert name in wengert.__all__ and hasattr(wengert, name)
+
+
+def test_symbolic_zeros_is_refused_clearly():
+    @custom_jvp
+    def f(x):
+        return x
+    with pytest.raises(NotImplementedError, match="symbolic_zeros"):
+        f.defjvp(lambda p, t: (p[0], t[0]), symbolic_zeros=True)
+    f.defjvp(lambda p, t: (p[0], t[0]), symbolic_zeros=False)
+    assert grad(f)(2.0) == 1.0

@@ -222,9 +222,10 @@ class custom_jvp(_Custom):
         super().__init__(fun, nondiff_argnums)
         self.jvp = None
 
-    def defjvp(self, jvp):
+    def defjvp(self, jvp, symbolic_zeros=False):
         """Set the rule ``jvp(*nondiff, primals, tangents) -> (primal_out, tangent_out)``;
         returns ``jvp`` (usable as a decorator)."""
+        _no_symbolic_zeros(symbolic_zeros, "defjvp")
         if not callable(jvp):
             raise TypeError(f"defjvp takes a function, not {type(jvp).__name__}")
         self.jvp = jvp
@@ -332,9 +333,10 @@ class custom_vjp(_Custom):
         super().__init__(fun, nondiff_argnums)
         self.fwd = self.bwd = None
 
-    def defvjp(self, fwd, bwd):
+    def defvjp(self, fwd, bwd, symbolic_zeros=False):
         """Set ``fwd(*args) -> (output, residuals)`` and
         ``bwd(*nondiff, residuals, cotangent) -> tuple of cotangents``."""
+        _no_symbolic_zeros(symbolic_zeros, "defvjp")
         if not (callable(fwd) and callable(bwd)):
             raise TypeError("defvjp takes two functions, fwd and bwd")
         self.fwd, self.bwd = fwd, bwd
@@ -466,3 +468,10 @@ def _merge(positions, nd, primals):
     nd, primals = list(nd), list(primals)
     return [nd.pop(0) if i in positions else primals.pop(0)
             for i in range(len(nd) + len(primals))]
+
+
+def _no_symbolic_zeros(flag, who):
+    if flag:
+        raise NotImplementedError(
+            f"{who}(symbolic_zeros=True) is not supported: the rules always receive zeros as "
+            "arrays (JAX's default); drop symbolic_zeros")
