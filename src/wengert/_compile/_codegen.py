@@ -61,6 +61,7 @@ class Source:
         self.inputs = [n.name for n in trace.nodes if n.kind == "input"]
         self.namespace = {"np": _np, "math": math}
         self._names = {}               # id(object) -> name in the namespace
+        self.checks = []               # lines run before the program (see _watch)
         self.alias = {}
         self.const_notes = []
         self._simplify()
@@ -183,6 +184,14 @@ class Source:
             name = self._names[id(x)] = f"c{len(self.const_notes)}"
             self.namespace[name] = x
             self.const_notes.append((name, _describe(x)))
+        return name
+
+    def bind_hidden(self, x):
+        """A name bound to ``x`` for the entry's own checks (no note in :meth:`source`)."""
+        name = self._names.get(id(x))
+        if name is None:
+            name = self._names[id(x)] = f"_k{len(self._names)}"
+            self.namespace[name] = x
         return name
 
     def _dict_key(self, k):
@@ -417,8 +426,9 @@ class Source:
         call = text.split("\n", 1)[1]   # the body of the program, indented
         head = f"def {self.name}_entry(args, kwargs):"
         body = "\n".join("    " + line for line in lines)
+        checks = "".join(f"    {line}\n" for line in self.checks)
         return f"{head}\n    try:\n{_indent(body)}\n    except (IndexError, KeyError, " \
-               f"TypeError):\n        raise _Miss\n{call}"
+               f"TypeError):\n        raise _Miss\n{checks}{call}"
 
     def _inplace(self, k, node, uses):
         """An elementwise NumPy function writing into one of its arguments, when that
