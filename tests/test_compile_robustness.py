@@ -328,3 +328,40 @@ def test_arrays_used_by_reference_read_their_current_values_when_larger_than_the
     c(v)
     A[17] = 42.0
     assert _close(c(v), g(v))
+
+
+# -- casts to integer or bool ----------------------------------------------------------------
+CASTS = {
+    "astype(int)": lambda v: wnp.sum(v.astype(int) * v),
+    "astype(bool)": lambda v: wnp.sum(v.astype(bool) * v ** 2),
+    "astype(int32) alone": lambda v: wnp.sum(v.astype(np.int32)),
+    "asarray(dtype=int)": lambda v: wnp.sum(wnp.asarray(v, dtype=int) * v),
+    "array(dtype=int)": lambda v: wnp.sum(wnp.array(v, dtype=int) * v),
+    "floor then astype": lambda v: wnp.sum(wnp.floor(v).astype(np.int64) * wnp.sin(v)),
+}
+
+
+@pytest.mark.parametrize("case", list(CASTS))
+def test_casts_to_int_or_bool_compile_to_the_eager_derivative(case):
+    f = CASTS[case]
+    x = np.array([1.5, 2.5, -0.5])
+    for transform in (wengert.grad, wengert.jacfwd, wengert.hessian):
+        g = transform(f)
+        c = wengert.compile(g)
+        try:
+            want = g(x)
+        except Exception as e:   # noqa: BLE001 - then compile must raise it too
+            with pytest.raises(type(e)):
+                c(x)
+            continue
+        assert _close(c(x), want) and _close(c(x), want), transform.__name__
+
+
+def test_a_cast_to_int_keeps_no_derivative_in_the_compiled_program():
+    g = wengert.grad(lambda v: wnp.sum(v.astype(int) * v))
+    c = wengert.compile(g)
+    x = np.array([1.5, 2.5])
+    eager = g(x)
+    if np.array_equal(eager, [1.0, 2.0]):       # the cast passes no derivative
+        assert np.array_equal(c(x), [1.0, 2.0])
+        assert np.array_equal(c(np.array([3.5, -1.5])), [3.0, -1.0])
