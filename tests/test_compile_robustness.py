@@ -365,3 +365,22 @@ def test_a_cast_to_int_keeps_no_derivative_in_the_compiled_program():
     if np.array_equal(eager, [1.0, 2.0]):       # the cast passes no derivative
         assert np.array_equal(c(x), [1.0, 2.0])
         assert np.array_equal(c(np.array([3.5, -1.5])), [3.0, -1.0])
+
+
+# -- large programs --------------------------------------------------------------------------
+def _chain(x, n_blocks):
+    y = x
+    for _ in range(n_blocks):
+        y = wnp.exp(wnp.sin(y) * x + 0.5) / 2.0
+    return y
+
+
+@pytest.mark.slow
+def test_a_program_of_20000_operations_compiles():
+    """Compiling used to grow quadratically with the program (3.9 s at 20,000 operations,
+    192 s at 100,000): benchmarks/compile_scaling.py times it; this checks that it works."""
+    g = wengert.grad(lambda x: _chain(x, 4000))
+    c = wengert.compile(g)
+    assert c(0.3) == pytest.approx(g(0.3), rel=1e-12)
+    assert c(0.7) == pytest.approx(g(0.7), rel=1e-12)
+    assert c.stats()["traces"] == 1
