@@ -39,7 +39,8 @@ def selfcheck(ops=None, **kwargs):
 def compile(fun=None, **options):
     """Trace ``fun`` (a transformed function: ``grad(f)``, ``jacobian(f)``, a training
     step) once per signature into generated NumPy code; see
-    :func:`wengert._compile.compile` (imported on first use).
+    :func:`wengert._compile.compile` (imported on first use), which also says what the
+    program treats as constant and what it checks on every call.
 
     Example:
         >>> import numpy, wengert, wengert.numpy as np
