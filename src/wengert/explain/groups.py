@@ -122,7 +122,7 @@ def gate(name=None):
     ``@explain.gate``.  Outside explain the function runs unchanged, so
     ``grad`` and friends see the operations inside as usual.
 
-    Example (the seeds' sigmoid gate):
+    Example (the lecture notes' sigmoid gate):
         >>> import wengert, wengert.numpy as np
         >>> from wengert import explain
         >>> @explain.gate("sigmoid")
