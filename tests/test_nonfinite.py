@@ -180,3 +180,19 @@ def test_gates_mark_only_their_own_threads_recording():
         t.join()
     assert [r.op for r in tables["a"].rows] == ["input", "square_it", "add"]
     assert [r.op for r in tables["b"].rows] == ["input", "multiply", "add"]
+
+
+def sqrt_then_many(x):
+    y = np.sqrt(x)        # cotangent inf at 0
+    for _ in range(50):
+        y = y + 1.0
+    return y
+
+
+def test_memory_for_locations_is_bounded(monkeypatch):
+    from wengert.explain import nonfinite
+    msg = _message(lambda: wengert.grad(sqrt_then_many)(0.0))
+    assert _line_of(sqrt_then_many, "np.sqrt(x)") in msg
+    monkeypatch.setattr(nonfinite, "_REMEMBERED", 10)   # only the latest 10 are kept
+    msg = _message(lambda: wengert.grad(sqrt_then_many)(0.0))
+    assert "backward pass of numpy.sqrt" in msg and "its line was not recorded" in msg

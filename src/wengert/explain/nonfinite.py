@@ -13,6 +13,7 @@ whose rule it was).  Inactive, it costs nothing; other threads are not watched
 and not slowed beyond one truth test per operation.
 """
 import contextlib
+import itertools
 import math
 import os
 import sys
@@ -30,6 +31,11 @@ _skip_cache = {}
 # The frame of a reverse pass: an operation recorded under it was called by a reverse
 # rule (a derivative of a derivative), and its locals say whose rule.
 _BACKWARD = TapeTrace.backward.__code__
+# Where each forward value was made is remembered for the reverse pass, for the latest
+# operations only: a long training loop inside the block does not grow memory forever.
+_REMEMBERED = 200_000
+_UNRECORDED = ("(its line was not recorded: called before detect_nonfinite was active, or "
+               "more than 200,000 operations ago)")
 
 
 def _skipped(filename):
@@ -68,8 +74,7 @@ def _at(origin):
         return "at <unknown location>"
     if origin[0] == "line":
         return f"at {origin[1]}:{origin[2]}"
-    inner = "(recorded before detect_nonfinite was active)" if origin[2] is None else \
-        _called(origin[2])
+    inner = _UNRECORDED if origin[2] is None else _called(origin[2])
     return f"in the reverse rule of {origin[1]} {inner}"
 
 
@@ -152,6 +157,9 @@ class detect_nonfinite(contextlib.ContextDecorator):
         def observe(event, prim, value, detail):
             if event == "forward":
                 origin = where[id(value)] = _origin(where)
+                if len(where) > _REMEMBERED:     # a long loop inside the block: forget
+                    for key in list(itertools.islice(where, _REMEMBERED // 2)):  # the oldest
+                        del where[key]
                 if not _finite(value):
                     raise _forward_error(prim, value, detail, origin)
             elif event == "tangent":
@@ -161,8 +169,7 @@ class detect_nonfinite(contextlib.ContextDecorator):
                 if not _finite(value):
                     argnum, ans = detail
                     origin = where.get(id(ans))
-                    at = (_called(origin) if origin is not None
-                          else "(recorded before detect_nonfinite was active)")
+                    at = _called(origin) if origin is not None else _UNRECORDED
                     raise FloatingPointError(
                         f"detect_nonfinite: {prim.name} produced {_describe(value)} in the "
                         f"cotangent of its argument {argnum} (reverse pass), in the backward "
@@ -200,7 +207,7 @@ def _error(prim, value, where, origin, note=""):
         # operation whose rule it is first, then the operation inside the rule
         return FloatingPointError(
             f"detect_nonfinite: the reverse rule of {origin[1]} "
-            f"{_called(origin[2]) if origin[2] else '(recorded before detect_nonfinite was active)'}"
+            f"{_called(origin[2]) if origin[2] else _UNRECORDED}"
             f" produced {what} while a higher-order derivative differentiated it ({prim.name} "
             f"inside the rule, {where}){note}")
     return FloatingPointError(
