@@ -81,7 +81,8 @@ def _check(node, variables, text):
             operations += 1
         elif isinstance(sub, ast.Constant):
             if type(sub.value) not in (int, float):
-                _reject(sub, f"only numbers are allowed as constants, not {_short(repr(sub.value))}")
+                _reject(sub, "only numbers are allowed as constants, not "
+                             + _short(repr(sub.value)))
             if not math.isfinite(_float(sub.value)):
                 _reject(sub, f"the number {_short(ast.get_source_segment(text, sub) or '')} "
                              "is too large for a float64")
