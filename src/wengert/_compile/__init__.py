@@ -36,6 +36,7 @@ while tracing, not on every call; results are always arrays of their own.
 """
 import collections
 import functools
+import threading
 import warnings
 
 import numpy as _np
@@ -84,13 +85,14 @@ def compile(fun=None, *, max_cache=32, max_traces=8, scalar_math=False):
 class _Entry:
     """What is known about one signature: its traced variants and counters."""
 
-    __slots__ = ("variants", "traces", "eager", "reason")
+    __slots__ = ("variants", "traces", "eager", "reason", "lock")
 
     def __init__(self):
-        self.variants = []     # entry programs, most recent first
+        self.variants = ()     # entry programs, most recent first (replaced, never mutated)
         self.traces = 0
         self.eager = False
         self.reason = None
+        self.lock = threading.RLock()   # one thread traces a signature at a time
 
 
 class Compiled:
@@ -106,8 +108,11 @@ class Compiled:
         self.max_cache = max_cache
         self.max_traces = max_traces
         self.scalar_math = scalar_math
+        # Threads share the cache: it changes only under the lock.  The fast path reads
+        # _fast, a tuple replaced whole, and takes no lock.
+        self._lock = threading.RLock()
         self._cache = collections.OrderedDict()
-        self._fast = []     # the most recently traced programs, tried first
+        self._fast = ()     # the most recently traced programs, tried first
         self._warned_static = False
         self._name = _py_name(getattr(fun, "__name__", "compiled"))
         functools.update_wrapper(self, fun)
@@ -133,23 +138,26 @@ class Compiled:
         if any(isinstance(x, Box) for x in leaves):
             return self.fun(*args, **kwargs)   # traced by an outer transform: run eagerly
         key, dynamic = _signature(leaves, in_def)
-        entry = self._cache.get(key)
-        if entry is None:
-            if not self._warned_static:
-                self._warn_static(key)
-            entry = self._cache[key] = _Entry()
-            while len(self._cache) > self.max_cache:
-                self._cache.popitem(last=False)
-        else:
-            self._cache.move_to_end(key)
-        if entry.eager:
-            return self.fun(*args, **kwargs)
-        for program in entry.variants:
-            try:
-                return program(args, kwargs)
-            except _Retrace:
-                continue
-        return self._trace(entry, leaves, in_def, dynamic, args, kwargs)
+        with self._lock:
+            entry = self._cache.get(key)
+            if entry is None:
+                if not self._warned_static:
+                    self._warn_static(key)
+                entry = self._cache[key] = _Entry()
+                while len(self._cache) > self.max_cache:
+                    self._cache.popitem(last=False)
+            else:
+                self._cache.move_to_end(key)
+        tried = entry.variants
+        result = _run(entry, tried, args, kwargs)
+        if result is _FAILED:
+            with entry.lock:
+                # another thread may have traced this signature while this one waited
+                result = _run(entry, entry.variants[:len(entry.variants) - len(tried)],
+                              args, kwargs)
+                if result is _FAILED:
+                    return self._trace(entry, leaves, in_def, dynamic, args, kwargs)
+        return self.fun(*args, **kwargs) if result is _EAGER else result
 
     def _trace(self, entry, leaves, in_def, dynamic, args, kwargs):
         if entry.traces >= self.max_traces:
@@ -170,10 +178,10 @@ class Compiled:
                           RuntimeWarning, stacklevel=3)
             return self.fun(*args, **kwargs)
         program = _build(source, in_def, leaves, dynamic)
-        entry.variants.insert(0, program)
         program.source = source
-        self._fast.insert(0, program)
-        del self._fast[_FAST:]
+        entry.variants = (program,) + entry.variants
+        with self._lock:
+            self._fast = (program,) + self._fast[:_FAST - 1]
         return tree.unflatten(out_def, out)
 
     def _warn_static(self, key):
@@ -200,10 +208,12 @@ class Compiled:
         needed), with the flattened call."""
         leaves, in_def = tree.flatten((args, kwargs))
         key, dynamic = _signature(leaves, in_def)
-        entry = self._cache.get(key)
+        with self._lock:
+            entry = self._cache.get(key)
         if entry is None or not entry.variants:
             self(*args, **kwargs)
-            entry = self._cache[key]
+            with self._lock:
+                entry = self._cache[key]
         if entry.eager and not entry.variants:
             raise RuntimeError(f"wengert.compile({self._name}) runs eagerly for this "
                                f"signature: {entry.reason}")
@@ -224,15 +234,36 @@ class Compiled:
     def stats(self):
         """Counters: ``signatures``, ``traces`` (first traces and retraces),
         ``retraces`` and ``eager`` (signatures running eagerly)."""
-        entries = list(self._cache.values())
+        with self._lock:
+            entries = list(self._cache.values())
         traces = sum(e.traces for e in entries)
         return {"signatures": len(entries), "traces": traces,
                 "retraces": traces - sum(1 for e in entries if e.traces),
                 "eager": sum(e.eager for e in entries)}
 
     def clear(self):
-        self._cache.clear()
-        self._fast.clear()
+        with self._lock:
+            self._cache.clear()
+            self._fast = ()
+
+
+_FAILED, _EAGER = object(), object()
+
+
+def _run(entry, programs, args, kwargs):
+    """The result of the first of ``programs`` whose guards hold (eager evaluation
+    if the signature runs eagerly), or ``_FAILED``."""
+    if entry.eager:
+        return _EAGER
+    for program in programs:
+        try:
+            return program(args, kwargs)
+        except _Retrace as e:
+            entry.reason = str(e) or entry.reason
+            continue
+        except _Miss:   # its checks and the signature disagree: never a wrong program
+            return _EAGER
+    return _FAILED
 
 
 def _py_name(name):
@@ -303,14 +334,18 @@ def _trace(fun, leaves, in_def, dynamic, name, scalar_math):
 def _build(src, in_def, leaves, dynamic):
     """The entry function of a traced program (with the math module for scalars
     when asked, falling back to NumPy where math raises)."""
+    text = src.entry(in_def, leaves, dynamic)   # first: it binds the signature's constants
+    fast_text = None
+    if src.fast_text is not None and src.fast_text != src.text:
+        fast_text = src.entry(in_def, leaves, dynamic, fast=True)
     namespace = dict(src.namespace)
     namespace.update(_Retrace=_Retrace, _Miss=_Miss)
-    exec(compile_source(src.entry(in_def, leaves, dynamic), src.name), namespace)
+    exec(compile_source(text, src.name), namespace)
     safe = namespace[f"{src.name}_entry"]
-    if src.fast_text is None or src.fast_text == src.text:
+    if fast_text is None:
         return safe
     fast_ns = dict(namespace)
-    exec(compile_source(src.entry(in_def, leaves, dynamic, fast=True), src.name), fast_ns)
+    exec(compile_source(fast_text, src.name), fast_ns)
     fast = fast_ns[f"{src.name}_entry"]
 
     def program(args, kwargs):

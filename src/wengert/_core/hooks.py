@@ -1,42 +1,54 @@
 """Observers of the traces (for debugging tools such as NaN provenance).
 
 ``watch(fn)`` registers ``fn(event, prim, value, detail)`` to be called after
-every primitive evaluation recorded *in the calling thread* (``event="forward"``,
-``value`` = its output, ``detail`` = its arguments), every forward-mode tangent
+every recorded primitive evaluation (``event="forward"``, ``value`` = its
+output, ``detail`` = its arguments), every forward-mode tangent
 (``"tangent"``, ``value`` = the tangent) and every reverse-mode cotangent
 (``"reverse"``, ``value`` = the cotangent, ``detail`` = ``(argnum, ans)``: the
-argument it belongs to and the output of the recorded operation).  Observers
-are per thread: a thread's observer never sees another thread's derivatives,
-and ``watching()`` says whether the calling thread has one (``wengert.compile``
-then runs its functions eagerly, so that every operation is seen).
-With no observer registered in any thread the traces pay one truth test per
-operation.
+argument it belongs to and the output of the recorded operation).
+
+An observer sees the operations of the thread that registered it only: a
+debugging context in one thread must not stop another thread's derivatives.
+``observers`` lists the observers of every thread, so that with none
+registered the traces pay one truth test per operation.
 """
 import threading
 
-observers = []   # (fn, thread id) pairs: non-empty while any thread watches
+observers = []     # every thread's observers (the traces' fast test)
+_local = threading.local()
+_lock = threading.Lock()
+
+
+def _own():
+    try:
+        return _local.observers
+    except AttributeError:
+        _local.observers = []
+        return _local.observers
 
 
 def watch(fn):
-    """Register an observer for the calling thread; returns ``fn`` (use
+    """Register an observer of this thread's operations; returns ``fn`` (use
     :func:`unwatch` to remove it)."""
-    observers.append((fn, threading.get_ident()))
+    _own().append(fn)
+    with _lock:
+        observers.append(fn)
     return fn
 
 
 def unwatch(fn):
-    """Remove an observer registered with :func:`watch` (by the calling thread)."""
-    observers.remove((fn, threading.get_ident()))
-
-
-def watching():
-    """Whether the calling thread has an observer."""
-    me = threading.get_ident()
-    return any(owner == me for _, owner in list(observers))
+    """Remove an observer registered with :func:`watch` (in this thread)."""
+    _own().remove(fn)
+    with _lock:
+        observers.remove(fn)
 
 
 def notify(event, prim, value, detail):
-    me = threading.get_ident()
-    for fn, owner in list(observers):
-        if owner == me:
-            fn(event, prim, value, detail)
+    for fn in list(_own()):
+        fn(event, prim, value, detail)
+
+
+def watching():
+    """Whether the calling thread has an observer (``wengert.compile`` then runs its
+    functions eagerly, so that every operation is seen)."""
+    return bool(_own())

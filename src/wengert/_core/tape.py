@@ -1,5 +1,6 @@
 """Reverse mode: the tape (Wengert list) and its one-loop backward pass."""
 from . import hooks
+from .batching import holds_batched
 from .box import Box, Trace, _box_types, _default_box, new_box
 from .rules import vjp_rule
 from .vspace import add_any
@@ -55,6 +56,8 @@ class TapeTrace(Trace):
                         lower = True
                 else:
                     lower = True
+            elif (type(a) is tuple or type(a) is list) and holds_batched(a):
+                lower = True   # an index tuple holding a batched index, say
         if lower:
             ans = prim.wrapped(*vals, **kwargs)
         else:
