@@ -103,6 +103,20 @@ def test_circuit_table_matches_seed():
     assert str(explain.trace(circuit, -2.0, 5.0, -4.0)) == CIRCUIT
 
 
+def test_small_and_large_numbers_keep_their_significant_digits():
+    """Four decimals would print a derivative of 1e-9 as 0.0000: below 0.001 and
+    from 1e6 on the table switches to scientific notation."""
+    t = explain.trace(lambda x: 1e-9 * x + 3e7 * x, 2.0)
+    v1, v2 = t.rows[1], t.rows[2]
+    assert (v1.value, v1.tangent) == ("2.0000e-09", "1.0000e-09")
+    assert (v2.value, v2.tangent) == ("6.0000e+07", "3.0000e+07")
+    assert t.rows[0].adjoint == "3.0000e+07"
+    small = explain.trace(lambda x: x * 0.0042, 1.0, digits=2)
+    assert small.rows[1].value == "4.20e-03" and small.rows[0].value == "1.00"
+    # exact zeros and the worked examples' numbers keep the fixed decimals
+    assert str(explain.trace(griewank, 1.5, 0.5, tangent=(1.0, 0.0))) == GRIEWANK
+
+
 def test_constants_are_inline_literals_and_not_rows():
     t = explain.trace(lambda x: 2.0 * x + 1.0, 3.0)
     assert [r.definition for r in t.rows] == ["input", "multiply(2.0, x)", "add(v_1, 1.0)"]

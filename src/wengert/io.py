@@ -170,8 +170,7 @@ def _remove_stale_temporaries(directory, prefix):
     """Delete the temporaries of earlier saves to this path that were killed before
     renaming them (on Windows, only those older than a day: it has no ``flock``)."""
     try:
-        names = [n for n in os.listdir(directory)
-                 if n.startswith(prefix) and n.endswith(_SUFFIX)]
+        names = [n for n in os.listdir(directory) if _is_temporary(n, prefix)]
     except OSError:
         return
     for n in names:
@@ -192,6 +191,14 @@ def _remove_stale_temporaries(directory, prefix):
             pass                # a save in progress, or not ours to delete
         finally:
             os.close(fd)
+
+
+def _is_temporary(name, prefix):
+    """Whether ``name`` is one of ``_create_temporary``'s names for this prefix (not
+    another path's whose name merely starts the same)."""
+    middle = name[len(prefix):-len(_SUFFIX)]
+    return (name.startswith(prefix) and name.endswith(_SUFFIX) and len(middle) == 12
+            and all(c in "0123456789abcdef" for c in middle))
 
 
 def _sync_directory(directory):
