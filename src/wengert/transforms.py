@@ -266,6 +266,7 @@ def value_and_grad(fun, x):
     seed = _scalar_seed(rt.ans, "grad")
     if rt.independent():
         _warn_independent()
+    rt.trace.release = True   # one backward pass: it frees each value once past it
     return rt.ans, rt.backward([seed])
 
 
@@ -304,6 +305,7 @@ def grad_and_aux(fun, x):
     ans, aux = rt.ans
     seed = _scalar_seed(ans, "grad_and_aux")
     n = len(tree.leaves(ans))
+    rt.trace.release = True
     return rt.backward([seed] + [None] * (len(rt.out_nodes) - n)), aux
 
 
