@@ -456,6 +456,7 @@ def value_and_grad(fun, x):
     seed = _scalar_seed(rt.ans, "grad")
     if rt.independent():
         _warn_independent()
+    rt.trace.release = True   # one backward pass: it frees each value once past it
     return rt.ans, rt.backward([seed])
 
 
