@@ -9,7 +9,7 @@ import numpy as _np
 
 from .._core import Box, def_linear, defvjp
 from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
-from ._dispatch import asarray, equivalent, shape, array_like, val, wrap
+from ._dispatch import array_like, asarray, equivalent, shape, val, wrap
 
 
 def _flip1(x):

@@ -7,7 +7,7 @@ import numpy as _np
 
 from .._core import Box, def_array_args, def_linear, defjvp, defjvp_any, defvjp, defvjp_any, get_primitive
 from . import _elementwise as E, _reductions as R, _unbroadcast as U
-from ._dispatch import asarray, equivalent, method_fast, shape, array_like, val, wrap
+from ._dispatch import array_like, asarray, equivalent, method_fast, shape, val, wrap
 from ._dispatch import dtype as _dtype_of
 
 
@@ -113,7 +113,7 @@ def take(a, indices, axis=None, out=None, mode="raise"):
     if axis is None:
         return getitem(ravel(a), indices)
     axis = axis % len(shape(a))
-    return getitem(a, (slice(None),) * axis + (_np.asarray(indices),))
+    return getitem(a, (slice(None),) * axis + (asarray(val(indices)),))  # batched: kept
 
 
 def repeat(a, repeats, axis=None):

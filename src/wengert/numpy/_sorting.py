@@ -12,7 +12,7 @@ import numpy as _np
 
 from .._core import Box
 from . import _elementwise as E, _reductions as R, _shape as S
-from ._dispatch import asarray, dtype, equivalent, shape, some, array_like, val
+from ._dispatch import array_like, asarray, dtype, equivalent, shape, some, val
 
 
 def _plain(*xs):
@@ -597,6 +597,8 @@ def piecewise(x, condlist, funclist, *args, **kw):
     if _plain(x):
         return _np.piecewise(x, condlist, funclist, *args, **kw)
     xshape = shape(x)
+    if xshape == ():
+        x = S.reshape(x, ())        # a Python number as a 0-d array: indexed below
     if _np.isscalar(condlist) or (not isinstance(condlist[0], (list, _np.ndarray, Box))
                                   and len(xshape) != 0):
         condlist = [condlist]

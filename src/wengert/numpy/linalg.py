@@ -23,7 +23,7 @@ import numpy.linalg as _la
 from .._core import Box, defjvp, defvjp, primitive
 from .._core.batching import BatchBox
 from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
-from ._dispatch import dtype, equivalent, iscomplex, nondiff, shape, array_like, val, wrap
+from ._dispatch import array_like, dtype, equivalent, iscomplex, nondiff, shape, val, wrap
 from ._sorting import take_along_axis
 from ._unbroadcast import unbroadcast
 
@@ -838,7 +838,8 @@ def norm(x, ord=None, axis=None, keepdims=False):
         (axis,) = axis
     ab = E.absolute(x)
     if ord in (None, 2):
-        return E.sqrt(R.sum(ab * ab, axis=axis, keepdims=keepdims))
+        # square: one cotangent 2 g |x| (ab * ab would make g |x| twice, then add)
+        return E.sqrt(R.sum(E.square(ab), axis=axis, keepdims=keepdims))
     if ord == _np.inf:
         return R.max(ab, axis=axis, keepdims=keepdims)
     if ord == -_np.inf:
