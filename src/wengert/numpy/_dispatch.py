@@ -133,7 +133,9 @@ def shape(x):
         return x.shape
     except AttributeError:
         if (type(x) is list or type(x) is tuple) and holds_box(x):
-            return shape(sequence_to_array(x))
+            x = val(x)    # the values' shape: nothing recorded
+            if holds_box(x):   # batched values (vmap) stay boxed
+                return shape(sequence_to_array(x))
         return _np.shape(x)
 
 

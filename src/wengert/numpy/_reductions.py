@@ -110,6 +110,7 @@ guard_casts(cumsum)
 
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
     """``numpy.var`` (composed from differentiable operations)."""
+    a = array_like(a)
     d = a - mean(a, axis=axis, keepdims=True)
     sq = E.real(d * E.conjugate(d)) if _np.iscomplexobj(val(a)) else d * d
     return sum(sq, axis=axis, keepdims=keepdims) / (_count(shape(a), axis) - ddof)
@@ -339,11 +340,13 @@ def ptp(a, axis=None, out=None, keepdims=False):
 # -- ignoring NaNs: NaN entries are replaced by a neutral constant (so they get a zero
 # cotangent, never a NaN) ----------------------------------------------------------------
 def _nan_filled(a, fill):
+    a = array_like(a)
     isnan = _np.isnan(val(a))
     return E.where(isnan, fill, a) if some(isnan) else a
 
 
 def _nan_count(a, axis, keepdims):
+    a = array_like(a)
     n = _np.sum(~_np.isnan(val(a)), axis=_axes(axis, len(shape(a))), keepdims=keepdims)
     dt = dtype(a) if dtype(a).kind in "fc" else float
     return E.astype(n, dt) if isinstance(n, Box) else _np.asarray(n, dt)
@@ -383,6 +386,7 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False):
 
 def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
     """``numpy.nanvar``: the variance of the entries that are not NaN."""
+    a = array_like(a)
     d = _nan_filled(a - nanmean(a, axis=axis, keepdims=True), 0.0)
     sq = E.real(d * E.conjugate(d)) if _np.iscomplexobj(val(a)) else d * d
     return sum(sq, axis=axis, keepdims=keepdims) / (_nan_count(a, axis, keepdims) - ddof)
@@ -394,6 +398,7 @@ def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs)
 
 
 def _nan_extreme(reduce, fill, a, axis, keepdims):
+    a = array_like(a)
     out = reduce(_nan_filled(a, fill), axis=axis, keepdims=keepdims)
     all_nan = _np.all(_np.isnan(val(a)), axis=_axes(axis, len(shape(a))), keepdims=keepdims)
     return E.where(all_nan, _np.nan, out) if some(all_nan) else out
