@@ -33,6 +33,9 @@ Operations that cannot be recorded (writing into a plain array with ``out=``,
 say) make that signature run eagerly, with one warning naming the line.
 Python side effects inside ``fun`` (printing, appending to a list) happen once,
 while tracing, not on every call; results are always arrays of their own.
+
+What the compiled program treats as constant, and what it checks on every
+call: see :func:`compile`.
 """
 import collections
 import functools
@@ -46,6 +49,7 @@ from .._core import Box, hooks
 from ..transforms import _expand_boxed_containers
 from ._graph import Escape, GraphTrace
 from ._codegen import Source
+from ._watch import Reach, check_lines
 
 __all__ = ["compile", "Compiled"]
 _FAST = 4   # programs tried before the signature is computed
@@ -69,6 +73,30 @@ def compile(fun=None, *, max_cache=32, max_traces=8, scalar_math=False):
     Python floats with the ``math`` module instead of NumPy's scalar loops
     (several times faster; ``exp``, ``log`` and friends may differ from NumPy's in
     the last bit; an overflow or a domain error reruns the call with NumPy).
+
+    What is constant.  Arrays, floats and complex numbers among the arguments are
+    traced: every call uses their new values.  Every other argument (ints, strings,
+    functions, enums, dtypes, objects) is part of the signature, compared by value
+    (by identity if unhashable); a new value compiles anew.  Everything else the
+    function reads is a constant of the program: arrays are used by reference (the
+    program reads their current contents), while numbers and whatever is computed
+    from constants alone (``numpy.sin(A)`` of a closed-over ``A``) are fixed at
+    tracing.  So that they do not go stale, each compiled call checks that the
+    closed-over variables, the module globals the function's code names, the
+    attributes of objects reached from the function or passed as arguments, and the
+    items of lists, tuples and dicts among them still hold the objects (numbers and
+    strings: equal values) they held at tracing, and that each such array has its
+    shape and a sample of 32 of its elements unchanged; if not, it traces again
+    (``max_traces`` applies).  An array of more than 32 elements written at a few
+    places only can go unnoticed: pass arrays that change as arguments.  Not
+    checked: values reached only through a module (``mymodule.table``), the insides of
+    NumPy's and wengert's own functions, sets, anything past the first 2,000 objects
+    visited or the first 64 places watched, and state outside Python objects (files,
+    other processes).  A
+    random generator (``numpy.random.Generator``, ``RandomState`` or the global
+    ``numpy.random``) drawn from while tracing makes the signature run eagerly, with a
+    warning (the numbers would otherwise be drawn once); a generator passed as an
+    argument is an error.
 
     Usable as a decorator, with or without options.
     """
@@ -165,7 +193,7 @@ class Compiled:
             entry.reason = (f"its guards failed {entry.traces} times "
                             f"(last at {entry.reason or 'an unknown line'})")
             warnings.warn(f"wengert.compile({self._name}): running eagerly from now on for "
-                          f"this signature: {entry.reason}", RuntimeWarning, stacklevel=3)
+                          f"this signature: {entry.reason}", RuntimeWarning, stacklevel=4)
             return self.fun(*args, **kwargs)
         entry.traces += 1
         try:
@@ -175,7 +203,7 @@ class Compiled:
             entry.eager = True
             entry.reason = str(e)
             warnings.warn(f"wengert.compile({self._name}): this signature runs eagerly: {e}",
-                          RuntimeWarning, stacklevel=3)
+                          RuntimeWarning, stacklevel=4)
             return self.fun(*args, **kwargs)
         program = _build(source, in_def, leaves, dynamic)
         program.source = source
@@ -192,6 +220,7 @@ class Compiled:
                 continue
             diff = [i for i, (a, b) in enumerate(zip(other[1:], key[1:])) if a != b]
             if diff and all(key[1 + i][0] == "k" and other[1 + i][:2] == key[1 + i][:2]
+                            and issubclass(key[1 + i][1], (int, _np.integer))
                             for i in diff):
                 self._warned_static = True
                 kinds = sorted({key[1 + i][1].__name__ for i in diff})
@@ -312,11 +341,18 @@ def _trace(fun, leaves, in_def, dynamic, name, scalar_math):
     for i in dynamic:
         leaves[i] = trace.new_input(leaves[i])
     args, kwargs = tree.unflatten(in_def, leaves)
-    state = _np.random.get_state()[1][:4].copy()
+    fixed = set(dynamic)
+    roots = [(fun, getattr(fun, "__qualname__", "the function"))] + [
+        (x, f"argument {x!r}" if type(x) in (int, float, str) else f"a {type(x).__name__} argument")
+        for i, x in enumerate(leaves) if i not in fixed and not isinstance(x, Box)]
+    reach = Reach(roots)
+    states = reach.states()
     out = fun(*args, **kwargs)
-    if not _np.array_equal(state, _np.random.get_state()[1][:4]):
-        raise Escape("it draws from numpy.random's global generator, whose numbers would be "
-                     "drawn once at tracing")
+    drawn = reach.drawn(states)
+    if drawn:
+        reach.restore(states)    # the eager call that follows draws the same numbers
+        raise Escape(f"it draws from {' and '.join(drawn)} (the numbers would be drawn once, "
+                     "at tracing); pass the numbers in as an argument to compile it")
     out_leaves, out_def = tree.flatten(_expand_boxed_containers(out))
     outputs, values = [], []
     for o in out_leaves:
@@ -328,7 +364,9 @@ def _trace(fun, leaves, in_def, dynamic, name, scalar_math):
         else:   # kept apart from the value this call returns (the caller may write into it)
             outputs.append(("const", o.copy() if isinstance(o, _np.ndarray) else o))
             values.append(o)
-    return Source(trace, outputs, out_def, name, scalar_math), out_def, values
+    src = Source(trace, outputs, out_def, name, scalar_math)
+    src.checks = check_lines(Reach(roots).watches, src.bind_hidden)   # values as traced
+    return src, out_def, values
 
 
 def _build(src, in_def, leaves, dynamic):

@@ -61,6 +61,7 @@ class Source:
         self.inputs = [n.name for n in trace.nodes if n.kind == "input"]
         self.namespace = {"np": _np, "math": math}
         self._names = {}               # id(object) -> name in the namespace
+        self.checks = []               # lines run before the program (see _watch)
         self.alias = {}
         self.const_notes = []
         self._simplify()
@@ -76,37 +77,26 @@ class Source:
             k = self.alias[k]
         return k
 
-    def _refs(self, x, out):
-        if type(x) is Ref:
-            out.append(self.resolve(x.k))
-        elif type(x) in (tuple, list):
-            for v in x:
-                self._refs(v, out)
-        elif type(x) is dict:
-            for v in x.values():
-                self._refs(v, out)
-        elif type(x) is slice:
-            for v in (x.start, x.stop, x.step):
-                self._refs(v, out)
-        return out
-
     def _key(self, x):
-        """A hashable description of an argument, for common subexpressions."""
-        if type(x) is Ref:
-            return ("n", self.resolve(x.k))
+        """A hashable description of an argument, for common subexpressions: a node's
+        number for a traced value, ``(type, value)`` for a literal, else the identity."""
         t = type(x)
-        if t in (tuple, list):
-            return (t.__name__,) + tuple(self._key(v) for v in x)
+        if t is Ref:
+            return self.resolve(x.k)
+        if t is tuple or t is list:
+            return (t,) + tuple([self._key(v) for v in x])
+        if t is int or t is bool or t is str or x is None or x is Ellipsis:
+            return (t, x)
+        if t is float or t is complex:
+            return (t, repr(x))     # -0.0 and 0.0 apart
         if t is dict:
-            return ("d",) + tuple((k, self._key(v)) for k, v in x.items())
+            return (t,) + tuple([(self._key(k), self._key(v)) for k, v in x.items()])
         if t is slice:
-            return ("s", self._key(x.start), self._key(x.stop), self._key(x.step))
-        if t in (int, float, complex, bool, str) or x is None or x is Ellipsis:
-            return (t.__name__, repr(x))
+            return (t, self._key(x.start), self._key(x.stop), self._key(x.step))
         return ("id", id(x))
 
     def _simplify(self):
-        seen = {}
+        seen, deterministic = {}, {}
         for k, node in enumerate(self.nodes):
             if node.kind != "call":
                 continue
@@ -114,7 +104,11 @@ class Source:
             if same is not None:
                 self.alias[k] = self.resolve(same)
                 continue
-            if _deterministic(node.fun):
+            fun = node.fun
+            det = deterministic.get(id(fun))
+            if det is None:
+                det = deterministic[id(fun)] = _deterministic(fun)
+            if det:
                 try:
                     key = (id(node.fun), self._key(node.args), self._key(node.kwargs))
                 except TypeError:
@@ -136,7 +130,7 @@ class Source:
             live.add(k)
             node = self.nodes[k]
             if node.kind == "call":
-                stack.extend(self._refs((node.args, node.kwargs), []))
+                stack.extend(map(self.resolve, node.deps))
         return live
 
     # -- emission ----------------------------------------------------------------------
@@ -183,6 +177,14 @@ class Source:
             name = self._names[id(x)] = f"c{len(self.const_notes)}"
             self.namespace[name] = x
             self.const_notes.append((name, _describe(x)))
+        return name
+
+    def bind_hidden(self, x):
+        """A name bound to ``x`` for the entry's own checks (no note in :meth:`source`)."""
+        name = self._names.get(id(x))
+        if name is None:
+            name = self._names[id(x)] = f"_k{len(self._names)}"
+            self.namespace[name] = x
         return name
 
     def _dict_key(self, k):
@@ -305,7 +307,7 @@ class Source:
         uses = {}
         for k in self.live:
             if nodes[k].kind == "call":
-                for j in self._refs((nodes[k].args, nodes[k].kwargs), []):
+                for j in map(self.resolve, nodes[k].deps):
                     uses[j] = uses.get(j, 0) + 1
         for kind, k in self.outputs:
             if kind == "node":
@@ -417,8 +419,9 @@ class Source:
         call = text.split("\n", 1)[1]   # the body of the program, indented
         head = f"def {self.name}_entry(args, kwargs):"
         body = "\n".join("    " + line for line in lines)
+        checks = "".join(f"    {line}\n" for line in self.checks)
         return f"{head}\n    try:\n{_indent(body)}\n    except (IndexError, KeyError, " \
-               f"TypeError):\n        raise _Miss\n{call}"
+               f"TypeError):\n        raise _Miss\n{checks}{call}"
 
     def _inplace(self, k, node, uses):
         """An elementwise NumPy function writing into one of its arguments, when that
@@ -571,7 +574,14 @@ def _describe(x):
 
 
 def _same_type(a, b):
-    if type(a) is not type(b) or getattr(a, "dtype", None) != getattr(b, "dtype", None):
+    t = type(a)
+    if t is not type(b):
+        return False
+    if t is float or t is _np.float64:
+        return True
+    if t is _np.ndarray:
+        return a.dtype == b.dtype and a.shape == b.shape
+    if getattr(a, "dtype", None) != getattr(b, "dtype", None):
         return False
     if type(a) in (tuple, list):
         return len(a) == len(b) and all(_same_type(x, y) for x, y in zip(a, b))
@@ -590,8 +600,11 @@ def _deterministic(fun):
 
 def _is_const(x, value):
     """``x`` is a constant (not traced) equal to ``value`` everywhere."""
-    if type(x) is Ref:
+    t = type(x)
+    if t is Ref:
         return False
+    if t is float or t is int:
+        return x == value
     try:
         arr = _np.asarray(x)
     except Exception:
