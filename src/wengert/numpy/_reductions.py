@@ -5,8 +5,8 @@ import numpy as _np
 
 from .._core import Box, def_linear, defjvp, defvjp
 from . import _elementwise as E, _shape as S
-from ._dispatch import (FLOAT_SCALARS, dtype, equivalent, guard_casts, method_fast, shape, some,
-                        val, wrap)
+from ._dispatch import (FLOAT_SCALARS, array_like, dtype, equivalent, guard_casts, method_fast,
+                        shape, some, val, wrap)
 
 
 def _axes(axis, ndim):
@@ -257,6 +257,7 @@ def diff(a, n=1, axis=-1, prepend=_NOVALUE, append=_NOVALUE):
         >>> wengert.grad(lambda x: np.sum(np.diff(x) ** 2))(numpy.array([0.0, 1.0, 3.0]))
         array([-2., -2.,  4.])
     """
+    a, prepend, append = array_like(a), array_like(prepend), array_like(append)
     if n < 0:
         raise ValueError(f"diff: order n must be non-negative but got {n!r}")
     if n == 0:
@@ -293,6 +294,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
         >>> wengert.grad(lambda w: np.average(x, weights=w))(numpy.array([1.0, 1.0]))
         array([-0.5,  0.5])
     """
+    a, weights = array_like(a), array_like(weights)
     if weights is None:
         avg = mean(a, axis=axis, keepdims=keepdims)
         scl = _np.asarray(_count(shape(a), axis), dtype(avg))

@@ -23,7 +23,7 @@ import numpy.linalg as _la
 from .._core import Box, defjvp, defvjp, primitive
 from .._core.batching import BatchBox
 from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
-from ._dispatch import dtype, equivalent, iscomplex, nondiff, shape, val, wrap
+from ._dispatch import array_like, dtype, equivalent, iscomplex, nondiff, shape, val, wrap
 from ._sorting import take_along_axis
 from ._unbroadcast import unbroadcast
 
@@ -203,6 +203,7 @@ def slogdet(a):
         array([[ 0.6, -0.2],
                [-0.2,  0.4]])
     """
+    a = array_like(a)
     if not _traced(a):
         return _la.slogdet(a)
     _square("slogdet", a)
@@ -277,6 +278,8 @@ def lstsq(a, b, rcond=None):
         >>> wengert.grad(lambda b: np.linalg.lstsq(a, b)[0][0])(b)
         array([ 0.66666667, -0.33333333,  0.33333333])
     """
+    a = array_like(a)
+    b = array_like(b)
     if not _traced(a, b):
         return _la.lstsq(a, b, rcond=rcond)
     m, n = shape(a)[-2:]
@@ -365,6 +368,7 @@ def cholesky(a, /, *, upper=False):
         array([[-0.125,  0.   ],
                [ 0.5  ,  0.   ]])
     """
+    a = array_like(a)
     if not _traced(a):
         if upper:  # NumPy 1.26 has no upper=: the same construction as below
             return _np.conj(_np.swapaxes(_la.cholesky(_np.conj(_np.swapaxes(a, -1, -2))),
@@ -453,6 +457,7 @@ def qr(a, mode="reduced"):
         array([[6., 2.],
                [8., 4.]])
     """
+    a = array_like(a)
     if not _traced(a):
         return _la.qr(a, mode)
     m, n = shape(a)[-2:]
@@ -564,6 +569,7 @@ def eigh(a, UPLO="L"):
         array([[0.5, 0. ],
                [1. , 0.5]])
     """
+    a = array_like(a)
     if not _traced(a):
         return _la.eigh(a, UPLO)
     _square("eigh", a)
@@ -574,6 +580,7 @@ def eigh(a, UPLO="L"):
 def eigvalsh(a, UPLO="L"):
     """Eigenvalues of a (stack of) symmetric or Hermitian matrices
     (``numpy.linalg.eigvalsh``), differentiable where they are distinct."""
+    a = array_like(a)
     if not _traced(a):
         return _la.eigvalsh(a, UPLO)
     return eigh(a, UPLO)[0]
@@ -631,6 +638,7 @@ def eig(a):
         array([[0., 0.],
                [1., 1.]])
     """
+    a = array_like(a)
     if not _traced(a):
         return _la.eig(a)
     _square("eig", a)
@@ -640,6 +648,7 @@ def eig(a):
 def eigvals(a):
     """Eigenvalues of a (stack of) square matrices (``numpy.linalg.eigvals``),
     differentiable where they are distinct."""
+    a = array_like(a)
     if not _traced(a):
         return _la.eigvals(a)
     return eig(a)[0]
@@ -787,6 +796,7 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
         array([[1., 0.],
                [0., 0.]])
     """
+    a = array_like(a)
     if not _traced(a):
         return _la.svd(a, full_matrices, compute_uv, hermitian)
     if len(shape(a)) < 2:
@@ -877,6 +887,7 @@ def cond(x, p=None):
     """Condition number of a (stack of) matrices (``numpy.linalg.cond``):
     ``s_max / s_min`` from the singular values for ``p`` in (None, 2, -2),
     otherwise ``norm(x, p) * norm(inv(x), p)``."""
+    x = array_like(x)
     if not _traced(x):
         return _la.cond(x, p)
     if p in (None, 2, -2):
@@ -893,6 +904,7 @@ matrix_rank = nondiff(_la.matrix_rank)
 def tensorinv(a, ind=2):
     """``numpy.linalg.tensorinv``: the inverse of ``a`` read as a matrix whose rows
     are its first ``ind`` axes (composed from ``reshape`` and ``inv``)."""
+    a = array_like(a)
     if not _traced(a):
         return _la.tensorinv(a, ind)
     s = tuple(shape(a))
@@ -903,6 +915,8 @@ def tensorinv(a, ind=2):
 def tensorsolve(a, b, axes=None):
     """``numpy.linalg.tensorsolve``: ``x`` with ``tensordot(a, x, x.ndim) == b``
     (composed from ``transpose``, ``reshape`` and ``solve``)."""
+    a = array_like(a)
+    b = array_like(b)
     if not _traced(a, b):
         return _la.tensorsolve(a, b, axes)
     nd = len(shape(a))
