@@ -73,6 +73,12 @@ class Reach:
             return
         self._seen.add(id(obj))
         self._budget -= 1
+        try:
+            self._enter(obj, what, depth)
+        except Exception:   # noqa: BLE001 - an odd object (a property that raises) ends
+            pass            # the walk down its path only
+
+    def _enter(self, obj, what, depth):
         if isinstance(obj, _RNG_TYPES):
             self.generators.append((obj, what))
             return
