@@ -140,6 +140,7 @@ def save(path, tree):
 
 
 _SUFFIX = ".tmp"
+_CHUNK = 1 << 22     # bytes read at a time (one huge read would be copied whole, twice)
 
 
 def _create_temporary(directory, prefix):
@@ -170,8 +171,7 @@ def _remove_stale_temporaries(directory, prefix):
     """Delete the temporaries of earlier saves to this path that were killed before
     renaming them (on Windows, only those older than a day: it has no ``flock``)."""
     try:
-        names = [n for n in os.listdir(directory)
-                 if n.startswith(prefix) and n.endswith(_SUFFIX)]
+        names = [n for n in os.listdir(directory) if _is_temporary(n, prefix)]
     except OSError:
         return
     for n in names:
@@ -192,6 +192,14 @@ def _remove_stale_temporaries(directory, prefix):
             pass                # a save in progress, or not ours to delete
         finally:
             os.close(fd)
+
+
+def _is_temporary(name, prefix):
+    """Whether ``name`` is one of ``_create_temporary``'s names for this prefix (not
+    another path's whose name merely starts the same)."""
+    middle = name[len(prefix):-len(_SUFFIX)]
+    return (name.startswith(prefix) and name.endswith(_SUFFIX) and len(middle) == 12
+            and all(c in "0123456789abcdef" for c in middle))
 
 
 def _sync_directory(directory):
@@ -327,7 +335,7 @@ def _read_member(archive, member, what):
             view = memoryview(a.view(_np.uint8))
             got = 0
             while got < nbytes:
-                n = fp.readinto(view[got:])
+                n = fp.readinto(view[got:got + _CHUNK])
                 if not n:
                     raise _Corrupt(f"is truncated: {what} ({member}) ends early")
                 got += n

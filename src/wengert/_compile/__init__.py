@@ -45,7 +45,7 @@ import warnings
 import numpy as _np
 
 from .. import tree
-from .._core import Box
+from .._core import Box, hooks
 from ..transforms import _expand_boxed_containers
 from ._graph import Escape, GraphTrace
 from ._codegen import Source
@@ -150,6 +150,8 @@ class Compiled:
 
     # -- calling -----------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
+        if hooks.observers and hooks.watching():   # explain.detect_nonfinite: run eagerly
+            return self.fun(*args, **kwargs)
         for entry in self._fast:      # generated: signature check, unpacking, program
             try:
                 return entry(args, kwargs)
