@@ -24,6 +24,7 @@ Two things come out of the walk:
   otherwise it traces again.  An array of at most ``_SAMPLE`` elements is compared
   whole; a larger one written at a few places only may go unnoticed.
 """
+import functools
 import math
 import os
 import types
@@ -110,7 +111,7 @@ class Reach:
                     if attr in attrs:
                         self._visit(attrs[attr], what, depth + 1)
             return
-        if isinstance(obj, functools_partial):
+        if isinstance(obj, functools.partial):
             self._visit(obj.func, f"{what}.func", depth + 1)
             for i, a in enumerate(obj.args):
                 self._visit(a, f"{what}.args[{i}]", depth + 1)
@@ -163,28 +164,29 @@ class Reach:
 
     # -- random generators -------------------------------------------------------------
     def states(self):
-        """The states of the generators reached and of NumPy's global one."""
-        return [_state(g) for g, _ in self.generators] + [_state(_np.random.mtrand._rand)]
+        """The states of the generators reached and, last, of NumPy's global one."""
+        return [_state(g) for g, _ in self.generators] + [_np.random.get_state(legacy=False)]
 
     def restore(self, states):
-        """Set every generator back to ``states`` (from :meth:`states`)."""
-        for g, state in zip([g for g, _ in self.generators] + [_np.random.mtrand._rand], states):
+        """Set the generators that moved back to ``states`` (from :meth:`states`)."""
+        now = self.states()
+        for (g, _), old, new in zip(self.generators, states, now):
+            if _same(old, new):
+                continue
             if isinstance(g, _np.random.Generator):
-                g.bit_generator.state = state
+                g.bit_generator.state = old
             elif isinstance(g, _np.random.RandomState):
-                g.set_state(state)
+                g.set_state(old)
             else:
-                g.state = state
+                g.state = old
+        if not _same(states[-1], now[-1]):
+            _np.random.set_state(states[-1])
 
     def drawn(self, before):
-        """What names the generators drawn from since ``before`` (empty if none)."""
-        out = []
+        """Names of the generators drawn from since ``before`` (empty if none)."""
         names = [what for _, what in self.generators] + ["numpy.random's global generator"]
-        for (g, what), old, new in zip(self.generators + [(None, names[-1])], before,
-                                       self.states()):
-            if not _same(old, new):
-                out.append(what)
-        return out
+        return [what for what, old, new in zip(names, before, self.states())
+                if not _same(old, new)]
 
 
 def check_lines(watches, bind):
@@ -222,10 +224,6 @@ def check_lines(watches, bind):
 
 
 # -- helpers ---------------------------------------------------------------------------------
-import functools as _functools  # noqa: E402
-functools_partial = _functools.partial
-
-
 def _sample(a):
     """``(view, index, bytes)``: up to ``_SAMPLE`` evenly spaced elements of ``a`` and
     their bytes now.  For a contiguous array ``view`` is a strided view of them (reading
