@@ -412,3 +412,20 @@ def test_odd_objects_reached_from_the_function_do_not_break_tracing():
     assert _close(c(X, p), 4.0 * X) and _close(c(X, p), 4.0 * X)
     p.scale = 3.0
     assert _close(c(X, p), 6.0 * X)
+
+
+def test_a_closed_over_list_that_grows_or_is_rebound_is_traced_again():
+    layers = [np.array([1.0, 2.0, 3.0])]
+
+    def loss(v):
+        for w in layers:     # the loop is unrolled while tracing
+            v = wnp.tanh(v * w)
+        return wnp.sum(v)
+    g = wengert.grad(loss)
+    c = wengert.compile(g)
+    assert _close(c(X), g(X))
+    layers.append(np.array([0.5, 0.5, 0.5]))
+    assert _close(c(X), g(X))
+    layers = [np.array([2.0, 2.0, 2.0])]
+    assert _close(c(X), g(X))
+    assert c.stats()["retraces"] == 2

@@ -85,7 +85,8 @@ def compile(fun=None, *, max_cache=32, max_traces=8, scalar_math=False):
     closed-over variables, the module globals the function's code names, the
     attributes of objects reached from the function or passed as arguments, and the
     items of lists, tuples and dicts among them still hold the objects (numbers and
-    strings: equal values) they held at tracing, and that each such array has its
+    strings: equal values) they held at tracing, that those lists and dicts keep their
+    lengths, and that each such array has its
     shape and a sample of 32 of its elements unchanged; if not, it traces again
     (``max_traces`` applies).  An array of more than 32 elements written at a few
     places only can go unnoticed: pass arrays that change as arguments.  Not

@@ -17,7 +17,8 @@ Two things come out of the walk:
   after tracing, and a generator that was drawn from makes the signature run
   eagerly (its numbers would otherwise be drawn once, at tracing);
 * *watches*: each place (closure cell, global name, attribute, list item, dict
-  value) holding a number, a string, a tuple or an array.  The compiled program
+  value) holding a number, a string, a tuple of them, an array, a list or a dict,
+  and the length of each list and dict.  The compiled program
   checks on every call that each place still holds the same object (a number or
   string also passes when equal) and, for an array, that its shape and a sample of
   up to ``_SAMPLE`` evenly spaced elements (the first included) are unchanged;
@@ -86,6 +87,8 @@ class Reach:
         t = type(obj)
         if t in _SCALARS or t is _np.ndarray or isinstance(obj, (types.ModuleType, _np.generic)):
             return
+        if (t is list or t is dict) and len(self.watches) < _MAX_WATCHES:
+            self.watches.append(Watch("len", obj, None, len(obj), what))   # items added
         if t is tuple or t is list:
             for i, v in enumerate(obj[:_ITEMS]):
                 self._place("item" if t is list else None, obj, i, v, f"{what}[{i}]", depth)
@@ -158,6 +161,8 @@ class Reach:
                                  or (t is tuple and all(type(v) in _SCALARS for v in value))) \
                 and len(self.watches) < _MAX_WATCHES:
             self.watches.append(Watch(kind, holder, key, value, what))
+        elif kind is not None and (t is list or t is dict) and len(self.watches) < _MAX_WATCHES:
+            self.watches.append(Watch(kind, holder, key, value, what))   # rebound: identity
         if t is _np.ndarray and kind is None and value.size and len(self.watches) < _MAX_WATCHES:
             self.watches.append(Watch("fixed", None, None, value, what))   # contents only
         self._visit(value, what, depth + 1)
@@ -205,6 +210,9 @@ def check_lines(watches, bind):
                   f"{int(w.key)} else _Retrace)"
         else:
             get = None
+        if w.kind == "len":
+            lines.append(f"if len({bind(w.holder)}) != {int(w.value)}: raise _Retrace({why})")
+            continue
         if get is not None:
             if type(w.value) in _SCALARS or type(w.value) is tuple or \
                     isinstance(w.value, _np.generic):
