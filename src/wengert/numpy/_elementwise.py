@@ -105,7 +105,7 @@ def _wrap_scalar_fast(ufunc, op, nonzero=False):
             r = op(x, y)
             # two Python floats: an inf or nan result (an overflow, inf - inf) goes to
             # NumPy too, for its warning (a NumPy float64 operand has NumPy's semantics)
-            if r - r == 0.0 or tx is not float or ty is not float:
+            if tx is not float or ty is not float or r - r == 0.0:
                 return r
         return ufunc(x, y, *rest, **kwargs)
 
@@ -481,9 +481,43 @@ equivalent(_np.real_if_close, real_if_close)
 equivalent(_np.modf, modf)
 equivalent(_np.divmod, divmod)
 
-# piecewise constant, integer-valued or step-sized: no derivative
-heaviside = nondiff(_np.heaviside)
-ldexp = nondiff(_np.ldexp)
-frexp = nondiff(_np.frexp)
+# spacing(x), the gap to the next float, is piecewise constant: no derivative
 spacing = nondiff(_np.spacing)
-nextafter = nondiff(_np.nextafter)
+
+# ldexp(x, i) = x * 2**i: linear in x (an exact scaling by a power of two); i is an integer
+ldexp = wrap(_np.ldexp)
+defvjp(ldexp, lambda g, ans, x, i, **k: unbroadcast(ldexp(g, i), x))
+def_linear(ldexp)
+
+# nextafter(x, y) is x moved by one step (a spacing, piecewise constant) towards y: slope 1
+# in x, piecewise (it jumps where the spacing changes, at powers of two, and where x
+# meets y); piecewise constant in y (only the direction matters): slope 0
+nextafter = wrap(_np.nextafter)
+def_elementwise(nextafter, lambda ans, x, y: _mask(1.0, ans), lambda ans, x, y: _mask(0.0, ans))
+
+# heaviside(x, h): 0 for x < 0, h where x == 0, 1 for x > 0: piecewise constant in x
+# (slope 0; it jumps at 0), the identity in h where x == 0 (slope 1 there, else 0)
+heaviside = wrap(_np.heaviside)
+def_elementwise(heaviside, lambda ans, x, h: _mask(0.0, ans),
+                lambda ans, x, h: _mask(val(x) == 0, ans))
+
+
+def frexp(x, *args, **kwargs):
+    """``numpy.frexp``: (mantissa, exponent) with ``x = mantissa * 2**exponent``.
+
+    The mantissa is ``x`` scaled by the power of two ``2**-exponent``, so its slope is
+    ``2**-exponent`` (piecewise: it jumps where ``|x|`` crosses a power of two); the
+    exponent is an integer (no derivative).
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> wengert.grad(lambda x: np.frexp(x)[0])(3.0)   # 3 = 0.75 * 2**2
+        0.25
+    """
+    if not isinstance(x, Box):
+        return _np.frexp(x, *args, **kwargs)
+    e = _np.frexp(val(x))[1]
+    return ldexp(x, -e), e
+
+
+equivalent(_np.frexp, frexp)
