@@ -130,3 +130,23 @@ def test_compiled_det_gradient_follows_singularity():
     numpy.testing.assert_array_equal(g(SINGULAR), ADJ_T)
     numpy.testing.assert_allclose(g(regular), numpy.linalg.det(regular) *
                                   numpy.linalg.inv(regular).T)
+
+
+# -- conventions at kinks and in where, as documented -----------------------------------------
+def test_clip_at_its_bounds_passes_the_gradient_to_its_argument():
+    for x, want in ((-0.5, 0.0), (0.0, 1.0), (0.3, 1.0), (1.0, 1.0), (1.5, 0.0)):
+        assert wengert.grad(lambda v: np.clip(v, 0.0, 1.0))(x) == want
+        assert wengert.deriv(lambda v: np.clip(v, 0.0, 1.0))(x) == want
+    # a traced bound gets the gradient only where the argument is strictly beyond it
+    lo_grad = wengert.grad(lambda lo, x: np.clip(x, lo, 1.0))
+    assert [lo_grad(0.0, x) for x in (-0.5, 0.0, 0.5)] == [1.0, 0.0, 0.0]
+    # the same variable as argument and bound: the partials add up to the slope 1
+    assert wengert.grad(lambda v: np.clip(v, v, 1.0))(0.25) == 1.0
+
+
+def test_where_gives_nan_from_an_unselected_singular_branch_and_the_double_where_fixes_it():
+    single = wengert.grad(lambda x: np.where(x > 0, np.sqrt(x), 0.0))
+    double = wengert.grad(lambda x: np.where(x > 0, np.sqrt(np.where(x > 0, x, 1.0)), 0.0))
+    with numpy.errstate(all="ignore"):
+        assert numpy.isnan(single(0.0))
+    assert double(0.0) == 0.0 and double(4.0) == 0.25 and single(4.0) == 0.25

@@ -264,8 +264,16 @@ _clip_prim = wrap(_np.clip)
 
 
 def clip(a, a_min=None, a_max=None, **kwargs):
-    """``numpy.clip``; the gradient flows to ``a`` inside [a_min, a_max] and to
-    the bound that is active outside it."""
+    """``numpy.clip``: the gradient flows to ``a`` on the closed interval
+    [a_min, a_max] (slope 1 at the bounds themselves, the interior's, as in PyTorch, so
+    that a value resting on a bound still gets a gradient), and to a bound only where
+    ``a`` is strictly beyond it.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> [wengert.grad(lambda x: np.clip(x, 0.0, 1.0))(x) for x in (-0.5, 0.0, 1.0, 1.5)]
+        [0.0, 1.0, 1.0, 0.0]
+    """
     if kwargs:
         a_min = kwargs.pop("min", a_min)
         a_max = kwargs.pop("max", a_max)
@@ -288,9 +296,21 @@ _where3 = wrap(_np.where, "numpy.where")
 
 
 def where(condition, x=None, y=None):
-    """``numpy.where``: with three arguments, differentiable in ``x`` and ``y``
-    (the unselected branch gets a zero cotangent, never its NaN or inf);
-    with one, the (non-differentiable) indices of the nonzero entries."""
+    """``numpy.where``: with three arguments, differentiable in ``x`` and ``y``; with
+    one, the (non-differentiable) indices of the nonzero entries.
+
+    Each branch gets a zero cotangent where the other is selected.  That zero then
+    meets the unselected branch's own derivative: where that is inf or NaN (``sqrt``
+    or ``log`` at 0) the product is NaN, as in JAX and autograd, so
+    ``grad(lambda x: where(x > 0, sqrt(x), 0.0))(0.0)`` is NaN.  Keep such a branch's
+    input inside its domain with a second ``where``:
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> safe = lambda x: np.where(x > 0, np.sqrt(np.where(x > 0, x, 1.0)), 0.0)
+        >>> wengert.grad(safe)(0.0), wengert.grad(safe)(4.0)
+        (0.0, 0.25)
+    """
     if x is None and y is None:
         return _np.where(val(condition))
     return _where3(val(condition), x, y)
