@@ -10,7 +10,7 @@ import operator as _operator
 import numpy as _np
 
 from .._core import Box, defjvp, defvjp, def_linear, get_primitive
-from ._dispatch import (FLOAT_SCALARS, casts_to_constant, dtype, equivalent, guard_casts, iscomplex, nondiff, shape, some,
+from ._dispatch import (FLOAT_SCALARS, casts_to_constant, dtype, equivalent, iscomplex, nondiff, shape, some,
                         stand_in, val, wrap)
 from ._unbroadcast import broadcast_like, unbroadcast
 from . import _reductions as _R  # already loaded by _unbroadcast (a cycle, resolved lazily)
@@ -122,16 +122,22 @@ imag = wrap(_np.imag)
 conjugate = wrap(_np.conjugate)
 conj = conjugate
 
-defvjp(add, lambda g, ans, x, y, **k: unbroadcast(g, x),
-       lambda g, ans, x, y, **k: unbroadcast(g, y))
-defjvp(add, lambda t, ans, x, y, **k: broadcast_like(t, ans),
-       lambda t, ans, x, y, **k: broadcast_like(t, ans))
-defvjp(subtract, lambda g, ans, x, y, **k: unbroadcast(g, x),
-       lambda g, ans, x, y, **k: unbroadcast(negative(g), y))
-defjvp(subtract, lambda t, ans, x, y, **k: broadcast_like(t, ans),
-       lambda t, ans, x, y, **k: broadcast_like(negative(t), ans))
-guard_casts(add)
-guard_casts(subtract)
+# (k: a dtype= casting to integers makes the result a constant: no derivative)
+defvjp(add, lambda g, ans, x, y, **k: None if k and casts_to_constant(k) else unbroadcast(g, x),
+       lambda g, ans, x, y, **k: None if k and casts_to_constant(k) else unbroadcast(g, y))
+defjvp(add, lambda t, ans, x, y, **k: None if k and casts_to_constant(k) else
+       broadcast_like(t, ans),
+       lambda t, ans, x, y, **k: None if k and casts_to_constant(k) else
+       broadcast_like(t, ans))
+defvjp(subtract,
+       lambda g, ans, x, y, **k: None if k and casts_to_constant(k) else unbroadcast(g, x),
+       lambda g, ans, x, y, **k: None if k and casts_to_constant(k) else
+       unbroadcast(negative(g), y))
+defjvp(subtract,
+       lambda t, ans, x, y, **k: None if k and casts_to_constant(k) else
+       broadcast_like(t, ans),
+       lambda t, ans, x, y, **k: None if k and casts_to_constant(k) else
+       broadcast_like(negative(t), ans))
 defvjp(negative, lambda g, ans, x, **k: negative(g))
 defvjp(positive, lambda g, ans, x, **k: g)
 defvjp(real, lambda g, ans, x: real(g) + 0j if iscomplex(x) else g)
