@@ -11,13 +11,16 @@ Internal rule convention (one for both modes, see ``rules.py``):
 """
 import functools
 import inspect
+import threading
 import weakref
 
 from .batching import batch_trace_of
 from .box import Box
 
-# Every live primitive (weak: a primitive nobody refers to any more is dropped).
+# Every live primitive (weak: a primitive nobody refers to any more is dropped); the
+# lock keeps a listing in one thread safe from a primitive made in another.
 _registry = weakref.WeakSet()
+_registry_lock = threading.Lock()
 
 
 class Primitive:
@@ -80,19 +83,21 @@ def primitive(fun, name=None):
                 t = a._trace
                 if top is None or t.level > top.level:
                     top = t
+            elif type(a) is tuple or type(a) is list:
+                # an index tuple, say: a value-level (batched) box inside it counts
+                # too, at its level, whatever else is boxed
+                t = batch_trace_of(a)
+                if t is not None and (top is None or t.level > top.level):
+                    top = t
         if top is None:
-            for a in args:
-                if type(a) is tuple or type(a) is list:   # an index tuple, say
-                    top = batch_trace_of(args)   # a value-level box inside it
-                    break
-            if top is None:
-                return fun(*args, **kwargs)
+            return fun(*args, **kwargs)
         return top.apply(prim, args, kwargs)
 
     wrapped._prim = prim
     wrapped._is_primitive = True
     prim.wrapped = wrapped
-    _registry.add(prim)
+    with _registry_lock:
+        _registry.add(prim)
     return wrapped
 
 
@@ -163,4 +168,6 @@ def get_primitive(f):
 
 def registered_primitives():
     """Every live primitive, as {wrapped function: Primitive}."""
-    return {p.wrapped: p for p in list(_registry)}
+    with _registry_lock:
+        prims = list(_registry)
+    return {p.wrapped: p for p in prims}
