@@ -9,6 +9,11 @@ from ._dispatch import (FLOAT_SCALARS, array_like, dtype, equivalent, guard_cast
                         shape, some, val, wrap)
 
 
+def _casts(dtype):
+    """Whether ``dtype=`` makes the result an integer (or bool): a constant."""
+    return _np.dtype(dtype).kind not in "fc"
+
+
 def _axes(axis, ndim):
     if axis is None:
         return tuple(range(ndim))
@@ -58,16 +63,18 @@ def _count_where(x, axis, where):
 
 sum = wrap(_np.sum, fast=method_fast(_np.sum, "sum"))
 defvjp(sum, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True, **k:
+       None if dtype is not None and _casts(dtype) else
        _masked(expand(g, x, axis, keepdims), where))
 def_linear(sum)
-guard_casts(sum)
+guard_casts(sum, jvp_only=True)
 
 mean = wrap(_np.mean)
 defvjp(mean, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True, **k:
+       None if dtype is not None and _casts(dtype) else
        expand(g / _count(shape(x), axis), x, axis, keepdims) if where is True else
        _masked(expand(g, x, axis, keepdims) / _count_where(x, axis, where), where))
 def_linear(mean)
-guard_casts(mean)
+guard_casts(mean, jvp_only=True)
 
 
 def _argmax_mask(ans, x, axis, keepdims, where=True):

@@ -156,6 +156,8 @@ get_primitive(_concat).kind = "linear"
 def concatenate(arrays, axis=0, **kwargs):
     """``numpy.concatenate`` of plain and traced arrays."""
     arrays = list(arrays)
+    if not arrays:
+        raise ValueError("need at least one array to concatenate")
     if axis is None:
         arrays = [ravel(a) for a in arrays]
         axis = 0
@@ -166,6 +168,8 @@ def concatenate(arrays, axis=0, **kwargs):
 def stack(arrays, axis=0, **kwargs):
     """``numpy.stack`` of plain and traced arrays."""
     arrays = list(arrays)
+    if not arrays:
+        raise ValueError("need at least one array to stack")
     axis = axis % (len(shape(arrays[0])) + 1)
     return concatenate([expand_dims(a, axis) for a in arrays], axis=axis)
 

@@ -20,7 +20,7 @@ that choice, such as ``V @ diag(f(w)) @ V.T`` or ``abs(V) ** 2``.
 import numpy as _np
 import numpy.linalg as _la
 
-from .._core import Box, defjvp, defvjp, primitive
+from .._core import Box, defjvp, defvjp, notrace_primitive, primitive
 from .._core.batching import BatchBox
 from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
 from ._dispatch import array_like, dtype, equivalent, iscomplex, nondiff, shape, val, wrap
@@ -37,9 +37,94 @@ defvjp(inv, lambda g, ans, a: E.negative(L.matmul(_T(ans), L.matmul(g, _T(ans)))
 defjvp(inv, lambda t, ans, a: E.negative(L.matmul(ans, L.matmul(t, ans))))
 
 det = wrap(_la.det)
-defvjp(det, lambda g, ans, a: S.expand_dims(S.expand_dims(g * ans, -1), -1) * _T(inv(a)))
-defjvp(det, lambda t, ans, a: ans * R.trace(L.matmul(inv(a), t), axis1=-2, axis2=-1)
-       if len(shape(a)) > 2 else ans * R.trace(L.matmul(inv(a), t)))
+
+
+def _matrix(x):
+    """A scalar (or a stack of them) as a stack of 1 x 1 matrices, to scale matrices."""
+    return S.expand_dims(S.expand_dims(x, -1), -1)
+
+
+# The derivative of det is the adjugate: d det(A) = tr(adj(A) dA), adj(A) = det(A) A^-1
+# where A is invertible.  The adjugate is a polynomial in A, defined everywhere: at a
+# singular A it is computed from the cofactors (the determinants of the minors, so that
+# every higher derivative is det's rule again), or, for matrices larger than
+# _MINORS_UP_TO, from the singular value decomposition A = U diag(s) Vh:
+# adj(A) = det(U) det(Vh) Vh^H diag(prod_{j != i} s_j) U^H.
+_MINORS_UP_TO = 24
+
+
+def _adjugate(a):
+    """adj(A) of a (near-)singular A (or of a stack of matrices, one of them so)."""
+    n = shape(a)[-1]
+    if n == 1:
+        return E.astype(_np.ones(shape(a)), dtype(a))
+    if n <= _MINORS_UP_TO:
+        keep = _np.array([[j for j in range(n) if j != i] for i in range(n)])
+        minors = S.getitem(a, (Ellipsis, keep[:, None, :, None], keep[None, :, None, :]))
+        signs = ((-1.0) ** _np.add.outer(_np.arange(n), _np.arange(n))).astype(
+            _np.finfo(dtype(a)).dtype)
+        return _T(det(minors) * signs)          # adj = the transposed cofactor matrix
+    u, s, vh = svd(a)
+    scale = _matrix(det(u) * det(vh))
+    others = R._others(s, -1)                  # prod_{j != i} s_j, exact with zeros
+    return scale * L.matmul(_T(E.conjugate(vh)) * S.expand_dims(others, -2),
+                            _T(E.conjugate(u)))
+
+
+def _rcond_impl(a):
+    """The smallest reciprocal condition number (1-norm) of a stack of matrices; 0 for
+    a singular one."""
+    try:
+        ainv = _la.inv(a)
+    except _la.LinAlgError:
+        return 0.0
+    with _np.errstate(all="ignore"):
+        r = 1.0 / (_la.norm(a, 1, axis=(-2, -1)) * _la.norm(ainv, 1, axis=(-2, -1)))
+    return float(_np.nan_to_num(_np.min(r)))
+
+
+_rcond = notrace_primitive(_rcond_impl)
+
+
+def _inverse_if_accurate(a):
+    """inv(A) where det(A) inv(A) is an accurate adjugate, else None: A singular, or so
+    close to it (reciprocal condition number below sqrt(eps)) that det(A) inv(A), a
+    tiny number times a huge one, has lost its digits."""
+    va = val(a)
+    tol = _np.sqrt(_np.finfo(dtype(a)).eps)
+    if isinstance(va, Box):
+        if getattr(va._trace, "records_calls", False):
+            # compile: the test is recorded, and guarded (a retrace when it changes)
+            return inv(a) if bool(_rcond(va) > tol) else None
+        try:                            # vmap: a singular example raises
+            return inv(a)
+        except _la.LinAlgError:
+            return None
+    try:
+        ainv = inv(a)
+    except _la.LinAlgError:
+        return None
+    vi = val(ainv)
+    with _np.errstate(all="ignore"):
+        rcond = 1.0 / (_la.norm(va, 1, axis=(-2, -1)) * _la.norm(vi, 1, axis=(-2, -1)))
+    return ainv if _np.all(rcond > tol) else None
+
+
+def _det_vjp(g, ans, a):
+    ainv = _inverse_if_accurate(a)
+    if ainv is None:         # (near-)singular: the adjugate, defined everywhere
+        return _matrix(g) * _T(_adjugate(a))
+    return _matrix(g * ans) * _T(ainv)
+
+
+def _det_jvp(t, ans, a):
+    ainv = _inverse_if_accurate(a)
+    slope = _adjugate(a) if ainv is None else _matrix(ans) * ainv
+    return R.trace(L.matmul(slope, t), axis1=-2, axis2=-1)
+
+
+defvjp(det, _det_vjp)
+defjvp(det, _det_jvp)
 
 solve = wrap(_la.solve)
 
