@@ -63,7 +63,7 @@ def accumulate(cts, k, g):
     observer can see the change), of the sum's shape and dtype."""
     sole = _refs(cts, k) == _SOLE      # counted before this function holds it
     prev = cts[k]
-    if (sole and type(prev) is _np.ndarray and prev.base is None
+    if (sole and prev.base is None
             and prev.nbytes >= MIN_BYTES and prev.flags.writeable
             and (type(g) is _np.ndarray or type(g) in _SCALARS)
             and _np.result_type(prev, g) == prev.dtype
@@ -74,7 +74,7 @@ def accumulate(cts, k, g):
 
 
 _SCALARS = (float, _np.float64, _np.float32)
-set_accumulate(accumulate)
+set_accumulate(accumulate, (_np.ndarray,))
 
 for _f in (E.add, E.subtract):
     def_keep(_f)                                        # shapes only
