@@ -53,8 +53,10 @@ def _refs(cts, k):
     return _sys.getrefcount(cts[k])
 
 
-# the references to a value held by a dict only, as _refs counts them (interpreters differ)
-_SOLE = _refs({0: object()}, 0) if hasattr(_sys, "getrefcount") else -1
+# the references to a value held by a dict only, as _refs counts them (interpreters
+# differ); -1 (never in place) where reference counts are not exact
+_SOLE = (_refs({0: object()}, 0) if hasattr(_sys, "getrefcount")
+         and getattr(_sys, "_is_gil_enabled", lambda: True)() else -1)
 
 
 def accumulate(cts, k, g):
