@@ -8,12 +8,19 @@
 * ``test_derivatives_keep_dtype``: float32 inputs (and float16 ones, for the
   elementwise ops) get derivatives of their dtype, from ``wengert.grad`` and
   from the rules themselves (before any final cast), in both modes.
+* ``test_python_scalars_keep_float64``: every spec whose function takes scalars
+  also runs on Python floats, whose value and derivatives to order 2 (both modes,
+  eagerly, compiled and under ``vmap``) must equal those on float64 arrays to 1 ulp.
 """
+import dataclasses
+import warnings
+
 import numpy as np
 import pytest
 
 import wengert
 import wengert.numpy as wnp
+from wengert import tree
 from wengert._core import Box, DualTrace, TapeTrace, get_primitive, getval, vspace
 from wengert.test_util import check_grads
 
@@ -149,3 +156,147 @@ def test_dtype_cases_cover_the_ufuncs():
     float16 = {cover_name(f) for s, dt in (p.values for p in DTYPE_CASES) if dt is np.float16
                for f in s.covers}
     assert len(float16) >= 45, sorted(float16)
+
+
+# -- Python scalars -----------------------------------------------------------------------------
+# Python floats are weakly typed in NumPy 2 (NEP 50): a rule that picks its result dtype from
+# ``numpy.result_type(x, float16)`` hands a Python-float ``x`` back in float16.  Every spec
+# whose function takes scalars therefore also runs on Python floats (Python complex numbers
+# for complex specs; orders and counts inside the specs' functions are Python ints), and its
+# value and derivatives must equal those of the same call on 0-d float64 arrays.
+
+def _python_scalars(spec):
+    """``spec`` with every argument a Python float, or None where its function does not
+    take scalars (shapes it indexes, matrices) or the spec is not float64 at order 2."""
+    if spec.xfail or not spec.is_float64 or spec.order < 2:
+        return None
+    scalar = dataclasses.replace(spec, shapes=(None,) * len(spec.shapes))
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = scalar.fun(*scalar.sample(np.random.default_rng(0)))
+    except Exception:  # noqa: BLE001 - a function of arrays only: not a scalar spec
+        return None
+    leaves = tree.leaves(out)
+    return scalar if leaves and all(np.result_type(x).kind in "fc" for x in leaves) else None
+
+
+# one per function and dtypes: specs of one function differing only in shapes coincide here
+SCALAR_SPECS = list({(id(s.fun), str(s)): s for s in map(_python_scalars, OP_SPECS)
+                     if s is not None}.values())
+
+# Scalar specs whose derivatives raise where their NumPy function works, for reasons other
+# than Python floats: strict xfails, so each turns red once fixed.  The list may only shrink.
+_AXIS_OF_0D_UNDER_VMAP = (
+    "a reduction given axis=0 or -1 on a 0-d value (which NumPy accepts) raises AxisError "
+    "under vmap (the batching rule shifts the axis past the per-example dimension)")
+_AXIS_OF_0D = ("the derivative of a reduction given axis=0 or -1 on a 0-d value (which "
+               "NumPy accepts) raises")
+NO_SCALAR_DERIVATIVE = {
+    **dict.fromkeys([
+        "sum(axis=0)[float]", "sum(axis=-1,keepdims=True)[float]",
+        "sum(axis=0)[float]-complex128", "cumsum(axis=0)[float]",
+        "cumsum(axis=0)[float]-complex128", "norm(axis=0,keepdims=True)[float]",
+        "norm(ord=1,axis=-1)[float]", "np.sum(np.exp*np.sin)+np.mean(np.log)[float]",
+        "scipy.special.logsumexp(b=)[float,float]", "scipy.special.softmax(axis=-1)[float]",
+        "scipy.special.log_softmax(axis=0)[float]", "vecdot[float,float]",
+        "vecdot(complex)[float,float]-complex128"], _AXIS_OF_0D_UNDER_VMAP),
+    **dict.fromkeys([
+        "max(axis=0)[float]", "max(axis=-1,keepdims=True)[float]", "min(axis=0)[float]",
+        "min(axis=-1,keepdims=True)[float]", "norm(ord=-inf,axis=0)[float]",
+        "prod(axis=0)[float]", "prod(axis=-1,keepdims=True)[float]",
+        "prod(axis=0)@zeros[float]", "prod(axis=-1,keepdims=True)@zeros[float]",
+        "prod(axis=0,initial=2.0)[float]", "cumprod(axis=0)[float]",
+        "cumprod(axis=0)@zeros[float]", "cumprod(axis=0)[float]-complex128"], _AXIS_OF_0D),
+    "var(ddof=1)[float]": "var of one element with ddof=1 (NumPy: nan, a warning) raises "
+                          "ZeroDivisionError in its derivative",
+    "std(ddof=1)[float]": "std of one element with ddof=1 (NumPy: nan, a warning) raises "
+                          "ZeroDivisionError in its derivative",
+    "scipy.linalg.expm[float]": "expm of a scalar (SciPy: a 1 x 1 matrix): its derivative "
+                                "raises",
+    "scipy.linalg.expm[float]-complex128": "expm of a scalar (SciPy: a 1 x 1 matrix): its "
+                                           "derivative raises",
+}
+
+
+def _scalar_params(specs):
+    return [pytest.param(s, id=str(s), marks=[pytest.mark.xfail(
+        strict=True, raises=(ArithmeticError, LookupError, ValueError), reason=NO_SCALAR_DERIVATIVE[str(s)])]
+        if str(s) in NO_SCALAR_DERIVATIVE else []) for s in specs]
+
+
+_DERIVATIVES = ("forward", "reverse", "forward-over-forward", "reverse-over-reverse")
+
+
+def _to_order_2(f, args, seed):
+    """f's value, then for each argument its derivatives in both modes to order 2 (as named
+    in _DERIVATIVES); the outermost derivative in the direction (or with the cotangent)
+    ``seed`` times ones."""
+    out = [f(*args)]
+    for i, x in enumerate(args):
+        def f_i(y, _i=i):
+            return f(*_with(args, _i, y))
+
+        one = vspace(x).ones()
+        vjp, ans = wengert.make_vjp(f_i)(x)
+        ones_out = tree.tree_map(lambda a: vspace(a).ones(), ans)
+        out += [wengert.make_jvp(f_i)(x)(seed * one)[1],
+                vjp(tree.tree_map(lambda a: seed * a, ones_out)),
+                wengert.make_jvp(lambda y: wengert.make_jvp(f_i)(y)(one)[1])(x)(seed * one)[1],
+                wengert.make_vjp(lambda y: wengert.make_vjp(f_i)(y)[0](ones_out))(x)[0](
+                    seed * one)]
+    return out
+
+
+def _ulps(a, b, floor=0.0):
+    """|a - b| in units in the last place of the largest of |a|, |b| (moduli for complex)
+    and ``floor``."""
+    a, b = np.asarray(a, dtype=np.complex128), np.asarray(b, dtype=np.complex128)
+    same = (a == b) | (np.isnan(a) & np.isnan(b))
+    with np.errstate(invalid="ignore", over="ignore"):
+        d = np.abs(a - b) / np.spacing(np.maximum(np.maximum(np.abs(a), np.abs(b)), floor))
+    return float(np.max(np.where(same, 0.0, d), initial=0.0))
+
+
+def _precision_lost(where, got, ref, scale=1.0):
+    """Where ``got`` (from Python scalars) is not float64 to 1 ulp of ``scale`` times
+    ``ref`` (from 0-d arrays; the value is never scaled); 4 ulps of the larger of the
+    moduli and 1 for complex values: Python's complex arithmetic and NumPy's are different
+    algorithms, each within about an ulp per component, whose differences survive
+    cancellations to 0 (float16 is 10**12 ulps off)."""
+    names = ["value"] + [f"{d} derivative w.r.t. argument {i}"
+                         for i in range((len(ref) - 1) // len(_DERIVATIVES)) for d in _DERIVATIVES]
+    for what, g, r in zip(names, got, ref):
+        for leaf, want in zip(tree.leaves(g), tree.leaves(r)):
+            want = want if what == "value" else scale * np.asarray(want)
+            dt = np.result_type(leaf)
+            ulps = _ulps(leaf, want) if np.result_type(want).kind == "f" else \
+                _ulps(leaf, want, floor=1.0) / 4
+            if dt not in (np.float64, np.complex128) or np.shape(leaf) != np.shape(want) \
+                    or ulps > 1:
+                return (f"{where}: the {what} is {leaf!r} ({dt}); on float64 arrays "
+                        f"{want!r}")
+    return None
+
+
+@pytest.mark.parametrize("spec", _scalar_params(SCALAR_SPECS))
+def test_python_scalars_keep_float64(spec, rng):
+    """Value and derivatives to order 2 (forward and reverse) on Python floats equal those
+    on 0-d float64 arrays to 1 ulp, eagerly, under ``compile``, and under ``vmap`` (over a
+    batch of seeds, the Python-float primal unbatched)."""
+    args = spec.sample(rng)
+    seeds = np.array([1.0, 2.0])        # powers of two: scaling by them is exact
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = _to_order_2(spec.fun, [np.asarray(a) for a in args], 1.0)
+        eager = _to_order_2(spec.fun, args, 1.0)
+        fast = wengert.compile(lambda *a: _to_order_2(spec.fun, list(a), 1.0))
+        fast(*args)
+        compiled = fast(*args)          # the generated program
+        batched = wengert.vmap(lambda s: _to_order_2(spec.fun, args, s))(seeds)
+    lost = [_precision_lost("eagerly", eager, ref), _precision_lost("compiled", compiled, ref)]
+    for k, s in enumerate(seeds):
+        example = [tree.tree_map(lambda x: np.asarray(x)[k], b) for b in batched]
+        lost.append(_precision_lost(f"under vmap, example {k}", example, ref, scale=s))
+    lost = [m for m in lost if m]
+    assert not lost, f"{spec}: " + "\n".join(lost)

@@ -138,6 +138,21 @@ def _modules_after(code):
     return eval(out)  # a list of strings printed by ourselves
 
 
+def test_integer_order_functions_keep_python_floats_in_float64():
+    # NumPy 2 types a Python float weakly: polygamma's result dtype "like x" was float16,
+    # and every derivative through digamma on Python floats had 10 significant bits
+    import scipy.special as ss
+    assert wengert.grad(special.digamma)(1.0) == ss.polygamma(1, 1.0)
+    assert wengert.grad(special.digamma)(np.array(1.0)) == ss.polygamma(1, 1.0)
+    assert wengert.grad(special.polygamma, argnum=1)(1, 1.0) == ss.polygamma(2, 1.0)
+    assert wengert.grad(special.yn, argnum=1)(2, 1.5) == (ss.yn(1, 1.5) - ss.yn(3, 1.5)) / 2
+    assert wengert.hessian(special.gammaln)(2.5) == ss.polygamma(1, 2.5)
+    for n, x in [(1, 1.0), (1, 1), (np.array([0, 2]), 0.5)]:
+        assert special.polygamma(n, x).dtype == np.float64
+    for x in (np.float32(0.5), np.ones(2, np.float32)):
+        assert special.polygamma(1, x).dtype == np.float32   # float32 stays float32
+
+
 def test_import_wengert_does_not_import_scipy():
     mods = _modules_after("import wengert, wengert.numpy")
     assert not [m for m in mods if m == "scipy" or m.startswith("scipy.")]

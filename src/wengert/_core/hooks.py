@@ -46,3 +46,9 @@ def unwatch(fn):
 def notify(event, prim, value, detail):
     for fn in list(_own()):
         fn(event, prim, value, detail)
+
+
+def watching():
+    """Whether the calling thread has an observer (``wengert.compile`` then runs its
+    functions eagerly, so that every operation is seen)."""
+    return bool(_own())

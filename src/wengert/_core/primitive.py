@@ -10,6 +10,7 @@ Internal rule convention (one for both modes, see ``rules.py``):
   forward rule for argument i:  ``jvp(t, ans, *args, **kwargs) -> tangent``
 """
 import functools
+import inspect
 import threading
 import weakref
 
@@ -70,6 +71,8 @@ def primitive(fun, name=None):
 
     @functools.wraps(fun)
     def wrapped(*args, **kwargs):
+        if kwargs and _has_box(kwargs):
+            args, kwargs = _positional(fun, prim.name, args, kwargs)
         top = None
         for a in args:
             if isinstance(a, Box):
@@ -102,6 +105,10 @@ def notrace_primitive(fun):
     @functools.wraps(fun)
     def wrapped(*args, **kwargs):
         args = [_strip(a) for a in args]
+        if kwargs and _has_box(kwargs):
+            kwargs = {k: _strip(v) for k, v in kwargs.items()}
+            if _has_box(kwargs):   # a batched value: vmap batches positional arguments
+                args, kwargs = _positional(fun, _name_of(fun), args, kwargs)
         for a in args:
             if isinstance(a, Box) or (type(a) in (list, tuple) and any(
                     isinstance(x, Box) for x in a)):  # only batched boxes are left
@@ -110,6 +117,34 @@ def notrace_primitive(fun):
 
     wrapped._notrace = True
     return wrapped
+
+
+def _has_box(kwargs):
+    for v in kwargs.values():
+        if isinstance(v, Box) or (type(v) in (list, tuple) and any(
+                isinstance(x, Box) for x in v)):
+            return True
+    return False
+
+
+def _positional(fun, name, args, kwargs):
+    """``args, kwargs`` with each traced keyword argument passed by position instead:
+    traces differentiate (and batch) positional arguments only, and a traced value
+    left in ``kwargs`` would reach the plain function (which hands it back to the
+    wrapper through NumPy's dispatch, without end)."""
+    try:
+        bound = inspect.signature(fun).bind(*args, **kwargs)
+        bound.apply_defaults()
+        args, kwargs = bound.args, bound.kwargs
+    except (TypeError, ValueError):
+        pass
+    for k, v in kwargs.items():
+        if _has_box({k: v}):
+            raise TypeError(
+                f"{name}: the keyword argument {k}= is a traced value, which can only be "
+                "differentiated when passed by position; pass it positionally, or "
+                f"wengert.stop_gradient({k}) if a constant is meant")
+    return tuple(args), kwargs
 
 
 def _strip(x):

@@ -6,7 +6,10 @@ Plain ``numpy`` calls on a box are routed the same way through
 ``__array_ufunc__`` / ``__array_function__``, or rejected with an error naming
 the function, never silently turned into constants.
 """
+import ast
+import linecache
 import math as _math
+import sys
 
 import numpy as _np
 
@@ -21,6 +24,55 @@ def _leaving_tape(what, fix):
     return TypeError(
         f"{what} on a traced value would drop its derivative (the result would be a "
         f"constant and its gradient silently zero); {fix}")
+
+
+def _calling_expression(frame):
+    """The source text of the call ``frame`` is evaluating (Python 3.11+), or None."""
+    try:
+        lineno, end_lineno, col, end_col = list(frame.f_code.co_positions())[frame.f_lasti // 2]
+        lines = [linecache.getline(frame.f_code.co_filename, n).encode()
+                 for n in range(lineno, end_lineno + 1)]
+    except (AttributeError, IndexError, TypeError):
+        return None
+    if not all(lines) or col is None or end_col is None:
+        return None
+    lines[-1] = lines[-1][:end_col]
+    lines[0] = lines[0][col:]
+    return b"".join(lines).decode(errors="replace")
+
+
+def _plain_method_fix(frame):
+    """The fix for ``W.dot(x)`` (``W`` a NumPy array, ``x`` traced: NumPy converts
+    ``x`` with ``__array__``), when that is the call ``frame`` is evaluating."""
+    try:
+        call = ast.parse(_calling_expression(frame) or "", mode="eval").body
+    except SyntaxError:
+        return None
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+            and call.func.attr in _PLAIN_METHODS):
+        return None
+    name, owner = call.func.attr, ast.unparse(call.func.value)
+    args = ", ".join([owner] + [ast.unparse(a) for a in call.args + call.keywords])
+    fix = f"np.{name}({args})"
+    if name == "dot" and len(call.args) == 1 and not call.keywords:
+        fix += f" or {_operand(call.func.value)} @ {_operand(call.args[0])}"
+    return (f"{ast.unparse(call)}: a method of a plain NumPy array turns its traced argument "
+            f"into a constant (its derivative would be silently zero); write {fix} "
+            f"(np: wengert.numpy, or numpy itself, which routes traced arguments to "
+            f"wengert), or apply wengert.stop_gradient to the argument if a constant is meant")
+
+
+def _operand(node):
+    """Source of an operand of ``@``, parenthesized unless it is atomic."""
+    text = ast.unparse(node)
+    atomic = (ast.Name, ast.Attribute, ast.Subscript, ast.Call, ast.Constant)
+    return text if isinstance(node, atomic) else f"({text})"
+
+
+# ndarray methods taking array arguments (which NumPy converts with __array__), each with a
+# function of the same name and meaning in wengert.numpy
+_PLAIN_METHODS = frozenset({"dot", "take", "put", "choose", "compress", "searchsorted",
+                            "repeat"})
 
 
 def _memory_access(name, fix="reshape, transpose and indexing are differentiable; read the "
@@ -130,6 +182,9 @@ class ArrayBox(Box):
     def __array__(self, dtype=None, copy=None):
         if I.in_item_assignment():
             raise TypeError(I.PLAIN_TARGET_FIX)
+        plain_method = _plain_method_fix(sys._getframe(1))
+        if plain_method:
+            raise TypeError(plain_method)
         raise _leaving_tape(
             "numpy.asarray / numpy.array", "use wengert.numpy.array or wengert.numpy.stack "
             "to build arrays from traced values, or wengert.stop_gradient(x) if a "

@@ -580,6 +580,8 @@ def piecewise(x, condlist, funclist, *args, **kw):
     if _plain(x):
         return _np.piecewise(x, condlist, funclist, *args, **kw)
     xshape = shape(x)
+    if xshape == ():
+        x = S.reshape(x, ())        # a Python number as a 0-d array: indexed below
     if _np.isscalar(condlist) or (not isinstance(condlist[0], (list, _np.ndarray, Box))
                                   and len(xshape) != 0):
         condlist = [condlist]

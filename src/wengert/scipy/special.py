@@ -46,7 +46,9 @@ def _like_x(fun, name):
     integer-order loops compute float32 arguments in float64)."""
     def impl(n, x):
         out = fun(n, x)
-        dt = _np.result_type(x, _np.float16)
+        # dtype(x), not x: NumPy 2 types a Python float weakly, so result_type(1.0,
+        # float16) is float16 (a Python float is float64 here, as NumPy computes it)
+        dt = _np.result_type(dtype(x), _np.float16)
         return out.astype(dt, copy=False) if getattr(out, "dtype", dt) != dt else out
     impl.__name__ = impl.__qualname__ = name.rsplit(".", 1)[-1]
     impl.__doc__ = f"``{name}(n, x)``, differentiable in ``x`` (``n`` is fixed)."
