@@ -5,7 +5,8 @@ import numpy as _np
 
 from .._core import Box, def_linear, defjvp, defvjp
 from . import _elementwise as E, _shape as S
-from ._dispatch import FLOAT_SCALARS, dtype, equivalent, method_fast, shape, some, val, wrap
+from ._dispatch import (FLOAT_SCALARS, dtype, equivalent, iscomplex, method_fast, shape, some,
+                        val, wrap)
 
 
 def _axes(axis, ndim):
@@ -55,9 +56,17 @@ def _count_where(x, axis, where):
     return n.astype(dtype(x))
 
 
+def _in_space_of(g, x, result_dtype):
+    """A cotangent ``g`` of a result computed in ``result_dtype`` (``dtype=``), in
+    ``x``'s space: its real part for a real ``x``, in ``x``'s dtype."""
+    if result_dtype is None or _np.dtype(result_dtype) == dtype(x):
+        return g
+    return E.astype(E.real(g) if iscomplex(g) and not iscomplex(x) else g, dtype(x))
+
+
 sum = wrap(_np.sum, fast=method_fast(_np.sum, "sum"))
 defvjp(sum, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True, **k:
-       _masked(expand(g, x, axis, keepdims), where))
+       _masked(expand(_in_space_of(g, x, dtype), x, axis, keepdims), where))
 def_linear(sum)
 
 mean = wrap(_np.mean)
@@ -118,7 +127,7 @@ def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
 
 def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
     """``numpy.trace`` (composed from ``diagonal`` and ``sum``)."""
-    return sum(S.diagonal(a, offset, axis1, axis2), axis=-1)
+    return sum(S.diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)
 
 
 equivalent(_np.var, var)
