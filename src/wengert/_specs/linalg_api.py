@@ -70,9 +70,12 @@ SPECS = [
     linalg(wla.trace, (3, 3)),
     linalg(wla.trace, (2, 3, 4), kwargs={"offset": 1}),
     linalg(wla.trace, (2, 4, 3), kwargs={"offset": -1, "dtype": C128}),
-    # ... which sums with dtype=: the cotangent returns to the input's space
-    spec(lambda x: wnp.sum(x, dtype=C128) * (1 + 2j), (2, 3), name="sum(dtype=complex128)",
-         covers=[wnp.sum]),
+    # ... which sums with dtype=: the cotangent returns to the input's space (so for the
+    # other reductions with dtype=)
+    *[spec(lambda x, f=f, kw=kw: f(x, dtype=C128, **kw) * (1 + 2j), (2, 3), covers=[f],
+           name=f"{f.__name__}(dtype=complex128{''.join(f',{k}={v}' for k, v in kw.items())})")
+      for f, kw in [(wnp.sum, {}), (wnp.mean, {"axis": 1}), (wnp.cumsum, {"axis": 1}),
+                    (wnp.cumsum, {}), (wnp.prod, {"axis": 1}), (wnp.cumprod, {"axis": 1})]],
     spec(lambda x: wnp.sum(x, dtype=np.float64), (2, 3), dtype=np.float32,
          name="sum(dtype=float64)", covers=[wnp.sum]),
     linalg(wla.diagonal, (3, 3)),

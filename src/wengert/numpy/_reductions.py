@@ -71,8 +71,10 @@ def_linear(sum)
 
 mean = wrap(_np.mean)
 defvjp(mean, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True, **k:
-       expand(g / _count(shape(x), axis), x, axis, keepdims) if where is True else
-       _masked(expand(g, x, axis, keepdims) / _count_where(x, axis, where), where))
+       expand(_in_space_of(g, x, dtype) / _count(shape(x), axis), x, axis, keepdims)
+       if where is True else
+       _masked(expand(_in_space_of(g, x, dtype), x, axis, keepdims)
+               / _count_where(x, axis, where), where))
 def_linear(mean)
 
 
@@ -106,10 +108,17 @@ for _f in (max, min):
     defvjp(_f, _extreme_vjp)
     defjvp(_f, _extreme_jvp)
 
+
+def _reversed_cumsum(g, x, axis):
+    """cumsum's adjoint: sums of ``g`` from each position to the end."""
+    if axis is None:
+        return S.reshape(S.flip(cumsum(S.flip(g, 0), 0), 0), shape(x))
+    return S.reshape(S.flip(cumsum(S.flip(g, axis), axis), axis), shape(x))
+
+
 cumsum = wrap(_np.cumsum)
 defvjp(cumsum, lambda g, ans, x, axis=None, dtype=None, out=None:
-       S.reshape(S.flip(cumsum(S.flip(g, axis), axis), axis), shape(x)) if axis is not None
-       else S.reshape(S.flip(cumsum(S.flip(g, 0), 0), 0), shape(x)))
+       _reversed_cumsum(_in_space_of(g, x, dtype), x, axis))
 def_linear(cumsum)
 
 
@@ -208,7 +217,7 @@ def _cumprod_rule(rule, d, ans, x, axis, out_shape):
 
 cumprod = wrap(_np.cumprod)
 defvjp(cumprod, lambda g, ans, x, axis=None, dtype=None, out=None:
-       _cumprod_rule(_cumprod_ct, g, ans, x, axis, shape(x)))
+       _in_space_of(_cumprod_rule(_cumprod_ct, g, ans, x, axis, shape(x)), x, dtype))
 defjvp(cumprod, lambda t, ans, x, axis=None, dtype=None, out=None:
        _cumprod_rule(_cumprod_tangent, S.broadcast_to(t, shape(x)), ans, x, axis, shape(ans)))
 
@@ -241,7 +250,7 @@ def _prod_slope(x, axis, initial, where):
 prod = wrap(_np.prod)
 defvjp(prod, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False,
        initial=_np._NoValue, where=True:
-       expand(g, x, axis, keepdims) * _prod_slope(x, axis, initial, where))
+       expand(_in_space_of(g, x, dtype), x, axis, keepdims) * _prod_slope(x, axis, initial, where))
 defjvp(prod, lambda t, ans, x, axis=None, dtype=None, out=None, keepdims=False,
        initial=_np._NoValue, where=True:
        sum(t * _prod_slope(x, axis, initial, where), axis=axis, keepdims=keepdims))
