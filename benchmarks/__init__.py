@@ -7,6 +7,7 @@ Run from the repository root::
     PYTHONPATH=src python -m benchmarks            # the full run (a few minutes)
     PYTHONPATH=src python -m benchmarks --quick    # a smoke run at small sizes
     PYTHONPATH=src python -m benchmarks --only W1,W3
+    PYTHONPATH=src python -m benchmarks.compile_scaling   # compile's first call, 1k-100k ops
 
 Every implementation is first checked to compute the floor's derivative; then
 all are timed in rotating order and one table per workload reports medians,

@@ -12,7 +12,7 @@ from . import harness, memory, workloads  # noqa: E402
 
 SPEED = {"W1": workloads.w1, "W2": workloads.w2, "W3": workloads.w3, "W4": workloads.w4,
          "W5": workloads.w5, "W8": workloads.w8}
-MEMORY = {"W6": memory.w6, "W7": memory.w7}
+MEMORY = {"W6": memory.w6, "W7": memory.w7, "W10": memory.w10}
 ALL = list(SPEED) + list(MEMORY)
 
 

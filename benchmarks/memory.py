@@ -1,5 +1,6 @@
-"""W6 (import time, peak memory of W2) and W7 (peak memory of a residual chain's
-gradient, with and without ``wengert.checkpoint``).
+"""W6 (import time, peak memory of W2), W7 (peak memory of a residual chain's
+gradient, with and without ``wengert.checkpoint``) and W10 (peak memory of the value
+and gradient of eight losses of one large array, against hand-written NumPy).
 
 Peak memory is measured with ``tracemalloc``, which sees NumPy's array buffers
 (NumPy reports them to it) and Python objects, but not PyTorch's or JAX's
@@ -16,6 +17,7 @@ import numpy as np
 
 import wengert
 import wengert.numpy as wnp
+import wengert.scipy.special
 
 from .harness import Workload
 from .workloads import FULL, QUICK, TINY, _mlp
@@ -187,3 +189,114 @@ def w7(size, peers, out=print):
     out("  (one call each, under tracemalloc; peers are not measured: tracemalloc cannot see "
         "their allocators)")
     return peaks
+
+
+# -- W10 --------------------------------------------------------------------------------------
+# Value and gradient of eight small losses of one large array, by hand and by wengert.
+# Hand-written NumPy is written the way a careful person would (temporaries freed as soon
+# as possible, in-place updates of arrays nobody else holds): the floor.
+def _hand_sum_sq(x):
+    v = np.sum(x * x)
+    g = x * 2.0
+    return v, g
+
+
+def _hand_cube(x):
+    v = np.sum(x ** 3)
+    g = x * x
+    g *= 3.0
+    return v, g
+
+
+def _hand_mean_sq(x):
+    d = x - 1.0
+    v = np.mean(d * d)
+    d *= 2.0 / d.size
+    return v, d
+
+
+def _hand_tanh_x(x):
+    t = np.tanh(x)
+    v = np.sum(t * x)
+    g = t * t                      # d/dx tanh(x)·x = tanh(x) + x·(1 - tanh(x)²)
+    np.subtract(1.0, g, out=g)
+    g *= x
+    g += t
+    return v, g
+
+
+def _hand_logsumexp(x):
+    m = np.max(x)
+    e = x - m
+    np.exp(e, out=e)
+    s = np.sum(e)
+    e /= s
+    return m + np.log(s), e
+
+
+def _hand_norm(x):
+    v = np.sqrt(np.sum(x * x))
+    return v, x / v
+
+
+def _hand_inplace(x):
+    y = x.copy()
+    y[: x.shape[0] // 2] = 0.0
+    v = np.sum(y * y)
+    y *= 2.0
+    return v, y
+
+
+def _logsumexp_by_hand(x):
+    m = wnp.max(x)
+    return m + wnp.log(wnp.sum(wnp.exp(x - m)))
+
+
+def _write_then_square(x):
+    y = x * 1.0
+    y[: x.shape[0] // 2] = 0.0
+    return wnp.sum(y ** 2)
+
+
+W10_CASES = [   # (name, wengert loss, hand-written value and gradient)
+    ("sum(x*x)", lambda x: wnp.sum(x * x), _hand_sum_sq),
+    ("sum(x**3)", lambda x: wnp.sum(x ** 3), _hand_cube),
+    ("mean((x-1)**2)", lambda x: wnp.mean((x - 1.0) ** 2), _hand_mean_sq),
+    ("sum(tanh(x)*x)", lambda x: wnp.sum(wnp.tanh(x) * x), _hand_tanh_x),
+    ("logsumexp(x)", lambda x: wengert.scipy.special.logsumexp(x), _hand_logsumexp),
+    ("m+log(sum(exp(x-m)))", lambda x: _logsumexp_by_hand(x), _hand_logsumexp),
+    ("norm(x)", lambda x: wnp.linalg.norm(x), _hand_norm),
+    ("y[:n/2]=0; sum(y**2)", _write_then_square, _hand_inplace),
+]
+
+
+def w10_cases(size):
+    """(name, wengert value_and_grad, hand-written) for each case, and the input."""
+    n = {FULL: 25_000_000, QUICK: 1_000_000, TINY: 1000}[size]   # 200 MB, 8 MB, 8 kB
+    x = np.random.default_rng(9).uniform(-2.0, 2.0, n)
+    return [(name, wengert.value_and_grad(f), hand) for name, f, hand in W10_CASES], x
+
+
+def w10(size, peers, out=print):
+    """Peak memory of value_and_grad of eight losses, as a multiple of the input's size."""
+    cases, x = w10_cases(size)
+    out(f"\nW10: value and gradient of eight losses of one float64 array of "
+        f"{x.nbytes / MB:.0f} MB: peak memory")
+    out(f"  {'loss':26s} {'wengert':>9s} {'by hand':>9s} {'excess':>8s}")
+    rows = {}
+    for name, vg, hand in cases:
+        v, g = vg(x)
+        hv, hg = hand(x)
+        if not (np.allclose(v, hv, rtol=1e-9) and np.allclose(g, hg, rtol=1e-9, atol=1e-300)):
+            raise AssertionError(f"W10 {name}: wengert and the hand-written gradient differ")
+        del v, g, hv, hg
+        multiples = []
+        for fn in (vg, hand):
+            peak, _ = peak_bytes(lambda fn=fn: fn(x))
+            multiples.append(1 + peak / x.nbytes)     # the input counts as one
+        rows[name] = tuple(multiples)
+        out(f"  {name:26s} {multiples[0]:8.2f}× {multiples[1]:8.2f}× "
+            f"{multiples[0] - multiples[1]:+7.2f}")
+    out("  (peak of NumPy's allocations under tracemalloc during one call, the input "
+        "included, in units of the input's size; the result is held when the peak is read)")
+    return rows

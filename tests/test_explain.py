@@ -87,7 +87,7 @@ def test_griewank_numbers_agree_with_grad_and_jvp():
     t = explain.trace(griewank, 1.5, 0.5)
     rec = t.recording
     g = wengert.grad(griewank, (0, 1))(1.5, 0.5)
-    assert [rec.adjoints[k] for k in rec.inputs] == pytest.approx(list(g), rel=1e-12)
+    assert [rec.adjoints[k] for k in rec.inputs] == pytest.approx([float(v) for v in g], rel=1e-12)
     _, tan = wengert.jvp(griewank, (1.5, 0.5), (1.0, 0.0))
     assert rec.tangents[rec.out_node] == pytest.approx(tan, rel=1e-12)
     # tangent along x2 equals the adjoint of x2: forward and reverse agree
@@ -101,6 +101,20 @@ def test_diamond_tape_matches_seed():
 
 def test_circuit_table_matches_seed():
     assert str(explain.trace(circuit, -2.0, 5.0, -4.0)) == CIRCUIT
+
+
+def test_small_and_large_numbers_keep_their_significant_digits():
+    """Four decimals would print a derivative of 1e-9 as 0.0000: below 0.001 and
+    from 1e6 on the table switches to scientific notation."""
+    t = explain.trace(lambda x: 1e-9 * x + 3e7 * x, 2.0)
+    v1, v2 = t.rows[1], t.rows[2]
+    assert (v1.value, v1.tangent) == ("2.0000e-09", "1.0000e-09")
+    assert (v2.value, v2.tangent) == ("6.0000e+07", "3.0000e+07")
+    assert t.rows[0].adjoint == "3.0000e+07"
+    small = explain.trace(lambda x: x * 0.0042, 1.0, digits=2)
+    assert small.rows[1].value == "4.20e-03" and small.rows[0].value == "1.00"
+    # exact zeros and the worked examples' numbers keep the fixed decimals
+    assert str(explain.trace(griewank, 1.5, 0.5, tangent=(1.0, 0.0))) == GRIEWANK
 
 
 def test_constants_are_inline_literals_and_not_rows():

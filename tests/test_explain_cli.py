@@ -37,4 +37,4 @@ def test_explain_rejects_anything_else(text, why):
 
 def test_explain_cli_reports_a_rejected_expression(capsys):
     assert main(["explain", "__import__('os').system('true')", "--at", "x=1"]) == 2
-    assert "not allowed" in capsys.readouterr().out
+    assert "not allowed" in capsys.readouterr().err

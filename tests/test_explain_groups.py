@@ -128,7 +128,7 @@ def test_scope_outside_explain_and_after_errors_does_nothing():
     with pytest.raises(RuntimeError, match="inside"):
         explain.trace(bad, 1.0)
     from wengert.explain import groups
-    assert groups._ACTIVE == []
+    assert groups._ACTIVE.spans == []
 
 
 def test_mlp_layers_as_gates(tmp_path):

@@ -152,3 +152,22 @@ def test_check_grads_complex_and_containers():
 def test_combo_check():
     combo_check(lambda x, axis: np.sum(np.sin(x), axis=axis), modes=["rev"], order=1)(
         [numpy.ones((2, 3))], axis=[0, 1, None])
+
+
+def test_integer_arrays_are_differentiated_as_float():
+    # as autograd does: elementwise_grad(f, argnum=1) of an int64 array
+    a, b = numpy.ones(2), numpy.array([1, 2])
+    g = wengert.elementwise_grad(lambda a, b: a * b * b, 1)(a, b)
+    assert g.dtype == numpy.float64 and g.tolist() == [2.0, 4.0]
+    g = wengert.grad(lambda a, b: np.sum(a * b * b), 1)(a, b)
+    assert g.dtype == numpy.float64 and g.tolist() == [2.0, 4.0]
+    assert wengert.jacobian(lambda b: b * 1.5)(numpy.array([1, 2])).tolist() == [[1.5, 0], [0, 1.5]]
+
+
+def test_tuple_argnum_gives_0d_arrays_for_scalars_as_autograd_does():
+    g = wengert.grad(lambda x, y: x * y * y, (0, 1))(1.0, 2.0)
+    assert all(type(gi) is numpy.ndarray and gi.shape == () for gi in g)
+    assert [float(gi) for gi in g] == [4.0, 4.0]
+    g = wengert.grad(lambda x, y: x * np.sum(y), (0, 1))(3.0, numpy.array([2.0]))
+    assert g[0].shape == () and g[1].shape == (1,)
+    assert type(wengert.grad(lambda x: x * x)(3.0)) is float   # one argument: its own type

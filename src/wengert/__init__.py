@@ -16,7 +16,9 @@ from . import numpy  # noqa: F401  (registers array boxes and vector spaces)
 from .transforms import (
     Tape, checkpoint, deriv, elementwise_grad, grad, grad_and_aux, grad_named, hessian,
     hessian_tensor_product, hessian_vector_product, holomorphic_grad, jacfwd, jacobian,
-    jacrev, jvp, make_hvp, make_jvp, make_vjp, stop_gradient, value_and_grad, vjp, vmap)
+    jacrev, jvp, linearize, make_hvp, make_jvp, make_vjp, stop_gradient, value_and_grad, vjp,
+    vmap)
+from .custom import custom_jvp, custom_vjp
 
 __version__ = "0.1.0"
 
@@ -37,7 +39,8 @@ def selfcheck(ops=None, **kwargs):
 def compile(fun=None, **options):
     """Trace ``fun`` (a transformed function: ``grad(f)``, ``jacobian(f)``, a training
     step) once per signature into generated NumPy code; see
-    :func:`wengert._compile.compile` (imported on first use).
+    :func:`wengert._compile.compile` (imported on first use), which also says what the
+    program treats as constant and what it checks on every call.
 
     Example:
         >>> import numpy, wengert, wengert.numpy as np
@@ -50,8 +53,9 @@ def compile(fun=None, **options):
 
 
 __all__ = [
-    "Tape", "checkpoint", "compile", "deriv", "elementwise_grad", "grad", "grad_and_aux", "grad_named",
+    "Tape", "checkpoint", "compile", "custom_jvp", "custom_vjp", "deriv", "elementwise_grad",
+    "grad", "grad_and_aux", "grad_named",
     "hessian", "hessian_tensor_product", "hessian_vector_product", "holomorphic_grad",
-    "jacfwd", "jacobian", "jacrev", "jvp", "make_hvp", "make_jvp", "make_vjp",
+    "jacfwd", "jacobian", "jacrev", "jvp", "linearize", "make_hvp", "make_jvp", "make_vjp",
     "selfcheck", "stop_gradient", "value_and_grad", "vjp", "vmap",
 ]

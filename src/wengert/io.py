@@ -9,7 +9,13 @@ structure, shapes and dtypes, naming the path of the first difference.
 
 Dicts (with str, int or bool keys), lists, tuples (namedtuples load as
 plain tuples unless ``like`` gives the type), ``None``, NumPy arrays and Python
-numbers are supported; Python and NumPy scalars come back as such.
+numbers are supported; Python and NumPy scalars come back as such.  Trees may
+nest up to ``MAX_DEPTH`` containers deep.
+
+``load`` treats the file as untrusted data: it never unpickles, reads only the
+archive members the tree description refers to, and reports anything wrong
+with the file (empty, truncated, corrupted, not written by ``save``, a ``.npy``
+file) as a ``ValueError`` naming the file and the problem.
 
 Example:
     >>> import os, tempfile, numpy
@@ -23,14 +29,19 @@ Example:
 """
 import json
 import os
-import tempfile
+import secrets
+import zipfile
 
 import numpy as _np
 
-__all__ = ["save", "load"]
+__all__ = ["save", "load", "MAX_DEPTH"]
 
 _FORMAT = "wengert-tree-1"
 _TREE_KEY = "__wengert_tree__"
+MAX_DEPTH = 100     # containers inside containers: deeper trees are refused by save and load
+_SCALARS = {"bool": (bool, "b"), "int": (int, "iu"), "float": (float, "f"),
+            "complex": (complex, "c")}
+_KEYS = {"str": str, "int": int, "bool": bool}
 
 
 def _path_str(path):
@@ -42,6 +53,9 @@ def _encode(x, path, arrays, where):
     t = type(x)
     if x is None:
         return {"none": None}
+    if (t is dict or t is list or isinstance(x, tuple)) and len(path) >= MAX_DEPTH:
+        raise ValueError(f"{where}: the tree nests containers more than {MAX_DEPTH} deep "
+                         f"(at {_path_str(path[:4])}...); flatten it (wengert.tree.flatten)")
     if t is dict:
         items = []
         for k, v in x.items():
@@ -71,31 +85,20 @@ def _encode(x, path, arrays, where):
     return {"leaf": name, "py": py}
 
 
-def _decode(d, arrays):
-    if "none" in d:
-        return None
-    if "dict" in d:
-        return {_key(kt, k): _decode(v, arrays) for kt, k, v in d["dict"]}
-    if "list" in d:
-        return [_decode(v, arrays) for v in d["list"]]
-    if "tuple" in d:
-        return tuple(_decode(v, arrays) for v in d["tuple"])
-    a = arrays[d["leaf"]]
-    py = d.get("py")
-    if py == "scalar":
-        return a[()]
-    return {"bool": bool, "int": int, "float": float, "complex": complex}[py](a) if py else a
-
-
-def _key(kind, k):
-    return {"str": str, "int": int, "bool": bool}[kind](k)
-
-
+# -- saving --------------------------------------------------------------------------------
 def save(path, tree):
     """Write ``tree`` (parameters, an optimizer state, or both in a dict) to
     the ``.npz`` file ``path``, atomically: readers see the old file or the
     complete new one, never a partial write.  ``path`` is used as given (no
     ``.npz`` is appended).
+
+    The new file gets the permissions a newly created file gets (``0o666``
+    less the process's umask), also when it replaces an existing file.  If
+    ``path`` is a symbolic link, the file it points to is replaced and the
+    link is kept (as ``open(path, "w")`` would write through it).  The data
+    goes to a hidden temporary file beside the target (``.NAME.*.tmp``) that
+    is renamed over it; temporary files left by a save that was killed
+    (power loss, ``kill -9``) are deleted by the next save to the same path.
 
     Example:
         >>> import os, tempfile, numpy
@@ -110,23 +113,118 @@ def save(path, tree):
     arrays = {}
     structure = _encode(tree, (), arrays, "save")
     header = json.dumps({"format": _FORMAT, "tree": structure})
-    directory = os.path.dirname(os.path.abspath(path))
+    target = os.path.realpath(path)     # through a symbolic link: its target is replaced
+    directory = os.path.dirname(target)
     if not os.path.isdir(directory):
-        raise FileNotFoundError(f"save: directory {directory!r} does not exist; create it first")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".",
-                               suffix=".tmp")
+        raise FileNotFoundError(f"save: directory {os.path.dirname(os.path.abspath(path))!r} "
+                                "does not exist; create it first")
+    prefix = "." + os.path.basename(target) + "."
+    _remove_stale_temporaries(directory, prefix)
+    fd, tmp = _create_temporary(directory, prefix)
     try:
         with os.fdopen(fd, "wb") as f:
             _np.savez(f, **{_TREE_KEY: _np.array(header)}, **arrays)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+            if _fcntl is not None:      # while the lock is held (see _create_temporary)
+                os.replace(tmp, target)
+        if _fcntl is None:              # Windows cannot rename an open file
+            os.replace(tmp, target)
     except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
+    _sync_directory(directory)
+
+
+_SUFFIX = ".tmp"
+_CHUNK = 1 << 22     # bytes read at a time (one huge read would be copied whole, twice)
+
+
+def _create_temporary(directory, prefix):
+    """``(fd, name)`` of a new file in ``directory`` created with mode 0o666, so that the
+    umask applies as to any new file (``tempfile.mkstemp`` would make it 0o600).  On POSIX
+    the file is locked (``flock``) while the save runs: a later save deletes only
+    temporaries whose lock it can take, i.e. whose writer has died."""
+    for _ in range(100):
+        name = os.path.join(directory, prefix + secrets.token_hex(6) + _SUFFIX)
+        try:
+            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                         0o666)
+        except FileExistsError:
+            continue
+        if _fcntl is None:
+            return fd, name
+        _fcntl.flock(fd, _fcntl.LOCK_EX)
+        try:    # a concurrent save may have deleted it between creation and locking
+            if os.path.samestat(os.fstat(fd), os.stat(name)):
+                return fd, name
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    raise FileExistsError(f"save: could not create a temporary file in {directory!r}")
+
+
+def _remove_stale_temporaries(directory, prefix):
+    """Delete the temporaries of earlier saves to this path that were killed before
+    renaming them (on Windows, only those older than a day: it has no ``flock``)."""
+    try:
+        names = [n for n in os.listdir(directory) if _is_temporary(n, prefix)]
+    except OSError:
+        return
+    for n in names:
+        name = os.path.join(directory, n)
+        try:
+            if _fcntl is None:
+                import time
+                if time.time() - os.stat(name).st_mtime > 86400:
+                    os.unlink(name)
+                continue
+            fd = os.open(name, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            _fcntl.flock(fd, _fcntl.LOCK_EX | _fcntl.LOCK_NB)
+            os.unlink(name)     # its writer is gone: nobody holds the lock
+        except OSError:
+            pass                # a save in progress, or not ours to delete
+        finally:
+            os.close(fd)
+
+
+def _is_temporary(name, prefix):
+    """Whether ``name`` is one of ``_create_temporary``'s names for this prefix (not
+    another path's whose name merely starts the same)."""
+    middle = name[len(prefix):-len(_SUFFIX)]
+    return (name.startswith(prefix) and name.endswith(_SUFFIX) and len(middle) == 12
+            and all(c in "0123456789abcdef" for c in middle))
+
+
+def _sync_directory(directory):
+    """Make the rename durable (POSIX; a no-op where directories cannot be opened)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+try:
+    import fcntl as _fcntl
+except ImportError:     # Windows
+    _fcntl = None
+
+
+# -- loading -------------------------------------------------------------------------------
+class _Corrupt(Exception):
+    """Something wrong inside the file (turned into a ValueError naming the file)."""
 
 
 def load(path, like=None):
@@ -135,6 +233,12 @@ def load(path, like=None):
     every shape and every dtype agree, raising a ``ValueError`` that names the
     first differing path; the result then takes ``like``'s container types
     (namedtuples included).
+
+    Raises ``FileNotFoundError`` when there is no file, ``OSError`` when it cannot
+    be opened, and ``ValueError`` naming the file and the problem for any content
+    that ``save`` did not write: an empty, truncated or corrupted file, a ``.npy``
+    or other file, a tree nested more than ``MAX_DEPTH`` deep.  Only the archive
+    members that the tree refers to are read (never unpickled).
 
     Example:
         >>> import os, tempfile, numpy
@@ -146,25 +250,153 @@ def load(path, like=None):
     """
     path = os.fspath(path)
     try:
-        archive = _np.load(path, allow_pickle=False)
+        f = open(path, "rb")
     except FileNotFoundError:
         raise FileNotFoundError(f"load: no file {path!r}") from None
-    except (ValueError, OSError) as e:
-        raise ValueError(f"load: {path!r} is not a readable .npz file ({e})") from None
-    with archive:
-        if _TREE_KEY not in archive.files:
-            raise ValueError(f"load: {path!r} has no tree description; it was not written "
-                             "by wengert.io.save (use numpy.load or "
-                             "wengert.datasets.load_arrays for plain arrays)")
-        header = json.loads(str(archive[_TREE_KEY][()]))
-        if header.get("format") != _FORMAT:
-            raise ValueError(f"load: {path!r} has format {header.get('format')!r}; this "
-                             f"version reads {_FORMAT!r}")
-        arrays = {k: archive[k] for k in archive.files if k != _TREE_KEY}
-    tree = _decode(header["tree"], arrays)
+    with f:
+        try:
+            tree = _read(f)
+        except _Corrupt as e:
+            raise ValueError(f"load: {path!r} {e}") from None
+        except RecursionError:
+            raise ValueError(f"load: {path!r} is corrupt: its tree description nests too "
+                             "deep to read") from None
+        except MemoryError:
+            raise
+        except Exception as e:  # noqa: BLE001 - any other failure to parse the bytes
+            raise ValueError(f"load: {path!r} is corrupt or truncated (reading it failed "
+                             f"with {type(e).__name__}: {e})") from None
     if like is not None:
         tree = _match(tree, like, (), path)
     return tree
+
+
+def _read(f):
+    start = f.read(6)
+    if not start:
+        raise _Corrupt("is empty (0 bytes); it was not written by wengert.io.save, or "
+                       "the write did not complete")
+    if start == b"\x93NUMPY":
+        raise _Corrupt("is a .npy file (one array), not a tree written by wengert.io.save; "
+                       "read it with numpy.load")
+    if not start.startswith(b"PK"):
+        raise _Corrupt("is not a .npz archive (it does not start like a zip file); "
+                       "it was not written by wengert.io.save")
+    f.seek(0)
+    try:
+        archive = zipfile.ZipFile(f)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as e:
+        raise _Corrupt(f"is not a readable .npz archive (truncated or corrupted: {e})") from None
+    with archive:
+        members = {n[:-4]: n for n in archive.namelist() if n.endswith(".npy")}
+        if _TREE_KEY not in members:
+            raise _Corrupt("has no tree description; it was not written by wengert.io.save "
+                           "(use numpy.load or wengert.datasets.load_arrays for plain arrays)")
+        text = _read_member(archive, members[_TREE_KEY], "tree description")
+        if text.dtype.kind != "U" or text.shape != ():
+            raise _Corrupt(f"is corrupt: its tree description is a {text.dtype} array of "
+                           f"shape {text.shape}, not a string")
+        try:
+            header = json.loads(str(text[()]))
+        except ValueError as e:
+            raise _Corrupt(f"is corrupt: its tree description is not valid JSON ({e})") from None
+        if type(header) is not dict or header.get("format") != _FORMAT:
+            fmt = header.get("format") if type(header) is dict else None
+            raise _Corrupt(f"has format {fmt!r}; this version reads {_FORMAT!r}")
+        if "tree" not in header:
+            raise _Corrupt("is corrupt: its tree description has no tree")
+        return _decode(header["tree"], archive, members, set(), 0)
+
+
+def _read_member(archive, member, what):
+    """One ``.npy`` member as an array, after checking that its header agrees with the
+    member's size (so that a hostile header cannot ask for a huge allocation)."""
+    info = archive.getinfo(member)
+    with archive.open(info) as fp:
+        version = _np.lib.format.read_magic(fp)
+        if version == (1, 0):
+            shape, fortran, dtype = _np.lib.format.read_array_header_1_0(fp)
+        elif version == (2, 0):
+            shape, fortran, dtype = _np.lib.format.read_array_header_2_0(fp)
+        else:
+            raise _Corrupt(f"is corrupt: {what} ({member}) has .npy version {version}")
+        if dtype.hasobject:
+            raise _Corrupt(f"holds Python objects in {what} ({member}); they are never "
+                           "unpickled (wengert.io.save does not write them)")
+        count = 1
+        for n in shape:
+            count *= n
+        nbytes = count * dtype.itemsize
+        if fp.tell() + nbytes != info.file_size:
+            raise _Corrupt(f"is corrupt: {what} ({member}) declares shape {shape} of "
+                           f"{dtype} ({nbytes} bytes) but holds {info.file_size - fp.tell()}")
+        a = _np.empty(count, dtype)
+        if nbytes:
+            view = memoryview(a.view(_np.uint8))
+            got = 0
+            while got < nbytes:
+                n = fp.readinto(view[got:got + _CHUNK])
+                if not n:
+                    raise _Corrupt(f"is truncated: {what} ({member}) ends early")
+                got += n
+        if fp.read(1):   # also reaches the end, where the zip checksum is verified
+            raise _Corrupt(f"is corrupt: {what} ({member}) is longer than its header says")
+    if fortran:
+        return a.reshape(shape[::-1]).transpose()
+    return a.reshape(shape)
+
+
+def _decode(d, archive, members, used, depth):
+    """The tree described by ``d``, checked node by node (the file may be hostile)."""
+    if type(d) is not dict or len(d) not in (1, 2):
+        raise _Corrupt(f"is corrupt: a node of its tree description is {_short(d)}")
+    if "none" in d and len(d) == 1:
+        return None
+    if len(d) == 1 and ("dict" in d or "list" in d or "tuple" in d):
+        if depth >= MAX_DEPTH:
+            raise _Corrupt(f"is corrupt or hostile: its tree nests containers more than "
+                           f"{MAX_DEPTH} deep")
+        (kind, items), = d.items()
+        if type(items) is not list:
+            raise _Corrupt(f"is corrupt: a {kind} node holds {_short(items)}")
+        if kind == "list":
+            return [_decode(v, archive, members, used, depth + 1) for v in items]
+        if kind == "tuple":
+            return tuple(_decode(v, archive, members, used, depth + 1) for v in items)
+        out = {}
+        for item in items:
+            if (type(item) is not list or len(item) != 3 or item[0] not in _KEYS
+                    or type(item[1]) is not _KEYS[item[0]]):
+                raise _Corrupt(f"is corrupt: a dict entry is {_short(item)}")
+            if item[1] in out:
+                raise _Corrupt(f"is corrupt: the dict key {item[1]!r} appears twice")
+            out[item[1]] = _decode(item[2], archive, members, used, depth + 1)
+        return out
+    name, py = d.get("leaf"), d.get("py", 0)
+    if type(name) is not str or len(d) != 2 or not (py is None or py == "scalar"
+                                                    or py in _SCALARS):
+        raise _Corrupt(f"is corrupt: a node of its tree description is {_short(d)}")
+    if name not in members or name == _TREE_KEY:
+        raise _Corrupt(f"is corrupt: the array {name!r} that its tree refers to is missing")
+    if name in used:
+        raise _Corrupt(f"is corrupt: the array {name!r} is referred to twice")
+    used.add(name)
+    a = _read_member(archive, members[name], f"the array {name!r}")
+    if py is None:
+        return a
+    if a.shape != ():
+        raise _Corrupt(f"is corrupt: the scalar {name!r} has shape {a.shape}")
+    if py == "scalar":
+        return a[()]
+    cls, kinds = _SCALARS[py]
+    if a.dtype.kind not in kinds:
+        raise _Corrupt(f"is corrupt: the {py} {name!r} is stored as {a.dtype}")
+    return cls(a[()])
+
+
+def _short(x):
+    r = repr(x)
+    return r if len(r) <= 60 else r[:57] + "..."
 
 
 def _kind(x):

@@ -13,31 +13,47 @@ import numpy as _np
 
 from . import numpy as wnp
 from . import tree
-from ._core import Box, DualTrace, TapeTrace, getval, primitive, vspace
+from ._core import Box, DualTrace, TapeTrace, Trace, getval, primitive, vspace
 from ._core.primitive import get_primitive
 from .numpy._vspace import ArrayVSpace
 
 __all__ = [
     "grad", "value_and_grad", "grad_and_aux", "elementwise_grad", "deriv", "holomorphic_grad",
     "grad_named", "jacobian", "jacfwd", "jacrev", "hessian", "hessian_tensor_product",
-    "hessian_vector_product", "make_hvp", "make_vjp", "make_jvp", "jvp", "vjp",
+    "hessian_vector_product", "make_hvp", "make_vjp", "make_jvp", "jvp", "vjp", "linearize",
     "checkpoint", "stop_gradient", "Tape", "vmap",
 ]
 
 
 # -- arguments ------------------------------------------------------------------------
-def _check_differentiable(x, what):
+def _check_differentiable(x, what, int_arrays=False):
+    """Raise a clear TypeError unless every leaf of ``x`` can be differentiated.
+    ``int_arrays``: integer arrays are accepted (autograd's transforms differentiate
+    them as float arrays)."""
     for leaf in tree.leaves(x):
         v = getval(leaf)
         t = type(v)
         if t is float or (t is _np.ndarray and v.dtype.kind in "fc"):
             continue  # the common cases, checked cheaply
+        if isinstance(v, _np.ma.MaskedArray):
+            raise TypeError(
+                f"cannot differentiate with respect to {what}: it is a masked array, and "
+                "derivatives would ignore its mask (the masked entries would count); pass "
+                "x.filled(value) or x.compressed(), or apply the mask with "
+                "wengert.numpy.where inside the function")
+        if isinstance(v, _np.matrix):
+            raise TypeError(
+                f"cannot differentiate with respect to {what}: it is a numpy.matrix, whose "
+                "'*' and indexing differ from arrays'; pass numpy.asarray(m) and use '@' for "
+                "matrix products")
         if isinstance(v, (bool, _np.bool_)) or (isinstance(v, (int, _np.integer))):
             raise TypeError(
                 f"cannot differentiate with respect to {what}: it is {type(v).__name__} "
                 f"{v!r}, which has no derivative; pass a float (e.g. {float(v)!r}) or leave it "
                 "out of argnum")
         dt = getattr(v, "dtype", None)
+        if int_arrays and t is _np.ndarray and dt.kind in "iu":
+            continue
         if dt is not None and dt.kind not in "fc":
             raise TypeError(
                 f"cannot differentiate with respect to {what}: it has dtype {dt}, which has no "
@@ -45,31 +61,157 @@ def _check_differentiable(x, what):
         vspace(v)  # raises a clear TypeError for other types
 
 
-def _nary(unary):
+def _as_float(x):
+    """Integer arrays among the leaves of ``x`` as float64 arrays (autograd
+    differentiates an integer array as the float array of the same values)."""
+    t = type(x)
+    if t is float or (t is _np.ndarray and x.dtype.kind in "fc") or isinstance(x, Box):
+        return x   # the common cases
+    leaves, td = tree.flatten(x)
+    if all(type(v) is not _np.ndarray or v.dtype.kind not in "iu" for v in leaves):
+        return x
+    return tree.unflatten(td, [v.astype(_np.float64) if type(v) is _np.ndarray
+                               and v.dtype.kind in "iu" else v for v in leaves])
+
+
+def _is_int(n):
+    return isinstance(n, (int, _np.integer)) and not isinstance(n, (bool, _np.bool_))
+
+
+def _argnums(argnum, argnums, who):
+    """Check ``argnum`` (or its JAX spelling ``argnums``) where the transform is
+    made, so that a mistake is reported at the line that made it.  Returns an int
+    or a tuple of ints."""
+    name = "argnum"
+    if argnums is not None:
+        if not (_is_int(argnum) and argnum == 0):
+            raise TypeError(f"{who}: got both argnum={argnum!r} and argnums={argnums!r}; "
+                            "give one of them (argnums is the JAX spelling of argnum)")
+        argnum, name = argnums, "argnums"
+    if _is_int(argnum):
+        return int(argnum)
+    if isinstance(argnum, (tuple, list)) and argnum and all(_is_int(i) for i in argnum):
+        nums = tuple(int(i) for i in argnum)
+        dup = sorted({i for i in nums if nums.count(i) > 1})
+        if dup:
+            raise ValueError(
+                f"{who}: {name}={argnum!r} names argument {dup[0]} more than once; each "
+                "argument can be differentiated once (list it once)")
+        return nums
+    if isinstance(argnum, str):
+        hint = (f"use {name}=<its position>, or wengert.grad_named(fun, {argnum!r}) to "
+                "differentiate by name")
+    elif isinstance(argnum, (float, _np.floating)) and float(argnum).is_integer():
+        hint = f"use {name}={int(argnum)}"
+    elif argnum is None:
+        hint = f"the default, {name}=0, is the first argument"
+    elif isinstance(argnum, (tuple, list)) and not argnum:
+        hint = "name at least one argument"
+    else:
+        hint = f"e.g. {name}=0 for the first argument or {name}=(0, 1) for the first two"
+    raise TypeError(
+        f"{who}: {name} must be an int or a tuple of ints (the positions of the arguments "
+        f"to differentiate), not {type(argnum).__name__} {argnum!r}; {hint}")
+
+
+def _positions(nums, nargs, argnum, who):
+    """``nums`` as non-negative positions among ``nargs`` arguments."""
+    if len(nums) == 1 and 0 <= nums[0] < nargs:
+        return nums   # the common case
+    if any(i >= nargs or i < -nargs for i in nums):
+        raise TypeError(
+            f"{who}: argnum={argnum!r} but the function was called with "
+            f"{nargs} positional argument(s)")
+    pos = tuple(i % nargs for i in nums)
+    if len(set(pos)) < len(pos):
+        raise ValueError(
+            f"{who}: argnum={argnum!r} names the same argument twice among the "
+            f"{nargs} positional arguments; list each argument once")
+    return pos
+
+
+def _level_now():
+    """A level above every trace made so far (boxes of later traces have higher ones)."""
+    return Trace().level
+
+
+def _strip_above(x, level):
+    """``x`` without the boxes of traces created after ``level`` (those of the
+    transform that has just returned), keeping the boxes of enclosing transforms."""
+    def strip(v):
+        while isinstance(v, Box) and v._trace.level > level:
+            v = v._value
+        return v
+    return tree.tree_map(strip, _expand_boxed_containers(x))
+
+
+def _split_aux(out, fun):
+    """``(output, aux)`` of a ``has_aux`` function, with a clear error otherwise."""
+    v = getval(out) if isinstance(out, Box) and type(getval(out)) in (tuple, list) else out
+    if type(v) not in (tuple, list) or len(v) != 2:
+        what = (f"a {type(v).__name__} of length {len(v)}" if type(v) in (tuple, list)
+                else f"a value of type {type(getval(v)).__name__}")
+        raise TypeError(
+            f"{_name(fun)} must return a pair (output, aux) when has_aux=True (or for "
+            f"grad_and_aux), but it returned {what}; return (output, aux), or drop "
+            "has_aux")
+    return out[0], out[1]
+
+
+def _with_aux(fun, has_aux):
+    """``(main, aux_of)``: ``main`` calls ``fun`` and keeps only its output;
+    ``aux_of(level)`` returns the aux of the first call, stripped above ``level``."""
+    if not has_aux:
+        return fun, None
+    seen = []
+
+    def main(*a, **k):
+        out, aux = _split_aux(fun(*a, **k), fun)
+        if not seen:
+            seen.append(aux)
+        return out
+
+    return main, lambda level: _strip_above(seen[0], level)
+
+
+def _nary(unary, pack_aux=None, many_post=None):
     """Turn ``unary(fun_of_x, x, ...)`` into ``op(fun, argnum=0, ...)(*args, **kwargs)``;
-    with a tuple ``argnum`` the unary function sees a tuple of those arguments."""
+    with a tuple ``argnum`` the unary function sees a tuple of those arguments.
+    ``argnums`` is accepted as the JAX spelling of ``argnum``; with ``pack_aux``
+    (how to return the result with the aux), so is ``has_aux``.  ``many_post(result,
+    x)`` adjusts the result of a tuple ``argnum``."""
+    who = unary.__name__
 
     @functools.wraps(unary)
-    def op(fun, argnum=0, *op_args, **op_kwargs):
+    def op(fun, argnum=0, *op_args, argnums=None, has_aux=False, **op_kwargs):
+        argnum = _argnums(argnum, argnums, who)
+        if has_aux and pack_aux is None:
+            raise TypeError(f"{who} does not take has_aux; use grad, value_and_grad, jacfwd, "
+                            "jacrev, jacobian or hessian")
+        many = not isinstance(argnum, int)
+        nums = argnum if many else (argnum,)
+
         @functools.wraps(fun)
         def nary_f(*args, **kwargs):
-            many = not isinstance(argnum, int)
-            nums = tuple(argnum) if many else (argnum,)
-            if any(i >= len(args) or i < -len(args) for i in nums):
-                raise TypeError(
-                    f"{unary.__name__}: argnum={argnum!r} but the function was called with "
-                    f"{len(args)} positional argument(s)")
-            for i in nums:
-                _check_differentiable(args[i], f"argument {i} of {_name(fun)}")
+            pos = _positions(nums, len(args), argnum, who)
+            args = list(args)
+            for i in pos:
+                _check_differentiable(args[i], f"argument {i} of {_name(fun)}", int_arrays=True)
+                args[i] = _as_float(args[i])
+            main, aux_of = _with_aux(fun, True) if has_aux else (fun, None)
 
             def unary_f(x):
                 a = list(args)
-                for i, xi in zip(nums, x if many else (x,)):
+                for i, xi in zip(pos, x if many else (x,)):
                     a[i] = xi
-                return fun(*a, **kwargs)
+                return main(*a, **kwargs)
 
-            x = tuple(args[i] for i in nums) if many else args[argnum]
-            return unary(unary_f, x, *op_args, **op_kwargs)
+            x = tuple(args[i] for i in pos) if many else args[pos[0]]
+            level = _level_now() if has_aux else None
+            res = unary(unary_f, x, *op_args, **op_kwargs)
+            if many and many_post is not None:
+                res = many_post(res, x)
+            return pack_aux(res, aux_of(level)) if has_aux else res
 
         return nary_f
 
@@ -150,6 +292,8 @@ class _ReverseTrace:
             raise ValueError(
                 "the cotangent passed to the vjp function must have the structure of the "
                 f"function's output; got {g_def} for output structure {self.out_def}")
+        for k, (gl, out) in enumerate(zip(g_leaves, tree.leaves(self.ans))):
+            _check_not_complex(gl, out, f"output leaf {k}", "cotangent")
         return self.backward(g_leaves)
 
 
@@ -158,7 +302,26 @@ def _make_vjp(fun, x):
     return rt.vjp, rt.ans
 
 
+def _is_complex(v):
+    v = getval(v)
+    if type(v) is float:
+        return False
+    if type(v) is complex:
+        return True
+    dt = getattr(v, "dtype", None)
+    return dt is not None and _np.dtype(dt).kind == "c"
+
+
+def _check_not_complex(t, x, what, role):
+    if _is_complex(t) and not _is_complex(x):
+        raise TypeError(
+            f"the {role} for {what} is complex but the value is real; its imaginary part "
+            f"would be dropped; pass a real {role} (e.g. np.real(...)), or make the value "
+            "complex if the function is meant for complex inputs")
+
+
 def _cast_tangent(t, x, what):
+    _check_not_complex(t, x, what, "tangent")
     vs_x, vs_t = vspace(x), vspace(t)
     if getattr(vs_x, "shape", None) != getattr(vs_t, "shape", None):
         raise ValueError(
@@ -252,9 +415,36 @@ def _warn_independent():
                   UserWarning, stacklevel=4)
 
 
-@_nary
+def _scalars_as_arrays(result, x):
+    """With a tuple argnum, the gradient of a scalar argument is a 0-d array, as in
+    autograd."""
+    value, g = result
+    return value, tuple(_scalar_as_array(gi, xi) for gi, xi in zip(g, x))
+
+
+def _scalar_as_array(g, x):
+    while isinstance(x, Box):   # (the value under every box, compile's included)
+        x = x._value
+    if type(x) is _np.ndarray:
+        return g
+    if not isinstance(g, Box):
+        return _np.asarray(g)
+    if getattr(g._trace, "records_calls", False):   # wengert.compile's tracing
+        return g._trace.apply_raw(_np.asarray, (g,), {}, "asarray")
+    return g
+
+
+def _pack_value_and_grad(result, aux):
+    value, g = result
+    return (value, aux), g
+
+
+@functools.partial(_nary, pack_aux=_pack_value_and_grad, many_post=_scalars_as_arrays)
 def value_and_grad(fun, x):
     """Return ``(fun(*args), gradient)``, the gradient with respect to ``argnum``.
+
+    JAX spellings: ``argnums=`` for ``argnum``; with ``has_aux=True`` ``fun``
+    returns ``(value, aux)`` and the result is ``((value, aux), gradient)``.
 
     Example:
         >>> import wengert
@@ -266,14 +456,19 @@ def value_and_grad(fun, x):
     seed = _scalar_seed(rt.ans, "grad")
     if rt.independent():
         _warn_independent()
+    rt.trace.release = True   # one backward pass: it frees each value once past it
     return rt.ans, rt.backward([seed])
 
 
-def grad(fun, argnum=0):
+def grad(fun, argnum=0, *, argnums=None, has_aux=False):
     """The gradient of a real scalar-valued ``fun`` with respect to argument
     ``argnum`` (an int, or a tuple of ints for a tuple of gradients), by
     reverse mode.  The gradient has the structure, shape and dtype of the
-    argument.
+    argument (an integer array is differentiated as a float array, as autograd
+    does).
+
+    JAX spellings: ``argnums=`` for ``argnum``; with ``has_aux=True`` ``fun``
+    returns ``(value, aux)`` and the result is ``(gradient, aux)``.
 
     Example:
         >>> import wengert, wengert.numpy as np
@@ -282,29 +477,28 @@ def grad(fun, argnum=0):
         >>> print(*(f"{g:.4f}" for g in wengert.grad(f, (0, 1))(1.5, 0.5)))
         3.0118 -13.7240
     """
-    vg = value_and_grad(fun, argnum)
+    vg = value_and_grad(fun, _argnums(argnum, argnums, "grad"), has_aux=has_aux)
 
     @functools.wraps(fun)
     def gradfun(*args, **kwargs):
+        if has_aux:
+            (_, aux), g = vg(*args, **kwargs)
+            return g, aux
         return vg(*args, **kwargs)[1]
 
     return gradfun
 
 
-@_nary
-def grad_and_aux(fun, x):
-    """For ``fun`` returning ``(loss, aux)``: return ``(gradient of loss, aux)``.
+def grad_and_aux(fun, argnum=0):
+    """For ``fun`` returning ``(loss, aux)``: return ``(gradient of loss, aux)``
+    (the same as ``grad(fun, argnum, has_aux=True)``).
 
     Example:
         >>> import wengert
         >>> wengert.grad_and_aux(lambda x: (x * x, "note"))(3.0)
         (6.0, 'note')
     """
-    rt = _ReverseTrace(lambda x: tuple(fun(x)), x)
-    ans, aux = rt.ans
-    seed = _scalar_seed(ans, "grad_and_aux")
-    n = len(tree.leaves(ans))
-    return rt.backward([seed] + [None] * (len(rt.out_nodes) - n)), aux
+    return grad(fun, argnum, has_aux=True)
 
 
 @_nary
@@ -347,7 +541,10 @@ def holomorphic_grad(fun, x):
         (2+4j)
     """
     if not vspace(x).iscomplex:
-        warnings.warn("Input to holomorphic_grad is not complex", UserWarning, stacklevel=3)
+        raise TypeError(
+            "holomorphic_grad needs a complex input (its result is the complex derivative "
+            f"f'(z)), but the input is real ({vspace(x)!r}); pass complex(x) or "
+            "x.astype(complex), or use grad for a real function")
     rt = _ReverseTrace(fun, x)
     v = _np.asarray(getval(rt.ans))
     if v.size != 1:
@@ -432,16 +629,31 @@ def _jacfwd_at(fun, x, vs_in, who, chunk_size=None, n_out=None):
     return wnp.reshape(wnp.transpose(cols), out_shape + tuple(vs_in.shape))
 
 
+def _pack_aux(result, aux):
+    return result, aux
+
+
 def _per_argnum(unary):
     """Allow a tuple argnum on a transform defined for one array argument."""
-    one = _nary(unary)
+    one = _nary(unary, pack_aux=_pack_aux)
+    who = unary.__name__
 
     @functools.wraps(unary)
-    def op(fun, argnum=0, *, chunk_size=None):
+    def op(fun, argnum=0, *, argnums=None, has_aux=False, chunk_size=None):
+        argnum = _argnums(argnum, argnums, who)
         if isinstance(argnum, int):
-            return one(fun, argnum, chunk_size=chunk_size)
-        fs = [one(fun, i, chunk_size=chunk_size) for i in argnum]
-        return functools.wraps(fun)(lambda *a, **k: tuple(f(*a, **k) for f in fs))
+            return one(fun, argnum, has_aux=has_aux, chunk_size=chunk_size)
+        fs = [one(fun, i, has_aux=has_aux, chunk_size=chunk_size) for i in argnum]
+
+        @functools.wraps(fun)
+        def per_arg(*args, **kwargs):
+            _positions(argnum, len(args), argnum, who)
+            res = [f(*args, **kwargs) for f in fs]
+            if has_aux:
+                return tuple(r[0] for r in res), res[0][1]
+            return tuple(res)
+
+        return per_arg
 
     return op
 
@@ -502,7 +714,7 @@ def jacobian(fun, x, chunk_size=None):
     return _jacrev_at(rt, vs_in, "jacobian", chunk_size)
 
 
-def hessian(fun, argnum=0, *, chunk_size=None):
+def hessian(fun, argnum=0, *, argnums=None, has_aux=False, chunk_size=None):
     """The Hessian of a scalar function; shape ``in.shape + in.shape``.
 
     The gradient computation is recorded once, on plain values, and its tape
@@ -512,13 +724,38 @@ def hessian(fun, argnum=0, *, chunk_size=None):
     forward pass carries two levels of boxes).  ``chunk_size`` bounds the rows
     per pass.
 
+    JAX spellings: ``argnums=`` for ``argnum`` (a tuple gives the blocks
+    ``H[i][j]`` as a tuple of tuples); with ``has_aux=True`` ``fun`` returns
+    ``(value, aux)`` and the result is ``(hessian, aux)``.
+
     Example:
         >>> import wengert, wengert.numpy as np
         >>> wengert.hessian(lambda x: np.sum(x ** 3))(np.array([1.0, 2.0]))
         array([[ 6.,  0.],
                [ 0., 12.]])
     """
-    return jacrev(jacrev(fun, argnum, chunk_size=chunk_size), argnum, chunk_size=chunk_size)
+    argnum = _argnums(argnum, argnums, "hessian")
+    if isinstance(argnum, int):
+        return jacrev(jacrev(fun, argnum, has_aux=has_aux, chunk_size=chunk_size), argnum,
+                      has_aux=has_aux, chunk_size=chunk_size)
+    blocks = [[jacrev(jacrev(fun, i, has_aux=has_aux, chunk_size=chunk_size), j,
+                      has_aux=has_aux, chunk_size=chunk_size) for j in argnum]
+              for i in argnum]
+
+    @functools.wraps(fun)
+    def hess(*args, **kwargs):
+        _positions(argnum, len(args), argnum, "hessian")
+        rows, aux = [], None
+        for row in blocks:
+            out = []
+            for h in row:
+                r = h(*args, **kwargs)
+                r, aux = r if has_aux else (r, None)
+                out.append(r)
+            rows.append(tuple(out))
+        return (tuple(rows), aux) if has_aux else tuple(rows)
+
+    return hess
 
 
 def hessian_tensor_product(fun, argnum=0):
@@ -557,8 +794,26 @@ def make_hvp(fun, x):
     return _make_vjp(grad(fun), x)
 
 
-def jvp(fun, primals, tangents):
+def _primal_tuple(primals, tangents, who):
+    for name, v in (("primals", primals), ("tangents", tangents)):
+        if type(v) not in (tuple, list):
+            raise TypeError(
+                f"{who}: {name} must be a tuple (or list) with one entry per argument of the "
+                f"function, but got a {type(getval(v)).__name__}; for one argument write "
+                f"{who}(f, (x,), (t,))")
+    primals, tangents = tuple(primals), tuple(tangents)
+    if len(primals) != len(tangents):
+        raise ValueError(f"{who}: {len(primals)} primals but {len(tangents)} tangents; give "
+                         "one tangent per primal")
+    return primals, tangents
+
+
+def jvp(fun, primals, tangents, has_aux=False):
     """JAX-style forward mode: ``(fun(*primals), tangent of the output)``.
+
+    ``primals`` and ``tangents`` are tuples with one entry per argument.  With
+    ``has_aux=True`` ``fun`` returns ``(output, aux)`` and the result is
+    ``(output, tangent, aux)``.
 
     Example:
         >>> import wengert, wengert.numpy as np
@@ -566,17 +821,49 @@ def jvp(fun, primals, tangents):
         >>> float(value), float(tangent)
         (6.0, 2.0)
     """
-    primals, tangents = tuple(primals), tuple(tangents)
-    if len(primals) != len(tangents):
-        raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
+    primals, tangents = _primal_tuple(primals, tangents, "jvp")
     for i, p in enumerate(primals):
         _check_differentiable(p, f"primal {i}")
-    return _make_jvp(lambda xs: fun(*xs), primals)(tangents)
+    main, aux_of = _with_aux(fun, has_aux)
+    level = _level_now()
+    out, t = _make_jvp(lambda xs: main(*xs), primals)(tangents)
+    return (out, t, aux_of(level)) if has_aux else (out, t)
 
 
-def vjp(fun, *primals):
+def linearize(fun, *primals, has_aux=False):
+    """JAX-style ``linearize``: ``(fun(*primals), f_jvp)`` where ``f_jvp(*tangents)``
+    is the tangent of the output for ``tangents`` (one per primal), the linear map
+    ``fun`` is approximated by at ``primals``.  Each ``f_jvp`` call is one forward
+    pass (``jvp`` at the same primals); it works under ``vmap`` and nests with the
+    other transforms.  With ``has_aux=True`` the result is ``(output, f_jvp, aux)``.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> y, f_jvp = wengert.linearize(lambda x: np.sin(x) * 2.0, 0.0)
+        >>> float(y), float(f_jvp(1.0)), float(f_jvp(3.0))
+        (0.0, 2.0, 6.0)
+    """
+    for i, p in enumerate(primals):
+        _check_differentiable(p, f"primal {i}")
+    main, aux_of = _with_aux(fun, has_aux)
+    level = _level_now()
+    out = main(*primals)
+    aux = aux_of(level) if has_aux else None
+
+    def f_jvp(*tangents):
+        if len(tangents) != len(primals):
+            raise TypeError(f"the linearized {_name(fun)} takes {len(primals)} tangent(s), one "
+                            f"per primal, but got {len(tangents)}")
+        return jvp(main, primals, tangents)[1]
+
+    return (out, f_jvp, aux) if has_aux else (out, f_jvp)
+
+
+def vjp(fun, *primals, has_aux=False):
     """JAX-style reverse mode: ``(fun(*primals), vjp_fn)`` where
-    ``vjp_fn(cotangent)`` returns a tuple with one cotangent per primal.
+    ``vjp_fn(cotangent)`` returns a tuple with one cotangent per primal.  With
+    ``has_aux=True`` ``fun`` returns ``(output, aux)`` and the result is
+    ``(output, vjp_fn, aux)``.
 
     Example:
         >>> import wengert
@@ -586,8 +873,10 @@ def vjp(fun, *primals):
     """
     for i, p in enumerate(primals):
         _check_differentiable(p, f"primal {i}")
-    rt = _ReverseTrace(lambda xs: fun(*xs), tuple(primals))
-    return rt.ans, rt.vjp
+    main, aux_of = _with_aux(fun, has_aux)
+    level = _level_now()
+    rt = _ReverseTrace(lambda xs: main(*xs), tuple(primals))
+    return (rt.ans, rt.vjp, aux_of(level)) if has_aux else (rt.ans, rt.vjp)
 
 
 def stop_gradient(x):
@@ -636,6 +925,10 @@ def vmap(fun, in_axes=0, out_axes=0):
         out_axes: where the batch axis goes in the outputs (an int, None for an
             output that does not depend on the batch, or a tree).
 
+    Keyword arguments are mapped along their axis 0, as in JAX (``in_axes``
+    covers positional arguments only); pass an unbatched value positionally
+    with ``None`` in ``in_axes``, or bind it first with ``functools.partial``.
+
     Returns:
         The batched function.  Inside it, values report their per-example
         ``shape``; Python control flow on their values (``if x > 0``) raises an
@@ -662,21 +955,37 @@ def vmap(fun, in_axes=0, out_axes=0):
             specs = in_axes
         else:
             specs = [in_axes] * len(args)
-        leaves, td = tree.flatten(args)
+        leaves, td = tree.flatten((args, kwargs))
         axes = [a for i, (s, x) in enumerate(zip(specs, args))
                 for a in _leaf_axes(s, x, f"argument {i}")]
+        kw_names = [name for name in kwargs for _ in tree.leaves(kwargs[name])]
+        axes += [0] * len(kw_names)   # keyword arguments: always axis 0, as in JAX
+        n_pos = len(axes) - len(kw_names)
         sizes, names = [], []
         for k, (x, ax) in enumerate(zip(leaves, axes)):
             if ax is None:
                 continue
+            v = getval(x)
+            if isinstance(v, (_np.ma.MaskedArray, _np.matrix)):
+                raise TypeError(
+                    f"vmap: leaf {k} of the arguments is a {type(v).__name__}, whose mask or "
+                    "matrix semantics vmap would ignore; pass numpy.asarray(x) (or "
+                    "x.filled(value) for a masked array)")
             nd = _ndim(x)
+            if k >= n_pos and nd == 0:
+                name = kw_names[k - n_pos]
+                raise ValueError(
+                    f"vmap: keyword argument {name}={v!r:.60} is mapped along its axis 0 "
+                    "(keyword arguments always are, as in JAX), but it has no axes; pass "
+                    "it positionally with "
+                    f"None in in_axes, or bind it first: functools.partial(f, {name}=...)")
             if not -nd <= ax < nd:
                 raise ValueError(
                     f"vmap: in_axes asks for axis {ax} of leaf {k} of the arguments, which "
                     f"has shape {tuple(wnp.shape(x))}; use None for an unbatched argument")
             axes[k] = ax % nd
             sizes.append(wnp.shape(x)[ax])
-            names.append(k)
+            names.append(k if k < n_pos else f"keyword {kw_names[k - n_pos]!r}")
         if not sizes:
             raise ValueError("vmap: no argument is batched (every in_axes entry is None)")
         if len(set(sizes)) > 1:
@@ -687,12 +996,20 @@ def vmap(fun, in_axes=0, out_axes=0):
                 "axes must have the same length")
         trace = BatchTrace(sizes[0])
         boxed = [x if ax is None else trace.box(x, ax) for x, ax in zip(leaves, axes)]
-        out = fun(*tree.unflatten(td, boxed), **kwargs)
+        b_args, b_kwargs = tree.unflatten(td, boxed)
+        out = fun(*b_args, **b_kwargs)
         out = _expand_boxed_containers(out)
         out_leaves, out_def = tree.flatten(out)
         spec_axes = _leaf_axes(out_axes, out, "the output")
         res = []
-        for o, ax in zip(out_leaves, spec_axes):
+        for k, (o, ax) in enumerate(zip(out_leaves, spec_axes)):
+            if ax is not None:
+                nd = len(wnp.shape(o)) + 1   # the output's dimensions with the batch axis
+                if not -nd <= ax < nd:
+                    raise ValueError(
+                        f"vmap: out_axes={ax} for output leaf {k}, whose per-example shape "
+                        f"is {tuple(wnp.shape(o))}: the batched output has {nd} axes, so "
+                        f"out_axes must lie in [{-nd}, {nd - 1}]")
             if isinstance(o, Box) and o._trace is trace:
                 v, d = o._value, o._aux
                 if ax is None:
@@ -777,6 +1094,23 @@ def checkpoint(fun):
 
 
 # -- the imperative tape --------------------------------------------------------------------
+class _BlockTrace(TapeTrace):
+    """The tape of a ``with Tape()`` block: counts the operations on its values
+    after the block closed (they are not recorded), so that asking for the
+    gradient of such a result is an error instead of a zero."""
+
+    __slots__ = ("late",)
+
+    def __init__(self):
+        super().__init__()
+        self.late = 0
+
+    def apply(self, prim, args, kwargs):
+        if not self.recording:
+            self.late += 1
+        return TapeTrace.apply(self, prim, args, kwargs)
+
+
 class Tape:
     """A gradient tape in the style of the seeds' ``Tape`` and TensorFlow's
     ``GradientTape``: watch inputs, compute, then ask for gradients of any
@@ -797,7 +1131,7 @@ class Tape:
         self._trace = None
 
     def __enter__(self):
-        self._trace = TapeTrace()
+        self._trace = _BlockTrace()
         return self
 
     def __exit__(self, *exc):
@@ -847,11 +1181,29 @@ class Tape:
         if self._trace is None:
             raise RuntimeError("this Tape has recorded nothing; use 'with wengert.Tape() as tape:'")
         t_leaves, t_def = tree.flatten(target)
+        if self._trace.late and any(self._node(t) is None for t in t_leaves):
+            raise ValueError(
+                "Tape.gradient: the target was not recorded on this tape, and "
+                f"{self._trace.late} operation(s) on its values ran after the 'with' block "
+                "closed, which are not recorded; compute the target inside the 'with "
+                "wengert.Tape() as tape:' block")
         if output_gradients is None:
             seeds = [_scalar_seed(t, "Tape.gradient") if len(t_leaves) == 1 else
                      vspace(t).ones() for t in t_leaves]
         else:
-            seeds = tree.leaves(output_gradients)
+            seeds, g_def = tree.flatten(output_gradients)
+            if len(seeds) != len(t_leaves):
+                raise ValueError(
+                    f"Tape.gradient: output_gradients has {len(seeds)} value(s) but the target "
+                    f"has {len(t_leaves)}; give one output gradient per target, in the "
+                    "target's structure")
+            for k, (g, t) in enumerate(zip(seeds, t_leaves)):
+                _check_not_complex(g, t, f"target leaf {k}", "output gradient")
+                if _np.shape(getval(g)) != _np.shape(getval(t)):
+                    raise ValueError(
+                        f"Tape.gradient: the output gradient for target leaf {k} has shape "
+                        f"{_np.shape(getval(g))} but the target has shape "
+                        f"{_np.shape(getval(t))}; give it the target's shape")
         seeds = [(self._node(t), g) for t, g in zip(t_leaves, seeds)]
         seeds = [(n, g) for n, g in seeds if n is not None]
         s_leaves, s_def = tree.flatten(sources)

@@ -33,18 +33,23 @@ Operations that cannot be recorded (writing into a plain array with ``out=``,
 say) make that signature run eagerly, with one warning naming the line.
 Python side effects inside ``fun`` (printing, appending to a list) happen once,
 while tracing, not on every call; results are always arrays of their own.
+
+What the compiled program treats as constant, and what it checks on every
+call: see :func:`compile`.
 """
 import collections
 import functools
+import threading
 import warnings
 
 import numpy as _np
 
 from .. import tree
-from .._core import Box
+from .._core import Box, hooks
 from ..transforms import _expand_boxed_containers
 from ._graph import Escape, GraphTrace
 from ._codegen import Source
+from ._watch import Reach, check_lines
 
 __all__ = ["compile", "Compiled"]
 _FAST = 4   # programs tried before the signature is computed
@@ -69,6 +74,30 @@ def compile(fun=None, *, max_cache=32, max_traces=8, scalar_math=False):
     (several times faster; ``exp``, ``log`` and friends may differ from NumPy's in
     the last bit; an overflow or a domain error reruns the call with NumPy).
 
+    What is constant.  Arrays, floats and complex numbers among the arguments are
+    traced: every call uses their new values.  Every other argument (ints, strings,
+    functions, enums, dtypes, objects) is part of the signature, compared by value
+    (by identity if unhashable); a new value compiles anew.  Everything else the
+    function reads is a constant of the program: arrays are used by reference (the
+    program reads their current contents), while numbers and whatever is computed
+    from constants alone (``numpy.sin(A)`` of a closed-over ``A``) are fixed at
+    tracing.  So that they do not go stale, each compiled call checks that the
+    closed-over variables, the module globals the function's code names, the
+    attributes of objects reached from the function or passed as arguments, and the
+    items of lists, tuples and dicts among them still hold the objects (numbers and
+    strings: equal values) they held at tracing, and that each such array has its
+    shape and a sample of 32 of its elements unchanged; if not, it traces again
+    (``max_traces`` applies).  An array of more than 32 elements written at a few
+    places only can go unnoticed: pass arrays that change as arguments.  Not
+    checked: values reached only through a module (``mymodule.table``), the insides of
+    NumPy's and wengert's own functions, sets, anything past the first 2,000 objects
+    visited or the first 64 places watched, and state outside Python objects (files,
+    other processes).  A
+    random generator (``numpy.random.Generator``, ``RandomState`` or the global
+    ``numpy.random``) drawn from while tracing makes the signature run eagerly, with a
+    warning (the numbers would otherwise be drawn once); a generator passed as an
+    argument is an error.
+
     Usable as a decorator, with or without options.
     """
     if fun is None:
@@ -84,13 +113,14 @@ def compile(fun=None, *, max_cache=32, max_traces=8, scalar_math=False):
 class _Entry:
     """What is known about one signature: its traced variants and counters."""
 
-    __slots__ = ("variants", "traces", "eager", "reason")
+    __slots__ = ("variants", "traces", "eager", "reason", "lock")
 
     def __init__(self):
-        self.variants = []     # entry programs, most recent first
+        self.variants = ()     # entry programs, most recent first (replaced, never mutated)
         self.traces = 0
         self.eager = False
         self.reason = None
+        self.lock = threading.RLock()   # one thread traces a signature at a time
 
 
 class Compiled:
@@ -106,8 +136,11 @@ class Compiled:
         self.max_cache = max_cache
         self.max_traces = max_traces
         self.scalar_math = scalar_math
+        # Threads share the cache: it changes only under the lock.  The fast path reads
+        # _fast, a tuple replaced whole, and takes no lock.
+        self._lock = threading.RLock()
         self._cache = collections.OrderedDict()
-        self._fast = []     # the most recently traced programs, tried first
+        self._fast = ()     # the most recently traced programs, tried first
         self._warned_static = False
         self._name = _py_name(getattr(fun, "__name__", "compiled"))
         functools.update_wrapper(self, fun)
@@ -117,6 +150,8 @@ class Compiled:
 
     # -- calling -----------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
+        if hooks.observers and hooks.watching():   # explain.detect_nonfinite: run eagerly
+            return self.fun(*args, **kwargs)
         for entry in self._fast:      # generated: signature check, unpacking, program
             try:
                 return entry(args, kwargs)
@@ -131,23 +166,26 @@ class Compiled:
         if any(isinstance(x, Box) for x in leaves):
             return self.fun(*args, **kwargs)   # traced by an outer transform: run eagerly
         key, dynamic = _signature(leaves, in_def)
-        entry = self._cache.get(key)
-        if entry is None:
-            if not self._warned_static:
-                self._warn_static(key)
-            entry = self._cache[key] = _Entry()
-            while len(self._cache) > self.max_cache:
-                self._cache.popitem(last=False)
-        else:
-            self._cache.move_to_end(key)
-        if entry.eager:
-            return self.fun(*args, **kwargs)
-        for program in entry.variants:
-            try:
-                return program(args, kwargs)
-            except _Retrace:
-                continue
-        return self._trace(entry, leaves, in_def, dynamic, args, kwargs)
+        with self._lock:
+            entry = self._cache.get(key)
+            if entry is None:
+                if not self._warned_static:
+                    self._warn_static(key)
+                entry = self._cache[key] = _Entry()
+                while len(self._cache) > self.max_cache:
+                    self._cache.popitem(last=False)
+            else:
+                self._cache.move_to_end(key)
+        tried = entry.variants
+        result = _run(entry, tried, args, kwargs)
+        if result is _FAILED:
+            with entry.lock:
+                # another thread may have traced this signature while this one waited
+                result = _run(entry, entry.variants[:len(entry.variants) - len(tried)],
+                              args, kwargs)
+                if result is _FAILED:
+                    return self._trace(entry, leaves, in_def, dynamic, args, kwargs)
+        return self.fun(*args, **kwargs) if result is _EAGER else result
 
     def _trace(self, entry, leaves, in_def, dynamic, args, kwargs):
         if entry.traces >= self.max_traces:
@@ -155,7 +193,7 @@ class Compiled:
             entry.reason = (f"its guards failed {entry.traces} times "
                             f"(last at {entry.reason or 'an unknown line'})")
             warnings.warn(f"wengert.compile({self._name}): running eagerly from now on for "
-                          f"this signature: {entry.reason}", RuntimeWarning, stacklevel=3)
+                          f"this signature: {entry.reason}", RuntimeWarning, stacklevel=4)
             return self.fun(*args, **kwargs)
         entry.traces += 1
         try:
@@ -165,13 +203,13 @@ class Compiled:
             entry.eager = True
             entry.reason = str(e)
             warnings.warn(f"wengert.compile({self._name}): this signature runs eagerly: {e}",
-                          RuntimeWarning, stacklevel=3)
+                          RuntimeWarning, stacklevel=4)
             return self.fun(*args, **kwargs)
         program = _build(source, in_def, leaves, dynamic)
-        entry.variants.insert(0, program)
         program.source = source
-        self._fast.insert(0, program)
-        del self._fast[_FAST:]
+        entry.variants = (program,) + entry.variants
+        with self._lock:
+            self._fast = (program,) + self._fast[:_FAST - 1]
         return tree.unflatten(out_def, out)
 
     def _warn_static(self, key):
@@ -182,6 +220,7 @@ class Compiled:
                 continue
             diff = [i for i, (a, b) in enumerate(zip(other[1:], key[1:])) if a != b]
             if diff and all(key[1 + i][0] == "k" and other[1 + i][:2] == key[1 + i][:2]
+                            and issubclass(key[1 + i][1], (int, _np.integer))
                             for i in diff):
                 self._warned_static = True
                 kinds = sorted({key[1 + i][1].__name__ for i in diff})
@@ -198,10 +237,12 @@ class Compiled:
         needed), with the flattened call."""
         leaves, in_def = tree.flatten((args, kwargs))
         key, dynamic = _signature(leaves, in_def)
-        entry = self._cache.get(key)
+        with self._lock:
+            entry = self._cache.get(key)
         if entry is None or not entry.variants:
             self(*args, **kwargs)
-            entry = self._cache[key]
+            with self._lock:
+                entry = self._cache[key]
         if entry.eager and not entry.variants:
             raise RuntimeError(f"wengert.compile({self._name}) runs eagerly for this "
                                f"signature: {entry.reason}")
@@ -222,15 +263,36 @@ class Compiled:
     def stats(self):
         """Counters: ``signatures``, ``traces`` (first traces and retraces),
         ``retraces`` and ``eager`` (signatures running eagerly)."""
-        entries = list(self._cache.values())
+        with self._lock:
+            entries = list(self._cache.values())
         traces = sum(e.traces for e in entries)
         return {"signatures": len(entries), "traces": traces,
                 "retraces": traces - sum(1 for e in entries if e.traces),
                 "eager": sum(e.eager for e in entries)}
 
     def clear(self):
-        self._cache.clear()
-        self._fast.clear()
+        with self._lock:
+            self._cache.clear()
+            self._fast = ()
+
+
+_FAILED, _EAGER = object(), object()
+
+
+def _run(entry, programs, args, kwargs):
+    """The result of the first of ``programs`` whose guards hold (eager evaluation
+    if the signature runs eagerly), or ``_FAILED``."""
+    if entry.eager:
+        return _EAGER
+    for program in programs:
+        try:
+            return program(args, kwargs)
+        except _Retrace as e:
+            entry.reason = str(e) or entry.reason
+            continue
+        except _Miss:   # its checks and the signature disagree: never a wrong program
+            return _EAGER
+    return _FAILED
 
 
 def _py_name(name):
@@ -279,11 +341,18 @@ def _trace(fun, leaves, in_def, dynamic, name, scalar_math):
     for i in dynamic:
         leaves[i] = trace.new_input(leaves[i])
     args, kwargs = tree.unflatten(in_def, leaves)
-    state = _np.random.get_state()[1][:4].copy()
+    fixed = set(dynamic)
+    roots = [(fun, getattr(fun, "__qualname__", "the function"))] + [
+        (x, f"argument {x!r}" if type(x) in (int, float, str) else f"a {type(x).__name__} argument")
+        for i, x in enumerate(leaves) if i not in fixed and not isinstance(x, Box)]
+    reach = Reach(roots)
+    states = reach.states()
     out = fun(*args, **kwargs)
-    if not _np.array_equal(state, _np.random.get_state()[1][:4]):
-        raise Escape("it draws from numpy.random's global generator, whose numbers would be "
-                     "drawn once at tracing")
+    drawn = reach.drawn(states)
+    if drawn:
+        reach.restore(states)    # the eager call that follows draws the same numbers
+        raise Escape(f"it draws from {' and '.join(drawn)} (the numbers would be drawn once, "
+                     "at tracing); pass the numbers in as an argument to compile it")
     out_leaves, out_def = tree.flatten(_expand_boxed_containers(out))
     outputs, values = [], []
     for o in out_leaves:
@@ -295,20 +364,26 @@ def _trace(fun, leaves, in_def, dynamic, name, scalar_math):
         else:   # kept apart from the value this call returns (the caller may write into it)
             outputs.append(("const", o.copy() if isinstance(o, _np.ndarray) else o))
             values.append(o)
-    return Source(trace, outputs, out_def, name, scalar_math), out_def, values
+    src = Source(trace, outputs, out_def, name, scalar_math)
+    src.checks = check_lines(Reach(roots).watches, src.bind_hidden)   # values as traced
+    return src, out_def, values
 
 
 def _build(src, in_def, leaves, dynamic):
     """The entry function of a traced program (with the math module for scalars
     when asked, falling back to NumPy where math raises)."""
+    text = src.entry(in_def, leaves, dynamic)   # first: it binds the signature's constants
+    fast_text = None
+    if src.fast_text is not None and src.fast_text != src.text:
+        fast_text = src.entry(in_def, leaves, dynamic, fast=True)
     namespace = dict(src.namespace)
     namespace.update(_Retrace=_Retrace, _Miss=_Miss)
-    exec(compile_source(src.entry(in_def, leaves, dynamic), src.name), namespace)
+    exec(compile_source(text, src.name), namespace)
     safe = namespace[f"{src.name}_entry"]
-    if src.fast_text is None or src.fast_text == src.text:
+    if fast_text is None:
         return safe
     fast_ns = dict(namespace)
-    exec(compile_source(src.entry(in_def, leaves, dynamic, fast=True), src.name), fast_ns)
+    exec(compile_source(fast_text, src.name), fast_ns)
     fast = fast_ns[f"{src.name}_entry"]
 
     def program(args, kwargs):

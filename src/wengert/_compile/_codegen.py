@@ -61,6 +61,7 @@ class Source:
         self.inputs = [n.name for n in trace.nodes if n.kind == "input"]
         self.namespace = {"np": _np, "math": math}
         self._names = {}               # id(object) -> name in the namespace
+        self.checks = []               # lines run before the program (see _watch)
         self.alias = {}
         self.const_notes = []
         self._simplify()
@@ -76,37 +77,26 @@ class Source:
             k = self.alias[k]
         return k
 
-    def _refs(self, x, out):
-        if type(x) is Ref:
-            out.append(self.resolve(x.k))
-        elif type(x) in (tuple, list):
-            for v in x:
-                self._refs(v, out)
-        elif type(x) is dict:
-            for v in x.values():
-                self._refs(v, out)
-        elif type(x) is slice:
-            for v in (x.start, x.stop, x.step):
-                self._refs(v, out)
-        return out
-
     def _key(self, x):
-        """A hashable description of an argument, for common subexpressions."""
-        if type(x) is Ref:
-            return ("n", self.resolve(x.k))
+        """A hashable description of an argument, for common subexpressions: a node's
+        number for a traced value, ``(type, value)`` for a literal, else the identity."""
         t = type(x)
-        if t in (tuple, list):
-            return (t.__name__,) + tuple(self._key(v) for v in x)
+        if t is Ref:
+            return self.resolve(x.k)
+        if t is tuple or t is list:
+            return (t,) + tuple([self._key(v) for v in x])
+        if t is int or t is bool or t is str or x is None or x is Ellipsis:
+            return (t, x)
+        if t is float or t is complex:
+            return (t, repr(x))     # -0.0 and 0.0 apart
         if t is dict:
-            return ("d",) + tuple((k, self._key(v)) for k, v in x.items())
+            return (t,) + tuple([(self._key(k), self._key(v)) for k, v in x.items()])
         if t is slice:
-            return ("s", self._key(x.start), self._key(x.stop), self._key(x.step))
-        if t in (int, float, complex, bool, str) or x is None or x is Ellipsis:
-            return (t.__name__, repr(x))
+            return (t, self._key(x.start), self._key(x.stop), self._key(x.step))
         return ("id", id(x))
 
     def _simplify(self):
-        seen = {}
+        seen, deterministic = {}, {}
         for k, node in enumerate(self.nodes):
             if node.kind != "call":
                 continue
@@ -114,7 +104,11 @@ class Source:
             if same is not None:
                 self.alias[k] = self.resolve(same)
                 continue
-            if _deterministic(node.fun):
+            fun = node.fun
+            det = deterministic.get(id(fun))
+            if det is None:
+                det = deterministic[id(fun)] = _deterministic(fun)
+            if det:
                 try:
                     key = (id(node.fun), self._key(node.args), self._key(node.kwargs))
                 except TypeError:
@@ -136,7 +130,7 @@ class Source:
             live.add(k)
             node = self.nodes[k]
             if node.kind == "call":
-                stack.extend(self._refs((node.args, node.kwargs), []))
+                stack.extend(map(self.resolve, node.deps))
         return live
 
     # -- emission ----------------------------------------------------------------------
@@ -150,23 +144,34 @@ class Source:
         t = type(x)
         if math_mode and t is _np.float64:
             x, t = float(x), float
-        if x is None or x is Ellipsis or t is bool or t is int or t is str:
+        # Only objects of exact built-in types are written as literals: the text of
+        # anything else (a str subclass, an enum, an object with its own __repr__)
+        # never reaches the source; it is bound by reference below.
+        if x is None or x is Ellipsis or t is bool or t is str:
             return repr(x)
+        if t is int and x.bit_length() <= 64:
+            return repr(x) if x >= 0 else f"({x!r})"     # (-2) ** v, not -(2 ** v)
         if t is float:
-            return repr(x) if math.isfinite(x) else f"float({str(x)!r})"
+            if not math.isfinite(x):
+                return f"float({str(x)!r})"
+            return repr(x) if math.copysign(1.0, x) > 0 else f"({x!r})"
         if t in (tuple, list):
             inner = ", ".join(self._arg(v) for v in x)
             return f"({inner},)" if t is tuple and len(x) == 1 else (
                 f"({inner})" if t is tuple else f"[{inner}]")
         if t is slice:
             return f"slice({self._arg(x.start)}, {self._arg(x.stop)}, {self._arg(x.step)})"
-        if isinstance(x, type):
+        if isinstance(x, type) and type(x.__name__) is str and x.__name__.isidentifier():
             if getattr(_np, x.__name__, None) is x:
                 return f"np.{x.__name__}"
             if x in (tuple, list, dict, float, complex, int, bool, str):
                 return x.__name__
         if isinstance(x, _np.dtype) and x.fields is None:
             return f"np.dtype({x.str!r})"
+        return self._bind(x)
+
+    def _bind(self, x):
+        """A name in the namespace bound to ``x`` itself."""
         name = self._names.get(id(x))
         if name is None:
             name = self._names[id(x)] = f"c{len(self.const_notes)}"
@@ -174,12 +179,28 @@ class Source:
             self.const_notes.append((name, _describe(x)))
         return name
 
+    def bind_hidden(self, x):
+        """A name bound to ``x`` for the entry's own checks (no note in :meth:`source`)."""
+        name = self._names.get(id(x))
+        if name is None:
+            name = self._names[id(x)] = f"_k{len(self._names)}"
+            self.namespace[name] = x
+        return name
+
+    def _dict_key(self, k):
+        """A dictionary key: the key object itself unless it is a plain literal (a NaN
+        key is found only as the very object, never as a new ``float('nan')``)."""
+        if type(k) is float and not math.isfinite(k):
+            return self._bind(k)
+        return self._const(k)
+
     def _arg(self, x, math_mode=False):
         if type(x) is Ref:
             return self.var(x.k)
         t = type(x)
         if t is dict:
-            return "{" + ", ".join(f"{k!r}: {self._arg(v)}" for k, v in x.items()) + "}"
+            return "{" + ", ".join(f"{self._dict_key(k)}: {self._arg(v)}"
+                                   for k, v in x.items()) + "}"
         return self._const(x, math_mode)
 
     def _index(self, idx):
@@ -219,8 +240,11 @@ class Source:
                     return f"np.{sub}.{name}"
         name = self._names.get(id(fun))
         if name is None:
-            base = re.sub(r"\W", "_", getattr(fun, "__name__", "f")).strip("_") or "f"
+            base = getattr(fun, "__name__", "f")
+            base = re.sub(r"\W", "_", base if type(base) is str else "f").strip("_") or "f"
             base = re.sub(r"_impl$", "", base)
+            if not base.isidentifier() or not base.isascii():
+                base = "f_" + base if ("f_" + base).isidentifier() else "f"
             name = base
             i = 1
             while name in self.namespace:
@@ -283,7 +307,7 @@ class Source:
         uses = {}
         for k in self.live:
             if nodes[k].kind == "call":
-                for j in self._refs((nodes[k].args, nodes[k].kwargs), []):
+                for j in map(self.resolve, nodes[k].deps):
                     uses[j] = uses.get(j, 0) + 1
         for kind, k in self.outputs:
             if kind == "node":
@@ -339,7 +363,7 @@ class Source:
             return "None"
         parts = [self._tree(c, leaves) for c in children]
         if kind is dict:
-            return "{" + ", ".join(f"{k!r}: {p}" for k, p in zip(keys, parts)) + "}"
+            return "{" + ", ".join(f"{self._dict_key(k)}: {p}" for k, p in zip(keys, parts)) + "}"
         if kind is list:
             return "[" + ", ".join(parts) + "]"
         if kind is tuple:
@@ -364,7 +388,8 @@ class Source:
                     t = type(leaf)
                     if t is _np.ndarray:
                         lines.append(f"if type({var}) is not np.ndarray or {var}.shape != "
-                                     f"{leaf.shape!r} or {var}.dtype != {self._const(leaf.dtype)}"
+                                     f"{self._const(leaf.shape)} or {var}.dtype != "
+                                     f"{self._const(leaf.dtype)}"
                                      ": raise _Miss")
                     elif t is float or t is _np.float64:
                         lines.append(f"if type({var}) is not float and type({var}) is not "
@@ -387,15 +412,16 @@ class Source:
             lines.append(f"if type({var}) is not {self._const(kind)} or len({var}) != "
                          f"{len(children)}: raise _Miss")
             for j, c in enumerate(children):
-                walk(c, f"{var}[{keys[j]!r}]" if kind is dict else f"{var}[{j}]")
+                walk(c, f"{var}[{self._dict_key(keys[j])}]" if kind is dict else f"{var}[{j}]")
 
         walk(in_def, "(args, kwargs)")
         text = self.fast_run_text if fast else self.run_text
         call = text.split("\n", 1)[1]   # the body of the program, indented
         head = f"def {self.name}_entry(args, kwargs):"
         body = "\n".join("    " + line for line in lines)
+        checks = "".join(f"    {line}\n" for line in self.checks)
         return f"{head}\n    try:\n{_indent(body)}\n    except (IndexError, KeyError, " \
-               f"TypeError):\n        raise _Miss\n{call}"
+               f"TypeError):\n        raise _Miss\n{checks}{call}"
 
     def _inplace(self, k, node, uses):
         """An elementwise NumPy function writing into one of its arguments, when that
@@ -432,7 +458,7 @@ class Source:
         if g.kind == "value":
             return f"if {v} != {self._const(g.expected)}: raise _Retrace({where})"
         if g.kind == "shape":
-            return f"if np.shape({v}) != {g.expected!r}: raise _Retrace({where})"
+            return f"if np.shape({v}) != {self._const(g.expected)}: raise _Retrace({where})"
         c = self._const(g.expected)
         nan = g.expected.dtype.kind in "fc"
         return (f"if not np.array_equal({v}, {c}{', equal_nan=True' if nan else ''}): "
@@ -466,15 +492,17 @@ def _registers(text):
     for i, stmt in enumerate(stmts):
         for v in uses(stmt):
             last[v] = i
-    names, free, count, out = {}, [], [0], []
+    # free registers: a dict used as an ordered set (O(1) membership, removal and
+    # last-in-first-out reuse; a list made this quadratic in the program's length)
+    names, free, count, out = {}, {}, [0], []
 
     def sub(part):
         return _VAR.sub(lambda m: names[m.group()], part)
 
     def release(stmt, i):
         for v in set(uses(stmt)):
-            if last[v] == i and names[v] not in free:
-                free.append(names[v])
+            if last[v] == i:
+                free[names[v]] = None
 
     for i, stmt in enumerate(stmts):
         if stmt.startswith("if "):
@@ -501,7 +529,7 @@ def _registers(text):
                 name = f"r{count[0]}"
                 count[0] += 1
             else:
-                name = free.pop() if free else None
+                name = free.popitem()[0] if free else None
                 if name is None:
                     name = f"r{count[0]}"
                     count[0] += 1
@@ -509,11 +537,9 @@ def _registers(text):
             out.append(f"{name} = {rhs}")
             continue
         names[target] = names[buf]
-        if buf in free:
-            free.remove(names[buf])
         release(stmt, i)
         if names[buf] in free and last.get(target, -1) > i:
-            free.remove(names[buf])
+            del free[names[buf]]
     return "\n".join([head] + ["    " + line for line in out]) + "\n"
 
 
@@ -530,16 +556,32 @@ def _hashable(x):
 
 
 def _describe(x):
+    """A one-line note on a constant for :meth:`Compiled.source` (a comment, never
+    code; user objects' own ``__repr__`` is not called)."""
     if isinstance(x, _np.ndarray):
-        if x.size <= 4:
+        if x.size <= 4 and x.dtype.kind in "biufc":
             return f"{x.dtype} array {_np.array2string(x, precision=4, separator=', ')}"
         return f"{x.dtype} array of shape {x.shape}"
-    text = repr(x)
+    t = type(x)
+    if t in (int, float, complex, bool, str, bytes, _np.dtype) or t.__module__ == "numpy":
+        text = repr(x)
+    elif callable(x) and isinstance(getattr(x, "__qualname__", None), str):
+        text = f"{t.__name__} {x.__qualname__}"
+    else:
+        text = f"{t.__qualname__} object"
+    text = " ".join(text.split())    # one line
     return text if len(text) < 60 else text[:57] + "..."
 
 
 def _same_type(a, b):
-    if type(a) is not type(b) or getattr(a, "dtype", None) != getattr(b, "dtype", None):
+    t = type(a)
+    if t is not type(b):
+        return False
+    if t is float or t is _np.float64:
+        return True
+    if t is _np.ndarray:
+        return a.dtype == b.dtype and a.shape == b.shape
+    if getattr(a, "dtype", None) != getattr(b, "dtype", None):
         return False
     if type(a) in (tuple, list):
         return len(a) == len(b) and all(_same_type(x, y) for x, y in zip(a, b))
@@ -558,8 +600,11 @@ def _deterministic(fun):
 
 def _is_const(x, value):
     """``x`` is a constant (not traced) equal to ``value`` everywhere."""
-    if type(x) is Ref:
+    t = type(x)
+    if t is Ref:
         return False
+    if t is float or t is int:
+        return x == value
     try:
         arr = _np.asarray(x)
     except Exception:

@@ -35,15 +35,16 @@ class Node:
     """One recorded call ``fun(*args, **kwargs)``: ``args`` and ``kwargs`` keep the
     tracers in place (their nodes are the inputs); ``value`` is the traced result."""
 
-    __slots__ = ("fun", "args", "kwargs", "value", "name", "kind")
+    __slots__ = ("fun", "args", "kwargs", "value", "name", "kind", "deps")
 
-    def __init__(self, fun, args, kwargs, value, name, kind="call"):
+    def __init__(self, fun, args, kwargs, value, name, kind="call", deps=()):
         self.fun = fun
         self.args = args
         self.kwargs = kwargs
         self.value = value
         self.name = name
         self.kind = kind   # "input", "call"
+        self.deps = deps   # the nodes among the arguments (every Ref's k, in order)
 
 
 class Guard:
@@ -126,7 +127,8 @@ class GraphTrace(Trace):
             return fun(*cargs, **ckwargs)
         value = fun(*cargs, **ckwargs)
         k = len(self.nodes)
-        self.nodes.append(Node(fun, targs, tkwargs, value, name or _fun_name(fun)))
+        self.nodes.append(Node(fun, targs, tkwargs, value, name or _fun_name(fun),
+                               deps=tuple(t._aux for t in found)))
         out = self._box(value, k)
         if fun in _VALUE_SHAPED or (fun is _getitem_impl and (
                 _bool_index(cargs[1:]) or _traced_slice(args[1:]))):
@@ -194,8 +196,22 @@ def _split(x, trace, found):
                      "function's recording")
     t = type(x)
     if t is tuple or t is list:
-        parts = [_split(v, trace, found) for v in x]
-        return t(c for c, _ in parts), t(r for _, r in parts)
+        concrete, template = [], []
+        for v in x:      # one level inline: most arguments are tracers and plain numbers
+            if isinstance(v, Box):
+                if v._trace is not trace:
+                    return _split(v, trace, found)   # raises
+                found.append(v)
+                concrete.append(v._value)
+                template.append(Ref(v._aux, v._value))
+            elif type(v) in _NESTED:
+                c, r = _split(v, trace, found)
+                concrete.append(c)
+                template.append(r)
+            else:
+                concrete.append(v)
+                template.append(v)
+        return (tuple(concrete), tuple(template)) if t is tuple else (concrete, template)
     if t is dict:
         parts = {k: _split(v, trace, found) for k, v in x.items()}
         return {k: c for k, (c, _) in parts.items()}, {k: r for k, (_, r) in parts.items()}
@@ -203,6 +219,9 @@ def _split(x, trace, found):
         parts = [_split(v, trace, found) for v in (x.start, x.stop, x.step)]
         return slice(*(c for c, _ in parts)), slice(*(r for _, r in parts))
     return x, x
+
+
+_NESTED = {tuple, list, dict, slice}
 
 
 def _foreign(args, trace):

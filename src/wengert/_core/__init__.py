@@ -7,8 +7,8 @@ from .box import Box, Trace, getval, new_box, register_box
 from .dual import DualTrace
 from .primitive import (Primitive, get_primitive, notrace_primitive, primitive,
                         registered_primitives)
-from .rules import (def_keep, def_linear, defjvp, defjvp_any, defvjp, defvjp_any, jvp_rule,
-                    missing_rule, vjp_rule)
+from .rules import (def_keep, def_linear, defjvp, defjvp_any, defvjp, defvjp_any, defvjp_joint,
+                    jvp_rule, missing_rule, vjp_rule)
 from .tape import TapeTrace
 from .vspace import (ContainerVSpace, ScalarVSpace, VSpace, add_any, register_vspace,
                      vspace)
@@ -16,7 +16,8 @@ from .vspace import (ContainerVSpace, ScalarVSpace, VSpace, add_any, register_vs
 __all__ = [
     "Box", "Trace", "getval", "new_box", "register_box", "DualTrace",
     "Primitive", "get_primitive", "notrace_primitive", "primitive", "registered_primitives",
-    "def_keep", "def_linear", "defjvp", "defjvp_any", "defvjp", "defvjp_any", "jvp_rule",
+    "def_keep", "def_linear", "defjvp", "defjvp_any", "defvjp", "defvjp_any", "defvjp_joint",
+    "jvp_rule",
     "missing_rule", "vjp_rule", "TapeTrace", "ContainerVSpace", "ScalarVSpace", "VSpace",
     "add_any", "register_vspace", "vspace",
 ]

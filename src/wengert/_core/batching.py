@@ -81,6 +81,18 @@ def batch_trace_of(args):
     return top
 
 
+def holds_batched(seq):
+    """Whether the list or tuple ``seq`` (an index tuple, say) holds a batched box.
+
+    The tape and the dual trace unbox their own arguments only; a batched box
+    inside such an argument belongs to a lower level, which must see the call
+    next (raw NumPy would read the box as an array)."""
+    for x in seq:
+        if isinstance(x, Box) and x._batched:
+            return True
+    return False
+
+
 class BatchBox(Box):
     """Base class of batched boxes; ``getval`` stops at them."""
 

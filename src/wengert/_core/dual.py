@@ -1,5 +1,6 @@
 """Forward mode: dual numbers (value, tangent, level)."""
 from . import hooks
+from .batching import holds_batched
 from .box import Box, Trace, new_box
 from .rules import jvp_rule
 from .vspace import add_any
@@ -30,6 +31,8 @@ class DualTrace(Trace):
                         lower = True
                 else:
                     lower = True
+            elif (type(a) is tuple or type(a) is list) and holds_batched(a):
+                lower = True   # an index tuple holding a batched index, say
         ans = prim.wrapped(*vals, **kwargs) if lower else prim.fun(*vals, **kwargs)
         if hooks.observers:
             hooks.notify("forward", prim, ans, vals)

@@ -6,23 +6,49 @@ output, ``detail`` = its arguments), every forward-mode tangent
 (``"tangent"``, ``value`` = the tangent) and every reverse-mode cotangent
 (``"reverse"``, ``value`` = the cotangent, ``detail`` = ``(argnum, ans)``: the
 argument it belongs to and the output of the recorded operation).
-With no observer registered the traces pay one truth test per operation.
-"""
 
-observers = []
+An observer sees the operations of the thread that registered it only: a
+debugging context in one thread must not stop another thread's derivatives.
+``observers`` lists the observers of every thread, so that with none
+registered the traces pay one truth test per operation.
+"""
+import threading
+
+observers = []     # every thread's observers (the traces' fast test)
+_local = threading.local()
+_lock = threading.Lock()
+
+
+def _own():
+    try:
+        return _local.observers
+    except AttributeError:
+        _local.observers = []
+        return _local.observers
 
 
 def watch(fn):
-    """Register an observer; returns ``fn`` (use :func:`unwatch` to remove it)."""
-    observers.append(fn)
+    """Register an observer of this thread's operations; returns ``fn`` (use
+    :func:`unwatch` to remove it)."""
+    _own().append(fn)
+    with _lock:
+        observers.append(fn)
     return fn
 
 
 def unwatch(fn):
-    """Remove an observer registered with :func:`watch`."""
-    observers.remove(fn)
+    """Remove an observer registered with :func:`watch` (in this thread)."""
+    _own().remove(fn)
+    with _lock:
+        observers.remove(fn)
 
 
 def notify(event, prim, value, detail):
-    for fn in list(observers):
+    for fn in list(_own()):
         fn(event, prim, value, detail)
+
+
+def watching():
+    """Whether the calling thread has an observer (``wengert.compile`` then runs its
+    functions eagerly, so that every operation is seen)."""
+    return bool(_own())

@@ -10,13 +10,17 @@ Internal rule convention (one for both modes, see ``rules.py``):
   forward rule for argument i:  ``jvp(t, ans, *args, **kwargs) -> tangent``
 """
 import functools
+import inspect
+import threading
 import weakref
 
 from .batching import batch_trace_of
 from .box import Box
 
-# Every live primitive (weak: a primitive nobody refers to any more is dropped).
+# Every live primitive (weak: a primitive nobody refers to any more is dropped); the
+# lock keeps a listing in one thread safe from a primitive made in another.
 _registry = weakref.WeakSet()
+_registry_lock = threading.Lock()
 
 
 class Primitive:
@@ -67,25 +71,29 @@ def primitive(fun, name=None):
 
     @functools.wraps(fun)
     def wrapped(*args, **kwargs):
+        if kwargs and _has_box(kwargs):
+            args, kwargs = _positional(fun, prim.name, args, kwargs)
         top = None
         for a in args:
             if isinstance(a, Box):
                 t = a._trace
                 if top is None or t.level > top.level:
                     top = t
+            elif type(a) is tuple or type(a) is list:
+                # an index tuple, say: a value-level (batched) box inside it counts
+                # too, at its level, whatever else is boxed
+                t = batch_trace_of(a)
+                if t is not None and (top is None or t.level > top.level):
+                    top = t
         if top is None:
-            for a in args:
-                if type(a) is tuple or type(a) is list:   # an index tuple, say
-                    top = batch_trace_of(args)   # a value-level box inside it
-                    break
-            if top is None:
-                return fun(*args, **kwargs)
+            return fun(*args, **kwargs)
         return top.apply(prim, args, kwargs)
 
     wrapped._prim = prim
     wrapped._is_primitive = True
     prim.wrapped = wrapped
-    _registry.add(prim)
+    with _registry_lock:
+        _registry.add(prim)
     return wrapped
 
 
@@ -97,6 +105,10 @@ def notrace_primitive(fun):
     @functools.wraps(fun)
     def wrapped(*args, **kwargs):
         args = [_strip(a) for a in args]
+        if kwargs and _has_box(kwargs):
+            kwargs = {k: _strip(v) for k, v in kwargs.items()}
+            if _has_box(kwargs):   # a batched value: vmap batches positional arguments
+                args, kwargs = _positional(fun, _name_of(fun), args, kwargs)
         for a in args:
             if isinstance(a, Box) or (type(a) in (list, tuple) and any(
                     isinstance(x, Box) for x in a)):  # only batched boxes are left
@@ -105,6 +117,34 @@ def notrace_primitive(fun):
 
     wrapped._notrace = True
     return wrapped
+
+
+def _has_box(kwargs):
+    for v in kwargs.values():
+        if isinstance(v, Box) or (type(v) in (list, tuple) and any(
+                isinstance(x, Box) for x in v)):
+            return True
+    return False
+
+
+def _positional(fun, name, args, kwargs):
+    """``args, kwargs`` with each traced keyword argument passed by position instead:
+    traces differentiate (and batch) positional arguments only, and a traced value
+    left in ``kwargs`` would reach the plain function (which hands it back to the
+    wrapper through NumPy's dispatch, without end)."""
+    try:
+        bound = inspect.signature(fun).bind(*args, **kwargs)
+        bound.apply_defaults()
+        args, kwargs = bound.args, bound.kwargs
+    except (TypeError, ValueError):
+        pass
+    for k, v in kwargs.items():
+        if _has_box({k: v}):
+            raise TypeError(
+                f"{name}: the keyword argument {k}= is a traced value, which can only be "
+                "differentiated when passed by position; pass it positionally, or "
+                f"wengert.stop_gradient({k}) if a constant is meant")
+    return tuple(args), kwargs
 
 
 def _strip(x):
@@ -124,4 +164,6 @@ def get_primitive(f):
 
 def registered_primitives():
     """Every live primitive, as {wrapped function: Primitive}."""
-    return {p.wrapped: p for p in list(_registry)}
+    with _registry_lock:
+        prims = list(_registry)
+    return {p.wrapped: p for p in prims}

@@ -67,13 +67,23 @@ def def_linear(fun, argnums=(0,)):
 
 def def_keep(fun, ans=False, args=None):
     """Declare what ``fun``'s reverse rules read, so that the tape keeps only that:
-    ``ans`` whether they read the output, ``args`` ``{argnum: argnums}``, the
-    arguments the cotangent of ``argnum`` reads (default: none).  Shapes and dtypes
-    are always kept: a value no rule reads is replaced on the tape by a
-    stand-in of its shape and dtype holding no memory (filled with NaN, so that a
-    wrong declaration shows as NaN, never as a plausible number)."""
+    ``ans`` whether they read the output (True, False, or the argnums whose
+    cotangents read it), ``args`` ``{argnum: argnums}``, the arguments the
+    cotangent of ``argnum`` reads (default: none).  Shapes and dtypes are always
+    kept: a value no rule reads is replaced on the tape by a stand-in of its shape
+    and dtype holding no memory (filled with NaN, so that a wrong declaration shows
+    as NaN, never as a plausible number)."""
     prim = _prim(fun)
-    prim.keep = (bool(ans), {i: tuple(a) for i, a in (args or {}).items()})
+    ans = ans if type(ans) is bool else frozenset(ans)
+    prim.keep = (ans, {i: tuple(a) for i, a in (args or {}).items()})
+    return fun
+
+
+def defvjp_joint(fun, rule):
+    """One reverse rule ``rule(argnums, g, ans, *args, **kwargs)`` returning the
+    cotangents of all differentiated arguments at once (one per argnum, ``None``
+    for zero), for primitives whose cotangents share work."""
+    _prim(fun).vjp_joint = rule
     return fun
 
 

@@ -1,5 +1,6 @@
 """Reverse mode: the tape (Wengert list) and its one-loop backward pass."""
 from . import hooks
+from .batching import holds_batched
 from .box import Box, Trace, _box_types, _default_box, new_box
 from .rules import vjp_rule
 from .vspace import add_any
@@ -19,6 +20,24 @@ def set_lean(fun, min_bytes, types):
     _lean_types.update(types)
 
 
+# accumulate(cts, node, g) -> the cotangent of node plus g, added in place into the one
+# held by cts when nothing else holds it (set by the NumPy layer; default add_any)
+_accumulate = [None]
+
+
+def set_accumulate(fun):
+    _accumulate[0] = fun
+
+
+def _add(cts, k, g):
+    if k not in cts:     # (no local reference to cts[k]: accumulate counts them)
+        cts[k] = g
+    elif _accumulate[0] is not None:
+        cts[k] = _accumulate[0](cts, k, g)
+    else:
+        cts[k] = add_any(cts[k], g)
+
+
 class TapeTrace(Trace):
     """Records each primitive applied to its boxes, in execution order.
 
@@ -28,13 +47,16 @@ class TapeTrace(Trace):
     arguments that are boxes of this tape.
     """
 
-    __slots__ = ("entries", "recording", "lean")
+    __slots__ = ("entries", "recording", "lean", "release")
 
     def __init__(self):
         super().__init__()
         self.entries = []
         self.recording = True
         self.lean = True    # drop what no reverse rule reads (False: keep every value)
+        # the tape is read by one backward pass only: it drops each entry's values as
+        # soon as the pass is past it (a vjp function that may be called again: False)
+        self.release = False
 
     def new_input(self, value):
         """A box for an input (a leaf of the graph)."""
@@ -55,6 +77,8 @@ class TapeTrace(Trace):
                         lower = True
                 else:
                     lower = True
+            elif (type(a) is tuple or type(a) is list) and holds_batched(a):
+                lower = True   # an index tuple holding a batched index, say
         if lower:
             ans = prim.wrapped(*vals, **kwargs)
         else:
@@ -92,6 +116,7 @@ class TapeTrace(Trace):
         lo = min(wanted)
         out = {}
         entries = self.entries
+        release = self.release
         for k in range(max(cts), lo - 1, -1):
             g = cts.pop(k, None)
             if g is None:
@@ -101,24 +126,28 @@ class TapeTrace(Trace):
             entry = entries[k]
             if entry is None:
                 continue
+            if release:   # no later step reads this entry: its values go with the locals
+                entries[k] = None
             prim, args, kwargs, ans, parents = entry
+            entry = None
             if prim.vjp_joint is not None:
                 gs = prim.vjp_joint([a for a, _ in parents], g, ans, *args, **kwargs)
                 for (argnum, pk), gi in zip(parents, gs):
                     if gi is not None:
                         if hooks.observers:
                             hooks.notify("reverse", prim, gi, (argnum, ans))
-                        prev = cts.get(pk)
-                        cts[pk] = gi if prev is None else add_any(prev, gi)
-                continue
-            vjps = prim.vjps
-            for argnum, pk in parents:
-                rule = vjps.get(argnum) or vjp_rule(prim, argnum)
-                gi = rule(g, ans, *args, **kwargs) if kwargs else rule(g, ans, *args)
-                if gi is None:
-                    continue
-                if hooks.observers:
-                    hooks.notify("reverse", prim, gi, (argnum, ans))
-                prev = cts.get(pk)
-                cts[pk] = gi if prev is None else add_any(prev, gi)
+                        _add(cts, pk, gi)
+                gs = gi = None
+            else:
+                vjps = prim.vjps
+                for argnum, pk in parents:
+                    rule = vjps.get(argnum) or vjp_rule(prim, argnum)
+                    gi = rule(g, ans, *args, **kwargs) if kwargs else rule(g, ans, *args)
+                    if gi is None:
+                        continue
+                    if hooks.observers:
+                        hooks.notify("reverse", prim, gi, (argnum, ans))
+                    _add(cts, pk, gi)
+                    gi = None
+            g = args = ans = kwargs = None   # free what only this step read
         return out

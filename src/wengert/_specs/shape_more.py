@@ -9,7 +9,7 @@ import numpy as np  # noqa: F401
 
 import wengert.numpy as wnp  # noqa: F401
 from . import ANY, NONZERO, POS, UNIT, bands, spec, well_conditioned  # noqa: F401
-from wengert.numpy import _index_tricks as IT, _shape as S
+from wengert.numpy import _index_tricks as IT, _shape as S, _sorting as SO
 
 GET = "wengert.numpy.getitem"
 UNTAKE = "wengert.numpy.untake"
@@ -238,4 +238,35 @@ INDEXING = [
          name="getitem[traced index]", covers=[GET, UNTAKE]),
 ]
 
-SPECS = AXES + JOINING + SPLITTING + REARRANGING + PADDING + INDEXING
+# gathers whose indices are computed from a second argument (argsort, argmax): under
+# vmap with only that argument batched, a shared array is indexed by batched indices,
+# alone, inside index tuples, next to slices, None, integers and masks (the derivative in
+# y is zero: continuous samples have no ties).  ``S.getitem(x, i)`` is ``x[i]``, written
+# so that a plain NumPy ``x`` (in_axes=None, no derivative taken) takes it too: NumPy's
+# own indexing reads a batched index as an array and fails (as it does in JAX).
+GATHERS = [
+    spec(lambda x, y: SO.take_along_axis(x, wnp.expand_dims(wnp.argmax(y, axis=0), 0), axis=0),
+         (2, 4), (2, 4), name="gather(take_along_axis(argmax))", covers=[GET, UNTAKE]),
+    spec(lambda x, y: SO.take_along_axis(x, wnp.argsort(y, axis=1), axis=1), (3, 4), (3, 4),
+         name="gather(take_along_axis(argsort))", covers=[GET, UNTAKE]),
+    spec(lambda x, y: S.getitem(x, wnp.argsort(y)), (4,), (4,), name="gather(x[argsort(y)])",
+         covers=[GET, UNTAKE]),
+    spec(lambda x, y: S.getitem(x, (wnp.argsort(y), None)), (4,), (4,),
+         name="gather(x[argsort(y),None])", covers=[GET, UNTAKE]),
+    spec(lambda x, y: S.getitem(x, (wnp.argsort(y)[:3],)) ** 2, (4, 2), (4,),
+         name="gather(x[(argsort(y)[:3],)])", covers=[GET, UNTAKE]),
+    spec(lambda x, y: S.getitem(x, (slice(None), None, wnp.argsort(y))), (3, 4), (4,),
+         name="gather(x[:,None,argsort(y)])", covers=[GET, UNTAKE]),
+    spec(lambda x, y: S.getitem(x, (..., wnp.argsort(y)[::-1])), (2, 3, 4), (4,),
+         name="gather(x[...,argsort(y)])", covers=[GET, UNTAKE]),
+    spec(lambda x, y: S.getitem(x, (wnp.argmax(y, 1), slice(None), wnp.argmin(y, 1))),
+         (3, 2, 3), (2, 3), name="gather(x[argmax(y),:,argmin(y)])", covers=[GET, UNTAKE]),
+    spec(lambda x, y: S.getitem(x, (1, wnp.argsort(y)[:2], [[0], [2]])), (2, 4, 3), (4,),
+         name="gather(x[1,argsort(y),[[0],[2]]])", covers=[GET, UNTAKE]),
+    spec(lambda x, y: S.getitem(x, (np.array([True, False, True]), wnp.argmax(y, 1))),
+         (3, 4), (2, 4), name="gather(x[mask,argmax(y)])", covers=[GET, UNTAKE]),
+    spec(lambda x, y: S.getitem(x, wnp.argsort(y)[:2])[:, wnp.argsort(y)[1:]], (4, 4), (4,),
+         name="gather(x[argsort(y)][:,argsort(y)])", covers=[GET, UNTAKE]),
+]
+
+SPECS = AXES + JOINING + SPLITTING + REARRANGING + PADDING + INDEXING + GATHERS

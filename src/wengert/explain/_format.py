@@ -1,15 +1,25 @@
-"""Short text for values: numbers with fixed decimals, arrays as a summary."""
+"""Short text for values: numbers with significant digits kept, arrays as a summary."""
+import math
+
 import numpy as _np
+
+_LARGE = 1e6   # from here on, scientific notation (fixed decimals would be long)
 
 
 def number(v, digits=4):
-    """A scalar with ``digits`` decimals; an array as ``float64[3, 2] min .. max .. norm ..``.
+    """A scalar with ``digits`` decimals, or in scientific notation (``digits``
+    decimals of the mantissa) where decimals would hide it: below
+    ``10**-(digits - 1)`` in size (so at least two significant digits always show,
+    and no nonzero value prints as ``0.0000``) and from ``1e6`` on.  An array is
+    summarized as ``float64[3, 2] min .. max .. norm ..``.
 
     Example:
         >>> import numpy as onp
         >>> from wengert.explain._format import number
-        >>> number(2.0166466), number(None), number([[1.0, -2.0]])
-        ('2.0166', '0', 'float64[1, 2] min -2 max 1 norm 2.236')
+        >>> number(2.0166466), number(-13.72396), number(0.02), number(None), number([[1.0, -2.0]])
+        ('2.0166', '-13.7240', '0.0200', '0', 'float64[1, 2] min -2 max 1 norm 2.236')
+        >>> number(1e-9), number(-0.0), number(2.5e7), number(0.00042, digits=2)
+        ('1.0000e-09', '0.0000', '2.5000e+07', '4.20e-04')
         >>> number((1.0, None)), number((onp.ones(2), onp.ones((2, 2))))
         ('(1.0000, 0)', 'tuple of 2')
     """
@@ -31,14 +41,23 @@ def number(v, digits=4):
         if a.dtype.kind in "biu":
             return str(int(x))
         if a.dtype.kind == "c":
-            return f"{x.real:.{digits}f}{x.imag:+.{digits}f}j"
-        return f"{x + 0.0:.{digits}f}"  # + 0.0: no "-0.0000"
+            imag = _real(x.imag, digits)
+            return f"{_real(x.real, digits)}{imag if imag[0] in '+-' else '+' + imag}j"
+        return _real(x, digits)
     head = f"{a.dtype}[{', '.join(map(str, a.shape))}]"
     if a.size == 0:
         return head
     mag = _np.abs(a) if a.dtype.kind == "c" else a
     return (f"{head} min {_g(mag.min())} max {_g(mag.max())} "
             f"norm {_g(_np.linalg.norm(a.ravel()))}")
+
+
+def _real(x, digits):
+    x = float(x) + 0.0   # + 0.0: no "-0.0000"
+    size = abs(x)
+    if x == 0 or not math.isfinite(x) or 10.0 ** -(digits - 1) <= size < _LARGE:
+        return f"{x:.{digits}f}"
+    return f"{x:.{digits}e}"
 
 
 def literal(v):

@@ -65,12 +65,11 @@ class Recording:
             boxed_args.append(tree.unflatten(tdef, boxes))
             self.point.append((pname, a))
         spans = _groups._Spans(tape)
-        _groups._ACTIVE.append(spans)
         try:
-            out = fun(*boxed_args)
+            with _groups.recording(spans):
+                out = fun(*boxed_args)
         finally:
             tape.recording = False
-            _groups._ACTIVE.remove(spans)
         self.groups = spans.sorted_groups()
         self.group_path = {}  # node -> path of the innermost group holding it
         for g in sorted(self.groups, key=lambda g: g.depth):

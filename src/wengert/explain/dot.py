@@ -18,7 +18,7 @@ from ._record import Recording
 
 __all__ = ["graph", "Graph"]
 
-VALUE_COLOR = "darkgreen"   # the seeds' convention: forward values in green ...
+VALUE_COLOR = "darkgreen"   # the lecture notes' convention: forward values in green ...
 GRAD_COLOR = "red"          # ... and backward gradients in red, beneath them
 
 
@@ -34,7 +34,7 @@ def graph(fun, *args, digits=2, collapse=True):
     blocks) are one gate each with ``collapse=True``, the default, and
     clusters of their operations with ``collapse=False``.
 
-    Example (the circuit f = (x + y) z of the seeds):
+    Example (the circuit f = (x + y) z of the lecture notes):
         >>> from wengert import explain
         >>> g = explain.graph(lambda x, y, z: (x + y) * z, -2.0, 5.0, -4.0)
         >>> print(g.to_dot())  # doctest: +ELLIPSIS

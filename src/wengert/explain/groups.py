@@ -9,16 +9,35 @@ a cluster), with ``collapse=False``.
 
 Outside an explain recording a gate or scope does nothing but call through
 (one check of an empty list): ``grad``, ``jvp`` and plain calls are unchanged.
+Recordings are per thread: a gate called in one thread never marks another
+thread's recording.
 """
 import collections
+import contextlib
 import functools
+import threading
 
 from .. import tree
 from .._core import Box
 
 __all__ = ["gate", "scope", "Group"]
 
-_ACTIVE = []  # the explain recordings now running, innermost last
+class _Active(threading.local):
+    def __init__(self):
+        self.spans = []   # this thread's explain recordings now running, innermost last
+
+
+_ACTIVE = _Active()
+
+
+@contextlib.contextmanager
+def recording(spans):
+    """Make ``spans`` the calling thread's innermost recording for the block."""
+    _ACTIVE.spans.append(spans)
+    try:
+        yield spans
+    finally:
+        _ACTIVE.spans.remove(spans)
 
 Group = collections.namedtuple("Group", "name path start end depth args", defaults=((),))
 Group.__doc__ = """A named span of tape nodes ``start <= k < end``; ``path`` is
@@ -82,7 +101,8 @@ class scope:
         self._pushed = []
 
     def __enter__(self):
-        spans = _ACTIVE[-1] if _ACTIVE else None
+        active = _ACTIVE.spans
+        spans = active[-1] if active else None
         if spans is not None:
             spans.enter(self.name, self._args)
         self._pushed.append(spans)
@@ -102,7 +122,7 @@ def gate(name=None):
     ``@explain.gate``.  Outside explain the function runs unchanged, so
     ``grad`` and friends see the operations inside as usual.
 
-    Example (the seeds' sigmoid gate):
+    Example (the lecture notes' sigmoid gate):
         >>> import wengert, wengert.numpy as np
         >>> from wengert import explain
         >>> @explain.gate("sigmoid")
@@ -132,7 +152,7 @@ def gate(name=None):
 def _wrap(fun, name):
     @functools.wraps(fun)
     def gated(*args, **kwargs):
-        if not _ACTIVE:  # not explaining: a plain call
+        if not _ACTIVE.spans:  # not explaining: a plain call
             return fun(*args, **kwargs)
         with scope(name, _args=(args, kwargs)):
             return fun(*args, **kwargs)

@@ -44,7 +44,7 @@ def layered_layout(nodes, edges, sweeps=6, gap=1.0, dummy_gap=0.45, sizes=None,
     without predecessors (an input) moves right to the layer just before its
     first use, which shortens the wires of inputs used late (a bias, a label).
 
-    Example (the seeds' circuit f = (x + y) z):
+    Example (the lecture notes' circuit f = (x + y) z):
         >>> nodes = ["x", "y", "z", "add", "mul", "out"]
         >>> edges = [("x", "add"), ("y", "add"), ("add", "mul"), ("z", "mul"), ("mul", "out")]
         >>> lay = layered_layout(nodes, edges)

@@ -3,7 +3,7 @@
 The nodes are placed by :func:`wengert.explain.layout.layered_layout` and
 drawn as boxes (inputs light blue, operations white, grouped gates yellow,
 the output grey); every wire carries its forward value in green above it and
-the gradient flowing back along it in red below it, the seeds' convention.
+the gradient flowing back along it in red below it, the lecture notes' convention.
 matplotlib (``pip install "wengert[plot]"``) is imported only when a picture
 is drawn, with the Agg backend (no display needed).
 """

@@ -28,7 +28,10 @@ def trace(fun, *args, tangent=None, ops=None, max_rows=None, digits=4, collapse=
     for the first argument and 0 for the others) and the adjoint, the
     derivative of the output with respect to that variable (reverse mode; for
     an array output, of its sum).  Arrays are summarized by dtype, shape,
-    min, max and norm.  ``ops`` (operation names) keeps only those operations;
+    min, max and norm; numbers show ``digits`` decimals, or scientific notation
+    when smaller than ``10**-(digits - 1)`` or from ``1e6`` on, so a derivative of
+    ``1e-9`` prints as ``1.0000e-09``, never as ``0.0000``.  ``ops`` (operation
+    names) keeps only those operations;
     ``max_rows`` cuts the table, and a last line counts what was left out.
     ``str()`` gives the text table; ``to_markdown()`` and ``_repr_html_()``
     the same for documents and Jupyter.  Functions marked with
@@ -37,7 +40,7 @@ def trace(fun, *args, tangent=None, ops=None, max_rows=None, digits=4, collapse=
     operations, marked ``group: ...``, with ``collapse=False``; a collection of
     names collapses only those groups.
 
-    Example (Griewank's function from the seeds):
+    Example (the execution trace example of Griewank and Walther, Evaluating Derivatives):
         >>> import wengert.numpy as np
         >>> from wengert import explain
         >>> def f(x1, x2):

@@ -16,6 +16,9 @@ Most rules move the batch axis to the front and shift axis arguments by one:
 A primitive without a rule is run once per example (a Python loop) with a
 one-time warning naming it: slow, never wrong.
 """
+import dis
+import sys
+import threading
 import warnings
 
 import numpy as _np
@@ -75,7 +78,11 @@ class BatchedArrayBox(_B.BatchBox, ArrayBox):
         raise _vmap_error("int()")
 
     def __index__(self):
-        raise _vmap_error("using as an index")
+        raise TypeError(
+            "using a batched value as an integer (an index, a slice bound x[:n], "
+            "range(n)) inside wengert.vmap: its value differs from example to example, so "
+            "the result's shape (or Python's control flow) would depend on it; use a mask "
+            "with wengert.numpy.where instead, or loop over the examples without vmap")
 
     def __complex__(self):
         raise _vmap_error("complex()")
@@ -86,6 +93,12 @@ class BatchedArrayBox(_B.BatchBox, ArrayBox):
                 "assigning a batched value into a plain NumPy array (table[i] = x) inside "
                 "wengert.vmap cannot store one value per example; build the array with "
                 "wengert.numpy operations (where, stack, concatenate) instead")
+        if _at_subscript():
+            raise TypeError(
+                "indexing a plain NumPy array by a batched index (table[i]) inside "
+                "wengert.vmap: NumPy reads the index as one array, but it differs from "
+                "example to example; index with wengert.numpy.take(table, i, axis=k) or "
+                "wengert.numpy.take_along_axis, which batch the index")
         raise _vmap_error("numpy.asarray / numpy.array")
 
     def item(self, *args):
@@ -119,12 +132,35 @@ class BatchedArrayBox(_B.BatchBox, ArrayBox):
         return _dispatch(func, args, kwargs)
 
 
-_active = set()
+def _at_subscript():
+    """Whether the Python code that made NumPy read a batched value as an array is a
+    subscript (``table[i]``): the caller of ``__array__`` stands at one."""
+    try:
+        f = sys._getframe(2)
+        code, at = f.f_code.co_code, f.f_lasti
+        op = dis.opname[code[at]]
+        return op == "BINARY_SUBSCR" or (op == "BINARY_OP" and code[at + 1] == _NB_SUBSCR)
+    except (AttributeError, IndexError, ValueError):   # another implementation
+        return False
+
+
+_NB_SUBSCR = next((k for k, (_, sym) in enumerate(getattr(dis, "_nb_ops", ()))
+                   if sym == "[]"), -1)
+
+
+# The NumPy functions whose wengert equivalent is running in this thread: a NumPy call
+# from inside it (our function calling NumPy's again) runs on the raw examples.  Per
+# thread: another thread's call must not make this one's look nested.
+_local = threading.local()
 
 
 def _dispatch(func, args, kwargs):
     fun = _EQUIVALENTS.get(func)
-    if fun is None or func in _active:
+    try:
+        active = _local.active
+    except AttributeError:
+        active = _local.active = set()
+    if fun is None or func in active:
         if kwargs.get("out") is not None:
             raise TypeError(f"{_name(func)}(..., out=...) on batched values is not supported "
                             "inside wengert.vmap; use the returned value instead")
@@ -138,11 +174,11 @@ def _dispatch(func, args, kwargs):
                 "defvjp/defjvp, or wrap the argument in wengert.stop_gradient if a constant "
                 "is meant")
         return trace.apply_raw(func, stripped, kwargs)
-    _active.add(func)
+    active.add(func)
     try:
         return fun(*args, **kwargs)
     finally:
-        _active.discard(func)
+        active.discard(func)
 
 
 def _differs(stripped, arg):
@@ -201,9 +237,25 @@ def _loop(fun, name):
         n = _size(args, dims)
         outs = [fun(*[_take(v, d, i) for v, d in zip(args, dims)], **kwargs)
                 for i in range(n)]
+        shapes = {_shapes(o) for o in outs}
+        if len(shapes) > 1:
+            raise _data_dependent(
+                f"{name} (run once per example)", "the shape of its result depends on the "
+                "values, and the examples give different shapes ("
+                + " and ".join(map(str, sorted(shapes, key=str)[:2])) + ")",
+                "compute a fixed-shape result instead (a mask with wengert.numpy.where, "
+                "a padded or sorted array)")
         return _stack(outs), 0
 
     return rule
+
+
+def _shapes(out):
+    if isinstance(out, SequenceBox):
+        out = tuple(out[i] for i in range(len(out)))
+    if type(out) in (tuple, list):
+        return tuple(_shapes(o) for o in out)
+    return tuple(shape(out))
 
 
 def _take(v, d, i):
@@ -421,38 +473,119 @@ def _index_dim(idx):
     return len(_np.broadcast_shapes(*((1,) if a.dtype == bool else a.shape for a in arrays)))
 
 
+def _data_dependent(what, why, fix):
+    return TypeError(
+        f"{what} inside wengert.vmap: {why}, so the batched result has no fixed shape; "
+        f"{fix}, or loop over the examples without vmap")
+
+
+def _mask_error():
+    return _data_dependent(
+        "boolean mask indexing x[mask] with a batched mask",
+        "the result's shape is the number of True entries of the mask, which differs "
+        "from example to example",
+        "use wengert.numpy.where(mask, x, 0.0) (with a sum) instead")
+
+
+def _batched_index(idx, dims, nd, n, x_batched):
+    """NumPy's per-example index ``idx`` (a tuple holding batched index arrays,
+    ``dims`` their batch axes) as one index of the batched array.
+
+    Returns ``(index, perm, out_dim)``: ``x[index]`` (``x`` batched at axis 0 if
+    ``x_batched``, else unbatched; ``nd`` its per-example rank) transposed by
+    ``perm`` (if not None) holds the examples' results along ``out_dim``; or
+    None when an index kind is left to the loop.  Batched index arrays get their
+    batch axis in front of the broadcast advanced-index shape; a batched ``x``
+    is indexed by ``arange(n)`` there too.  NumPy puts the advanced-index axes
+    where the advanced indices stand when they are adjacent, and in front when
+    they are separated: the batch axis follows them."""
+    items, bdims = [], []
+    for i, d in zip(idx, dims):
+        if d is not None:
+            if dtype(i) == bool:
+                raise _mask_error()
+            items.append(_to0(i, d))
+            bdims.append(True)
+            continue
+        if type(i) is list:
+            i = _np.asarray(i)
+        if _is_array(i) and dtype(i) == bool:
+            if not len(shape(i)):
+                return None
+            parts = _np.nonzero(i)          # the same mask for every example
+            items.extend(parts)
+            bdims.extend([False] * len(parts))
+        else:
+            items.append(i)
+            bdims.append(False)
+    if any(i is Ellipsis for i in items):
+        k = next(k for k, i in enumerate(items) if i is Ellipsis)
+        used = sum(i is not None for i in items) - 1
+        items[k:k + 1] = [slice(None)] * (nd - used)
+        bdims[k:k + 1] = [False] * (nd - used)
+    adv = [k for k, i in enumerate(items) if not (i is None or type(i) is slice)]
+    ranks = [len(shape(i)) - b for i, b in zip(items, bdims)]
+    r = max(ranks[k] for k in adv)
+    for k in adv:
+        if bdims[k] and ranks[k] < r:
+            s = shape(items[k])
+            items[k] = S.reshape(items[k], s[:1] + (1,) * (r - ranks[k]) + s[1:])
+    adjacent = adv[-1] - adv[0] + 1 == len(adv)
+    before = adv[0] if adjacent else 0     # items before them are slices and None: an axis each
+    if not x_batched:
+        return tuple(items), None, before
+    rows = _np.arange(n).reshape((n,) + (1,) * r)
+    perm = None
+    if before:    # the rows index is separated from them: NumPy moves every advanced axis first
+        perm = (0,) + tuple(range(1 + r, 1 + r + before)) + tuple(range(1, 1 + r))
+    return (rows,) + tuple(items), perm, 0
+
+
+def _as_tuple(idx, di):
+    if type(idx) is tuple:
+        return idx, (di if type(di) is tuple else (None,) * len(idx))
+    return (idx,), (di,)
+
+
 def _getitem(args, dims, kwargs):
     (x, idx), (dx, di) = args, dims
-    if di is None:
-        idx = idx if type(idx) is tuple else (idx,)
+    idx, di = _as_tuple(idx, di)
+    if all(d is None for d in di):
         if any(isinstance(i, Box) for i in idx):
             return None
         return S.getitem(_to0(x, dx), (slice(None),) + idx), _index_dim(idx)
-    if not isinstance(idx, tuple) and dtype(idx) == bool:
-        raise TypeError(
-            "boolean mask indexing x[mask] with a mask that differs between examples has "
-            "no fixed shape, so it cannot be vectorized by wengert.vmap; use "
-            "wengert.numpy.where(mask, x, 0.0) (with a sum) instead")
-    if dx is None and not isinstance(idx, tuple):  # x[i] with i batched: gather
-        return S.getitem(x, _to0(idx, di)), 0
-    if not isinstance(idx, tuple):  # both batched, one index array: a batched gather
-        x, idx = _to0(x, dx), _to0(idx, di)
-        n = shape(x)[0]
-        rows = _np.arange(n).reshape((n,) + (1,) * (len(shape(idx)) - 1))
-        return S.getitem(x, (rows, idx)), 0
-    return None
+    n = _size(args, dims)
+    nd = len(shape(x)) - (dx is not None)
+    plan = _batched_index(idx, di, nd, n, dx is not None)
+    if plan is None:
+        return None
+    index, perm, out_dim = plan
+    out = S.getitem(x if dx is None else _to0(x, dx), index)
+    if perm is not None:
+        out = S.transpose(out, perm + tuple(range(len(perm), len(shape(out)))))
+    return out, out_dim
 
 
 def _untake(args, dims, kwargs):
     (g, idx, xshape), (dg, di, _) = args, dims
-    if di is not None or dg is None:
+    idx, di = _as_tuple(idx, di)
+    if all(d is None for d in di):
+        if dg is None:
+            return None
+        g = S.moveaxis(g, dg, _index_dim(idx)) if dg != _index_dim(idx) else g
+        n = shape(g)[_index_dim(idx)]
+        return S._untake(g, (slice(None),) + idx, (n,) + tuple(xshape)), 0
+    # a batched index: each example scatters into zeros of its own
+    n = _size(args, dims)
+    plan = _batched_index(idx, di, len(xshape), n, True)
+    if plan is None:
         return None
-    idx = idx if type(idx) is tuple else (idx,)
-    g = S.moveaxis(g, dg, _index_dim(idx)) if dg != _index_dim(idx) else g
-    n = shape(g)[_index_dim(idx)]
-    return S._untake(g, (slice(None),) + idx, (n,) + tuple(xshape)), 0
-
-
+    index, perm, _ = plan
+    g = _bcast(g, n) if dg is None else _to0(g, dg)
+    if perm is not None:
+        perm = perm + tuple(range(len(perm), len(shape(g))))
+        g = S.transpose(g, tuple(_np.argsort(perm)))
+    return S._untake(g, index, (n,) + tuple(xshape)), 0
 
 
 _with_fallback(S.getitem, _getitem)

@@ -57,6 +57,28 @@ def nondiff(np_fun):
     return equivalent(np_fun, notrace_primitive(np_fun))
 
 
+def casts_to_constant(kwargs):
+    """Whether a call's ``dtype=`` keyword casts its result to an integer, boolean or
+    other non-inexact dtype: such a result is piecewise constant and carries no
+    derivative (the rules of that call give a symbolic zero)."""
+    dt = kwargs.get("dtype")
+    return dt is not None and _np.dtype(dt).kind not in "fc"
+
+
+def guard_casts(fun):
+    """Make the rules of primitive ``fun`` (which takes ``dtype=``) give a symbolic
+    zero when it is called with an integer or boolean ``dtype``."""
+    prim = fun._prim
+    for table in (prim.vjps, prim.jvps):
+        for i, rule in list(table.items()):
+            def guarded(c, ans, *args, _rule=rule, **kwargs):
+                if kwargs and casts_to_constant(kwargs):
+                    return None
+                return _rule(c, ans, *args, **kwargs)
+            table[i] = guarded
+    return fun
+
+
 def val(x):
     """``x`` with every differentiation box removed (a batched value inside
     ``vmap`` stays batched, so masks computed from it are batched too)."""

@@ -10,7 +10,7 @@ import operator as _operator
 import numpy as _np
 
 from .._core import Box, defjvp, defvjp, def_linear, get_primitive
-from ._dispatch import (FLOAT_SCALARS, dtype, equivalent, iscomplex, nondiff, shape, some,
+from ._dispatch import (FLOAT_SCALARS, casts_to_constant, dtype, equivalent, guard_casts, iscomplex, nondiff, shape, some,
                         stand_in, val, wrap)
 from ._unbroadcast import broadcast_like, unbroadcast
 from . import _reductions as _R  # already loaded by _unbroadcast (a cycle, resolved lazily)
@@ -38,14 +38,36 @@ def def_elementwise(fun, *partials):
             continue
 
         def vjp(g, ans, *args, _p=partial, _i=i, **kwargs):
-            return unbroadcast(g * _p(ans, *args), args[_i])
+            if kwargs and casts_to_constant(kwargs):
+                return None
+            try:
+                slope = _p(ans, *args)
+            except (ZeroDivisionError, OverflowError, TypeError):
+                slope = _p(ans, *_as_numpy(args))
+            return unbroadcast(g * slope, args[_i])
 
         def jvp(t, ans, *args, _p=partial, **kwargs):
-            return broadcast_like(t * _p(ans, *args), ans)
+            if kwargs and casts_to_constant(kwargs):
+                return None
+            try:
+                slope = _p(ans, *args)
+            except (ZeroDivisionError, OverflowError, TypeError):
+                slope = _p(ans, *_as_numpy(args))
+            return broadcast_like(t * slope, ans)
 
         prim.vjps[i] = vjp
         prim.jvps[i] = jvp
     prim.kind = "elementwise"
+
+
+def _as_numpy(args):
+    """``args`` with Python floats and complex numbers as NumPy scalars and lists as
+    arrays.  A partial derivative is first computed on the arguments as they are (Python
+    arithmetic is fastest); where Python's arithmetic differs from NumPy's (it raises
+    ZeroDivisionError or OverflowError where NumPy gives inf or nan, with NumPy's
+    warning; lists do not broadcast) it is computed again on these."""
+    return [_np.float64(a) if type(a) is float else _np.complex128(a) if type(a) is complex
+            else _np.asarray(a) if type(a) in (list, tuple) else a for a in args]
 
 
 def _mask(condition, like):
@@ -74,11 +96,17 @@ def _wrap_scalar_fast(ufunc, op, nonzero=False):
     """``wrap(ufunc)``, computed with Python's operator when both arguments are Python
     or NumPy float64 scalars: the same IEEE operation (the same bits), without the cost
     of a NumPy ufunc call on scalars (most of the time of scalar code).  A zero
-    divisor goes to NumPy (inf or nan with a warning, not ZeroDivisionError)."""
+    divisor, and an inf or nan result of two Python floats, go to NumPy (inf or nan with
+    NumPy's warning, not ZeroDivisionError), so Python floats behave as float64."""
     def fun(x, y, *rest, **kwargs):
-        if (not rest and not kwargs and type(x) in FLOAT_SCALARS and type(y) in FLOAT_SCALARS
+        tx, ty = type(x), type(y)
+        if (not rest and not kwargs and tx in FLOAT_SCALARS and ty in FLOAT_SCALARS
                 and (not nonzero or y)):
-            return op(x, y)
+            r = op(x, y)
+            # two Python floats: an inf or nan result (an overflow, inf - inf) goes to
+            # NumPy too, for its warning (a NumPy float64 operand has NumPy's semantics)
+            if r - r == 0.0 or tx is not float or ty is not float:
+                return r
         return ufunc(x, y, *rest, **kwargs)
 
     return wrap(ufunc, fast=stand_in(ufunc, fun, "with a fast path for float scalars"))
@@ -102,6 +130,8 @@ defvjp(subtract, lambda g, ans, x, y, **k: unbroadcast(g, x),
        lambda g, ans, x, y, **k: unbroadcast(negative(g), y))
 defjvp(subtract, lambda t, ans, x, y, **k: broadcast_like(t, ans),
        lambda t, ans, x, y, **k: broadcast_like(negative(t), ans))
+guard_casts(add)
+guard_casts(subtract)
 defvjp(negative, lambda g, ans, x, **k: negative(g))
 defvjp(positive, lambda g, ans, x, **k: g)
 defvjp(real, lambda g, ans, x: real(g) + 0j if iscomplex(x) else g)
@@ -175,7 +205,8 @@ def_elementwise(degrees, lambda ans, x: 180 / _np.pi)
 def_elementwise(fabs, lambda ans, x: _mask(_np.sign(val(x)), x))
 
 # |z|: sign(x) for real x (0 at 0); conj(z)/|z| for complex z (not holomorphic)
-defvjp(absolute, lambda g, ans, x: g * conjugate(x) / _safe(ans, 1.0) if iscomplex(x)
+# (the reverse rule reads x only, so that the tape can drop |x|: see _lean.py)
+defvjp(absolute, lambda g, ans, x: g * conjugate(x) / _safe(absolute(x), 1.0) if iscomplex(x)
        else g * _mask(_np.sign(val(x)), x))
 defjvp(absolute, lambda t, ans, x: real(conjugate(x) * t) / _safe(ans, 1.0) if iscomplex(x)
        else t * _mask(_np.sign(val(x)), x))
@@ -210,7 +241,9 @@ def_elementwise(divide, lambda ans, x, y: 1 / y, lambda ans, x, y: negative(ans 
 def_elementwise(power,
                 # x ** (y - 1), but x ** 0 where y == 0 (finite at x == 0); subtracting a
                 # bool keeps a Python-scalar y weakly typed (no float32 -> float64)
-                lambda ans, x, y: y * x ** (y - (val(y) != 0)),
+                # (power, not **: a negative Python float to a fractional power is nan, as
+                # in NumPy, not a Python complex number)
+                lambda ans, x, y: y * power(x, y - (val(y) != 0)),
                 lambda ans, x, y: ans * log(_safe(_weak(x, ans), 1.0)))
 def_elementwise(maximum, lambda ans, x, y: _ties(x, y, ans), lambda ans, x, y: _ties(y, x, ans))
 def_elementwise(minimum, lambda ans, x, y: _ties(x, y, ans), lambda ans, x, y: _ties(y, x, ans))
@@ -281,8 +314,12 @@ _astype = wrap(_astype_impl, "wengert.numpy.astype")
 
 
 def astype(x, dtype, **kwargs):
-    """``x.astype(dtype)``, differentiable between float and complex dtypes."""
-    return _astype(x, _np.dtype(dtype))
+    """``x.astype(dtype)``: differentiable between float and complex dtypes; a cast to
+    an integer or boolean dtype is a constant (derivative 0)."""
+    dt = _np.dtype(dtype)
+    if dt.kind not in "fc":   # piecewise constant: no derivative (as in JAX and autograd)
+        return _astype(val(x), dt)
+    return _astype(x, dt)
 
 
 defvjp(_astype, lambda g, ans, x, dt: _astype(real(g) if not iscomplex(x) else g, dtype(x)))

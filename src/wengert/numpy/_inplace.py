@@ -23,7 +23,7 @@ import numpy as _np
 from .._core import Box, DualTrace, TapeTrace, primitive
 from .._core.primitive import get_primitive
 from . import _elementwise as E, _shape as S
-from ._dispatch import shape, val
+from ._dispatch import dtype, shape, val
 from ._unbroadcast import unbroadcast
 
 
@@ -89,6 +89,11 @@ def _zeros_of(ans):
     return _np.zeros(shape(ans), dtype=_np.result_type(val(ans)))
 
 
+def _integral(ans):
+    """A value written into an integer or boolean array is cast: no derivative passes."""
+    return dtype(ans).kind not in "fc"
+
+
 def _update_vjp_v(g, ans, x, idx, v):
     gv = S.getitem(g, idx)
     keep = _winners(shape(x), idx)
@@ -100,10 +105,11 @@ def _update_vjp_v(g, ans, x, idx, v):
 _index_update_prim = get_primitive(_index_update)
 _index_update_prim.vjps.update({
     0: lambda g, ans, x, idx, v: _index_update(g, idx, 0.0),
-    2: _update_vjp_v})
+    2: lambda g, ans, x, idx, v: None if _integral(ans) else _update_vjp_v(g, ans, x, idx, v)})
 _index_update_prim.jvps.update({
     0: lambda t, ans, x, idx, v: _index_update(t, idx, 0.0),
-    2: lambda t, ans, x, idx, v: _index_update(_zeros_of(ans), idx, t)})
+    2: lambda t, ans, x, idx, v: None if _integral(ans) else
+    _index_update(_zeros_of(ans), idx, t)})
 _index_update_prim.kind = "linear"
 
 _index_add_prim = get_primitive(_index_add)

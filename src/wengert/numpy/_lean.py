@@ -5,11 +5,13 @@ of four: tanh's rule reads its output, not its input; a product's rule reads the
 other factor, not the product; a sum's rule reads shapes only.  Arrays smaller
 than ``MIN_BYTES`` are kept as they are (a stand-in would save nothing).
 """
+import sys as _sys
+
 import numpy as _np
 
-from .._core import def_keep
-from .._core.tape import set_lean
-from . import _elementwise as E, _linalg as L, _reductions as R
+from .._core import add_any, def_keep
+from .._core.tape import set_accumulate, set_lean
+from . import _elementwise as E, _inplace as I, _linalg as L, _reductions as R
 
 MIN_BYTES = 1 << 16
 
@@ -30,6 +32,8 @@ def lean(keep, vals, ans, parents):
     used = set()
     for argnum, _ in parents:
         used.update(needs.get(argnum, ()))
+    if type(needs_ans) is frozenset:
+        needs_ans = any(argnum in needs_ans for argnum, _ in parents)
     for i, v in enumerate(vals):
         if i not in used:
             h = hollow(v)
@@ -44,6 +48,34 @@ def lean(keep, vals, ans, parents):
 
 set_lean(lean, MIN_BYTES, (_np.ndarray,))
 
+
+def _refs(cts, k):
+    return _sys.getrefcount(cts[k])
+
+
+# the references to a value held by a dict only, as _refs counts them (interpreters differ)
+_SOLE = _refs({0: object()}, 0) if hasattr(_sys, "getrefcount") else -1
+
+
+def accumulate(cts, k, g):
+    """``cts[k] + g``, added into ``cts[k]`` when it is an array of its own memory that
+    nothing but ``cts`` holds (a rule's fresh result: no other cotangent, rule or
+    observer can see the change), of the sum's shape and dtype."""
+    sole = _refs(cts, k) == _SOLE      # counted before this function holds it
+    prev = cts[k]
+    if (sole and type(prev) is _np.ndarray and prev.base is None
+            and prev.nbytes >= MIN_BYTES and prev.flags.writeable
+            and (type(g) is _np.ndarray or type(g) in _SCALARS)
+            and _np.result_type(prev, g) == prev.dtype
+            and _np.broadcast_shapes(prev.shape, _np.shape(g)) == prev.shape):
+        _np.add(prev, g, out=prev)
+        return prev
+    return add_any(prev, g)
+
+
+_SCALARS = (float, _np.float64, _np.float32)
+set_accumulate(accumulate)
+
 for _f in (E.add, E.subtract):
     def_keep(_f)                                        # shapes only
 def_keep(E.negative)
@@ -52,5 +84,9 @@ def_keep(L.matmul, args={0: (1,), 1: (0,)})
 def_keep(L.dot, args={0: (1,), 1: (0,)})
 def_keep(E.tanh, ans=True)                              # 1 - ans**2
 def_keep(E.exp, ans=True)                               # ans
+def_keep(E.absolute, args={0: (0,)})                    # sign(x), conj(x) / |x|
+def_keep(E.square, args={0: (0,)})                      # 2 x
+def_keep(E.power, ans=(1,), args={0: (0, 1), 1: (0,)})  # y x**(y-1); ans log(x)
 def_keep(R.sum)
 def_keep(R.mean)
+def_keep(I._index_update, args={0: (1,), 2: (1,)})      # the index only

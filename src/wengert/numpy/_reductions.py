@@ -5,8 +5,8 @@ import numpy as _np
 
 from .._core import Box, def_linear, defjvp, defvjp
 from . import _elementwise as E, _shape as S
-from ._dispatch import (FLOAT_SCALARS, dtype, equivalent, iscomplex, method_fast, shape, some,
-                        val, wrap)
+from ._dispatch import (FLOAT_SCALARS, dtype, equivalent, guard_casts, iscomplex, method_fast,
+                        shape, some, val, wrap)
 
 
 def _axes(axis, ndim):
@@ -68,6 +68,7 @@ sum = wrap(_np.sum, fast=method_fast(_np.sum, "sum"))
 defvjp(sum, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True, **k:
        _masked(expand(_in_space_of(g, x, dtype), x, axis, keepdims), where))
 def_linear(sum)
+guard_casts(sum)
 
 mean = wrap(_np.mean)
 defvjp(mean, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True, **k:
@@ -76,6 +77,7 @@ defvjp(mean, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, 
        _masked(expand(_in_space_of(g, x, dtype), x, axis, keepdims)
                / _count_where(x, axis, where), where))
 def_linear(mean)
+guard_casts(mean)
 
 
 def _argmax_mask(ans, x, axis, keepdims, where=True):
@@ -120,6 +122,7 @@ cumsum = wrap(_np.cumsum)
 defvjp(cumsum, lambda g, ans, x, axis=None, dtype=None, out=None:
        _reversed_cumsum(_in_space_of(g, x, dtype), x, axis))
 def_linear(cumsum)
+guard_casts(cumsum)
 
 
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
@@ -220,6 +223,7 @@ defvjp(cumprod, lambda g, ans, x, axis=None, dtype=None, out=None:
        _in_space_of(_cumprod_rule(_cumprod_ct, g, ans, x, axis, shape(x)), x, dtype))
 defjvp(cumprod, lambda t, ans, x, axis=None, dtype=None, out=None:
        _cumprod_rule(_cumprod_tangent, S.broadcast_to(t, shape(x)), ans, x, axis, shape(ans)))
+guard_casts(cumprod)
 
 
 def _others(x, axis):
@@ -254,6 +258,7 @@ defvjp(prod, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False,
 defjvp(prod, lambda t, ans, x, axis=None, dtype=None, out=None, keepdims=False,
        initial=_np._NoValue, where=True:
        sum(t * _prod_slope(x, axis, initial, where), axis=axis, keepdims=keepdims))
+guard_casts(prod)
 
 
 # -- differences, averages, ranges ----------------------------------------------------

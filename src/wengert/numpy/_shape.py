@@ -111,7 +111,7 @@ def take(a, indices, axis=None, out=None, mode="raise"):
     if axis is None:
         return getitem(ravel(a), indices)
     axis = axis % len(shape(a))
-    return getitem(a, (slice(None),) * axis + (_np.asarray(indices),))
+    return getitem(a, (slice(None),) * axis + (asarray(val(indices)),))  # batched: kept
 
 
 def repeat(a, repeats, axis=None):

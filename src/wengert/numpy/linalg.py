@@ -830,7 +830,8 @@ def norm(x, ord=None, axis=None, keepdims=False):
         (axis,) = axis
     ab = E.absolute(x)
     if ord in (None, 2):
-        return E.sqrt(R.sum(ab * ab, axis=axis, keepdims=keepdims))
+        # square: one cotangent 2 g |x| (ab * ab would make g |x| twice, then add)
+        return E.sqrt(R.sum(E.square(ab), axis=axis, keepdims=keepdims))
     if ord == _np.inf:
         return R.max(ab, axis=axis, keepdims=keepdims)
     if ord == -_np.inf:

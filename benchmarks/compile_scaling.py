@@ -1,0 +1,113 @@
+"""``python -m benchmarks.compile_scaling``: the first call of ``wengert.compile``
+against one eager gradient, as the program grows.
+
+The program is W1's chain (``sin, *, +, exp, /`` repeated, every block using
+``x``) on a Python float and on a 16-element array, at 1,000 to 100,000
+operations.  For each size it reports one eager ``grad`` call, the compiled
+function's first call (tracing, code generation and Python's ``compile`` of the
+generated source, then running it once), that call split into its phases, and
+the ratio of the first call to the eager gradient; each time is the best of
+``--repeats`` fresh runs.  Issue 12 (item 15) asks for tracing plus code
+generation within 5x one eager gradient at every size up to 100,000 operations.
+"""
+import argparse
+import gc
+import sys
+import time
+
+import numpy as np
+
+import wengert
+import wengert.numpy as wnp
+from wengert import tree
+from wengert._compile import _build, _signature, _trace
+
+from . import harness
+from .workloads import chain
+
+SIZES = (1000, 5000, 20000, 100000)
+QUICK_SIZES = (1000, 5000)
+
+
+def program(n_ops, kind):
+    """``(gradient function, argument)`` of the chain with ``n_ops`` operations."""
+    nb = n_ops // 5
+    x = 0.3 if kind == "scalar" else np.linspace(0.1, 0.5, 16)
+    return wengert.grad(lambda x: wnp.sum(chain(x, wnp.sin, wnp.exp, nb))), x
+
+
+def _best(fn, repeats):
+    best = float("inf")
+    for _ in range(repeats):
+        gc.collect()
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def phases(g, x):
+    """Seconds of (tracing with code generation, Python's compile of the source) in one
+    first call, through the same steps a compiled function takes."""
+    leaves, in_def = tree.flatten(((x,), {}))
+    key, dynamic = _signature(leaves, in_def)
+    t0 = time.perf_counter()
+    src, _, _ = _trace(g, leaves, in_def, dynamic, "chain", False)
+    t1 = time.perf_counter()
+    _build(src, in_def, leaves, dynamic)
+    return t1 - t0, time.perf_counter() - t1
+
+
+def measure(n_ops, kind, repeats):
+    """One row: sizes and seconds for ``n_ops`` operations of the ``kind`` chain."""
+    g, x = program(n_ops, kind)
+    eager = _best(lambda: g(x), repeats)
+    first_call = _best(lambda: wengert.compile(g)(x), repeats)
+    c = wengert.compile(g)
+    c(x)
+    assert np.allclose(c(x), g(x), rtol=1e-12, atol=0)   # the program computes the gradient
+    split = min((phases(g, x) for _ in range(repeats)), key=sum)
+    return {"ops": n_ops, "kind": kind, "eager": eager, "first": first_call,
+            "trace": split[0], "compile": split[1], "ratio": first_call / eager}
+
+
+HEADER = (f"  {'ops':>7s} {'argument':8s} {'eager grad s':>13s} {'first call s':>13s} "
+          f"{'trace+codegen s':>16s} {'py compile s':>13s} {'first/eager':>12s}")
+
+
+def row_line(r):
+    return (f"  {r['ops']:7d} {r['kind']:8s} {r['eager']:13.4f} {r['first']:13.4f} "
+            f"{r['trace']:16.4f} {r['compile']:13.4f} {r['ratio']:11.1f}x")
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python -m benchmarks.compile_scaling", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--quick", action="store_true", help=f"sizes {QUICK_SIZES} only")
+    p.add_argument("--sizes", default=None,
+                   help=f"comma-separated operation counts (default {','.join(map(str, SIZES))})")
+    p.add_argument("--repeats", type=int, default=None,
+                   help="fresh runs per time, the best kept (default 3; 1 above 20,000 ops)")
+    args = p.parse_args(sys.argv[1:] if argv is None else argv)
+    sizes = QUICK_SIZES if args.quick else SIZES
+    if args.sizes:
+        sizes = tuple(int(s) for s in args.sizes.split(","))
+    print(harness.machine_line())
+    warning = harness.contention_warning()
+    if warning:
+        print(warning)
+    print("compile's first call against one eager gradient (W1's chain; best of fresh runs)")
+    print(HEADER)
+    rows = []
+    for kind in ("scalar", "array16"):
+        for n in sizes:
+            repeats = args.repeats or (3 if n <= 20000 else 1)
+            rows.append(measure(n, kind, repeats))
+            print(row_line(rows[-1]))
+            sys.stdout.flush()
+    print(f"load average after the run: {harness.load():.2f}")
+    return rows
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,276 @@
+"""What a compiled function reads besides its arguments, and how to notice it change.
+
+A traced program keeps every value it did not receive as an argument: arrays are
+used by reference, while numbers, strings and anything computed from them
+without a traced value are baked in.  So that later calls do not run on stale
+values, tracing first walks what the function can reach: the variables it closes
+over, the module globals its code names, the functions, ``functools.partial``
+objects and bound methods among them, the attributes of objects found there and
+of objects passed as arguments, and the items of lists, tuples and dicts found
+there (boundedly: ``_BUDGET`` objects, containers' first ``_ITEMS`` items).  NumPy's
+and wengert's own code is not entered, nor are modules.
+
+Two things come out of the walk:
+
+* the random generators reached (``numpy.random.Generator``, ``RandomState``, bit
+  generators, and NumPy's global generator): their states are compared before and
+  after tracing, and a generator that was drawn from makes the signature run
+  eagerly (its numbers would otherwise be drawn once, at tracing);
+* *watches*: each place (closure cell, global name, attribute, list item, dict
+  value) holding a number, a string, a tuple or an array.  The compiled program
+  checks on every call that each place still holds the same object (a number or
+  string also passes when equal) and, for an array, that its shape and a sample of
+  up to ``_SAMPLE`` evenly spaced elements (the first included) are unchanged;
+  otherwise it traces again.  An array of at most ``_SAMPLE`` elements is compared
+  whole; a larger one written at a few places only may go unnoticed.
+"""
+import math
+import os
+import types
+
+import numpy as _np
+
+_BUDGET = 2000    # objects visited at most
+_ITEMS = 64       # items of a container looked at
+_SAMPLE = 32      # array elements compared on every call
+_MAX_WATCHES = 64
+
+_RNG_TYPES = (_np.random.Generator, _np.random.RandomState, _np.random.BitGenerator)
+_SCALARS = (int, float, complex, bool, str, bytes, _np.generic)
+_LIBRARIES = ("numpy", "wengert", "scipy", "builtins")
+_NUMPY_DIR = os.path.dirname(_np.__file__) + os.sep
+_WENGERT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+class Watch:
+    """A place that held ``value`` at tracing: ``kind`` is "cell" (``holder`` a closure
+    cell), "dict" (``holder`` a dict or mapping, ``key`` the key) or "item" (``holder``
+    a list, ``key`` an index); ``what`` names it for messages."""
+
+    __slots__ = ("kind", "holder", "key", "value", "what", "sample")
+
+    def __init__(self, kind, holder, key, value, what):
+        self.kind, self.holder, self.key, self.value, self.what = kind, holder, key, value, what
+        self.sample = None
+        if type(value) is _np.ndarray and value.size:
+            self.sample = _sample(value)
+
+
+class Reach:
+    """The random generators and watched places reachable from some roots."""
+
+    def __init__(self, roots):
+        self.generators = []   # (generator, what)
+        self.watches = []
+        self._seen = set()
+        self._budget = _BUDGET
+        for obj, what in roots:
+            self._visit(obj, what, 0)
+
+    # -- the walk ----------------------------------------------------------------------
+    def _visit(self, obj, what, depth):
+        if self._budget <= 0 or depth > 8 or id(obj) in self._seen:
+            return
+        self._seen.add(id(obj))
+        self._budget -= 1
+        if isinstance(obj, _RNG_TYPES):
+            self.generators.append((obj, what))
+            return
+        t = type(obj)
+        if t in _SCALARS or t is _np.ndarray or isinstance(obj, (types.ModuleType, _np.generic)):
+            return
+        if t is tuple or t is list:
+            for i, v in enumerate(obj[:_ITEMS]):
+                self._place("item" if t is list else None, obj, i, v, f"{what}[{i}]", depth)
+            return
+        if t is dict:
+            for k, v in list(obj.items())[:_ITEMS]:
+                self._place("dict", obj, k, v, f"{what}[{_short(k)}]", depth)
+            return
+        if isinstance(obj, types.FunctionType):
+            self._function(obj, what, depth)
+            return
+        if isinstance(obj, types.MethodType):
+            self._visit(obj.__func__, what, depth + 1)
+            self._visit(obj.__self__, f"{what}.__self__", depth + 1)
+            return
+        if t is _np.ufunc or isinstance(obj, (types.BuiltinFunctionType, type(len))):
+            return
+        if _library(obj):
+            # wengert's wrappers (compile(f), a custom rule) hold user functions
+            attrs = getattr(obj, "__dict__", None)
+            if isinstance(attrs, dict) and (t.__module__ or "").startswith("wengert"):
+                for attr in ("fun", "__wrapped__", "func"):
+                    if attr in attrs:
+                        self._visit(attrs[attr], what, depth + 1)
+            return
+        if isinstance(obj, functools_partial):
+            self._visit(obj.func, f"{what}.func", depth + 1)
+            for i, a in enumerate(obj.args):
+                self._visit(a, f"{what}.args[{i}]", depth + 1)
+            for k, v in obj.keywords.items():
+                self._visit(v, f"{what}.keywords[{_short(k)}]", depth + 1)
+            return
+        attrs = getattr(obj, "__dict__", None)
+        if isinstance(attrs, (dict, types.MappingProxyType)) and depth < 6:
+            for k, v in list(attrs.items())[:_ITEMS]:
+                if type(k) is str and not (k.startswith("__") and k.endswith("__")):
+                    self._place("dict", attrs, k, v, f"{what}.{k}", depth)
+
+    def _function(self, fun, what, depth):
+        code = fun.__code__
+        # by the file: wrappers copy the wrapped function's __module__ (functools.wraps)
+        if code.co_filename.startswith(_NUMPY_DIR):
+            return
+        library = code.co_filename.startswith(_WENGERT_DIR)
+        name = getattr(fun, "__qualname__", None) or code.co_name
+        for var, cell in zip(code.co_freevars, fun.__closure__ or ()):
+            try:
+                value = cell.cell_contents
+            except ValueError:     # not yet assigned
+                continue
+            self._place(None if library else "cell", cell, var, value,
+                        f"variable {var!r} closed over by {name}", depth)
+        wrapped = getattr(fun, "__wrapped__", None)
+        if wrapped is not None:
+            self._visit(wrapped, what, depth + 1)
+        if library:
+            return
+        for v in (fun.__defaults__ or ()) + tuple((fun.__kwdefaults__ or {}).values()):
+            self._place(None, None, None, v, f"a default argument of {name}", depth)
+        g = fun.__globals__
+        for var in _global_names(code):
+            if var in g:
+                self._place("dict", g, var, g[var], f"global {var!r} read by {name}", depth)
+
+    def _place(self, kind, holder, key, value, what, depth):
+        """``value``, held at ``holder[key]``: watched if it is data, walked if it may
+        lead to more."""
+        t = type(value)
+        if kind is not None and (t in _SCALARS or t is _np.ndarray or isinstance(value, _np.generic)
+                                 or (t is tuple and all(type(v) in _SCALARS for v in value))) \
+                and len(self.watches) < _MAX_WATCHES:
+            self.watches.append(Watch(kind, holder, key, value, what))
+        if t is _np.ndarray and kind is None and value.size and len(self.watches) < _MAX_WATCHES:
+            self.watches.append(Watch("fixed", None, None, value, what))   # contents only
+        self._visit(value, what, depth + 1)
+
+    # -- random generators -------------------------------------------------------------
+    def states(self):
+        """The states of the generators reached and of NumPy's global one."""
+        return [_state(g) for g, _ in self.generators] + [_state(_np.random.mtrand._rand)]
+
+    def restore(self, states):
+        """Set every generator back to ``states`` (from :meth:`states`)."""
+        for g, state in zip([g for g, _ in self.generators] + [_np.random.mtrand._rand], states):
+            if isinstance(g, _np.random.Generator):
+                g.bit_generator.state = state
+            elif isinstance(g, _np.random.RandomState):
+                g.set_state(state)
+            else:
+                g.state = state
+
+    def drawn(self, before):
+        """What names the generators drawn from since ``before`` (empty if none)."""
+        out = []
+        names = [what for _, what in self.generators] + ["numpy.random's global generator"]
+        for (g, what), old, new in zip(self.generators + [(None, names[-1])], before,
+                                       self.states()):
+            if not _same(old, new):
+                out.append(what)
+        return out
+
+
+def check_lines(watches, bind):
+    """Lines of the compiled program that trace again when a watched place changed;
+    ``bind`` gives the source name of an object (bound by reference)."""
+    lines = []
+    for w in watches:
+        v = bind(w.value)
+        why = bind(f"{w.what} changed since tracing")
+        if w.kind == "cell":
+            get = f"{bind(w.holder)}.cell_contents"
+        elif w.kind == "dict":
+            get = f"{bind(w.holder)}.get({bind(w.key)}, _Retrace)"
+        elif w.kind == "item":
+            get = f"({bind(w.holder)}[{int(w.key)}] if len({bind(w.holder)}) > " \
+                  f"{int(w.key)} else _Retrace)"
+        else:
+            get = None
+        if get is not None:
+            if type(w.value) in _SCALARS or type(w.value) is tuple or \
+                    isinstance(w.value, _np.generic):
+                t = bind(type(w.value))
+                # equal numbers pass (a float recomputed to the same value), NaN by identity
+                lines.append(f"_w = {get}")
+                lines.append(f"if _w is not {v} and (type(_w) is not {t} or not _w == {v}): "
+                             f"raise _Retrace({why})")
+            else:
+                lines.append(f"if {get} is not {v}: raise _Retrace({why})")
+        if w.sample is not None:
+            view, index, data = w.sample
+            sample = bind(view) if view is not None else f"{v}[{bind(index)}]"
+            lines.append(f"if {v}.shape != {bind(w.value.shape)} or "
+                         f"{sample}.tobytes() != {bind(data)}: raise _Retrace({why})")
+    return lines
+
+
+# -- helpers ---------------------------------------------------------------------------------
+import functools as _functools  # noqa: E402
+functools_partial = _functools.partial
+
+
+def _sample(a):
+    """``(view, index, bytes)``: up to ``_SAMPLE`` evenly spaced elements of ``a`` and
+    their bytes now.  For a contiguous array ``view`` is a strided view of them (reading
+    it costs no indexing); otherwise ``index`` selects them."""
+    n = a.size
+    step = -(-n // _SAMPLE)
+    if a.flags.c_contiguous or a.flags.f_contiguous:
+        view = a.reshape(-1, order="A")[::step]
+        view.flags.writeable = False
+        return view, None, view.tobytes()
+    flat = _np.arange(0, n, step)
+    index = _np.unravel_index(flat, a.shape)
+    return None, index, a[index].tobytes()
+
+
+def _library(obj):
+    module = getattr(type(obj), "__module__", "") or ""
+    return module.split(".")[0] in _LIBRARIES
+
+
+def _global_names(code, out=None):
+    out = [] if out is None else out
+    out.extend(code.co_names)
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            _global_names(c, out)
+    return dict.fromkeys(out)
+
+
+def _short(k):
+    t = type(k)
+    if t in (int, float, bool) or (t is str and len(k) < 30):
+        return repr(k)
+    return t.__name__
+
+
+def _state(g):
+    if isinstance(g, _np.random.Generator):
+        return g.bit_generator.state
+    if isinstance(g, _np.random.RandomState):
+        return g.get_state(legacy=False)
+    return g.state
+
+
+def _same(a, b):
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (tuple, list)):
+        return type(a) is type(b) and len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, _np.ndarray):
+        return isinstance(b, _np.ndarray) and _np.array_equal(a, b)
+    if isinstance(a, float) and math.isnan(a):
+        return isinstance(b, float) and math.isnan(b)
+    return a == b

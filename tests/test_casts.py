@@ -1,0 +1,64 @@
+"""Casts to integer or boolean dtypes carry no derivative, on every path that casts."""
+import numpy
+import pytest
+
+import wengert
+import wengert.numpy as np
+
+X = numpy.array([1.5, 2.5])
+ONES = numpy.ones(2)
+
+
+def _setitem_int(v):
+    a = np.as_traced(numpy.zeros(2, dtype=int), like=v)
+    a[0] = v[0]
+    a[1] = v[1]
+    return np.sum(a * v)
+
+
+# f(v) = sum(c(v) * v) with c(v) = [1, 2] a constant: gradient c, tangent sum(c)
+CASTS = {
+    "astype(int)": lambda v: np.sum(v.astype(int) * v),
+    "astype(bool)": lambda v: np.sum(v.astype(bool) * v * 1.5),   # [1, 1] * 1.5 ... see below
+    "astype(uint8)": lambda v: np.sum(v.astype(numpy.uint8) * v),
+    "np.astype": lambda v: np.sum(np.astype(v, int) * v),
+    "array(dtype=int)": lambda v: np.sum(np.array(v, dtype=int) * v),
+    "asarray(dtype=int)": lambda v: np.sum(np.asarray(v, dtype=int) * v),
+    "array(list, dtype=int)": lambda v: np.sum(np.array([v[0], v[1]], dtype=int) * v),
+    "sum(dtype=int)": lambda v: np.sum(v, dtype=int) / 3.0 * np.sum(v * numpy.array([1.0, 2.0])),
+    "numpy.sum(dtype=int)": lambda v: numpy.sum(v, dtype=int) / 3.0 * np.sum(v * [1.0, 2.0]),
+    "cumsum(dtype=int)": lambda v: np.sum(np.cumsum(v, dtype=int) / numpy.array([1.0, 1.5]) * v),
+    "multiply(dtype=int)": lambda v: np.sum(
+        numpy.multiply(v, 1.0, dtype=int, casting="unsafe") * v),
+    "item assignment into an int array": _setitem_int,
+}
+EXPECTED = {"astype(bool)": numpy.array([1.5, 1.5])}
+
+
+@pytest.mark.parametrize("name", sorted(CASTS))
+def test_cast_to_integer_passes_no_derivative(name):
+    f = CASTS[name]
+    want = EXPECTED.get(name, numpy.array([1.0, 2.0]))
+    numpy.testing.assert_allclose(wengert.grad(f)(X), want)
+    _, tangent = wengert.jvp(f, (X,), (ONES,))
+    numpy.testing.assert_allclose(tangent, want.sum())
+    numpy.testing.assert_allclose(wengert.compile(wengert.grad(f))(X), want)
+
+
+def test_cast_alone_has_zero_gradient():
+    g = wengert.grad(lambda v: np.sum(v.astype(int)))
+    with pytest.warns(UserWarning, match="independent"):
+        numpy.testing.assert_array_equal(g(X), [0.0, 0.0])
+
+
+def test_cast_under_vmap_is_constant_per_example():
+    f = lambda v: np.sum(wengert.vmap(lambda r: r.astype(int) * r)(v))
+    numpy.testing.assert_allclose(wengert.grad(f)(X), [1.0, 2.0])
+
+
+def test_float_casts_stay_differentiable():
+    f = lambda v: np.sum(v.astype(numpy.float32) * v)
+    numpy.testing.assert_allclose(wengert.grad(f)(X), 2 * X)
+    f = lambda v: np.sum(np.real(v.astype(complex) * v))
+    numpy.testing.assert_allclose(wengert.grad(f)(X), 2 * X)
+    assert np.asarray(X, dtype=int).dtype.kind == "i"
