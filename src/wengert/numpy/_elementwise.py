@@ -37,23 +37,23 @@ def def_elementwise(fun, *partials):
         if partial is None:
             continue
 
+        # (g * partial(...) in one expression: NumPy then multiplies into the partial's
+        # temporary array instead of allocating a third array of the data's size)
         def vjp(g, ans, *args, _p=partial, _i=i, **kwargs):
             if kwargs and casts_to_constant(kwargs):
                 return None
             try:
-                slope = _p(ans, *args)
+                return unbroadcast(g * _p(ans, *args), args[_i])
             except (ZeroDivisionError, OverflowError, TypeError):
-                slope = _p(ans, *_as_numpy(args))
-            return unbroadcast(g * slope, args[_i])
+                return unbroadcast(g * _p(ans, *_as_numpy(args)), args[_i])
 
         def jvp(t, ans, *args, _p=partial, **kwargs):
             if kwargs and casts_to_constant(kwargs):
                 return None
             try:
-                slope = _p(ans, *args)
+                return broadcast_like(t * _p(ans, *args), ans)
             except (ZeroDivisionError, OverflowError, TypeError):
-                slope = _p(ans, *_as_numpy(args))
-            return broadcast_like(t * slope, ans)
+                return broadcast_like(t * _p(ans, *_as_numpy(args)), ans)
 
         prim.vjps[i] = vjp
         prim.jvps[i] = jvp
