@@ -170,9 +170,7 @@ def test_plain_numpy_calls_dispatch_here():
 def test_nondiff_and_piecewise_constant():
     x = np.array([0.5, -1.5])
     for ours, theirs in ((lambda v: E.heaviside(v, 0.5), lambda v: np.heaviside(v, 0.5)),
-                         (E.spacing, np.spacing), (lambda v: E.frexp(v)[0], lambda v: np.frexp(v)[0]),
-                         (lambda v: E.nextafter(v, 3.0), lambda v: np.nextafter(v, 3.0)),
-                         (lambda v: E.ldexp(v, 2), lambda v: np.ldexp(v, 2))):
+                         (E.spacing, np.spacing)):
         # a constant factor: the gradient of sum(v * c(v)) is c(v)
         np.testing.assert_array_equal(wengert.grad(lambda v: wnp.sum(v * ours(v)))(x), theirs(x))
     # a real argument's angle is 0 or pi: no derivative

@@ -140,6 +140,7 @@ def save(path, tree):
 
 
 _SUFFIX = ".tmp"
+_CHUNK = 1 << 22     # bytes read at a time (one huge read would be copied whole, twice)
 
 
 def _create_temporary(directory, prefix):
@@ -334,7 +335,7 @@ def _read_member(archive, member, what):
             view = memoryview(a.view(_np.uint8))
             got = 0
             while got < nbytes:
-                n = fp.readinto(view[got:])
+                n = fp.readinto(view[got:got + _CHUNK])
                 if not n:
                     raise _Corrupt(f"is truncated: {what} ({member}) ends early")
                 got += n

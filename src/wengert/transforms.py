@@ -15,6 +15,7 @@ from . import numpy as wnp
 from . import tree
 from ._core import Box, DualTrace, TapeTrace, Trace, getval, has_jvp, primitive, vspace
 from ._core.primitive import get_primitive
+from .numpy._inplace import PLAIN_TARGET_FIX
 from .numpy._vspace import ArrayVSpace
 
 __all__ = [
@@ -239,6 +240,16 @@ def _expand_boxed_containers(out):
     return out
 
 
+def _reraise_plain_target(e):
+    """NumPy reports ``plain[i] = traced`` as "setting an array element with a
+    sequence", with the helpful error only as its cause: raise that one instead,
+    with the traceback to the user's line.  Any other error goes on unchanged."""
+    cause = e.__cause__
+    if isinstance(cause, TypeError) and str(cause) == PLAIN_TARGET_FIX:
+        raise cause.with_traceback(e.__traceback__) from None
+    raise e
+
+
 class _ReverseTrace:
     """One recorded evaluation: its result and a backward pass over its tape."""
 
@@ -251,6 +262,8 @@ class _ReverseTrace:
         self.in_nodes = [b._aux for b in boxes]
         try:
             out = fun(tree.unflatten(self.in_def, boxes))
+        except ValueError as e:
+            _reraise_plain_target(e)
         finally:
             trace.recording = False
         leaves, self.out_def = tree.flatten(_expand_boxed_containers(out))
@@ -348,7 +361,10 @@ def _make_jvp(fun, x):
         trace = DualTrace()
         boxes = [trace.new_input(xl, _cast_tangent(tl, xl, f"input leaf {i}"))
                  for i, (xl, tl) in enumerate(zip(x_leaves, t_leaves))]
-        out = fun(tree.unflatten(x_def, boxes))
+        try:
+            out = fun(tree.unflatten(x_def, boxes))
+        except ValueError as e:
+            _reraise_plain_target(e)
         leaves, out_def = tree.flatten(_expand_boxed_containers(out))
         values, tangents = [], []
         for o in leaves:
@@ -1140,8 +1156,10 @@ class Tape:
         self._trace = _BlockTrace()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, tb):
         self._trace.recording = False
+        if isinstance(exc, ValueError):
+            _reraise_plain_target(exc)
         return False
 
     @property

@@ -8,7 +8,7 @@ from .dual import DualTrace
 from .primitive import (Primitive, get_primitive, holds_box, notrace_primitive, primitive,
                         registered_primitives)
 from .rules import (def_array_args, def_keep, def_linear, defjvp, defjvp_any, defvjp, defvjp_any,
-                    defvjp_joint, has_jvp, jvp_rule, missing_rule, vjp_rule)
+                    has_jvp, jvp_rule, missing_rule, vjp_rule)
 from .tape import TapeTrace
 from .vspace import (ContainerVSpace, ScalarVSpace, VSpace, add_any, register_vspace,
                      vspace)
@@ -18,6 +18,6 @@ __all__ = [
     "Primitive", "get_primitive", "holds_box", "notrace_primitive", "primitive",
     "registered_primitives",
     "def_array_args", "def_keep", "def_linear", "defjvp", "defjvp_any", "defvjp", "defvjp_any",
-    "defvjp_joint", "has_jvp", "jvp_rule", "missing_rule", "vjp_rule", "TapeTrace",
+    "has_jvp", "jvp_rule", "missing_rule", "vjp_rule", "TapeTrace",
     "ContainerVSpace", "ScalarVSpace", "VSpace", "add_any", "register_vspace", "vspace",
 ]

@@ -74,8 +74,12 @@ def primitive(fun, name=None):
 
     @functools.wraps(fun)
     def wrapped(*args, **kwargs):
-        if kwargs and _has_box(kwargs):
-            args, kwargs = _positional(fun, prim.name, args, kwargs)
+        if kwargs:
+            for v in kwargs.values():
+                if isinstance(v, Box) or type(v) is tuple or type(v) is list:
+                    if _has_box(kwargs):
+                        args, kwargs = _positional(fun, prim.name, args, kwargs)
+                    break
         top = None
         seq = False
         for a in args:

@@ -91,14 +91,6 @@ def def_keep(fun, ans=False, args=None):
     return fun
 
 
-def defvjp_joint(fun, rule):
-    """One reverse rule ``rule(argnums, g, ans, *args, **kwargs)`` returning the
-    cotangents of all differentiated arguments at once (one per argnum, ``None``
-    for zero), for primitives whose cotangents share work."""
-    _prim(fun).vjp_joint = rule
-    return fun
-
-
 def vjp_rule(prim, argnum):
     rule = prim.vjps.get(argnum)
     if rule is None:

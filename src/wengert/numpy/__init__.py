@@ -29,26 +29,29 @@ from ._misc import (
     gradient, interp, matrix_transpose, matvec, meshgrid, polyadd, polyder, polyint,
     polymul, polysub, polyval, trapezoid, unstack, unwrap, vander, vecdot, vecmat)
 from ._nondiff import (
-    argpartition, array_equiv, bincount, bitwise_and, bitwise_or, bitwise_xor, can_cast,
-    common_type, copyto, diag_indices_from, digitize, fill_diagonal, gcd, histogram,
-    histogram2d, histogram_bin_edges, histogramdd, intersect1d, invert, isfortran, isin,
-    isnat, isneginf, isposinf, lcm, left_shift, lexsort, may_share_memory, min_scalar_type,
-    nanargmax, nanargmin, packbits, place, put, putmask, right_shift, setdiff1d, setxor1d,
-    shares_memory, tril_indices_from, triu_indices_from, union1d, unique_all, unique_counts,
-    unique_inverse, unique_values, unpackbits)
+    argpartition, array_equiv, bitwise_and, bitwise_or, bitwise_xor, can_cast,
+    common_type, copyto, diag_indices_from, digitize, fill_diagonal, gcd, invert, isfortran,
+    isin, isnat, isneginf, isposinf, lcm, left_shift, lexsort, may_share_memory,
+    min_scalar_type, nanargmax, nanargmin, packbits, place, put, putmask, right_shift,
+    shares_memory, tril_indices_from, triu_indices_from, unpackbits)
+from ._sets import (
+    bincount, histogram, histogram2d, histogram_bin_edges, histogramdd, intersect1d,
+    setdiff1d, setxor1d, union1d, unique, unique_all, unique_counts, unique_inverse,
+    unique_values)
 from ._reductions import (
     amax, amin, average, cumprod, cumsum, diff, max, mean, min, nancumprod, nancumsum, nanmax,
     nanmean, nanmin, nanprod, nanstd, nansum, nanvar, prod, ptp, std, sum, trace, var)
 from ._sorting import (
     choose, compress, extract, median, msort, nanmedian, nanpercentile, nanquantile, partition,
     percentile, piecewise, quantile, select, sort, take_along_axis)
-from ._inplace import as_traced, at, index_add, index_update
+from ._inplace import (
+    as_traced, at, empty_like, full_like, index_add, index_update, ones_like, zeros_like)
 from ._index_tricks import (
     argwhere, c_, flatnonzero, indices, ix_, r_, ravel_multi_index, tri, unravel_index)
 from ._shape import (
     append, array, array_split, asarray, atleast_1d, atleast_2d, atleast_3d, broadcast_arrays,
     broadcast_to, column_stack, concatenate, copy, delete, diag, diagflat, diagonal, dsplit,
-    dstack, expand_dims, flip, fliplr, flipud, full, full_like, hsplit, hstack, insert, moveaxis,
+    dstack, expand_dims, flip, fliplr, flipud, full, hsplit, hstack, insert, moveaxis,
     pad, ravel, repeat, reshape, resize, roll, rollaxis, rot90, row_stack, split, squeeze, stack,
     swapaxes, take, tile, transpose, tril, trim_zeros, triu, vsplit, vstack)
 
@@ -68,9 +71,6 @@ from numpy import (  # noqa: F401
 shape = nondiff(_np.shape)
 ndim = nondiff(_np.ndim)
 size = nondiff(_np.size)
-zeros_like = nondiff(_np.zeros_like)
-ones_like = nondiff(_np.ones_like)
-empty_like = nondiff(_np.empty_like)
 argmax = nondiff(_np.argmax)
 argmin = nondiff(_np.argmin)
 argsort = nondiff(_np.argsort)
@@ -86,7 +86,6 @@ isreal = nondiff(_np.isreal)
 isscalar = nondiff(_np.isscalar)
 result_type = nondiff(_np.result_type)
 searchsorted = nondiff(_np.searchsorted)
-unique = nondiff(_np.unique)
 
 
 def __getattr__(name):

@@ -111,6 +111,16 @@ class ArrayBox(Box):
     def __bool__(self):
         return bool(self._value)
 
+    def __format__(self, spec):
+        # f"{x:.3f}" formats the value, as print(x) shows it: a string carries no
+        # derivative, so nothing is silently dropped (print-debugging a loss is common)
+        if not spec:
+            return str(self)
+        v = self._value
+        while isinstance(v, Box):
+            v = v._value
+        return format(v, spec)
+
     def __hash__(self):
         return id(self)
 
@@ -192,6 +202,9 @@ class ArrayBox(Box):
 
     def tolist(self):
         raise _leaving_tape("tolist()", "index the array instead, or use wengert.stop_gradient")
+
+    def __reduce_ex__(self, protocol):
+        raise _leaving_tape("pickling (pickle.dumps, multiprocessing, saving)", _PICKLE_FIX)
 
     def item(self, *args):
         raise _leaving_tape("item()", "index the array instead, or use wengert.stop_gradient")
@@ -361,6 +374,10 @@ class ArrayBox(Box):
         return I.track_view(self, S.transpose(self, axes), lambda b: S.transpose(b, axes))
 
 
+_PICKLE_FIX = ("pickle wengert.stop_gradient(x) if its value is meant, or pickle outside "
+               "the differentiated function")
+
+
 def _fresh(box):
     """A new box for the same traced value (a copy: writes to one leave the other)."""
     return type(box)(box._value, box._trace, box._aux)
@@ -423,6 +440,9 @@ class SequenceBox(Box):
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
+
+    def __reduce_ex__(self, protocol):
+        raise _leaving_tape("pickling (pickle.dumps, multiprocessing, saving)", _PICKLE_FIX)
 
 
 register_box(ArrayBox, default=True)

@@ -336,12 +336,25 @@ def _axis_rule(fun, pos=1, name="axis", default=None, none="all"):
                 x, axis = S.reshape(x, (shape(x)[0], -1)), 1
             else:
                 axis = tuple(range(1, k + 1))
+        elif k == 0:
+            return _axis_of_0d(fun, x, args, kwargs, pos, name)
         else:
-            axis = _shift(axis, max(k, 1))
+            axis = _shift(axis, k)
         args, kwargs = _put([x, *args[1:]], kwargs, pos, name, axis)
         return fun(*args, **kwargs), 0
 
     return rule
+
+
+def _axis_of_0d(fun, x, args, kwargs, pos, name):
+    """``fun(x, axis=0 or -1)`` of 0-d examples, which some NumPy reductions accept
+    (``sum``, ``max``, ``cumsum``; not ``mean``): as on one-element vectors, shaped
+    like NumPy's result for one 0-d example (which also raises NumPy's error)."""
+    one = _np.zeros((), dtype(x))
+    per = shape(_np.asarray(fun(one, *args[1:], **kwargs)))
+    args, kwargs = _put([S.reshape(x, (shape(x)[0], 1)), *args[1:]], kwargs, pos, name, 1)
+    out = fun(*args, **kwargs)
+    return (out if shape(out)[1:] == per else S.reshape(out, shape(out)[:1] + per)), 0
 
 
 def _name(fun):

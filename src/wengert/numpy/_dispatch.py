@@ -76,11 +76,12 @@ def casts_to_constant(kwargs):
     return dt is not None and _np.dtype(dt).kind not in "fc"
 
 
-def guard_casts(fun):
+def guard_casts(fun, jvp_only=False):
     """Make the rules of primitive ``fun`` (which takes ``dtype=``) give a symbolic
-    zero when it is called with an integer or boolean ``dtype``."""
+    zero when it is called with an integer or boolean ``dtype`` (``jvp_only``: the
+    reverse rules check it themselves, without this extra call)."""
     prim = fun._prim
-    for table in (prim.vjps, prim.jvps):
+    for table in (prim.jvps,) if jvp_only else (prim.vjps, prim.jvps):
         for i, rule in list(table.items()):
             def guarded(c, ans, *args, _rule=rule, **kwargs):
                 if kwargs and casts_to_constant(kwargs):

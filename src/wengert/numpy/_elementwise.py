@@ -11,7 +11,7 @@ import numpy as _np
 
 from .._core import Box, defjvp, defvjp, def_linear, get_primitive
 from ._dispatch import (FLOAT_SCALARS, array_like, casts_to_constant, dtype, equivalent,
-                        guard_casts, iscomplex, nondiff, shape, some, stand_in, val, wrap)
+                        iscomplex, nondiff, shape, some, stand_in, val, wrap)
 from ._unbroadcast import broadcast_like, unbroadcast
 from . import _reductions as _R  # already loaded by _unbroadcast (a cycle, resolved lazily)
 
@@ -37,23 +37,23 @@ def def_elementwise(fun, *partials):
         if partial is None:
             continue
 
+        # (g * partial(...) in one expression: NumPy then multiplies into the partial's
+        # temporary array instead of allocating a third array of the data's size)
         def vjp(g, ans, *args, _p=partial, _i=i, **kwargs):
             if kwargs and casts_to_constant(kwargs):
                 return None
             try:
-                slope = _p(ans, *args)
+                return unbroadcast(g * _p(ans, *args), args[_i])
             except (ZeroDivisionError, OverflowError, TypeError):
-                slope = _p(ans, *_as_numpy(args))
-            return unbroadcast(g * slope, args[_i])
+                return unbroadcast(g * _p(ans, *_as_numpy(args)), args[_i])
 
         def jvp(t, ans, *args, _p=partial, **kwargs):
             if kwargs and casts_to_constant(kwargs):
                 return None
             try:
-                slope = _p(ans, *args)
+                return broadcast_like(t * _p(ans, *args), ans)
             except (ZeroDivisionError, OverflowError, TypeError):
-                slope = _p(ans, *_as_numpy(args))
-            return broadcast_like(t * slope, ans)
+                return broadcast_like(t * _p(ans, *_as_numpy(args)), ans)
 
         prim.vjps[i] = vjp
         prim.jvps[i] = jvp
@@ -105,7 +105,7 @@ def _wrap_scalar_fast(ufunc, op, nonzero=False):
             r = op(x, y)
             # two Python floats: an inf or nan result (an overflow, inf - inf) goes to
             # NumPy too, for its warning (a NumPy float64 operand has NumPy's semantics)
-            if r - r == 0.0 or tx is not float or ty is not float:
+            if tx is not float or ty is not float or r - r == 0.0:
                 return r
         return ufunc(x, y, *rest, **kwargs)
 
@@ -122,16 +122,22 @@ imag = wrap(_np.imag)
 conjugate = wrap(_np.conjugate)
 conj = conjugate
 
-defvjp(add, lambda g, ans, x, y, **k: unbroadcast(g, x),
-       lambda g, ans, x, y, **k: unbroadcast(g, y))
-defjvp(add, lambda t, ans, x, y, **k: broadcast_like(t, ans),
-       lambda t, ans, x, y, **k: broadcast_like(t, ans))
-defvjp(subtract, lambda g, ans, x, y, **k: unbroadcast(g, x),
-       lambda g, ans, x, y, **k: unbroadcast(negative(g), y))
-defjvp(subtract, lambda t, ans, x, y, **k: broadcast_like(t, ans),
-       lambda t, ans, x, y, **k: broadcast_like(negative(t), ans))
-guard_casts(add)
-guard_casts(subtract)
+# (k: a dtype= casting to integers makes the result a constant: no derivative)
+defvjp(add, lambda g, ans, x, y, **k: None if k and casts_to_constant(k) else unbroadcast(g, x),
+       lambda g, ans, x, y, **k: None if k and casts_to_constant(k) else unbroadcast(g, y))
+defjvp(add, lambda t, ans, x, y, **k: None if k and casts_to_constant(k) else
+       broadcast_like(t, ans),
+       lambda t, ans, x, y, **k: None if k and casts_to_constant(k) else
+       broadcast_like(t, ans))
+defvjp(subtract,
+       lambda g, ans, x, y, **k: None if k and casts_to_constant(k) else unbroadcast(g, x),
+       lambda g, ans, x, y, **k: None if k and casts_to_constant(k) else
+       unbroadcast(negative(g), y))
+defjvp(subtract,
+       lambda t, ans, x, y, **k: None if k and casts_to_constant(k) else
+       broadcast_like(t, ans),
+       lambda t, ans, x, y, **k: None if k and casts_to_constant(k) else
+       broadcast_like(negative(t), ans))
 defvjp(negative, lambda g, ans, x, **k: negative(g))
 defvjp(positive, lambda g, ans, x, **k: g)
 defvjp(real, lambda g, ans, x: real(g) + 0j if iscomplex(x) else g)
@@ -265,8 +271,16 @@ _clip_prim = wrap(_np.clip)
 
 
 def clip(a, a_min=None, a_max=None, **kwargs):
-    """``numpy.clip``; the gradient flows to ``a`` inside [a_min, a_max] and to
-    the bound that is active outside it."""
+    """``numpy.clip``: the gradient flows to ``a`` on the closed interval
+    [a_min, a_max] (slope 1 at the bounds themselves, the interior's, as in PyTorch, so
+    that a value resting on a bound still gets a gradient), and to a bound only where
+    ``a`` is strictly beyond it.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> [wengert.grad(lambda x: np.clip(x, 0.0, 1.0))(x) for x in (-0.5, 0.0, 1.0, 1.5)]
+        [0.0, 1.0, 1.0, 0.0]
+    """
     if kwargs:
         a_min = kwargs.pop("min", a_min)
         a_max = kwargs.pop("max", a_max)
@@ -289,9 +303,21 @@ _where3 = wrap(_np.where, "numpy.where")
 
 
 def where(condition, x=None, y=None):
-    """``numpy.where``: with three arguments, differentiable in ``x`` and ``y``
-    (the unselected branch gets a zero cotangent, never its NaN or inf);
-    with one, the (non-differentiable) indices of the nonzero entries."""
+    """``numpy.where``: with three arguments, differentiable in ``x`` and ``y``; with
+    one, the (non-differentiable) indices of the nonzero entries.
+
+    Each branch gets a zero cotangent where the other is selected.  That zero then
+    meets the unselected branch's own derivative: where that is inf or NaN (``sqrt``
+    or ``log`` at 0) the product is NaN, as in JAX and autograd, so
+    ``grad(lambda x: where(x > 0, sqrt(x), 0.0))(0.0)`` is NaN.  Keep such a branch's
+    input inside its domain with a second ``where``:
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> safe = lambda x: np.where(x > 0, np.sqrt(np.where(x > 0, x, 1.0)), 0.0)
+        >>> wengert.grad(safe)(0.0), wengert.grad(safe)(4.0)
+        (0.0, 0.25)
+    """
     if x is None and y is None:
         return _np.where(val(condition))
     return _where3(val(condition), x, y)
@@ -483,9 +509,43 @@ equivalent(_np.real_if_close, real_if_close)
 equivalent(_np.modf, modf)
 equivalent(_np.divmod, divmod)
 
-# piecewise constant, integer-valued or step-sized: no derivative
-heaviside = nondiff(_np.heaviside)
-ldexp = nondiff(_np.ldexp)
-frexp = nondiff(_np.frexp)
+# spacing(x), the gap to the next float, is piecewise constant: no derivative
 spacing = nondiff(_np.spacing)
-nextafter = nondiff(_np.nextafter)
+
+# ldexp(x, i) = x * 2**i: linear in x (an exact scaling by a power of two); i is an integer
+ldexp = wrap(_np.ldexp)
+defvjp(ldexp, lambda g, ans, x, i, **k: unbroadcast(ldexp(g, i), x))
+def_linear(ldexp)
+
+# nextafter(x, y) is x moved by one step (a spacing, piecewise constant) towards y: slope 1
+# in x, piecewise (it jumps where the spacing changes, at powers of two, and where x
+# meets y); piecewise constant in y (only the direction matters): slope 0
+nextafter = wrap(_np.nextafter)
+def_elementwise(nextafter, lambda ans, x, y: _mask(1.0, ans), lambda ans, x, y: _mask(0.0, ans))
+
+# heaviside(x, h): 0 for x < 0, h where x == 0, 1 for x > 0: piecewise constant in x
+# (slope 0; it jumps at 0), the identity in h where x == 0 (slope 1 there, else 0)
+heaviside = wrap(_np.heaviside)
+def_elementwise(heaviside, lambda ans, x, h: _mask(0.0, ans),
+                lambda ans, x, h: _mask(val(x) == 0, ans))
+
+
+def frexp(x, *args, **kwargs):
+    """``numpy.frexp``: (mantissa, exponent) with ``x = mantissa * 2**exponent``.
+
+    The mantissa is ``x`` scaled by the power of two ``2**-exponent``, so its slope is
+    ``2**-exponent`` (piecewise: it jumps where ``|x|`` crosses a power of two); the
+    exponent is an integer (no derivative).
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> wengert.grad(lambda x: np.frexp(x)[0])(3.0)   # 3 = 0.75 * 2**2
+        0.25
+    """
+    if not isinstance(x, Box):
+        return _np.frexp(x, *args, **kwargs)
+    e = _np.frexp(val(x))[1]
+    return ldexp(x, -e), e
+
+
+equivalent(_np.frexp, frexp)

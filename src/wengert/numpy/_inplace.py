@@ -20,10 +20,10 @@ import weakref
 
 import numpy as _np
 
-from .._core import Box, DualTrace, TapeTrace, primitive
+from .._core import Box, DualTrace, TapeTrace, notrace_primitive, primitive
 from .._core.primitive import get_primitive
 from . import _elementwise as E, _shape as S
-from ._dispatch import dtype, shape, val
+from ._dispatch import dtype, dtype as _dtype_of, equivalent, shape, val
 from ._unbroadcast import unbroadcast
 
 
@@ -290,6 +290,54 @@ def as_traced(a, like):
     if lift is not None:
         return lift(a)
     raise TypeError(f"as_traced: cannot lift a value onto {type(trace).__name__}")
+
+
+# -- arrays shaped like a traced value: tables to fill in -----------------------------------
+def _like(np_fun, what):
+    constant = notrace_primitive(np_fun)
+
+    def fun(a, *args, **kwargs):
+        out = constant(a, *args, **kwargs)
+        if isinstance(a, Box) and dtype(out).kind in "fc":
+            return _traced_table(out, a)
+        return out
+
+    fun.__name__ = fun.__qualname__ = np_fun.__name__
+    fun.__doc__ = (
+        f"``numpy.{np_fun.__name__}``: {what}.  Of a traced value, an array that records "
+        "writes (as ``as_traced``), so that a table started this way and filled in place "
+        "(``table[i] = ...``) is differentiable; its own entries are constants.")
+    return equivalent(np_fun, fun)
+
+
+def _traced_table(out, like):
+    try:
+        return as_traced(out, like=like)
+    except TypeError:      # a trace that cannot hold new values (compile's): a constant
+        return out
+
+
+zeros_like = _like(_np.zeros_like, "zeros of the shape and dtype of ``a``")
+ones_like = _like(_np.ones_like, "ones of the shape and dtype of ``a``")
+empty_like = _like(_np.empty_like, "an uninitialized array of the shape and dtype of ``a``")
+_full_like_constant = notrace_primitive(_np.full_like)
+
+
+def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, **kwargs):
+    """``numpy.full_like``: ``fill_value`` in the shape of ``a`` (differentiable in
+    ``fill_value``).  Of a traced value, an array that records writes (as ``as_traced``)."""
+    out = _full_like_constant(a, val(fill_value) if isinstance(fill_value, Box) else
+                              fill_value, dtype, order, subok, shape, **kwargs)
+    if _dtype_of(out).kind not in "fc":
+        return out
+    if isinstance(fill_value, Box):
+        table = _traced_table(out, (a, fill_value))
+        table[...] = fill_value
+        return table
+    return _traced_table(out, a) if isinstance(a, Box) else out
+
+
+equivalent(_np.full_like, full_like)
 
 
 # -- mutation of boxes --------------------------------------------------------------------

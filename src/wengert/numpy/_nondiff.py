@@ -1,6 +1,6 @@
 """NumPy functions whose results carry no derivative, declared explicitly.
 
-Integer, boolean, index and set-valued results, piecewise-constant functions and
+Integer, boolean and index results, predicates, piecewise-constant functions and
 constant-valued helpers: applied to traced values, their boxes are stripped and
 the result is a constant (no error, no gradient).  In-place functions raise a
 clear error instead (in-place updates of traced arrays are not supported yet).
@@ -29,37 +29,18 @@ def _in_place(np_fun):
     return equivalent(np_fun, refuse)
 
 
-def _optional(name):
-    """A nondiff wrapper of ``numpy.<name>`` where this NumPy has it (else None)."""
-    f = getattr(_np, name, None)
-    return nondiff(f) if f is not None else None
-
-
 # indices and index-valued results
 argpartition = nondiff(_np.argpartition)
 nanargmax = nondiff(_np.nanargmax)
 nanargmin = nondiff(_np.nanargmin)
 lexsort = nondiff(_np.lexsort)
 digitize = nondiff(_np.digitize)
-bincount = nondiff(_np.bincount)
 tril_indices_from = nondiff(_np.tril_indices_from)
 triu_indices_from = nondiff(_np.triu_indices_from)
 diag_indices_from = nondiff(_np.diag_indices_from)
 
-# histograms and sets
-histogram = nondiff(_np.histogram)
-histogram2d = nondiff(_np.histogram2d)
-histogramdd = nondiff(_np.histogramdd)
-histogram_bin_edges = nondiff(_np.histogram_bin_edges)
+# set membership (histograms, counts and set operations are in _sets)
 isin = nondiff(_np.isin)
-intersect1d = nondiff(_np.intersect1d)
-union1d = nondiff(_np.union1d)
-setdiff1d = nondiff(_np.setdiff1d)
-setxor1d = nondiff(_np.setxor1d)
-unique_all = _optional("unique_all")
-unique_counts = _optional("unique_counts")
-unique_inverse = _optional("unique_inverse")
-unique_values = _optional("unique_values")
 
 # predicates and types
 isneginf = nondiff(_np.isneginf)

@@ -156,6 +156,8 @@ get_primitive(_concat).kind = "linear"
 def concatenate(arrays, axis=0, **kwargs):
     """``numpy.concatenate`` of plain and traced arrays."""
     arrays = list(arrays)
+    if not arrays:
+        raise ValueError("need at least one array to concatenate")
     if axis is None:
         arrays = [ravel(a) for a in arrays]
         axis = 0
@@ -166,6 +168,8 @@ def concatenate(arrays, axis=0, **kwargs):
 def stack(arrays, axis=0, **kwargs):
     """``numpy.stack`` of plain and traced arrays."""
     arrays = list(arrays)
+    if not arrays:
+        raise ValueError("need at least one array to stack")
     axis = axis % (len(shape(arrays[0])) + 1)
     return concatenate([expand_dims(a, axis) for a in arrays], axis=axis)
 
@@ -665,18 +669,6 @@ def full(shape, fill_value, dtype=None, order="C", **kwargs):
     if dtype is not None and _np.dtype(dtype) != _dtype_of(fill):
         fill = E.astype(fill, dtype)
     return broadcast_to(fill, (shape,) if isinstance(shape, int) else tuple(shape))
-
-
-def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None):
-    """``numpy.full_like``; a traced fill value gives a traced array (a traced ``a``
-    gives only its shape and dtype: the result does not depend on its values)."""
-    if not _contains_box(fill_value):
-        return _np.full_like(val(a), fill_value, dtype, order, subok, shape)
-    return full(_np.shape(val(a)) if shape is None else shape, fill_value,
-                _dtype_of(a) if dtype is None else dtype)
-
-
-equivalent(_np.full_like, full_like)    # (numpy.full has no dispatch to answer)
 
 
 # -- padding ----------------------------------------------------------------------------

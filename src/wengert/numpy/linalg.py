@@ -5,11 +5,13 @@ matrices (leading dimensions) where NumPy accepts them: ``inv``, ``det``,
 ``slogdet``, ``solve``, ``pinv``, ``lstsq``, ``cholesky``, ``qr``, ``eigh``,
 ``eigvalsh``, ``eig``, ``eigvals``, ``svd``, ``norm`` (every differentiable
 vector and matrix order), ``cond``, ``matrix_power``, ``multi_dot``,
-``tensorinv`` and ``tensorsolve``, for real and complex matrices (complex
-cotangents follow autograd's convention: they pair with tangents by
-``Re(sum(cotangent * tangent))``).  ``matrix_rank`` is not differentiable (an
-integer).  Every other name of ``numpy.linalg`` is passed through for plain
-values; applied to traced values it raises an error naming it.
+``tensorinv`` and ``tensorsolve``, and NumPy 2's array-API names ``vector_norm``,
+``matrix_norm``, ``vecdot``, ``matrix_transpose``, ``outer``, ``trace``,
+``diagonal``, ``cross``, ``matmul``, ``tensordot`` and ``svdvals`` (with NumPy's
+signatures), for real and complex matrices (complex cotangents follow autograd's
+convention: they pair with tangents by ``Re(sum(cotangent * tangent))``).
+``matrix_rank`` is not differentiable (an integer).  Every other name of
+``numpy.linalg`` (``LinAlgError``) is passed through.
 
 Decompositions return plain tuples on traced values (NumPy's named tuples on
 plain ones); unpack them.  Eigenvectors and singular vectors are defined only
@@ -20,7 +22,7 @@ that choice, such as ``V @ diag(f(w)) @ V.T`` or ``abs(V) ** 2``.
 import numpy as _np
 import numpy.linalg as _la
 
-from .._core import Box, defjvp, defvjp, primitive
+from .._core import Box, defjvp, defvjp, notrace_primitive, primitive
 from .._core.batching import BatchBox
 from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
 from ._dispatch import array_like, dtype, equivalent, iscomplex, nondiff, shape, val, wrap
@@ -37,9 +39,94 @@ defvjp(inv, lambda g, ans, a: E.negative(L.matmul(_T(ans), L.matmul(g, _T(ans)))
 defjvp(inv, lambda t, ans, a: E.negative(L.matmul(ans, L.matmul(t, ans))))
 
 det = wrap(_la.det)
-defvjp(det, lambda g, ans, a: S.expand_dims(S.expand_dims(g * ans, -1), -1) * _T(inv(a)))
-defjvp(det, lambda t, ans, a: ans * R.trace(L.matmul(inv(a), t), axis1=-2, axis2=-1)
-       if len(shape(a)) > 2 else ans * R.trace(L.matmul(inv(a), t)))
+
+
+def _matrix(x):
+    """A scalar (or a stack of them) as a stack of 1 x 1 matrices, to scale matrices."""
+    return S.expand_dims(S.expand_dims(x, -1), -1)
+
+
+# The derivative of det is the adjugate: d det(A) = tr(adj(A) dA), adj(A) = det(A) A^-1
+# where A is invertible.  The adjugate is a polynomial in A, defined everywhere: at a
+# singular A it is computed from the cofactors (the determinants of the minors, so that
+# every higher derivative is det's rule again), or, for matrices larger than
+# _MINORS_UP_TO, from the singular value decomposition A = U diag(s) Vh:
+# adj(A) = det(U) det(Vh) Vh^H diag(prod_{j != i} s_j) U^H.
+_MINORS_UP_TO = 24
+
+
+def _adjugate(a):
+    """adj(A) of a (near-)singular A (or of a stack of matrices, one of them so)."""
+    n = shape(a)[-1]
+    if n == 1:
+        return E.astype(_np.ones(shape(a)), dtype(a))
+    if n <= _MINORS_UP_TO:
+        keep = _np.array([[j for j in range(n) if j != i] for i in range(n)])
+        minors = S.getitem(a, (Ellipsis, keep[:, None, :, None], keep[None, :, None, :]))
+        signs = ((-1.0) ** _np.add.outer(_np.arange(n), _np.arange(n))).astype(
+            _np.finfo(dtype(a)).dtype)
+        return _T(det(minors) * signs)          # adj = the transposed cofactor matrix
+    u, s, vh = svd(a)
+    scale = _matrix(det(u) * det(vh))
+    others = R._others(s, -1)                  # prod_{j != i} s_j, exact with zeros
+    return scale * L.matmul(_T(E.conjugate(vh)) * S.expand_dims(others, -2),
+                            _T(E.conjugate(u)))
+
+
+def _rcond_impl(a):
+    """The smallest reciprocal condition number (1-norm) of a stack of matrices; 0 for
+    a singular one."""
+    try:
+        ainv = _la.inv(a)
+    except _la.LinAlgError:
+        return 0.0
+    with _np.errstate(all="ignore"):
+        r = 1.0 / (_la.norm(a, 1, axis=(-2, -1)) * _la.norm(ainv, 1, axis=(-2, -1)))
+    return float(_np.nan_to_num(_np.min(r)))
+
+
+_rcond = notrace_primitive(_rcond_impl)
+
+
+def _inverse_if_accurate(a):
+    """inv(A) where det(A) inv(A) is an accurate adjugate, else None: A singular, or so
+    close to it (reciprocal condition number below sqrt(eps)) that det(A) inv(A), a
+    tiny number times a huge one, has lost its digits."""
+    va = val(a)
+    tol = _np.sqrt(_np.finfo(dtype(a)).eps)
+    if isinstance(va, Box):
+        if getattr(va._trace, "records_calls", False):
+            # compile: the test is recorded, and guarded (a retrace when it changes)
+            return inv(a) if bool(_rcond(va) > tol) else None
+        try:                            # vmap: a singular example raises
+            return inv(a)
+        except _la.LinAlgError:
+            return None
+    try:
+        ainv = inv(a)
+    except _la.LinAlgError:
+        return None
+    vi = val(ainv)
+    with _np.errstate(all="ignore"):
+        rcond = 1.0 / (_la.norm(va, 1, axis=(-2, -1)) * _la.norm(vi, 1, axis=(-2, -1)))
+    return ainv if _np.all(rcond > tol) else None
+
+
+def _det_vjp(g, ans, a):
+    ainv = _inverse_if_accurate(a)
+    if ainv is None:         # (near-)singular: the adjugate, defined everywhere
+        return _matrix(g) * _T(_adjugate(a))
+    return _matrix(g * ans) * _T(ainv)
+
+
+def _det_jvp(t, ans, a):
+    ainv = _inverse_if_accurate(a)
+    slope = _adjugate(a) if ainv is None else _matrix(ans) * ainv
+    return R.trace(L.matmul(slope, t), axis1=-2, axis2=-1)
+
+
+defvjp(det, _det_vjp)
+defjvp(det, _det_jvp)
 
 solve = wrap(_la.solve)
 
@@ -968,3 +1055,135 @@ def __getattr__(name):
     # traced value, NumPy's dispatch reaches ArrayBox.__array_function__, which
     # raises an error naming the function.
     return getattr(_la, name)
+
+
+# -- NumPy 2's array-API names ----------------------------------------------------------------
+# Composed from differentiable operations, with NumPy's signatures (positional-only arrays,
+# keyword-only options); plain values go to NumPy's own function, so results, dtypes and
+# errors on them are NumPy's (NumPy 1.x has none of these: there they are composed too).
+_NUMPY2 = hasattr(_la, "vector_norm")
+
+
+def _last_two(name, x):
+    if len(shape(x)) < 2:
+        raise ValueError(f"wengert.numpy.linalg.{name}: x must be (a stack of) matrices, "
+                         f"with at least 2 dimensions; got shape {tuple(shape(x))}")
+
+
+def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
+    """``numpy.linalg.vector_norm``: the ``ord``-norm of ``x`` as a vector over ``axis``
+    (None: every axis; a tuple: those axes together, of any number), unlike ``norm``
+    never a matrix norm.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> wengert.grad(lambda x: np.linalg.vector_norm(x))(np.array([[3.0], [4.0]]))
+        array([[0.6],
+               [0.8]])
+    """
+    if _NUMPY2 and not _traced(x):
+        return _la.vector_norm(x, axis=axis, keepdims=keepdims, ord=ord)
+    xshape = tuple(shape(x))
+    nd = len(xshape)
+    if axis is None or isinstance(axis, tuple):
+        axes = tuple(range(nd)) if axis is None else tuple(int(k) % max(nd, 1) for k in axis)
+        if axis is not None and (len(set(axes)) != len(axes)
+                                 or not all(-nd <= k < nd for k in axis)):
+            raise ValueError(f"wengert.numpy.linalg.vector_norm: axis={axis} must name "
+                             f"distinct axes of an array of dimension {nd}")
+        rest = tuple(k for k in range(nd) if k not in axes)
+        x = S.reshape(S.transpose(x, axes + rest),
+                      (int(_np.prod([xshape[k] for k in axes])),) + tuple(xshape[k] for k in rest))
+        out = norm(x, ord, axis=0)
+    else:
+        axes = (int(axis) % nd,) if nd else (int(axis),)
+        out = norm(x, ord, axis=axis)
+    if keepdims:
+        out = S.reshape(out, tuple(1 if k in axes else n for k, n in enumerate(xshape)))
+    return out
+
+
+def matrix_norm(x, /, *, keepdims=False, ord="fro"):
+    """``numpy.linalg.matrix_norm``: ``norm(x, ord, axis=(-2, -1))`` of (a stack of)
+    matrices (``'fro'``, ``'nuc'``, 1, -1, 2, -2, inf, -inf)."""
+    if _NUMPY2 and not _traced(x):
+        return _la.matrix_norm(x, keepdims=keepdims, ord=ord)
+    _last_two("matrix_norm", x)
+    return norm(x, ord, axis=(-2, -1), keepdims=keepdims)
+
+
+def vecdot(x1, x2, /, *, axis=-1):
+    """``numpy.linalg.vecdot``: ``sum(conj(x1) * x2, axis)``, broadcasting."""
+    if _NUMPY2 and not _traced(x1, x2):
+        return _la.vecdot(x1, x2, axis=axis)
+    return R.sum(E.conjugate(x1) * x2, axis=axis)
+
+
+def matrix_transpose(x, /):
+    """``numpy.linalg.matrix_transpose``: the last two axes swapped."""
+    if _NUMPY2 and not _traced(x):
+        return _la.matrix_transpose(x)
+    _last_two("matrix_transpose", x)
+    return _T(x)
+
+
+def outer(x1, x2, /):
+    """``numpy.linalg.outer`` of two vectors (unlike ``numpy.outer``, 1-d only)."""
+    if _NUMPY2 and not _traced(x1, x2):
+        return _la.outer(x1, x2)
+    if len(shape(x1)) != 1 or len(shape(x2)) != 1:
+        raise ValueError(f"wengert.numpy.linalg.outer: x1 and x2 must be 1-d; got shapes "
+                         f"{tuple(shape(x1))} and {tuple(shape(x2))} (numpy.outer flattens)")
+    return L.outer(x1, x2)
+
+
+def trace(x, /, *, offset=0, dtype=None):
+    """``numpy.linalg.trace``: sums of the ``offset`` diagonals of the last two axes."""
+    if _NUMPY2 and not _traced(x):
+        return _la.trace(x, offset=offset, dtype=dtype)
+    _last_two("trace", x)
+    return R.trace(x, offset, axis1=-2, axis2=-1, dtype=dtype)
+
+
+def diagonal(x, /, *, offset=0):
+    """``numpy.linalg.diagonal``: the ``offset`` diagonals of the last two axes."""
+    if _NUMPY2 and not _traced(x):
+        return _la.diagonal(x, offset=offset)
+    _last_two("diagonal", x)
+    return S.diagonal(x, offset, -2, -1)
+
+
+def cross(x1, x2, /, *, axis=-1):
+    """``numpy.linalg.cross`` of 3-vectors along ``axis`` (unlike ``numpy.cross``, no
+    2-vectors), broadcasting."""
+    if _NUMPY2 and not _traced(x1, x2):
+        return _la.cross(x1, x2, axis=axis)
+    n1, n2 = tuple(shape(x1))[axis], tuple(shape(x2))[axis]
+    if n1 != 3 or n2 != 3:
+        raise ValueError(f"wengert.numpy.linalg.cross: x1 and x2 must be (arrays of) "
+                         f"3-vectors along axis {axis}; got {n1} and {n2} components")
+    return L.cross(x1, x2, axis=axis)
+
+
+def matmul(x1, x2, /):
+    """``numpy.linalg.matmul``: ``numpy.matmul`` without its ufunc options."""
+    return _la.matmul(x1, x2) if _NUMPY2 and not _traced(x1, x2) else L.matmul(x1, x2)
+
+
+def tensordot(x1, x2, /, *, axes=2):
+    """``numpy.linalg.tensordot``: ``numpy.tensordot`` with ``axes`` keyword-only."""
+    if _NUMPY2 and not _traced(x1, x2):
+        return _la.tensordot(x1, x2, axes=axes)
+    return L.tensordot(x1, x2, axes)
+
+
+def svdvals(x, /):
+    """``numpy.linalg.svdvals``: the singular values, ``svd(x, compute_uv=False)``
+    (differentiable where they are distinct)."""
+    return _la.svdvals(x) if _NUMPY2 and not _traced(x) else svd(x, compute_uv=False)
+
+
+for _ours in (vector_norm, matrix_norm, vecdot, matrix_transpose, outer, trace, diagonal, cross,
+              matmul, tensordot, svdvals):
+    if _NUMPY2:
+        equivalent(getattr(_la, _ours.__name__), _ours)
