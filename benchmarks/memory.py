@@ -272,7 +272,7 @@ W10_CASES = [   # (name, wengert loss, hand-written value and gradient)
 
 def w10_cases(size):
     """(name, wengert value_and_grad, hand-written) for each case, and the input."""
-    n = {FULL: 25_000_000, QUICK: 1_000_000, TINY: 1000}[size]   # 200 MB, 8 MB, 8 kB
+    n = {FULL: 200 * MB // 8, QUICK: MB, TINY: 1000}[size]     # 200 MB, 8 MB, 8 kB
     x = np.random.default_rng(9).uniform(-2.0, 2.0, n)
     return [(name, wengert.value_and_grad(f), hand) for name, f, hand in W10_CASES], x
 

@@ -384,3 +384,48 @@ def test_a_program_of_20000_operations_compiles():
     assert c(0.3) == pytest.approx(g(0.3), rel=1e-12)
     assert c(0.7) == pytest.approx(g(0.7), rel=1e-12)
     assert c.stats()["traces"] == 1
+
+
+class Proxy:
+    """Answers every attribute, compares equal to everything, and has a property that raises."""
+
+    def __init__(self):
+        self.scale = 2.0
+
+    def __getattr__(self, name):
+        return Proxy()
+
+    def __eq__(self, other):
+        return True
+
+    __hash__ = object.__hash__
+
+    @property
+    def broken(self):
+        raise RuntimeError("read me and fail")
+
+
+def test_odd_objects_reached_from_the_function_do_not_break_tracing():
+    p = Proxy()
+    g = wengert.grad(lambda v, q: wnp.sum(v * v * q.scale))
+    c = wengert.compile(g)
+    assert _close(c(X, p), 4.0 * X) and _close(c(X, p), 4.0 * X)
+    p.scale = 3.0
+    assert _close(c(X, p), 6.0 * X)
+
+
+def test_a_closed_over_list_that_grows_or_is_rebound_is_traced_again():
+    layers = [np.array([1.0, 2.0, 3.0])]
+
+    def loss(v):
+        for w in layers:     # the loop is unrolled while tracing
+            v = wnp.tanh(v * w)
+        return wnp.sum(v)
+    g = wengert.grad(loss)
+    c = wengert.compile(g)
+    assert _close(c(X), g(X))
+    layers.append(np.array([0.5, 0.5, 0.5]))
+    assert _close(c(X), g(X))
+    layers = [np.array([2.0, 2.0, 2.0])]
+    assert _close(c(X), g(X))
+    assert c.stats()["retraces"] == 2

@@ -13,7 +13,7 @@ import numpy as _np
 
 from . import numpy as wnp
 from . import tree
-from ._core import Box, DualTrace, TapeTrace, Trace, getval, primitive, vspace
+from ._core import Box, DualTrace, TapeTrace, Trace, getval, has_jvp, primitive, vspace
 from ._core.primitive import get_primitive
 from .numpy._inplace import PLAIN_TARGET_FIX
 from .numpy._vspace import ArrayVSpace
@@ -274,6 +274,12 @@ class _ReverseTrace:
 
     def independent(self):
         return all(n is None for n in self.out_nodes)
+
+    def has_forward_rules(self):
+        """Whether every recorded operation has a forward rule for its traced
+        arguments (code written for autograd often defines reverse rules only)."""
+        return all(has_jvp(e[0], i) for e in self.trace.entries if e is not None
+                   for i, _ in e[4])
 
     def backward(self, g_leaves):
         """Cotangents of the inputs (a tree like ``x``) given one cotangent per
@@ -711,8 +717,8 @@ def jacfwd(fun, x, chunk_size=None):
 def jacobian(fun, x, chunk_size=None):
     """The Jacobian ``d fun / d x`` of shape ``out.shape + in.shape``; uses
     forward mode when there are fewer inputs than outputs (a tall Jacobian)
-    and reverse mode otherwise, each as one pass carrying a block of basis
-    vectors (``chunk_size`` bounds the block).
+    and every operation has a forward rule, reverse mode otherwise, each as one
+    pass carrying a block of basis vectors (``chunk_size`` bounds the block).
 
     Example:
         >>> import wengert, wengert.numpy as np
@@ -725,7 +731,7 @@ def jacobian(fun, x, chunk_size=None):
     vs_in = _array_arg(x, "jacobian")
     rt = _ReverseTrace(fun, x)
     vs_out = _array_arg(rt.ans, "jacobian (output)")
-    if vs_in.size < vs_out.size:
+    if vs_in.size < vs_out.size and rt.has_forward_rules():
         return _jacfwd_at(fun, x, vs_in, "jacobian", chunk_size, vs_out.size)
     return _jacrev_at(rt, vs_in, "jacobian", chunk_size)
 

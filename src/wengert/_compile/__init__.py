@@ -74,28 +74,28 @@ def compile(fun=None, *, max_cache=32, max_traces=8, scalar_math=False):
     (several times faster; ``exp``, ``log`` and friends may differ from NumPy's in
     the last bit; an overflow or a domain error reruns the call with NumPy).
 
-    What is constant.  Arrays, floats and complex numbers among the arguments are
-    traced: every call uses their new values.  Every other argument (ints, strings,
+    What is constant. Arrays, floats and complex numbers among the arguments are
+    traced: every call uses their new values. Every other argument (ints, strings,
     functions, enums, dtypes, objects) is part of the signature, compared by value
-    (by identity if unhashable); a new value compiles anew.  Everything else the
+    (by identity if unhashable); a new value compiles anew. Everything else the
     function reads is a constant of the program: arrays are used by reference (the
     program reads their current contents), while numbers and whatever is computed
     from constants alone (``numpy.sin(A)`` of a closed-over ``A``) are fixed at
-    tracing.  So that they do not go stale, each compiled call checks that the
+    tracing. So that they do not go stale, each compiled call checks that the
     closed-over variables, the module globals the function's code names, the
     attributes of objects reached from the function or passed as arguments, and the
     items of lists, tuples and dicts among them still hold the objects (numbers and
-    strings: equal values) they held at tracing, and that each such array has its
-    shape and a sample of 32 of its elements unchanged; if not, it traces again
-    (``max_traces`` applies).  An array of more than 32 elements written at a few
-    places only can go unnoticed: pass arrays that change as arguments.  Not
-    checked: values reached only through a module (``mymodule.table``), the insides of
-    NumPy's and wengert's own functions, sets, anything past the first 2,000 objects
-    visited or the first 64 places watched, and state outside Python objects (files,
-    other processes).  A
-    random generator (``numpy.random.Generator``, ``RandomState`` or the global
-    ``numpy.random``) drawn from while tracing makes the signature run eagerly, with a
-    warning (the numbers would otherwise be drawn once); a generator passed as an
+    strings: equal values) they held at tracing, that those lists and dicts keep
+    their lengths, and that each such array has its shape and a sample of 32 of its
+    elements unchanged; if not, it traces again (``max_traces`` applies). An array
+    of more than 32 elements written at a few places only can go unnoticed: pass
+    arrays that change as arguments. Not checked: values reached only through a
+    module (``mymodule.table``), the insides of NumPy's and wengert's own functions,
+    sets, anything past the first 2,000 objects visited or the first 64 places
+    watched, and state outside Python objects (files, other processes). A random
+    generator (``numpy.random.Generator``, ``RandomState`` or the global
+    ``numpy.random``) drawn from while tracing makes the signature run eagerly, with
+    a warning (the numbers would otherwise be drawn once); a generator passed as an
     argument is an error.
 
     Usable as a decorator, with or without options.

@@ -17,13 +17,15 @@ Two things come out of the walk:
   after tracing, and a generator that was drawn from makes the signature run
   eagerly (its numbers would otherwise be drawn once, at tracing);
 * *watches*: each place (closure cell, global name, attribute, list item, dict
-  value) holding a number, a string, a tuple or an array.  The compiled program
+  value) holding a number, a string, a tuple of them, an array, a list or a dict,
+  and the length of each list and dict.  The compiled program
   checks on every call that each place still holds the same object (a number or
   string also passes when equal) and, for an array, that its shape and a sample of
   up to ``_SAMPLE`` evenly spaced elements (the first included) are unchanged;
   otherwise it traces again.  An array of at most ``_SAMPLE`` elements is compared
   whole; a larger one written at a few places only may go unnoticed.
 """
+import functools
 import math
 import os
 import types
@@ -73,12 +75,20 @@ class Reach:
             return
         self._seen.add(id(obj))
         self._budget -= 1
+        try:
+            self._enter(obj, what, depth)
+        except Exception:   # noqa: BLE001 - an odd object (a property that raises) ends
+            pass            # the walk down its path only
+
+    def _enter(self, obj, what, depth):
         if isinstance(obj, _RNG_TYPES):
             self.generators.append((obj, what))
             return
         t = type(obj)
         if t in _SCALARS or t is _np.ndarray or isinstance(obj, (types.ModuleType, _np.generic)):
             return
+        if (t is list or t is dict) and len(self.watches) < _MAX_WATCHES:
+            self.watches.append(Watch("len", obj, None, len(obj), what))   # items added
         if t is tuple or t is list:
             for i, v in enumerate(obj[:_ITEMS]):
                 self._place("item" if t is list else None, obj, i, v, f"{what}[{i}]", depth)
@@ -104,7 +114,7 @@ class Reach:
                     if attr in attrs:
                         self._visit(attrs[attr], what, depth + 1)
             return
-        if isinstance(obj, functools_partial):
+        if isinstance(obj, functools.partial):
             self._visit(obj.func, f"{what}.func", depth + 1)
             for i, a in enumerate(obj.args):
                 self._visit(a, f"{what}.args[{i}]", depth + 1)
@@ -151,34 +161,37 @@ class Reach:
                                  or (t is tuple and all(type(v) in _SCALARS for v in value))) \
                 and len(self.watches) < _MAX_WATCHES:
             self.watches.append(Watch(kind, holder, key, value, what))
+        elif kind is not None and (t is list or t is dict) and len(self.watches) < _MAX_WATCHES:
+            self.watches.append(Watch(kind, holder, key, value, what))   # rebound: identity
         if t is _np.ndarray and kind is None and value.size and len(self.watches) < _MAX_WATCHES:
             self.watches.append(Watch("fixed", None, None, value, what))   # contents only
         self._visit(value, what, depth + 1)
 
     # -- random generators -------------------------------------------------------------
     def states(self):
-        """The states of the generators reached and of NumPy's global one."""
-        return [_state(g) for g, _ in self.generators] + [_state(_np.random.mtrand._rand)]
+        """The states of the generators reached and, last, of NumPy's global one."""
+        return [_state(g) for g, _ in self.generators] + [_np.random.get_state(legacy=False)]
 
     def restore(self, states):
-        """Set every generator back to ``states`` (from :meth:`states`)."""
-        for g, state in zip([g for g, _ in self.generators] + [_np.random.mtrand._rand], states):
+        """Set the generators that moved back to ``states`` (from :meth:`states`)."""
+        now = self.states()
+        for (g, _), old, new in zip(self.generators, states, now):
+            if _same(old, new):
+                continue
             if isinstance(g, _np.random.Generator):
-                g.bit_generator.state = state
+                g.bit_generator.state = old
             elif isinstance(g, _np.random.RandomState):
-                g.set_state(state)
+                g.set_state(old)
             else:
-                g.state = state
+                g.state = old
+        if not _same(states[-1], now[-1]):
+            _np.random.set_state(states[-1])
 
     def drawn(self, before):
-        """What names the generators drawn from since ``before`` (empty if none)."""
-        out = []
+        """Names of the generators drawn from since ``before`` (empty if none)."""
         names = [what for _, what in self.generators] + ["numpy.random's global generator"]
-        for (g, what), old, new in zip(self.generators + [(None, names[-1])], before,
-                                       self.states()):
-            if not _same(old, new):
-                out.append(what)
-        return out
+        return [what for what, old, new in zip(names, before, self.states())
+                if not _same(old, new)]
 
 
 def check_lines(watches, bind):
@@ -197,6 +210,9 @@ def check_lines(watches, bind):
                   f"{int(w.key)} else _Retrace)"
         else:
             get = None
+        if w.kind == "len":
+            lines.append(f"if len({bind(w.holder)}) != {int(w.value)}: raise _Retrace({why})")
+            continue
         if get is not None:
             if type(w.value) in _SCALARS or type(w.value) is tuple or \
                     isinstance(w.value, _np.generic):
@@ -216,10 +232,6 @@ def check_lines(watches, bind):
 
 
 # -- helpers ---------------------------------------------------------------------------------
-import functools as _functools  # noqa: E402
-functools_partial = _functools.partial
-
-
 def _sample(a):
     """``(view, index, bytes)``: up to ``_SAMPLE`` evenly spaced elements of ``a`` and
     their bytes now.  For a contiguous array ``view`` is a strided view of them (reading

@@ -25,7 +25,7 @@ _registry_lock = threading.Lock()
 
 class Primitive:
     __slots__ = ("fun", "name", "wrapped", "vjps", "jvps", "vjp_any", "jvp_any",
-                 "vjp_joint", "jvp_joint", "kind", "batch", "keep", "__weakref__")
+                 "vjp_joint", "jvp_joint", "kind", "batch", "keep", "arrays", "__weakref__")
 
     def __init__(self, fun, name):
         self.fun = fun
@@ -45,6 +45,9 @@ class Primitive:
         self.batch = None
         # what the reverse rules read (see rules.def_keep): None = everything
         self.keep = None
+        # lists and tuples that are array operands (see rules.def_array_args):
+        # None, or (to_array, argnums), argnums None meaning the arguments with rules
+        self.arrays = None
 
     def __repr__(self):
         return f"<primitive {self.name}>"
@@ -78,17 +81,21 @@ def primitive(fun, name=None):
                         args, kwargs = _positional(fun, prim.name, args, kwargs)
                     break
         top = None
+        seq = False
         for a in args:
             if isinstance(a, Box):
                 t = a._trace
                 if top is None or t.level > top.level:
                     top = t
             elif type(a) is tuple or type(a) is list:
+                seq = True
                 # an index tuple, say: a value-level (batched) box inside it counts
                 # too, at its level, whatever else is boxed
                 t = batch_trace_of(a)
                 if t is not None and (top is None or t.level > top.level):
                     top = t
+        if seq and prim.arrays is not None:
+            args, top = _sequences_to_arrays(prim, args, top)
         if top is None:
             return fun(*args, **kwargs)
         return top.apply(prim, args, kwargs)
@@ -99,6 +106,39 @@ def primitive(fun, name=None):
     with _registry_lock:
         _registry.add(prim)
     return wrapped
+
+
+def holds_box(seq):
+    """Whether a (nested) list or tuple holds a box."""
+    for x in seq:
+        if isinstance(x, Box) or (type(x) in (list, tuple) and holds_box(x)):
+            return True
+    return False
+
+
+def _sequences_to_arrays(prim, args, top):
+    """``args`` with the lists and tuples at array positions made arrays (once, so that
+    no rule sees a sequence), and the highest trace among the result.  A call with no
+    traced value anywhere is left to the function itself."""
+    to_array, argnums = prim.arrays
+    out = None
+    for i, a in enumerate(args):
+        if type(a) is not list and type(a) is not tuple:
+            continue
+        if argnums is not None:
+            if i not in argnums:
+                continue
+        elif not (i in prim.vjps or i in prim.jvps or prim.vjp_any is not None
+                  or prim.jvp_any is not None):
+            continue
+        if top is None and not holds_box(a):
+            continue
+        if out is None:
+            out = list(args)
+        out[i] = a = to_array(a)
+        if isinstance(a, Box) and (top is None or a._trace.level > top.level):
+            top = a._trace
+    return (args, top) if out is None else (tuple(out), top)
 
 
 def notrace_primitive(fun):

@@ -65,6 +65,18 @@ def def_linear(fun, argnums=(0,)):
     return fun
 
 
+def def_array_args(fun, to_array, argnums=None):
+    """Declare that a list or tuple passed to ``fun`` as argument ``i`` (each of
+    ``argnums``; by default each argument with a derivative rule) stands for an array:
+    when the call is traced, ``to_array(seq)`` replaces it before any rule sees it,
+    so ``x / [1.0, 2.0]`` and ``sum([x * x, x])`` differentiate as NumPy computes them.
+    ``to_array=None`` undoes the declaration (for arguments that are true sequences)."""
+    prim = _prim(fun)
+    prim.arrays = None if to_array is None else (
+        to_array, None if argnums is None else frozenset(argnums))
+    return fun
+
+
 def def_keep(fun, ans=False, args=None):
     """Declare what ``fun``'s reverse rules read, so that the tape keeps only that:
     ``ans`` whether they read the output (True, False, or the argnums whose
@@ -79,14 +91,6 @@ def def_keep(fun, ans=False, args=None):
     return fun
 
 
-def defvjp_joint(fun, rule):
-    """One reverse rule ``rule(argnums, g, ans, *args, **kwargs)`` returning the
-    cotangents of all differentiated arguments at once (one per argnum, ``None``
-    for zero), for primitives whose cotangents share work."""
-    _prim(fun).vjp_joint = rule
-    return fun
-
-
 def vjp_rule(prim, argnum):
     rule = prim.vjps.get(argnum)
     if rule is None:
@@ -95,6 +99,11 @@ def vjp_rule(prim, argnum):
             return lambda g, ans, *a, **k: any_rule(argnum, g, ans, *a, **k)
         missing_rule(prim, "reverse", argnum)
     return rule
+
+
+def has_jvp(prim, argnum):
+    """Whether ``prim`` has a forward rule for argument ``argnum``."""
+    return (argnum in prim.jvps or prim.jvp_any is not None or prim.jvp_joint is not None)
 
 
 def jvp_rule(prim, argnum):

@@ -21,21 +21,16 @@ def set_lean(fun, min_bytes, types):
 
 
 # accumulate(cts, node, g) -> the cotangent of node plus g, added in place into the one
-# held by cts when nothing else holds it (set by the NumPy layer; default add_any)
+# held by cts when nothing else holds it, for cotangents of the given types (arrays);
+# set by the NumPy layer.  Other cotangents are added with add_any.
 _accumulate = [None]
+_accumulate_types = set()
 
 
-def set_accumulate(fun):
+def set_accumulate(fun, types):
     _accumulate[0] = fun
-
-
-def _add(cts, k, g):
-    if k not in cts:     # (no local reference to cts[k]: accumulate counts them)
-        cts[k] = g
-    elif _accumulate[0] is not None:
-        cts[k] = _accumulate[0](cts, k, g)
-    else:
-        cts[k] = add_any(cts[k], g)
+    _accumulate_types.clear()
+    _accumulate_types.update(types)
 
 
 class TapeTrace(Trace):
@@ -117,6 +112,7 @@ class TapeTrace(Trace):
         out = {}
         entries = self.entries
         release = self.release
+        accumulate, acc_types = _accumulate[0], _accumulate_types
         for k in range(max(cts), lo - 1, -1):
             g = cts.pop(k, None)
             if g is None:
@@ -129,15 +125,22 @@ class TapeTrace(Trace):
             if release:   # no later step reads this entry: its values go with the locals
                 entries[k] = None
             prim, args, kwargs, ans, parents = entry
-            entry = None
             if prim.vjp_joint is not None:
                 gs = prim.vjp_joint([a for a, _ in parents], g, ans, *args, **kwargs)
                 for (argnum, pk), gi in zip(parents, gs):
                     if gi is not None:
                         if hooks.observers:
                             hooks.notify("reverse", prim, gi, (argnum, ans))
-                        _add(cts, pk, gi)
-                gs = gi = None
+                        prev = cts.get(pk)
+                        if prev is None:
+                            cts[pk] = gi
+                        elif type(prev) in acc_types:
+                            prev = None     # accumulate counts the references to cts[pk]
+                            cts[pk] = accumulate(cts, pk, gi)
+                        else:
+                            cts[pk] = add_any(prev, gi)
+                            prev = None
+                gs = gi = None     # (a reference left here would keep cts' arrays shared)
             else:
                 vjps = prim.vjps
                 for argnum, pk in parents:
@@ -147,7 +150,13 @@ class TapeTrace(Trace):
                         continue
                     if hooks.observers:
                         hooks.notify("reverse", prim, gi, (argnum, ans))
-                    _add(cts, pk, gi)
-                    gi = None
-            g = args = ans = kwargs = None   # free what only this step read
+                    prev = cts.get(pk)
+                    if prev is None:
+                        cts[pk] = gi
+                    elif type(prev) in acc_types:
+                        prev = None
+                        cts[pk] = accumulate(cts, pk, gi)
+                    else:
+                        cts[pk] = add_any(prev, gi)
+                        prev = None
         return out

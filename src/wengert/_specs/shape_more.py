@@ -269,4 +269,19 @@ GATHERS = [
          name="gather(x[argsort(y)][:,argsort(y)])", covers=[GET, UNTAKE]),
 ]
 
-SPECS = AXES + JOINING + SPLITTING + REARRANGING + PADDING + INDEXING + GATHERS
+# constructors whose fill value may be traced: the result is the fill value broadcast
+CONSTRUCTORS = [
+    spec(lambda x: S.full((2, 3), x), (), name="full((2,3), x)",
+         covers=[S.full, wnp.broadcast_to]),
+    spec(lambda x: S.full((3, 2), x), (2,), name="full((3,2), row)",
+         covers=[S.full, wnp.broadcast_to]),
+    spec(lambda x: S.full(3, x, dtype=C128), (), name="full(3, x, complex)",
+         covers=[S.full, wnp.broadcast_to]),
+    spec(lambda x: wnp.full_like(np.ones((2, 2)), x), (), name="full_like(plain, x)",
+         covers=[wnp.full_like]),
+    spec(lambda x, y: wnp.full_like(x, y) * x, (3,), (), name="full_like(x, y)",
+         covers=[wnp.full_like]),
+]
+
+SPECS = (AXES + JOINING + SPLITTING + REARRANGING + PADDING + INDEXING + GATHERS
+         + CONSTRUCTORS)

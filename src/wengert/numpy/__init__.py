@@ -51,9 +51,9 @@ from ._index_tricks import (
 from ._shape import (
     append, array, array_split, asarray, atleast_1d, atleast_2d, atleast_3d, broadcast_arrays,
     broadcast_to, column_stack, concatenate, copy, delete, diag, diagflat, diagonal, dsplit,
-    dstack, expand_dims, flip, fliplr, flipud, hsplit, hstack, insert, moveaxis, pad, ravel,
-    repeat, reshape, resize, roll, rollaxis, rot90, row_stack, split, squeeze, stack, swapaxes,
-    take, tile, transpose, tril, trim_zeros, triu, vsplit, vstack)
+    dstack, expand_dims, flip, fliplr, flipud, full, hsplit, hstack, insert, moveaxis,
+    pad, ravel, repeat, reshape, resize, roll, rollaxis, rot90, row_stack, split, squeeze, stack,
+    swapaxes, take, tile, transpose, tril, trim_zeros, triu, vsplit, vstack)
 
 # NumPy 2's array-API names for the same functions
 concat = concatenate
@@ -63,7 +63,7 @@ trapz = trapezoid
 # Constants, types and constructors: NumPy's own (they create constants).
 from numpy import (  # noqa: F401
     arange, bool_, complex64, complex128, dtype, e, empty, euler_gamma, eye, finfo,
-    float16, float32, float64, full, geomspace, iinfo, identity, inf, int8, int16, int32,
+    float16, float32, float64, geomspace, iinfo, identity, inf, int8, int16, int32,
     int64, integer, linspace, logspace, nan, ndarray, newaxis, ones, pi, uint8,
     zeros)
 

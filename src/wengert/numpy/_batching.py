@@ -17,6 +17,7 @@ A primitive without a rule is run once per example (a Python loop) with a
 one-time warning naming it: slow, never wrong.
 """
 import dis
+import math as _math
 import sys
 import threading
 import warnings
@@ -660,7 +661,7 @@ def _matmul(args, dims, kwargs):
             return L.matmul(a, b), 0
         if ka >= 2:                                    # (B, ..., n, k) @ (k, m)
             s = shape(a)
-            out = L.matmul(S.reshape(a, (-1, s[-1])), b)
+            out = L.matmul(S.reshape(a, (_math.prod(s[:-1]), s[-1])), b)
             return S.reshape(out, s[:-1] + shape(b)[-1:]), 0
     if da is None and ka == 2 and not kwargs:
         if kb == 1:                                    # (n, k) @ (B, k)
@@ -668,7 +669,7 @@ def _matmul(args, dims, kwargs):
         if kb >= 2:                                    # (n, k) @ (B, ..., k, m)
             bt = S.swapaxes(b, -1, -2)
             s = shape(bt)
-            out = L.matmul(S.reshape(bt, (-1, s[-1])), S.transpose(a))
+            out = L.matmul(S.reshape(bt, (_math.prod(s[:-1]), s[-1])), S.transpose(a))
             return S.swapaxes(S.reshape(out, s[:-1] + shape(a)[:1]), -1, -2), 0
     sq = []
     if ka == 1:

@@ -1,7 +1,7 @@
 """Wrapping NumPy functions, and what plain ``numpy`` calls on traced values mean."""
 import numpy as _np
 
-from .._core import Box, getval, notrace_primitive, primitive
+from .._core import Box, def_array_args, getval, holds_box, notrace_primitive, primitive
 from .._core.primitive import _name_of
 
 # Python and NumPy float64 scalars: scalar code's fast paths
@@ -21,10 +21,21 @@ def wrap(np_fun, name=None, fast=None):
     """``primitive(np_fun)``, also answering plain ``numpy`` calls on boxes.
 
     ``fast`` is a faster function computing the same values on common inputs (made
-    by :func:`method_fast` or :func:`stand_in`); the primitive runs it instead."""
+    by :func:`method_fast` or :func:`stand_in`); the primitive runs it instead.
+    A list or tuple given where the function differentiates (``x / [1.0, 2.0]``,
+    ``sum([x * x, x])``) is an array, as in NumPy: it becomes one before rules see it."""
     if name is None and isinstance(np_fun, _np.ufunc):
         name = f"numpy.{np_fun.__name__}"  # NumPy 1.x ufuncs have no __module__
-    return equivalent(np_fun, primitive(fast or np_fun, name or _name_of(np_fun)))
+    fun = primitive(fast or np_fun, name or _name_of(np_fun))
+    def_array_args(fun, sequence_to_array)
+    return equivalent(np_fun, fun)
+
+
+def sequence_to_array(seq):
+    """A (nested) list or tuple of plain and traced values as one array (traced if
+    any entry is)."""
+    from ._shape import array  # _shape builds on this module
+    return array(seq)
 
 
 def stand_in(np_fun, fun, how):
@@ -83,13 +94,31 @@ def guard_casts(fun, jvp_only=False):
 def val(x):
     """``x`` with every differentiation box removed (a batched value inside
     ``vmap`` stays batched, so masks computed from it are batched too)."""
-    return getval(x) if isinstance(x, Box) else x
+    if isinstance(x, Box):
+        return getval(x)
+    if (type(x) is list or type(x) is tuple) and holds_box(x):
+        return type(x)(val(v) for v in x)
+    return x
 
 
 def asarray(x):
     """``numpy.asarray(x)``, except that a value-level box (a batched value of
-    ``vmap``, a traced value of ``compile``) stays as it is."""
-    return x if isinstance(x, Box) else _np.asarray(x)
+    ``vmap``, a traced value of ``compile``) stays as it is, and a list or tuple
+    holding traced values becomes a traced array."""
+    if isinstance(x, Box):
+        return x
+    if (type(x) is list or type(x) is tuple) and holds_box(x):
+        return sequence_to_array(x)
+    return _np.asarray(x)
+
+
+def array_like(x):
+    """``x``, except that a list or tuple becomes an array (traced if it holds traced
+    values), as NumPy reads one: for functions composed of others, which index their
+    arguments or test them with ``isinstance(x, Box)``."""
+    if type(x) is list or type(x) is tuple:
+        return sequence_to_array(x)
+    return x
 
 
 def some(mask):
@@ -100,10 +129,12 @@ def some(mask):
 
 
 def shape(x):
-    """Shape of a plain or traced value, without leaving the tape."""
+    """Shape of a plain or traced value (or a list of them), without leaving the tape."""
     try:
         return x.shape
     except AttributeError:
+        if (type(x) is list or type(x) is tuple) and holds_box(x):
+            return shape(sequence_to_array(x))
         return _np.shape(x)
 
 
@@ -112,6 +143,8 @@ def dtype(x):
     try:
         return x.dtype
     except AttributeError:
+        if type(x) is list or type(x) is tuple:   # result_type would read it as a dtype
+            return _np.asarray(x).dtype
         return _np.result_type(x)
 
 

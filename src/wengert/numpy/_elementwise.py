@@ -10,8 +10,8 @@ import operator as _operator
 import numpy as _np
 
 from .._core import Box, defjvp, defvjp, def_linear, get_primitive
-from ._dispatch import (FLOAT_SCALARS, casts_to_constant, dtype, equivalent, iscomplex, nondiff, shape, some,
-                        stand_in, val, wrap)
+from ._dispatch import (FLOAT_SCALARS, array_like, casts_to_constant, dtype, equivalent,
+                        iscomplex, nondiff, shape, some, stand_in, val, wrap)
 from ._unbroadcast import broadcast_like, unbroadcast
 from . import _reductions as _R  # already loaded by _unbroadcast (a cycle, resolved lazily)
 
@@ -488,6 +488,7 @@ def real_if_close(a, tol=100):
 def modf(x, *args, **kwargs):
     """``numpy.modf``: (fractional part, integral part).  The fractional part has
     slope 1, the integral part is piecewise constant."""
+    x = array_like(x)
     if val(x) is x:
         return _np.modf(x, *args, **kwargs)
     frac, whole = _np.modf(val(x))

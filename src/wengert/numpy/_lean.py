@@ -53,8 +53,10 @@ def _refs(cts, k):
     return _sys.getrefcount(cts[k])
 
 
-# the references to a value held by a dict only, as _refs counts them (interpreters differ)
-_SOLE = _refs({0: object()}, 0) if hasattr(_sys, "getrefcount") else -1
+# the references to a value held by a dict only, as _refs counts them (interpreters
+# differ); -1 (never in place) where reference counts are not exact
+_SOLE = (_refs({0: object()}, 0) if hasattr(_sys, "getrefcount")
+         and getattr(_sys, "_is_gil_enabled", lambda: True)() else -1)
 
 
 def accumulate(cts, k, g):
@@ -63,7 +65,7 @@ def accumulate(cts, k, g):
     observer can see the change), of the sum's shape and dtype."""
     sole = _refs(cts, k) == _SOLE      # counted before this function holds it
     prev = cts[k]
-    if (sole and type(prev) is _np.ndarray and prev.base is None
+    if (sole and prev.base is None
             and prev.nbytes >= MIN_BYTES and prev.flags.writeable
             and (type(g) is _np.ndarray or type(g) in _SCALARS)
             and _np.result_type(prev, g) == prev.dtype
@@ -74,7 +76,7 @@ def accumulate(cts, k, g):
 
 
 _SCALARS = (float, _np.float64, _np.float32)
-set_accumulate(accumulate)
+set_accumulate(accumulate, (_np.ndarray,))
 
 for _f in (E.add, E.subtract):
     def_keep(_f)                                        # shapes only

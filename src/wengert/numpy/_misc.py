@@ -9,7 +9,7 @@ import numpy as _np
 
 from .._core import Box, def_linear, defvjp
 from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
-from ._dispatch import asarray, equivalent, shape, val, wrap
+from ._dispatch import array_like, asarray, equivalent, shape, val, wrap
 
 
 def _flip1(x):
@@ -200,6 +200,7 @@ def gradient(f, *varargs, axis=None, edge_order=1):
 
 def trapezoid(y, x=None, dx=1.0, axis=-1):
     """``numpy.trapezoid``: the trapezoidal rule, differentiable in ``y`` and ``x``."""
+    y, x = array_like(y), array_like(x)
     nd = len(shape(y))
     axis = axis % nd
 
@@ -252,6 +253,7 @@ def polymul(a1, a2):
 
 def polyder(p, m=1):
     """``numpy.polyder``: the m-th derivative's coefficients."""
+    p = array_like(p)
     for _ in range(m):
         n = shape(p)[0] - 1
         if n <= 0:
@@ -272,6 +274,7 @@ def polyint(p, m=1, k=None):
 
 def vander(x, N=None, increasing=False):
     """``numpy.vander``: columns are powers of ``x``."""
+    x = array_like(x)
     n = shape(x)[0] if N is None else N
     powers = range(n) if increasing else range(n - 1, -1, -1)
     return S.stack([x ** k if k else _np.ones(shape(x), _np.result_type(val(x), float))
@@ -316,6 +319,7 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
 
 def unwrap(p, discont=None, axis=-1, *, period=2 * _np.pi):
     """``numpy.unwrap``: adds constant multiples of ``period`` (slope 1)."""
+    p = array_like(p)
     vp = val(p)
     return p + (_np.unwrap(vp, discont, axis, period=period) - vp)
 

@@ -5,9 +5,9 @@ tangent); each reverse rule is the adjoint operation.
 """
 import numpy as _np
 
-from .._core import Box, def_linear, defjvp, defjvp_any, defvjp, defvjp_any, get_primitive
+from .._core import Box, def_array_args, def_linear, defjvp, defjvp_any, defvjp, defvjp_any, get_primitive
 from . import _elementwise as E, _reductions as R, _unbroadcast as U
-from ._dispatch import asarray, equivalent, method_fast, shape, val, wrap
+from ._dispatch import array_like, asarray, equivalent, method_fast, shape, val, wrap
 from ._dispatch import dtype as _dtype_of
 
 
@@ -91,6 +91,7 @@ _linear(_untake, lambda g, ans, _, idx, xshape: getitem(g, idx))
 for _f in (getitem, _untake):
     defvjp(_f, lambda g, ans, *args: None, argnums=(1,))
     defjvp(_f, lambda t, ans, *args: None, argnums=(1,))
+    def_array_args(_f, None)    # an index tuple is not an array
 
 
 def _sequence_item_impl(seq, i):
@@ -102,6 +103,7 @@ defvjp(sequence_item, lambda g, ans, seq, i: tuple(g if j == i % len(seq) else N
                                                      for j in range(len(seq))))
 defjvp(sequence_item, lambda t, ans, seq, i: t[i])
 get_primitive(sequence_item).kind = "linear"
+def_array_args(sequence_item, None)    # the sequence is a sequence
 
 
 def take(a, indices, axis=None, out=None, mode="raise"):
@@ -283,8 +285,9 @@ def _require_ndim(x, at_least, fun, what):
 
 
 def _asarray_like(x):
-    """Traced values as they are; anything else as a NumPy array."""
-    return x if isinstance(x, Box) else _np.asarray(x)
+    """Traced values as they are, lists holding traced values as traced arrays;
+    anything else as a NumPy array."""
+    return asarray(x)
 
 
 def rollaxis(a, axis, start=0):
@@ -622,6 +625,7 @@ def trim_zeros(filt, trim="fb", axis=None):
 
     The boundaries depend on which values are zero, a piecewise-constant choice
     with no derivative; the kept values are differentiable (a slice)."""
+    filt = array_like(filt)
     if not isinstance(filt, Box) and axis is None and _np.ndim(filt) == 1:
         return _np.trim_zeros(filt, trim)    # NumPy's own (it keeps a list a list)
     trim = trim.lower()
@@ -650,9 +654,21 @@ def trim_zeros(filt, trim="fb", axis=None):
 def copy(a, order="K", subok=False):
     """``numpy.copy``: traced values are immutable, so their copy is the value itself
     (the identity, derivative 1)."""
+    a = array_like(a)
     if isinstance(a, Box):  # a new box: writing into the copy leaves ``a`` alone
         return type(a)(a._value, a._trace, a._aux)
     return _np.copy(a, order=order, subok=subok)
+
+
+def full(shape, fill_value, dtype=None, order="C", **kwargs):
+    """``numpy.full``; a traced fill value (a scalar, or an array broadcast to
+    ``shape``) gives a traced array, whose derivative sums over the copies."""
+    if not _contains_box(fill_value):
+        return _np.full(shape, fill_value, dtype, order, **kwargs)
+    fill = asarray(fill_value)
+    if dtype is not None and _np.dtype(dtype) != _dtype_of(fill):
+        fill = E.astype(fill, dtype)
+    return broadcast_to(fill, (shape,) if isinstance(shape, int) else tuple(shape))
 
 
 # -- padding ----------------------------------------------------------------------------
@@ -796,6 +812,7 @@ def pad(array, pad_width, mode="constant", **kwargs):
         >>> wengert.grad(lambda x: wnp.sum(S.pad(x, 1, "edge")))(np.array([1.0, 2.0, 3.0]))
         array([2., 1., 2.])
     """
+    array = array_like(array)
     values = kwargs.get("constant_values", 0)
     if not isinstance(array, Box) and not _contains_box(values):
         return _np.pad(array, pad_width, mode, **kwargs)

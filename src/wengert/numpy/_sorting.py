@@ -12,7 +12,7 @@ import numpy as _np
 
 from .._core import Box
 from . import _elementwise as E, _reductions as R, _shape as S
-from ._dispatch import asarray, dtype, equivalent, shape, some, val
+from ._dispatch import array_like, asarray, dtype, equivalent, shape, some, val
 
 
 def _plain(*xs):
@@ -34,6 +34,7 @@ def take_along_axis(arr, indices, axis=-1):
     if indices.dtype.kind not in "iu":
         raise IndexError("take_along_axis: indices must be an integer array, not "
                          f"{indices.dtype}")
+    arr = array_like(arr)
     if _plain(arr):
         return _np.take_along_axis(arr, indices, axis=axis)
     if axis is None:
@@ -78,6 +79,7 @@ def sort(a, axis=-1, kind=None, order=None, **kwargs):
     ``ValueError``: sort the traced columns by one permutation instead,
     ``x[numpy.argsort(records, order="key")]``.
     """
+    a = array_like(a)
     if _plain(a):
         return _np.sort(a, axis=axis, kind=kind, order=order, **kwargs)
     if order is not None:
@@ -95,6 +97,7 @@ def msort(a):
 def partition(a, kth, axis=-1, kind="introselect", order=None):
     """``numpy.partition``: a gather by ``numpy.argpartition`` (the same
     arrangement NumPy gives)."""
+    a = array_like(a)
     if _plain(a):
         return _np.partition(a, kth, axis=axis, kind=kind, order=order)
     if order is not None:
@@ -376,6 +379,8 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
     """
     method = interpolation or method
     _check_weights_supported("quantile", weights)
+    a = array_like(a)
+    q = array_like(q)
     if _plain(a, q):
         return _plain_call(_np.quantile, a, q, axis, out, overwrite_input, method, keepdims,
                            weights)
@@ -403,6 +408,8 @@ def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear"
     """
     method = interpolation or method
     _check_weights_supported("percentile", weights)
+    a = array_like(a)
+    q = array_like(q)
     if _plain(a, q):
         return _plain_call(_np.percentile, a, q, axis, out, overwrite_input, method, keepdims,
                            weights)
@@ -425,6 +432,8 @@ def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear
     """
     method = interpolation or method
     _check_weights_supported("nanquantile", weights)
+    a = array_like(a)
+    q = array_like(q)
     if _plain(a, q):
         return _plain_call(_np.nanquantile, a, q, axis, out, overwrite_input, method,
                            keepdims, weights)
@@ -438,6 +447,8 @@ def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="line
     """``numpy.nanpercentile``: ``nanquantile(a, q / 100)`` (see :func:`nanquantile`)."""
     method = interpolation or method
     _check_weights_supported("nanpercentile", weights)
+    a = array_like(a)
+    q = array_like(q)
     if _plain(a, q):
         return _plain_call(_np.nanpercentile, a, q, axis, out, overwrite_input, method,
                            keepdims, weights)
@@ -476,6 +487,7 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
         >>> wengert.grad(lambda x: np.median(x))(numpy.array([5.0, 1.0, 3.0]))
         array([0., 0., 1.])
     """
+    a = array_like(a)
     if _plain(a):
         return _np.median(a, axis=axis, out=out, overwrite_input=overwrite_input,
                           keepdims=keepdims)
@@ -494,6 +506,7 @@ def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=_np._NoVal
         >>> wengert.grad(lambda x: np.nanmedian(x))(x)
         array([0., 0., 0., 1.])
     """
+    a = array_like(a)
     if _plain(a):
         kw = {} if keepdims is _np._NoValue else {"keepdims": keepdims}
         return _np.nanmedian(a, axis=axis, out=out, overwrite_input=overwrite_input, **kw)
@@ -516,6 +529,7 @@ def select(condlist, choicelist, default=0):
     if len(condlist) != len(choicelist):
         raise ValueError("select: condlist and choicelist must have the same length "
                          f"({len(condlist)} and {len(choicelist)})")
+    default = array_like(default)
     if _plain(default, *choicelist):
         return _np.select([val(c) for c in condlist], choicelist, default)
     conds = [_np.asarray(val(c)) for c in condlist]
@@ -549,6 +563,7 @@ def choose(a, choices, out=None, mode="raise"):
 def extract(condition, arr):
     """``numpy.extract``: the entries of ``ravel(arr)`` where ``ravel(condition)``
     is nonzero, as indexing."""
+    arr = array_like(arr)
     if _plain(arr):
         return _np.extract(condition, arr)
     return S.getitem(S.ravel(arr), _np.nonzero(_np.ravel(val(condition)))[0])
@@ -557,6 +572,7 @@ def extract(condition, arr):
 def compress(condition, a, axis=None, out=None):
     """``numpy.compress``: the slices of ``a`` along ``axis`` where ``condition``
     holds, as indexing."""
+    a = array_like(a)
     if _plain(a):
         return _np.compress(condition, a, axis=axis, out=out)
     idx = _np.nonzero(_np.asarray(val(condition), bool).ravel())[0]
@@ -577,6 +593,7 @@ def piecewise(x, condlist, funclist, *args, **kw):
         >>> wengert.grad(f)(numpy.array([-2.0, 3.0]))
         array([-1.,  6.])
     """
+    x = array_like(x)
     if _plain(x):
         return _np.piecewise(x, condlist, funclist, *args, **kw)
     xshape = shape(x)

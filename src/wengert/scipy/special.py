@@ -24,7 +24,7 @@ import scipy.special as _sp
 import wengert.numpy as wnp
 from wengert._core import Box, primitive
 from wengert.numpy import def_elementwise
-from wengert.numpy._dispatch import asarray, dtype, nondiff, some, val, wrap
+from wengert.numpy._dispatch import array_like, asarray, dtype, nondiff, some, val, wrap
 from wengert.numpy._elementwise import _weak
 
 __all__ = [
@@ -283,6 +283,7 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
         >>> wengert.grad(logsumexp)(np.array([1000.0, -1000.0, 1000.0]))
         array([0.5, 0. , 0.5])
     """
+    a, b = array_like(a), array_like(b)
     # value-level code on ``val(a)``: under vmap / compile it stays batched / traced
     va = asarray(val(a))
     fdt = dtype(va) if dtype(va).kind in "fc" else _np.dtype(float)
