@@ -62,3 +62,17 @@ def test_float_casts_stay_differentiable():
     f = lambda v: np.sum(np.real(v.astype(complex) * v))
     numpy.testing.assert_allclose(wengert.grad(f)(X), 2 * X)
     assert np.asarray(X, dtype=int).dtype.kind == "i"
+
+
+def test_numpy_integer_constructors_of_traced_values_are_constants():
+    # autograd's own test_cast_to_int: numpy.int64(W[:, -1]) as indices
+    def f(w):
+        idx = numpy.int64(w[:, -1])
+        assert idx.dtype == numpy.int64 and type(idx) is numpy.ndarray
+        return np.sum(w[:, :-1][idx])
+    w = numpy.array([[1.0, 2.0, 0.0], [3.0, 4.0, 1.7]])
+    numpy.testing.assert_array_equal(wengert.grad(f)(w), [[1, 1, 0], [1, 1, 0]])
+    g = wengert.grad(lambda v: np.sum(numpy.asarray(v, dtype=bool) * v))(X)
+    numpy.testing.assert_array_equal(g, [1.0, 1.0])
+    with pytest.raises(TypeError, match="drop its derivative"):
+        wengert.grad(lambda v: np.sum(numpy.asarray(v, dtype=float)))(X)

@@ -190,6 +190,10 @@ class ArrayBox(Box):
         raise _leaving_tape("complex()", "use wengert.stop_gradient(x) if a constant is meant")
 
     def __array__(self, dtype=None, copy=None):
+        if dtype is not None and _np.dtype(dtype).kind not in "fc":
+            # numpy.int64(x), numpy.asarray(x, dtype=bool): a cast to an integer or
+            # boolean is piecewise constant, so the constant drops no derivative
+            return _np.asarray(_val(self), dtype=dtype)
         if I.in_item_assignment():
             raise TypeError(I.PLAIN_TARGET_FIX)
         plain_method = _plain_method_fix(sys._getframe(1))
