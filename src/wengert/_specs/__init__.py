@@ -651,6 +651,7 @@ OTHERS = [spec(wengert.tour.sigmoid, (2, 3)), spec(wengert.tour.sigmoid, ())]
 
 # Areas of the NumPy/SciPy surface, one module each (they import the helpers above).
 from .decomp import SPECS as DECOMP  # noqa: E402
+from .linalg_api import SPECS as LINALG_API  # noqa: E402
 from .linalg_fft import SPECS as LINALG_FFT  # noqa: E402
 from .misc import SPECS as MISC  # noqa: E402
 from .numpy_more import SPECS as NUMPY_MORE  # noqa: E402
@@ -663,4 +664,4 @@ from .singular import SPECS as SINGULAR  # noqa: E402
 OP_SPECS = (ELEMENTWISE + SELECTION + CASTS + REDUCTIONS + SHAPE_OPS + INDEXING + JOINING
             + PRODUCTS + LINALG + NORMS + DISPATCH + REAL_MEETS_COMPLEX + ORDER3_NESTED
             + OTHERS + NUMPY_MORE + SHAPE_MORE + LINALG_FFT + DECOMP + SCIPY + MISC + INPLACE
-            + SETS + SINGULAR)
+            + SETS + SINGULAR + LINALG_API)

@@ -277,10 +277,10 @@ CONSTRUCTORS = [
          covers=[S.full, wnp.broadcast_to]),
     spec(lambda x: S.full(3, x, dtype=C128), (), name="full(3, x, complex)",
          covers=[S.full, wnp.broadcast_to]),
-    spec(lambda x: S.full_like(np.ones((2, 2)), x), (), name="full_like(plain, x)",
-         covers=[S.full_like, wnp.broadcast_to]),
-    spec(lambda x, y: S.full_like(x, y) * x, (3,), (), name="full_like(x, y)",
-         covers=[S.full_like, wnp.broadcast_to]),
+    spec(lambda x: wnp.full_like(np.ones((2, 2)), x), (), name="full_like(plain, x)",
+         covers=[wnp.full_like]),
+    spec(lambda x, y: wnp.full_like(x, y) * x, (3,), (), name="full_like(x, y)",
+         covers=[wnp.full_like]),
 ]
 
 SPECS = (AXES + JOINING + SPLITTING + REARRANGING + PADDING + INDEXING + GATHERS

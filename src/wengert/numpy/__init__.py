@@ -51,7 +51,7 @@ from ._index_tricks import (
 from ._shape import (
     append, array, array_split, asarray, atleast_1d, atleast_2d, atleast_3d, broadcast_arrays,
     broadcast_to, column_stack, concatenate, copy, delete, diag, diagflat, diagonal, dsplit,
-    dstack, expand_dims, flip, fliplr, flipud, full, full_like, hsplit, hstack, insert, moveaxis,
+    dstack, expand_dims, flip, fliplr, flipud, full, hsplit, hstack, insert, moveaxis,
     pad, ravel, repeat, reshape, resize, roll, rollaxis, rot90, row_stack, split, squeeze, stack,
     swapaxes, take, tile, transpose, tril, trim_zeros, triu, vsplit, vstack)
 

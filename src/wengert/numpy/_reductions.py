@@ -5,8 +5,8 @@ import numpy as _np
 
 from .._core import Box, def_linear, defjvp, defvjp
 from . import _elementwise as E, _shape as S
-from ._dispatch import (FLOAT_SCALARS, array_like, dtype, equivalent, guard_casts, method_fast,
-                        shape, some, val, wrap)
+from ._dispatch import (FLOAT_SCALARS, array_like, dtype, equivalent, guard_casts, iscomplex,
+                        method_fast, shape, some, val, wrap)
 
 
 def _casts(dtype):
@@ -61,18 +61,28 @@ def _count_where(x, axis, where):
     return n.astype(dtype(x))
 
 
+def _in_space_of(g, x, result_dtype):
+    """A cotangent ``g`` of a result computed in ``result_dtype`` (``dtype=``), in
+    ``x``'s space: its real part for a real ``x``, in ``x``'s dtype."""
+    if result_dtype is None or _np.dtype(result_dtype) == dtype(x):
+        return g
+    return E.astype(E.real(g) if iscomplex(g) and not iscomplex(x) else g, dtype(x))
+
+
 sum = wrap(_np.sum, fast=method_fast(_np.sum, "sum"))
 defvjp(sum, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True, **k:
        None if dtype is not None and _casts(dtype) else
-       _masked(expand(g, x, axis, keepdims), where))
+       _masked(expand(_in_space_of(g, x, dtype), x, axis, keepdims), where))
 def_linear(sum)
 guard_casts(sum, jvp_only=True)
 
 mean = wrap(_np.mean)
 defvjp(mean, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True, **k:
        None if dtype is not None and _casts(dtype) else
-       expand(g / _count(shape(x), axis), x, axis, keepdims) if where is True else
-       _masked(expand(g, x, axis, keepdims) / _count_where(x, axis, where), where))
+       expand(_in_space_of(g, x, dtype) / _count(shape(x), axis), x, axis, keepdims)
+       if where is True else
+       _masked(expand(_in_space_of(g, x, dtype), x, axis, keepdims)
+               / _count_where(x, axis, where), where))
 def_linear(mean)
 guard_casts(mean, jvp_only=True)
 
@@ -107,10 +117,17 @@ for _f in (max, min):
     defvjp(_f, _extreme_vjp)
     defjvp(_f, _extreme_jvp)
 
+
+def _reversed_cumsum(g, x, axis):
+    """cumsum's adjoint: sums of ``g`` from each position to the end."""
+    if axis is None:
+        return S.reshape(S.flip(cumsum(S.flip(g, 0), 0), 0), shape(x))
+    return S.reshape(S.flip(cumsum(S.flip(g, axis), axis), axis), shape(x))
+
+
 cumsum = wrap(_np.cumsum)
 defvjp(cumsum, lambda g, ans, x, axis=None, dtype=None, out=None:
-       S.reshape(S.flip(cumsum(S.flip(g, axis), axis), axis), shape(x)) if axis is not None
-       else S.reshape(S.flip(cumsum(S.flip(g, 0), 0), 0), shape(x)))
+       _reversed_cumsum(_in_space_of(g, x, dtype), x, axis))
 def_linear(cumsum)
 guard_casts(cumsum)
 
@@ -129,7 +146,7 @@ def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
 
 def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
     """``numpy.trace`` (composed from ``diagonal`` and ``sum``)."""
-    return sum(S.diagonal(a, offset, axis1, axis2), axis=-1)
+    return sum(S.diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)
 
 
 equivalent(_np.var, var)
@@ -210,7 +227,7 @@ def _cumprod_rule(rule, d, ans, x, axis, out_shape):
 
 cumprod = wrap(_np.cumprod)
 defvjp(cumprod, lambda g, ans, x, axis=None, dtype=None, out=None:
-       _cumprod_rule(_cumprod_ct, g, ans, x, axis, shape(x)))
+       _in_space_of(_cumprod_rule(_cumprod_ct, g, ans, x, axis, shape(x)), x, dtype))
 defjvp(cumprod, lambda t, ans, x, axis=None, dtype=None, out=None:
        _cumprod_rule(_cumprod_tangent, S.broadcast_to(t, shape(x)), ans, x, axis, shape(ans)))
 guard_casts(cumprod)
@@ -244,7 +261,7 @@ def _prod_slope(x, axis, initial, where):
 prod = wrap(_np.prod)
 defvjp(prod, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False,
        initial=_np._NoValue, where=True:
-       expand(g, x, axis, keepdims) * _prod_slope(x, axis, initial, where))
+       expand(_in_space_of(g, x, dtype), x, axis, keepdims) * _prod_slope(x, axis, initial, where))
 defjvp(prod, lambda t, ans, x, axis=None, dtype=None, out=None, keepdims=False,
        initial=_np._NoValue, where=True:
        sum(t * _prod_slope(x, axis, initial, where), axis=axis, keepdims=keepdims))

@@ -671,18 +671,6 @@ def full(shape, fill_value, dtype=None, order="C", **kwargs):
     return broadcast_to(fill, (shape,) if isinstance(shape, int) else tuple(shape))
 
 
-def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None):
-    """``numpy.full_like``; a traced fill value gives a traced array (a traced ``a``
-    gives only its shape and dtype: the result does not depend on its values)."""
-    if not _contains_box(fill_value):
-        return _np.full_like(val(a), fill_value, dtype, order, subok, shape)
-    return full(_np.shape(val(a)) if shape is None else shape, fill_value,
-                _dtype_of(a) if dtype is None else dtype)
-
-
-equivalent(_np.full_like, full_like)    # (numpy.full has no dispatch to answer)
-
-
 # -- padding ----------------------------------------------------------------------------
 _PAD_OPTIONS = {"constant": {"constant_values"}, "edge": set(), "wrap": set(),
                 "reflect": {"reflect_type"}, "symmetric": {"reflect_type"},

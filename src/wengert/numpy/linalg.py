@@ -5,11 +5,13 @@ matrices (leading dimensions) where NumPy accepts them: ``inv``, ``det``,
 ``slogdet``, ``solve``, ``pinv``, ``lstsq``, ``cholesky``, ``qr``, ``eigh``,
 ``eigvalsh``, ``eig``, ``eigvals``, ``svd``, ``norm`` (every differentiable
 vector and matrix order), ``cond``, ``matrix_power``, ``multi_dot``,
-``tensorinv`` and ``tensorsolve``, for real and complex matrices (complex
-cotangents follow autograd's convention: they pair with tangents by
-``Re(sum(cotangent * tangent))``).  ``matrix_rank`` is not differentiable (an
-integer).  Every other name of ``numpy.linalg`` is passed through for plain
-values; applied to traced values it raises an error naming it.
+``tensorinv`` and ``tensorsolve``, and NumPy 2's array-API names ``vector_norm``,
+``matrix_norm``, ``vecdot``, ``matrix_transpose``, ``outer``, ``trace``,
+``diagonal``, ``cross``, ``matmul``, ``tensordot`` and ``svdvals`` (with NumPy's
+signatures), for real and complex matrices (complex cotangents follow autograd's
+convention: they pair with tangents by ``Re(sum(cotangent * tangent))``).
+``matrix_rank`` is not differentiable (an integer).  Every other name of
+``numpy.linalg`` (``LinAlgError``) is passed through.
 
 Decompositions return plain tuples on traced values (NumPy's named tuples on
 plain ones); unpack them.  Eigenvectors and singular vectors are defined only
@@ -1053,3 +1055,135 @@ def __getattr__(name):
     # traced value, NumPy's dispatch reaches ArrayBox.__array_function__, which
     # raises an error naming the function.
     return getattr(_la, name)
+
+
+# -- NumPy 2's array-API names ----------------------------------------------------------------
+# Composed from differentiable operations, with NumPy's signatures (positional-only arrays,
+# keyword-only options); plain values go to NumPy's own function, so results, dtypes and
+# errors on them are NumPy's (NumPy 1.x has none of these: there they are composed too).
+_NUMPY2 = hasattr(_la, "vector_norm")
+
+
+def _last_two(name, x):
+    if len(shape(x)) < 2:
+        raise ValueError(f"wengert.numpy.linalg.{name}: x must be (a stack of) matrices, "
+                         f"with at least 2 dimensions; got shape {tuple(shape(x))}")
+
+
+def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
+    """``numpy.linalg.vector_norm``: the ``ord``-norm of ``x`` as a vector over ``axis``
+    (None: every axis; a tuple: those axes together, of any number), unlike ``norm``
+    never a matrix norm.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> wengert.grad(lambda x: np.linalg.vector_norm(x))(np.array([[3.0], [4.0]]))
+        array([[0.6],
+               [0.8]])
+    """
+    if _NUMPY2 and not _traced(x):
+        return _la.vector_norm(x, axis=axis, keepdims=keepdims, ord=ord)
+    xshape = tuple(shape(x))
+    nd = len(xshape)
+    if axis is None or isinstance(axis, tuple):
+        axes = tuple(range(nd)) if axis is None else tuple(int(k) % max(nd, 1) for k in axis)
+        if axis is not None and (len(set(axes)) != len(axes)
+                                 or not all(-nd <= k < nd for k in axis)):
+            raise ValueError(f"wengert.numpy.linalg.vector_norm: axis={axis} must name "
+                             f"distinct axes of an array of dimension {nd}")
+        rest = tuple(k for k in range(nd) if k not in axes)
+        x = S.reshape(S.transpose(x, axes + rest),
+                      (int(_np.prod([xshape[k] for k in axes])),) + tuple(xshape[k] for k in rest))
+        out = norm(x, ord, axis=0)
+    else:
+        axes = (int(axis) % nd,) if nd else (int(axis),)
+        out = norm(x, ord, axis=axis)
+    if keepdims:
+        out = S.reshape(out, tuple(1 if k in axes else n for k, n in enumerate(xshape)))
+    return out
+
+
+def matrix_norm(x, /, *, keepdims=False, ord="fro"):
+    """``numpy.linalg.matrix_norm``: ``norm(x, ord, axis=(-2, -1))`` of (a stack of)
+    matrices (``'fro'``, ``'nuc'``, 1, -1, 2, -2, inf, -inf)."""
+    if _NUMPY2 and not _traced(x):
+        return _la.matrix_norm(x, keepdims=keepdims, ord=ord)
+    _last_two("matrix_norm", x)
+    return norm(x, ord, axis=(-2, -1), keepdims=keepdims)
+
+
+def vecdot(x1, x2, /, *, axis=-1):
+    """``numpy.linalg.vecdot``: ``sum(conj(x1) * x2, axis)``, broadcasting."""
+    if _NUMPY2 and not _traced(x1, x2):
+        return _la.vecdot(x1, x2, axis=axis)
+    return R.sum(E.conjugate(x1) * x2, axis=axis)
+
+
+def matrix_transpose(x, /):
+    """``numpy.linalg.matrix_transpose``: the last two axes swapped."""
+    if _NUMPY2 and not _traced(x):
+        return _la.matrix_transpose(x)
+    _last_two("matrix_transpose", x)
+    return _T(x)
+
+
+def outer(x1, x2, /):
+    """``numpy.linalg.outer`` of two vectors (unlike ``numpy.outer``, 1-d only)."""
+    if _NUMPY2 and not _traced(x1, x2):
+        return _la.outer(x1, x2)
+    if len(shape(x1)) != 1 or len(shape(x2)) != 1:
+        raise ValueError(f"wengert.numpy.linalg.outer: x1 and x2 must be 1-d; got shapes "
+                         f"{tuple(shape(x1))} and {tuple(shape(x2))} (numpy.outer flattens)")
+    return L.outer(x1, x2)
+
+
+def trace(x, /, *, offset=0, dtype=None):
+    """``numpy.linalg.trace``: sums of the ``offset`` diagonals of the last two axes."""
+    if _NUMPY2 and not _traced(x):
+        return _la.trace(x, offset=offset, dtype=dtype)
+    _last_two("trace", x)
+    return R.trace(x, offset, axis1=-2, axis2=-1, dtype=dtype)
+
+
+def diagonal(x, /, *, offset=0):
+    """``numpy.linalg.diagonal``: the ``offset`` diagonals of the last two axes."""
+    if _NUMPY2 and not _traced(x):
+        return _la.diagonal(x, offset=offset)
+    _last_two("diagonal", x)
+    return S.diagonal(x, offset, -2, -1)
+
+
+def cross(x1, x2, /, *, axis=-1):
+    """``numpy.linalg.cross`` of 3-vectors along ``axis`` (unlike ``numpy.cross``, no
+    2-vectors), broadcasting."""
+    if _NUMPY2 and not _traced(x1, x2):
+        return _la.cross(x1, x2, axis=axis)
+    n1, n2 = tuple(shape(x1))[axis], tuple(shape(x2))[axis]
+    if n1 != 3 or n2 != 3:
+        raise ValueError(f"wengert.numpy.linalg.cross: x1 and x2 must be (arrays of) "
+                         f"3-vectors along axis {axis}; got {n1} and {n2} components")
+    return L.cross(x1, x2, axis=axis)
+
+
+def matmul(x1, x2, /):
+    """``numpy.linalg.matmul``: ``numpy.matmul`` without its ufunc options."""
+    return _la.matmul(x1, x2) if _NUMPY2 and not _traced(x1, x2) else L.matmul(x1, x2)
+
+
+def tensordot(x1, x2, /, *, axes=2):
+    """``numpy.linalg.tensordot``: ``numpy.tensordot`` with ``axes`` keyword-only."""
+    if _NUMPY2 and not _traced(x1, x2):
+        return _la.tensordot(x1, x2, axes=axes)
+    return L.tensordot(x1, x2, axes)
+
+
+def svdvals(x, /):
+    """``numpy.linalg.svdvals``: the singular values, ``svd(x, compute_uv=False)``
+    (differentiable where they are distinct)."""
+    return _la.svdvals(x) if _NUMPY2 and not _traced(x) else svd(x, compute_uv=False)
+
+
+for _ours in (vector_norm, matrix_norm, vecdot, matrix_transpose, outer, trace, diagonal, cross,
+              matmul, tensordot, svdvals):
+    if _NUMPY2:
+        equivalent(getattr(_la, _ours.__name__), _ours)
