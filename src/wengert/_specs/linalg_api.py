@@ -61,6 +61,10 @@ SPECS = [
     linalg(wla.matmul, (2, 3), (3,)),
     linalg(wla.matmul, (2, 2, 3), (3, 2)),
     linalg(wla.matmul, (2, 3), (3, 2), dtype=C128),
+    # a real and a complex operand: the real one's cotangent is real at every order
+    *[spec(f, sa, sb, dtype=dt, covers=[f]) for f in (wnp.matmul, wnp.dot)
+      for sa, sb in [((2, 3), (3, 4)), ((3,), (3,)), ((2, 3), (3,))]
+      for dt in [(np.float64, C128), (C128, np.float64)]],
     linalg(wla.tensordot, (2, 3, 4), (3, 4, 2)),
     linalg(wla.tensordot, (2, 3), (3, 4), kwargs={"axes": 1}),
     linalg(wla.tensordot, (2, 3), (4, 2), kwargs={"axes": ([0], [1])}),

@@ -74,9 +74,11 @@ def_linear(dot, argnums=(0, 1))
 def _matmul_vjp_a(g, ans, a, b, **kwargs):
     an, bn = _ndim(a), _ndim(b)
     if an == 2 and bn == 2 and not kwargs:
-        return matmul(g, b.T)       # the common case (.T of a box is a recorded transpose)
+        # the common case (.T of a box is a recorded transpose); unbroadcast drops the
+        # imaginary part a real a cannot have (b complex)
+        return unbroadcast(matmul(g, b.T), a)
     if bn == 1:
-        return g * b if an == 1 else unbroadcast(S.expand_dims(g, -1) * b, a)
+        return unbroadcast(g * b if an == 1 else S.expand_dims(g, -1) * b, a)
     if an == 1:
         return unbroadcast(S.getitem(matmul(b, S.expand_dims(g, -1)), (Ellipsis, 0)), a)
     return unbroadcast(matmul(g, S.swapaxes(b, -1, -2)), a)
@@ -85,9 +87,9 @@ def _matmul_vjp_a(g, ans, a, b, **kwargs):
 def _matmul_vjp_b(g, ans, a, b, **kwargs):
     an, bn = _ndim(a), _ndim(b)
     if an == 2 and bn == 2 and not kwargs:
-        return matmul(a.T, g)
+        return unbroadcast(matmul(a.T, g), b)
     if an == 1:
-        return g * a if bn == 1 else unbroadcast(S.expand_dims(a, -1) * S.expand_dims(g, -2), b)
+        return unbroadcast(g * a if bn == 1 else S.expand_dims(a, -1) * S.expand_dims(g, -2), b)
     if bn == 1:
         return unbroadcast(S.getitem(matmul(S.swapaxes(a, -1, -2), S.expand_dims(g, -1)),
                                      (Ellipsis, 0)), b)
