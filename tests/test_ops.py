@@ -187,12 +187,8 @@ SCALAR_SPECS = list({(id(s.fun), str(s)): s for s in map(_python_scalars, OP_SPE
 
 # Scalar specs whose derivatives raise where their NumPy function works, for reasons other
 # than Python floats: expected failures, and a failure once fixed.  The list may only shrink.
-NO_SCALAR_DERIVATIVE = {
-    "scipy.linalg.expm[float]": "expm of a scalar (SciPy: a 1 x 1 matrix): its derivative "
-                                "raises",
-    "scipy.linalg.expm[float]-complex128": "expm of a scalar (SciPy: a 1 x 1 matrix): its "
-                                           "derivative raises",
-}
+NO_SCALAR_DERIVATIVE = {}      # (none left: reductions given an axis on 0-d values, var of one
+#                                 element with ddof=1 and expm of a scalar all work now)
 
 
 _DERIVATIVES = ("forward", "reverse", "forward-over-forward", "reverse-over-reverse")
