@@ -157,3 +157,58 @@ def test_std_of_0d_and_one_element_values():
         assert np.asarray(wnp.std(x)).dtype == np.std(x).dtype
         assert np.all(wengert.grad(lambda y: wnp.std(y))(x) == 0.0)
     assert wnp.std(np.float32(2.0)).dtype == np.float32
+
+
+# -- keyword arguments honoured ---------------------------------------------------------------
+OUT_FUNCS = ["trace", "var", "std", "ptp", "nansum", "nanprod", "nanmean", "nanvar",
+             "nanstd", "nanmax", "nanmin"]
+
+
+@pytest.mark.parametrize("name", OUT_FUNCS)
+def test_out_is_written_on_plain_arrays(name):
+    x = np.array([[1.0, 2.0], [np.nan if name.startswith("nan") else 3.0, 5.0]])
+    out = np.zeros(())
+    assert getattr(wnp, name)(x, out=out) is out
+    assert out == getattr(np, name)(x)
+
+
+def test_out_given_by_position_and_to_cumulative_functions():
+    x = np.arange(4.0).reshape(2, 2)
+    out = np.zeros(())
+    assert wnp.trace(x, 0, 0, 1, None, out) is out and out == 3.0
+    out = np.zeros(2)
+    assert wnp.nancumsum(np.array([1.0, np.nan]), out=out) is out
+    np.testing.assert_array_equal(out, [1.0, 1.0])
+
+
+@pytest.mark.parametrize("numpy_dispatch", [False, True], ids=["wengert.numpy", "numpy"])
+def test_out_of_traced_values(numpy_dispatch):
+    """A traced out= receives the result and its derivative; a plain one is refused, as
+    NumPy's functions on traced values do."""
+    xp = np if numpy_dispatch else wnp
+    x = np.arange(4.0).reshape(2, 2)
+
+    def f(y):
+        out = wnp.as_traced(np.zeros(()), like=y)
+        assert xp.trace(y, out=out) is out
+        return out
+    np.testing.assert_array_equal(wengert.grad(f)(x), np.eye(2))
+
+    def g(y):
+        out = wnp.as_traced(np.zeros(2), like=y)
+        xp.var(y, axis=0, out=out)
+        return wnp.sum(out)
+    np.testing.assert_array_equal(wengert.grad(g)(x),
+                                  wengert.grad(lambda y: wnp.sum(wnp.var(y, axis=0)))(x))
+    with pytest.raises(TypeError, match=r"numpy\.trace\(\.\.\., out=\.\.\.\) into a plain"):
+        wengert.grad(lambda y: xp.trace(y, out=np.zeros(())))(x)
+
+
+@pytest.mark.parametrize("name", ["nansum", "nanprod", "nancumsum", "nancumprod"])
+def test_nan_reductions_honour_dtype(name):
+    x = np.array([[0.5, np.nan], [2.0, 3.0]], np.float32)
+    got, want = getattr(wnp, name)(x, dtype=np.float64), getattr(np, name)(x, dtype=np.float64)
+    assert got.dtype == want.dtype == np.float64
+    np.testing.assert_array_equal(got, want)
+    g = wengert.grad(lambda y: wnp.sum(getattr(wnp, name)(y, dtype=np.float64)))(x)
+    assert g.dtype == np.float32 and g[0, 1] == 0.0
