@@ -273,15 +273,22 @@ def _signature(leaves, in_def):
 
 
 # -- tracing -------------------------------------------------------------------------------
+def _global_random_position():
+    # the key changes only when the Mersenne twister refills (every 624 words);
+    # the position and the cached Gaussian change with every draw
+    _, key, pos, has_gauss, gauss = _np.random.get_state()
+    return key[:4].tobytes(), pos, has_gauss, gauss
+
+
 def _trace(fun, leaves, in_def, dynamic, name, scalar_math):
     trace = GraphTrace()
     leaves = list(leaves)
     for i in dynamic:
         leaves[i] = trace.new_input(leaves[i])
     args, kwargs = tree.unflatten(in_def, leaves)
-    state = _np.random.get_state()[1][:4].copy()
+    state = _global_random_position()
     out = fun(*args, **kwargs)
-    if not _np.array_equal(state, _np.random.get_state()[1][:4]):
+    if state != _global_random_position():
         raise Escape("it draws from numpy.random's global generator, whose numbers would be "
                      "drawn once at tracing")
     out_leaves, out_def = tree.flatten(_expand_boxed_containers(out))

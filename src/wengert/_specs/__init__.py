@@ -657,7 +657,9 @@ from .numpy_more import SPECS as NUMPY_MORE  # noqa: E402
 from .scipy import SPECS as SCIPY  # noqa: E402
 from .shape_more import SPECS as SHAPE_MORE  # noqa: E402
 from .inplace import SPECS as INPLACE  # noqa: E402
+from .autograd_surface import SPECS as AUTOGRAD_SURFACE  # noqa: E402
 
 OP_SPECS = (ELEMENTWISE + SELECTION + CASTS + REDUCTIONS + SHAPE_OPS + INDEXING + JOINING
             + PRODUCTS + LINALG + NORMS + DISPATCH + REAL_MEETS_COMPLEX + ORDER3_NESTED
-            + OTHERS + NUMPY_MORE + SHAPE_MORE + LINALG_FFT + DECOMP + SCIPY + MISC + INPLACE)
+            + OTHERS + NUMPY_MORE + SHAPE_MORE + LINALG_FFT + DECOMP + SCIPY + MISC + INPLACE
+            + AUTOGRAD_SURFACE)
