@@ -335,6 +335,161 @@ def _signature(leaves, in_def):
 
 
 # -- tracing -------------------------------------------------------------------------------
+def _trace(self, entry, leaves, in_def, dynamic, args, kwargs):
+        if entry.traces >= self.max_traces:
+            entry.eager = True
+            entry.reason = (f"its guards failed {entry.traces} times "
+                            f"(last at {entry.reason or 'an unknown line'})")
+            warnings.warn(f"wengert.compile({self._name}): running eagerly from now on for "
+                          f"this signature: {entry.reason}", RuntimeWarning, stacklevel=4)
+            return self.fun(*args, **kwargs)
+        entry.traces += 1
+        try:
+            source, out_def, out = _trace(self.fun, leaves, in_def, dynamic, self._name,
+                                          self.scalar_math)
+        except Escape as e:
+            entry.eager = True
+            entry.reason = str(e)
+            warnings.warn(f"wengert.compile({self._name}): this signature runs eagerly: {e}",
+                          RuntimeWarning, stacklevel=4)
+            return self.fun(*args, **kwargs)
+        program = _build(source, in_def, leaves, dynamic)
+        program.source = source
+        entry.variants = (program,) + entry.variants
+        with self._lock:
+            self._fast = (program,) + self._fast[:_FAST - 1]
+        return tree.unflatten(out_def, out)
+
+    def _warn_static(self, key):
+        """Warn (once) when a new signature differs from a cached one only in the value
+        of a non-array argument: each new value is compiled anew, which is slow."""
+        for other in self._cache:
+            if len(other) != len(key) or other[0] != key[0]:
+                continue
+            diff = [i for i, (a, b) in enumerate(zip(other[1:], key[1:])) if a != b]
+            if diff and all(key[1 + i][0] == "k" and other[1 + i][:2] == key[1 + i][:2]
+                            and issubclass(key[1 + i][1], (int, _np.integer))
+                            for i in diff):
+                self._warned_static = True
+                kinds = sorted({key[1 + i][1].__name__ for i in diff})
+                warnings.warn(
+                    f"wengert.compile({self._name}): an argument of type {', '.join(kinds)} "
+                    "changed value, and such values are part of the signature: every new value "
+                    "is traced and compiled anew. Pass it as a float or a NumPy array to trace "
+                    "it instead (e.g. numpy.asarray(step, float))", RuntimeWarning, stacklevel=4)
+                return
+
+    # -- looking inside ----------------------------------------------------------------
+    def _latest(self, args, kwargs):
+        """The newest generated source for this call's signature (traced now if
+        needed), with the flattened call."""
+        leaves, in_def = tree.flatten((args, kwargs))
+        key, dynamic = _signature(leaves, in_def)
+        with self._lock:
+            entry = self._cache.get(key)
+        if entry is None or not entry.variants:
+            self(*args, **kwargs)
+            with self._lock:
+                entry = self._cache[key]
+        if entry.eager and not entry.variants:
+            raise RuntimeError(f"wengert.compile({self._name}) runs eagerly for this "
+                               f"signature: {entry.reason}")
+        return entry.variants[0].source, in_def, leaves, dynamic
+
+    def source(self, *args, **kwargs):
+        """The generated source for this signature (traced now if needed)."""
+        src = self._latest(args, kwargs)[0]
+        notes = "".join(f"# {name}: {what}\n" for name, what in src.const_notes)
+        return notes + (src.fast_text if src.fast_text else src.text).rstrip("\n")
+
+    def executed_source(self, *args, **kwargs):
+        """The code that runs for this signature: :meth:`source` with variable names
+        reused once their values are dead, behind the generated signature check."""
+        src, in_def, leaves, dynamic = self._latest(args, kwargs)
+        return src.entry(in_def, leaves, dynamic).rstrip("\n")
+
+    def stats(self):
+        """Counters: ``signatures``, ``traces`` (first traces and retraces),
+        ``retraces`` and ``eager`` (signatures running eagerly)."""
+        with self._lock:
+            entries = list(self._cache.values())
+        traces = sum(e.traces for e in entries)
+        return {"signatures": len(entries), "traces": traces,
+                "retraces": traces - sum(1 for e in entries if e.traces),
+                "eager": sum(e.eager for e in entries)}
+
+    def clear(self):
+        with self._lock:
+            self._cache.clear()
+            self._fast = ()
+
+
+_FAILED, _EAGER = object(), object()
+
+
+def _run(entry, programs, args, kwargs):
+    """The result of the first of ``programs`` whose guards hold (eager evaluation
+    if the signature runs eagerly), or ``_FAILED``."""
+    if entry.eager:
+        return _EAGER
+    for program in programs:
+        try:
+            return program(args, kwargs)
+        except _Retrace as e:
+            entry.reason = str(e) or entry.reason
+            continue
+        except _Miss:   # its checks and the signature disagree: never a wrong program
+            return _EAGER
+    return _FAILED
+
+
+def _py_name(name):
+    name = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
+    return name if name and not name[0].isdigit() else "compiled"
+
+
+# -- signatures ----------------------------------------------------------------------------
+def _signature(leaves, in_def):
+    """A hashable key for the call and the positions of its traced leaves.
+    Arrays and floats are traced (their values may change); everything else is
+    part of the key by value (or, if unhashable, by identity)."""
+    parts, dynamic = [in_def], []   # tree definitions hold types and keys: hashable
+    for i, x in enumerate(leaves):
+        t = type(x)
+        if t is _np.ndarray:
+            parts.append(("a", x.shape, x.dtype.str))
+            dynamic.append(i)
+        elif t is float or t is _np.float64:     # one signature: eager mixes the two
+            parts.append(("f",))
+            dynamic.append(i)
+        elif t is complex:
+            parts.append(("c",))
+            dynamic.append(i)
+        elif isinstance(x, _np.generic) and x.dtype.kind in "fc":
+            parts.append(("s", x.dtype.str))
+            dynamic.append(i)
+        elif isinstance(x, (_np.random.Generator, _np.random.RandomState)):
+            raise TypeError(
+                "wengert.compile: a random generator cannot be an argument of a compiled "
+                "function (its numbers would be drawn once, at tracing); draw them outside "
+                "and pass the arrays in")
+        else:
+            try:
+                hash(x)
+                parts.append(("k", t, x))
+            except TypeError:
+                parts.append(("id", t, id(x)))
+    return tuple(parts), dynamic
+
+
+# -- tracing -------------------------------------------------------------------------------
+def _global_random_position():
+    # the key changes only when the Mersenne twister refills (every 624 words);
+    # the position and the cached Gaussian change with every draw
+    _, key, pos, has_gauss, gauss = _np.random.get_state()
+    return key[:4].tobytes(), pos, has_gauss, gauss
+
+
 def _trace(fun, leaves, in_def, dynamic, name, scalar_math):
     trace = GraphTrace()
     leaves = list(leaves)
