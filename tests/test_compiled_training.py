@@ -88,3 +88,42 @@ def test_guard_failure_warning_names_the_users_file_and_line():
     line = step.__code__.co_firstlineno + 1
     assert f"{__file__}:{line}" in guard[0], guard[0]
     assert any(w.filename == __file__ for w in record)   # reported at the caller's line
+
+
+SCHEDULES = {
+    "exponential": lambda: optim.schedules.exponential_decay(0.1, 0.5, 3),
+    "staircase": lambda: optim.schedules.exponential_decay(0.1, 0.5, 3, staircase=True,
+                                                           end_value=0.02),
+    "cosine": lambda: optim.schedules.cosine_decay(0.1, 5),
+    "step": lambda: optim.schedules.step_decay(0.1, 2),
+    "piecewise": lambda: optim.schedules.piecewise_constant(0.1, {3: 0.5, 6: 0.1}),
+    "warmup": lambda: optim.schedules.warmup(optim.schedules.cosine_decay(0.1, 5), 3),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULES))
+def test_schedules_of_an_array_count_equal_those_of_an_int(name):
+    sched = SCHEDULES[name]()
+    for t in range(12):
+        assert float(sched(onp.asarray(t, dtype=onp.int64))) == pytest.approx(sched(t), rel=1e-15)
+        assert type(sched(t)) is float
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULES))
+def test_compiled_step_with_a_schedule_traces_once(name):
+    opt = optim.adam(SCHEDULES[name]())
+
+    def step(p, s, x, y):
+        loss, g = wengert.value_and_grad(_loss)(p, x, y)
+        u, s = opt.update(g, s, p)
+        return loss, optim.apply_updates(p, u), s
+
+    compiled = wengert.compile(step)
+    p, x, y = _data()
+    s = opt.init(p)
+    pe, se = p, s
+    for _ in range(10):     # the schedules change value at steps 2, 3, 5 and 6
+        loss, p, s = compiled(p, s, x, y)
+        _, pe, se = step(pe, se, x, y)
+    assert compiled.stats()["traces"] == 1
+    onp.testing.assert_allclose(p["w"], pe["w"], rtol=1e-12, atol=1e-14)
