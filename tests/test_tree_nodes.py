@@ -190,3 +190,28 @@ def test_a_dataclass_with_a_non_numeric_field_names_the_problem():
         activation: str
     with pytest.raises(TypeError, match="str"):
         wengert.grad(lambda c: c.w ** 2)(Cfg(1.0, "tanh"))
+
+
+def test_compile_runs_the_program_for_dataclass_and_registered_arguments():
+    calls = []
+
+    def f(m, a):
+        calls.append(1)       # runs only while tracing (or if compile fell back to eager)
+        layer = m.layers[0]
+        return Model([Layer(layer.w * m.scale, layer.b + a.w)], scale=m.scale + 1.0), \
+            Affine(a.w * a.b, a.b, name=a.name + "!")
+
+    compiled = wengert.compile(f)
+    m = Model([Layer(onp.ones(2), onp.zeros(2))], scale=3.0)
+    for k in range(4):
+        out, aff = compiled(m, Affine(onp.full(2, float(k)), 2.0, name="n"))
+        assert type(out) is Model and out.scale == 4.0          # the static field kept
+        onp.testing.assert_array_equal(out.layers[0].w, [3.0, 3.0])
+        onp.testing.assert_array_equal(out.layers[0].b, [k, k])
+        assert type(aff) is Affine and aff.name == "n!" and aff.b == 2.0
+        onp.testing.assert_array_equal(aff.w, [2.0 * k, 2.0 * k])
+    assert len(calls) == 1
+    # another static value is another signature, traced anew, never a stale result
+    out, _ = compiled(Model(m.layers, scale=5.0), Affine(onp.ones(2), 2.0, name="n"))
+    assert out.scale == 6.0 and len(calls) == 2
+    onp.testing.assert_array_equal(out.layers[0].w, [5.0, 5.0])

@@ -134,6 +134,20 @@ def _node(t):
     return node
 
 
+def is_registered_def(td):
+    """Whether the tree definition ``td`` is a dataclass's or a registered type's
+    node (for code that reads tree definitions, such as ``wengert.compile``)."""
+    return td != _LEAF and type(td[1]) is _Aux
+
+
+def node_functions(cls):
+    """``(flatten, unflatten)`` of the node type ``cls`` (see :func:`register`)."""
+    node = _node(cls)
+    if node is None:
+        raise TypeError(f"wengert.tree: {cls.__name__} is not a registered container")
+    return node
+
+
 def is_node(x):
     """Whether ``x`` is a container (a tree node) rather than a leaf."""
     t = type(x)
