@@ -15,13 +15,11 @@ def _casts(dtype):
 
 
 def _axes(axis, ndim):
-    """The axes a reduction over ``axis`` reduces, sorted and nonnegative.  A 0-d value
-    has none: NumPy accepts ``axis=0`` (or -1) there and reduces nothing."""
-    if axis is None or ndim == 0:
+    if axis is None:
         return tuple(range(ndim))
     if isinstance(axis, int) or _np.ndim(axis) == 0:
         axis = (int(axis),)
-    return tuple(sorted(a % ndim for a in axis))
+    return tuple(sorted(a % ndim if ndim else 0 for a in axis))
 
 
 def _kept_shape(xshape, axis):
@@ -139,29 +137,12 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
     a = array_like(a)
     d = a - mean(a, axis=axis, keepdims=True)
     sq = E.real(d * E.conjugate(d)) if _np.iscomplexobj(val(a)) else d * d
-    total = sum(sq, axis=axis, keepdims=keepdims)
-    return total / _dof(_count(shape(a), axis), ddof, total)
-
-
-def _dof(n, ddof, total):
-    """The divisor of a variance, ``max(n - ddof, 0)`` as NumPy takes it, a NumPy scalar of
-    ``total``'s dtype: with no degrees of freedom left the variance is NaN (or inf), with
-    NumPy's warning, and so are its derivatives; a Python 0 would raise ZeroDivisionError
-    in them."""
-    return _np.asarray(_np.maximum(n - ddof, 0), dtype(total))[()]
+    return sum(sq, axis=axis, keepdims=keepdims) / (_count(shape(a), axis) - ddof)
 
 
 def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
-    """``numpy.std`` (composed from differentiable operations).
-
-    Along one element (with ``ddof < 1``) the deviation from the mean is exactly 0 for
-    every ``a``: ``std`` and ``var`` are then the same function, identically 0, whose
-    derivatives are 0 at every order (as finite differences and autograd give); that is
-    computed as ``var``, since the chain rule through ``sqrt`` at 0 would give 0 * inf =
-    NaN."""
-    a = array_like(a)
-    v = var(a, axis=axis, ddof=ddof, keepdims=keepdims)
-    return v if _count(shape(a), axis) == 1 and ddof < 1 else E.sqrt(v)
+    """``numpy.std`` (composed from differentiable operations)."""
+    return E.sqrt(var(a, axis=axis, ddof=ddof, keepdims=keepdims))
 
 
 def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
@@ -238,7 +219,7 @@ def _cumprod_tangent(t, y, x, depth=None):
 
 
 def _cumprod_rule(rule, d, ans, x, axis, out_shape):
-    if axis is None or not shape(x):    # (a 0-d x with axis=0 gives a 1-d result)
+    if axis is None:
         return S.reshape(rule(S.ravel(d), ans, S.ravel(x)), out_shape)
     axis = axis % len(shape(x))
     out = rule(_last_axis(d, axis), _last_axis(ans, axis), _last_axis(x, axis))
