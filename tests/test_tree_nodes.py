@@ -215,3 +215,23 @@ def test_compile_runs_the_program_for_dataclass_and_registered_arguments():
     out, _ = compiled(Model(m.layers, scale=5.0), Affine(onp.ones(2), 2.0, name="n"))
     assert out.scale == 6.0 and len(calls) == 2
     onp.testing.assert_array_equal(out.layers[0].w, [5.0, 5.0])
+
+
+def test_check_grads_jvp_and_vjp_take_dataclasses(data):
+    from wengert.test_util import check_grads
+    m, x, y = data
+    check_grads(lambda m: _loss(m, x, y), modes=["fwd", "rev"], order=2)(m)
+    tangent = tree.tree_map(onp.ones_like, m)
+    out, t = wengert.jvp(lambda m: _loss(m, x, y), (m,), (tangent,))
+    g = wengert.grad(_loss)(m, x, y)
+    assert t == pytest.approx(sum(float(onp.sum(a)) for a in tree.leaves(g)), rel=1e-10)
+    _, pullback = wengert.vjp(lambda m: _loss(m, x, y), m)
+    back = pullback(1.0)
+    back = back[0] if type(back) is tuple else back
+    assert type(back) is Model
+    onp.testing.assert_allclose(back.layers[0].w, g.layers[0].w, rtol=1e-12)
+
+
+def test_jacobian_of_a_dataclass_argument_names_the_fix():
+    with pytest.raises(TypeError, match="got a Layer.*tuple argnum"):
+        wengert.jacobian(lambda l: l.w * l.b)(Layer(onp.ones(2), 2.0))

@@ -31,6 +31,10 @@ Example:
 """
 import dataclasses as _dc
 
+from ._core.vspace import ContainerVSpace as _ContainerVSpace
+from ._core.vspace import register_vspace as _register_vspace
+from ._core.vspace import vspace as _vspace
+
 __all__ = ["flatten", "unflatten", "tree_map", "leaves", "register", "register_dataclass",
            "is_node"]
 
@@ -69,6 +73,7 @@ def register(cls, flatten, unflatten):
         raise TypeError("wengert.tree.register(cls, flatten, unflatten): flatten and "
                         "unflatten must be functions")
     _NODES[cls] = (flatten, unflatten)
+    _register_vspace(cls, _NodeVSpace)
     return cls
 
 
@@ -122,7 +127,31 @@ def register_dataclass(cls, data_fields=None, meta_fields=None):
         return obj
 
     _NODES[cls] = (flat, unflat)
+    _register_vspace(cls, _NodeVSpace)
     return cls
+
+
+class _NodeVSpace(_ContainerVSpace):
+    """The vector space of a dataclass or registered node: that of its children,
+    rebuilt with its static data (jacobian, hessian, check_grads and tangents of
+    such values need it)."""
+
+    __slots__ = ("aux",)
+
+    def __init__(self, value):
+        flat = _NODES[type(value)][0]
+        children, self.aux = flat(value)
+        self.kind, self.keys = type(value), None
+        self.spaces = tuple(_vspace(v) for v in children)
+
+    def _key(self):
+        return (self.kind, self.aux, self.spaces)
+
+    def build(self, parts):
+        return _NODES[self.kind][1](self.aux, list(parts))
+
+    def parts(self, x):
+        return list(_NODES[self.kind][0](x)[0])
 
 
 def _node(t):
