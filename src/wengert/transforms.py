@@ -580,7 +580,8 @@ def grad_named(fun, argname):
 
 
 def _array_arg(x, who):
-    if isinstance(getval(x), (tuple, list, dict)):
+    v = getval(x)
+    if isinstance(v, (tuple, list, dict)) or (v is not None and tree.is_node(v)):
         raise TypeError(f"{who} needs a scalar or array argument (got a "
                         f"{type(getval(x)).__name__}); pass a tuple argnum to get one "
                         "Jacobian per argument")
