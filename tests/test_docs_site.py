@@ -98,7 +98,8 @@ def test_doctest_fences_in_api_pages():
                                                   DOCS / "_hooks" / "doctest_blocks.py")
     hook = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(hook)
-    lines = ["Example:", "    >>> f(1)", "    [1.0, 2.0]", "", "```python", ">>> kept", "```"]
+    lines = ["Example:", "    >>> f(1)", "    [1.0, 2.0]", "", "```python", ">>> kept",
+             ":func:`kept`", "```", "see :func:`~wengert.grad` and :mod:`wengert.cli`"]
     assert hook.fence_doctests(lines) == [
         "Example:", "", "```pycon", ">>> f(1)", "[1.0, 2.0]", "```", "", "",
-        "```python", ">>> kept", "```"]
+        "```python", ">>> kept", ":func:`kept`", "```", "see `wengert.grad` and `wengert.cli`"]

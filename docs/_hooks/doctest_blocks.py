@@ -5,8 +5,10 @@ output) under an ``Example:`` heading, which the Google docstring parser
 renders as Markdown, where ``>>>`` would read as nested block quotes and
 ``[1.0, 2.0]`` as a link.  This Markdown preprocessor turns each run of
 doctest lines (prompts, continuations and the output up to a blank line) into
-a fenced ``pycon`` block before anything else reads it.
+a fenced ``pycon`` block before anything else reads it, and shows
+reStructuredText roles (``:func:`name` ``) as plain code spans.
 """
+import re
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from mkdocs.plugins import event_priority
@@ -31,9 +33,12 @@ def fence_doctests(lines):
                 i += 1
             out += ["", "```pycon", *block, "```", ""]
             continue
-        out.append(line)
+        out.append(line if fence is not None else _ROLE.sub(r"`\1`", line))
         i += 1
     return out
+
+
+_ROLE = re.compile(r":(?:py:)?(?:func|mod|class|meth|attr|data|obj|exc):`~?([^`]+)`")
 
 
 class _DoctestPreprocessor(Preprocessor):
