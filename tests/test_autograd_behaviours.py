@@ -234,3 +234,11 @@ def test_jacobian_of_a_reverse_only_primitive_uses_reverse_mode():
     numpy.testing.assert_allclose(j, 3 * x ** 3 * 1.5 ** 2)
     # with a forward rule the forward path answers the same
     numpy.testing.assert_allclose(jacobian(lambda s: (x * s) ** 3)(1.5), j)
+
+
+def test_full_and_full_like_with_a_list_fill_holding_traced_values():
+    # each of the two columns is filled 3 times: 3 * (1 + 2) = 9 (full_like gave a silent 0)
+    a = numpy.ones((3, 2))
+    assert grad(lambda x: np.sum(np.full_like(a, [x, 2 * x])))(X) == pytest.approx(9.0)
+    assert grad(lambda x: np.sum(np.full((3, 2), [x, 2 * x])))(X) == pytest.approx(9.0)
+    check_grads(lambda x: np.full_like(a, [x, x * x]) ** 2, modes=("fwd", "rev"), order=2)(X)

@@ -168,6 +168,10 @@ def test_random_numbers_are_not_baked_in(rng):
 
     with pytest.warns(RuntimeWarning, match="numpy.random"):
         wengert.compile(noisy)(np.zeros(3))
+    np.random.seed(0)
+    np.random.standard_normal(1)   # mid-block: a draw leaves the generator's key as it is
+    with pytest.warns(RuntimeWarning, match="numpy.random"):
+        wengert.compile(noisy)(np.zeros(3))
     with pytest.raises(TypeError, match="random generator"):
         wengert.compile(lambda x, r: x)(np.zeros(3), rng)
 

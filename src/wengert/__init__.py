@@ -20,6 +20,13 @@ from .transforms import (
     vmap)
 from .custom import custom_jvp, custom_vjp
 
+from .builtins import dict, isinstance, list, tuple, type  # noqa: A001 (autograd's names)
+from .differential_operators import (make_ggnvp, multigrad_dict, tensor_jacobian_product,
+                                     vector_jacobian_product)
+from .misc import const_graph, flatten  # noqa: F401 (autograd's top-level names)
+from .extend import primitive, notrace_primitive, defvjp, defjvp, vspace  # noqa: F401
+from . import core, tracer, util, wrap_util  # noqa: F401,E402 (autograd's submodules)
+
 __version__ = "0.1.0"
 
 

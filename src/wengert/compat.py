@@ -39,6 +39,20 @@ class _AliasLoader(importlib.abc.Loader):
         # The target module ran at its own import.  The import system has just
         # set ``__spec__`` to the alias's spec: give the module its own back.
         module.__spec__ = self.real_spec
+        _register_loaded_submodules(self.target)
+
+
+def _register_loaded_submodules(real):
+    """Enter the already-imported submodules of ``real`` under their alias names.
+
+    Python sets a submodule as an attribute of its package whenever it imports
+    it afresh; as an alias that would replace a function of the same name
+    (``autograd.misc.flatten`` the function by the module).  A submodule found
+    in ``sys.modules`` is not imported afresh."""
+    prefix = real + "."
+    for name, mod in list(sys.modules.items()):
+        if name.startswith(prefix):
+            sys.modules.setdefault(_ALIAS + name[len(_TARGET):], mod)
 
 
 class _AliasFinder(importlib.abc.MetaPathFinder):

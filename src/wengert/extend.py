@@ -23,11 +23,14 @@ from ._core import Box, VSpace, get_primitive, getval, notrace_primitive, primit
 from ._core import rules as _rules
 from ._core.vspace import register_vspace
 from .numpy._elementwise import def_elementwise
+from ._nodes import JVPNode, SparseObject, VJPNode
+from .tracer import register_notrace
 
 __all__ = [
     "primitive", "notrace_primitive", "defvjp", "defjvp", "defvjp_argnum", "defvjp_argnums",
     "defjvp_argnum", "defjvp_argnums", "def_linear", "def_elementwise", "vspace", "VSpace",
-    "Box", "getval", "register_vspace", "defvjp_flat", "defjvp_flat",
+    "Box", "getval", "register_vspace", "defvjp_flat", "defjvp_flat", "JVPNode", "VJPNode",
+    "SparseObject", "register_notrace",
 ]
 
 
@@ -74,10 +77,15 @@ def defjvp_argnums(fun, jvpmaker):
     get_primitive(fun).jvp_joint = lambda nums, ts, ans, *a, **k: jvpmaker(nums, ts, ans, a, k)
 
 
-def def_linear(fun, argnums=(0,)):
-    """Declare ``fun`` linear (jointly multilinear) in ``argnums``: its forward
-    rule is ``fun`` applied to the tangent."""
-    _rules.def_linear(fun, argnums)
+def def_linear(fun, argnums=None):
+    """Declare ``fun`` linear in each argument of ``argnums`` (default: every
+    argument, as autograd's ``def_linear``): the tangent from an argument is
+    ``fun`` applied with the tangent in its place."""
+    if argnums is not None:
+        _rules.def_linear(fun, argnums)
+        return
+    wrapped = get_primitive(fun).wrapped
+    _rules.defjvp_any(fun, lambda i, t, ans, *a, **k: wrapped(*a[:i], t, *a[i + 1:], **k))
 
 
 # wengert's own flat convention, for new code:

@@ -48,6 +48,11 @@ class Box:
     def __repr__(self):
         return f"{type(self).__name__}({self._value!r}, level={self._trace.level})"
 
+    @classmethod
+    def register(cls, value_type):
+        """Trace values of ``value_type`` with this box class (autograd's API)."""
+        register_box(cls, (value_type,))
+
 
 _box_types = {}
 _default_box = [Box]

@@ -43,10 +43,25 @@ def vspace(value):
 
 
 class VSpace:
-    """A vector space: the type, shape and dtype of a value and its tangents."""
+    """A vector space: the type, shape and dtype of a value and its tangents.
+
+    Subclasses written for autograd work as they are: they override
+    ``zeros``, ``ones``, ``standard_basis``, ``randn`` and the underscored
+    ``_add``, ``_scalar_mul``, ``_inner_prod``, ``_covector``, keep their
+    description in instance attributes, and call ``register(value_type)``.
+    """
 
     __slots__ = ()
     iscomplex = False
+    mappings = _vspace_types   # value type -> factory, as autograd's VSpace.mappings
+
+    def __init__(self, value=None):
+        pass
+
+    @classmethod
+    def register(cls, value_type, vspace_maker=None):
+        """Use ``vspace_maker`` (default: this class) for values of ``value_type``."""
+        register_vspace(value_type, vspace_maker or cls)
 
     def zeros(self):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -61,22 +76,47 @@ class VSpace:
         raise NotImplementedError
 
     def add(self, a, b):
+        return self._add(a, b)
+
+    def _add(self, a, b):
         return add_any(a, b)
 
-    def scalar_mul(self, x, a):  # pragma: no cover - abstract
-        raise NotImplementedError
+    def mut_add(self, x_prev, x_new):
+        return self.add(self.zeros() if x_prev is None else x_prev, x_new)
 
-    def inner(self, a, b):  # pragma: no cover - abstract
+    def scalar_mul(self, x, a):
+        return self._scalar_mul(x, a)
+
+    def _scalar_mul(self, x, a):
+        return x * a
+
+    def inner(self, a, b):
+        return self._inner_prod(a, b)
+
+    def inner_prod(self, a, b):
+        return self.inner(a, b)
+
+    def _inner_prod(self, a, b):  # pragma: no cover - abstract
         raise NotImplementedError
 
     def covector(self, x):
+        return self._covector(x)
+
+    def _covector(self, x):
         return x
+
+    def _key(self):
+        # autograd-style subclasses describe themselves in instance attributes
+        return tuple(sorted(getattr(self, "__dict__", {}).items()))
 
     def __eq__(self, other):
         return type(self) is type(other) and self._key() == other._key()
 
     def __hash__(self):
-        return hash((type(self), self._key()))
+        try:
+            return hash((type(self), self._key()))
+        except TypeError:
+            return hash(type(self))
 
     def __repr__(self):
         return f"{type(self).__name__}{self._key()}"

@@ -660,8 +660,9 @@ from .shape_more import SPECS as SHAPE_MORE  # noqa: E402
 from .inplace import SPECS as INPLACE  # noqa: E402
 from .sets import SPECS as SETS  # noqa: E402
 from .singular import SPECS as SINGULAR  # noqa: E402
+from .autograd_surface import SPECS as AUTOGRAD_SURFACE  # noqa: E402
 
 OP_SPECS = (ELEMENTWISE + SELECTION + CASTS + REDUCTIONS + SHAPE_OPS + INDEXING + JOINING
             + PRODUCTS + LINALG + NORMS + DISPATCH + REAL_MEETS_COMPLEX + ORDER3_NESTED
             + OTHERS + NUMPY_MORE + SHAPE_MORE + LINALG_FFT + DECOMP + SCIPY + MISC + INPLACE
-            + SETS + SINGULAR + LINALG_API)
+            + SETS + SINGULAR + LINALG_API + AUTOGRAD_SURFACE)

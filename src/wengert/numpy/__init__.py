@@ -55,6 +55,11 @@ from ._shape import (
     pad, ravel, repeat, reshape, resize, roll, rollaxis, rot90, row_stack, split, squeeze, stack,
     swapaxes, take, tile, transpose, tril, trim_zeros, triu, vsplit, vstack)
 
+from .numpy_wrapper import (  # autograd's additions to NumPy's names
+    array_from_args, concatenate_args, linspace, make_diagonal, metadata, numpy_version,
+    wrap_namespace)
+from .._core import Box, notrace_primitive, primitive  # noqa: F401  (autograd exports them here)
+
 # NumPy 2's array-API names for the same functions
 concat = concatenate
 permute_dims = transpose
@@ -64,7 +69,7 @@ trapz = trapezoid
 from numpy import (  # noqa: F401
     arange, bool_, complex64, complex128, dtype, e, empty, euler_gamma, eye, finfo,
     float16, float32, float64, geomspace, iinfo, identity, inf, int8, int16, int32,
-    int64, integer, linspace, logspace, nan, ndarray, newaxis, ones, pi, uint8,
+    int64, integer, logspace, nan, ndarray, newaxis, ones, pi, uint8,
     zeros)
 
 # Not differentiable: shapes, indices, predicates, constant-valued results.

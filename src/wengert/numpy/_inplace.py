@@ -23,7 +23,7 @@ import numpy as _np
 from .._core import Box, DualTrace, TapeTrace, notrace_primitive, primitive
 from .._core.primitive import get_primitive
 from . import _elementwise as E, _shape as S
-from ._dispatch import dtype, dtype as _dtype_of, equivalent, shape, val
+from ._dispatch import array_like, dtype, dtype as _dtype_of, equivalent, shape, val
 from ._unbroadcast import unbroadcast
 
 
@@ -326,6 +326,7 @@ _full_like_constant = notrace_primitive(_np.full_like)
 def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, **kwargs):
     """``numpy.full_like``: ``fill_value`` in the shape of ``a`` (differentiable in
     ``fill_value``).  Of a traced value, an array that records writes (as ``as_traced``)."""
+    fill_value = array_like(fill_value)     # a list holding traced values is one traced array
     out = _full_like_constant(a, val(fill_value) if isinstance(fill_value, Box) else
                               fill_value, dtype, order, subok, shape, **kwargs)
     if _dtype_of(out).kind not in "fc":
