@@ -25,6 +25,8 @@ SKIP_MARKER = "<!-- docs-test: skip -->"
 FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=indent)```[ \t]*$",
                    re.M | re.S)
 PAGES = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md"))
+NEEDS = {"guide/scipy.md": "scipy", "guide/explain.md": "matplotlib",   # optional extras
+         "guide/learning.md": "matplotlib"}
 
 
 def python_blocks(text):
@@ -55,7 +57,8 @@ def test_pages_have_examples():
 @pytest.mark.parametrize("page", [p for p in PAGES
                                   if any(python_blocks((DOCS / p).read_text()))])
 def test_page_examples_run(page, tmp_path, monkeypatch):
-    pytest.importorskip("scipy") if "scipy" in page else None
+    if page in NEEDS:
+        pytest.importorskip(NEEDS[page])
     monkeypatch.chdir(tmp_path)                 # files an example writes land here
     namespace = {"__name__": "__docs__"}
     path = DOCS / page
