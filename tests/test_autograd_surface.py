@@ -447,3 +447,39 @@ def test_deprecated_names_warn(ag):
         warnings.simplefilter("always")
         quick_grad_check(lambda x: x ** 2, 1.0, verbose=False)
     assert w
+
+
+# -- found by running autograd's own test suite on wengert -------------------------------------
+def test_polygamma_of_a_python_float_is_float64():
+    # the second derivative of digamma came out in float16 (-6.43359375) for a Python float
+    import scipy.special as sp
+    import wengert
+    from wengert.scipy import special
+    assert wengert.grad(wengert.grad(special.psi))(0.7) == pytest.approx(sp.polygamma(2, 0.7),
+                                                                         rel=1e-14)
+    assert special.polygamma(1, 0.7).dtype == onp.float64
+
+
+def test_moveaxis_and_swapaxes_by_keyword():
+    import wengert
+    import wengert.numpy as np
+    x = onp.arange(6.0).reshape(1, 2, 3)
+    check_grads(lambda x: np.moveaxis(x, source=0, destination=2))(x)
+    check_grads(lambda x: np.swapaxes(x, axis1=0, axis2=2))(x)
+    assert np.swapaxes(x, axis1=0, axis2=2).shape == (3, 2, 1)
+
+
+def test_grad_of_a_boolean_output_is_an_error():
+    import wengert
+    import wengert.numpy as np
+    with pytest.raises(TypeError, match="boolean"):
+        wengert.grad(lambda x: np.allclose(x, x * 3.0 / 3.0))(onp.ones(3))
+
+
+def test_vspace_operations_are_differentiable():
+    from wengert._core import vspace
+    vs = vspace(onp.zeros((2, 2)))
+    x, y = onp.arange(4.0).reshape(2, 2), onp.ones((2, 2)) * 0.5
+    check_grads(vs.inner_prod)(x, y)
+    check_grads(vs.scalar_mul)(x, 2.0)
+    check_grads(vspace(onp.zeros(2, complex)).inner_prod)(x[0] + 1j, y[0] - 2j)

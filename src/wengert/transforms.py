@@ -240,6 +240,11 @@ def _scalar_seed(ans, who):
             f"{who} needs a function with a real scalar output, but it returned an array of "
             f"shape {shape}; use jacobian for the full Jacobian or elementwise_grad for "
             "the gradient of its sum")
+    if dt.kind == "b":
+        raise TypeError(
+            f"{who} needs a real scalar output, but the output is a boolean, which has no "
+            "derivative (a comparison or a test such as np.allclose); differentiate a float "
+            "expression instead")
     if dt.kind == "c":
         raise TypeError(
             f"{who} needs a real scalar output, but the output is complex ({dt}); use "

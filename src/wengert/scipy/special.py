@@ -46,7 +46,8 @@ def _like_x(fun, name):
     integer-order loops compute float32 arguments in float64)."""
     def impl(n, x):
         out = fun(n, x)
-        dt = _np.result_type(x, _np.float16)
+        # (a Python float is float64 here: NumPy would let the weak float take float16)
+        dt = _np.result_type(_np.asarray(x).dtype, _np.float16)
         return out.astype(dt, copy=False) if getattr(out, "dtype", dt) != dt else out
     impl.__name__ = impl.__qualname__ = name.rsplit(".", 1)[-1]
     impl.__doc__ = f"``{name}(n, x)``, differentiable in ``x`` (``n`` is fixed)."
