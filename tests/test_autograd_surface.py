@@ -483,3 +483,12 @@ def test_vspace_operations_are_differentiable():
     check_grads(vs.inner_prod)(x, y)
     check_grads(vs.scalar_mul)(x, 2.0)
     check_grads(vspace(onp.zeros(2, complex)).inner_prod)(x[0] + 1j, y[0] - 2j)
+
+
+def test_forward_over_reverse_of_a_real_input_stays_real():
+    # the cotangent of a real argument of matmul with a complex one, differentiated
+    # again in forward mode, carried an imaginary part
+    import wengert.numpy as np
+    a = onp.array([0.3, -1.2, 0.5])
+    b = onp.array([1.0 + 2.0j, 0.5, -1.0j])
+    check_grads(lambda a: np.matmul(a, b), modes=["fwd", "rev"], order=2)(a)

@@ -141,6 +141,10 @@ class _ReverseTrace:
                     g = vs.cast(g)
                 elif getattr(g._trace, "records_calls", False):   # wengert.compile's tracing
                     g = g._trace.apply_raw(vs.cast, (g,), {}, "cast")
+                elif vs.iscomplex != _np.iscomplexobj(getval(g)):
+                    # a traced cotangent (a higher derivative) has its input's kind:
+                    # real for a real input, complex for a complex one
+                    g = wnp.astype(g, vs.dtype) if vs.iscomplex else wnp.real(g)
             grads.append(g)
         return tree.unflatten(self.in_def, grads)
 

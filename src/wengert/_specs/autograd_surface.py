@@ -5,6 +5,7 @@ import importlib.util
 import numpy as np
 
 import wengert.numpy as wnp
+import wengert.numpy.linalg as wla
 from wengert._core import getval, vspace
 from wengert.builtins import container_take, container_untake, make_sequence
 from wengert.misc.fixed_points import _solve, fixed_point
@@ -35,6 +36,7 @@ SPECS = [
     spec(lambda a, b: wnp.linspace(a, b, 5), (), (), name="linspace", covers=[wnp.linspace]),
     spec(lambda a, b: wnp.linspace(a, b, 4, endpoint=False, axis=1), (2,), (2,),
          name="linspace(arrays,axis=1,endpoint=False)", covers=[wnp.linspace]),
+    spec(lambda x: wla.T(x) * 2.0, (2, 3, 4), name="linalg.T", covers=[wla.T]),
     spec(lambda d: wnp.make_diagonal(d, axis1=-1, axis2=-2), (2, 3), name="make_diagonal",
          covers=[wnp.make_diagonal]),
     spec(lambda x, y: wnp.array_from_args((), (), x, y, x * y), (), (), name="array_from_args",
