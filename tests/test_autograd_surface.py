@@ -492,3 +492,16 @@ def test_forward_over_reverse_of_a_real_input_stays_real():
     a = onp.array([0.3, -1.2, 0.5])
     b = onp.array([1.0 + 2.0j, 0.5, -1.0j])
     check_grads(lambda a: np.matmul(a, b), modes=["fwd", "rev"], order=2)(a)
+
+
+def test_convolve_with_autograds_axes_and_dot_axes(ag):
+    import scipy.signal
+    from autograd.scipy.signal import convolve
+    rng = onp.random.default_rng(1)
+    A, B = rng.standard_normal((3, 5)), rng.standard_normal((3, 4, 2))
+    for mode in ("full", "valid", "same"):
+        out = convolve(A, B, axes=([1], [1]), dot_axes=([0], [0]), mode=mode)
+        want = sum(scipy.signal.convolve(A[i], B[i, :, 1], mode) for i in range(3))
+        onp.testing.assert_allclose(out[1], want, atol=1e-12)   # kept axis of B first
+    onp.testing.assert_allclose(convolve(A, B, axes=([], []), dot_axes=([0], [0])),
+                                onp.tensordot(A, B, axes=([0], [0])), atol=1e-12)

@@ -50,13 +50,18 @@ SPECS = [
 ]
 
 if importlib.util.find_spec("scipy") is not None:   # SciPy is optional
-    from wengert.scipy import special
+    from wengert.scipy import signal, special
     from wengert.scipy.stats import beta, chi2, poisson, t
 
     def _poisson_cdf(mu):
         return poisson.cdf(np.array([0.0, 1.0, 2.5, 4.0]), mu)
 
     SPECS += [
+        spec(lambda a, b: signal.convolve(a, b, axes=([1], [2]), dot_axes=([0], [0]),
+                                          mode="valid"), (2, 3), (2, 4, 5),
+             name="convolve(axes,dot_axes)", covers=[signal.convolve, signal._convolve]),
+        spec(lambda a, b: signal.convolve(a, b, axes=([0], [1]), mode="same"), (4, 2), (3, 3),
+             name="convolve(axes,same)", covers=[signal.convolve, signal._convolve]),
         spec(lambda x, df: chi2.cdf(x, df), (3,), (3,), domain=POS, name="chi2.cdf",
              covers=[chi2.cdf, special.gammainc]),
         spec(lambda x, a, b: beta.cdf(x, a, b), (3,), (3,), (3,), domain=[(0.1, 0.9), POS, POS],
