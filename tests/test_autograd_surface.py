@@ -505,3 +505,11 @@ def test_convolve_with_autograds_axes_and_dot_axes(ag):
         onp.testing.assert_allclose(out[1], want, atol=1e-12)   # kept axis of B first
     onp.testing.assert_allclose(convolve(A, B, axes=([], []), dot_axes=([0], [0])),
                                 onp.tensordot(A, B, axes=([0], [0])), atol=1e-12)
+
+
+def test_scipy_linalg_passes_other_names_through(ag):
+    import autograd
+    import autograd.scipy.linalg as spla
+    onp.testing.assert_array_equal(spla.block_diag(onp.eye(1), 2 * onp.eye(1)), onp.diag([1.0, 2.0]))
+    with pytest.raises(TypeError, match="traced value"):   # no derivative: an error, not zero
+        autograd.grad(lambda x: spla.det(x))(onp.eye(2))
