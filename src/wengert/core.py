@@ -17,13 +17,13 @@ Example:
 """
 import collections.abc
 import functools
-import warnings
 
 from ._core import Box, getval, get_primitive, jvp_rule, vjp_rule, vspace
 from ._core.vspace import add_any
 from .extend import (VSpace, defjvp, defjvp_argnum,
                      defjvp_argnums, defvjp, defvjp_argnum, defvjp_argnums, primitive)
 from ._nodes import JVPNode, SparseBox, SparseObject, VJPNode, backward_pass
+from ._warn import warn as _warn
 from .tracer import Node, isbox, trace
 from .transforms import _make_jvp, _make_vjp
 from .util import subval, toposort
@@ -165,17 +165,17 @@ def primitive_with_deprecation_warnings(f_raw):
     f = primitive_(f_raw)
 
     def old_defvjp(vjpmaker, argnum=0):
-        warnings.warn("The defvjp method is deprecated; use wengert.extend.defvjp")
+        _warn("The defvjp method is deprecated; use wengert.extend.defvjp")
         from ._core import rules
         rules.defvjp(f, lambda g, ans, *a, **k: vjpmaker(g, ans, vspace(a[argnum]),
                                                          vspace(g), *a, **k), argnums=[argnum])
 
     def old_defgrad(gradfun, argnum=0):
-        warnings.warn("The defgrad method is deprecated; use wengert.extend.defvjp")
+        _warn("The defgrad method is deprecated; use wengert.extend.defvjp")
         defvjp(f, gradfun, argnums=[argnum])
 
     def old_defvjp_is_zero(argnums=(0,)):
-        warnings.warn("The defvjp_is_zero method is deprecated; use wengert.extend.defvjp")
+        _warn("The defvjp_is_zero method is deprecated; use wengert.extend.defvjp")
         from ._core import rules
         rules.defvjp(f, *[lambda g, ans, *a, _i=i, **k: vspace(a[_i]).zeros()
                           for i in argnums], argnums=list(argnums))

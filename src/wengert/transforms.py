@@ -442,8 +442,8 @@ def _scalar_seed(ans, who):
 
 
 def _warn_independent():
-    warnings.warn("Output seems independent of input: its gradient is zero.",
-                  UserWarning, stacklevel=4)
+    from ._warn import warn
+    warn("Output seems independent of input: its gradient is zero.", UserWarning)
 
 
 def _scalars_as_arrays(result, x):

@@ -6,7 +6,8 @@ Example:
     ('a', 2, 'c')
 """
 import operator
-import warnings
+
+from ._warn import warn as _warn
 
 __all__ = ["subval", "subvals", "toposort", "func", "quick_grad_check", "deprecation_msg"]
 
@@ -74,7 +75,7 @@ https://github.com/HIPS/autograd/blob/master/docs/updateguide.md"""
 def quick_grad_check(fun, arg0, extra_args=(), kwargs={}, verbose=True,  # noqa: B006
                      eps=1e-4, rtol=1e-4, atol=1e-6, rs=None):
     """Deprecated (as in autograd): use :func:`wengert.test_util.check_grads`."""
-    warnings.warn(deprecation_msg)
+    _warn(deprecation_msg)
     from .test_util import check_grads
     check_grads(lambda x: fun(x, *extra_args, **kwargs), modes=["rev"], order=1)(arg0)
     if verbose:

@@ -20,12 +20,12 @@ import dis
 import math as _math
 import sys
 import threading
-import warnings
 
 import numpy as _np
 
 from .._core import Box, get_primitive, getval, register_vspace, registered_primitives
 from .._core import batching as _B
+from .._warn import warn
 from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
 from . import fft as _fft, linalg as _la
 from ._array_box import ArrayBox, SequenceBox
@@ -231,10 +231,10 @@ def _loop(fun, name):
     def rule(args, dims, kwargs):
         if name not in _warned:
             _warned.add(name)
-            warnings.warn(
+            warn(
                 f"wengert.vmap: {name} has no batching rule, so it runs once per example "
-                "(a Python loop); add one with get_primitive(f).batch = rule(args, dims, "
-                "kwargs) -> (out, out_dim)", UserWarning, stacklevel=4)
+                "(a Python loop): the results are exact, only slower than one batched "
+                "call", UserWarning)
         n = _size(args, dims)
         outs = [fun(*[_take(v, d, i) for v, d in zip(args, dims)], **kwargs)
                 for i in range(n)]
