@@ -305,3 +305,14 @@ def test_slices_with_traced_bounds_are_guarded():
     for hot in (2, 3, 0, 2):
         n = np.eye(5)[hot]
         assert _same(fast(x, n), g(x, n))
+
+
+def test_each_trace_is_logged_at_info_under_the_wengert_logger(caplog):
+    fast = wengert.compile(lambda x: wnp.sin(x) * 2.0)
+    with caplog.at_level("INFO", logger="wengert"):
+        fast(np.ones(3))
+        fast(np.ones(3) + 1)            # same signature: no new trace
+        fast(np.ones(4))                # a new shape: traced again
+    traced = [r for r in caplog.records if r.name == "wengert.compile"]
+    assert [r.getMessage().split(": ")[1] for r in traced] == [
+        "traced this signature (trace 1 of at most 8)"] * 2

@@ -39,12 +39,13 @@ call: see :func:`compile`.
 """
 import collections
 import functools
+import logging
 import threading
-import warnings
 
 import numpy as _np
 
 from .. import tree
+from .._warn import warn as _warn
 from .._core import Box, hooks
 from ..transforms import _expand_boxed_containers
 from ._graph import Escape, GraphTrace
@@ -53,6 +54,7 @@ from ._watch import Reach, check_lines
 
 __all__ = ["compile", "Compiled"]
 _FAST = 4   # programs tried before the signature is computed
+_log = logging.getLogger("wengert.compile")   # each trace, at INFO (silent unless configured)
 
 
 class _Retrace(Exception):
@@ -192,8 +194,8 @@ class Compiled:
             entry.eager = True
             entry.reason = (f"its guards failed {entry.traces} times "
                             f"(last at {entry.reason or 'an unknown line'})")
-            warnings.warn(f"wengert.compile({self._name}): running eagerly from now on for "
-                          f"this signature: {entry.reason}", RuntimeWarning, stacklevel=4)
+            _warn(f"wengert.compile({self._name}): running eagerly from now on for "
+                  f"this signature: {entry.reason}", RuntimeWarning)
             return self.fun(*args, **kwargs)
         entry.traces += 1
         try:
@@ -202,11 +204,13 @@ class Compiled:
         except Escape as e:
             entry.eager = True
             entry.reason = str(e)
-            warnings.warn(f"wengert.compile({self._name}): this signature runs eagerly: {e}",
-                          RuntimeWarning, stacklevel=4)
+            _warn(f"wengert.compile({self._name}): this signature runs eagerly: {e}",
+                  RuntimeWarning)
             return self.fun(*args, **kwargs)
         program = _build(source, in_def, leaves, dynamic)
         program.source = source
+        _log.info("wengert.compile(%s): traced this signature (trace %d of at most %d)",
+                  self._name, entry.traces, self.max_traces)
         entry.variants = (program,) + entry.variants
         with self._lock:
             self._fast = (program,) + self._fast[:_FAST - 1]
@@ -224,11 +228,11 @@ class Compiled:
                             for i in diff):
                 self._warned_static = True
                 kinds = sorted({key[1 + i][1].__name__ for i in diff})
-                warnings.warn(
+                _warn(
                     f"wengert.compile({self._name}): an argument of type {', '.join(kinds)} "
                     "changed value, and such values are part of the signature: every new value "
                     "is traced and compiled anew. Pass it as a float or a NumPy array to trace "
-                    "it instead (e.g. numpy.asarray(step, float))", RuntimeWarning, stacklevel=4)
+                    "it instead (e.g. numpy.asarray(step, float))", RuntimeWarning)
                 return
 
     # -- looking inside ----------------------------------------------------------------
