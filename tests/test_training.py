@@ -177,9 +177,9 @@ def test_progress_bar_uses_tqdm_when_installed(monkeypatch):
         def close(self):
             self.closed = True
 
-    auto = types.ModuleType("tqdm.auto")
-    auto.tqdm = FakeBar
-    monkeypatch.setitem(sys.modules, "tqdm", types.ModuleType("tqdm"))
+    auto, std = types.ModuleType("tqdm.auto"), types.ModuleType("tqdm")
+    auto.tqdm = std.tqdm = FakeBar
+    monkeypatch.setitem(sys.modules, "tqdm", std)
     monkeypatch.setitem(sys.modules, "tqdm.auto", auto)
     out = _stdio.StringIO()
     fit(_mse, _zeros(), _linear_problem(0.1), optim.sgd(0.1), epochs=3, batch_size=16,
@@ -365,3 +365,32 @@ def test_progress_goes_to_stderr_by_default(capsys):
     fit(_mse, _zeros(), _linear_problem(0.1), optim.sgd(0.1), epochs=3, progress="plain")
     out, err = capsys.readouterr()
     assert out == "" and "fit:" in err
+
+
+def test_plot_true_draws_the_loss_curve_when_training_ends():
+    plt = pytest.importorskip("matplotlib.pyplot")
+    before = set(plt.get_fignums())
+    _, hist = fit(_mse, _zeros(), _linear_problem(0.1), optim.sgd(0.1), epochs=4,
+                  progress=False, plot=True)
+    [new] = set(plt.get_fignums()) - before
+    [line] = plt.figure(new).axes[0].get_lines()
+    numpy.testing.assert_allclose(line.get_ydata(), hist["loss"])
+    plt.close(new)
+    with pytest.raises(TypeError, match="fit: plot must be True or False, got 'yes'"):
+        fit(_mse, _zeros(), _linear_problem(0.1), optim.sgd(0.1), plot="yes")
+
+
+def test_the_notebook_bar_is_chosen_only_when_ipywidgets_is_installed(monkeypatch):
+    # tqdm.auto without ipywidgets warns "IProgress not found" and falls back; choose
+    # the text bar ourselves instead
+    import importlib.util
+    from wengert import training
+    auto, std = types.ModuleType("tqdm.auto"), types.ModuleType("tqdm")
+    auto.tqdm, std.tqdm = "auto bar", "text bar"
+    monkeypatch.setitem(sys.modules, "tqdm", std)
+    monkeypatch.setitem(sys.modules, "tqdm.auto", auto)
+    find_spec = importlib.util.find_spec
+    for installed, bar in ((False, "text bar"), (True, "auto bar")):
+        monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a, _i=installed: (
+            (object() if _i else None) if name == "ipywidgets" else find_spec(name, *a)))
+        assert training._tqdm() == bar

@@ -27,14 +27,15 @@ Example:
     >>> round(float(params["w"]), 3), round(float(params["b"]), 3), len(hist["loss"])
     (3.0, 1.0, 100)
 """
+import importlib.util
 import math
 import sys
 import time
-import warnings
 
 import numpy as _np
 
 from .optim.base import apply_updates
+from ._warn import warn as _warn
 from .transforms import value_and_grad
 
 __all__ = ["fit", "batches", "EarlyStopping", "Evaluate"]
@@ -172,9 +173,13 @@ class Evaluate:
 
 def _tqdm():
     """``tqdm.auto``'s bar class (the notebook widget inside Jupyter, the text bar
-    elsewhere); None without tqdm."""
+    elsewhere); the text bar when ipywidgets, which the widget needs, is missing
+    (``tqdm.auto`` would warn and fall back); None without tqdm."""
     try:
-        from tqdm.auto import tqdm
+        if importlib.util.find_spec("ipywidgets") is None:
+            from tqdm import tqdm
+        else:
+            from tqdm.auto import tqdm
     except ImportError:
         return None
     return tqdm
@@ -185,7 +190,7 @@ def _fmt(v):
 
 
 def fit(loss, params, data, optimizer, epochs=1, batch_size=None, rng=None, callbacks=(),
-        progress=True, log_every=None, stream=None, opt_state=None):
+        progress=True, log_every=None, stream=None, opt_state=None, plot=False):
     """Train ``params`` to minimize ``loss(params, *batch)`` over ``data``.
 
     Arguments:
@@ -207,6 +212,9 @@ def fit(loss, params, data, optimizer, epochs=1, batch_size=None, rng=None, call
             (``tqdm.auto``).
         opt_state: an optimizer state to resume from (``history["opt_state"]``
             of an earlier run); default ``optimizer.init(params)``.
+        plot: ``True`` draws the loss curve when training ends
+            (``wengert.plot.loss_curve``, needs matplotlib); in Jupyter it shows
+            under the cell.
 
     Returns ``(params, history)``; ``history`` holds per-epoch lists
     ``"epoch"``, ``"loss"`` (mean training loss over the epoch's steps),
@@ -246,6 +254,11 @@ def fit(loss, params, data, optimizer, epochs=1, batch_size=None, rng=None, call
     if progress not in (True, False, "bar", "plain"):
         raise ValueError(f"{where}: progress must be True, False, 'bar' or 'plain', "
                          f"got {progress!r}")
+    if plot not in (True, False):
+        raise TypeError(f"{where}: plot must be True or False, got {plot!r}")
+    if plot and importlib.util.find_spec("matplotlib") is None:   # say so before training
+        raise ImportError(f"{where}: plot=True needs matplotlib, which is not installed; "
+                          "install the plot extra: pip install 'wengert[plot]'")
     if log_every is None:
         log_every = max(1, epochs // 10)
     log_every = _positive_int(log_every, "log_every", where)
@@ -284,10 +297,10 @@ def fit(loss, params, data, optimizer, epochs=1, batch_size=None, rng=None, call
                     if last is not None:
                         params, state = last
                     stopped_by = "non-finite loss"
-                    warnings.warn(f"fit: the loss became {value} at epoch {epoch + 1}, step "
-                                  f"{steps + 1}; stopping and returning the parameters of the "
-                                  "last finite loss (lower the learning rate or clip gradients "
-                                  "with optim.clip_by_global_norm)", RuntimeWarning, stacklevel=2)
+                    _warn(f"fit: the loss became {value} at epoch {epoch + 1}, step "
+                          f"{steps + 1}; stopping and returning the parameters of the "
+                          "last finite loss (lower the learning rate or clip gradients "
+                          "with optim.clip_by_global_norm)", RuntimeWarning)
                     break
                 updates, new_state = optimizer.update(g, state, params)
                 new_params = apply_updates(params, updates)
@@ -324,6 +337,9 @@ def fit(loss, params, data, optimizer, epochs=1, batch_size=None, rng=None, call
     history["opt_state"] = state
     history["interrupted"] = interrupted
     history["stopped_by"] = stopped_by
+    if plot and history["loss"]:
+        from .plot import loss_curve
+        loss_curve(history)
     return params, history
 
 
