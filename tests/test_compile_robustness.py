@@ -511,6 +511,9 @@ LIVE_CASES = {
         lambda: (lambda A: (wengert.grad(lambda w: wnp.sum(w * wnp.clip(A, a_min=0.0,
                                                                          a_max=500.0))), A))(
             np.arange(1000.0)), lambda A: A.__setitem__(7, 900.0)),
+    "tangent handed to jvp": (
+        lambda: (lambda V: (lambda w: wengert.jvp(lambda y: wnp.sin(y) * 2.0, (w,), (V,))[1],
+                            V))(np.ones(1000)), _set7),
     "global array": (lambda: (wengert.grad(lambda w: wnp.sum(wnp.sin(LIVE_GLOBAL) * w)),
                               LIVE_GLOBAL), _set7),
 }

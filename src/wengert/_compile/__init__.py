@@ -360,6 +360,9 @@ def _trace(fun, leaves, in_def, dynamic, name, scalar_math):
         for i, x in enumerate(leaves) if i not in fixed and not isinstance(x, Box)]
     reach = Reach(roots)
     states = reach.states()
+    for w in reach.watches:    # the user's arrays, live wherever they are read (even when
+        if type(w.value) is _np.ndarray:   # handed to a transform: jvp(f, (x,), (V,)))
+            trace.known[id(w.value)] = w.value
     with trace.recording():
         out = fun(*args, **kwargs)
     drawn = reach.drawn(states)

@@ -142,7 +142,7 @@ class Source:
         k = self.resolve(k)
         node = self.nodes[k]
         if node.kind == "live":      # an array the program reads where it lies
-            return self._bind(node.value)
+            return self._bind(node.value, live=True)
         return node.name if node.kind == "input" else self._v(k)
 
     def _v(self, k):
@@ -181,13 +181,14 @@ class Source:
             return f"np.dtype({x.str!r})"
         return self._bind(x)
 
-    def _bind(self, x):
-        """A name in the namespace bound to ``x`` itself."""
+    def _bind(self, x, live=False):
+        """A name in the namespace bound to ``x`` itself (``live``: an array read as it
+        is when the program runs, which the note says)."""
         name = self._names.get(id(x))
         if name is None:
             name = self._names[id(x)] = f"c{len(self.const_notes)}"
             self.namespace[name] = x
-            self.const_notes.append((name, _describe(x)))
+            self.const_notes.append((name, _describe(x) + (", live" if live else "")))
         return name
 
     def bind_hidden(self, x):

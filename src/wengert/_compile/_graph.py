@@ -110,7 +110,8 @@ class GraphTrace(Trace):
         self.lifted = {}    # id(array) -> its live node
         self.folded = {}    # id(array) -> array: computed while tracing from numbers alone
         self.sums = {}      # live node -> checksum of its contents when first read
-        self.known = {}     # id(array) -> array: user arrays given by keyword
+        self.known = {}     # id(array) -> array: user arrays found by the watch or given
+        #                     by keyword (never wengert's own constants)
 
     # -- live arrays -------------------------------------------------------------------
     def recording(self):
@@ -133,20 +134,18 @@ class GraphTrace(Trace):
         return type(x) is not _np.ndarray or id(x) in self.folded
 
     def _internal(self, a):
-        """Whether the array ``a``, which the trace did not compute, is wengert's own
-        (made by a derivative rule or a transform from constants: a seed, a basis, a
-        broadcast cotangent), and so a constant.  It is if the call reading it comes
-        from wengert's machinery (the tape's backward pass, forward-mode and batching
-        rules, the transforms) with no user code in between, and it is not an array
-        the user's code handed over (every user array reaches the machinery as a
-        tracer, lifted where the user's code called a primitive, except keyword
-        arguments, which are remembered in ``known``)."""
-        base = a
-        while type(base) is _np.ndarray:
-            if id(base) in self.known or id(base) in self.lifted:
+        """Whether the array ``a``, which the trace did not compute, read by a call from
+        wengert's machinery (:func:`_called_by_machinery`), is wengert's own: made by a
+        derivative rule or a transform from constants (a seed, a basis, a broadcast
+        cotangent), and so a constant.  It is unless the user's code handed it over:
+        user arrays reach the machinery as tracers (lifted where the user's code called
+        a primitive), except keyword arguments and arrays handed to a transform (a
+        tangent of ``jvp``), which are in ``known`` (with every array the watch found)."""
+        while type(a) is _np.ndarray:
+            if id(a) in self.known or id(a) in self.lifted:
                 return False
-            base = base.base
-        return _called_by_machinery()
+            a = a.base
+        return True
 
     def lift(self, fun, args, kwargs):
         """``(args, kwargs, fold)`` for a primitive call: live arrays among the arguments
@@ -204,10 +203,12 @@ class GraphTrace(Trace):
     def _lift_seq(self, seq):
         """``seq`` with its live arrays as tracers, or None if it holds no live array
         and no traced value."""
-        out = None
+        out, internal = None, None
         for i, v in enumerate(seq):
             if type(v) is _np.ndarray and id(v) not in self.folded:
-                if _called_by_machinery() and self._internal(v):
+                if internal is None:
+                    internal = _called_by_machinery()
+                if internal and self._internal(v):
                     self.folded[id(v)] = v
                     continue
                 v = self.live(v)
