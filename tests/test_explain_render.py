@@ -144,3 +144,17 @@ def test_readme_pictures_are_committed_and_made_by_wengert():
                   "3.01", "-9.04", "-4.69", "2.02"):
         assert label in texts
     assert "sigmoid" in _svg_texts((images / "neuron_sigmoid_gate.svg").read_bytes())
+
+
+def test_html_outputs_fit_a_notebook_cell():
+    """Jupyter's CSS right-aligns table cells; a wide circuit must scale to the cell."""
+    pytest.importorskip("matplotlib")
+    import wengert.numpy as _wnp
+    from wengert import explain as _explain
+    t = _explain.trace(lambda x, y: _wnp.sin(x * y), 1.0, 2.0)
+    html = t._repr_html_()
+    assert '<td style="text-align:left"><code>' in html
+    assert '<th style="text-align:left">' in html
+    svg = _explain.graph(lambda x: _wnp.tanh(x) * 2.0, 0.5)._repr_svg_()
+    head = svg[svg.index("<svg "):].split(">", 1)[0]
+    assert "max-width:max(100%," in head and "height:auto" in head and "viewBox" in head

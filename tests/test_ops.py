@@ -187,29 +187,8 @@ SCALAR_SPECS = list({(id(s.fun), str(s)): s for s in map(_python_scalars, OP_SPE
 
 # Scalar specs whose derivatives raise where their NumPy function works, for reasons other
 # than Python floats: expected failures, and a failure once fixed.  The list may only shrink.
-_AXIS_OF_0D_UNDER_VMAP = (
-    "a reduction given axis=0 or -1 on a 0-d value (which NumPy accepts) raises AxisError "
-    "under vmap (the batching rule shifts the axis past the per-example dimension)")
-_AXIS_OF_0D = ("the derivative of a reduction given axis=0 or -1 on a 0-d value (which "
-               "NumPy accepts) raises")
-NO_SCALAR_DERIVATIVE = {
-    **dict.fromkeys(["scipy.special.logsumexp(b=)[float,float]"], _AXIS_OF_0D_UNDER_VMAP),
-    **dict.fromkeys([
-        "max(axis=0)[float]", "max(axis=-1,keepdims=True)[float]", "min(axis=0)[float]",
-        "min(axis=-1,keepdims=True)[float]", "norm(ord=-inf,axis=0)[float]",
-        "prod(axis=0)[float]", "prod(axis=-1,keepdims=True)[float]",
-        "prod(axis=0)@zeros[float]", "prod(axis=-1,keepdims=True)@zeros[float]",
-        "prod(axis=0,initial=2.0)[float]", "cumprod(axis=0)[float]",
-        "cumprod(axis=0)@zeros[float]", "cumprod(axis=0)[float]-complex128"], _AXIS_OF_0D),
-    "var(ddof=1)[float]": "var of one element with ddof=1 (NumPy: nan, a warning) raises "
-                          "ZeroDivisionError in its derivative",
-    "std(ddof=1)[float]": "std of one element with ddof=1 (NumPy: nan, a warning) raises "
-                          "ZeroDivisionError in its derivative",
-    "scipy.linalg.expm[float]": "expm of a scalar (SciPy: a 1 x 1 matrix): its derivative "
-                                "raises",
-    "scipy.linalg.expm[float]-complex128": "expm of a scalar (SciPy: a 1 x 1 matrix): its "
-                                           "derivative raises",
-}
+NO_SCALAR_DERIVATIVE = {}      # (none left: reductions given an axis on 0-d values, var of one
+#                                 element with ddof=1 and expm of a scalar all work now)
 
 
 _DERIVATIVES = ("forward", "reverse", "forward-over-forward", "reverse-over-reverse")

@@ -191,3 +191,31 @@ def test_ndarray_method_without_a_derivative_says_so(name):
     tape = TapeTrace()
     with pytest.raises(TypeError, match="traced|wengert"):
         RAISES[name](tape.new_input(A.copy()))
+
+
+# -- plain arrays given traced arguments -------------------------------------------------------
+def test_plain_array_clipped_to_traced_bounds():
+    """``W.clip(lo, hi)`` with both bounds calls NumPy's clip ufunc, which routes to
+    wengert.numpy.clip (was: "numpy.clip has no derivative rule")."""
+    w = numpy.array([0.5, -1.0, 2.0])
+    f = lambda lo: wnp.sum(w.clip(lo, 1.0))      # noqa: E731
+    assert f(0.0) == numpy.sum(w.clip(0.0, 1.0))
+    # the lower bound gets the gradient where it wins: one entry at 0, two at 0.7
+    assert wengert.grad(f)(0.0) == 1.0 and wengert.grad(f)(0.7) == 2.0
+    assert wengert.grad(lambda t: wnp.sum(w.clip(-t, t)))(1.5) == 1.0
+    assert wengert.make_jvp(lambda lo: numpy.clip(w, lo, 1.0))(0.7)(1.0)[1].tolist() == \
+        [1.0, 1.0, 0.0]
+
+
+@pytest.mark.parametrize("fill", [lambda x: numpy.full_like(numpy.ones(3), x),
+                                  lambda x: numpy.full(3, x, dtype=float)],
+                         ids=["full_like", "full"])
+def test_plain_full_with_traced_fill_value_names_the_fix(fill):
+    """NumPy does not dispatch full / full_like on fill_value: the traced value would be
+    copied into a plain array, so the error names wengert.numpy's version (was a message
+    about copyto)."""
+    name = "full_like" if "full_like" in str(fill.__code__.co_names) else "full"
+    with pytest.raises(TypeError, match=rf"numpy\.{name}\(.*wengert\.numpy\.{name}"):
+        wengert.grad(lambda x: wnp.sum(fill(x)))(0.3)
+    assert wengert.grad(lambda x: wnp.sum(getattr(wnp, name)(
+        numpy.ones(3) if name == "full_like" else 3, x)))(0.3) == 3.0

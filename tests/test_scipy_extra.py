@@ -131,6 +131,27 @@ def test_expm_derivative_matches_scipy_frechet():
     np.testing.assert_allclose(tangent, sla.expm_frechet(a, e, compute_expm=False), rtol=1e-10)
 
 
+
+@pytest.mark.parametrize("a", [0.3, np.array(0.3), np.array([0.3]), 0.3 + 0.2j],
+                         ids=["float", "0-d", "1-element", "complex"])
+def test_expm_of_a_scalar_is_exp_as_a_1x1_matrix(a):
+    """SciPy reads a scalar (or a one-element vector) as a 1 x 1 matrix; the derivatives
+    are those of exp, in both modes and at second order, and exactly linear in the
+    direction (the 1 x 1 Frechet derivative is expm(a) e)."""
+    import scipy.linalg as sla
+    np.testing.assert_allclose(linalg.expm(a), sla.expm(a), rtol=1e-15)
+    out, tangent = wengert.jvp(linalg.expm, (a,), (np.ones_like(a),))
+    np.testing.assert_allclose(tangent, np.exp(a).reshape(1, 1), rtol=1e-15)
+    assert np.all(wengert.jvp(linalg.expm, (a,), (2 * np.ones_like(a),))[1] == 2 * tangent)
+    f = lambda x: wnp.real(linalg.expm(x)[0, 0])      # noqa: E731
+    if np.iscomplexobj(a):
+        a = np.real(a)
+    g = wengert.grad(f)(a)
+    assert np.shape(g) == np.shape(a)
+    np.testing.assert_allclose(g, np.exp(a), rtol=1e-15)
+    np.testing.assert_allclose(wengert.grad(wengert.grad(f))(a) if np.ndim(a) == 0 else
+                               wengert.hessian(f)(a).ravel(), np.exp(a), rtol=1e-15)
+
 # -- imports ----------------------------------------------------------------------------------------
 def _modules_after(code):
     out = subprocess.run([sys.executable, "-c", code + "; import sys; print(sorted(sys.modules))"],

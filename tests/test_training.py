@@ -359,3 +359,9 @@ def test_a_non_finite_loss_stops_with_a_warning_and_the_last_finite_parameters()
                       progress=False)
     assert p == calls[2] and hist["stopped_by"] == "non-finite loss"
     assert len(hist["loss"]) == 3 and int(hist["opt_state"][0]["count"]) == 2
+
+
+def test_progress_goes_to_stderr_by_default(capsys):
+    fit(_mse, _zeros(), _linear_problem(0.1), optim.sgd(0.1), epochs=3, progress="plain")
+    out, err = capsys.readouterr()
+    assert out == "" and "fit:" in err

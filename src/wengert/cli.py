@@ -219,7 +219,13 @@ def _tour(args):
     # Imported here so that `wengert --version` stays cheap.
     import sys
 
+    import os
+
     from . import tour
+    # The tour is an application that writes PNG files: it draws off-screen unless
+    # the user chose a backend (a library never chooses; wengert.plot does not).
+    if "matplotlib.pyplot" not in sys.modules:
+        os.environ.setdefault("MPLBACKEND", "Agg")
     try:
         tour.run(out=args.out, quick=args.quick)
     except OSError as e:     # e.g. --out names a file or a read-only place

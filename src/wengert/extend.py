@@ -6,7 +6,8 @@ autograd rule code runs unchanged; both are adapted onto wengert's one flat
 internal convention.  ``def_elementwise`` states one partial derivative for
 both modes; ``def_linear`` declares a linear function.
 
-Example (the seeds' sigmoid gate with its algebraically nice derivative):
+Example (the sigmoid gate of the CS231n backpropagation notes, with its algebraically
+nice derivative):
     >>> import numpy
     >>> import wengert
     >>> from wengert.extend import primitive, defvjp, defjvp

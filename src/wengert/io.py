@@ -9,7 +9,11 @@ structure, shapes and dtypes, naming the path of the first difference.
 
 Dicts (with str, int or bool keys), lists, tuples (namedtuples load as
 plain tuples unless ``like`` gives the type), ``None``, NumPy arrays and Python
-numbers are supported; Python and NumPy scalars come back as such.  Trees may
+numbers are supported; Python and NumPy scalars come back as such.  Dataclasses
+and other types registered with ``wengert.tree.register`` are saved as their
+children (with the type's name for reference, never imported back); they load
+as plain tuples of their children unless ``like`` gives the type, which then
+rebuilds them with ``like``'s static data.  Trees may
 nest up to ``MAX_DEPTH`` containers deep.
 
 ``load`` treats the file as untrusted data: it never unpickles, reads only the
@@ -33,6 +37,8 @@ import secrets
 import zipfile
 
 import numpy as _np
+
+from . import tree as _tree
 
 __all__ = ["save", "load", "MAX_DEPTH"]
 
@@ -67,6 +73,14 @@ def _encode(x, path, arrays, where):
     if t is list or isinstance(x, tuple):
         kind = "list" if t is list else "tuple"
         return {kind: [_encode(v, path + (i,), arrays, where) for i, v in enumerate(x)]}
+    node = _tree._node(t)
+    if node is not None:       # a dataclass or a registered container
+        if len(path) >= MAX_DEPTH:
+            raise ValueError(f"{where}: the tree nests containers more than {MAX_DEPTH} deep "
+                             f"(at {_path_str(path[:4])}...); flatten it (wengert.tree.flatten)")
+        children = node[0](x)[0]
+        return {"node": [f"{t.__module__}.{t.__qualname__}",
+                         [_encode(v, path + (i,), arrays, where) for i, v in enumerate(children)]]}
     py = None
     if type(x) in (bool, int, float, complex):
         py = type(x).__name__
@@ -267,8 +281,25 @@ def load(path, like=None):
             raise ValueError(f"load: {path!r} is corrupt or truncated (reading it failed "
                              f"with {type(e).__name__}: {e})") from None
     if like is not None:
-        tree = _match(tree, like, (), path)
-    return tree
+        return _match(tree, like, (), path)
+    return _plain(tree)
+
+
+class _Node(tuple):
+    """A registered container read from a file: its children, and its type's name."""
+
+
+
+def _plain(x):
+    """Read nodes as plain tuples (the file never names a type to import)."""
+    t = type(x)
+    if t is _Node:
+        return tuple(_plain(v) for v in x)
+    if t is list or t is tuple:
+        return t(_plain(v) for v in x)
+    if t is dict:
+        return {k: _plain(v) for k, v in x.items()}
+    return x
 
 
 def _read(f):
@@ -352,6 +383,17 @@ def _decode(d, archive, members, used, depth):
         raise _Corrupt(f"is corrupt: a node of its tree description is {_short(d)}")
     if "none" in d and len(d) == 1:
         return None
+    if len(d) == 1 and "node" in d:
+        spec = d["node"]
+        if (type(spec) is not list or len(spec) != 2 or type(spec[0]) is not str
+                or type(spec[1]) is not list):
+            raise _Corrupt(f"is corrupt: a node of its tree description is {_short(d)}")
+        if depth >= MAX_DEPTH:
+            raise _Corrupt(f"is corrupt or hostile: its tree nests containers more than "
+                           f"{MAX_DEPTH} deep")
+        out = _Node(_decode(v, archive, members, used, depth + 1) for v in spec[1])
+        out.type_name = spec[0]
+        return out
     if len(d) == 1 and ("dict" in d or "list" in d or "tuple" in d):
         if depth >= MAX_DEPTH:
             raise _Corrupt(f"is corrupt or hostile: its tree nests containers more than "
@@ -402,6 +444,8 @@ def _short(x):
 def _kind(x):
     if x is None:
         return "None"
+    if type(x) is _Node or _tree._node(type(x)) is not None:
+        return "node"
     if type(x) is dict:
         return "dict"
     if type(x) is list:
@@ -426,6 +470,15 @@ def _match(got, like, path, file):
             raise ValueError(f"{where}: keys differ (missing in the file: {missing}, "
                              f"not expected: {extra})")
         return {k: _match(got[k], like[k], path + (k,), file) for k in like}
+    if kg == "node":
+        flat, unflat = _tree._node(type(like))
+        children, aux = flat(like)
+        children = list(children)
+        if len(got) != len(children):
+            raise ValueError(f"{where}: a {got.type_name} of {len(got)} children in the file, "
+                             f"a {type(like).__name__} of {len(children)} expected")
+        return unflat(aux, [_match(g, l, path + (i,), file)
+                            for i, (g, l) in enumerate(zip(got, children))])
     if kg in ("list", "tuple"):
         if len(got) != len(like):
             raise ValueError(f"{where}: {len(got)} items in the file, {len(like)} expected")

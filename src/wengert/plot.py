@@ -3,8 +3,10 @@ decision regions of a 2-D classifier, and finite-difference error against the
 step size.
 
 matplotlib is optional (``pip install "wengert[plot]"``) and imported only
-when a function here is called; without a display (a server, CI) the
-non-interactive Agg backend is selected, so figures can always be saved.
+when a function here is called.  The backend is matplotlib's (or yours): this
+module never selects one, so figures show inline in Jupyter and in windows on a
+desktop; without a display matplotlib itself falls back to Agg, which can
+still save them.
 Every function draws into ``ax`` when given one (so several plots can share a
 figure) and otherwise into a new figure, and returns the matplotlib ``Axes``
 (its figure is ``ax.figure``; save it with ``ax.figure.savefig("fit.png")``).
@@ -18,8 +20,6 @@ Example:
     True
     >>> plot.close(ax)
 """
-import os
-import sys
 
 import numpy as _np
 
@@ -29,16 +29,12 @@ _INSTALL = 'pip install "wengert[plot]"'
 
 
 def _pyplot(where):
-    """matplotlib.pyplot, imported now; Agg when there is no display."""
+    """matplotlib.pyplot, imported now (with whatever backend matplotlib picks)."""
     try:
         import matplotlib
     except ImportError as e:
         raise ImportError(f"wengert.plot.{where} needs matplotlib, which is not installed; "
                           f"install the plot extra: {_INSTALL}") from e
-    headless = sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    if headless and "matplotlib.pyplot" not in sys.modules:
-        matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     return plt
 

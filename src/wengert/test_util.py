@@ -1,4 +1,4 @@
-"""Gradient checking against centered finite differences (seed 002, §2.2.2).
+"""Gradient checking against centered finite differences (Cornell CS 4740, lecture 13, §2.2.2).
 
 ``check_grads(fun, modes=("fwd", "rev"), order=2)(*args)`` compares random
 directional derivatives of both modes with centered differences

@@ -171,6 +171,8 @@ class Evaluate:
 
 
 def _tqdm():
+    """``tqdm.auto``'s bar class (the notebook widget inside Jupyter, the text bar
+    elsewhere); None without tqdm."""
     try:
         from tqdm.auto import tqdm
     except ImportError:
@@ -199,7 +201,10 @@ def fit(loss, params, data, optimizer, epochs=1, batch_size=None, rng=None, call
         progress: ``True`` (tqdm bar if installed, else plain lines),
             ``"bar"`` (tqdm, required), ``"plain"`` or ``False``.
         log_every: epochs between plain lines (default: about ten lines).
-        stream: where progress goes (default ``sys.stdout``).
+        stream: where progress goes (default ``sys.stderr``, tqdm's convention,
+            so that a program's own output on stdout stays clean).  In Jupyter
+            the bar is tqdm's notebook widget when ipywidgets is installed
+            (``tqdm.auto``).
         opt_state: an optimizer state to resume from (``history["opt_state"]``
             of an earlier run); default ``optimizer.init(params)``.
 
@@ -244,7 +249,7 @@ def fit(loss, params, data, optimizer, epochs=1, batch_size=None, rng=None, call
     if log_every is None:
         log_every = max(1, epochs // 10)
     log_every = _positive_int(log_every, "log_every", where)
-    stream = sys.stdout if stream is None else stream
+    stream = sys.stderr if stream is None else stream
     steps_per_epoch = 1 if batch_size is None else math.ceil(n / batch_size)
 
     bar = None

@@ -494,7 +494,7 @@ def grad(fun, argnum=0, *, argnums=None, has_aux=False):
 
     Example:
         >>> import wengert, wengert.numpy as np
-        >>> def f(x1, x2):   # Griewank's example from the seeds
+        >>> def f(x1, x2):   # Griewank and Walther's example
         ...     return (np.sin(x1 / x2) + x1 / x2 - np.exp(x2)) * (x1 / x2 - np.exp(x2))
         >>> print(*(f"{g:.4f}" for g in wengert.grad(f, (0, 1))(1.5, 0.5)))
         3.0118 -13.7240
@@ -580,7 +580,8 @@ def grad_named(fun, argname):
 
 
 def _array_arg(x, who):
-    if isinstance(getval(x), (tuple, list, dict)):
+    v = getval(x)
+    if isinstance(v, (tuple, list, dict)) or (v is not None and tree.is_node(v)):
         raise TypeError(f"{who} needs a scalar or array argument (got a "
                         f"{type(getval(x)).__name__}); pass a tuple argnum to get one "
                         "Jacobian per argument")
@@ -1134,10 +1135,10 @@ class _BlockTrace(TapeTrace):
 
 
 class Tape:
-    """A gradient tape in the style of the seeds' ``Tape`` and TensorFlow's
-    ``GradientTape``: watch inputs, compute, then ask for gradients of any
-    recorded value with respect to watched inputs *or* recorded intermediates,
-    as many times as you like.
+    """A gradient tape in the style of the small NumPy tape of a blog post on
+    reverse-mode AD and of TensorFlow's ``GradientTape``: watch inputs,
+    compute, then ask for gradients of any recorded value with respect to
+    watched inputs *or* recorded intermediates, as many times as you like.
 
     Example:
         >>> import wengert

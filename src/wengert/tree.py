@@ -1,8 +1,15 @@
 """Nested containers of values ("trees"): flatten to leaves and rebuild.
 
 Tuples (namedtuples included), lists and dicts are containers; ``None`` is an
-empty container; everything else is a leaf.  Shared by the transforms and the
-learning code.
+empty container; so are dataclass instances (each field a child, in the
+order of the fields) and instances of any type given to :func:`register`.
+Everything else is a leaf.  Shared by the transforms, the optimizers,
+``wengert.io`` and the learning code, so a container type registered here
+works in all of them.  The conventions are JAX's pytrees': a registered type
+says how to split an instance into ``(children, aux)`` and how to rebuild it
+from ``aux`` and new children; ``aux`` (static data such as field names or
+configuration) must be hashable and comparable, since trees with different
+``aux`` are different structures (and ``wengert.compile`` keys on them).
 
 Example:
     >>> from wengert.tree import flatten, unflatten
@@ -11,9 +18,170 @@ Example:
     [1.0, 2.0, 3.0]
     >>> unflatten(treedef, [10.0, 20.0, 30.0])
     {'w': [10.0, 20.0], 'b': 30.0}
+
+    A dataclass of parameters is a container without further ado:
+
+    >>> import dataclasses
+    >>> @dataclasses.dataclass
+    ... class Linear:
+    ...     w: object
+    ...     b: object
+    >>> flatten(Linear(w=1.0, b=2.0))[0]
+    [1.0, 2.0]
 """
+import dataclasses as _dc
+
+from ._core.vspace import ContainerVSpace as _ContainerVSpace
+from ._core.vspace import register_vspace as _register_vspace
+from ._core.vspace import vspace as _vspace
+
+__all__ = ["flatten", "unflatten", "tree_map", "leaves", "register", "register_dataclass",
+           "is_node"]
 
 _LEAF = "*"
+# type -> (flatten(x) -> (children, aux), unflatten(aux, children) -> x)
+_NODES = {}
+_BUILTIN = (list, tuple, dict, type(None))
+
+
+def register(cls, flatten, unflatten):
+    """Make instances of ``cls`` containers (tree nodes), as JAX's
+    ``register_pytree_node``: ``flatten(x)`` returns ``(children, aux)``, a
+    sequence of the values inside ``x`` and hashable static data, and
+    ``unflatten(aux, children)`` builds an instance back.  ``unflatten`` may be
+    given children that are not arrays (traced values, gradients, optimizer
+    statistics, ``None``), so it should store them without validating them.
+
+    Returns ``cls``.  Registering a type twice replaces the earlier functions.
+
+    Example:
+        >>> import wengert
+        >>> class Affine:
+        ...     def __init__(self, w, b, name="affine"):
+        ...         self.w, self.b, self.name = w, b, name
+        >>> _ = register(Affine, lambda a: ((a.w, a.b), a.name),
+        ...              lambda name, ch: Affine(*ch, name=name))
+        >>> g = wengert.grad(lambda p: p.w * 3.0 + p.b)(Affine(1.0, 2.0))
+        >>> type(g).__name__, g.w, g.b, g.name
+        ('Affine', 3.0, 1.0, 'affine')
+    """
+    if not isinstance(cls, type):
+        raise TypeError(f"wengert.tree.register: expected a class, got {cls!r}")
+    if cls in _BUILTIN:
+        raise ValueError(f"wengert.tree.register: {cls.__name__} is already a container")
+    if not callable(flatten) or not callable(unflatten):
+        raise TypeError("wengert.tree.register(cls, flatten, unflatten): flatten and "
+                        "unflatten must be functions")
+    _NODES[cls] = (flatten, unflatten)
+    _register_vspace(cls, _NodeVSpace)
+    return cls
+
+
+def register_dataclass(cls, data_fields=None, meta_fields=None):
+    """Register the dataclass ``cls`` with chosen fields: ``data_fields`` are
+    children (differentiated, updated by optimizers, saved), ``meta_fields``
+    are static configuration kept in the tree structure (part of ``aux``;
+    their values must be hashable).  Without arguments, every field is a
+    child except those declared ``dataclasses.field(metadata={"static": True})``,
+    which is what an unregistered dataclass gets automatically.  Usable as a
+    decorator.  Returns ``cls``.
+
+    Example:
+        >>> import dataclasses, wengert
+        >>> @dataclasses.dataclass
+        ... class Layer:
+        ...     w: object
+        ...     activation: str = dataclasses.field(default="tanh", metadata={"static": True})
+        >>> wengert.grad(lambda p: p.w ** 2)(Layer(3.0))
+        Layer(w=6.0, activation='tanh')
+    """
+    if not _dc.is_dataclass(cls) or not isinstance(cls, type):
+        raise TypeError(f"wengert.tree.register_dataclass: {cls!r} is not a dataclass type")
+    fields = [f.name for f in _dc.fields(cls)]
+    if data_fields is None and meta_fields is None:
+        meta_fields = [f.name for f in _dc.fields(cls) if f.metadata.get("static", False)]
+    if data_fields is None:
+        data_fields = [n for n in fields if n not in set(meta_fields)]
+    if meta_fields is None:
+        meta_fields = [n for n in fields if n not in set(data_fields)]
+    data_fields, meta_fields = tuple(data_fields), tuple(meta_fields)
+    unknown = [n for n in data_fields + meta_fields if n not in fields]
+    if unknown or sorted(data_fields + meta_fields) != sorted(fields):
+        raise ValueError(
+            f"wengert.tree.register_dataclass({cls.__name__}): data_fields and meta_fields "
+            f"must name each field once (fields: {fields}; got data {list(data_fields)}, "
+            f"meta {list(meta_fields)})")
+
+    def flat(x):
+        return ([getattr(x, n) for n in data_fields],
+                (data_fields, tuple([getattr(x, n) for n in meta_fields])))
+
+    def unflat(aux, children):
+        # Built without calling __init__ (or __post_init__): children may be traced
+        # values, gradients or optimizer statistics, which validation would refuse.
+        obj = object.__new__(cls)
+        for n, v in zip(data_fields, children):
+            object.__setattr__(obj, n, v)
+        for n, v in zip(meta_fields, aux[1]):
+            object.__setattr__(obj, n, v)
+        return obj
+
+    _NODES[cls] = (flat, unflat)
+    _register_vspace(cls, _NodeVSpace)
+    return cls
+
+
+class _NodeVSpace(_ContainerVSpace):
+    """The vector space of a dataclass or registered node: that of its children,
+    rebuilt with its static data (jacobian, hessian, check_grads and tangents of
+    such values need it)."""
+
+    __slots__ = ("aux",)
+
+    def __init__(self, value):
+        flat = _NODES[type(value)][0]
+        children, self.aux = flat(value)
+        self.kind, self.keys = type(value), None
+        self.spaces = tuple(_vspace(v) for v in children)
+
+    def _key(self):
+        return (self.kind, self.aux, self.spaces)
+
+    def build(self, parts):
+        return _NODES[self.kind][1](self.aux, list(parts))
+
+    def parts(self, x):
+        return list(_NODES[self.kind][0](x)[0])
+
+
+def _node(t):
+    """``(flatten, unflatten)`` for a node type ``t``, or None for a leaf type."""
+    node = _NODES.get(t)
+    if node is None and hasattr(t, "__dataclass_fields__") and isinstance(t, type):
+        register_dataclass(t)
+        node = _NODES[t]
+    return node
+
+
+def is_registered_def(td):
+    """Whether the tree definition ``td`` is a dataclass's or a registered type's
+    node (for code that reads tree definitions, such as ``wengert.compile``)."""
+    return td != _LEAF and type(td[1]) is _Aux
+
+
+def node_functions(cls):
+    """``(flatten, unflatten)`` of the node type ``cls`` (see :func:`register`)."""
+    node = _node(cls)
+    if node is None:
+        raise TypeError(f"wengert.tree: {cls.__name__} is not a registered container")
+    return node
+
+
+def is_node(x):
+    """Whether ``x`` is a container (a tree node) rather than a leaf."""
+    t = type(x)
+    return (t in _BUILTIN or (isinstance(x, tuple) and hasattr(x, "_fields"))
+            or _node(t) is not None)
 
 
 def flatten(tree):
@@ -33,8 +201,29 @@ def _flatten(x, leaves):
         return (None, None, ())
     if isinstance(x, tuple) and hasattr(x, "_fields"):
         return (t, None, tuple([_flatten(v, leaves) for v in x]))
+    if t in _NODES or hasattr(t, "__dataclass_fields__"):
+        node = _node(t)
+        if node is not None:
+            children, aux = node[0](x)
+            return (t, _Aux(aux), tuple([_flatten(v, leaves) for v in children]))
     leaves.append(x)
     return _LEAF
+
+
+class _Aux(tuple):
+    """A registered node's static data, marked so that ``unflatten`` (and the
+    code that reads tree definitions) tells it from a namedtuple's ``None``."""
+    __slots__ = ()
+
+    def __new__(cls, aux):
+        return tuple.__new__(cls, (aux,))
+
+    @property
+    def value(self):
+        return self[0]
+
+    def __repr__(self):
+        return f"aux({self[0]!r})"
 
 
 def unflatten(treedef, leaves):
@@ -55,6 +244,8 @@ def _unflatten(td, it):
         return dict(zip(keys, parts))
     if kind is list or kind is tuple:
         return kind(parts)
+    if type(keys) is _Aux:
+        return _NODES[kind][1](keys[0], parts)
     return kind(*parts)
 
 

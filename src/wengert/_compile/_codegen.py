@@ -12,6 +12,7 @@ import re
 
 import numpy as _np
 
+from .. import tree as _tree
 from ._graph import Ref, _getitem, _getitem_impl
 
 # operators for readability (the same NumPy ufuncs run)
@@ -385,6 +386,9 @@ class Source:
             return "[" + ", ".join(parts) + "]"
         if kind is tuple:
             return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+        if _tree.is_registered_def(td):   # a dataclass or registered node: its unflatten
+            return (f"{self._const(_tree.node_functions(kind)[1])}"
+                    f"({self._const(keys.value)}, [{', '.join(parts)}])")
         return f"{self._const(kind)}({', '.join(parts)})"
 
     def entry(self, in_def, leaves, dynamic, fast=False):
@@ -426,6 +430,15 @@ class Source:
             counter[0] += 1
             var = f"a{counter[0]}"
             lines.append(f"{var} = {expr}")
+            if _tree.is_registered_def(td):   # a dataclass or registered node
+                flat = self._const(_tree.node_functions(kind)[0])
+                lines.append(f"if type({var}) is not {self._const(kind)}: raise _Miss")
+                lines.append(f"{var}, {var}_aux = {flat}({var})")
+                lines.append(f"if {var}_aux != {self._const(keys.value)} or len({var}) != "
+                             f"{len(children)}: raise _Miss")
+                for j, c in enumerate(children):
+                    walk(c, f"{var}[{j}]")
+                return
             lines.append(f"if type({var}) is not {self._const(kind)} or len({var}) != "
                          f"{len(children)}: raise _Miss")
             for j, c in enumerate(children):

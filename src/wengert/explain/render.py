@@ -190,4 +190,12 @@ def render(nodes, edges, fmt, title="", max_nodes=150, dpi=110, clusters=()):
     metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}, "png": {}}[fmt]
     with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "wengert"}):
         fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata)
-    return buf.getvalue()
+    out = buf.getvalue()
+    if fmt == "svg":
+        # A wide circuit (a 4-layer MLP is thousands of points wide) scales down to the
+        # page or notebook cell, but not below 60% of its size, where labels would be
+        # unreadable (beyond that the cell scrolls); the viewBox keeps its shape.
+        w = fig.get_figwidth() * 72 * 0.6
+        out = out.replace(b"<svg ", f'<svg style="max-width:max(100%, {w:.0f}pt);'
+                          f'height:auto" '.encode(), 1)
+    return out

@@ -206,12 +206,17 @@ class Trace:
     def _repr_html_(self):  # Jupyter: a table
         rows, note = self._shown()
         h = html.escape
+        # Inline alignment: Jupyter's table CSS right-aligns every cell, which made the
+        # definitions ragged on the left; names and definitions read left to right.
+        left, right = ' style="text-align:left"', ' style="text-align:right"'
         out = [f"<table><caption>{h(self.title())}</caption><thead><tr>"]
-        out += [f"<th>{c}</th>" for c in _HEADER] + ["</tr></thead><tbody>"]
+        out += [f"<th{left if i < 2 else right}>{c}</th>" for i, c in enumerate(_HEADER)]
+        out.append("</tr></thead><tbody>")
         for r in rows:
             grp = f"<i>{h(r.group)}:</i> " if r.group else ""
-            out.append(f"<tr><td>{h(r.name)}</td><td>{grp}<code>{h(r.definition)}</code></td>"
-                       + "".join(f'<td style="text-align:right">{h(c)}</td>'
+            out.append(f"<tr><td{left}>{h(r.name)}</td><td{left}>{grp}"
+                       f"<code>{h(r.definition)}</code></td>"
+                       + "".join(f"<td{right}>{h(c)}</td>"
                                  for c in (r.value, r.tangent, r.adjoint)) + "</tr>")
         out.append("</tbody></table>")
         if note:

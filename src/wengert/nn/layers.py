@@ -4,7 +4,8 @@
 pure function of them, so ``wengert.grad`` differentiates it directly and any
 optimizer in ``wengert.optim`` can update them.
 
-The seeds' adaptive basis-function regression (seed 000, eqs. 1–16) is
+The adaptive basis-function regression of R. P. Adams's notes *Computing Gradients
+with Backpropagation* (eqs. 1–16) is
 ``BasisRegression(basis)``: f(x) = wᵀ Φ_θ(x) + b with parameters
 ``{"theta": ..., "w": ..., "b": ...}``, where Φ_θ is one of ``PolynomialBasis``
 (x^θ), ``RBFBasis`` (exp(−(x − c)²/s)) or ``TanhBasis`` (tanh(x a + c)).
@@ -131,7 +132,7 @@ def _column(x):
 
 
 def PolynomialBasis(num, max_exponent=None):
-    """Φ_θ(x) = [x^θ₁ … x^θ_K] with learnable exponents θ (seed 000); inputs
+    """Φ_θ(x) = [x^θ₁ … x^θ_K] with learnable exponents θ (Adams's notes); inputs
     must be positive for non-integer exponents.  Initial exponents are 1, …, K
     (or evenly spaced up to ``max_exponent``).  ``apply(theta, x)`` maps (N,)
     inputs to (N, K) features.
@@ -158,7 +159,7 @@ def PolynomialBasis(num, max_exponent=None):
 
 def RBFBasis(num, low=-1.0, high=1.0, scale=None, jitter=0.0):
     """Φ_θ(x) = [exp(−(x − c_k)² / s_k)]_k with learnable centers c and scales s
-    (seed 000's "RBF centers and scales").  Centers start evenly spaced over
+    (Adams's notes: "RBF centers and scales").  Centers start evenly spaced over
     [low, high] (plus ``jitter`` × spacing of uniform noise); scales start at
     ``scale`` (default: twice the squared spacing).
 
@@ -194,7 +195,7 @@ def RBFBasis(num, low=-1.0, high=1.0, scale=None, jitter=0.0):
 
 def TanhBasis(num, low=-1.0, high=1.0, slope=None):
     """Φ_θ(x) = [tanh(x a_k + c_k)]_k with learnable scales a and locations c
-    (seed 000's "tanh scale and location").  The steps start at evenly spaced
+    (Adams's notes: "tanh scale and location").  The steps start at evenly spaced
     points of [low, high] with slope ``slope`` (default: 2 / spacing) and
     alternating sign, so that the bases differ.
 
@@ -224,7 +225,7 @@ def TanhBasis(num, low=-1.0, high=1.0, slope=None):
 
 
 def BasisRegression(basis, w_init=_init.zeros):
-    """Adaptive basis-function regression f(x) = wᵀ Φ_θ(x) + b (seed 000 eq. 1):
+    """Adaptive basis-function regression f(x) = wᵀ Φ_θ(x) + b (Adams's notes, eq. 1):
     parameters ``{"theta": basis parameters, "w": (K,), "b": ()}``; ``apply``
     maps (N,) inputs to (N,) predictions.  Train θ with w and b, or keep θ
     fixed (e.g. ``optim.multi_transform`` with ``optim.set_to_zero()`` for

@@ -2,8 +2,8 @@
 differentiable (w.r.t. the predictions; labels are constants).
 
 Every loss averages over the batch (the first axis) except
-``squared_error``, which is the seeds' ½ Σ (prediction − target)² (seed 000,
-eq. 2).
+``squared_error``, which is the ½ Σ (prediction − target)² of R. P. Adams's
+notes *Computing Gradients with Backpropagation* (eq. 2).
 
 Example:
     >>> import numpy
@@ -28,7 +28,7 @@ def _same_shape(pred, target, where):
 
 
 def squared_error(pred, target):
-    """½ Σ (pred − target)², the seeds' least-squares objective (000 eq. 2).
+    """½ Σ (pred − target)², the least-squares objective of Adams's notes (eq. 2).
 
     Example:
         >>> import numpy

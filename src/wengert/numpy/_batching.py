@@ -427,6 +427,11 @@ def _transpose(x, a, k):
 def _squeeze(x, a, k):
     per = shape(x)[1:]
     axis = _get(a, k, 0, "axis", None)
+    if not per and axis is not None:
+        # NumPy accepts an integer axis 0 or -1 on a 0-d value (and changes nothing);
+        # one 0-d example raises NumPy's error for any other
+        _np.squeeze(_np.zeros(()), axis)
+        return x, 0
     axis = tuple(i + 1 for i, n in enumerate(per) if n == 1) if axis is None else \
         _shift(axis, len(per))
     return S.squeeze(x, axis), 0

@@ -287,6 +287,13 @@ def clip(a, a_min=None, a_max=None, **kwargs):
     return _clip_prim(a, a_min, a_max)
 
 
+# ndarray.clip with both bounds calls NumPy's clip ufunc (one bound: maximum or minimum),
+# so a plain array clipped to traced bounds reaches the box's __array_ufunc__ with it
+_CLIP_UFUNC = getattr(getattr(getattr(_np, "_core", None), "umath", None), "clip", None)
+if isinstance(_CLIP_UFUNC, _np.ufunc):
+    equivalent(_CLIP_UFUNC, clip)
+
+
 def _inside(x, lo, hi):
     """Where ``lo <= x <= hi``, broadcast like the bounds (they may be larger than x)."""
     v = val(x)

@@ -5,6 +5,8 @@ constant-valued helpers: applied to traced values, their boxes are stripped and
 the result is a constant (no error, no gradient).  In-place functions raise a
 clear error instead (in-place updates of traced arrays are not supported yet).
 """
+import sys
+
 import numpy as _np
 
 from .._core import Box
@@ -16,6 +18,14 @@ def _in_place(np_fun):
 
     def refuse(*args, **kwargs):
         if any(isinstance(a, Box) for a in args):
+            filler = _numpy_filler(sys._getframe(1))
+            if filler:
+                raise TypeError(
+                    f"numpy.{filler}(..., fill_value) with a traced fill_value: NumPy "
+                    f"does not dispatch {filler} on fill_value, so it would copy the "
+                    "traced value into a plain array and drop its derivative; call "
+                    f"wengert.numpy.{filler}, which is differentiable in fill_value (or "
+                    "apply wengert.stop_gradient to fill_value if a constant is meant)")
             raise TypeError(
                 f"numpy.{name} writes into an array in place, which is not supported on traced "
                 "values yet; build the result functionally (e.g. with wengert.numpy.where or "
@@ -27,6 +37,17 @@ def _in_place(np_fun):
                       "arrays NumPy's own; traced values are refused with a TypeError.")
     refuse._notrace = True  # not differentiable: it refuses traced values
     return equivalent(np_fun, refuse)
+
+
+def _numpy_filler(frame, depth=4):
+    """``'full'`` or ``'full_like'`` where NumPy's own function of that name (which fills
+    with ``copyto``) is among the ``depth`` frames from ``frame`` up."""
+    while frame is not None and depth:
+        if frame.f_code.co_name in ("full", "full_like") and \
+                frame.f_globals.get("__name__", "").startswith("numpy."):
+            return frame.f_code.co_name
+        frame, depth = frame.f_back, depth - 1
+    return None
 
 
 # indices and index-valued results

@@ -1,4 +1,6 @@
 """Reductions with ``axis`` and ``keepdims``: reverse and forward rules side by side."""
+import functools as _functools
+import inspect as _inspect
 import math as _math
 
 import numpy as _np
@@ -15,11 +17,13 @@ def _casts(dtype):
 
 
 def _axes(axis, ndim):
-    if axis is None:
+    """The axes a reduction over ``axis`` reduces, sorted and nonnegative.  A 0-d value
+    has none: NumPy accepts ``axis=0`` (or -1) there and reduces nothing."""
+    if axis is None or ndim == 0:
         return tuple(range(ndim))
     if isinstance(axis, int) or _np.ndim(axis) == 0:
         axis = (int(axis),)
-    return tuple(sorted(a % ndim if ndim else 0 for a in axis))
+    return tuple(sorted(a % ndim for a in axis))
 
 
 def _kept_shape(xshape, axis):
@@ -34,6 +38,37 @@ def _count(xshape, axis):
 
 
 _FLOAT_SCALARS = FLOAT_SCALARS + (_np.float32,)
+
+
+def _traced(v):
+    return isinstance(v, Box) or (type(v) in (list, tuple) and any(map(_traced, v)))
+
+
+def _honours_out(np_fun):
+    """A function composed of differentiable operations, given ``out=`` as ``np_fun``:
+    with nothing traced it is ``np_fun`` itself (NumPy's writing and casting); with a
+    traced argument the result is written into ``out``, which must be traced (a plain
+    ``out`` would drop the derivative: a clear error), as ``np_fun`` on traced values
+    does."""
+    def decorate(ours):
+        params = list(_inspect.signature(ours).parameters)
+        at = params.index("out")
+
+        @_functools.wraps(ours)
+        def honouring(*args, **kwargs):
+            if len(args) > at:
+                args, kwargs = args[:at], {**dict(zip(params[at:], args[at:])), **kwargs}
+            out = kwargs.pop("out", None)
+            if out is None:
+                return ours(*args, **kwargs)
+            if not (_traced(out) or _traced(args) or _traced(list(kwargs.values()))):
+                return np_fun(*args, out=out, **kwargs)
+            from ._array_box import _store     # (it builds on this module)
+            return _store(np_fun.__name__, ours(*args, **kwargs), out, True)
+
+        return honouring
+
+    return decorate
 
 
 def expand(g, x, axis=None, keepdims=False):
@@ -132,19 +167,39 @@ def_linear(cumsum)
 guard_casts(cumsum)
 
 
+@_honours_out(_np.var)
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
     """``numpy.var`` (composed from differentiable operations)."""
     a = array_like(a)
     d = a - mean(a, axis=axis, keepdims=True)
     sq = E.real(d * E.conjugate(d)) if _np.iscomplexobj(val(a)) else d * d
-    return sum(sq, axis=axis, keepdims=keepdims) / (_count(shape(a), axis) - ddof)
+    total = sum(sq, axis=axis, keepdims=keepdims)
+    return total / _dof(_count(shape(a), axis), ddof, total)
 
 
+def _dof(n, ddof, total):
+    """The divisor of a variance, ``max(n - ddof, 0)`` as NumPy takes it, a NumPy scalar of
+    ``total``'s dtype: with no degrees of freedom left the variance is NaN (or inf), with
+    NumPy's warning, and so are its derivatives; a Python 0 would raise ZeroDivisionError
+    in them."""
+    return _np.asarray(_np.maximum(n - ddof, 0), dtype(total))[()]
+
+
+@_honours_out(_np.std)
 def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
-    """``numpy.std`` (composed from differentiable operations)."""
-    return E.sqrt(var(a, axis=axis, ddof=ddof, keepdims=keepdims))
+    """``numpy.std`` (composed from differentiable operations).
+
+    Along one element (with ``ddof < 1``) the deviation from the mean is exactly 0 for
+    every ``a``: ``std`` and ``var`` are then the same function, identically 0, whose
+    derivatives are 0 at every order (as finite differences and autograd give); that is
+    computed as ``var``, since the chain rule through ``sqrt`` at 0 would give 0 * inf =
+    NaN."""
+    a = array_like(a)
+    v = var(a, axis=axis, ddof=ddof, keepdims=keepdims)
+    return v if _count(shape(a), axis) == 1 and ddof < 1 else E.sqrt(v)
 
 
+@_honours_out(_np.trace)
 def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
     """``numpy.trace`` (composed from ``diagonal`` and ``sum``)."""
     return sum(S.diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)
@@ -219,7 +274,7 @@ def _cumprod_tangent(t, y, x, depth=None):
 
 
 def _cumprod_rule(rule, d, ans, x, axis, out_shape):
-    if axis is None:
+    if axis is None or not shape(x):    # (a 0-d x with axis=0 gives a 1-d result)
         return S.reshape(rule(S.ravel(d), ans, S.ravel(x)), out_shape)
     axis = axis % len(shape(x))
     out = rule(_last_axis(d, axis), _last_axis(ans, axis), _last_axis(x, axis))
@@ -356,6 +411,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     return avg
 
 
+@_honours_out(_np.ptp)
 def ptp(a, axis=None, out=None, keepdims=False):
     """``numpy.ptp``: max - min (ties split the gradient, as in max and min)."""
     return max(a, axis=axis, keepdims=keepdims) - min(a, axis=axis, keepdims=keepdims)
@@ -376,26 +432,31 @@ def _nan_count(a, axis, keepdims):
     return E.astype(n, dt) if isinstance(n, Box) else _np.asarray(n, dt)
 
 
+@_honours_out(_np.nansum)
 def nansum(a, axis=None, dtype=None, out=None, keepdims=False, **kwargs):
     """``numpy.nansum``: the sum with NaNs counted as 0 (and given no gradient)."""
-    return sum(_nan_filled(a, 0.0), axis=axis, keepdims=keepdims, **kwargs)
+    return sum(_nan_filled(a, 0.0), axis=axis, dtype=dtype, keepdims=keepdims, **kwargs)
 
 
+@_honours_out(_np.nanprod)
 def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, **kwargs):
     """``numpy.nanprod``: the product with NaNs counted as 1."""
-    return prod(_nan_filled(a, 1.0), axis=axis, keepdims=keepdims, **kwargs)
+    return prod(_nan_filled(a, 1.0), axis=axis, dtype=dtype, keepdims=keepdims, **kwargs)
 
 
+@_honours_out(_np.nancumsum)
 def nancumsum(a, axis=None, dtype=None, out=None):
     """``numpy.nancumsum``: the cumulative sum with NaNs counted as 0."""
-    return cumsum(_nan_filled(a, 0.0), axis=axis)
+    return cumsum(_nan_filled(a, 0.0), axis=axis, dtype=dtype)
 
 
+@_honours_out(_np.nancumprod)
 def nancumprod(a, axis=None, dtype=None, out=None):
     """``numpy.nancumprod``: the cumulative product with NaNs counted as 1."""
-    return cumprod(_nan_filled(a, 1.0), axis=axis)
+    return cumprod(_nan_filled(a, 1.0), axis=axis, dtype=dtype)
 
 
+@_honours_out(_np.nanmean)
 def nanmean(a, axis=None, dtype=None, out=None, keepdims=False):
     """``numpy.nanmean``: the mean of the entries that are not NaN (NaN, with a
     zero gradient, for an all-NaN slice).
@@ -408,6 +469,7 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False):
     return nansum(a, axis=axis, keepdims=keepdims) / _nan_count(a, axis, keepdims)
 
 
+@_honours_out(_np.nanvar)
 def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
     """``numpy.nanvar``: the variance of the entries that are not NaN."""
     a = array_like(a)
@@ -416,6 +478,7 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs)
     return sum(sq, axis=axis, keepdims=keepdims) / (_nan_count(a, axis, keepdims) - ddof)
 
 
+@_honours_out(_np.nanstd)
 def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
     """``numpy.nanstd``: the standard deviation of the entries that are not NaN."""
     return E.sqrt(nanvar(a, axis=axis, ddof=ddof, keepdims=keepdims))
@@ -428,11 +491,13 @@ def _nan_extreme(reduce, fill, a, axis, keepdims):
     return E.where(all_nan, _np.nan, out) if some(all_nan) else out
 
 
+@_honours_out(_np.nanmax)
 def nanmax(a, axis=None, out=None, keepdims=False):
     """``numpy.nanmax``: the maximum ignoring NaNs (ties split the gradient)."""
     return _nan_extreme(max, -_np.inf, a, axis, keepdims)
 
 
+@_honours_out(_np.nanmin)
 def nanmin(a, axis=None, out=None, keepdims=False):
     """``numpy.nanmin``: the minimum ignoring NaNs (ties split the gradient)."""
     return _nan_extreme(min, _np.inf, a, axis, keepdims)

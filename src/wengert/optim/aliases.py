@@ -23,7 +23,7 @@ __all__ = ["sgd", "momentum", "rmsprop", "adam", "adamw"]
 
 
 def sgd(learning_rate, momentum=None, nesterov=False):
-    """Gradient descent, x ← x − lr·g (seed 002's ``optimizer.step()``), with
+    """Gradient descent, x ← x − lr·g (the ``optimizer.step()`` of Cornell CS 4740's lecture 13), with
     optional (Nesterov) momentum.  Minibatching is the caller's choice of g.
 
     Example:

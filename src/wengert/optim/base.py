@@ -78,7 +78,9 @@ def apply_updates(params, updates):
         {'w': array([1.5, 0. ])}
     """
     def add(p, u):
-        out = _np.asarray(p) + u
+        # p + u, not asarray(p) + u: under wengert.compile, asarray of a traced
+        # parameter would read its value and make every step trace anew
+        out = p + u
         dtype = getattr(p, "dtype", None)
         return out.astype(dtype, copy=False) if dtype is not None else out
     return tree_apply("apply_updates", add, params, updates, names=("params", "updates"))

@@ -7,10 +7,20 @@ Example:
     >>> [round(float(s(t)), 3) for t in (0, 5, 10, 15, 20)]
     [0.0, 1.0, 0.5, 0.0, 0.0]
 """
-import math
+import numpy as _np
 
 __all__ = ["constant", "exponential_decay", "cosine_decay", "step_decay",
            "piecewise_constant", "warmup"]
+
+
+def _out(value, step):
+    """A Python float for a Python step; else the array (or traced) value as
+    computed.  Schedules are written with NumPy operations, not ``if``, ``min``
+    or ``math``: an optimizer's step count is a 0-d array, traced under
+    ``wengert.compile``, and branching on it would make every step trace anew."""
+    if isinstance(step, (int, float)):
+        return float(value)
+    return value
 
 
 def _nonneg(value, name, where):
@@ -54,10 +64,10 @@ def exponential_decay(init_value, decay_rate, decay_steps, staircase=False, end_
 
     def schedule(step):
         p = step / decay_steps
-        v = init_value * decay_rate ** (math.floor(p) if staircase else p)
+        v = init_value * decay_rate ** (_np.floor(p) if staircase else p)
         if end_value is not None:
-            v = max(v, end_value) if decay_rate < 1 else min(v, end_value)
-        return v
+            v = _np.maximum(v, end_value) if decay_rate < 1 else _np.minimum(v, end_value)
+        return _out(v, step)
     return schedule
 
 
@@ -75,9 +85,9 @@ def cosine_decay(init_value, decay_steps, alpha=0.0):
     alpha = _nonneg(alpha, "alpha", "cosine_decay")
 
     def schedule(step):
-        t = min(step, decay_steps) / decay_steps
-        cos = 0.5 * (1.0 + math.cos(math.pi * t))
-        return init_value * ((1.0 - alpha) * cos + alpha)
+        t = _np.minimum(step, decay_steps) / decay_steps
+        cos = 0.5 * (1.0 + _np.cos(_np.pi * t))
+        return _out(init_value * ((1.0 - alpha) * cos + alpha), step)
     return schedule
 
 
@@ -92,7 +102,7 @@ def step_decay(init_value, step_size, gamma=0.1):
     init_value = _nonneg(init_value, "init_value", "step_decay")
     step_size = _positive_steps(step_size, "step_size", "step_decay")
     gamma = _nonneg(gamma, "gamma", "step_decay")
-    return lambda step: init_value * gamma ** (step // step_size)
+    return lambda step: _out(init_value * gamma ** (step // step_size), step)
 
 
 def piecewise_constant(init_value, boundaries_and_scales):
@@ -113,9 +123,8 @@ def piecewise_constant(init_value, boundaries_and_scales):
     def schedule(step):
         v = init_value
         for b, s in pairs:
-            if step >= b:
-                v *= s
-        return v
+            v = v * _np.where(step >= b, s, 1.0)
+        return _out(v, step)
     return schedule
 
 
@@ -136,7 +145,7 @@ def warmup(schedule, warmup_steps, init_value=0.0):
     peak = schedule(0)
 
     def wrapped(step):
-        if step < warmup_steps:
-            return init_value + (peak - init_value) * step / warmup_steps
-        return schedule(step - warmup_steps)
+        ramp = init_value + (peak - init_value) * _np.minimum(step, warmup_steps) / warmup_steps
+        after = schedule(_np.maximum(step - warmup_steps, 0))   # never a negative step
+        return _out(_np.where(step < warmup_steps, ramp, after), step)
     return wrapped

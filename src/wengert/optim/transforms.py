@@ -52,6 +52,14 @@ def _count0():
     return _np.zeros((), dtype=_np.int64)
 
 
+def _next_count(count):
+    """``count + 1`` as a 0-d int64 array, by array operations only: under
+    ``wengert.compile`` the count stays a traced input (``int(count)`` would make
+    every step a new signature), and a 0-d array, not a NumPy scalar, comes back
+    (NumPy turns ``array(0) + 1`` into a scalar, which compile keys on by value)."""
+    return _np.full_like(count, count + 1, dtype=_np.int64)
+
+
 def scale(factor):
     """Multiply updates by ``factor`` (use a negative factor to descend).
 
@@ -86,10 +94,10 @@ def scale_by_learning_rate(learning_rate):
         return {"count": _count0()}
 
     def update(grads, state, params=None):
-        count = int(state["count"])
+        count = state["count"]
         rate = lr(count)
         return (tree_apply("scale_by_learning_rate", lambda g: -rate * g, grads),
-                {"count": _np.asarray(count + 1, dtype=_np.int64)})
+                {"count": _next_count(count)})
 
     return Optimizer(init, update)
 
@@ -159,14 +167,14 @@ def scale_by_adam(b1=0.9, b2=0.999, eps=1e-8):
         return {"count": _count0(), "mu": _zeros_like(params), "nu": _zeros_like(params)}
 
     def update(grads, state, params=None):
-        count = int(state["count"]) + 1
+        count = _next_count(state["count"])
         mu = tree_apply("scale_by_adam", lambda g, m: b1 * m + (1 - b1) * g, grads,
                         state["mu"], names=("grads", "first-moment state"))
         nu = tree_apply("scale_by_adam", lambda g, v: b2 * v + (1 - b2) * _np.abs(g) ** 2,
                         grads, state["nu"], names=("grads", "second-moment state"))
         c1, c2 = 1 - b1 ** count, 1 - b2 ** count
         out = tree_apply("scale_by_adam", lambda m, v: (m / c1) / (_np.sqrt(v / c2) + eps), mu, nu)
-        return out, {"count": _np.asarray(count, dtype=_np.int64), "mu": mu, "nu": nu}
+        return out, {"count": count, "mu": mu, "nu": nu}
 
     return Optimizer(init, update)
 

@@ -199,21 +199,31 @@ expm.__doc__ = """``scipy.linalg.expm``: the matrix exponential (of a matrix or 
 
 Its Fréchet derivative ``L(a, e)`` is the top-right block of
 ``expm([[a, e], [0, a]])``; the reverse rule is ``L(a^T, g)``.  Both are
-written with ``expm`` itself, so every order works.
+written with ``expm`` itself, so every order works.  A scalar is a 1 x 1 matrix
+(as SciPy reads it), where ``L(a, e) = expm(a) e``.
 """
 
 
-def _expm_frechet(a, e):
-    """The derivative of ``expm`` at ``a`` in the direction ``e`` (the block trick)."""
+def _expm_frechet(a, e, ans):
+    """The derivative of ``expm`` at ``a`` (where it is ``ans``) in the direction ``e``:
+    for 1 x 1 matrices ``ans * e`` (exactly linear in ``e``), else the block trick."""
     n = shape(a)[-1]
+    if n == 1:
+        return ans * e
     zero = _np.zeros(shape(a), dtype=wnp.result_type(a, e))
     block = wnp.concatenate([wnp.concatenate([a, e], axis=-1),
                              wnp.concatenate([zero, a], axis=-1)], axis=-2)
     return expm(block)[..., :n, n:]
 
 
-defvjp(expm, lambda g, ans, a: _expm_frechet(_T(a), g))
-defjvp(expm, lambda t, ans, a: _expm_frechet(a, t))
+def _as_matrix(x):
+    """``x`` as SciPy's ``expm`` reads it: a scalar (or one-element vector) is 1 x 1."""
+    return wnp.reshape(x, (1, 1)) if len(shape(x)) < 2 else x
+
+
+defvjp(expm, lambda g, ans, a:
+       wnp.reshape(_expm_frechet(_T(_as_matrix(a)), g, _T(ans)), shape(a)))
+defjvp(expm, lambda t, ans, a: _expm_frechet(_as_matrix(a), _as_matrix(t), ans))
 
 
 # -- banded systems ----------------------------------------------------------------------------
