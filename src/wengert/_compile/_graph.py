@@ -20,11 +20,12 @@ arrays, globals, attributes, items of containers, views of them, arrays made by
 plain NumPy) are *live*: the first primitive they reach makes each a node of the
 graph (kind "live") that the program reads, by reference, on every call, so
 that nothing computed from them is folded into a constant.  Only the results of
-primitives applied to numbers and to such folded results are constants.  A live
-array written into while tracing (after the trace read it) cannot be replayed:
-that signature runs eagerly.
+primitives applied to numbers and to such folded results are constants, and so
+are wengert's own arrays (the seeds, bases and cotangents its rules and transforms
+make from constants: :meth:`GraphTrace._internal`).  A live array written into
+while tracing (after the trace read it) cannot be replayed: that signature runs
+eagerly.
 """
-import inspect
 import os
 import sys
 import threading
