@@ -447,3 +447,69 @@ def test_deprecated_names_warn(ag):
         warnings.simplefilter("always")
         quick_grad_check(lambda x: x ** 2, 1.0, verbose=False)
     assert w
+
+
+# -- found by running autograd's own test suite on wengert -------------------------------------
+def test_polygamma_of_a_python_float_is_float64():
+    # the second derivative of digamma came out in float16 (-6.43359375) for a Python float
+    import scipy.special as sp
+    import wengert
+    from wengert.scipy import special
+    assert wengert.grad(wengert.grad(special.psi))(0.7) == pytest.approx(sp.polygamma(2, 0.7),
+                                                                         rel=1e-14)
+    assert special.polygamma(1, 0.7).dtype == onp.float64
+
+
+def test_moveaxis_and_swapaxes_by_keyword():
+    import wengert
+    import wengert.numpy as np
+    x = onp.arange(6.0).reshape(1, 2, 3)
+    check_grads(lambda x: np.moveaxis(x, source=0, destination=2))(x)
+    check_grads(lambda x: np.swapaxes(x, axis1=0, axis2=2))(x)
+    assert np.swapaxes(x, axis1=0, axis2=2).shape == (3, 2, 1)
+
+
+def test_grad_of_a_boolean_output_is_an_error():
+    import wengert
+    import wengert.numpy as np
+    with pytest.raises(TypeError, match="boolean"):
+        wengert.grad(lambda x: np.allclose(x, x * 3.0 / 3.0))(onp.ones(3))
+
+
+def test_vspace_operations_are_differentiable():
+    from wengert._core import vspace
+    vs = vspace(onp.zeros((2, 2)))
+    x, y = onp.arange(4.0).reshape(2, 2), onp.ones((2, 2)) * 0.5
+    check_grads(vs.inner_prod)(x, y)
+    check_grads(vs.scalar_mul)(x, 2.0)
+    check_grads(vspace(onp.zeros(2, complex)).inner_prod)(x[0] + 1j, y[0] - 2j)
+
+
+def test_forward_over_reverse_of_a_real_input_stays_real():
+    # the cotangent of a real argument of matmul with a complex one, differentiated
+    # again in forward mode, carried an imaginary part
+    import wengert.numpy as np
+    a = onp.array([0.3, -1.2, 0.5])
+    b = onp.array([1.0 + 2.0j, 0.5, -1.0j])
+    check_grads(lambda a: np.matmul(a, b), modes=["fwd", "rev"], order=2)(a)
+
+
+def test_convolve_with_autograds_axes_and_dot_axes(ag):
+    import scipy.signal
+    from autograd.scipy.signal import convolve
+    rng = onp.random.default_rng(1)
+    A, B = rng.standard_normal((3, 5)), rng.standard_normal((3, 4, 2))
+    for mode in ("full", "valid", "same"):
+        out = convolve(A, B, axes=([1], [1]), dot_axes=([0], [0]), mode=mode)
+        want = sum(scipy.signal.convolve(A[i], B[i, :, 1], mode) for i in range(3))
+        onp.testing.assert_allclose(out[1], want, atol=1e-12)   # kept axis of B first
+    onp.testing.assert_allclose(convolve(A, B, axes=([], []), dot_axes=([0], [0])),
+                                onp.tensordot(A, B, axes=([0], [0])), atol=1e-12)
+
+
+def test_scipy_linalg_passes_other_names_through(ag):
+    import autograd
+    import autograd.scipy.linalg as spla
+    onp.testing.assert_array_equal(spla.block_diag(onp.eye(1), 2 * onp.eye(1)), onp.diag([1.0, 2.0]))
+    with pytest.raises(TypeError, match="traced value"):   # no derivative: an error, not zero
+        autograd.grad(lambda x: spla.det(x))(onp.eye(2))

@@ -76,3 +76,20 @@ def test_numpy_integer_constructors_of_traced_values_are_constants():
     numpy.testing.assert_array_equal(g, [1.0, 1.0])
     with pytest.raises(TypeError, match="drop its derivative"):
         wengert.grad(lambda v: np.sum(numpy.asarray(v, dtype=float)))(X)
+
+
+# -- Python numbers where Python's arithmetic raises -------------------------------------------
+@pytest.mark.parametrize("zero", [0, 0.0], ids=["int", "float"])
+@pytest.mark.parametrize("dt", [numpy.float32, numpy.float64])
+def test_division_by_a_python_zero_is_numpys(zero, dt):
+    """x / 0 is inf (NumPy, with its warning); so is its derivative 1 / 0, in the dtype of
+    x, in both modes: a Python 0 in the partial derivative once raised ZeroDivisionError
+    (an int) or made a float32 tangent float64 (a float)."""
+    x = numpy.ones(2, dt)
+    f = lambda y: np.sum(y / zero)     # noqa: E731
+    with numpy.errstate(divide="ignore"):
+        g = wengert.grad(f)(x)
+        t = wengert.make_jvp(f)(x)(numpy.ones_like(x))[1]
+        assert wengert.grad(lambda y: y / zero)(dt(1.0)) == numpy.inf
+    assert g.dtype == dt and numpy.all(g == numpy.inf)
+    assert numpy.asarray(t).dtype == dt and t == numpy.inf

@@ -212,3 +212,21 @@ def test_nan_reductions_honour_dtype(name):
     np.testing.assert_array_equal(got, want)
     g = wengert.grad(lambda y: wnp.sum(getattr(wnp, name)(y, dtype=np.float64)))(x)
     assert g.dtype == np.float32 and g[0, 1] == 0.0
+
+
+@pytest.mark.parametrize("name", ["var", "std", "nanmean"])
+@pytest.mark.parametrize("dt", [np.float32, np.float64])
+def test_statistics_are_computed_in_dtype(name, dt):
+    """dtype= is honoured (was ignored): NumPy's result is that of the input cast to it;
+    the gradient comes back in the input's dtype."""
+    for x in (np.array([1.5, 2.5, 4.0], np.float32), np.array([1.5, 2.5, 4.1])):
+        got, want = getattr(wnp, name)(x, dtype=dt), getattr(np, name)(x, dtype=dt)
+        assert got == want and got.dtype == want.dtype == dt
+        assert wengert.grad(lambda y: getattr(wnp, name)(y, dtype=dt))(x).dtype == x.dtype
+
+
+def test_variance_in_integers_is_numpys_constant_or_a_clear_error():
+    x = np.array([1.5, 2.5, 4.0])
+    assert wnp.var(x, dtype=int) == np.var(x, dtype=int) and wnp.std(x, dtype=int).dtype.kind == "i"
+    with pytest.raises(TypeError, match=r"var: dtype=int64 computes in integers"):
+        wengert.grad(lambda y: wnp.var(y, dtype=int))(x)

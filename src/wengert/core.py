@@ -162,7 +162,7 @@ primitive_ = primitive
 def primitive_with_deprecation_warnings(f_raw):
     """:func:`primitive`, plus autograd's deprecated per-function ``.defvjp``
     / ``.defgrad`` / ``.defvjp_is_zero`` methods (each warns)."""
-    f = primitive(f_raw)
+    f = primitive_(f_raw)
 
     def old_defvjp(vjpmaker, argnum=0):
         warnings.warn("The defvjp method is deprecated; use wengert.extend.defvjp")
@@ -182,3 +182,6 @@ def primitive_with_deprecation_warnings(f_raw):
 
     f.defvjp, f.defgrad, f.defvjp_is_zero = old_defvjp, old_defgrad, old_defvjp_is_zero
     return f
+
+
+primitive = primitive_with_deprecation_warnings   # as in autograd.core

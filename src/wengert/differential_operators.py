@@ -15,6 +15,7 @@ Example (a Gauss-Newton-vector product for a least-squares loss):
 """
 import inspect
 
+from . import numpy as wnp
 from ._core import vspace
 from .transforms import (
     _make_vjp, checkpoint, deriv, elementwise_grad, grad, grad_and_aux, grad_named, hessian,
@@ -32,8 +33,9 @@ __all__ = [
 
 
 def tensor_jacobian_product(fun, argnum=0):
-    """``f(*args, v)``: the product of ``v`` (of the output's shape) with the
-    Jacobian of ``fun`` with respect to argument ``argnum``, by one reverse pass.
+    """``f(*args, v)``: ``v`` (of the shape of the output's leading axes)
+    contracted with the Jacobian of ``fun`` with respect to argument ``argnum``:
+    ``tensordot(v, J, ndim(v))``, of shape ``out.shape[ndim(v):] + arg.shape``.
 
     Example:
         >>> import numpy, wengert.numpy as np
@@ -43,9 +45,9 @@ def tensor_jacobian_product(fun, argnum=0):
     """
     def vector_dot_fun(*args, **kwargs):
         args, vector = args[:-1], args[-1]
-        return make_vjp(fun, argnum)(*args, **kwargs)[0](vector)
+        return wnp.tensordot(vector, fun(*args, **kwargs), axes=wnp.ndim(vector))
 
-    return vector_dot_fun
+    return jacobian(vector_dot_fun, argnum)
 
 
 vector_jacobian_product = tensor_jacobian_product

@@ -63,8 +63,9 @@ def _close(ad, num, tol):
 
 
 def _fail(mode, order, what, name, ad, num):
+    kind = "JVP" if mode == "forward" else "VJP"
     raise AssertionError(
-        f"check_grads: the {mode}-mode derivative of {name} (order {order}) with respect to "
+        f"check_grads: ({kind}) check of {name} failed: the {mode}-mode derivative of {name} (order {order}) with respect to "
         f"{what} disagrees with centered finite differences:\n  AD:        {ad!r}\n"
         f"  numerical: {num!r}")
 
@@ -89,11 +90,11 @@ def _check(fun, x, modes, order, level, what, name, rng):
         if "fwd" in modes:
             def jvp_of(xv):
                 return _make_jvp(fun, xv[0])(xv[1])[1]
-            _check(jvp_of, (x, v), modes, order - 1, level + 1, what, f"jvp({name})", rng)
+            _check(jvp_of, (x, v), modes, order - 1, level + 1, what, f"jvp_{name}", rng)
         if "rev" in modes:
             def vjp_of(xu):
                 return _make_vjp(fun, xu[0])[0](xu[1])
-            _check(vjp_of, (x, u), modes, order - 1, level + 1, what, f"vjp({name})", rng)
+            _check(vjp_of, (x, u), modes, order - 1, level + 1, what, f"vjp_{name}", rng)
 
 
 def _differentiable(x):

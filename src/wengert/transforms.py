@@ -327,6 +327,10 @@ class _ReverseTrace:
                     g = vs.cast(g)
                 elif getattr(g._trace, "records_calls", False):   # wengert.compile's tracing
                     g = g._trace.apply_raw(vs.cast, (g,), {}, "cast")
+                elif vs.iscomplex != _np.iscomplexobj(getval(g)):
+                    # a traced cotangent (a higher derivative) has its input's kind:
+                    # real for a real input, complex for a complex one
+                    g = wnp.astype(g, vs.dtype) if vs.iscomplex else wnp.real(g)
             grads.append(g)
         return tree.unflatten(self.in_def, grads)
 
@@ -450,6 +454,11 @@ def _scalar_seed(ans: Any, who: str) -> Any:
             f"{who} needs a function with a real scalar output, but it returned an array of "
             f"shape {shape}; use jacobian for the full Jacobian or elementwise_grad for "
             "the gradient of its sum")
+    if dt.kind == "b":
+        raise TypeError(
+            f"{who} needs a real scalar output, but the output is a boolean, which has no "
+            "derivative (a comparison or a test such as np.allclose); differentiate a float "
+            "expression instead")
     if dt.kind == "c":
         raise TypeError(
             f"{who} needs a real scalar output, but the output is complex ({dt}); use "

@@ -59,6 +59,7 @@ def unary_to_nary(unary_operator):
         def nary_f(*args, **kwargs):
             many = not isinstance(argnum, int)
 
+            @functools.wraps(fun)
             def unary_f(x):
                 new_args = subvals(args, zip(argnum, x)) if many else subvals(args, [(argnum, x)])
                 return fun(*new_args, **kwargs)

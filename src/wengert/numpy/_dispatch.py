@@ -55,7 +55,12 @@ def method_fast(np_fun, method):
 
     def fun(x, *args, **kwargs):
         if type(x) is _np.ndarray:
-            return meth(x, *args, **kwargs)
+            if not kwargs:
+                return meth(x, *args)
+            try:
+                return meth(x, *args, **kwargs)
+            except TypeError:   # a method that takes no keywords (swapaxes)
+                pass
         return np_fun(x, *args, **kwargs)
 
     return stand_in(np_fun, fun, f"as ndarray.{method} on arrays")

@@ -45,7 +45,7 @@ def def_elementwise(fun, *partials):
             try:
                 return unbroadcast(g * _p(ans, *args), args[_i])
             except (ZeroDivisionError, OverflowError, TypeError):
-                return unbroadcast(g * _p(ans, *_as_numpy(args)), args[_i])
+                return unbroadcast(g * _p(ans, *_as_numpy(args, ans)), args[_i])
 
         def jvp(t, ans, *args, _p=partial, **kwargs):
             if kwargs and casts_to_constant(kwargs):
@@ -53,21 +53,33 @@ def def_elementwise(fun, *partials):
             try:
                 return broadcast_like(t * _p(ans, *args), ans)
             except (ZeroDivisionError, OverflowError, TypeError):
-                return broadcast_like(t * _p(ans, *_as_numpy(args)), ans)
+                return broadcast_like(t * _p(ans, *_as_numpy(args, ans)), ans)
 
         prim.vjps[i] = vjp
         prim.jvps[i] = jvp
     prim.kind = "elementwise"
 
 
-def _as_numpy(args):
-    """``args`` with Python floats and complex numbers as NumPy scalars and lists as
-    arrays.  A partial derivative is first computed on the arguments as they are (Python
-    arithmetic is fastest); where Python's arithmetic differs from NumPy's (it raises
-    ZeroDivisionError or OverflowError where NumPy gives inf or nan, with NumPy's
-    warning; lists do not broadcast) it is computed again on these."""
-    return [_np.float64(a) if type(a) is float else _np.complex128(a) if type(a) is complex
-            else _np.asarray(a) if type(a) in (list, tuple) else a for a in args]
+def _as_numpy(args, ans):
+    """``args`` with Python numbers as NumPy scalars and lists as arrays.  A partial
+    derivative is first computed on the arguments as they are (Python arithmetic is
+    fastest); where Python's arithmetic differs from NumPy's (it raises ZeroDivisionError
+    or OverflowError where NumPy gives inf or nan, with NumPy's warning; lists do not
+    broadcast) it is computed again on these.  A Python number is weak in NumPy (it takes
+    the other operand's precision): it becomes a scalar of the precision of the result
+    ``ans`` (float64 for a result that is not floating), so that float32 stays float32."""
+    dt = dtype(ans)
+    real = _np.dtype(dt.char.lower()) if dt.kind == "c" else dt if dt.kind == "f" else \
+        _np.dtype(_np.float64)
+    cplx = _np.result_type(real, _np.complex64)
+
+    def numpy(a):
+        if type(a) in (float, int):
+            return real.type(a) if type(a) is float or abs(a) < 2 ** 53 else _np.float64(a)
+        return cplx.type(a) if type(a) is complex else \
+            _np.asarray(a) if type(a) in (list, tuple) else a
+
+    return [numpy(a) for a in args]
 
 
 def _mask(condition, like):

@@ -170,11 +170,23 @@ guard_casts(cumsum)
 @_honours_out(_np.var)
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
     """``numpy.var`` (composed from differentiable operations)."""
+    if dtype is not None and _casts(dtype) and not _traced(a):     # NumPy's, a constant
+        return _np.var(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, **kwargs)
     a = array_like(a)
-    d = a - mean(a, axis=axis, keepdims=True)
+    _check_floating(dtype, "var")
+    # as NumPy: the mean and the sum of squares in dtype, the deviations in between not
+    d = a - mean(a, axis=axis, dtype=dtype, keepdims=True)
     sq = E.real(d * E.conjugate(d)) if _np.iscomplexobj(val(a)) else d * d
-    total = sum(sq, axis=axis, keepdims=keepdims)
+    total = sum(sq, axis=axis, dtype=dtype, keepdims=keepdims)
     return total / _dof(_count(shape(a), axis), ddof, total)
+
+
+def _check_floating(dtype, name):
+    """Refuse an integer ``dtype=`` for a statistic of traced values."""
+    if dtype is not None and _np.dtype(dtype).kind not in "fc":
+        raise TypeError(f"{name}: dtype={_np.dtype(dtype)} computes in integers (NumPy "
+                        "truncates), which has no derivative; pass a floating dtype, or use "
+                        f"numpy.{name}(wengert.stop_gradient(a), dtype=...) for the constant")
 
 
 def _dof(n, ddof, total):
@@ -194,8 +206,10 @@ def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
     derivatives are 0 at every order (as finite differences and autograd give); that is
     computed as ``var``, since the chain rule through ``sqrt`` at 0 would give 0 * inf =
     NaN."""
+    if dtype is not None and _casts(dtype) and not _traced(a):     # NumPy's, a constant
+        return _np.std(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, **kwargs)
     a = array_like(a)
-    v = var(a, axis=axis, ddof=ddof, keepdims=keepdims)
+    v = var(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)
     return v if _count(shape(a), axis) == 1 and ddof < 1 else E.sqrt(v)
 
 
@@ -466,7 +480,12 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False):
         >>> wengert.grad(lambda x: np.nanmean(x))(numpy.array([1.0, numpy.nan, 3.0]))
         array([0.5, 0. , 0.5])
     """
-    return nansum(a, axis=axis, keepdims=keepdims) / _nan_count(a, axis, keepdims)
+    if dtype is not None and _casts(dtype) and not _traced(a):     # NumPy's, a constant
+        return _np.nanmean(a, axis=axis, dtype=dtype, keepdims=keepdims)
+    _check_floating(dtype, "nanmean")
+    total = nansum(a, axis=axis, dtype=dtype, keepdims=keepdims)
+    n = _nan_count(a, axis, keepdims)
+    return total / (n if dtype is None else E.astype(n, dtype))
 
 
 @_honours_out(_np.nanvar)

@@ -24,8 +24,9 @@ ravel = _linear(wrap(_np.ravel), lambda g, ans, x, order="C": reshape(g, shape(x
 squeeze = _linear(wrap(_np.squeeze), lambda g, ans, x, *a, **k: reshape(g, shape(x)))
 expand_dims = _linear(wrap(_np.expand_dims), lambda g, ans, x, *a, **k: reshape(g, shape(x)))
 swapaxes = _linear(wrap(_np.swapaxes, fast=method_fast(_np.swapaxes, "swapaxes")),
-                   lambda g, ans, x, a, b: swapaxes(g, a, b))
-moveaxis = _linear(wrap(_np.moveaxis), lambda g, ans, x, src, dst: moveaxis(g, dst, src))
+                   lambda g, ans, a, axis1, axis2: swapaxes(g, axis1, axis2))
+moveaxis = _linear(wrap(_np.moveaxis),
+                   lambda g, ans, a, source, destination: moveaxis(g, destination, source))
 flip = _linear(wrap(_np.flip), lambda g, ans, x, axis=None: flip(g, axis))
 
 

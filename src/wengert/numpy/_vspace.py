@@ -3,7 +3,7 @@ import math as _math
 
 import numpy as _np
 
-from .._core import VSpace, register_vspace
+from .._core import Box, VSpace, register_vspace
 
 
 class ArrayVSpace(VSpace):
@@ -71,11 +71,19 @@ class ArrayVSpace(VSpace):
         return x * a
 
     def inner(self, a, b):
-        """Real inner product ``Re(sum(a * conj(b)))``."""
+        """Real inner product ``Re(sum(a * conj(b)))``; differentiable when
+        ``a`` or ``b`` is traced."""
+        if isinstance(a, Box) or isinstance(b, Box):
+            from . import _elementwise as E, _reductions as R
+            p = R.sum(E.multiply(a, E.conj(b)) if self.iscomplex else E.multiply(a, b))
+            return E.real(p) if self.iscomplex else p
         a, b = _np.asarray(a), _np.asarray(b)
         return float(_np.real(_np.vdot(b, a))) if self.iscomplex else float(_np.vdot(a, b))
 
     def covector(self, x):
+        if self.iscomplex and isinstance(x, Box):
+            from . import _elementwise as E
+            return E.conj(x)
         return _np.conj(x) if self.iscomplex else x
 
 

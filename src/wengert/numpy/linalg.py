@@ -1050,6 +1050,22 @@ for _np_fun, _ours in ((_la.norm, norm), (_la.matrix_power, matrix_power),
     equivalent(_np_fun, _ours)
 
 
+def T(x):
+    """The transpose of the last two axes (autograd's helper).
+
+    Example:
+        >>> import numpy
+        >>> T(numpy.zeros((4, 2, 3))).shape
+        (4, 3, 2)
+    """
+    return S.swapaxes(x, -1, -2)
+
+
+def _dot(a, b):
+    # autograd's private stacked matrix product, which some of its users import
+    return L.matmul(a, b)
+
+
 def __getattr__(name):
     # Names without a derivative rule: NumPy's own, for plain values.  Applied to a
     # traced value, NumPy's dispatch reaches ArrayBox.__array_function__, which

@@ -304,3 +304,12 @@ def solve_banded(l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_fi
     """
     lower, upper = (int(n) for n in l_and_u)
     return _solve_banded((lower, upper), ab, b)
+
+
+def __getattr__(name):
+    # Any other scipy.linalg name is SciPy's own, for plain values (as autograd exposes
+    # the whole namespace); on a traced value it raises an error naming the conversion.
+    try:
+        return getattr(_sla, name)
+    except AttributeError:
+        raise AttributeError(f"module 'wengert.scipy.linalg' has no attribute {name!r}") from None

@@ -23,7 +23,7 @@ def _convolve_impl(in1, in2, mode="full", method="auto"):
 _convolve = primitive(_convolve_impl, "scipy.signal.convolve")
 
 
-def convolve(in1, in2, mode="full", method="auto"):
+def convolve(in1, in2, mode="full", method="auto", *, axes=None, dot_axes=None):
     """``scipy.signal.convolve`` of two N-dimensional arrays, differentiable in both.
 
     Example:
@@ -34,13 +34,57 @@ def convolve(in1, in2, mode="full", method="auto"):
         >>> wengert.grad(lambda a: convolve(a, numpy.array([1.0, 1.0, 1.0])).sum())(
         ...     numpy.array([1.0, 2.0]))
         array([3., 3.])
+
+    autograd's generalization: ``axes=([axes of in1], [axes of in2])`` are
+    convolved pairwise, ``dot_axes=([...], [...])`` are summed over (as in
+    ``tensordot``), and every other axis is kept, as an outer product; the
+    result's axes are in1's kept axes, in2's kept axes, then the convolved ones.
+        >>> a, b = numpy.ones((2, 3)), numpy.ones((2, 4, 5))
+        >>> convolve(a, b, axes=([1], [2]), dot_axes=([0], [0]), mode="valid").shape
+        (4, 3)
     """
     if mode not in _MODES:
         raise ValueError(f"convolve: mode must be one of {_MODES}; got {mode!r}")
+    if axes is not None or dot_axes is not None:
+        return _convolve_axes(in1, in2, axes, dot_axes, mode, method)
     if len(shape(in1)) != len(shape(in2)):
         raise ValueError(f"convolve: in1 and in2 must have the same number of dimensions; "
                          f"got shapes {shape(in1)} and {shape(in2)}")
     return _convolve(in1, in2, mode, method)
+
+
+def _convolve_axes(A, B, axes, dot_axes, mode, method):
+    """autograd's ``convolve(A, B, axes, dot_axes, mode)`` from one N-D convolution:
+    a kept axis of one input meets a length-1 axis of the other (a full convolution
+    with length 1 is an outer product), a summed axis meets the other input's axis
+    reversed (the middle of their full convolution is their dot product), and the
+    convolved axes are cropped to ``mode`` afterwards."""
+    nA, nB = len(shape(A)), len(shape(B))
+    ax_A, ax_B = ([list(range(nA)), list(range(nA))] if axes is None
+                  else [list(a) for a in axes])
+    d_A, d_B = [list(d) for d in (dot_axes if dot_axes is not None else ([], []))]
+    keep_A = [i for i in range(nA) if i not in ax_A and i not in d_A]
+    keep_B = [i for i in range(nB) if i not in ax_B and i not in d_B]
+    sA, sB = shape(A), shape(B)
+    A2 = wnp.reshape(wnp.transpose(A, keep_A + d_A + ax_A),
+                     tuple(sA[i] for i in keep_A) + (1,) * len(keep_B)
+                     + tuple(sA[i] for i in d_A + ax_A))
+    B2 = wnp.transpose(B, keep_B + d_B + ax_B)
+    if d_B:
+        B2 = wnp.flip(B2, axis=tuple(range(len(keep_B), len(keep_B) + len(d_B))))
+    B2 = wnp.reshape(B2, (1,) * len(keep_A) + tuple(sB[i] for i in keep_B + d_B + ax_B))
+    full = _convolve(A2, B2, "full", method)
+    index = [slice(None)] * (len(keep_A) + len(keep_B))
+    index += [sA[i] - 1 for i in d_A]                      # the dot products
+    for i, j in zip(ax_A, ax_B):
+        n1, n2 = sA[i], sB[j]
+        if mode == "full":
+            index.append(slice(None))
+        elif mode == "valid":
+            index.append(slice(min(n1, n2) - 1, max(n1, n2)))
+        else:   # "same": in1's length, centred as SciPy does
+            index.append(slice((n2 - 1) // 2, (n2 - 1) // 2 + n1))
+    return full[tuple(index)]
 
 
 def _embed_impl(g, full_shape, starts):

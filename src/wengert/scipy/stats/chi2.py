@@ -22,3 +22,17 @@ def logpdf(x, df, loc=0.0, scale=1.0):
 def pdf(x, df, loc=0.0, scale=1.0):
     """``scipy.stats.chi2.pdf``."""
     return wnp.exp(logpdf(x, df, loc, scale))
+
+
+def cdf(x, df, loc=0.0, scale=1.0):
+    """``scipy.stats.chi2.cdf``, the regularized lower incomplete gamma function
+    P(df/2, z/2); differentiable in ``x``, ``loc``, ``scale`` and ``df``.
+
+    Example:
+        >>> import wengert
+        >>> from wengert.scipy.stats import chi2
+        >>> round(float(chi2.cdf(2.0, 2.0)), 12), round(float(wengert.grad(chi2.cdf)(2.0, 2.0)), 12)
+        (0.632120558829, 0.183939720586)
+    """
+    from ..special import gammainc
+    return gammainc(df / 2, (x - loc) / scale / 2)

@@ -29,3 +29,15 @@ def pdf(x, df, loc=0.0, scale=1.0):
 def cdf(x, df, loc=0.0, scale=1.0):
     """``scipy.stats.t.cdf``; not differentiable in ``df`` (raises NotImplementedError)."""
     return stdtr(df, (x - loc) / scale)
+
+
+def logcdf(x, df, loc=0.0, scale=1.0):
+    """``scipy.stats.t.logcdf``; not differentiable in ``df`` (at 0: log 1/2 and 2 pdf(0)).
+
+    Example:
+        >>> import wengert
+        >>> from wengert.scipy.stats import t
+        >>> round(float(t.logcdf(0.0, 3.0)), 12), round(float(wengert.grad(t.logcdf)(0.0, 3.0)), 12)
+        (-0.69314718056, 0.735105193896)
+    """
+    return wnp.log(cdf(x, df, loc, scale))
