@@ -8,12 +8,13 @@ wengert itself and of the standard library's wrappers (``functools``,
 """
 import os
 import sys
+import types
 import warnings
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
-def _internal(frame):
+def _internal(frame: types.FrameType) -> bool:
     """Whether ``frame`` runs wengert's own code (or a standard wrapper around it)."""
     name = frame.f_globals.get("__name__") or ""
     if name == "wengert" or name.startswith("wengert.") or name in ("functools", "contextlib"):
@@ -22,7 +23,7 @@ def _internal(frame):
     return filename.startswith(_PACKAGE) or filename.startswith("<wengert")
 
 
-def warn(message, category=UserWarning):
+def warn(message: str, category: type[Warning] = UserWarning) -> None:
     """``warnings.warn(message, category)`` blaming the user's line, not wengert's."""
     frame, level = sys._getframe(1), 2       # level 2: warn's caller
     while frame.f_back is not None and _internal(frame):

@@ -15,6 +15,12 @@ registered the traces pay one truth test per operation.
 import threading
 
 observers = []     # every thread's observers (the traces' fast test)
+# ``wengert.compile``: while some thread traces a function, ``lifting[0](fun, args,
+# kwargs) -> (args, kwargs, fold)`` sees the arguments of every primitive call first
+# (it turns arrays the compiled program must read on every call into traced values;
+# ``fold``, when not None, makes a call on constants alone: ``fold(fun, args, kwargs)``).
+# Empty otherwise, so that the primitives pay one truth test.
+lifting = []
 _local = threading.local()
 _lock = threading.Lock()
 
