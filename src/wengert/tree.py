@@ -29,7 +29,6 @@ Example:
     >>> flatten(Linear(w=1.0, b=2.0))[0]
     [1.0, 2.0]
 """
-import dataclasses as _dc
 
 from ._core.vspace import ContainerVSpace as _ContainerVSpace
 from ._core.vspace import register_vspace as _register_vspace
@@ -95,6 +94,7 @@ def register_dataclass(cls, data_fields=None, meta_fields=None):
         >>> wengert.grad(lambda p: p.w ** 2)(Layer(3.0))
         Layer(w=6.0, activation='tanh')
     """
+    import dataclasses as _dc   # loaded already: cls is a dataclass (or a mistake)
     if not _dc.is_dataclass(cls) or not isinstance(cls, type):
         raise TypeError(f"wengert.tree.register_dataclass: {cls!r} is not a dataclass type")
     fields = [f.name for f in _dc.fields(cls)]
