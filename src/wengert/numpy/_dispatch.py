@@ -17,13 +17,21 @@ def equivalent_of(np_fun):
     when loaded: on a miss they are loaded and asked too."""
     fun = _EQUIVALENTS.get(np_fun)
     if fun is None and _lazy_pending:
-        _lazy_pending.clear()
-        from . import fft, linalg  # noqa: F401  (their equivalents)
+        load_submodules()
         fun = _EQUIVALENTS.get(np_fun)
     return fun
 
 
 _lazy_pending = [True]    # emptied once the lazily loaded submodules are loaded
+
+
+def load_submodules():
+    """Load the submodules of ``wengert.numpy`` that define primitives and are otherwise
+    loaded on first use, for code that looks primitives up by the NumPy function or
+    lists them all."""
+    if _lazy_pending:
+        from . import fft, linalg  # noqa: F401
+        _lazy_pending.clear()
 
 
 def equivalent(np_fun, our_fun):
