@@ -21,7 +21,7 @@ SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 
 HEAVY = ["wengert.explain", "wengert._compile", "wengert._specs", "wengert._selfcheck",
          "wengert.nn", "wengert.optim", "wengert.training", "wengert.plot", "wengert.scipy",
          "wengert.numpy._batching", "wengert.numpy.linalg", "wengert.numpy.fft",
-         "wengert.custom", "wengert.core", "matplotlib", "scipy",
+         "wengert.custom", "wengert.core", "matplotlib", "scipy", "numpy.typing",
          # standard-library modules NumPy does not load either
          "threading", "random", "dataclasses"]
 

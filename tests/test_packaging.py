@@ -28,6 +28,7 @@ def test_wheel_installs_in_a_fresh_venv_and_runs_the_tour(tmp_path):
     wheel, = dist.glob("wengert-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "wengert/_specs/__init__.py" in names and "wengert/tree.py" in names
+    assert "wengert/py.typed" in names     # PEP 561: type checkers read the hints
     assert any(n.endswith("LICENSE") for n in names)
     assert not any(n.startswith("tests/") for n in names)
 

@@ -12,6 +12,8 @@ Example:
     >>> round(float(wengert.grad(f)(1.5, 0.5)), 4)
     3.0118
 """
+import typing as _t
+
 from . import numpy  # noqa: F401  (registers array boxes and vector spaces)
 from .transforms import (
     Tape, checkpoint, deriv, elementwise_grad, grad, grad_and_aux, grad_named, hessian,
@@ -22,7 +24,7 @@ from .transforms import (
 __version__ = "0.1.0"
 
 
-def selfcheck(ops=None, **kwargs):
+def selfcheck(ops: _t.Any = None, **kwargs: _t.Any) -> _t.Any:
     """Verify derivative rules against finite differences; see
     :func:`wengert._selfcheck.selfcheck` (imported on first use, to keep
     ``import wengert`` fast).
@@ -35,7 +37,7 @@ def selfcheck(ops=None, **kwargs):
     from ._selfcheck import selfcheck as run
     return run(ops, **kwargs)
 
-def compile(fun=None, **options):
+def compile(fun: _t.Callable[..., _t.Any] | None = None, **options: _t.Any) -> _t.Any:
     """Trace ``fun`` (a transformed function: ``grad(f)``, ``jacobian(f)``, a training
     step) once per signature into generated NumPy code; see
     :func:`wengert._compile.compile` (imported on first use), which also says what the

@@ -15,10 +15,13 @@ Example:
     0.0
     >>> wengert.compat.unalias_autograd()
 """
+from typing import Any, Sequence
 import importlib
 import importlib.abc
 import importlib.util
 import sys
+from importlib.machinery import ModuleSpec
+from types import ModuleType
 
 __all__ = ["alias_autograd", "unalias_autograd"]
 
@@ -27,22 +30,22 @@ _TARGET = "wengert"
 
 
 class _AliasLoader(importlib.abc.Loader):
-    def __init__(self, target):
+    def __init__(self, target: Any) -> None:
         self.target = target
 
-    def create_module(self, spec):
+    def create_module(self, spec: ModuleSpec) -> ModuleType:
         module = importlib.import_module(self.target)
         self.real_spec = module.__spec__
         return module
 
-    def exec_module(self, module):
+    def exec_module(self, module: ModuleType) -> None:
         # The target module ran at its own import.  The import system has just
         # set ``__spec__`` to the alias's spec: give the module its own back.
         module.__spec__ = self.real_spec
         _register_loaded_submodules(self.target)
 
 
-def _register_loaded_submodules(real):
+def _register_loaded_submodules(real: Any) -> None:
     """Enter the already-imported submodules of ``real`` under their alias names.
 
     Python sets a submodule as an attribute of its package whenever it imports
@@ -58,7 +61,8 @@ def _register_loaded_submodules(real):
 class _AliasFinder(importlib.abc.MetaPathFinder):
     """Finds ``autograd`` and ``autograd.*`` as the wengert module of the same path."""
 
-    def find_spec(self, fullname, path=None, target=None):
+    def find_spec(self, fullname: str, path: Sequence[str] | None = None,
+                  target: ModuleType | None = None) -> ModuleSpec | None:
         if fullname != _ALIAS and not fullname.startswith(_ALIAS + "."):
             return None
         real = _TARGET + fullname[len(_ALIAS):]
@@ -76,7 +80,7 @@ class _AliasFinder(importlib.abc.MetaPathFinder):
 _finder = _AliasFinder()
 
 
-def alias_autograd():
+def alias_autograd() -> None:
     """Make ``autograd`` and its submodules import as wengert's.
 
     Call it before the first ``import autograd`` (of your code or of a package
@@ -91,7 +95,7 @@ def alias_autograd():
             del sys.modules[name]
 
 
-def unalias_autograd():
+def unalias_autograd() -> None:
     """Undo :func:`alias_autograd`: later ``import autograd`` finds the real package (if installed)."""
     while _finder in sys.meta_path:
         sys.meta_path.remove(_finder)

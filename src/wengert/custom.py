@@ -25,6 +25,7 @@ Example (a numerically safe ``log(1 + exp(x))``):
     >>> float(wengert.grad(softplus)(0.0))
     0.5
 """
+from typing import Any, Callable, Sequence, TypeVar
 import contextlib
 import functools
 import inspect
@@ -34,6 +35,9 @@ from . import numpy as wnp
 from . import tree
 from ._core import Box, get_primitive, getval, primitive, vspace
 from .transforms import _ReverseTrace, _make_jvp, vmap
+from ._typing import Fn
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = ["custom_jvp", "custom_vjp"]
 
@@ -44,7 +48,7 @@ __all__ = ["custom_jvp", "custom_vjp"]
 _state = threading.local()
 
 
-def _plain_set():
+def _plain_set() -> Any:
     s = getattr(_state, "plain", None)
     if s is None:
         s = _state.plain = set()
@@ -57,18 +61,18 @@ class _Spec:
 
     __slots__ = ("nargs", "nondiff", "in_def")
 
-    def __init__(self, nargs, nondiff, in_def):
+    def __init__(self, nargs: Any, nondiff: Any, in_def: Any) -> None:
         self.nargs = nargs
         self.nondiff = nondiff      # ((position, value), ...)
         self.in_def = in_def        # tree structure of the tuple of differentiable args
 
-    def args(self, leaves):
+    def args(self, leaves: Sequence[Any]) -> list[Any]:
         """The full positional arguments from the differentiable leaves."""
         diff = iter(tree.unflatten(self.in_def, leaves))
         fixed = dict(self.nondiff)
         return [fixed[i] if i in fixed else next(diff) for i in range(self.nargs)]
 
-    def parts(self, leaves):
+    def parts(self, leaves: Sequence[Any]) -> tuple[list[Any], Any]:
         """``(nondiff values, differentiable args)``."""
         return [v for _, v in self.nondiff], tree.unflatten(self.in_def, leaves)
 
@@ -77,13 +81,16 @@ class _Out:
     """The output structure of one call (filled in by the forward pass)."""
 
     __slots__ = ("out_def", "n_out", "res_def")
+    out_def: Any
+    n_out: Any
+    res_def: Any
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.out_def = self.n_out = self.res_def = None
 
 
 @contextlib.contextmanager
-def _plain(custom):
+def _plain(custom: Any) -> Any:
     plain = _plain_set()
     inside = custom in plain
     plain.add(custom)
@@ -94,24 +101,33 @@ def _plain(custom):
             plain.discard(custom)
 
 
-def _zeros(x):
+def _zeros(x: Any) -> Any:
     return wnp.zeros_like(x) if isinstance(x, Box) else vspace(x).zeros()
 
 
-def _fill(gs, like):
+def _fill(gs: Any, like: Any) -> Any:
     """Cotangent or tangent leaves with ``None`` (a symbolic zero) made zeros."""
     return [_zeros(v) if g is None else g for g, v in zip(gs, like)]
 
 
-def _item(seq, i):
+def _item(seq: Any, i: Any) -> Any:
     """Element ``i`` of a (possibly traced) tuple."""
     return seq[i]
 
 
 class _Custom:
     kind = "custom"
+    # set by functools.update_wrapper
+    __name__: str
+    __wrapped__: Fn
+    # defined by each kind (custom_jvp, custom_vjp)
+    _run: Fn
+    _vjp_joint: Fn
+    _jvp_joint: Fn
+    _check_rules: Callable[[], None]
+    _batched: Fn
 
-    def __init__(self, fun, nondiff_argnums=()):
+    def __init__(self, fun: Any, nondiff_argnums: Any=()) -> None:
         if not callable(fun):
             raise TypeError(f"{self.kind} decorates a function, not {type(fun).__name__}")
         nums = (nondiff_argnums,) if isinstance(nondiff_argnums, int) else nondiff_argnums
@@ -128,13 +144,13 @@ class _Custom:
         prim.jvp_joint = self._jvp_joint
         prim.batch = self._batch
 
-    def __repr__(self):
+    def __repr__(self) -> Any:
         return f"<{self.kind} {self.__wrapped__!r}>"
 
-    def __get__(self, obj, objtype=None):   # as a method
+    def __get__(self, obj: Any, objtype: Any=None) -> Any:   # as a method
         return self if obj is None else functools.partial(self, obj)
 
-    def _positional(self, args, kwargs):
+    def _positional(self, args: Any, kwargs: Any) -> Any:
         if not kwargs:
             return list(args)
         try:
@@ -148,7 +164,7 @@ class _Custom:
                             "takes its arguments by position")
         return list(bound.args)
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         self._check_rules()
         args = self._positional(args, kwargs)
         if self in _plain_set():
@@ -173,19 +189,19 @@ class _Custom:
         return tree.unflatten(out.out_def, [_item(flat, i) for i in range(out.n_out)])
 
     # the primal function on flat leaves: returns a flat tuple
-    def _flat_out(self, out, value):
+    def _flat_out(self, out: Any, value: Any) -> Any:
         leaves, out.out_def = tree.flatten(value)
         out.n_out = len(leaves)
         return leaves
 
-    def _batch(self, args, dims, kwargs):
+    def _batch(self, args: Any, dims: Any, kwargs: Any) -> Any:
         """Under ``vmap``: a custom function of the same kind on the whole batch,
         whose rules are the per-example rules vmapped (outputs batched on axis 0)."""
         spec, out, leaves = args[0], args[1], args[2:]
         whole = self._batched(spec, out, tuple(dims[2:]))
         return whole(*leaves), 0
 
-    def _per_example_out(self, spec, out, leaves):
+    def _per_example_out(self, spec: Any, out: Any, leaves: Any) -> Any:
         return tuple(self._flat_out(out, self.fun(*spec.args(list(leaves)))))
 
 
@@ -218,11 +234,11 @@ class custom_jvp(_Custom):
 
     kind = "custom_jvp"
 
-    def __init__(self, fun, nondiff_argnums=()):
+    def __init__(self, fun: Any, nondiff_argnums: Any=()) -> None:
         super().__init__(fun, nondiff_argnums)
-        self.jvp = None
+        self.jvp: Any = None    # the rule (a function) once defjvp or defjvps is called
 
-    def defjvp(self, jvp, symbolic_zeros=False):
+    def defjvp(self, jvp: F, symbolic_zeros: bool = False) -> F:
         """Set the rule ``jvp(*nondiff, primals, tangents) -> (primal_out, tangent_out)``;
         returns ``jvp`` (usable as a decorator)."""
         _no_symbolic_zeros(symbolic_zeros, "defjvp")
@@ -231,10 +247,10 @@ class custom_jvp(_Custom):
         self.jvp = jvp
         return jvp
 
-    def defjvps(self, *jvps):
+    def defjvps(self, *jvps: Fn | None) -> None:
         """One rule per differentiable argument, ``jvp_i(t_i, primal_out, *primals)``
         (``None`` for an argument with zero derivative); their sum is the tangent."""
-        def jvp(*a):
+        def jvp(*a: Any) -> Any:
             nd, (primals, tangents) = a[:-2], a[-2:]
             ans = self.fun(*_merge(self.nondiff_argnums, nd, primals))
             total = None
@@ -245,15 +261,15 @@ class custom_jvp(_Custom):
             return ans, (tree.tree_map(_zeros, ans) if total is None else total)
         self.jvp = jvp
 
-    def _check_rules(self):
+    def _check_rules(self) -> None:
         if self.jvp is None:
             raise AttributeError(f"no JVP rule for the custom_jvp function {self.__name__}; "
                                  f"define one with @{self.__name__}.defjvp")
 
-    def _run(self, spec, out, *leaves):
+    def _run(self, spec: Any, out: Any, *leaves: Any) -> Any:
         return tuple(self._flat_out(out, self.fun(*spec.args(leaves))))
 
-    def _tangent_out(self, spec, out, leaves, t_leaves):
+    def _tangent_out(self, spec: Any, out: Any, leaves: Any, t_leaves: Any) -> Any:
         nd, primals = spec.parts(leaves)
         tangents = tree.unflatten(spec.in_def, _fill(t_leaves, leaves))
         res = self.jvp(*nd, tuple(primals), tuple(tangents))
@@ -267,19 +283,19 @@ class custom_jvp(_Custom):
                             "tangent the output's structure")
         return t_flat
 
-    def _jvp_joint(self, argnums, tangents, ans, spec, out, *leaves):
+    def _jvp_joint(self, argnums: Any, tangents: Any, ans: Any, spec: Any, out: Any, *leaves: Any) -> Any:
         t_leaves = [None] * len(leaves)
         for i, t in zip(argnums, tangents):
             t_leaves[i - 2] = t
         return tuple(self._tangent_out(spec, out, leaves, t_leaves))
 
-    def _vjp_joint(self, argnums, g, ans, spec, out, *leaves):
+    def _vjp_joint(self, argnums: Any, g: Any, ans: Any, spec: Any, out: Any, *leaves: Any) -> Any:
         # The rule is linear in the tangents: its reverse pass (at zero tangents)
         # is the transpose, the cotangents of the inputs.
         idx = [i - 2 for i in argnums]
         g = tuple(_fill(g, [_item(ans, k) for k in range(len(ans))]))
 
-        def tangent_map(ts):
+        def tangent_map(ts: Any) -> Any:
             t_leaves = [None] * len(leaves)
             for i, t in zip(idx, ts):
                 t_leaves[i] = t
@@ -288,11 +304,11 @@ class custom_jvp(_Custom):
         rt = _ReverseTrace(tangent_map, tuple(_zeros(leaves[i]) for i in idx))
         return list(rt.vjp(g))
 
-    def _batched(self, spec, out, ldims):
+    def _batched(self, spec: Any, out: Any, ldims: Any) -> Any:
         whole = custom_jvp(lambda *leaves: vmap(
             lambda *ls: self._per_example_out(spec, out, ls), in_axes=ldims)(*leaves))
 
-        def one(p_leaves, t_leaves):
+        def one(p_leaves: Any, t_leaves: Any) -> Any:
             nd, primals = spec.parts(list(p_leaves))
             tangents = tree.unflatten(spec.in_def, list(t_leaves))
             res = self.jvp(*nd, tuple(primals), tuple(tangents))
@@ -329,11 +345,12 @@ class custom_vjp(_Custom):
 
     kind = "custom_vjp"
 
-    def __init__(self, fun, nondiff_argnums=()):
+    def __init__(self, fun: Any, nondiff_argnums: Any=()) -> None:
         super().__init__(fun, nondiff_argnums)
-        self.fwd = self.bwd = None
+        self.fwd: Any = None    # the rules (functions) once defvjp is called
+        self.bwd: Any = None
 
-    def defvjp(self, fwd, bwd, symbolic_zeros=False):
+    def defvjp(self, fwd: Fn, bwd: Fn, symbolic_zeros: bool = False) -> None:
         """Set ``fwd(*args) -> (output, residuals)`` and
         ``bwd(*nondiff, residuals, cotangent) -> tuple of cotangents``."""
         _no_symbolic_zeros(symbolic_zeros, "defvjp")
@@ -341,12 +358,12 @@ class custom_vjp(_Custom):
             raise TypeError("defvjp takes two functions, fwd and bwd")
         self.fwd, self.bwd = fwd, bwd
 
-    def _check_rules(self):
+    def _check_rules(self) -> None:
         if self.fwd is None:
             raise AttributeError(f"no VJP rule for the custom_vjp function {self.__name__}; "
                                  f"define one with {self.__name__}.defvjp(fwd, bwd)")
 
-    def _run(self, spec, out, *leaves):
+    def _run(self, spec: Any, out: Any, *leaves: Any) -> Any:
         res = self.fwd(*spec.args(leaves))
         if type(res) not in (tuple, list) or len(res) != 2:
             raise TypeError(f"the fwd rule of {self.__name__} must return a pair (output, "
@@ -355,15 +372,15 @@ class custom_vjp(_Custom):
         r_leaves, out.res_def = tree.flatten(res[1])
         return tuple(outs) + tuple(r_leaves)
 
-    def _residuals(self, out, ans):
+    def _residuals(self, out: Any, ans: Any) -> Any:
         return tree.unflatten(out.res_def, [_item(ans, k) for k in
                                             range(out.n_out, len(ans))])
 
-    def _cotangents(self, spec, out, ans, leaves, g_out):
+    def _cotangents(self, spec: Any, out: Any, ans: Any, leaves: Any, g_out: Any) -> Any:
         """The leaves of ``bwd``'s cotangents, zeros for ``None``."""
         return self._bwd_leaves(spec, out, self._residuals(out, ans), leaves, g_out)
 
-    def _bwd_leaves(self, spec, out, res, leaves, g_out):
+    def _bwd_leaves(self, spec: Any, out: Any, res: Any, leaves: Any, g_out: Any) -> Any:
         nd, diff = spec.parts(list(leaves))
         g_tree = tree.unflatten(out.out_def, list(g_out))
         cts = self.bwd(*nd, res, g_tree)
@@ -373,7 +390,7 @@ class custom_vjp(_Custom):
                 f"differentiable argument ({len(diff)}), but it returned "
                 f"{len(cts) if type(cts) in (tuple, list) else 'a ' + type(cts).__name__}"
                 f"{' entries' if type(cts) in (tuple, list) else ''}")
-        flat = []
+        flat: list[Any] = []
         for k, (c, a) in enumerate(zip(cts, diff)):
             a_leaves, a_def = tree.flatten(a)
             if c is None:
@@ -386,7 +403,7 @@ class custom_vjp(_Custom):
             flat.extend(_zeros(v) if ci is None else ci for ci, v in zip(c_leaves, a_leaves))
         return flat
 
-    def _vjp_joint(self, argnums, g, ans, spec, out, *leaves):
+    def _vjp_joint(self, argnums: Any, g: Any, ans: Any, spec: Any, out: Any, *leaves: Any) -> Any:
         n = out.n_out
         ans_items = [_item(ans, k) for k in range(len(ans))]
         g = list(g)
@@ -404,14 +421,14 @@ class custom_vjp(_Custom):
                 cts[i] = e if cts[i] is None else cts[i] + e
         return [cts[i - 2] for i in argnums]
 
-    def _res_of(self, spec, leaves, idx, xs):
+    def _res_of(self, spec: Any, leaves: Any, idx: Any, xs: Any) -> Any:
         ls = list(leaves)
         for i, x in zip(idx, xs):
             ls[i] = x
         with _plain(self):
             return tuple(tree.leaves(self.fwd(*spec.args(ls))[1]))
 
-    def _jvp_joint(self, argnums, tangents, ans, spec, out, *leaves):
+    def _jvp_joint(self, argnums: Any, tangents: Any, ans: Any, spec: Any, out: Any, *leaves: Any) -> Any:
         n = out.n_out
         ans_items = [_item(ans, k) for k in range(len(ans))]
         idx = [i - 2 for i in argnums]
@@ -429,25 +446,25 @@ class custom_vjp(_Custom):
                              tuple(leaves[i] for i in idx))(tuple(tangents))
         return tuple(t_out) + tuple(t_res)
 
-    def _batched(self, spec, out, ldims):
+    def _batched(self, spec: Any, out: Any, ldims: Any) -> Any:
         # The primitive's outputs are the function's outputs and the residuals: the
         # batched version computes both for the whole batch, and its backward rule
         # is the per-example rule (and the residuals' derivatives) vmapped.
-        def per_example(*ls):
+        def per_example(*ls: Any) -> Any:
             with _plain(self):   # calls of this function inside fwd: the plain function
                 return self._run(spec, out, *ls)
 
         whole = custom_vjp(lambda *leaves: vmap(per_example, in_axes=ldims)(*leaves))
 
-        def fwd(*leaves):
+        def fwd(*leaves: Any) -> Any:
             flat = whole.fun(*leaves)
             return flat, (leaves, flat)
 
-        def bwd(res, g):
+        def bwd(res: Any, g: Any) -> Any:
             leaves, flat = res
             n = out.n_out
 
-            def one(ls, fl, g):
+            def one(ls: Any, fl: Any, g: Any) -> Any:
                 r = tree.unflatten(out.res_def, list(fl[n:]))
                 return tuple(self._bwd_leaves(spec, out, r, ls, g[:n]))
             cts = vmap(one, in_axes=(ldims, 0, 0))(leaves, flat, tuple(g))
@@ -463,14 +480,14 @@ class custom_vjp(_Custom):
         return whole
 
 
-def _merge(positions, nd, primals):
+def _merge(positions: Any, nd: Any, primals: Any) -> Any:
     """Positional arguments from the nondiff values (at ``positions``) and the others."""
     nd, primals = list(nd), list(primals)
     return [nd.pop(0) if i in positions else primals.pop(0)
             for i in range(len(nd) + len(primals))]
 
 
-def _no_symbolic_zeros(flag, who):
+def _no_symbolic_zeros(flag: Any, who: str) -> None:
     if flag:
         raise NotImplementedError(
             f"{who}(symbolic_zeros=True) is not supported: the rules always receive zeros as "

@@ -31,6 +31,7 @@ Example:
     >>> back["w"].shape, back["b"][0]
     ((2, 3), 0.5)
 """
+from typing import Any
 import json
 import os
 import secrets
@@ -39,6 +40,7 @@ import zipfile
 import numpy as _np
 
 from . import tree as _tree
+from ._typing import PyTree
 
 __all__ = ["save", "load", "MAX_DEPTH"]
 
@@ -50,11 +52,11 @@ _SCALARS = {"bool": (bool, "b"), "int": (int, "iu"), "float": (float, "f"),
 _KEYS = {"str": str, "int": int, "bool": bool}
 
 
-def _path_str(path):
+def _path_str(path: Any) -> Any:
     return "".join(f"[{k!r}]" for k in path) or "(the root)"
 
 
-def _encode(x, path, arrays, where):
+def _encode(x: Any, path: Any, arrays: Any, where: str) -> Any:
     """The JSON description of ``x``; leaves are appended to ``arrays``."""
     t = type(x)
     if x is None:
@@ -100,7 +102,7 @@ def _encode(x, path, arrays, where):
 
 
 # -- saving --------------------------------------------------------------------------------
-def save(path, tree):
+def save(path: str | os.PathLike[str], tree: PyTree) -> None:
     """Write ``tree`` (parameters, an optimizer state, or both in a dict) to
     the ``.npz`` file ``path``, atomically: readers see the old file or the
     complete new one, never a partial write.  ``path`` is used as given (no
@@ -124,7 +126,7 @@ def save(path, tree):
         ['opt', 'params']
     """
     path = os.fspath(path)
-    arrays = {}
+    arrays: dict[str, Any] = {}
     structure = _encode(tree, (), arrays, "save")
     header = json.dumps({"format": _FORMAT, "tree": structure})
     target = os.path.realpath(path)     # through a symbolic link: its target is replaced
@@ -137,7 +139,8 @@ def save(path, tree):
     fd, tmp = _create_temporary(directory, prefix)
     try:
         with os.fdopen(fd, "wb") as f:
-            _np.savez(f, **{_TREE_KEY: _np.array(header)}, **arrays)
+            # the member names are generated (never savez's own keyword allow_pickle)
+            _np.savez(f, **{_TREE_KEY: _np.array(header)}, **arrays)  # type: ignore[arg-type]
             f.flush()
             os.fsync(f.fileno())
             if _fcntl is not None:      # while the lock is held (see _create_temporary)
@@ -157,7 +160,7 @@ _SUFFIX = ".tmp"
 _CHUNK = 1 << 22     # bytes read at a time (one huge read would be copied whole, twice)
 
 
-def _create_temporary(directory, prefix):
+def _create_temporary(directory: Any, prefix: Any) -> Any:
     """``(fd, name)`` of a new file in ``directory`` created with mode 0o666, so that the
     umask applies as to any new file (``tempfile.mkstemp`` would make it 0o600).  On POSIX
     the file is locked (``flock``) while the save runs: a later save deletes only
@@ -181,7 +184,7 @@ def _create_temporary(directory, prefix):
     raise FileExistsError(f"save: could not create a temporary file in {directory!r}")
 
 
-def _remove_stale_temporaries(directory, prefix):
+def _remove_stale_temporaries(directory: Any, prefix: Any) -> None:
     """Delete the temporaries of earlier saves to this path that were killed before
     renaming them (on Windows, only those older than a day: it has no ``flock``)."""
     try:
@@ -208,7 +211,7 @@ def _remove_stale_temporaries(directory, prefix):
             os.close(fd)
 
 
-def _is_temporary(name, prefix):
+def _is_temporary(name: Any, prefix: Any) -> Any:
     """Whether ``name`` is one of ``_create_temporary``'s names for this prefix (not
     another path's whose name merely starts the same)."""
     middle = name[len(prefix):-len(_SUFFIX)]
@@ -216,7 +219,7 @@ def _is_temporary(name, prefix):
             and all(c in "0123456789abcdef" for c in middle))
 
 
-def _sync_directory(directory):
+def _sync_directory(directory: Any) -> None:
     """Make the rename durable (POSIX; a no-op where directories cannot be opened)."""
     try:
         fd = os.open(directory, os.O_RDONLY)
@@ -233,7 +236,7 @@ def _sync_directory(directory):
 try:
     import fcntl as _fcntl
 except ImportError:     # Windows
-    _fcntl = None
+    _fcntl = None  # type: ignore[assignment]
 
 
 # -- loading -------------------------------------------------------------------------------
@@ -241,7 +244,7 @@ class _Corrupt(Exception):
     """Something wrong inside the file (turned into a ValueError naming the file)."""
 
 
-def load(path, like=None):
+def load(path: str | os.PathLike[str], like: PyTree = None) -> PyTree:
     """Read a tree written by ``save``.  With ``like`` (a tree of the expected
     structure, e.g. freshly initialized parameters) check that the structure,
     every shape and every dtype agree, raising a ``ValueError`` that names the
@@ -287,10 +290,11 @@ def load(path, like=None):
 
 class _Node(tuple):
     """A registered container read from a file: its children, and its type's name."""
+    type_name: str
 
 
 
-def _plain(x):
+def _plain(x: Any) -> Any:
     """Read nodes as plain tuples (the file never names a type to import)."""
     t = type(x)
     if t is _Node:
@@ -302,7 +306,7 @@ def _plain(x):
     return x
 
 
-def _read(f):
+def _read(f: Any) -> Any:
     start = f.read(6)
     if not start:
         raise _Corrupt("is empty (0 bytes); it was not written by wengert.io.save, or "
@@ -339,7 +343,7 @@ def _read(f):
         return _decode(header["tree"], archive, members, set(), 0)
 
 
-def _read_member(archive, member, what):
+def _read_member(archive: Any, member: Any, what: str) -> Any:
     """One ``.npy`` member as an array, after checking that its header agrees with the
     member's size (so that a hostile header cannot ask for a huge allocation)."""
     info = archive.getinfo(member)
@@ -363,7 +367,7 @@ def _read_member(archive, member, what):
                            f"{dtype} ({nbytes} bytes) but holds {info.file_size - fp.tell()}")
         a = _np.empty(count, dtype)
         if nbytes:
-            view = memoryview(a.view(_np.uint8))
+            view = memoryview(a.view(_np.uint8))  # type: ignore[arg-type]  # NumPy's stubs
             got = 0
             while got < nbytes:
                 n = fp.readinto(view[got:got + _CHUNK])
@@ -377,7 +381,7 @@ def _read_member(archive, member, what):
     return a.reshape(shape)
 
 
-def _decode(d, archive, members, used, depth):
+def _decode(d: Any, archive: Any, members: Any, used: Any, depth: Any) -> Any:
     """The tree described by ``d``, checked node by node (the file may be hostile)."""
     if type(d) is not dict or len(d) not in (1, 2):
         raise _Corrupt(f"is corrupt: a node of its tree description is {_short(d)}")
@@ -391,9 +395,9 @@ def _decode(d, archive, members, used, depth):
         if depth >= MAX_DEPTH:
             raise _Corrupt(f"is corrupt or hostile: its tree nests containers more than "
                            f"{MAX_DEPTH} deep")
-        out = _Node(_decode(v, archive, members, used, depth + 1) for v in spec[1])
-        out.type_name = spec[0]
-        return out
+        node = _Node(_decode(v, archive, members, used, depth + 1) for v in spec[1])
+        node.type_name = spec[0]
+        return node
     if len(d) == 1 and ("dict" in d or "list" in d or "tuple" in d):
         if depth >= MAX_DEPTH:
             raise _Corrupt(f"is corrupt or hostile: its tree nests containers more than "
@@ -436,12 +440,12 @@ def _decode(d, archive, members, used, depth):
     return cls(a[()])
 
 
-def _short(x):
+def _short(x: Any) -> Any:
     r = repr(x)
     return r if len(r) <= 60 else r[:57] + "..."
 
 
-def _kind(x):
+def _kind(x: Any) -> Any:
     if x is None:
         return "None"
     if type(x) is _Node or _tree._node(type(x)) is not None:
@@ -455,7 +459,7 @@ def _kind(x):
     return "leaf"
 
 
-def _match(got, like, path, file):
+def _match(got: Any, like: Any, path: Any, file: Any) -> Any:
     """``got`` rebuilt with ``like``'s containers, after checking they agree."""
     where = f"load: {file!r} at {_path_str(path)}"
     kg, kl = _kind(got), _kind(like)

@@ -16,10 +16,12 @@ Example:
     >>> print(f"{result.x['x']:.4f} {result.x['y']:.4f}")
     1.0000 1.0000
 """
+from typing import Any
 import numpy as _np
 
 from .misc import flatten
 from .transforms import hessian_vector_product, value_and_grad
+from ._typing import PyTree, Fn
 
 __all__ = ["minimize"]
 
@@ -27,7 +29,8 @@ __all__ = ["minimize"]
 _HESSP_METHODS = {"newton-cg", "trust-ncg", "trust-krylov", "trust-constr"}
 
 
-def minimize(fun, x0, args=(), method=None, hessp=None, **kwargs):
+def minimize(fun: Fn, x0: PyTree, args: tuple[Any, ...] = (), method: str | None = None,
+             hessp: bool | Fn | None = None, **kwargs: Any) -> Any:
     """Minimize a real scalar ``fun(params, *args)`` over a parameter tree.
 
     Args:
@@ -53,12 +56,12 @@ def minimize(fun, x0, args=(), method=None, hessp=None, **kwargs):
     flat0, unflatten = flatten(x0)
     flat0 = _np.asarray(flat0, dtype=float)
 
-    def flat_fun(v, *a):
+    def flat_fun(v: Any, *a: Any) -> Any:
         return fun(unflatten(v), *a)
 
     vg = value_and_grad(flat_fun)
 
-    def fun_and_grad(v, *a):
+    def fun_and_grad(v: Any, *a: Any) -> Any:
         value, g = vg(v, *a)
         return float(value), _np.asarray(g, dtype=float)
 
@@ -66,7 +69,7 @@ def minimize(fun, x0, args=(), method=None, hessp=None, **kwargs):
     if hessp is None and method is not None and method.lower() in _HESSP_METHODS:
         hvp = hessian_vector_product(flat_fun)
 
-        def hessp_fn(v, p, *a):
+        def hessp_fn(v: Any, p: Any, *a: Any) -> Any:
             return _np.asarray(hvp(v, *a, p), dtype=float)
 
         options["hessp"] = hessp_fn

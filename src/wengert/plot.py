@@ -20,15 +20,17 @@ Example:
     True
     >>> plot.close(ax)
 """
+from typing import Any
 
 import numpy as _np
+from ._typing import ArrayLike, Fn, NDArray, PyTree
 
 __all__ = ["loss_curve", "fit_1d", "decision_boundary", "fd_error", "close"]
 
 _INSTALL = 'pip install "wengert[plot]"'
 
 
-def _pyplot(where):
+def _pyplot(where: str) -> Any:
     """matplotlib.pyplot, imported now (with whatever backend matplotlib picks)."""
     try:
         import matplotlib
@@ -39,7 +41,7 @@ def _pyplot(where):
     return plt
 
 
-def _axes(ax, where, figsize=(6.0, 4.0)):
+def _axes(ax: Any, where: str, figsize: Any=(6.0, 4.0)) -> Any:
     plt = _pyplot(where)
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
@@ -49,7 +51,7 @@ def _axes(ax, where, figsize=(6.0, 4.0)):
     return ax
 
 
-def _array(a, name, where):
+def _array(a: ArrayLike | None, name: str, where: str) -> NDArray:
     try:
         out = _np.asarray(a, dtype=float)
     except (TypeError, ValueError):
@@ -58,7 +60,7 @@ def _array(a, name, where):
     return out
 
 
-def close(ax_or_fig):
+def close(ax_or_fig: Any) -> None:
     """Release a figure made by this module (pyplot keeps every figure open
     until it is closed); takes the ``Axes`` a plot function returned or its
     ``Figure``.
@@ -71,7 +73,8 @@ def close(ax_or_fig):
     plt.close(getattr(ax_or_fig, "figure", ax_or_fig))
 
 
-def loss_curve(history, ax=None, label=None, key="loss", log=True, **style):
+def loss_curve(history: Any, ax: Any = None, label: str | None = None, key: str = "loss",
+               log: bool = True, **style: Any) -> Any:
     """Draw a training curve: ``history[key]`` per epoch (``history`` from
     ``wengert.training.fit``), or a plain sequence of losses.
 
@@ -117,8 +120,9 @@ def loss_curve(history, ax=None, label=None, key="loss", log=True, **style):
     return ax
 
 
-def fit_1d(model_fn, params, x, y, basis=None, ax=None, x_test=None, y_test=None,
-           num=400, title=None):
+def fit_1d(model_fn: Fn, params: PyTree, x: ArrayLike, y: ArrayLike, basis: Any = None,
+           ax: Any = None, x_test: ArrayLike | None = None, y_test: ArrayLike | None = None,
+           num: int = 400, title: str | None = None) -> Any:
     """Draw 1-D regression data, the fitted function and each basis function.
 
     Args:
@@ -201,7 +205,7 @@ def fit_1d(model_fn, params, x, y, basis=None, ax=None, x_test=None, y_test=None
     return ax
 
 
-def _classes(scores, threshold, where):
+def _classes(scores: Any, threshold: Any, where: str) -> Any:
     scores = _np.asarray(scores)
     if scores.ndim == 2 and scores.shape[1] > 1:
         return _np.argmax(scores, axis=1)
@@ -215,8 +219,9 @@ def _classes(scores, threshold, where):
     return (scores > threshold).astype(int)
 
 
-def decision_boundary(predict_fn, params, X, y, ax=None, resolution=200, margin=0.25,
-                      threshold=0.0, title=None):
+def decision_boundary(predict_fn: Fn, params: PyTree, X: ArrayLike, y: ArrayLike, ax: Any = None,
+                      resolution: int = 200, margin: float = 0.25, threshold: float = 0.0,
+                      title: str | None = None) -> Any:
     """Draw the decision regions of a 2-D classifier with its data.
 
     Args:
@@ -277,7 +282,8 @@ def decision_boundary(predict_fn, params, X, y, ax=None, resolution=200, margin=
     return ax
 
 
-def fd_error(steps, errors, ad_error=None, ax=None, title=None, guides=True):
+def fd_error(steps: ArrayLike, errors: ArrayLike, ad_error: float | None = None, ax: Any = None,
+             title: str | None = None, guides: bool = True) -> Any:
     """Draw the error of centered finite differences against the step ``h``
     (log-log): it falls like ``h**2`` (truncation) until round-off, which
     grows like ``eps / h``, takes over.  ``ad_error`` (the error of the

@@ -27,6 +27,7 @@ Example:
     >>> round(float(params["w"]), 3), round(float(params["b"]), 3), len(hist["loss"])
     (3.0, 1.0, 100)
 """
+from typing import Any, Iterator, Sequence, TextIO
 import math
 import sys
 import time
@@ -34,13 +35,14 @@ import warnings
 
 import numpy as _np
 
-from .optim.base import apply_updates
+from .optim.base import Optimizer, apply_updates
 from .transforms import value_and_grad
+from ._typing import PyTree, Fn
 
 __all__ = ["fit", "batches", "EarlyStopping", "Evaluate"]
 
 
-def _check_data(data, where):
+def _check_data(data: Any, where: str) -> Any:
     if isinstance(data, _np.ndarray):
         data = (data,)
     if not isinstance(data, (tuple, list)) or not data:
@@ -61,7 +63,7 @@ def _check_data(data, where):
     return arrays, n
 
 
-def _check_rng(rng, where):
+def _check_rng(rng: Any, where: str) -> Any:
     if rng is None or isinstance(rng, _np.random.Generator):
         return rng
     if isinstance(rng, (int, _np.integer)) and not isinstance(rng, bool) and rng >= 0:
@@ -70,13 +72,14 @@ def _check_rng(rng, where):
                     f"an int seed, got {rng!r}; pass e.g. numpy.random.default_rng(0)")
 
 
-def _positive_int(n, name, where):
+def _positive_int(n: Any, name: Any, where: str) -> Any:
     if isinstance(n, bool) or not isinstance(n, (int, _np.integer)) or n < 1:
         raise ValueError(f"{where}: {name} must be an int >= 1, got {n!r}")
     return int(n)
 
 
-def batches(data, batch_size=None, rng=None):
+def batches(data: PyTree, batch_size: int | None = None,
+            rng: _np.random.Generator | None = None) -> Iterator[PyTree]:
     """Yield minibatches (tuples of arrays) covering ``data`` once: in order,
     or in an order shuffled by ``rng`` (a ``numpy.random.Generator`` or an int
     seed); the last batch may be smaller; ``batch_size=None`` yields the whole
@@ -94,7 +97,7 @@ def batches(data, batch_size=None, rng=None):
     return _batches(arrays, n, batch_size, rng)
 
 
-def _batches(arrays, n, size, rng):
+def _batches(arrays: Any, n: Any, size: Any, rng: Any) -> Any:
     if size is None:
         yield arrays
         return
@@ -121,7 +124,7 @@ class EarlyStopping:
         (2, 1)
     """
 
-    def __init__(self, patience=5, min_delta=0.0, monitor="loss", mode="min"):
+    def __init__(self, patience: Any=5, min_delta: Any=0.0, monitor: Any="loss", mode: Any="min") -> None:
         self.patience = _positive_int(patience, "patience", "EarlyStopping")
         if isinstance(min_delta, bool) or not isinstance(min_delta, (int, float)) \
                 or not min_delta >= 0:
@@ -131,7 +134,7 @@ class EarlyStopping:
         self.min_delta, self.monitor, self.mode = float(min_delta), monitor, mode
         self.best, self.best_epoch, self.best_params, self.wait = None, None, None, 0
 
-    def __call__(self, epoch, params, history):
+    def __call__(self, epoch: Any, params: Any, history: Any) -> Any:
         if self.monitor not in history or not history[self.monitor]:
             raise KeyError(f"EarlyStopping: history has no {self.monitor!r} values; "
                            f"monitor one of {sorted(history)} (add an Evaluate callback "
@@ -158,19 +161,19 @@ class Evaluate:
         {'val': [3.0]}
     """
 
-    def __init__(self, name, fn, every=1):
+    def __init__(self, name: Any, fn: Any, every: Any=1) -> None:
         if not isinstance(name, str) or not callable(fn):
             raise TypeError("Evaluate: pass a name (str) and a function params -> number, "
                             f"got {name!r}, {fn!r}")
         self.name, self.fn, self.every = name, fn, _positive_int(every, "every", "Evaluate")
 
-    def __call__(self, epoch, params, history):
+    def __call__(self, epoch: Any, params: Any, history: Any) -> Any:
         if epoch % self.every == 0:
             history.setdefault(self.name, []).append(float(self.fn(params)))
         return False
 
 
-def _tqdm():
+def _tqdm() -> Any:
     """``tqdm.auto``'s bar class (the notebook widget inside Jupyter, the text bar
     elsewhere); None without tqdm."""
     try:
@@ -180,12 +183,14 @@ def _tqdm():
     return tqdm
 
 
-def _fmt(v):
+def _fmt(v: Any) -> Any:
     return f"{v:.6g}" if isinstance(v, float) else str(v)
 
 
-def fit(loss, params, data, optimizer, epochs=1, batch_size=None, rng=None, callbacks=(),
-        progress=True, log_every=None, stream=None, opt_state=None):
+def fit(loss: Fn, params: PyTree, data: PyTree, optimizer: Optimizer, epochs: int = 1,
+        batch_size: int | None = None, rng: _np.random.Generator | None = None,
+        callbacks: Sequence[Fn] = (), progress: bool = True, log_every: int | None = None,
+        stream: TextIO | None = None, opt_state: PyTree = None) -> Any:
     """Train ``params`` to minimize ``loss(params, *batch)`` over ``data``.
 
     Arguments:
@@ -270,7 +275,7 @@ def fit(loss, params, data, optimizer, epochs=1, batch_size=None, rng=None, call
               f"examples{hint}", file=stream)
 
     state = optimizer.init(params) if opt_state is None else opt_state
-    history = {"epoch": [], "loss": [], "steps": [], "seconds": []}
+    history: dict[str, Any] = {"epoch": [], "loss": [], "steps": [], "seconds": []}
     value_and_grad_loss = value_and_grad(loss)
     steps, stopped_by, interrupted, last = 0, None, False, None
     start = time.perf_counter()
@@ -327,7 +332,7 @@ def fit(loss, params, data, optimizer, epochs=1, batch_size=None, rng=None, call
     return params, history
 
 
-def _log(stream, epoch, epochs, history, steps, start, stopped_by):
+def _log(stream: Any, epoch: Any, epochs: Any, history: Any, steps: Any, start: Any, stopped_by: Any) -> None:
     seconds = time.perf_counter() - start
     rate = steps / seconds if seconds > 0 else float("inf")
     extras = "".join(f"  {k} {_fmt(v[-1])}" for k, v in history.items()

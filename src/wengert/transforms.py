@@ -5,6 +5,7 @@ tape and walks it backwards (:func:`make_vjp`); forward mode carries dual
 numbers (:func:`make_jvp`).  Transforms nest to any order and in any mix.
 Arguments and results may be nested tuples, lists and dicts of arrays.
 """
+from typing import Any, Callable, Literal, Protocol, Sequence, TypeVar, cast
 import functools
 import inspect
 import warnings
@@ -17,6 +18,9 @@ from ._core import Box, DualTrace, TapeTrace, Trace, getval, has_jvp, primitive,
 from ._core.primitive import get_primitive
 from .numpy._inplace import PLAIN_TARGET_FIX
 from .numpy._vspace import ArrayVSpace
+from ._typing import Array, Fn, PyTree, T
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
     "grad", "value_and_grad", "grad_and_aux", "elementwise_grad", "deriv", "holomorphic_grad",
@@ -26,8 +30,25 @@ __all__ = [
 ]
 
 
+class Transform(Protocol):
+    """The type of ``grad``-like transforms: ``transform(fun, argnum=0, ...)``
+    returns a function of the same arguments as ``fun``."""
+
+    def __call__(self, fun: Fn, argnum: int | Sequence[int] = ..., *args: Any,
+                 argnums: int | Sequence[int] | None = ..., has_aux: bool = ...,
+                 **kwargs: Any) -> Fn: ...
+
+
+class JacobianTransform(Protocol):
+    """The type of ``jacobian``, ``jacfwd`` and ``jacrev``."""
+
+    def __call__(self, fun: Fn, argnum: int | Sequence[int] = ..., *,
+                 argnums: int | Sequence[int] | None = ..., has_aux: bool = ...,
+                 chunk_size: int | None = ...) -> Fn: ...
+
+
 # -- arguments ------------------------------------------------------------------------
-def _check_differentiable(x, what, int_arrays=False):
+def _check_differentiable(x: Any, what: str, int_arrays: Any=False) -> None:
     """Raise a clear TypeError unless every leaf of ``x`` can be differentiated.
     ``int_arrays``: integer arrays are accepted (autograd's transforms differentiate
     them as float arrays)."""
@@ -52,7 +73,7 @@ def _check_differentiable(x, what, int_arrays=False):
                 f"cannot differentiate with respect to {what}: it is {type(v).__name__} "
                 f"{v!r}, which has no derivative; pass a float (e.g. {float(v)!r}) or leave it "
                 "out of argnum")
-        dt = getattr(v, "dtype", None)
+        dt: Any = getattr(v, "dtype", None)
         if int_arrays and t is _np.ndarray and dt.kind in "iu":
             continue
         if dt is not None and dt.kind not in "fc":
@@ -62,7 +83,7 @@ def _check_differentiable(x, what, int_arrays=False):
         vspace(v)  # raises a clear TypeError for other types
 
 
-def _as_float(x):
+def _as_float(x: Any) -> Any:
     """Integer arrays among the leaves of ``x`` as float64 arrays (autograd
     differentiates an integer array as the float array of the same values)."""
     t = type(x)
@@ -75,11 +96,11 @@ def _as_float(x):
                                and v.dtype.kind in "iu" else v for v in leaves])
 
 
-def _is_int(n):
+def _is_int(n: Any) -> Any:
     return isinstance(n, (int, _np.integer)) and not isinstance(n, (bool, _np.bool_))
 
 
-def _argnums(argnum, argnums, who):
+def _argnums(argnum: Any, argnums: Any, who: str) -> Any:
     """Check ``argnum`` (or its JAX spelling ``argnums``) where the transform is
     made, so that a mistake is reported at the line that made it.  Returns an int
     or a tuple of ints."""
@@ -115,7 +136,7 @@ def _argnums(argnum, argnums, who):
         f"to differentiate), not {type(argnum).__name__} {argnum!r}; {hint}")
 
 
-def _positions(nums, nargs, argnum, who):
+def _positions(nums: Any, nargs: Any, argnum: Any, who: str) -> Any:
     """``nums`` as non-negative positions among ``nargs`` arguments."""
     if len(nums) == 1 and 0 <= nums[0] < nargs:
         return nums   # the common case
@@ -131,22 +152,22 @@ def _positions(nums, nargs, argnum, who):
     return pos
 
 
-def _level_now():
+def _level_now() -> Any:
     """A level above every trace made so far (boxes of later traces have higher ones)."""
     return Trace().level
 
 
-def _strip_above(x, level):
+def _strip_above(x: Any, level: Any) -> Any:
     """``x`` without the boxes of traces created after ``level`` (those of the
     transform that has just returned), keeping the boxes of enclosing transforms."""
-    def strip(v):
+    def strip(v: Any) -> Any:
         while isinstance(v, Box) and v._trace.level > level:
             v = v._value
         return v
     return tree.tree_map(strip, _expand_boxed_containers(x))
 
 
-def _split_aux(out, fun):
+def _split_aux(out: Any, fun: Any) -> Any:
     """``(output, aux)`` of a ``has_aux`` function, with a clear error otherwise."""
     v = getval(out) if isinstance(out, Box) and type(getval(out)) in (tuple, list) else out
     if type(v) not in (tuple, list) or len(v) != 2:
@@ -159,14 +180,14 @@ def _split_aux(out, fun):
     return out[0], out[1]
 
 
-def _with_aux(fun, has_aux):
+def _with_aux(fun: Any, has_aux: Any) -> Any:
     """``(main, aux_of)``: ``main`` calls ``fun`` and keeps only its output;
     ``aux_of(level)`` returns the aux of the first call, stripped above ``level``."""
     if not has_aux:
         return fun, None
-    seen = []
+    seen: list[Any] = []
 
-    def main(*a, **k):
+    def main(*a: Any, **k: Any) -> Any:
         out, aux = _split_aux(fun(*a, **k), fun)
         if not seen:
             seen.append(aux)
@@ -175,7 +196,8 @@ def _with_aux(fun, has_aux):
     return main, lambda level: _strip_above(seen[0], level)
 
 
-def _nary(unary, pack_aux=None, many_post=None):
+def _nary(unary: Callable[..., Any], pack_aux: Callable[[Any, Any], Any] | None = None,
+          many_post: Callable[[Any, Any], Any] | None = None) -> Transform:
     """Turn ``unary(fun_of_x, x, ...)`` into ``op(fun, argnum=0, ...)(*args, **kwargs)``;
     with a tuple ``argnum`` the unary function sees a tuple of those arguments.
     ``argnums`` is accepted as the JAX spelling of ``argnum``; with ``pack_aux``
@@ -184,7 +206,9 @@ def _nary(unary, pack_aux=None, many_post=None):
     who = unary.__name__
 
     @functools.wraps(unary)
-    def op(fun, argnum=0, *op_args, argnums=None, has_aux=False, **op_kwargs):
+    def op(fun: Fn, argnum: int | Sequence[int] = 0, *op_args: Any,
+           argnums: int | Sequence[int] | None = None, has_aux: bool = False,
+           **op_kwargs: Any) -> Fn:
         argnum = _argnums(argnum, argnums, who)
         if has_aux and pack_aux is None:
             raise TypeError(f"{who} does not take has_aux; use grad, value_and_grad, jacfwd, "
@@ -193,38 +217,39 @@ def _nary(unary, pack_aux=None, many_post=None):
         nums = argnum if many else (argnum,)
 
         @functools.wraps(fun)
-        def nary_f(*args, **kwargs):
+        def nary_f(*args: Any, **kwargs: Any) -> Any:
             pos = _positions(nums, len(args), argnum, who)
-            args = list(args)
+            call_args = list(args)
             for i in pos:
-                _check_differentiable(args[i], f"argument {i} of {_name(fun)}", int_arrays=True)
-                args[i] = _as_float(args[i])
-            main, aux_of = _with_aux(fun, True) if has_aux else (fun, None)
+                _check_differentiable(call_args[i], f"argument {i} of {_name(fun)}", int_arrays=True)
+                call_args[i] = _as_float(call_args[i])
+            main, aux_of = _with_aux(fun, has_aux)
 
-            def unary_f(x):
-                a = list(args)
+            def unary_f(x: Any) -> Any:
+                a = list(call_args)
                 for i, xi in zip(pos, x if many else (x,)):
                     a[i] = xi
                 return main(*a, **kwargs)
 
-            x = tuple(args[i] for i in pos) if many else args[pos[0]]
+            x = tuple(call_args[i] for i in pos) if many else call_args[pos[0]]
             level = _level_now() if has_aux else None
             res = unary(unary_f, x, *op_args, **op_kwargs)
             if many and many_post is not None:
                 res = many_post(res, x)
-            return pack_aux(res, aux_of(level)) if has_aux else res
+            # pack_aux is set whenever has_aux is (checked above)
+            return pack_aux(res, aux_of(level)) if has_aux else res  # type: ignore[misc]
 
         return nary_f
 
     return op
 
 
-def _name(fun):
+def _name(fun: Any) -> Any:
     return getattr(fun, "__name__", type(fun).__name__)
 
 
 # -- the two readings of a trace --------------------------------------------------------
-def _expand_boxed_containers(out):
+def _expand_boxed_containers(out: Any) -> Any:
     """Results of multi-output primitives are boxes of tuples: index them out."""
     if isinstance(out, Box):
         inner = out
@@ -240,7 +265,7 @@ def _expand_boxed_containers(out):
     return out
 
 
-def _reraise_plain_target(e):
+def _reraise_plain_target(e: Any) -> None:
     """NumPy reports ``plain[i] = traced`` as "setting an array element with a
     sequence", with the helpful error only as its cause: raise that one instead,
     with the traceback to the user's line.  Any other error goes on unchanged."""
@@ -255,7 +280,7 @@ class _ReverseTrace:
 
     __slots__ = ("trace", "in_leaves", "in_def", "in_nodes", "out_nodes", "out_def", "ans")
 
-    def __init__(self, fun, x):
+    def __init__(self, fun: Any, x: Any) -> None:
         trace = self.trace = TapeTrace()
         self.in_leaves, self.in_def = tree.flatten(x)
         boxes = [trace.new_input(leaf) for leaf in self.in_leaves]
@@ -272,16 +297,16 @@ class _ReverseTrace:
         self.ans = tree.unflatten(self.out_def, [o._value if m else o
                                                  for o, m in zip(leaves, ours)])
 
-    def independent(self):
+    def independent(self) -> bool:
         return all(n is None for n in self.out_nodes)
 
-    def has_forward_rules(self):
+    def has_forward_rules(self) -> bool:
         """Whether every recorded operation has a forward rule for its traced
         arguments (code written for autograd often defines reverse rules only)."""
         return all(has_jvp(e[0], i) for e in self.trace.entries if e is not None
                    for i, _ in e[4])
 
-    def backward(self, g_leaves):
+    def backward(self, g_leaves: Sequence[Any]) -> PyTree:
         """Cotangents of the inputs (a tree like ``x``) given one cotangent per
         output leaf (``None`` for zero)."""
         seeds = [(n, g) for n, g in zip(self.out_nodes, g_leaves)
@@ -309,7 +334,7 @@ class _ReverseTrace:
             grads.append(g)
         return tree.unflatten(self.in_def, grads)
 
-    def vjp(self, g):
+    def vjp(self, g: PyTree) -> PyTree:
         g_leaves, g_def = tree.flatten(g)
         if g_def != self.out_def:
             raise ValueError(
@@ -320,12 +345,12 @@ class _ReverseTrace:
         return self.backward(g_leaves)
 
 
-def _make_vjp(fun, x):
+def _make_vjp(fun: Any, x: Any) -> Any:
     rt = _ReverseTrace(fun, x)
     return rt.vjp, rt.ans
 
 
-def _is_complex(v):
+def _is_complex(v: Any) -> Any:
     v = getval(v)
     if type(v) is float:
         return False
@@ -335,7 +360,7 @@ def _is_complex(v):
     return dt is not None and _np.dtype(dt).kind == "c"
 
 
-def _check_not_complex(t, x, what, role):
+def _check_not_complex(t: Any, x: Any, what: str, role: Any) -> None:
     if _is_complex(t) and not _is_complex(x):
         raise TypeError(
             f"the {role} for {what} is complex but the value is real; its imaginary part "
@@ -343,7 +368,7 @@ def _check_not_complex(t, x, what, role):
             "complex if the function is meant for complex inputs")
 
 
-def _cast_tangent(t, x, what):
+def _cast_tangent(t: Any, x: Any, what: str) -> Any:
     _check_not_complex(t, x, what, "tangent")
     vs_x, vs_t = vspace(x), vspace(t)
     if getattr(vs_x, "shape", None) != getattr(vs_t, "shape", None):
@@ -355,8 +380,8 @@ def _cast_tangent(t, x, what):
     return t
 
 
-def _make_jvp(fun, x):
-    def jvp_fun(t):
+def _make_jvp(fun: Any, x: Any) -> Any:
+    def jvp_fun(t: Any) -> Any:
         x_leaves, x_def = tree.flatten(x)
         t_leaves, t_def = tree.flatten(t)
         if t_def != x_def:
@@ -412,7 +437,7 @@ make_jvp.__doc__ = """make_jvp(fun, argnum=0)(*args)(tangent) -> (value, tangent
 _ONE64 = _np.float64(1.0)
 
 
-def _scalar_seed(ans, who):
+def _scalar_seed(ans: Any, who: str) -> Any:
     v = getval(ans)
     if type(v) is _np.float64:      # the usual loss: no checks to make
         return _ONE64
@@ -441,19 +466,19 @@ def _scalar_seed(ans, who):
     return ArrayVSpace(v).ones() if dt.kind == "f" else 1.0
 
 
-def _warn_independent():
+def _warn_independent() -> None:
     warnings.warn("Output seems independent of input: its gradient is zero.",
                   UserWarning, stacklevel=4)
 
 
-def _scalars_as_arrays(result, x):
+def _scalars_as_arrays(result: Any, x: Any) -> Any:
     """With a tuple argnum, the gradient of a scalar argument is a 0-d array, as in
     autograd."""
     value, g = result
     return value, tuple(_scalar_as_array(gi, xi) for gi, xi in zip(g, x))
 
 
-def _scalar_as_array(g, x):
+def _scalar_as_array(g: Any, x: Any) -> Any:
     while isinstance(x, Box):   # (the value under every box, compile's included)
         x = x._value
     if type(x) is _np.ndarray:
@@ -465,13 +490,13 @@ def _scalar_as_array(g, x):
     return g
 
 
-def _pack_value_and_grad(result, aux):
+def _pack_value_and_grad(result: Any, aux: Any) -> Any:
     value, g = result
     return (value, aux), g
 
 
 @functools.partial(_nary, pack_aux=_pack_value_and_grad, many_post=_scalars_as_arrays)
-def value_and_grad(fun, x):
+def value_and_grad(fun: Fn, x: PyTree) -> tuple[Any, PyTree]:
     """Return ``(fun(*args), gradient)``, the gradient with respect to ``argnum``.
 
     JAX spellings: ``argnums=`` for ``argnum``; with ``has_aux=True`` ``fun``
@@ -491,7 +516,8 @@ def value_and_grad(fun, x):
     return rt.ans, rt.backward([seed])
 
 
-def grad(fun, argnum=0, *, argnums=None, has_aux=False):
+def grad(fun: Fn, argnum: int | Sequence[int] = 0, *, argnums: int | Sequence[int] | None = None,
+         has_aux: bool = False) -> Fn:
     """The gradient of a real scalar-valued ``fun`` with respect to argument
     ``argnum`` (an int, or a tuple of ints for a tuple of gradients), by
     reverse mode.  The gradient has the structure, shape and dtype of the
@@ -511,7 +537,7 @@ def grad(fun, argnum=0, *, argnums=None, has_aux=False):
     vg = value_and_grad(fun, _argnums(argnum, argnums, "grad"), has_aux=has_aux)
 
     @functools.wraps(fun)
-    def gradfun(*args, **kwargs):
+    def gradfun(*args: Any, **kwargs: Any) -> Any:
         if has_aux:
             (_, aux), g = vg(*args, **kwargs)
             return g, aux
@@ -520,7 +546,7 @@ def grad(fun, argnum=0, *, argnums=None, has_aux=False):
     return gradfun
 
 
-def grad_and_aux(fun, argnum=0):
+def grad_and_aux(fun: Fn, argnum: int = 0) -> Fn:
     """For ``fun`` returning ``(loss, aux)``: return ``(gradient of loss, aux)``
     (the same as ``grad(fun, argnum, has_aux=True)``).
 
@@ -533,7 +559,7 @@ def grad_and_aux(fun, argnum=0):
 
 
 @_nary
-def elementwise_grad(fun, x):
+def elementwise_grad(fun: Fn, x: PyTree) -> PyTree:
     """The gradient of ``sum(fun(x))``: the diagonal of the Jacobian when the
     Jacobian is diagonal (elementwise functions), in one reverse pass.
 
@@ -550,7 +576,7 @@ def elementwise_grad(fun, x):
 
 
 @_nary
-def deriv(fun, x):
+def deriv(fun: Fn, x: PyTree) -> Any:
     """The forward-mode derivative along a tangent of ones (for a scalar input,
     the derivative of every output).
 
@@ -563,7 +589,7 @@ def deriv(fun, x):
 
 
 @_nary
-def holomorphic_grad(fun, x):
+def holomorphic_grad(fun: Fn, x: PyTree) -> PyTree:
     """The complex derivative f'(z) of a holomorphic ``fun``.
 
     Example:
@@ -583,12 +609,12 @@ def holomorphic_grad(fun, x):
     return rt.backward([_np.ones((), complex) if v.ndim == 0 else _np.ones(v.shape, complex)])
 
 
-def grad_named(fun, argname):
+def grad_named(fun: Fn, argname: str) -> Fn:
     """The gradient with respect to the argument named ``argname``."""
     return grad(fun, list(inspect.signature(fun).parameters).index(argname))
 
 
-def _array_arg(x, who):
+def _array_arg(x: Any, who: str) -> Any:
     v = getval(x)
     if isinstance(v, (tuple, list, dict)) or (v is not None and tree.is_node(v)):
         raise TypeError(f"{who} needs a scalar or array argument (got a "
@@ -602,7 +628,7 @@ def _array_arg(x, who):
 JACOBIAN_CHUNK_BYTES = 64 * 2 ** 20
 
 
-def _chunks(n_basis, n_other, itemsize, chunk_size):
+def _chunks(n_basis: Any, n_other: Any, itemsize: Any, chunk_size: Any) -> Any:
     """``(start, stop)`` blocks of basis vectors: all at once when they fit the
     memory budget (the usual case), else as many as fit."""
     if chunk_size is None:
@@ -613,13 +639,13 @@ def _chunks(n_basis, n_other, itemsize, chunk_size):
     return [(i, min(i + chunk_size, n_basis)) for i in range(0, n_basis, chunk_size)]
 
 
-def _basis(vs, start, stop):
+def _basis(vs: Any, start: Any, stop: Any) -> Any:
     """Rows ``start:stop`` of the identity, each shaped like a value of ``vs``."""
     eye = _np.eye(vs.size, dtype=vs.dtype)[start:stop]
     return eye.reshape((stop - start,) + tuple(vs.shape))
 
 
-def _jacrev_at(rt, vs_in, who, chunk_size=None):
+def _jacrev_at(rt: Any, vs_in: Any, who: str, chunk_size: Any=None) -> Any:
     vs_out = _array_arg(rt.ans, who + " (output)")
     if vs_out.iscomplex:
         raise TypeError(f"{who}: complex outputs are not supported; differentiate the real "
@@ -635,7 +661,7 @@ def _jacrev_at(rt, vs_in, who, chunk_size=None):
     return wnp.reshape(blocks[0] if len(blocks) == 1 else wnp.concatenate(blocks), shape)
 
 
-def _jacfwd_at(fun, x, vs_in, who, chunk_size=None, n_out=None):
+def _jacfwd_at(fun: Any, x: Any, vs_in: Any, who: str, chunk_size: Any=None, n_out: Any=None) -> Any:
     jvp_fun = _make_jvp(fun, x)
     if vs_in.iscomplex or vs_in.size <= 1:  # one pass per column
         cols, ans = [], fun(x)
@@ -648,7 +674,8 @@ def _jacfwd_at(fun, x, vs_in, who, chunk_size=None, n_out=None):
         return wnp.reshape(wnp.stack(cols, axis=-1), tuple(vs_out.shape) + tuple(vs_in.shape))
     # one forward pass carrying a block of tangents (columns of the identity)
     jvp_cols = vmap(lambda t: jvp_fun(t)[1])
-    blocks, out_shape = [], None
+    blocks: list[Any] = []
+    out_shape: Any = None
     n_out = vs_in.size if n_out is None else n_out   # (an estimate when not known)
     for a, b in _chunks(vs_in.size, n_out, vs_in.dtype.itemsize, chunk_size):
         col = jvp_cols(_basis(vs_in, a, b))
@@ -661,24 +688,26 @@ def _jacfwd_at(fun, x, vs_in, who, chunk_size=None, n_out=None):
     return wnp.reshape(wnp.transpose(cols), out_shape + tuple(vs_in.shape))
 
 
-def _pack_aux(result, aux):
+def _pack_aux(result: Any, aux: Any) -> Any:
     return result, aux
 
 
-def _per_argnum(unary):
+def _per_argnum(unary: Callable[..., Any]) -> JacobianTransform:
     """Allow a tuple argnum on a transform defined for one array argument."""
     one = _nary(unary, pack_aux=_pack_aux)
     who = unary.__name__
 
     @functools.wraps(unary)
-    def op(fun, argnum=0, *, argnums=None, has_aux=False, chunk_size=None):
+    def op(fun: Fn, argnum: int | Sequence[int] = 0, *,
+           argnums: int | Sequence[int] | None = None, has_aux: bool = False,
+           chunk_size: int | None = None) -> Fn:
         argnum = _argnums(argnum, argnums, who)
         if isinstance(argnum, int):
             return one(fun, argnum, has_aux=has_aux, chunk_size=chunk_size)
         fs = [one(fun, i, has_aux=has_aux, chunk_size=chunk_size) for i in argnum]
 
         @functools.wraps(fun)
-        def per_arg(*args, **kwargs):
+        def per_arg(*args: Any, **kwargs: Any) -> Any:
             _positions(argnum, len(args), argnum, who)
             res = [f(*args, **kwargs) for f in fs]
             if has_aux:
@@ -691,7 +720,7 @@ def _per_argnum(unary):
 
 
 @_per_argnum
-def jacrev(fun, x, chunk_size=None):
+def jacrev(fun: Fn, x: Array, chunk_size: int | None = None) -> Array:
     """The Jacobian by reverse mode; shape ``out.shape + in.shape``.  The
     function is recorded once and its tape walked backwards once, carrying a
     block of cotangents (rows of the identity, batched with :func:`vmap`);
@@ -709,7 +738,7 @@ def jacrev(fun, x, chunk_size=None):
 
 
 @_per_argnum
-def jacfwd(fun, x, chunk_size=None):
+def jacfwd(fun: Fn, x: Array, chunk_size: int | None = None) -> Array:
     """The Jacobian by forward mode; shape ``out.shape + in.shape``.  One
     forward pass carries a block of tangents (columns of the identity, batched
     with :func:`vmap`); ``chunk_size`` bounds the columns per pass.
@@ -724,7 +753,7 @@ def jacfwd(fun, x, chunk_size=None):
 
 
 @_per_argnum
-def jacobian(fun, x, chunk_size=None):
+def jacobian(fun: Fn, x: Array, chunk_size: int | None = None) -> Array:
     """The Jacobian ``d fun / d x`` of shape ``out.shape + in.shape``; uses
     forward mode when there are fewer inputs than outputs (a tall Jacobian)
     and every operation has a forward rule, reverse mode otherwise, each as one
@@ -746,7 +775,8 @@ def jacobian(fun, x, chunk_size=None):
     return _jacrev_at(rt, vs_in, "jacobian", chunk_size)
 
 
-def hessian(fun, argnum=0, *, argnums=None, has_aux=False, chunk_size=None):
+def hessian(fun: Fn, argnum: int | Sequence[int] = 0, *, argnums: int | Sequence[int] | None = None,
+            has_aux: bool = False, chunk_size: int | None = None) -> Fn:
     """The Hessian of a scalar function; shape ``in.shape + in.shape``.
 
     The gradient computation is recorded once, on plain values, and its tape
@@ -775,7 +805,7 @@ def hessian(fun, argnum=0, *, argnums=None, has_aux=False, chunk_size=None):
               for i in argnum]
 
     @functools.wraps(fun)
-    def hess(*args, **kwargs):
+    def hess(*args: Any, **kwargs: Any) -> Any:
         _positions(argnum, len(args), argnum, "hessian")
         rows, aux = [], None
         for row in blocks:
@@ -790,7 +820,7 @@ def hessian(fun, argnum=0, *, argnums=None, has_aux=False, chunk_size=None):
     return hess
 
 
-def hessian_tensor_product(fun, argnum=0):
+def hessian_tensor_product(fun: Fn, argnum: int = 0) -> Fn:
     """``hvp(*args, v)``: the Hessian of ``fun`` times ``v`` (of the shape of
     argument ``argnum``), by forward-over-reverse, without forming the Hessian.
 
@@ -802,7 +832,7 @@ def hessian_tensor_product(fun, argnum=0):
     """
     g = grad(fun, argnum)
 
-    def hvp(*args, **kwargs):
+    def hvp(*args: Any, **kwargs: Any) -> Any:
         args, v = args[:-1], args[-1]
         return make_jvp(g, argnum)(*args, **kwargs)(v)[1]
 
@@ -813,7 +843,7 @@ hessian_vector_product = hessian_tensor_product
 
 
 @_nary
-def make_hvp(fun, x):
+def make_hvp(fun: Fn, x: PyTree) -> tuple[Fn, PyTree]:
     """make_hvp(fun, argnum=0)(*args) -> (hvp_fn, gradient): records the gradient
     computation once; each ``hvp_fn(v)`` is then one backward pass.
 
@@ -826,7 +856,7 @@ def make_hvp(fun, x):
     return _make_vjp(grad(fun), x)
 
 
-def _primal_tuple(primals, tangents, who):
+def _primal_tuple(primals: Any, tangents: Any, who: str) -> Any:
     for name, v in (("primals", primals), ("tangents", tangents)):
         if type(v) not in (tuple, list):
             raise TypeError(
@@ -840,7 +870,8 @@ def _primal_tuple(primals, tangents, who):
     return primals, tangents
 
 
-def jvp(fun, primals, tangents, has_aux=False):
+def jvp(fun: Fn, primals: Sequence[PyTree], tangents: Sequence[PyTree],
+        has_aux: bool = False) -> tuple[Any, ...]:
     """JAX-style forward mode: ``(fun(*primals), tangent of the output)``.
 
     ``primals`` and ``tangents`` are tuples with one entry per argument.  With
@@ -862,7 +893,7 @@ def jvp(fun, primals, tangents, has_aux=False):
     return (out, t, aux_of(level)) if has_aux else (out, t)
 
 
-def linearize(fun, *primals, has_aux=False):
+def linearize(fun: Fn, *primals: PyTree, has_aux: bool = False) -> tuple[Any, ...]:
     """JAX-style ``linearize``: ``(fun(*primals), f_jvp)`` where ``f_jvp(*tangents)``
     is the tangent of the output for ``tangents`` (one per primal), the linear map
     ``fun`` is approximated by at ``primals``.  Each ``f_jvp`` call is one forward
@@ -882,7 +913,7 @@ def linearize(fun, *primals, has_aux=False):
     out = main(*primals)
     aux = aux_of(level) if has_aux else None
 
-    def f_jvp(*tangents):
+    def f_jvp(*tangents: Any) -> Any:
         if len(tangents) != len(primals):
             raise TypeError(f"the linearized {_name(fun)} takes {len(primals)} tangent(s), one "
                             f"per primal, but got {len(tangents)}")
@@ -891,7 +922,7 @@ def linearize(fun, *primals, has_aux=False):
     return (out, f_jvp, aux) if has_aux else (out, f_jvp)
 
 
-def vjp(fun, *primals, has_aux=False):
+def vjp(fun: Fn, *primals: PyTree, has_aux: bool = False) -> tuple[Any, ...]:
     """JAX-style reverse mode: ``(fun(*primals), vjp_fn)`` where
     ``vjp_fn(cotangent)`` returns a tuple with one cotangent per primal.  With
     ``has_aux=True`` ``fun`` returns ``(output, aux)`` and the result is
@@ -911,7 +942,7 @@ def vjp(fun, *primals, has_aux=False):
     return (rt.ans, rt.vjp, aux_of(level)) if has_aux else (rt.ans, rt.vjp)
 
 
-def stop_gradient(x):
+def stop_gradient(x: T) -> T:
     """``x`` as a constant: no derivative flows through it, at any level.
 
     Example:
@@ -923,7 +954,7 @@ def stop_gradient(x):
 
 
 # -- vectorizing map ------------------------------------------------------------------------
-def _leaf_axes(spec, x, where):
+def _leaf_axes(spec: Any, x: Any, where: str) -> Any:
     """One batch axis (or None) per leaf of ``x``, from ``spec``: an int or None
     for every leaf, or a container matching ``x``'s structure (a tree prefix)."""
     if spec is None or isinstance(spec, (int, _np.integer)):
@@ -939,11 +970,11 @@ def _leaf_axes(spec, x, where):
         "give an int or None for all its leaves, or a container of the same structure")
 
 
-def _ndim(x):
-    return len(wnp.shape(x)) if not isinstance(x, Box) else len(x.shape)
+def _ndim(x: Any) -> Any:
+    return len(wnp.shape(x)) if not isinstance(x, Box) else len(x.shape)  # type: ignore[attr-defined]
 
 
-def vmap(fun, in_axes=0, out_axes=0):
+def vmap(fun: Fn, in_axes: Any = 0, out_axes: Any = 0) -> Fn:
     """Map ``fun`` over a batch axis of its arguments in one vectorized pass
     (no Python loop): ``vmap(f)(xs)[i] == f(xs[i])``.
 
@@ -978,7 +1009,7 @@ def vmap(fun, in_axes=0, out_axes=0):
     from .numpy import _batching  # noqa: F401  (registers the batching rules)
 
     @functools.wraps(fun)
-    def batched(*args, **kwargs):
+    def batched(*args: Any, **kwargs: Any) -> Any:
         if isinstance(in_axes, (tuple, list)):
             if len(in_axes) != len(args):
                 raise ValueError(
@@ -1064,14 +1095,14 @@ def vmap(fun, in_axes=0, out_axes=0):
 
 
 # -- checkpointing ------------------------------------------------------------------------
-def _call_flat(f, *leaves):
+def _call_flat(f: Any, *leaves: Any) -> Any:
     return f(*leaves)
 
 
 _checkpointed = primitive(_call_flat, "wengert.checkpoint")
 
 
-def _checkpoint_vjp(argnums, g, ans, f, *leaves):
+def _checkpoint_vjp(argnums: Any, g: Any, ans: Any, f: Any, *leaves: Any) -> Any:
     # Recompute the forward pass of f, now recording it, then walk it backwards.
     if type(g) in (tuple, list):
         g = type(g)(vspace(a).zeros() if gi is None else gi for gi, a in zip(g, ans))
@@ -1082,7 +1113,7 @@ def _checkpoint_vjp(argnums, g, ans, f, *leaves):
     return rt.vjp(g)
 
 
-def _checkpoint_jvp(argnums, tangents, ans, f, *leaves):
+def _checkpoint_jvp(argnums: Any, tangents: Any, ans: Any, f: Any, *leaves: Any) -> Any:
     idx = [a - 1 for a in argnums]
     return _make_jvp(lambda xs: f(*[xs[idx.index(i)] if i in idx else l
                                     for i, l in enumerate(leaves)]),
@@ -1093,7 +1124,7 @@ get_primitive(_checkpointed).vjp_joint = _checkpoint_vjp
 get_primitive(_checkpointed).jvp_joint = _checkpoint_jvp
 
 
-def _checkpoint_batch(args, dims, kwargs):
+def _checkpoint_batch(args: Any, dims: Any, kwargs: Any) -> Any:
     # Under vmap, checkpoint the vmapped function: the recomputation stays batched.
     f, leaves = args[0], args[1:]
     return _checkpointed(vmap(f, in_axes=tuple(dims[1:])), *leaves), 0
@@ -1102,7 +1133,7 @@ def _checkpoint_batch(args, dims, kwargs):
 get_primitive(_checkpointed).batch = _checkpoint_batch
 
 
-def checkpoint(fun):
+def checkpoint(fun: F) -> F:
     """``fun`` with its intermediate values discarded after the forward pass and
     recomputed during the backward pass: memory for time.
 
@@ -1114,15 +1145,15 @@ def checkpoint(fun):
     """
 
     @functools.wraps(fun)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
         leaves, td = tree.flatten(args)
 
-        def flat_fun(*ls):
+        def flat_fun(*ls: Any) -> Any:
             return fun(*tree.unflatten(td, ls), **kwargs)
 
         return _checkpointed(flat_fun, *leaves)
 
-    return wrapped
+    return cast(F, wrapped)   # same arguments and results as fun
 
 
 # -- the imperative tape --------------------------------------------------------------------
@@ -1133,11 +1164,11 @@ class _BlockTrace(TapeTrace):
 
     __slots__ = ("late",)
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.late = 0
 
-    def apply(self, prim, args, kwargs):
+    def apply(self, prim: Any, args: Any, kwargs: Any) -> Any:
         if not self.recording:
             self.late += 1
         return TapeTrace.apply(self, prim, args, kwargs)
@@ -1159,25 +1190,25 @@ class Tape:
         [12.0, 24.0, 36.0]
     """
 
-    def __init__(self):
-        self._trace = None
+    def __init__(self) -> None:
+        self._trace: _BlockTrace | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> "Tape":
         self._trace = _BlockTrace()
         return self
 
-    def __exit__(self, exc_type, exc, tb):
-        self._trace.recording = False
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> Literal[False]:
+        self._trace.recording = False  # type: ignore[union-attr]
         if isinstance(exc, ValueError):
             _reraise_plain_target(exc)
         return False
 
     @property
-    def trace(self):
+    def trace(self) -> TapeTrace | None:
         """The underlying Wengert list (used by ``wengert.explain``)."""
         return self._trace
 
-    def watch(self, value):
+    def watch(self, value: T) -> T:
         """Start recording operations on ``value`` (a float, an array or a tree of
         them); returns the traced value to compute with."""
         if self._trace is None or not self._trace.recording:
@@ -1185,15 +1216,16 @@ class Tape:
         _check_differentiable(value, "the watched value")
         return tree.tree_map(self._trace.new_input, value)
 
-    def _node(self, v):
+    def _node(self, v: Any) -> Any:
         return v._aux if isinstance(v, Box) and v._trace is self._trace else None
 
-    def _source_node(self, v):
+    def _source_node(self, v: Any) -> Any:
         node = self._node(v)
         # a box rebound by an in-place write remembers the node it held before
         return node if node is None else getattr(v, "_origin", node)
 
-    def gradient(self, target, sources, output_gradients=None):
+    def gradient(self, target: Array, sources: PyTree,
+                 output_gradients: Array | None = None) -> PyTree:
         """d target / d sources, with ``sources`` a value recorded on this tape or a
         tree of them; the result has the structure of ``sources``.  A source the
         target does not depend on gets zeros.

@@ -29,21 +29,24 @@ Example:
     >>> flatten(Linear(w=1.0, b=2.0))[0]
     [1.0, 2.0]
 """
+from typing import Any, Callable, Hashable, Iterable, Sequence, cast
 
 from ._core.vspace import ContainerVSpace as _ContainerVSpace
 from ._core.vspace import register_vspace as _register_vspace
 from ._core.vspace import vspace as _vspace
+from ._typing import PyTree, Fn, T, TreeDef
 
 __all__ = ["flatten", "unflatten", "tree_map", "leaves", "register", "register_dataclass",
            "is_node"]
 
 _LEAF = "*"
 # type -> (flatten(x) -> (children, aux), unflatten(aux, children) -> x)
-_NODES = {}
+_NODES: dict[type, tuple[Callable[[Any], Any], Callable[[Any, list[Any]], Any]]] = {}
 _BUILTIN = (list, tuple, dict, type(None))
 
 
-def register(cls, flatten, unflatten):
+def register(cls: type[T], flatten: Callable[[Any], tuple[Sequence[Any], Hashable]],
+             unflatten: Callable[[Any, list[Any]], Any]) -> type[T]:
     """Make instances of ``cls`` containers (tree nodes), as JAX's
     ``register_pytree_node``: ``flatten(x)`` returns ``(children, aux)``, a
     sequence of the values inside ``x`` and hashable static data, and
@@ -76,7 +79,8 @@ def register(cls, flatten, unflatten):
     return cls
 
 
-def register_dataclass(cls, data_fields=None, meta_fields=None):
+def register_dataclass(cls: type[T], data_fields: Sequence[str] | None = None,
+                       meta_fields: Sequence[str] | None = None) -> type[T]:
     """Register the dataclass ``cls`` with chosen fields: ``data_fields`` are
     children (differentiated, updated by optimizers, saved), ``meta_fields``
     are static configuration kept in the tree structure (part of ``aux``;
@@ -101,7 +105,7 @@ def register_dataclass(cls, data_fields=None, meta_fields=None):
     if data_fields is None and meta_fields is None:
         meta_fields = [f.name for f in _dc.fields(cls) if f.metadata.get("static", False)]
     if data_fields is None:
-        data_fields = [n for n in fields if n not in set(meta_fields)]
+        data_fields = [n for n in fields if n not in set(cast(Sequence[str], meta_fields))]
     if meta_fields is None:
         meta_fields = [n for n in fields if n not in set(data_fields)]
     data_fields, meta_fields = tuple(data_fields), tuple(meta_fields)
@@ -112,11 +116,11 @@ def register_dataclass(cls, data_fields=None, meta_fields=None):
             f"must name each field once (fields: {fields}; got data {list(data_fields)}, "
             f"meta {list(meta_fields)})")
 
-    def flat(x):
+    def flat(x: Any) -> Any:
         return ([getattr(x, n) for n in data_fields],
                 (data_fields, tuple([getattr(x, n) for n in meta_fields])))
 
-    def unflat(aux, children):
+    def unflat(aux: Any, children: Any) -> Any:
         # Built without calling __init__ (or __post_init__): children may be traced
         # values, gradients or optimizer statistics, which validation would refuse.
         obj = object.__new__(cls)
@@ -138,23 +142,23 @@ class _NodeVSpace(_ContainerVSpace):
 
     __slots__ = ("aux",)
 
-    def __init__(self, value):
+    def __init__(self, value: Any) -> None:
         flat = _NODES[type(value)][0]
         children, self.aux = flat(value)
         self.kind, self.keys = type(value), None
         self.spaces = tuple(_vspace(v) for v in children)
 
-    def _key(self):
+    def _key(self) -> Any:
         return (self.kind, self.aux, self.spaces)
 
-    def build(self, parts):
+    def build(self, parts: Iterable[Any]) -> Any:
         return _NODES[self.kind][1](self.aux, list(parts))
 
-    def parts(self, x):
+    def parts(self, x: Any) -> list[Any]:
         return list(_NODES[self.kind][0](x)[0])
 
 
-def _node(t):
+def _node(t: Any) -> Any:
     """``(flatten, unflatten)`` for a node type ``t``, or None for a leaf type."""
     node = _NODES.get(t)
     if node is None and hasattr(t, "__dataclass_fields__") and isinstance(t, type):
@@ -163,13 +167,13 @@ def _node(t):
     return node
 
 
-def is_registered_def(td):
+def is_registered_def(td: TreeDef) -> bool:
     """Whether the tree definition ``td`` is a dataclass's or a registered type's
     node (for code that reads tree definitions, such as ``wengert.compile``)."""
     return td != _LEAF and type(td[1]) is _Aux
 
 
-def node_functions(cls):
+def node_functions(cls: type) -> tuple[Callable[..., Any], Callable[..., Any]]:
     """``(flatten, unflatten)`` of the node type ``cls`` (see :func:`register`)."""
     node = _node(cls)
     if node is None:
@@ -177,20 +181,20 @@ def node_functions(cls):
     return node
 
 
-def is_node(x):
+def is_node(x: Any) -> bool:
     """Whether ``x`` is a container (a tree node) rather than a leaf."""
     t = type(x)
     return (t in _BUILTIN or (isinstance(x, tuple) and hasattr(x, "_fields"))
             or _node(t) is not None)
 
 
-def flatten(tree):
+def flatten(tree: PyTree) -> tuple[list[Any], TreeDef]:
     """``(leaves, treedef)`` with leaves in a fixed depth-first order."""
-    leaves = []
+    leaves: list[Any] = []
     return leaves, _flatten(tree, leaves)
 
 
-def _flatten(x, leaves):
+def _flatten(x: Any, leaves: Any) -> Any:
     t = type(x)
     if t is list or t is tuple:
         return (t, None, tuple([_flatten(v, leaves) for v in x]))
@@ -215,25 +219,25 @@ class _Aux(tuple):
     code that reads tree definitions) tells it from a namedtuple's ``None``."""
     __slots__ = ()
 
-    def __new__(cls, aux):
+    def __new__(cls, aux: Any) -> Any:
         return tuple.__new__(cls, (aux,))
 
     @property
-    def value(self):
+    def value(self) -> Any:
         return self[0]
 
-    def __repr__(self):
+    def __repr__(self) -> Any:
         return f"aux({self[0]!r})"
 
 
-def unflatten(treedef, leaves):
+def unflatten(treedef: TreeDef, leaves: Iterable[Any]) -> PyTree:
     """Rebuild a tree of ``treedef``'s shape from ``leaves``."""
     it = iter(leaves)
     out = _unflatten(treedef, it)
     return out
 
 
-def _unflatten(td, it):
+def _unflatten(td: Any, it: Any) -> Any:
     if td is _LEAF:
         return next(it)
     kind, keys, children = td
@@ -249,13 +253,13 @@ def _unflatten(td, it):
     return kind(*parts)
 
 
-def tree_map(fun, tree, *rest):
+def tree_map(fun: Fn, tree: PyTree, *rest: PyTree) -> PyTree:
     """Apply ``fun`` leafwise to one or more trees of the same structure."""
     leaves, td = flatten(tree)
     others = [flatten(r)[0] for r in rest]
     return unflatten(td, [fun(*xs) for xs in zip(leaves, *others)])
 
 
-def leaves(tree):
+def leaves(tree: PyTree) -> list[Any]:
     """The leaves of ``tree`` in order."""
     return flatten(tree)[0]

@@ -77,26 +77,39 @@ def compile(fun=None, *, max_cache=32, max_traces=8, scalar_math=False):
     What is constant. Arrays, floats and complex numbers among the arguments are
     traced: every call uses their new values. Every other argument (ints, strings,
     functions, enums, dtypes, objects) is part of the signature, compared by value
-    (by identity if unhashable); a new value compiles anew. Everything else the
-    function reads is a constant of the program: arrays are used by reference (the
-    program reads their current contents), while numbers and whatever is computed
-    from constants alone (``numpy.sin(A)`` of a closed-over ``A``) are fixed at
-    tracing. So that they do not go stale, each compiled call checks that the
+    (by identity if unhashable); a new value compiles anew. Every other array the
+    function reads (closed over, a global, an attribute, an item of a list or dict,
+    a module's attribute, a view of any of these, an array made by plain NumPy) is
+    *live*: the program holds the array itself, never a copy, and every
+    ``wengert.numpy`` operation that reads it, and everything computed from that,
+    runs again on every call, so that a write into the array (``A[7] = 0``,
+    ``A[:] = batch``) is seen at the next call without tracing again; a result that
+    is such an array or a view of one is copied. What is fixed at tracing: Python
+    numbers, and what ``wengert.numpy``'s functions compute from Python numbers and
+    from such results alone (``np.exp(0.5)``). Also fixed, out of the tracer's sight:
+    what Python or NumPy itself reads from a live array while tracing, rather than
+    a ``wengert.numpy`` function: ``if A[0] > 0``, ``float(A[i])``, ``A.tolist()``,
+    ``A.sum()``, and operators between plain arrays and numbers (``A / 100.0``;
+    write ``np.divide(A, 100.0)`` to keep it live). Those values are baked in, and
+    only the following check guards them: each compiled call checks that the
     closed-over variables, the module globals the function's code names, the
     attributes of objects reached from the function or passed as arguments, and the
     items of lists, tuples and dicts among them still hold the objects (numbers and
     strings: equal values) they held at tracing, that those lists and dicts keep
-    their lengths, and that each such array has its shape and a sample of 32 of its
-    elements unchanged; if not, it traces again (``max_traces`` applies). An array
-    of more than 32 elements written at a few places only can go unnoticed: pass
-    arrays that change as arguments. Not checked: values reached only through a
-    module (``mymodule.table``), the insides of NumPy's and wengert's own functions,
-    sets, anything past the first 2,000 objects visited or the first 64 places
-    watched, and state outside Python objects (files, other processes). A random
-    generator (``numpy.random.Generator``, ``RandomState`` or the global
-    ``numpy.random``) drawn from while tracing makes the signature run eagerly, with
-    a warning (the numbers would otherwise be drawn once); a generator passed as an
-    argument is an error.
+    their lengths, that each such array keeps its shape and, unless the program
+    itself reads the array (or a view of it), a sample of 32 of its elements; if
+    not, it traces again (``max_traces`` applies). So a Python-level read of an
+    array that the program also reads is not checked, and one of an array of more
+    than 32 elements written at a few places only can go unnoticed: pass arrays that
+    Python reads as arguments. Not checked: values reached only through a module
+    (``mymodule.table``: live arrays are still read live), the insides of NumPy's and
+    wengert's own functions, sets, anything past the first 2,000 objects visited or
+    the first 64 places watched, and state outside Python objects (files, other
+    processes). A function that writes into a live array while tracing after reading
+    it runs eagerly, with a warning. A random generator (``numpy.random.Generator``,
+    ``RandomState`` or the global ``numpy.random``) drawn from while tracing makes the
+    signature run eagerly, with a warning (the numbers would otherwise be drawn
+    once); a generator passed as an argument is an error.
 
     Usable as a decorator, with or without options.
     """
@@ -347,7 +360,11 @@ def _trace(fun, leaves, in_def, dynamic, name, scalar_math):
         for i, x in enumerate(leaves) if i not in fixed and not isinstance(x, Box)]
     reach = Reach(roots)
     states = reach.states()
-    out = fun(*args, **kwargs)
+    for w in reach.watches:    # the user's arrays, live wherever they are read (even when
+        if type(w.value) is _np.ndarray:   # handed to a transform: jvp(f, (x,), (V,)))
+            trace.known[id(w.value)] = w.value
+    with trace.recording():
+        out = fun(*args, **kwargs)
     drawn = reach.drawn(states)
     if drawn:
         reach.restore(states)    # the eager call that follows draws the same numbers
@@ -356,6 +373,8 @@ def _trace(fun, leaves, in_def, dynamic, name, scalar_math):
     out_leaves, out_def = tree.flatten(_expand_boxed_containers(out))
     outputs, values = [], []
     for o in out_leaves:
+        if type(o) is _np.ndarray and not trace.is_constant(o):
+            o = trace.live(o)   # returned as it is when called: copied
         if isinstance(o, Box):
             if o._trace is not trace:
                 raise Escape(f"its result holds a traced value of another transform ({o!r})")
@@ -364,9 +383,27 @@ def _trace(fun, leaves, in_def, dynamic, name, scalar_math):
         else:   # kept apart from the value this call returns (the caller may write into it)
             outputs.append(("const", o.copy() if isinstance(o, _np.ndarray) else o))
             values.append(o)
+    watches = Reach(roots).watches    # values as traced
+    written = trace.written()
+    if written:
+        which = _array_name(trace.nodes[written[0]].value, watches)
+        raise Escape(f"while tracing, it writes into {which} after reading it (the program "
+                     "would read the array only as it is when called); pass the values in "
+                     "as an argument to compile it")
+    lives = [n.value for n in trace.nodes if n.kind == "live"]
+    values = [v.copy() if type(v) is _np.ndarray and any(
+        _np.may_share_memory(v, a) for a in lives) else v for v in values]
     src = Source(trace, outputs, out_def, name, scalar_math)
-    src.checks = check_lines(Reach(roots).watches, src.bind_hidden)   # values as traced
+    src.checks = check_lines(watches, src.bind_hidden, lives)
     return src, out_def, values
+
+
+def _array_name(a, watches):
+    """How a message names the array ``a``: the place it was found, if watched."""
+    for w in watches:
+        if w.value is a:
+            return f"the array in {w.what}"
+    return "an array"
 
 
 def _build(src, in_def, leaves, dynamic):

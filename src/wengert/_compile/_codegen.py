@@ -65,6 +65,10 @@ class Source:
         self.checks = []               # lines run before the program (see _watch)
         self.alias = {}
         self.const_notes = []
+        self._skipped, n = [], 0
+        for node in self.nodes:
+            self._skipped.append(n)
+            n += node.kind == "live"
         self._simplify()
         self.live = self._live()
         self.text = self._emit(math_mode=False)
@@ -138,7 +142,14 @@ class Source:
     def var(self, k):
         k = self.resolve(k)
         node = self.nodes[k]
-        return node.name if node.kind == "input" else f"v{k}"
+        if node.kind == "live":      # an array the program reads where it lies
+            return self._bind(node.value, live=True)
+        return node.name if node.kind == "input" else self._v(k)
+
+    def _v(self, k):
+        """The name of the value of call node ``k``: numbered as if the live nodes (named
+        by their constants) were not in the graph."""
+        return f"v{k - self._skipped[k]}"
 
     def _const(self, x, math_mode=False):
         """A literal for ``x`` where Python has one, else a name in the namespace."""
@@ -171,13 +182,14 @@ class Source:
             return f"np.dtype({x.str!r})"
         return self._bind(x)
 
-    def _bind(self, x):
-        """A name in the namespace bound to ``x`` itself."""
+    def _bind(self, x, live=False):
+        """A name in the namespace bound to ``x`` itself (``live``: an array read as it
+        is when the program runs, which the note says)."""
         name = self._names.get(id(x))
         if name is None:
             name = self._names[id(x)] = f"c{len(self.const_notes)}"
             self.namespace[name] = x
-            self.const_notes.append((name, _describe(x)))
+            self.const_notes.append((name, _describe(x) + (", live" if live else "")))
         return name
 
     def bind_hidden(self, x):
@@ -318,13 +330,13 @@ class Source:
             uses[j] = uses.get(j, 0) + 1000
         body = []
         for k, node in enumerate(nodes):
-            if node.kind == "input":
+            if node.kind != "call":
                 body.extend(self._guard(k, g) for g in guards.get(k, ()))
         for k, node in enumerate(nodes):
             if k not in self.live or node.kind != "call" or k in self.alias:
                 continue
             expr = self._inplace(k, node, uses) or self._expr(k, node, math_mode)
-            body.append(f"v{k} = {expr}")
+            body.append(f"{self._v(k)} = {expr}")
             for g in guards.get(k, ()):
                 body.append(self._guard(k, g))
         outs = iter(self._outputs())
@@ -335,10 +347,12 @@ class Source:
     def _outputs(self):
         """One expression per output leaf.  Every call returns arrays of its own, as
         eager evaluation does: a constant output, an output that the simplifications
-        made the same as another value (``x * 1`` is ``x``), or a value returned twice
-        is copied, so that writing into a result never changes an input, another
-        result or the next call's result."""
+        made the same as another value (``x * 1`` is ``x``), a value returned twice, or
+        a live array (or a view of one) is copied, so that writing into a result never
+        changes an input, a closed-over array, another result or the next call's
+        result."""
         exprs, seen = [], set()
+        lives = [n.value for n in self.nodes if n.kind == "live"]
         for kind, v in self.outputs:
             if kind == "const":
                 c = self._const(v)
@@ -348,8 +362,11 @@ class Source:
             value, same = self.nodes[v].value, self.nodes[j].value is self.nodes[v].value
             if self.nodes[j].kind == "input":
                 shared = not same          # eager returned the input itself only if same
+            elif self.nodes[j].kind == "live":
+                shared = True
             else:
-                shared = j in seen or not same
+                shared = j in seen or not same or (type(value) is _np.ndarray and any(
+                    _np.may_share_memory(value, a) for a in lives))
             seen.add(j)
             copy = shared and isinstance(value, _np.ndarray)
             exprs.append(f"{self.var(j)}.copy()" if copy else self.var(j))
@@ -457,7 +474,7 @@ class Source:
                     and src.value.shape == out.shape and src.value.dtype == out.dtype):
                 buf = self.var(j)
                 if fun in _AUGMENTED and len(args) == 2 and (i == 0 or fun in _COMMUTATIVE):
-                    return f"{buf}; v{k} {_AUGMENTED[fun]}= {self._arg(args[1 - i])}"
+                    return f"{buf}; {self._v(k)} {_AUGMENTED[fun]}= {self._arg(args[1 - i])}"
                 parts = ", ".join(self._arg(x) for x in args)
                 return f"{self._fname(fun)}({parts}, out={buf})"
         return None
@@ -634,6 +651,14 @@ def _is_const(x, value):
     return arr.dtype.kind in "biufc" and arr.size > 0 and bool(_np.all(arr == value))
 
 
+def _is_identity(x):
+    """``x`` is a constant (not traced) identity matrix."""
+    if type(x) is not _np.ndarray or x.ndim != 2 or x.shape[0] != x.shape[1] or \
+            x.dtype.kind not in "biuf":
+        return False
+    return bool(_np.all(x.diagonal() == 1)) and _np.count_nonzero(x) == x.shape[0]
+
+
 def _identity_of(node):
     """The node whose value ``node`` merely passes on (``x * 1``, ``x + 0``, a reshape
     or cast to what ``x`` already is), or None."""
@@ -648,6 +673,8 @@ def _identity_of(node):
     elif fun in (_np.subtract, _np.true_divide, _np.power) and len(args) == 2:
         if _is_const(args[1], 0 if fun is _np.subtract else 1):
             candidates = [(args[0], args[1])]
+    elif fun is _np.matmul and len(args) == 2:     # by an identity matrix (a basis)
+        candidates = [(args[i], args[1 - i]) for i in (0, 1) if _is_identity(args[1 - i])]
     for x, _ in candidates:
         if type(x) is Ref and _same_type(x.value, out):
             return x.k

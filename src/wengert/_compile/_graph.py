@@ -14,13 +14,27 @@ Where Python itself needs a concrete value (``if x > 0:``, ``float(x)``,
 program checks that the value is the same and, if not, the call is traced
 again.  Operations whose result shape depends on values (boolean masks,
 ``nonzero``, ``unique``) get a guard on that shape.
+
+Arrays the function did not create while tracing from numbers alone (closed-over
+arrays, globals, attributes, items of containers, views of them, arrays made by
+plain NumPy) are *live*: the first primitive they reach makes each a node of the
+graph (kind "live") that the program reads, by reference, on every call, so
+that nothing computed from them is folded into a constant.  Only the results of
+primitives applied to numbers and to such folded results are constants, and so
+are wengert's own arrays (the seeds, bases and cotangents its rules and transforms
+make from constants: :meth:`GraphTrace._internal`).  A live array written into
+while tracing (after the trace read it) cannot be replayed: that signature runs
+eagerly.
 """
+import os
 import sys
+import threading
 import traceback
+import zlib
 
 import numpy as _np
 
-from .._core import Box
+from .._core import Box, hooks
 from .._core.box import Trace
 from ..numpy._array_box import ArrayBox, SequenceBox
 from ..numpy._shape import _getitem_impl
@@ -86,7 +100,7 @@ def _user_line():
 class GraphTrace(Trace):
     """Records every operation on its tracers, in order."""
 
-    __slots__ = ("nodes", "guards", "n_inputs")
+    __slots__ = ("nodes", "guards", "n_inputs", "lifted", "folded", "sums", "known")
     records_calls = True   # apply_raw records any function of values as one call
 
     def __init__(self):
@@ -94,6 +108,144 @@ class GraphTrace(Trace):
         self.nodes = []
         self.guards = []
         self.n_inputs = 0
+        self.lifted = {}    # id(array) -> its live node
+        self.folded = {}    # id(array) -> array: computed while tracing from numbers alone
+        self.sums = {}      # live node -> checksum of its contents when first read
+        self.known = {}     # id(array) -> array: user arrays found by the watch or given
+        #                     by keyword (never wengert's own constants)
+
+    # -- live arrays -------------------------------------------------------------------
+    def recording(self):
+        """A context in which this thread's primitive calls are seen by :meth:`lift`."""
+        return _Recording(self)
+
+    def live(self, value):
+        """A tracer reading the array ``value`` (which the trace did not compute) on
+        every call."""
+        k = self.lifted.get(id(value))
+        if k is None:
+            k = len(self.nodes)
+            self.nodes.append(Node(None, (), {}, value, f"live{k}", "live"))
+            self.lifted[id(value)] = k
+            self.sums[k] = _checksum(value)
+        return Tracer(value, self, k)   # a new box: an in-place update rebinds its own
+
+    def is_constant(self, x):
+        """Whether ``x`` may be folded: not an array, or one computed from numbers."""
+        return type(x) is not _np.ndarray or id(x) in self.folded
+
+    def _internal(self, a):
+        """Whether the array ``a``, which the trace did not compute, read by a call from
+        wengert's machinery (:func:`_called_by_machinery`), is wengert's own: made by a
+        derivative rule or a transform from constants (a seed, a basis, a broadcast
+        cotangent), and so a constant.  It is unless the user's code handed it over:
+        user arrays reach the machinery as tracers (lifted where the user's code called
+        a primitive), except keyword arguments and arrays handed to a transform (a
+        tangent of ``jvp``), which are in ``known`` (with every array the watch found)."""
+        while type(a) is _np.ndarray:
+            if id(a) in self.known or id(a) in self.lifted:
+                return False
+            a = a.base
+        return True
+
+    def lift(self, fun, args, kwargs):
+        """``(args, kwargs, fold)`` for a primitive call: live arrays among the arguments
+        (and one level into lists and tuples) as tracers; ``fold`` registers the result
+        of a call on constants alone (None if the call reads a traced value)."""
+        out, constant, internal = None, True, None
+        for i, a in enumerate(args):
+            t = type(a)
+            if t is _np.ndarray:
+                if id(a) in self.folded:
+                    continue
+                if internal is None:
+                    internal = _called_by_machinery()
+                if internal and self._internal(a):
+                    self.folded[id(a)] = a
+                    continue
+                a = self.live(a)
+            elif t is list or t is tuple:
+                new = self._lift_seq(a)
+                if new is None:
+                    continue
+                a = new
+            elif isinstance(a, Box):
+                constant = False
+                continue
+            else:
+                continue
+            constant = False
+            if out is None:
+                out = list(args)
+            out[i] = a
+        if out is not None:
+            args = tuple(out)
+        if kwargs:
+            for v in kwargs.values():
+                if isinstance(v, Box):
+                    constant = False
+                elif not self.is_constant(v) or (type(v) in (list, tuple) and any(
+                        not self.is_constant(x) for x in v)):
+                    if internal is None:
+                        internal = _called_by_machinery()
+                    if internal and all(self._internal(x) for x in (
+                            v if type(v) in (list, tuple) else (v,))
+                            if type(x) is _np.ndarray):
+                        continue
+                    for x in (v if type(v) in (list, tuple) else (v,)):
+                        if type(x) is _np.ndarray:    # for the rules that will read it
+                            self.known[id(x)] = x
+                    if constant:
+                        # a live array given by keyword: the call is recorded (a keyword
+                        # argument of a recorded call is read on every call)
+                        return self._record_keyword_call(fun, args, kwargs)
+        return args, kwargs, (self._fold if constant else None)
+
+    def _lift_seq(self, seq):
+        """``seq`` with its live arrays as tracers, or None if it holds no live array
+        and no traced value."""
+        out, internal = None, None
+        for i, v in enumerate(seq):
+            if type(v) is _np.ndarray and id(v) not in self.folded:
+                if internal is None:
+                    internal = _called_by_machinery()
+                if internal and self._internal(v):
+                    self.folded[id(v)] = v
+                    continue
+                v = self.live(v)
+            elif not isinstance(v, Box):
+                continue
+            if out is None:
+                out = list(seq)
+            out[i] = v
+        return None if out is None else type(seq)(out)
+
+    def _record_keyword_call(self, fun, args, kwargs):
+        """A call on constants whose keyword arguments hold a live array: its first
+        array argument is read as a live array too, so that the call is recorded."""
+        for i, a in enumerate(args):
+            if type(a) is _np.ndarray:
+                return args[:i] + (self.live(a),) + args[i + 1:], kwargs, None
+        raise Escape(f"{_fun_name(fun)} reads a closed-over array given by keyword on "
+                     "constants alone, which the program cannot record")
+
+    def _fold(self, fun, args, kwargs):
+        """``fun(*args, **kwargs)`` on constants alone, its result a constant too (the
+        function's insides are not the program's: nothing in them is lifted)."""
+        with _opaque():
+            result = fun(*args, **kwargs)
+        if type(result) is _np.ndarray:
+            self.folded[id(result)] = result
+        elif type(result) in (tuple, list):
+            for r in result:
+                if type(r) is _np.ndarray:
+                    self.folded[id(r)] = r
+        return result
+
+    def written(self):
+        """The live nodes whose arrays were written into since the trace first read
+        them."""
+        return [k for k, s in self.sums.items() if _checksum(self.nodes[k].value) != s]
 
     # -- entering ----------------------------------------------------------------------
     def new_input(self, value):
@@ -125,7 +277,8 @@ class GraphTrace(Trace):
         ckwargs, tkwargs = _split(dict(kwargs), self, found) if kwargs else (kwargs, {})
         if not found or fun in _STATIC:
             return fun(*cargs, **ckwargs)
-        value = fun(*cargs, **ckwargs)
+        with _opaque():     # its insides are not the program's: nothing there is lifted
+            value = fun(*cargs, **ckwargs)
         k = len(self.nodes)
         self.nodes.append(Node(fun, targs, tkwargs, value, name or _fun_name(fun),
                                deps=tuple(t._aux for t in found)))
@@ -142,6 +295,91 @@ class GraphTrace(Trace):
                 return expected
         self.guards.append(Guard(tracer._aux, kind, expected, _user_line()))
         return expected
+
+
+_local = threading.local()
+_lifting_lock = threading.Lock()
+
+
+def _lift(fun, args, kwargs):
+    """``hooks.lifting``'s function: the innermost trace of this thread lifts."""
+    stack = getattr(_local, "stack", None)
+    if not stack or stack[-1] is None:
+        return args, kwargs, None
+    return stack[-1].lift(fun, args, kwargs)
+
+
+class _Recording:
+    __slots__ = ("trace",)
+
+    def __init__(self, trace):
+        self.trace = trace
+
+    def __enter__(self):
+        stack = getattr(_local, "stack", None)
+        if stack is None:
+            stack = _local.stack = []
+        stack.append(self.trace)
+        with _lifting_lock:
+            hooks.lifting.append(_lift)
+        return self.trace
+
+    def __exit__(self, *exc):
+        _local.stack.pop()
+        with _lifting_lock:
+            hooks.lifting.remove(_lift)
+
+
+_WENGERT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_NUMPY_DIR = os.path.dirname(_np.__file__) + os.sep
+_MACHINERY = (os.path.join(_WENGERT_DIR, "_core") + os.sep,
+              os.path.join(_WENGERT_DIR, "transforms.py"))
+_PRIMITIVE_PY = os.path.join(_WENGERT_DIR, "_core", "primitive.py")
+
+
+def _called_by_machinery():
+    """Whether the primitive call being lifted comes from wengert's machinery (a
+    derivative rule run by the tape, a forward-mode or batching rule, a transform's
+    set-up) rather than from user code: the frames above the primitive's wrapper are
+    searched up to the first frame of user code."""
+    f = sys._getframe(1)
+    while f is not None and f.f_code.co_filename in (_PRIMITIVE_PY, __file__):
+        f = f.f_back
+    while f is not None:
+        name = f.f_code.co_filename
+        if name.startswith(_WENGERT_DIR):
+            if name.startswith(_MACHINERY):
+                return True
+        elif not name.startswith(_NUMPY_DIR) and not name.startswith(("<__array_function",
+                                                                         "<frozen")):
+            return False     # user code
+        f = f.f_back
+    return False
+
+
+class _opaque:
+    """A context in which this thread's primitive calls are not lifted: the insides of a
+    function that the program calls whole."""
+
+    __slots__ = ("stack",)
+
+    def __enter__(self):
+        self.stack = getattr(_local, "stack", None)
+        if self.stack is not None:
+            self.stack.append(None)
+
+    def __exit__(self, *exc):
+        if self.stack is not None:
+            self.stack.pop()
+
+
+def _checksum(a):
+    """A checksum of the contents of the array ``a`` (with its shape and dtype)."""
+    data = a if a.flags.c_contiguous else _np.ascontiguousarray(a)
+    try:
+        return (a.shape, a.dtype.str, zlib.crc32(memoryview(data).cast("B")))
+    except (TypeError, ValueError):    # object arrays and the like: their bytes
+        return (a.shape, a.dtype.str, data.tobytes())
 
 
 def _getitem(x, idx):
@@ -195,6 +433,13 @@ def _split(x, trace, found):
         raise Escape(f"a value of another trace ({type(x).__name__}) reached a compiled "
                      "function's recording")
     t = type(x)
+    if t is _np.ndarray and id(x) not in trace.folded:     # read on every call
+        if _called_by_machinery() and trace._internal(x):
+            trace.folded[id(x)] = x
+            return x, x
+        live = trace.live(x)
+        found.append(live)
+        return x, Ref(live._aux, x)
     if t is tuple or t is list:
         concrete, template = [], []
         for v in x:      # one level inline: most arguments are tracers and plain numbers
@@ -204,7 +449,7 @@ def _split(x, trace, found):
                 found.append(v)
                 concrete.append(v._value)
                 template.append(Ref(v._aux, v._value))
-            elif type(v) in _NESTED:
+            elif type(v) in _NESTED or type(v) is _np.ndarray:
                 c, r = _split(v, trace, found)
                 concrete.append(c)
                 template.append(r)

@@ -1,8 +1,10 @@
 """What a compiled function reads besides its arguments, and how to notice it change.
 
 A traced program keeps every value it did not receive as an argument: arrays are
-used by reference, while numbers, strings and anything computed from them
-without a traced value are baked in.  So that later calls do not run on stale
+live (the program reads them where they lie, and recomputes what it computes from
+them: see ``_graph``), while numbers, strings, what is computed from them alone,
+and whatever Python or NumPy itself read from an array while tracing (``if A[0] >
+0``, ``A / 100.0``) are baked in.  So that later calls do not run on stale
 values, tracing first walks what the function can reach: the variables it closes
 over, the module globals its code names, the functions, ``functools.partial``
 objects and bound methods among them, the attributes of objects found there and
@@ -23,7 +25,9 @@ Two things come out of the walk:
   string also passes when equal) and, for an array, that its shape and a sample of
   up to ``_SAMPLE`` evenly spaced elements (the first included) are unchanged;
   otherwise it traces again.  An array of at most ``_SAMPLE`` elements is compared
-  whole; a larger one written at a few places only may go unnoticed.
+  whole; a larger one written at a few places only may go unnoticed.  An array the
+  program reads itself (or through a view) is checked for its identity and shape
+  only: a write into it is what the program reads on the next call.
 """
 import functools
 import math
@@ -194,9 +198,12 @@ class Reach:
                 if not _same(old, new)]
 
 
-def check_lines(watches, bind):
+def check_lines(watches, bind, lives=()):
     """Lines of the compiled program that trace again when a watched place changed;
-    ``bind`` gives the source name of an object (bound by reference)."""
+    ``bind`` gives the source name of an object (bound by reference).  An array that
+    shares memory with one of ``lives`` (the arrays the program reads on every call)
+    is checked for its identity and shape only: a write into it is what the program
+    reads, not a reason to trace again."""
     lines = []
     for w in watches:
         v = bind(w.value)
@@ -223,7 +230,9 @@ def check_lines(watches, bind):
                              f"raise _Retrace({why})")
             else:
                 lines.append(f"if {get} is not {v}: raise _Retrace({why})")
-        if w.sample is not None:
+        if w.sample is not None and any(_np.may_share_memory(w.value, a) for a in lives):
+            lines.append(f"if {v}.shape != {bind(w.value.shape)}: raise _Retrace({why})")
+        elif w.sample is not None:
             view, index, data = w.sample
             sample = bind(view) if view is not None else f"{v}[{bind(index)}]"
             lines.append(f"if {v}.shape != {bind(w.value.shape)} or "

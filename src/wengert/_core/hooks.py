@@ -17,6 +17,12 @@ registered the traces pay one truth test per operation.
 from _thread import _local as _thread_local, allocate_lock as _allocate_lock
 
 observers = []     # every thread's observers (the traces' fast test)
+# ``wengert.compile``: while some thread traces a function, ``lifting[0](fun, args,
+# kwargs) -> (args, kwargs, fold)`` sees the arguments of every primitive call first
+# (it turns arrays the compiled program must read on every call into traced values;
+# ``fold``, when not None, makes a call on constants alone: ``fold(fun, args, kwargs)``).
+# Empty otherwise, so that the primitives pay one truth test.
+lifting = []
 _local = _thread_local()
 _lock = _allocate_lock()
 

@@ -16,6 +16,7 @@ from _thread import allocate_lock as _allocate_lock   # threading.Lock, without 
 
 from .batching import batch_trace_of
 from .box import Box
+from .hooks import lifting as _lifting
 
 # Every live primitive (weak: a primitive nobody refers to any more is dropped); the
 # lock keeps a listing in one thread safe from a primitive made in another.
@@ -74,6 +75,10 @@ def primitive(fun, name=None):
 
     @functools.wraps(fun)
     def wrapped(*args, **kwargs):
+        if _lifting:    # wengert.compile traces (see hooks.lifting)
+            args, kwargs, fold = _lifting[0](fun, args, kwargs)
+            if fold is not None:
+                return fold(fun, args, kwargs)
         if kwargs:
             for v in kwargs.values():
                 if isinstance(v, Box) or type(v) is tuple or type(v) is list:
@@ -148,6 +153,10 @@ def notrace_primitive(fun):
 
     @functools.wraps(fun)
     def wrapped(*args, **kwargs):
+        if _lifting:    # wengert.compile traces (see hooks.lifting)
+            args, kwargs, fold = _lifting[0](fun, args, kwargs)
+            if fold is not None:
+                return fold(fun, args, kwargs)
         args = [_strip(a) for a in args]
         if kwargs and _has_box(kwargs):
             kwargs = {k: _strip(v) for k, v in kwargs.items()}

@@ -25,6 +25,7 @@ operation, its incoming cotangent read, the values its rule needs read again
 written per differentiated argument.  The tape holds every recorded argument
 and result; its memory counts each distinct array (and each float) once.
 """
+from typing import Any, Sequence
 import collections
 import statistics
 import time
@@ -34,6 +35,7 @@ import numpy as _np
 from .. import tree
 from .._core import Box, TapeTrace, getval
 from ._record import _is_float, short_op
+from .._typing import Fn
 
 __all__ = ["cost", "Cost"]
 
@@ -51,11 +53,11 @@ _CUBIC = {"linalg.inv", "linalg.solve", "linalg.det", "linalg.slogdet", "linalg.
 _CHEAP_GRADIENT_BOUND = 5.0
 
 
-def _size(x):
+def _size(x: Any) -> Any:
     return int(_np.size(x)) if x is not None else 0
 
 
-def _nbytes(x):
+def _nbytes(x: Any) -> Any:
     x = getval(x)
     if isinstance(x, _np.ndarray):
         return x.nbytes
@@ -64,7 +66,7 @@ def _nbytes(x):
     return 0
 
 
-def op_flops(op, args, ans):
+def op_flops(op: str, args: Sequence[Any], ans: Any) -> int:
     """Estimated flops of one operation ``op`` (short name) on ``args`` giving ``ans``.
 
     Example:
@@ -75,7 +77,7 @@ def op_flops(op, args, ans):
     if op in _SHAPE:
         return 0
     if op in _CONTRACT:
-        a = getval(args[0]) if args else None
+        a: Any = getval(args[0]) if args else None
         k = _np.shape(a)[-1] if _np.ndim(a) else 1
         return 2 * max(_size(ans), 1) * k
     if op in _REDUCE:
@@ -105,8 +107,8 @@ class Cost:
         ({'sin': 1, 'sum': 1}, 6)
     """
 
-    def __init__(self, name, counts, flops, backward_flops, nbytes, tape_bytes, fun_time,
-                 grad_time, n_inputs, n_outputs, backward_bytes=0):
+    def __init__(self, name: Any, counts: Any, flops: Any, backward_flops: Any, nbytes: Any, tape_bytes: Any, fun_time: Any,
+                 grad_time: Any, n_inputs: Any, n_outputs: Any, backward_bytes: Any=0) -> None:
         self.name = name
         self.counts = counts
         self.flops = flops
@@ -121,7 +123,7 @@ class Cost:
         self.n_outputs = n_outputs
         self.advice = _advice(n_inputs, n_outputs)
 
-    def _summary(self):
+    def _summary(self) -> Any:
         """The report's lines after the operation counts."""
         above = self.ratio > _CHEAP_GRADIENT_BOUND
         return [
@@ -138,10 +140,10 @@ class Cost:
             self.advice,
         ]
 
-    def _ops(self):
+    def _ops(self) -> Any:
         return sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
-    def __str__(self):
+    def __str__(self) -> Any:
         total = sum(self.counts.values())
         width = max((len(k) for k in self.counts), default=0)
         lines = [f"cost of {self.name}: {total} recorded operations"]
@@ -149,7 +151,7 @@ class Cost:
             lines.append(f"  {op:<{width}}  {n}")
         return "\n".join(lines + self._summary())
 
-    def _repr_markdown_(self):
+    def _repr_markdown_(self) -> Any:
         """The report in Markdown: a table of operations, then the estimates.
 
         Example:
@@ -177,7 +179,7 @@ class Cost:
     __repr__ = __str__
 
 
-def _advice(n_in, n_out):
+def _advice(n_in: Any, n_out: Any) -> Any:
     if n_out < n_in:
         return (f"reverse mode is cheaper for the Jacobian: {n_out} output(s) < {n_in} "
                 f"inputs, so it needs {n_out} backward pass(es) (one per output) instead "
@@ -190,18 +192,18 @@ def _advice(n_in, n_out):
             f"{n_out} outputs); forward mode keeps no tape, so it uses less memory")
 
 
-def _human(n):
+def _human(n: Any) -> Any:
     for unit in ("B", "KiB", "MiB", "GiB"):
         if n < 1024 or unit == "GiB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1024
 
 
-def _secs(t):
+def _secs(t: Any) -> Any:
     return f"{t * 1e6:.1f} us" if t < 1e-3 else f"{t * 1e3:.2f} ms"
 
 
-def _median_time(f, repeat):
+def _median_time(f: Any, repeat: Any) -> Any:
     f()  # warm up
     times = []
     for _ in range(repeat):
@@ -218,11 +220,11 @@ def _median_time(f, repeat):
     return statistics.median(times)
 
 
-def _copy(x):
+def _copy(x: Any) -> Any:
     return x.copy() if isinstance(x, _np.ndarray) else x
 
 
-def _record(fun, args):
+def _record(fun: Any, args: Any) -> Any:
     tape = TapeTrace()
     tape.lean = False     # count the bytes of every value an operation touches
     boxed, inputs = [], []
@@ -244,7 +246,7 @@ def _record(fun, args):
     return tape, inputs, out
 
 
-def cost(fun, *args, repeat=5):
+def cost(fun: Fn, *args: Any, repeat: int = 5) -> "Cost":
     """A cost report for ``fun(*args)`` and its gradient (see :class:`Cost`).
 
     Counts the recorded operations by kind, estimates the forward pass's
@@ -280,7 +282,7 @@ def cost(fun, *args, repeat=5):
     if not inputs:
         raise TypeError(f"{who}: no floating-point inputs among the arguments of {name}; "
                         "pass floats or float arrays, e.g. 1.0 rather than 1")
-    counts = collections.Counter()
+    counts: collections.Counter[str] = collections.Counter()
     flops = bflops = nbytes = bbytes = 0
     held = {}
     for e in tape.entries:
@@ -313,7 +315,7 @@ def cost(fun, *args, repeat=5):
     n_out = sum(max(_size(getval(o)), 1) for o in out_leaves)
     n_in = sum(max(_size(leaf), 1) for _, leaf in inputs)
 
-    def gradient():
+    def gradient() -> None:
         tp, ins, o = _record(fun, args)
         seeds = [(b._aux, _np.ones_like(b._value) if _np.ndim(b._value) else 1.0)
                  for b in tree.leaves(o) if isinstance(b, Box) and b._trace is tp]

@@ -5,6 +5,7 @@ PNG or PDF by wengert's own layered layout with matplotlib (the ``plot``
 extra; no system Graphviz needed).  Graphviz's ``dot`` program is used only
 when asked for with ``save(path, engine="graphviz")``.
 """
+from typing import Any
 import html
 import os
 import shutil
@@ -15,6 +16,7 @@ import numpy as _np
 from . import _format
 from .._core.vspace import add_any
 from ._record import Recording
+from .._typing import Fn
 
 __all__ = ["graph", "Graph"]
 
@@ -22,7 +24,7 @@ VALUE_COLOR = "darkgreen"   # the lecture notes' convention: forward values in g
 GRAD_COLOR = "red"          # ... and backward gradients in red, beneath them
 
 
-def graph(fun, *args, digits=2, collapse=True):
+def graph(fun: Fn, *args: Any, digits: int = 2, collapse: bool = True) -> "Graph":
     """The circuit of ``fun(*args)``: one gate per operation, each wire labelled
     with the forward value (green) and, beneath it, the gradient of the output
     flowing back along it (red); arrays show dtype and shape.
@@ -64,12 +66,12 @@ class Graph:
         [('n0', 'n1', '3.00', '3.00'), ('n0', 'n1', '3.00', '3.00'), ('n1', 'out', '9.00', '1.00')]
     """
 
-    def __init__(self, rec, digits=2, collapse=True):
+    def __init__(self, rec: Any, digits: Any=2, collapse: Any=True) -> None:
         self.recording = rec
         self.digits = digits
         self.view = rec.view(collapse)
 
-    def nodes(self):
+    def nodes(self) -> list[Any]:
         """``(id, label, kind)`` for every node, in evaluation order; kind is
         ``input``, ``gate``, ``group`` (a collapsed group, id ``g0, g1, ...``)
         or ``output``."""
@@ -101,11 +103,11 @@ class Graph:
             out.append(("out", "output", "output"))
         return out
 
-    def _id(self, k):
+    def _id(self, k: Any) -> Any:
         j = self.view.owner.get(k)
         return f"n{k}" if j is None else f"g{j}"
 
-    def edges(self):
+    def edges(self) -> list[Any]:
         """``(from, to, value, gradient)`` for every wire, values as short text.
 
         A wire into a collapsed group carries the gradient summed over the
@@ -114,7 +116,8 @@ class Graph:
         rec, d = self.recording, self.digits
         short = lambda v: _short(v, d)  # noqa: E731
         grad = lambda v: _short(v, d, norm=True)  # noqa: E731
-        wires, order = {}, []
+        wires: dict[Any, Any] = {}
+        order: list[Any] = []
         for k, e in enumerate(rec.entries):
             if e is None:
                 continue
@@ -140,7 +143,7 @@ class Graph:
             out.append((self._id(k), "out", short(rec.values[k]), grad(rec.seed)))
         return out
 
-    def to_dot(self):
+    def to_dot(self) -> str:
         """Graphviz DOT text of the circuit (HTML-like labels for the colours);
         expanded groups are clusters."""
         lines = ["digraph circuit {", "  rankdir=LR;",
@@ -164,14 +167,14 @@ class Graph:
         lines.append("}")
         return "\n".join(lines)
 
-    def _clusters(self):
+    def _clusters(self) -> Any:
         """``subgraph cluster_i`` blocks for the groups shown expanded, nested."""
         rec, view = self.recording, self.view
         shown = [g for g in rec.groups
                  if not any(c.start <= g.start and g.end <= c.end for c in view.groups)]
         lines = []
 
-        def emit(i, indent):
+        def emit(i: Any, indent: Any) -> None:
             g = shown[i]
             lines.append(f'{indent}subgraph cluster_{i} {{')
             lines.append(f'{indent}  label="{_quote(g.name)}"; style="rounded,dashed"; '
@@ -195,10 +198,11 @@ class Graph:
                 emit(i, "  ")
         return lines
 
-    def __str__(self):
+    def __str__(self) -> Any:
         return self.to_dot()
 
-    def save(self, path, engine=None, max_nodes=150):
+    def save(self, path: str | os.PathLike[str], engine: str | None = None,
+             max_nodes: int = 150) -> str:
         """Write the diagram; the file's suffix picks the format.
 
         ``.dot`` (or ``.gv``) writes the Graphviz text (no dependency).
@@ -241,7 +245,7 @@ class Graph:
             fh.write(data)
         return path
 
-    def render(self, fmt="svg", max_nodes=150, dpi=110):
+    def render(self, fmt: str = "svg", max_nodes: int = 150, dpi: int = 110) -> Any:
         """The picture as bytes (``svg``, ``png`` or ``pdf``), drawn with matplotlib.
 
         Example:
@@ -253,7 +257,7 @@ class Graph:
         return render(self.nodes(), self.edges(), fmt, title=self.title(),
                       max_nodes=max_nodes, dpi=dpi, clusters=self.clusters())
 
-    def clusters(self):
+    def clusters(self) -> Any:
         """``(name, node ids, depth)`` of each group shown expanded (drawn as a
         dashed frame around its operations)."""
         rec, view = self.recording, self.view
@@ -268,14 +272,14 @@ class Graph:
             out.append((g.name, ids, g.depth))
         return out
 
-    def title(self):
+    def title(self) -> str:
         """A caption: the function, the point, and how to read the wires."""
         rec = self.recording
         point = ", ".join(f"{n}={_format.literal(v)}" for n, v in rec.point)
         where = f"{rec.fun_name} at {point}" if len(point) <= 60 else rec.fun_name
         return f"{where}: forward value above each wire (green), gradient of the output below (red)"
 
-    def _graphviz(self, fmt, who):
+    def _graphviz(self, fmt: Any, who: str) -> Any:
         exe = shutil.which("dot")
         if exe is None:
             raise RuntimeError(
@@ -288,7 +292,7 @@ class Graph:
             raise RuntimeError(f"{who}: Graphviz failed: {res.stderr.decode(errors='replace')}")
         return res.stdout
 
-    def _repr_svg_(self):
+    def _repr_svg_(self) -> Any:
         """Jupyter: the circuit inline, drawn with matplotlib (``None`` without it)."""
         try:
             return self.render("svg").decode()
@@ -296,12 +300,12 @@ class Graph:
             return None
 
 
-def _inside(a, b):
+def _inside(a: Any, b: Any) -> Any:
     """Group ``a`` lies within group ``b`` (and is not ``b``)."""
     return a is not b and b.start <= a.start and a.end <= b.end and a.depth > b.depth
 
 
-def _short(v, digits, norm=False):
+def _short(v: Any, digits: Any, norm: Any=False) -> Any:
     """A wire label: a scalar with ``digits`` decimals, an array as dtype[shape]
     (a gradient array as its norm)."""
     if v is None:
@@ -316,5 +320,5 @@ def _short(v, digits, norm=False):
     return f"{a.dtype}[{', '.join(map(str, a.shape))}]"
 
 
-def _quote(s):
+def _quote(s: Any) -> Any:
     return s.replace("\\", "\\\\").replace('"', '\\"')

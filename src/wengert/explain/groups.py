@@ -12,6 +12,7 @@ Outside an explain recording a gate or scope does nothing but call through
 Recordings are per thread: a gate called in one thread never marks another
 thread's recording.
 """
+from typing import Any, Iterator
 import collections
 import contextlib
 import functools
@@ -19,19 +20,20 @@ import threading
 
 from .. import tree
 from .._core import Box
+from .._typing import Fn
 
 __all__ = ["gate", "scope", "Group"]
 
 class _Active(threading.local):
-    def __init__(self):
-        self.spans = []   # this thread's explain recordings now running, innermost last
+    def __init__(self) -> None:
+        self.spans: list[Any] = []   # this thread's explain recordings now running, innermost last
 
 
 _ACTIVE = _Active()
 
 
 @contextlib.contextmanager
-def recording(spans):
+def recording(spans: Any) -> Iterator[None]:
     """Make ``spans`` the calling thread's innermost recording for the block."""
     _ACTIVE.spans.append(spans)
     try:
@@ -48,24 +50,24 @@ the tape nodes passed to a gate, in the order of its parameters."""
 class _Spans:
     """What one recording learns about groups: the spans of the tape they cover."""
 
-    def __init__(self, tape):
+    def __init__(self, tape: Any) -> None:
         self.tape = tape
-        self.open = []     # (name, start, args) of the scopes now open
-        self.groups = []
+        self.open: list[Any] = []     # (name, start, args) of the scopes now open
+        self.groups: list[Any] = []
 
-    def enter(self, name, args=()):
+    def enter(self, name: str, args: Any = ()) -> None:
         nodes = [x._aux for x in tree.leaves(args)
                  if isinstance(x, Box) and x._trace is self.tape]
         self.open.append((name, len(self.tape.entries), tuple(nodes)))
 
-    def exit(self):
+    def exit(self) -> None:
         name, start, args = self.open.pop()
         path = "/".join([n for n, _, _ in self.open] + [name])
         end = len(self.tape.entries)
         if end > start:  # a group that recorded nothing is not shown
             self.groups.append(Group(name, path, start, end, len(self.open), args))
 
-    def sorted_groups(self):
+    def sorted_groups(self) -> list[Any]:
         return sorted(self.groups, key=lambda g: (g.start, -g.end, g.depth))
 
 
@@ -92,15 +94,15 @@ class scope:
         Row(name='v_1', definition='multiply(x, x)', op='multiply', value='4.0000', tangent='4.0000', adjoint='0.2000', group='square plus one')
     """
 
-    def __init__(self, name, _args=()):
+    def __init__(self, name: Any, _args: Any=()) -> None:
         if not isinstance(name, str) or not name:
             raise TypeError(f"explain.scope: name must be a non-empty string, got {name!r}; "
                             'e.g. explain.scope("layer1")')
         self.name = name
         self._args = _args
-        self._pushed = []
+        self._pushed: list[Any] = []
 
-    def __enter__(self):
+    def __enter__(self) -> Any:
         active = _ACTIVE.spans
         spans = active[-1] if active else None
         if spans is not None:
@@ -108,14 +110,14 @@ class scope:
         self._pushed.append(spans)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> Any:
         spans = self._pushed.pop()
         if spans is not None and spans.open:
             spans.exit()
         return False
 
 
-def gate(name=None):
+def gate(name: str | Fn | None = None) -> Any:
     """A decorator that shows a function as one gate named ``name`` (default:
     the function's name) in :func:`~wengert.explain.trace` and
     :func:`~wengert.explain.graph`.  Use as ``@explain.gate("sigmoid")`` or
@@ -142,25 +144,25 @@ def gate(name=None):
         raise TypeError(f"explain.gate: name must be a non-empty string or None, got {name!r}; "
                         'e.g. @explain.gate("sigmoid")')
 
-    def decorate(fun):
+    def decorate(fun: Any) -> Any:
         if not callable(fun):
             raise TypeError(f"explain.gate: decorates a function, got {type(fun).__name__}")
         return _wrap(fun, name or getattr(fun, "__name__", "gate"))
     return decorate
 
 
-def _wrap(fun, name):
+def _wrap(fun: Any, name: Any) -> Any:
     @functools.wraps(fun)
-    def gated(*args, **kwargs):
+    def gated(*args: Any, **kwargs: Any) -> Any:
         if not _ACTIVE.spans:  # not explaining: a plain call
             return fun(*args, **kwargs)
         with scope(name, _args=(args, kwargs)):
             return fun(*args, **kwargs)
-    gated.gate_name = name
+    gated.gate_name = name  # type: ignore[attr-defined]
     return gated
 
 
-def shown_groups(groups, collapse):
+def shown_groups(groups: Any, collapse: Any) -> Any:
     """The outermost groups to collapse: all of them for ``collapse=True``, none
     for ``False``, or those whose name (or path) is in the collection ``collapse``."""
     if collapse is True:
@@ -172,7 +174,7 @@ def shown_groups(groups, collapse):
             collapse = [collapse]
         names = set(collapse)
         chosen = [g for g in groups if g.name in names or g.path in names]
-    out = []
+    out: list[Any] = []
     for g in sorted(chosen, key=lambda g: (g.start, -g.end)):
         if out and g.start < out[-1].end:  # inside one already collapsed
             continue

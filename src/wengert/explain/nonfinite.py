@@ -12,6 +12,7 @@ derivative, which differentiates the reverse rules themselves, the operation
 whose rule it was).  Inactive, it costs nothing; other threads are not watched
 and not slowed beyond one truth test per operation.
 """
+from typing import Any
 import contextlib
 import itertools
 import math
@@ -25,9 +26,9 @@ from .._core import Box, TapeTrace, getval, hooks
 
 __all__ = ["detect_nonfinite"]
 
-_SKIP_DIRS = tuple(os.path.dirname(os.path.abspath(m.__file__)) + os.sep
+_SKIP_DIRS = tuple(os.path.dirname(os.path.abspath(m.__file__)) + os.sep  # type: ignore[type-var, operator]
                    for m in (sys.modules["wengert"], _np))
-_skip_cache = {}
+_skip_cache: dict[str, bool] = {}
 # The frame of a reverse pass: an operation recorded under it was called by a reverse
 # rule (a derivative of a derivative), and its locals say whose rule.
 _BACKWARD = TapeTrace.backward.__code__
@@ -38,7 +39,7 @@ _UNRECORDED = ("(its line was not recorded: called before detect_nonfinite was a
                "more than 200,000 operations ago)")
 
 
-def _skipped(filename):
+def _skipped(filename: Any) -> Any:
     s = _skip_cache.get(filename)
     if s is None:
         s = _skip_cache[filename] = (os.path.abspath(filename).startswith(_SKIP_DIRS)
@@ -46,11 +47,11 @@ def _skipped(filename):
     return s
 
 
-def _origin(where):
+def _origin(where: dict[int, Any]) -> Any:
     """Where the operation being recorded was called from: ``(file, line)`` of the
     innermost caller outside wengert and NumPy, or, when a reverse rule inside wengert
     called it, ``(name, origin)`` of the operation whose rule it is."""
-    f = sys._getframe(3)
+    f: Any = sys._getframe(3)
     while f is not None:
         code = f.f_code
         if code is _BACKWARD:
@@ -68,7 +69,7 @@ def _origin(where):
     return None
 
 
-def _at(origin):
+def _at(origin: Any) -> Any:
     """``origin`` in words: ``at file:line`` or ``in the reverse rule of ...``."""
     if origin is None:
         return "at <unknown location>"
@@ -78,11 +79,11 @@ def _at(origin):
     return f"in the reverse rule of {origin[1]} {inner}"
 
 
-def _called(origin):
+def _called(origin: Any) -> Any:
     return f"called {_at(origin)}"
 
 
-def _raw(x):
+def _raw(x: Any) -> Any:
     """The value under every box, batched ones included (under ``vmap`` the whole
     batch is checked at once)."""
     while isinstance(x, Box):
@@ -90,7 +91,7 @@ def _raw(x):
     return x
 
 
-def _finite(x):
+def _finite(x: Any) -> Any:
     """True when ``x`` (a number, array, or tuple/list of them) has no NaN/inf."""
     if isinstance(x, float):  # Python floats and NumPy float64 scalars
         return math.isfinite(x)
@@ -142,19 +143,19 @@ class detect_nonfinite(contextlib.ContextDecorator):
         FloatingPointError: detect_nonfinite: numpy.log produced nan in the forward pass at ...
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._local = threading.local()
 
-    def _recreate_cm(self):
+    def _recreate_cm(self) -> Any:
         # as a decorator, each call (in any thread) gets its own state
         return type(self)()
 
-    def __enter__(self):
+    def __enter__(self) -> Any:
         # id(forward output) -> its origin, for the reverse pass; per entry, so per thread
-        where = {}
+        where: dict[int, Any] = {}
         errstate = _np.errstate(divide="ignore", over="ignore", invalid="ignore")
 
-        def observe(event, prim, value, detail):
+        def observe(event: Any, prim: Any, value: Any, detail: Any) -> None:
             if event == "forward":
                 origin = where[id(value)] = _origin(where)
                 if len(where) > _REMEMBERED:     # a long loop inside the block: forget
@@ -183,7 +184,7 @@ class detect_nonfinite(contextlib.ContextDecorator):
         stack.append((observe, errstate))
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> Any:
         observe, errstate = self._local.stack.pop()
         try:
             errstate.__exit__(*exc)
@@ -192,7 +193,7 @@ class detect_nonfinite(contextlib.ContextDecorator):
         return False
 
 
-def _forward_error(prim, value, args, origin):
+def _forward_error(prim: Any, value: Any, args: Any, origin: Any) -> Any:
     if not all(_finite(a) for a in args):
         return _error(prim, value, "in the forward pass", origin,
                       ": input already non-finite (a NaN/inf was passed in, or made by an "
@@ -200,7 +201,7 @@ def _forward_error(prim, value, args, origin):
     return _error(prim, value, "in the forward pass", origin)
 
 
-def _error(prim, value, where, origin, note=""):
+def _error(prim: Any, value: Any, where: str, origin: Any, note: Any="") -> Any:
     what = _describe(value)
     if origin is not None and origin[0] == "rule":
         # a higher-order derivative differentiates a reverse rule: name the user's
@@ -214,7 +215,7 @@ def _error(prim, value, where, origin, note=""):
         f"detect_nonfinite: {prim.name} produced {what} {where} {_at(origin)}{note}")
 
 
-def _describe(x):
+def _describe(x: Any) -> Any:
     batched = isinstance(getval(x), Box)
     x = _raw(x)
     if type(x) in (tuple, list):

@@ -1,4 +1,5 @@
 """The trace table: the Wengert list of one evaluation with values, tangents and adjoints."""
+from typing import Any, Sequence
 import collections
 import html
 
@@ -6,6 +7,7 @@ import numpy as _np
 
 from . import _format
 from ._record import Recording, short_op
+from .._typing import Fn
 
 __all__ = ["trace", "Trace"]
 
@@ -18,7 +20,8 @@ belongs to when groups are expanded."""
 _HEADER = ("var", "definition", "value", "tangent", "adjoint")
 
 
-def trace(fun, *args, tangent=None, ops=None, max_rows=None, digits=4, collapse=True):
+def trace(fun: Fn, *args: Any, tangent: Any = None, ops: Sequence[str] | None = None,
+          max_rows: int | None = None, digits: int = 4, collapse: bool = True) -> "Trace":
     """The execution trace of ``fun(*args)``: one row per recorded operation.
 
     Each row names the variable (inputs after ``fun``'s parameters, or ``x1,
@@ -74,7 +77,7 @@ class Trace:
         [('x', 'input', '6.0000'), ('v_1', 'multiply(x, x)', '1.0000'), ('v_2', 'add(v_1, 1.0)', '1.0000')]
     """
 
-    def __init__(self, rec, ops=None, max_rows=None, digits=4, collapse=True):
+    def __init__(self, rec: Any, ops: Any=None, max_rows: Any=None, digits: Any=4, collapse: Any=True) -> None:
         if ops is not None:
             if isinstance(ops, str):
                 ops = [ops]
@@ -95,7 +98,7 @@ class Trace:
             elif k in view.outputs[j]:
                 self.rows.append(self._row(k, j))
 
-    def _row(self, k, j=None):
+    def _row(self, k: Any, j: Any=None) -> Any:
         rec, d = self.recording, self.digits
         e = rec.entries[k]
         group = rec.group_path.get(k, "")
@@ -129,7 +132,7 @@ class Trace:
                    _format.number(tangent, d), _format.number(adjoint, d), group)
 
     # -- which rows are shown --------------------------------------------------------
-    def _shown(self):
+    def _shown(self) -> Any:
         rows = self.rows
         if self.ops is not None:
             rows = [r for r in rows if r.op == "input" or r.op in self.ops]
@@ -143,7 +146,7 @@ class Trace:
             note = f"... {sum(hidden.values())} more rows not shown: {kinds}"
         return rows, note
 
-    def title(self):
+    def title(self) -> str:
         """The first line: where, along which direction, adjoint of what."""
         rec = self.recording
         point = ", ".join(f"{n}={_format.literal(v)}" for n, v in rec.point)
@@ -160,7 +163,7 @@ class Trace:
             along = f"tangent along ({', '.join(names)}) = ({', '.join(dirs)})"
         return f"trace of {rec.fun_name} at {point}; {along}; {adj}"
 
-    def __str__(self):
+    def __str__(self) -> Any:
         rows, note = self._shown()
         table = [_HEADER] + [(r.name, _shown_def(r), r.value, r.tangent, r.adjoint)
                              for r in rows]
@@ -174,10 +177,10 @@ class Trace:
             lines.append(note)
         return "\n".join(lines)
 
-    def __repr__(self):
+    def __repr__(self) -> Any:
         return str(self)
 
-    def to_markdown(self):
+    def to_markdown(self) -> str:
         """The table in Markdown (GitHub-flavoured).
 
         Example:
@@ -200,10 +203,10 @@ class Trace:
             lines += ["", esc(note)]
         return "\n".join(lines)
 
-    def _repr_markdown_(self):  # Jupyter (and other Markdown front ends)
+    def _repr_markdown_(self) -> Any:  # Jupyter (and other Markdown front ends)
         return self.to_markdown()
 
-    def _repr_html_(self):  # Jupyter: a table
+    def _repr_html_(self) -> Any:  # Jupyter: a table
         rows, note = self._shown()
         h = html.escape
         # Inline alignment: Jupyter's table CSS right-aligns every cell, which made the
@@ -224,20 +227,20 @@ class Trace:
         return "".join(out)
 
 
-def _shown_def(row):
+def _shown_def(row: Any) -> Any:
     """The definition as printed: prefixed with its group when groups are expanded."""
     return f"{row.group}: {row.definition}" if row.group else row.definition
 
 
-def _ndim(v):
+def _ndim(v: Any) -> Any:
     return _np.ndim(v)
 
 
-def _is_scalar(v):
+def _is_scalar(v: Any) -> Any:
     return not isinstance(v, (tuple, list)) and _ndim(v) == 0
 
 
-def _plain(t):
+def _plain(t: Any) -> Any:
     """A tangent for the title: a number when it is one number for the whole input."""
     if t is None:
         return 0.0

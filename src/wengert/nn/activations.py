@@ -14,11 +14,12 @@ import math
 
 from .. import numpy as np
 from ..transforms import stop_gradient
+from .._typing import Array
 
 __all__ = ["sigmoid", "tanh", "relu", "softplus", "gelu", "softmax", "log_softmax", "identity"]
 
 
-def identity(x):
+def identity(x: Array) -> Array:
     """Return ``x`` unchanged (a linear output layer).
 
     Example:
@@ -28,7 +29,7 @@ def identity(x):
     return x
 
 
-def sigmoid(x):
+def sigmoid(x: Array) -> Array:
     """Logistic sigmoid 1 / (1 + exp(-x)), written as (1 + tanh(x/2)) / 2 so
     that no exponential overflows.
 
@@ -40,7 +41,7 @@ def sigmoid(x):
     return 0.5 * (np.tanh(0.5 * x) + 1.0)
 
 
-def tanh(x):
+def tanh(x: Array) -> Array:
     """Hyperbolic tangent.
 
     Example:
@@ -50,7 +51,7 @@ def tanh(x):
     return np.tanh(x)
 
 
-def relu(x):
+def relu(x: Array) -> Array:
     """max(x, 0); the derivative at 0 is taken as 1/2 (``maximum``'s tie rule).
 
     Example:
@@ -61,7 +62,7 @@ def relu(x):
     return np.maximum(x, 0.0)
 
 
-def softplus(x):
+def softplus(x: Array) -> Array:
     """log(1 + exp(x)) as ``logaddexp(0, x)``: exact for large |x|.
 
     Example:
@@ -74,7 +75,7 @@ def softplus(x):
 _GELU_C = math.sqrt(2.0 / math.pi)
 
 
-def gelu(x):
+def gelu(x: Array) -> Array:
     """Gaussian error linear unit, in the common tanh approximation
     x/2 (1 + tanh(sqrt(2/π) (x + 0.044715 x³))) (|error| < 1e-3 of the exact
     x Φ(x)); needs no SciPy.
@@ -87,7 +88,7 @@ def gelu(x):
     return 0.5 * x * (1.0 + np.tanh(_GELU_C * (x + 0.044715 * x ** 3)))
 
 
-def log_softmax(x, axis=-1):
+def log_softmax(x: Array, axis: int = -1) -> Array:
     """x - logsumexp(x) along ``axis``; the maximum is subtracted first (as a
     constant: the result does not depend on it) so nothing overflows.
 
@@ -100,7 +101,7 @@ def log_softmax(x, axis=-1):
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
-def softmax(x, axis=-1):
+def softmax(x: Array, axis: int = -1) -> Array:
     """exp(x) / sum(exp(x)) along ``axis``, computed stably.
 
     Example:

@@ -12,16 +12,22 @@ Example:
     >>> w.shape, bool(abs(w).max() <= (6 / 7) ** 0.5)
     ((3, 4), True)
 """
+from typing import Any, Callable, Tuple, Union
 import math
 
 import numpy as _np
+from .._typing import NDArray
+
+# A shape as NumPy takes it; an initializer maps (rng, shape) to a new array.
+Shape = Union[int, Tuple[int, ...]]
+Initializer = Callable[[Any, Shape], NDArray]
 
 __all__ = ["glorot_uniform", "glorot_normal", "xavier_uniform", "xavier_normal",
            "he_uniform", "he_normal", "kaiming_uniform", "kaiming_normal",
            "lecun_normal", "zeros", "ones", "normal", "uniform", "check_rng", "fans"]
 
 
-def check_rng(rng, where):
+def check_rng(rng: Any, where: str) -> None:
     """Raise a ``TypeError`` naming ``where`` unless ``rng`` is a ``numpy.random.Generator``.
 
     Example:
@@ -36,7 +42,7 @@ def check_rng(rng, where):
                         f"{type(rng).__name__}; pass numpy.random.default_rng(seed)")
 
 
-def _shape(shape, where):
+def _shape(shape: Any, where: str) -> tuple[int, ...]:
     if isinstance(shape, int):
         shape = (shape,)
     try:
@@ -48,7 +54,7 @@ def _shape(shape, where):
     return shape
 
 
-def fans(shape):
+def fans(shape: Shape) -> tuple[int, int]:
     """``(fan_in, fan_out)`` of a weight of ``shape`` (see the module docstring).
 
     Example:
@@ -64,12 +70,12 @@ def fans(shape):
     return shape[-2] * receptive, shape[-1] * receptive
 
 
-def _prep(rng, shape, where):
+def _prep(rng: Any, shape: Any, where: str) -> Any:
     check_rng(rng, where)
     return _shape(shape, where)
 
 
-def glorot_uniform(rng, shape):
+def glorot_uniform(rng: _np.random.Generator, shape: Shape) -> NDArray:
     """Glorot/Xavier uniform: U(-a, a) with a = sqrt(6 / (fan_in + fan_out)).
 
     Example:
@@ -83,7 +89,7 @@ def glorot_uniform(rng, shape):
     return rng.uniform(-a, a, size=shape)
 
 
-def glorot_normal(rng, shape):
+def glorot_normal(rng: _np.random.Generator, shape: Shape) -> NDArray:
     """Glorot/Xavier normal: N(0, 2 / (fan_in + fan_out)).
 
     Example:
@@ -96,7 +102,7 @@ def glorot_normal(rng, shape):
     return rng.normal(0.0, math.sqrt(2.0 / max(fi + fo, 1)), size=shape)
 
 
-def he_uniform(rng, shape):
+def he_uniform(rng: _np.random.Generator, shape: Shape) -> NDArray:
     """He/Kaiming uniform (for ReLU layers): U(-a, a) with a = sqrt(6 / fan_in).
 
     Example:
@@ -109,7 +115,7 @@ def he_uniform(rng, shape):
     return rng.uniform(-a, a, size=shape)
 
 
-def he_normal(rng, shape):
+def he_normal(rng: _np.random.Generator, shape: Shape) -> NDArray:
     """He/Kaiming normal (for ReLU layers): N(0, 2 / fan_in).
 
     Example:
@@ -121,7 +127,7 @@ def he_normal(rng, shape):
     return rng.normal(0.0, math.sqrt(2.0 / max(fans(shape)[0], 1)), size=shape)
 
 
-def lecun_normal(rng, shape):
+def lecun_normal(rng: _np.random.Generator, shape: Shape) -> NDArray:
     """LeCun normal: N(0, 1 / fan_in).
 
     Example:
@@ -139,7 +145,7 @@ kaiming_uniform = he_uniform
 kaiming_normal = he_normal
 
 
-def zeros(rng, shape):
+def zeros(rng: _np.random.Generator | None, shape: Shape) -> NDArray:
     """All zeros (``rng`` is accepted for a uniform signature and checked).
 
     Example:
@@ -150,7 +156,7 @@ def zeros(rng, shape):
     return _np.zeros(_prep(rng, shape, "zeros"))
 
 
-def ones(rng, shape):
+def ones(rng: _np.random.Generator | None, shape: Shape) -> NDArray:
     """All ones (``rng`` is accepted for a uniform signature and checked).
 
     Example:
@@ -161,7 +167,8 @@ def ones(rng, shape):
     return _np.ones(_prep(rng, shape, "ones"))
 
 
-def normal(rng, shape, stddev=1.0, mean=0.0):
+def normal(rng: _np.random.Generator, shape: Shape, stddev: float = 1.0,
+           mean: float = 0.0) -> NDArray:
     """N(mean, stddev²) entries.  ``functools.partial(normal, stddev=0.01)``
     makes a two-argument initializer.
 
@@ -176,7 +183,8 @@ def normal(rng, shape, stddev=1.0, mean=0.0):
     return rng.normal(mean, stddev, size=shape)
 
 
-def uniform(rng, shape, low=0.0, high=1.0):
+def uniform(rng: _np.random.Generator, shape: Shape, low: float = 0.0,
+            high: float = 1.0) -> NDArray:
     """U(low, high) entries.
 
     Example:

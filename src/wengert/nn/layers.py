@@ -21,13 +21,15 @@ Example:
     >>> [sorted(layer) for layer in g], g[0]["w"].shape
     ([['b', 'w'], ['b', 'w']], (2, 8))
 """
-from typing import Callable, NamedTuple
+from typing import Any, Callable, NamedTuple, Sequence
 
 import numpy as _np
 
 from .. import numpy as np
 from . import init as _init
 from .activations import tanh as _tanh
+from .init import Initializer
+from .._typing import Fn, PyTree
 
 __all__ = ["Layer", "Linear", "MLP", "PolynomialBasis", "RBFBasis", "TanhBasis",
            "BasisRegression"]
@@ -46,17 +48,18 @@ class Layer(NamedTuple):
         >>> double.apply(double.init(numpy.random.default_rng(0)), 3.0)
         6.0
     """
-    init: Callable
-    apply: Callable
+    init: Callable[[Any], PyTree]
+    apply: Callable[..., Any]
 
 
-def _positive_int(n, name, where):
+def _positive_int(n: Any, name: Any, where: str) -> Any:
     if isinstance(n, bool) or not isinstance(n, (int, _np.integer)) or n < 1:
         raise ValueError(f"{where}: {name} must be a positive int, got {n!r}")
     return int(n)
 
 
-def Linear(in_features, out_features, w_init=_init.glorot_uniform, b_init=_init.zeros):
+def Linear(in_features: int, out_features: int, w_init: Initializer = _init.glorot_uniform,
+           b_init: Initializer = _init.zeros) -> Layer:
     """Affine layer x @ w + b with ``w`` of shape (in, out) and ``b`` of shape (out,).
 
     Example:
@@ -69,17 +72,18 @@ def Linear(in_features, out_features, w_init=_init.glorot_uniform, b_init=_init.
     n_in = _positive_int(in_features, "in_features", "Linear")
     n_out = _positive_int(out_features, "out_features", "Linear")
 
-    def init(rng):
+    def init(rng: Any) -> Any:
         _init.check_rng(rng, "Linear.init")
         return {"w": w_init(rng, (n_in, n_out)), "b": b_init(rng, (n_out,))}
 
-    def apply(params, x):
+    def apply(params: Any, x: Any) -> Any:
         return x @ params["w"] + params["b"]
 
     return Layer(init, apply)
 
 
-def MLP(sizes, activation=_tanh, out_activation=None, w_init=_init.glorot_uniform):
+def MLP(sizes: int | Sequence[int], activation: Fn = _tanh, out_activation: Fn | None = None,
+        w_init: Initializer = _init.glorot_uniform) -> Layer:
     """Multilayer perceptron: Linear layers of the given ``sizes`` with
     ``activation`` between them; parameters are a list of ``{"w", "b"}`` dicts.
 
@@ -103,11 +107,11 @@ def MLP(sizes, activation=_tanh, out_activation=None, w_init=_init.glorot_unifor
         raise TypeError(f"MLP: activation must be a function such as wengert.nn.tanh, got {activation!r}")
     layers = [Linear(a, b, w_init=w_init) for a, b in zip(sizes[:-1], sizes[1:])]
 
-    def init(rng):
+    def init(rng: Any) -> Any:
         _init.check_rng(rng, "MLP.init")
         return [layer.init(rng) for layer in layers]
 
-    def apply(params, x):
+    def apply(params: Any, x: Any) -> Any:
         if len(params) != len(layers):
             raise ValueError(f"MLP.apply: expected parameters for {len(layers)} layers, "
                              f"got {len(params)}; create them with this MLP's init")
@@ -119,7 +123,7 @@ def MLP(sizes, activation=_tanh, out_activation=None, w_init=_init.glorot_unifor
     return Layer(init, apply)
 
 
-def _column(x):
+def _column(x: Any) -> Any:
     """Inputs of the basis layers are 1-D: (N,) or (N, 1); return (N, 1)."""
     shape = _np.shape(x)
     if len(shape) == 1:
@@ -131,7 +135,7 @@ def _column(x):
     raise ValueError(f"basis layers take 1-D inputs of shape (N,) or (N, 1), got shape {shape}")
 
 
-def PolynomialBasis(num, max_exponent=None):
+def PolynomialBasis(num: int, max_exponent: float | None = None) -> Layer:
     """Φ_θ(x) = [x^θ₁ … x^θ_K] with learnable exponents θ (Adams's notes); inputs
     must be positive for non-integer exponents.  Initial exponents are 1, …, K
     (or evenly spaced up to ``max_exponent``).  ``apply(theta, x)`` maps (N,)
@@ -147,17 +151,18 @@ def PolynomialBasis(num, max_exponent=None):
     k = _positive_int(num, "num", "PolynomialBasis")
     top = float(k if max_exponent is None else max_exponent)
 
-    def init(rng):
+    def init(rng: Any) -> Any:
         _init.check_rng(rng, "PolynomialBasis.init")
         return {"exponents": _np.linspace(top / k, top, k)}
 
-    def apply(theta, x):
+    def apply(theta: Any, x: Any) -> Any:
         return _column(x) ** theta["exponents"]
 
     return Layer(init, apply)
 
 
-def RBFBasis(num, low=-1.0, high=1.0, scale=None, jitter=0.0):
+def RBFBasis(num: int, low: float = -1.0, high: float = 1.0, scale: float | None = None,
+             jitter: float = 0.0) -> Layer:
     """Φ_θ(x) = [exp(−(x − c_k)² / s_k)]_k with learnable centers c and scales s
     (Adams's notes: "RBF centers and scales").  Centers start evenly spaced over
     [low, high] (plus ``jitter`` × spacing of uniform noise); scales start at
@@ -180,20 +185,21 @@ def RBFBasis(num, low=-1.0, high=1.0, scale=None, jitter=0.0):
     if not s0 > 0:
         raise ValueError(f"RBFBasis: scale must be > 0, got {scale!r}")
 
-    def init(rng):
+    def init(rng: Any) -> Any:
         _init.check_rng(rng, "RBFBasis.init")
         centers = _np.linspace(low, high, k)
         if jitter:
             centers = centers + jitter * spacing * rng.uniform(-0.5, 0.5, size=k)
         return {"centers": centers, "scales": _np.full(k, s0)}
 
-    def apply(theta, x):
+    def apply(theta: Any, x: Any) -> Any:
         return np.exp(-(_column(x) - theta["centers"]) ** 2 / theta["scales"])
 
     return Layer(init, apply)
 
 
-def TanhBasis(num, low=-1.0, high=1.0, slope=None):
+def TanhBasis(num: int, low: float = -1.0, high: float = 1.0,
+              slope: float | None = None) -> Layer:
     """Φ_θ(x) = [tanh(x a_k + c_k)]_k with learnable scales a and locations c
     (Adams's notes: "tanh scale and location").  The steps start at evenly spaced
     points of [low, high] with slope ``slope`` (default: 2 / spacing) and
@@ -212,19 +218,19 @@ def TanhBasis(num, low=-1.0, high=1.0, slope=None):
     spacing = (high - low) / max(k - 1, 1)
     a0 = 2.0 / spacing if slope is None else float(slope)
 
-    def init(rng):
+    def init(rng: Any) -> Any:
         _init.check_rng(rng, "TanhBasis.init")
         points = _np.linspace(low, high, k)
         scales = a0 * _np.where(_np.arange(k) % 2 == 0, 1.0, -1.0)
         return {"scales": scales, "locations": -scales * points}
 
-    def apply(theta, x):
+    def apply(theta: Any, x: Any) -> Any:
         return np.tanh(_column(x) * theta["scales"] + theta["locations"])
 
     return Layer(init, apply)
 
 
-def BasisRegression(basis, w_init=_init.zeros):
+def BasisRegression(basis: Layer, w_init: Initializer = _init.zeros) -> Layer:
     """Adaptive basis-function regression f(x) = wᵀ Φ_θ(x) + b (Adams's notes, eq. 1):
     parameters ``{"theta": basis parameters, "w": (K,), "b": ()}``; ``apply``
     maps (N,) inputs to (N,) predictions.  Train θ with w and b, or keep θ
@@ -242,13 +248,13 @@ def BasisRegression(basis, w_init=_init.zeros):
         raise TypeError("BasisRegression: basis must be a Layer such as RBFBasis(10), "
                         f"got {type(basis).__name__}")
 
-    def init(rng):
+    def init(rng: Any) -> Any:
         _init.check_rng(rng, "BasisRegression.init")
         theta = basis.init(rng)
         k = _np.shape(basis.apply(theta, _np.ones(1)))[1]
         return {"theta": theta, "w": w_init(rng, (k,)), "b": _np.zeros(())}
 
-    def apply(params, x):
+    def apply(params: Any, x: Any) -> Any:
         return basis.apply(params["theta"], x) @ params["w"] + params["b"]
 
     return Layer(init, apply)

@@ -11,23 +11,25 @@ Example:
     >>> round(float(softmax_cross_entropy(numpy.array([[0.0, 0.0]]), numpy.array([1]))), 6)
     0.693147
 """
+from typing import Any
 import numpy as _np
 
 from .. import numpy as np
 from .activations import log_softmax
+from .._typing import Array
 
 __all__ = ["squared_error", "mse", "softmax_cross_entropy", "logistic_loss",
            "binary_cross_entropy", "multiclass_hinge"]
 
 
-def _same_shape(pred, target, where):
+def _same_shape(pred: Any, target: Any, where: str) -> None:
     ps, ts = _np.shape(pred), _np.shape(target)
     if ps != ts:
         raise ValueError(f"{where}: predictions have shape {ps} but targets {ts}; "
                          "reshape one of them (e.g. y.reshape(-1, 1)) so they match")
 
 
-def squared_error(pred, target):
+def squared_error(pred: Array, target: Array) -> Array:
     """½ Σ (pred − target)², the least-squares objective of Adams's notes (eq. 2).
 
     Example:
@@ -39,7 +41,7 @@ def squared_error(pred, target):
     return 0.5 * np.sum((pred - target) ** 2)
 
 
-def mse(pred, target):
+def mse(pred: Array, target: Array) -> Array:
     """Mean squared error, mean((pred − target)²).
 
     Example:
@@ -51,7 +53,7 @@ def mse(pred, target):
     return np.mean((pred - target) ** 2)
 
 
-def _class_labels(logits, labels, where):
+def _class_labels(logits: Any, labels: Any, where: str) -> Any:
     """Integer labels as an (N, 1) index array; one-hot labels as None."""
     shape = _np.shape(logits)
     if len(shape) != 2:
@@ -68,7 +70,7 @@ def _class_labels(logits, labels, where):
     return labels[:, None], None
 
 
-def softmax_cross_entropy(logits, labels):
+def softmax_cross_entropy(logits: Array, labels: Array) -> Array:
     """Mean over the batch of −log softmax(logits)[label].
 
     Args:
@@ -90,7 +92,7 @@ def softmax_cross_entropy(logits, labels):
     return -np.mean(np.take_along_axis(logp, index, axis=1))
 
 
-def logistic_loss(logits, labels):
+def logistic_loss(logits: Array, labels: Array) -> Array:
     """Binary cross-entropy from logits, mean of log(1 + e^z) − y z, stable
     for large |z|.  ``labels`` are 0/1 (or probabilities) of ``logits``' shape.
 
@@ -107,7 +109,7 @@ def logistic_loss(logits, labels):
 binary_cross_entropy = logistic_loss
 
 
-def multiclass_hinge(scores, labels, margin=1.0):
+def multiclass_hinge(scores: Array, labels: Array, margin: float = 1.0) -> Array:
     """Multiclass SVM (Weston–Watkins) loss: mean over the batch of
     Σ_{j ≠ y} max(0, s_j − s_y + margin).
 

@@ -15,14 +15,16 @@ Example:
     >>> numpy.round(x, 3)
     array([1., 1.])
 """
-from .base import chain
+from .base import Optimizer, chain
 from .transforms import (add_decayed_weights, scale_by_adam, scale_by_learning_rate,
                          scale_by_rms, trace)
+from .._typing import Schedule
 
 __all__ = ["sgd", "momentum", "rmsprop", "adam", "adamw"]
 
 
-def sgd(learning_rate, momentum=None, nesterov=False):
+def sgd(learning_rate: float | Schedule, momentum: float | None = None,
+        nesterov: bool = False) -> Optimizer:
     """Gradient descent, x ← x − lr·g (the ``optimizer.step()`` of Cornell CS 4740's lecture 13), with
     optional (Nesterov) momentum.  Minibatching is the caller's choice of g.
 
@@ -38,7 +40,8 @@ def sgd(learning_rate, momentum=None, nesterov=False):
     return chain(trace(momentum, nesterov), scale_by_learning_rate(learning_rate))
 
 
-def momentum(learning_rate, beta=0.9, nesterov=False):
+def momentum(learning_rate: float | Schedule, beta: float = 0.9,
+             nesterov: bool = False) -> Optimizer:
     """Heavy-ball (or Nesterov) momentum: m ← g + β m; x ← x − lr·m.
 
     Example:
@@ -49,7 +52,8 @@ def momentum(learning_rate, beta=0.9, nesterov=False):
     return sgd(learning_rate, momentum=beta, nesterov=nesterov)
 
 
-def rmsprop(learning_rate, decay=0.9, eps=1e-8, momentum=None, nesterov=False):
+def rmsprop(learning_rate: float | Schedule, decay: float = 0.9, eps: float = 1e-8,
+            momentum: float | None = None, nesterov: bool = False) -> Optimizer:
     """RMSProp: divide by a running root-mean-square of the gradients.
 
     Example:
@@ -63,7 +67,8 @@ def rmsprop(learning_rate, decay=0.9, eps=1e-8, momentum=None, nesterov=False):
     return chain(*parts, scale_by_learning_rate(learning_rate))
 
 
-def adam(learning_rate, b1=0.9, b2=0.999, eps=1e-8):
+def adam(learning_rate: float | Schedule, b1: float = 0.9, b2: float = 0.999,
+         eps: float = 1e-8) -> Optimizer:
     """Adam (Kingma & Ba): bias-corrected moment estimates.
 
     Example:
@@ -74,7 +79,8 @@ def adam(learning_rate, b1=0.9, b2=0.999, eps=1e-8):
     return chain(scale_by_adam(b1, b2, eps), scale_by_learning_rate(learning_rate))
 
 
-def adamw(learning_rate, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-4):
+def adamw(learning_rate: float | Schedule, b1: float = 0.9, b2: float = 0.999,
+          eps: float = 1e-8, weight_decay: float = 1e-4) -> Optimizer:
     """Adam with decoupled weight decay (Loshchilov & Hutter):
     x ← x − lr·(adam step + weight_decay·x).  ``update`` needs ``params``.
 

@@ -20,11 +20,12 @@ Example:
     >>> round(float(params["x"]), 6)
     3.0
 """
-from typing import Callable, NamedTuple
+from typing import Any, Callable, NamedTuple, Sequence
 
 import numpy as _np
 
 from ..tree import flatten, unflatten
+from .._typing import Array, PyTree, Fn, T
 
 __all__ = ["Optimizer", "apply_updates", "chain", "global_norm"]
 
@@ -41,11 +42,11 @@ class Optimizer(NamedTuple):
         >>> halve.update(4.0, halve.init(1.0))
         (-2.0, ())
     """
-    init: Callable
-    update: Callable
+    init: Callable[[PyTree], PyTree]
+    update: Callable[..., tuple[PyTree, PyTree]]
 
 
-def _check_same(tree_a, tree_b, where, name_a, name_b):
+def _check_same(tree_a: Any, tree_b: Any, where: str, name_a: Any, name_b: Any) -> Any:
     la, ta = flatten(tree_a)
     lb, tb = flatten(tree_b)
     if ta != tb:
@@ -54,7 +55,8 @@ def _check_same(tree_a, tree_b, where, name_a, name_b):
     return la, lb, ta
 
 
-def tree_apply(where, fun, tree, *rest, names=None):
+def tree_apply(where: str, fun: Fn, tree: PyTree, *rest: PyTree,
+               names: Sequence[str] | None = None) -> PyTree:
     """Map ``fun`` leafwise over trees of the same structure (checked)."""
     leaves, td = flatten(tree)
     others = []
@@ -69,7 +71,7 @@ def tree_apply(where, fun, tree, *rest, names=None):
     return unflatten(td, [fun(*xs) for xs in zip(leaves, *others)])
 
 
-def apply_updates(params, updates):
+def apply_updates(params: T, updates: PyTree) -> T:
     """``params + updates`` leafwise; each result keeps its parameter's dtype.
 
     Example:
@@ -77,7 +79,7 @@ def apply_updates(params, updates):
         >>> apply_updates({"w": numpy.ones(2)}, {"w": numpy.array([0.5, -1.0])})
         {'w': array([1.5, 0. ])}
     """
-    def add(p, u):
+    def add(p: Any, u: Any) -> Any:
         # p + u, not asarray(p) + u: under wengert.compile, asarray of a traced
         # parameter would read its value and make every step trace anew
         out = p + u
@@ -86,7 +88,7 @@ def apply_updates(params, updates):
     return tree_apply("apply_updates", add, params, updates, names=("params", "updates"))
 
 
-def global_norm(tree):
+def global_norm(tree: PyTree) -> Array:
     """The Euclidean norm of all leaves of ``tree`` together.
 
     Example:
@@ -97,7 +99,7 @@ def global_norm(tree):
     return _np.sqrt(sum(_np.sum(_np.abs(x) ** 2) for x in flatten(tree)[0]))
 
 
-def chain(*transforms):
+def chain(*transforms: Optimizer) -> Optimizer:
     """Apply gradient transformations in sequence; the state is a tuple of
     their states.
 
@@ -113,10 +115,10 @@ def chain(*transforms):
             raise TypeError(f"chain: argument {i} must be an Optimizer such as "
                             f"wengert.optim.scale(-0.1), got {type(t).__name__}")
 
-    def init(params):
+    def init(params: Any) -> Any:
         return tuple(t.init(params) for t in transforms)
 
-    def update(grads, state, params=None):
+    def update(grads: Any, state: Any, params: Any=None) -> Any:
         if not isinstance(state, tuple) or len(state) != len(transforms):
             raise ValueError(f"chain.update: state must be the tuple of {len(transforms)} states "
                              "that this chain's init returned")

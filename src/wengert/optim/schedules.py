@@ -7,13 +7,15 @@ Example:
     >>> [round(float(s(t)), 3) for t in (0, 5, 10, 15, 20)]
     [0.0, 1.0, 0.5, 0.0, 0.0]
 """
+from typing import Any, Mapping
 import numpy as _np
+from .._typing import Schedule
 
 __all__ = ["constant", "exponential_decay", "cosine_decay", "step_decay",
            "piecewise_constant", "warmup"]
 
 
-def _out(value, step):
+def _out(value: Any, step: Any) -> Any:
     """A Python float for a Python step; else the array (or traced) value as
     computed.  Schedules are written with NumPy operations, not ``if``, ``min``
     or ``math``: an optimizer's step count is a 0-d array, traced under
@@ -23,7 +25,7 @@ def _out(value, step):
     return value
 
 
-def _nonneg(value, name, where):
+def _nonneg(value: Any, name: Any, where: str) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
         raise TypeError(f"{where}: {name} must be a number, got {type(value).__name__}")
     value = float(value)
@@ -32,13 +34,13 @@ def _nonneg(value, name, where):
     return value
 
 
-def _positive_steps(n, name, where):
+def _positive_steps(n: Any, name: Any, where: str) -> Any:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"{where}: {name} must be a positive int, got {n!r}")
     return n
 
 
-def constant(value):
+def constant(value: float) -> Schedule:
     """The same learning rate at every step.
 
     Example:
@@ -49,7 +51,8 @@ def constant(value):
     return lambda step: value
 
 
-def exponential_decay(init_value, decay_rate, decay_steps, staircase=False, end_value=None):
+def exponential_decay(init_value: float, decay_rate: float, decay_steps: int,
+                      staircase: bool = False, end_value: float | None = None) -> Schedule:
     """init_value · decay_rate^(step / decay_steps) (the exponent floored when
     ``staircase``), never past ``end_value`` if given.
 
@@ -62,7 +65,7 @@ def exponential_decay(init_value, decay_rate, decay_steps, staircase=False, end_
     decay_rate = _nonneg(decay_rate, "decay_rate", "exponential_decay")
     decay_steps = _positive_steps(decay_steps, "decay_steps", "exponential_decay")
 
-    def schedule(step):
+    def schedule(step: Any) -> Any:
         p = step / decay_steps
         v = init_value * decay_rate ** (_np.floor(p) if staircase else p)
         if end_value is not None:
@@ -71,7 +74,7 @@ def exponential_decay(init_value, decay_rate, decay_steps, staircase=False, end_
     return schedule
 
 
-def cosine_decay(init_value, decay_steps, alpha=0.0):
+def cosine_decay(init_value: float, decay_steps: int, alpha: float = 0.0) -> Schedule:
     """Half a cosine from ``init_value`` down to ``alpha · init_value`` over
     ``decay_steps``, constant after.
 
@@ -84,14 +87,14 @@ def cosine_decay(init_value, decay_steps, alpha=0.0):
     decay_steps = _positive_steps(decay_steps, "decay_steps", "cosine_decay")
     alpha = _nonneg(alpha, "alpha", "cosine_decay")
 
-    def schedule(step):
+    def schedule(step: Any) -> Any:
         t = _np.minimum(step, decay_steps) / decay_steps
         cos = 0.5 * (1.0 + _np.cos(_np.pi * t))
         return _out(init_value * ((1.0 - alpha) * cos + alpha), step)
     return schedule
 
 
-def step_decay(init_value, step_size, gamma=0.1):
+def step_decay(init_value: float, step_size: int, gamma: float = 0.1) -> Schedule:
     """Multiply by ``gamma`` every ``step_size`` steps (PyTorch's StepLR).
 
     Example:
@@ -105,7 +108,8 @@ def step_decay(init_value, step_size, gamma=0.1):
     return lambda step: _out(init_value * gamma ** (step // step_size), step)
 
 
-def piecewise_constant(init_value, boundaries_and_scales):
+def piecewise_constant(init_value: float,
+                       boundaries_and_scales: Mapping[int, float]) -> Schedule:
     """Start at ``init_value``; at each boundary step multiply by its scale.
 
     Example:
@@ -120,15 +124,15 @@ def piecewise_constant(init_value, boundaries_and_scales):
     pairs = sorted((int(b), _nonneg(s, f"scale at {b}", "piecewise_constant"))
                    for b, s in boundaries_and_scales.items())
 
-    def schedule(step):
-        v = init_value
+    def schedule(step: Any) -> Any:
+        v: Any = init_value
         for b, s in pairs:
             v = v * _np.where(step >= b, s, 1.0)
         return _out(v, step)
     return schedule
 
 
-def warmup(schedule, warmup_steps, init_value=0.0):
+def warmup(schedule: Schedule | float, warmup_steps: int, init_value: float = 0.0) -> Schedule:
     """Rise linearly from ``init_value`` to ``schedule(0)`` over
     ``warmup_steps``, then follow ``schedule`` (shifted to start there).
     ``schedule`` may be a number (a constant).
@@ -144,7 +148,7 @@ def warmup(schedule, warmup_steps, init_value=0.0):
     init_value = _nonneg(init_value, "init_value", "warmup")
     peak = schedule(0)
 
-    def wrapped(step):
+    def wrapped(step: Any) -> Any:
         ramp = init_value + (peak - init_value) * _np.minimum(step, warmup_steps) / warmup_steps
         after = schedule(_np.maximum(step - warmup_steps, 0))   # never a negative step
         return _out(_np.where(step < warmup_steps, ramp, after), step)

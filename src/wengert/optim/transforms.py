@@ -13,21 +13,23 @@ Example:
     >>> round(float(u["x"]), 6)
     -0.19
 """
+from typing import Any, Hashable, Mapping
 import numpy as _np
 
 from ..tree import flatten, unflatten
 from .base import Optimizer, global_norm, tree_apply
+from .._typing import Schedule
 
 __all__ = ["scale", "scale_by_learning_rate", "trace", "scale_by_rms", "scale_by_adam",
            "add_decayed_weights", "clip_by_global_norm", "clip", "set_to_zero",
            "multi_transform"]
 
 
-def _zeros_like(tree):
+def _zeros_like(tree: Any) -> Any:
     return tree_apply("init", lambda x: _np.zeros_like(_np.asarray(x, dtype=float)), tree)
 
 
-def _rate(value, name, where):
+def _rate(value: Any, name: Any, where: str) -> Any:
     """A number >= 0 or a schedule; returns ``step -> float``."""
     if callable(value):
         return value
@@ -41,18 +43,18 @@ def _rate(value, name, where):
     return lambda step: value
 
 
-def _unit(value, name, where):
+def _unit(value: Any, name: Any, where: str) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float, _np.number)) \
             or not 0 <= value < 1:
         raise ValueError(f"{where}: {name} must be a number in [0, 1), got {value!r}")
     return float(value)
 
 
-def _count0():
+def _count0() -> Any:
     return _np.zeros((), dtype=_np.int64)
 
 
-def _next_count(count):
+def _next_count(count: Any) -> Any:
     """``count + 1`` as a 0-d int64 array, by array operations only: under
     ``wengert.compile`` the count stays a traced input (``int(count)`` would make
     every step a new signature), and a 0-d array, not a NumPy scalar, comes back
@@ -60,7 +62,7 @@ def _next_count(count):
     return _np.full_like(count, count + 1, dtype=_np.int64)
 
 
-def scale(factor):
+def scale(factor: float) -> Optimizer:
     """Multiply updates by ``factor`` (use a negative factor to descend).
 
     Example:
@@ -69,16 +71,16 @@ def scale(factor):
     """
     factor = float(factor)
 
-    def init(params):
+    def init(params: Any) -> Any:
         return ()
 
-    def update(grads, state, params=None):
+    def update(grads: Any, state: Any, params: Any=None) -> Any:
         return tree_apply("scale", lambda g: factor * g, grads), state
 
     return Optimizer(init, update)
 
 
-def scale_by_learning_rate(learning_rate):
+def scale_by_learning_rate(learning_rate: float | Schedule) -> Optimizer:
     """Multiply updates by −learning_rate (a number or a schedule of the step count).
 
     Example:
@@ -90,10 +92,10 @@ def scale_by_learning_rate(learning_rate):
     """
     lr = _rate(learning_rate, "learning_rate", "scale_by_learning_rate")
 
-    def init(params):
+    def init(params: Any) -> Any:
         return {"count": _count0()}
 
-    def update(grads, state, params=None):
+    def update(grads: Any, state: Any, params: Any=None) -> Any:
         count = state["count"]
         rate = lr(count)
         return (tree_apply("scale_by_learning_rate", lambda g: -rate * g, grads),
@@ -102,7 +104,7 @@ def scale_by_learning_rate(learning_rate):
     return Optimizer(init, update)
 
 
-def trace(decay=0.9, nesterov=False):
+def trace(decay: float = 0.9, nesterov: bool = False) -> Optimizer:
     """Momentum: m ← g + decay·m; the update is m (or g + decay·m with Nesterov).
 
     Example:
@@ -114,10 +116,10 @@ def trace(decay=0.9, nesterov=False):
     """
     decay = _unit(decay, "decay", "trace")
 
-    def init(params):
+    def init(params: Any) -> Any:
         return {"momentum": _zeros_like(params)}
 
-    def update(grads, state, params=None):
+    def update(grads: Any, state: Any, params: Any=None) -> Any:
         m = tree_apply("trace", lambda g, m: g + decay * m, grads, state["momentum"],
                        names=("grads", "momentum state"))
         out = tree_apply("trace", lambda g, m: g + decay * m, grads, m) if nesterov else m
@@ -126,7 +128,7 @@ def trace(decay=0.9, nesterov=False):
     return Optimizer(init, update)
 
 
-def scale_by_rms(decay=0.9, eps=1e-8):
+def scale_by_rms(decay: float = 0.9, eps: float = 1e-8) -> Optimizer:
     """RMSProp's scaling: ν ← decay·ν + (1 − decay)·g²; g / (√ν + eps).
 
     Example:
@@ -138,10 +140,10 @@ def scale_by_rms(decay=0.9, eps=1e-8):
     decay = _unit(decay, "decay", "scale_by_rms")
     eps = float(eps)
 
-    def init(params):
+    def init(params: Any) -> Any:
         return {"nu": _zeros_like(params)}
 
-    def update(grads, state, params=None):
+    def update(grads: Any, state: Any, params: Any=None) -> Any:
         nu = tree_apply("scale_by_rms", lambda g, v: decay * v + (1 - decay) * _np.abs(g) ** 2,
                         grads, state["nu"], names=("grads", "rms state"))
         out = tree_apply("scale_by_rms", lambda g, v: g / (_np.sqrt(v) + eps), grads, nu)
@@ -150,7 +152,7 @@ def scale_by_rms(decay=0.9, eps=1e-8):
     return Optimizer(init, update)
 
 
-def scale_by_adam(b1=0.9, b2=0.999, eps=1e-8):
+def scale_by_adam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> Optimizer:
     """Adam's scaling: bias-corrected first and second moments, m̂ / (√v̂ + eps).
 
     Example:
@@ -163,10 +165,10 @@ def scale_by_adam(b1=0.9, b2=0.999, eps=1e-8):
     b2 = _unit(b2, "b2", "scale_by_adam")
     eps = float(eps)
 
-    def init(params):
+    def init(params: Any) -> Any:
         return {"count": _count0(), "mu": _zeros_like(params), "nu": _zeros_like(params)}
 
-    def update(grads, state, params=None):
+    def update(grads: Any, state: Any, params: Any=None) -> Any:
         count = _next_count(state["count"])
         mu = tree_apply("scale_by_adam", lambda g, m: b1 * m + (1 - b1) * g, grads,
                         state["mu"], names=("grads", "first-moment state"))
@@ -179,7 +181,7 @@ def scale_by_adam(b1=0.9, b2=0.999, eps=1e-8):
     return Optimizer(init, update)
 
 
-def add_decayed_weights(weight_decay):
+def add_decayed_weights(weight_decay: float) -> Optimizer:
     """Add ``weight_decay · params`` to the updates (decoupled weight decay
     when placed before the learning rate, as in AdamW).  Needs ``params``.
 
@@ -191,10 +193,10 @@ def add_decayed_weights(weight_decay):
     if not wd >= 0:
         raise ValueError(f"add_decayed_weights: weight_decay must be >= 0, got {weight_decay!r}")
 
-    def init(params):
+    def init(params: Any) -> Any:
         return ()
 
-    def update(grads, state, params=None):
+    def update(grads: Any, state: Any, params: Any=None) -> Any:
         if params is None:
             raise ValueError("add_decayed_weights.update: weight decay needs the parameters; "
                              "call update(grads, state, params)")
@@ -204,7 +206,7 @@ def add_decayed_weights(weight_decay):
     return Optimizer(init, update)
 
 
-def clip_by_global_norm(max_norm):
+def clip_by_global_norm(max_norm: float) -> Optimizer:
     """Scale all updates together so that their joint norm is at most ``max_norm``.
 
     Example:
@@ -216,10 +218,10 @@ def clip_by_global_norm(max_norm):
     if not max_norm > 0:
         raise ValueError(f"clip_by_global_norm: max_norm must be > 0, got {max_norm!r}")
 
-    def init(params):
+    def init(params: Any) -> Any:
         return ()
 
-    def update(grads, state, params=None):
+    def update(grads: Any, state: Any, params: Any=None) -> Any:
         norm = global_norm(grads)
         factor = 1.0 if norm <= max_norm else max_norm / norm
         return tree_apply("clip_by_global_norm", lambda g: g * factor, grads), state
@@ -227,7 +229,7 @@ def clip_by_global_norm(max_norm):
     return Optimizer(init, update)
 
 
-def clip(max_delta):
+def clip(max_delta: float) -> Optimizer:
     """Clip every update entry to [−max_delta, max_delta].
 
     Example:
@@ -239,37 +241,37 @@ def clip(max_delta):
     if not max_delta > 0:
         raise ValueError(f"clip: max_delta must be > 0, got {max_delta!r}")
 
-    def init(params):
+    def init(params: Any) -> Any:
         return ()
 
-    def update(grads, state, params=None):
+    def update(grads: Any, state: Any, params: Any=None) -> Any:
         return tree_apply("clip", lambda g: _np.clip(g, -max_delta, max_delta), grads), state
 
     return Optimizer(init, update)
 
 
-def set_to_zero():
+def set_to_zero() -> Optimizer:
     """Zero updates: freezes the parameters it is applied to (see ``multi_transform``).
 
     Example:
         >>> set_to_zero().update({"x": 5.0}, ())
         ({'x': 0.0}, ())
     """
-    def init(params):
+    def init(params: Any) -> Any:
         return ()
 
-    def update(grads, state, params=None):
+    def update(grads: Any, state: Any, params: Any=None) -> Any:
         return tree_apply("set_to_zero", lambda g: 0.0 * g, grads), state
 
     return Optimizer(init, update)
 
 
-def _labels_for(labels, params, where):
+def _labels_for(labels: Any, params: Any, where: str) -> Any:
     """Expand a label tree that may be a prefix of ``params`` (a single string
     labels a whole subtree) into one label per leaf."""
     out = []
 
-    def walk(lab, sub, path):
+    def walk(lab: Any, sub: Any, path: Any) -> None:
         if isinstance(lab, str):
             out.extend([lab] * len(flatten(sub)[0]))
         elif isinstance(lab, dict) and isinstance(sub, dict):
@@ -291,7 +293,7 @@ def _labels_for(labels, params, where):
     return out
 
 
-def multi_transform(transforms, labels):
+def multi_transform(transforms: Mapping[Hashable, Optimizer], labels: Any) -> Optimizer:
     """Different optimizers (e.g. learning rates) for different parameter groups.
 
     Args:
@@ -319,7 +321,7 @@ def multi_transform(transforms, labels):
             raise TypeError(f"multi_transform: transforms[{k!r}] must be an Optimizer, "
                             f"got {type(t).__name__}")
 
-    def leaf_labels(tree):
+    def leaf_labels(tree: Any) -> Any:
         labs = labels(tree) if callable(labels) else labels
         flat = _labels_for(labs, tree, "multi_transform")
         unknown = sorted(set(flat) - set(transforms))
@@ -328,16 +330,16 @@ def multi_transform(transforms, labels):
                              f"add them to transforms (known: {sorted(transforms)})")
         return flat
 
-    def groups(tree, flat_labels):
+    def groups(tree: Any, flat_labels: Any) -> Any:
         leaves = flatten(tree)[0]
         return {k: [x for x, lab in zip(leaves, flat_labels) if lab == k] for k in transforms}
 
-    def init(params):
+    def init(params: Any) -> Any:
         flat_labels = leaf_labels(params)
         parts = groups(params, flat_labels)
         return {k: transforms[k].init(parts[k]) for k in transforms}
 
-    def update(grads, state, params=None):
+    def update(grads: Any, state: Any, params: Any=None) -> Any:
         flat_labels = leaf_labels(grads)
         g_parts = groups(grads, flat_labels)
         p_parts = groups(params, flat_labels) if params is not None else {}
