@@ -78,7 +78,17 @@ _SUBMODULES = (
     "tracer", "training", "tree", "util", "wrap_util")
 
 
-def __getattr__(name):
+if _t.TYPE_CHECKING:   # the lazily loaded names' types, for type checkers
+    from .builtins import dict, isinstance, list, tuple, type  # noqa: A004,F401
+    from .custom import custom_jvp, custom_vjp  # noqa: F401
+    from .differential_operators import (make_ggnvp, multigrad_dict,  # noqa: F401
+                                         tensor_jacobian_product, vector_jacobian_product)
+    from .extend import defjvp, defvjp, notrace_primitive, primitive, vspace  # noqa: F401
+    from .misc.flatten import flatten  # noqa: F401
+    from .misc.tracers import const_graph  # noqa: F401
+
+
+def __getattr__(name: str) -> _t.Any:
     import importlib
     if name in _LAZY:
         module, attr = _LAZY[name]
@@ -91,7 +101,7 @@ def __getattr__(name):
     return value
 
 
-def __dir__():
+def __dir__() -> _t.List[str]:
     return sorted(set(globals()) | set(_LAZY) | set(_SUBMODULES))
 
 
