@@ -6,10 +6,6 @@ Peak memory is measured with ``tracemalloc``, which sees NumPy's array buffers
 (NumPy reports them to it) and Python objects, but not PyTorch's or JAX's
 allocators: peers are left out of the memory tables for that reason.
 """
-import os
-import statistics
-import subprocess
-import sys
 import time
 import tracemalloc
 
@@ -19,6 +15,7 @@ import wengert
 import wengert.numpy as wnp
 import wengert.scipy.special
 
+from . import import_time
 from .harness import Workload
 from .workloads import FULL, QUICK, TINY, _mlp
 
@@ -38,38 +35,14 @@ def peak_bytes(fn):
     return peak, result
 
 
-def import_seconds(module, repeats):
-    """Median wall time of ``import module`` in fresh interpreters (seconds)."""
-    code = (f"import time; t = time.perf_counter(); import {module}; "
-            "print(time.perf_counter() - t)")
-    env = dict(os.environ)
-    src = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
-    # Users import from bytecode caches: allow them and write them with one untimed run
-    # (with PYTHONDONTWRITEBYTECODE set, every import would recompile every module).
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True)
-    times = []
-    for _ in range(repeats):
-        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                             text=True, check=True)
-        times.append(float(out.stdout.strip().splitlines()[-1]))
-    return statistics.median(times), times
-
-
 def w6(size, peers, out=print):
     """Import time of wengert (and installed peers) against NumPy; W2's peak memory."""
-    repeats = {FULL: 9, QUICK: 3, TINY: 1}[size]
-    out(f"\nW6: import time (fresh interpreters, median of {repeats}) and peak memory of W2")
-    t_np, _ = import_seconds("numpy", repeats)
-    out(f"  {'import':34s} {'median ms':>12s} {'spread':>8s} {'× numpy':>9s} {'+ ms':>8s}")
-    rows = {}
-    for module in ["numpy", "wengert"] + [p for p in peers]:
-        med, xs = import_seconds(module, repeats) if module != "numpy" else (t_np, _)
-        rows[module] = med
-        spread = 100 * (max(xs) - min(xs)) / med if len(xs) > 1 else 0.0
-        out(f"  {module:34s} {1e3 * med:12.1f} {spread:7.1f}% {med / t_np:8.2f}× "
-            f"{1e3 * (med - t_np):8.1f}")
+    rounds = {FULL: 15, QUICK: 3, TINY: 1}[size]
+    out(f"\nW6: import time (fresh interpreters, rotated order, median of {rounds} rounds; "
+        "× numpy = median of the ratio within a round) and peak memory of W2")
+    walls, selfs = import_time.measure(["numpy", "wengert", "wengert.numpy"] + list(peers),
+                                       rounds)
+    rows = import_time.report(walls, selfs, top=8, out=out)
     w = w2_memory(size)
     out(f"  {'W2 float64 gradient, peak memory':34s} {'MB':>12s} {'':8s} {'× floor':>9s}")
     floor = w["numpy (hand-written)"]

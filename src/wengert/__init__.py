@@ -20,14 +20,6 @@ from .transforms import (
     hessian_tensor_product, hessian_vector_product, holomorphic_grad, jacfwd, jacobian,
     jacrev, jvp, linearize, make_hvp, make_jvp, make_vjp, stop_gradient, value_and_grad, vjp,
     vmap)
-from .custom import custom_jvp, custom_vjp
-
-from .builtins import dict, isinstance, list, tuple, type  # noqa: A001 (autograd's names)
-from .differential_operators import (make_ggnvp, multigrad_dict, tensor_jacobian_product,
-                                     vector_jacobian_product)
-from .misc import const_graph, flatten  # noqa: F401 (autograd's top-level names)
-from .extend import primitive, notrace_primitive, defvjp, defjvp, vspace  # noqa: F401
-from . import core, tracer, util, wrap_util  # noqa: F401,E402 (autograd's submodules)
 
 __version__ = "0.1.0"
 
@@ -59,6 +51,58 @@ def compile(fun: _t.Callable[..., _t.Any] | None = None, **options: _t.Any) -> _
     """
     from ._compile import compile as build
     return build(fun, **options)
+
+
+# Loaded on first use (PEP 562), so that ``import wengert`` costs little more than
+# ``import numpy``: ``from wengert import custom_vjp`` and ``wengert.custom_vjp`` work as
+# if imported above.  Name -> (submodule, its attribute).
+_LAZY = {
+    "custom_jvp": ("custom", "custom_jvp"), "custom_vjp": ("custom", "custom_vjp"),
+    # autograd's top-level names
+    "dict": ("builtins", "dict"), "isinstance": ("builtins", "isinstance"),
+    "list": ("builtins", "list"), "tuple": ("builtins", "tuple"), "type": ("builtins", "type"),
+    "make_ggnvp": ("differential_operators", "make_ggnvp"),
+    "multigrad_dict": ("differential_operators", "multigrad_dict"),
+    "tensor_jacobian_product": ("differential_operators", "tensor_jacobian_product"),
+    "vector_jacobian_product": ("differential_operators", "vector_jacobian_product"),
+    "const_graph": ("misc", "const_graph"), "flatten": ("misc", "flatten"),
+    "primitive": ("extend", "primitive"), "notrace_primitive": ("extend", "notrace_primitive"),
+    "defvjp": ("extend", "defvjp"), "defjvp": ("extend", "defjvp"),
+    "vspace": ("extend", "vspace"),
+}
+# Public submodules, loaded on first use as attributes (``wengert.nn``) or by
+# ``import wengert.nn``.
+_SUBMODULES = (
+    "builtins", "compat", "core", "custom", "datasets", "differential_operators", "explain",
+    "extend", "io", "misc", "nn", "optim", "optimize", "plot", "scipy", "test_util",
+    "tracer", "training", "tree", "util", "wrap_util")
+
+
+if _t.TYPE_CHECKING:   # the lazily loaded names' types, for type checkers
+    from .builtins import dict, isinstance, list, tuple, type  # noqa: A004,F401
+    from .custom import custom_jvp, custom_vjp  # noqa: F401
+    from .differential_operators import (make_ggnvp, multigrad_dict,  # noqa: F401
+                                         tensor_jacobian_product, vector_jacobian_product)
+    from .extend import defjvp, defvjp, notrace_primitive, primitive, vspace  # noqa: F401
+    from .misc.flatten import flatten  # noqa: F401
+    from .misc.tracers import const_graph  # noqa: F401
+
+
+def __getattr__(name: str) -> _t.Any:
+    import importlib
+    if name in _LAZY:
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"{__name__}.{name}")
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value      # later lookups find it directly
+    return value
+
+
+def __dir__() -> _t.List[str]:
+    return sorted(set(globals()) | set(_LAZY) | set(_SUBMODULES))
 
 
 __all__ = [

@@ -6,17 +6,26 @@ nesting of tuples, lists, dicts, namedtuples, dataclasses and registered nodes.
 Static types cannot say "an array or a box of one" or "a tree of arrays"
 precisely, so these aliases name the intent and type-check as ``Any``.
 """
-from typing import Any, Callable, TypeVar
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 __all__ = ["Array", "ArrayLike", "NDArray", "PyTree", "Fn", "T", "Schedule", "TreeDef"]
 
 # An ndarray, a Python or NumPy scalar, or a traced box standing for one.
 Array = Any
-ArrayLike = npt.ArrayLike
-NDArray = npt.NDArray[Any]
+if TYPE_CHECKING:
+    import numpy.typing as npt
+    ArrayLike = npt.ArrayLike
+    NDArray = npt.NDArray[Any]
+else:
+    # numpy.typing would cost ``import wengert`` about a millisecond, for hints that only
+    # wengert.nn and wengert.plot use: it loads when they ask for these two names.
+    def __getattr__(name):
+        if name not in ("ArrayLike", "NDArray"):
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        import numpy.typing as npt
+        globals()["ArrayLike"], globals()["NDArray"] = npt.ArrayLike, npt.NDArray[Any]
+        return globals()[name]
+
 # A nested container of arrays (see wengert.tree).
 PyTree = Any
 # The tree structure returned by wengert.tree.flatten (opaque to users).
@@ -28,4 +37,3 @@ Schedule = Callable[[Any], Any]
 # The same structure in and out (stop_gradient, apply_updates, ...).
 T = TypeVar("T")
 
-del np

@@ -61,6 +61,8 @@ class _RuleTable(collections.abc.MutableMapping):
 
     def _prims(self):
         from ._core import registered_primitives
+        from .numpy._dispatch import load_submodules
+        load_submodules()     # wengert.numpy.linalg and fft's rules are listed too
         return {f: p for f, p in registered_primitives().items()
                 if any(getattr(p, name) for name in self._fields)}
 

@@ -30,7 +30,6 @@ Example:
     [1.0, 2.0]
 """
 from typing import Any, Callable, Hashable, Iterable, Sequence, cast
-import dataclasses as _dc
 
 from ._core.vspace import ContainerVSpace as _ContainerVSpace
 from ._core.vspace import register_vspace as _register_vspace
@@ -99,6 +98,7 @@ def register_dataclass(cls: type[T], data_fields: Sequence[str] | None = None,
         >>> wengert.grad(lambda p: p.w ** 2)(Layer(3.0))
         Layer(w=6.0, activation='tanh')
     """
+    import dataclasses as _dc   # loaded already: cls is a dataclass (or a mistake)
     if not _dc.is_dataclass(cls) or not isinstance(cls, type):
         raise TypeError(f"wengert.tree.register_dataclass: {cls!r} is not a dataclass type")
     fields = [f.name for f in _dc.fields(cls)]

@@ -12,7 +12,9 @@ debugging context in one thread must not stop another thread's derivatives.
 ``observers`` lists the observers of every thread, so that with none
 registered the traces pay one truth test per operation.
 """
-import threading
+# threading.local and threading.Lock are these (the threading module itself costs
+# ``import wengert`` most of a millisecond, and nothing else of it is used here)
+from _thread import _local as _thread_local, allocate_lock as _allocate_lock
 
 observers = []     # every thread's observers (the traces' fast test)
 # ``wengert.compile``: while some thread traces a function, ``lifting[0](fun, args,
@@ -21,8 +23,8 @@ observers = []     # every thread's observers (the traces' fast test)
 # ``fold``, when not None, makes a call on constants alone: ``fold(fun, args, kwargs)``).
 # Empty otherwise, so that the primitives pay one truth test.
 lifting = []
-_local = threading.local()
-_lock = threading.Lock()
+_local = _thread_local()
+_lock = _allocate_lock()
 
 
 def _own():

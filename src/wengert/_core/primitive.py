@@ -11,8 +11,8 @@ Internal rule convention (one for both modes, see ``rules.py``):
 """
 import functools
 import inspect
-import threading
 import weakref
+from _thread import allocate_lock as _allocate_lock   # threading.Lock, without threading
 
 from .batching import batch_trace_of
 from .box import Box
@@ -21,7 +21,7 @@ from .hooks import lifting as _lifting
 # Every live primitive (weak: a primitive nobody refers to any more is dropped); the
 # lock keeps a listing in one thread safe from a primitive made in another.
 _registry = weakref.WeakSet()
-_registry_lock = threading.Lock()
+_registry_lock = _allocate_lock()
 
 
 class Primitive:

@@ -10,7 +10,6 @@ naming itself if it meets a traced value.
 import numpy as _np
 
 from . import _array_box, _lean, _vspace  # noqa: F401  (registers boxes, vector spaces, lean tape)
-from . import fft, linalg, random
 from ._dispatch import nondiff
 from ._elementwise import (  # noqa: A004  (NumPy's names: abs, divmod, pow, round)
     acos, acosh, angle, asin, asinh, atan, atan2, atanh, copysign, divmod, float_power, frexp,
@@ -93,7 +92,16 @@ result_type = nondiff(_np.result_type)
 searchsorted = nondiff(_np.searchsorted)
 
 
+# Submodules loaded on first use (``wengert.numpy.linalg`` or ``import wengert.numpy.fft``),
+# to keep ``import wengert`` light; a plain ``numpy.linalg``/``numpy.fft`` call on a
+# traced value loads them too (``_dispatch.equivalent_of``).
+_SUBMODULES = ("fft", "linalg", "random")
+
+
 def __getattr__(name):
+    if name in _SUBMODULES:
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")  # also sets it as attribute
     # Any other NumPy name is NumPy's own (for plain values). On a traced value,
     # NumPy's dispatch reaches ArrayBox.__array_function__, which raises an
     # error naming the function instead of returning a silent constant.
@@ -101,3 +109,7 @@ def __getattr__(name):
         return getattr(_np, name)
     except AttributeError:
         raise AttributeError(f"module 'wengert.numpy' has no attribute {name!r}") from None
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SUBMODULES))

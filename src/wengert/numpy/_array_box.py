@@ -17,7 +17,7 @@ from .._core import Box, getval, register_box
 
 from . import _elementwise as E, _inplace as I, _linalg as L, _reductions as R, _shape as S
 from . import _sorting as SO
-from ._dispatch import _EQUIVALENTS, shape as _shape_of
+from ._dispatch import _EQUIVALENTS, equivalent_of as _equivalent_of, shape as _shape_of
 
 
 def _leaving_tape(what, fix):
@@ -244,7 +244,7 @@ class ArrayBox(Box):
         return _store(f"{name}", fun(*inputs, **kwargs), out, where)
 
     def __array_function__(self, func, types, args, kwargs):
-        fun = _EQUIVALENTS.get(func)
+        fun = _EQUIVALENTS.get(func) or _equivalent_of(func)
         if fun is None:
             mod = getattr(func, "__module__", "numpy") or "numpy"
             raise NotImplementedError(

@@ -11,6 +11,29 @@ FLOAT_SCALARS = (float, _np.float64)
 _EQUIVALENTS = {}
 
 
+def equivalent_of(np_fun):
+    """Our function for plain ``np_fun`` applied to traced values, or None.  The
+    submodules ``wengert.numpy`` loads on first use (``linalg``, ``fft``) record theirs
+    when loaded: on a miss they are loaded and asked too."""
+    fun = _EQUIVALENTS.get(np_fun)
+    if fun is None and _lazy_pending:
+        load_submodules()
+        fun = _EQUIVALENTS.get(np_fun)
+    return fun
+
+
+_lazy_pending = [True]    # emptied once the lazily loaded submodules are loaded
+
+
+def load_submodules():
+    """Load the submodules of ``wengert.numpy`` that define primitives and are otherwise
+    loaded on first use, for code that looks primitives up by the NumPy function or
+    lists them all."""
+    if _lazy_pending:
+        from . import fft, linalg  # noqa: F401
+        _lazy_pending.clear()
+
+
 def equivalent(np_fun, our_fun):
     """Record that plain ``np_fun`` applied to traced values means ``our_fun``."""
     _EQUIVALENTS[np_fun] = our_fun
