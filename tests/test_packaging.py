@@ -37,10 +37,16 @@ def test_wheel_installs_in_a_fresh_venv_and_runs_the_tour(tmp_path):
     # wheel requires; wengert itself must come from the wheel
     venv.EnvBuilder(with_pip=False, system_site_packages=False).create(env_dir)
     py = env_dir / ("Scripts" if os.name == "nt" else "bin") / "python"
+    # (a folder holding NumPy alone: the test's own site-packages may hold an installed
+    # wengert, which pip would then take as already installed)
     import numpy
+    numpy_only = tmp_path / "numpy-only"
+    numpy_only.mkdir()
+    for entry in pathlib.Path(numpy.__file__).parent.parent.iterdir():
+        if entry.name == "numpy" or entry.name.startswith(("numpy.libs", "numpy-")):
+            (numpy_only / entry.name).symlink_to(entry)
     site = _run([str(py), "-c", "import site; print(site.getsitepackages()[0])"]).stdout.strip()
-    pathlib.Path(site, "numpy-from-test.pth").write_text(
-        os.path.dirname(os.path.dirname(numpy.__file__)) + "\n")
+    pathlib.Path(site, "numpy-from-test.pth").write_text(str(numpy_only) + "\n")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     installed = _run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps",
                       "--no-index", str(wheel)], env=env)
