@@ -89,11 +89,26 @@ def _as_float(x: Any) -> Any:
     t = type(x)
     if t is float or (t is _np.ndarray and x.dtype.kind in "fc") or isinstance(x, Box):
         return x   # the common cases
+    if not _may_hold_int_array(x):
+        return x
     leaves, td = tree.flatten(x)
     if all(type(v) is not _np.ndarray or v.dtype.kind not in "iu" for v in leaves):
         return x
     return tree.unflatten(td, [v.astype(_np.float64) if type(v) is _np.ndarray
                                and v.dtype.kind in "iu" else v for v in leaves])
+
+
+def _may_hold_int_array(x: Any) -> bool:
+    """False where ``x`` (lists, tuples and dicts of floats and float arrays, the common
+    parameter trees) certainly holds no integer array; True where it might."""
+    t = type(x)
+    if t is list or t is tuple:
+        return any(_may_hold_int_array(v) for v in x)
+    if t is dict:
+        return any(_may_hold_int_array(v) for v in x.values())
+    if t is _np.ndarray:
+        return x.dtype.kind in "iu"
+    return not (t is float or isinstance(x, Box))
 
 
 def _is_int(n: Any) -> Any:
@@ -970,8 +985,13 @@ def _leaf_axes(spec: Any, x: Any, where: str) -> Any:
         "give an int or None for all its leaves, or a container of the same structure")
 
 
+def _shape(x: Any) -> tuple[int, ...]:
+    shp = getattr(x, "shape", None)      # arrays and array boxes (no dispatch on the way)
+    return tuple(shp) if shp is not None else _np.shape(getval(x))
+
+
 def _ndim(x: Any) -> Any:
-    return len(wnp.shape(x)) if not isinstance(x, Box) else len(x.shape)  # type: ignore[attr-defined]
+    return len(_shape(x))
 
 
 def vmap(fun: Fn, in_axes: Any = 0, out_axes: Any = 0) -> Fn:
@@ -1034,7 +1054,8 @@ def vmap(fun: Fn, in_axes: Any = 0, out_axes: Any = 0) -> Fn:
                     f"vmap: leaf {k} of the arguments is a {type(v).__name__}, whose mask or "
                     "matrix semantics vmap would ignore; pass numpy.asarray(x) (or "
                     "x.filled(value) for a masked array)")
-            nd = _ndim(x)
+            shp = _shape(x)
+            nd = len(shp)
             if k >= n_pos and nd == 0:
                 name = kw_names[k - n_pos]
                 raise ValueError(
@@ -1045,9 +1066,9 @@ def vmap(fun: Fn, in_axes: Any = 0, out_axes: Any = 0) -> Fn:
             if not -nd <= ax < nd:
                 raise ValueError(
                     f"vmap: in_axes asks for axis {ax} of leaf {k} of the arguments, which "
-                    f"has shape {tuple(wnp.shape(x))}; use None for an unbatched argument")
+                    f"has shape {shp}; use None for an unbatched argument")
             axes[k] = ax % nd
-            sizes.append(wnp.shape(x)[ax])
+            sizes.append(shp[ax])
             names.append(k if k < n_pos else f"keyword {kw_names[k - n_pos]!r}")
         if not sizes:
             raise ValueError("vmap: no argument is batched (every in_axes entry is None)")

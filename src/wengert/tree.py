@@ -43,6 +43,9 @@ _LEAF = "*"
 # type -> (flatten(x) -> (children, aux), unflatten(aux, children) -> x)
 _NODES: dict[type, tuple[Callable[[Any], Any], Callable[[Any, list[Any]], Any]]] = {}
 _BUILTIN = (list, tuple, dict, type(None))
+# Types seen to be leaves (neither a container, a namedtuple, a dataclass nor a registered
+# node): flatten tests membership first.  register() takes a type out again.
+_LEAF_TYPES: set[type] = set()
 
 
 def register(cls: type[T], flatten: Callable[[Any], tuple[Sequence[Any], Hashable]],
@@ -75,6 +78,7 @@ def register(cls: type[T], flatten: Callable[[Any], tuple[Sequence[Any], Hashabl
         raise TypeError("wengert.tree.register(cls, flatten, unflatten): flatten and "
                         "unflatten must be functions")
     _NODES[cls] = (flatten, unflatten)
+    _LEAF_TYPES.discard(cls)
     _register_vspace(cls, _NodeVSpace)
     return cls
 
@@ -131,6 +135,7 @@ def register_dataclass(cls: type[T], data_fields: Sequence[str] | None = None,
         return obj
 
     _NODES[cls] = (flat, unflat)
+    _LEAF_TYPES.discard(cls)
     _register_vspace(cls, _NodeVSpace)
     return cls
 
@@ -205,11 +210,16 @@ def _flatten(x: Any, leaves: Any) -> Any:
         return (None, None, ())
     if isinstance(x, tuple) and hasattr(x, "_fields"):
         return (t, None, tuple([_flatten(v, leaves) for v in x]))
+    if t in _LEAF_TYPES:
+        leaves.append(x)
+        return _LEAF
     if t in _NODES or hasattr(t, "__dataclass_fields__"):
         node = _node(t)
         if node is not None:
             children, aux = node[0](x)
             return (t, _Aux(aux), tuple([_flatten(v, leaves) for v in children]))
+    elif x is not None and not isinstance(x, tuple):
+        _LEAF_TYPES.add(t)     # a plain leaf type: later flattens skip the checks above
     leaves.append(x)
     return _LEAF
 
