@@ -12,7 +12,7 @@ from wengert.cli import main
 
 PLOTS = ["loss_curves.png", "basis_fit.png", "spirals_boundary.png", "fd_error.png"]
 ALWAYS = ["circuit.dot", "tour.txt", "index.html"]
-SECTIONS = ["1. The seeds' worked examples", "2. Adaptive basis-function regression",
+SECTIONS = ["1. The lecture notes' worked examples", "2. Adaptive basis-function regression",
             "3. An MLP on the spirals", "4. Finite differences against exact derivatives",
             "5. The report"]
 

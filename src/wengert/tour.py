@@ -1,12 +1,12 @@
 """``wengert tour``: what wengert does, shown on the lecture notes in
-``shared/seeds`` and on small learning problems, with a report folder of plots.
+lecture notes it is built from and on small learning problems, with a report folder of plots.
 
 The tour, in sections (every number computed now, every step seeded, so the
 output repeats exactly):
 
-1. the seeds' worked examples: Griewank's execution trace in forward and
+1. the lecture notes' worked examples: Griewank's execution trace in forward and
    reverse mode (``wengert.explain.trace``), the diamond tape, circuits;
-2. adaptive basis-function regression (seed 000, eqs. 4-16): fixed RBF bases
+2. adaptive basis-function regression (Adams, eqs. 4-16): fixed RBF bases
    (only ``w, b`` learned) against learned centers and scales (``theta`` too,
    with its own learning rate), train and held-out errors;
 3. an MLP trained on the spirals to >= 97% training accuracy;
@@ -144,11 +144,11 @@ def griewank_steps(v_a, v_b):
     return v_5 * v_4
 
 
-# -- 1. the seeds' worked examples ----------------------------------------------------
+# -- 1. the lecture notes' worked examples -------------------------------------------
 def _griewank_section():
     from wengert import explain
     table = str(explain.trace(griewank_steps, 1.5, 0.5)).splitlines()[1:]
-    lines = ["[000] Griewank's trace: y = (sin(x1/x2) + x1/x2 - exp(x2)) * (x1/x2 - exp(x2))",
+    lines = ["[Adams] Griewank's trace: y = (sin(x1/x2) + x1/x2 - exp(x2)) * (x1/x2 - exp(x2))",
              "  at (v_a, v_b) = (x1, x2) = (1.5, 0.5), by wengert.explain.trace:",
              "  tangents dv/dx1 (forward mode) and adjoints dy/dv (reverse mode)"]
     lines += ["  " + row for row in table]
@@ -171,7 +171,7 @@ def _diamond_section():
         y = x * x
         z = y * y
     dz, dy = tape.gradient(z, x), tape.gradient(y, x)
-    return ["[001] the diamond: x=3, y=2, z=1; h1 = x*y, h2 = y*z, h = h1*h2, o = h**2",
+    return ["[tape] the diamond: x=3, y=2, z=1; h1 = x*y, h2 = y*z, h = h1*h2, o = h**2",
             "  value:    " + "  ".join(f"{n}={v:g}" for n, v in vals.items()),
             "  gradient: " + "  ".join(f"{n}={g:g}" for n, g in adj.items()),
             f"  GradientTape, x=3, y=x*x, z=y*y (one tape, two targets):"
@@ -179,14 +179,14 @@ def _diamond_section():
 
 
 def _circuit_section():
-    lines = ["[002/003] circuit f = (x + y) * z at (-2, 5, -4): forward values,"
+    lines = ["[CS 4740, CS231n] circuit f = (x + y) * z at (-2, 5, -4): forward values,"
              " backward gradients"]
     lines += _wire_table(ADD_MUL_INPUTS, ADD_MUL, ".2f")
     return lines
 
 
 def _neuron_section():
-    lines = ["[003] 2-D sigmoid neuron, w = [2, -3, -3], x = [-1, -2], gate by gate"]
+    lines = ["[CS231n] 2-D sigmoid neuron, w = [2, -3, -3], x = [-1, -2], gate by gate"]
     lines += _wire_table(NEURON_INPUTS, NEURON, ".2f")
     w, x = _np.array([2.0, -3.0, -3.0]), _np.array([-1.0, -2.0])
     out = neuron(w, x)
@@ -200,7 +200,7 @@ def _neuron_section():
 
 
 def report(quick=False):
-    """The text of the tour's first section: the seeds' worked examples,
+    """The text of the tour's first section: the lecture notes' worked examples,
     computed now (fast; ``quick`` changes nothing here).  :func:`run` prints
     it and the rest of the tour.
 
@@ -210,7 +210,12 @@ def report(quick=False):
     """
     sections = [_griewank_section(), _diamond_section(), _circuit_section(),
                 _neuron_section()]
-    lines = [f"1. The seeds' worked examples (shared/seeds/*.txt), computed by wengert"]
+    lines = ["1. The lecture notes' worked examples, computed by wengert",
+             "   [Adams] R. P. Adams, \"Computing Gradients with Backpropagation\"",
+             "   [tape] a blog post on reverse-mode AD with a small NumPy tape",
+             "   [CS 4740] Cornell CS 4740, lecture 13, \"Gradient-based optimization and "
+             "automatic differentiation\"",
+             "   [CS231n] Stanford CS231n, notes on backpropagation"]
     for s in sections:
         lines += [""] + s
     return "\n".join(lines)
@@ -270,7 +275,7 @@ def _basis_regression(settings):
     theta = learned["params"]["theta"]
     narrow = int(_np.argmin(theta["scales"]))
     w = 40
-    lines = ["2. Adaptive basis-function regression (seed 000, eqs. 4-16)",
+    lines = ["2. Adaptive basis-function regression (Adams, eqs. 4-16)",
              "  data: y = sin(2x) exp(-x^2/4) + 0.8 exp(-(x-1)^2/0.05) + noise (sd 0.1),"
              " x in [-3, 3];",
              f"  {len(xtr)} points to train on, {len(xte)} held out",
@@ -355,13 +360,13 @@ def _fd_section():
             ("d/dx2 Griewank", g_exact[1], g_fd[1], g_ad[1])]
     lines = ["4. Finite differences against exact derivatives",
              "",
-             "[002] finite differences (centered, h = 1e-5) vs AD at the points above;"
+             "[CS 4740] finite differences (centered, h = 1e-5) vs AD at the points above;"
              " error = |. - exact|",
              f"  {'derivative':<16}{'exact':>9}{'finite diff':>17}{'error':>9}"
              f"{'AD':>17}{'error':>9}"]
     lines += [f"  {name:<16}{e:>9.4f}{d:>17.10f}{abs(d - e):>9.1e}{a:>17.10f}{abs(a - e):>9.1e}"
               for name, e, d, a in rows]
-    lines.append(f"  the seed's assert numerical_df(-2) == symbolic_df(-2): {fd == exact}"
+    lines.append(f"  CS 4740's assert numerical_df(-2) == symbolic_df(-2): {fd == exact}"
                  f"  (AD: {ad == exact})")
     # Truncation error shrinks like h**2 until round-off (about eps/h) takes over.
     steps = [10.0 ** -k for k in range(1, 13)]
@@ -476,8 +481,8 @@ def _html(blocks, plots, circuit_files, notes):
         parts.append(f"<pre>{esc(body)}</pre>")
         if number == 1:
             if "circuit.svg" in circuit_files:
-                parts.append(figure("circuit.svg", "The circuit of Griewank's function (seed"
-                                    " 000): each wire carries its forward value and its"
+                parts.append(figure("circuit.svg", "The circuit of Griewank's function (Adams's"
+                                    " notes): each wire carries its forward value and its"
                                     " backward gradient."))
             parts.append('<p>The circuit as Graphviz source: <a href="circuit.dot">circuit.dot'
                          "</a> (render with <code>dot -Tsvg circuit.dot</code>).</p>")

@@ -8,7 +8,7 @@ and the root with ``NodeType.new_root(*root_args)``.  It is a third reading of
 the same primitives that reverse mode (the tape) and forward mode (dual
 numbers) read, so it nests with ``grad`` and friends in any order.
 
-Example (the seeds' printing tracer, in miniature):
+Example (a printing tracer, as in autograd's print_trace example, in miniature):
     >>> import wengert.numpy as np
     >>> from wengert.tracer import Node, trace
     >>> class Names(Node):

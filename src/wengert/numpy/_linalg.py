@@ -1,6 +1,6 @@
 """Products: ``dot``, ``matmul``, ``tensordot``, ``einsum``, ``kron``, ``cross`` and friends.
 
-The seeds' matrix-product rule, dW = dD·Xᵀ and dX = Wᵀ·dD for D = W·X,
+CS231n's matrix-product rule, dW = dD·Xᵀ and dX = Wᵀ·dD for D = W·X,
 generalized to any number of dimensions.  All products are bilinear, so their
 forward rules follow from ``def_linear`` in both arguments.
 """
