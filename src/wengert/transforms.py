@@ -368,9 +368,12 @@ def _make_vjp(fun: Any, x: Any) -> Any:
 
 def _is_complex(v: Any) -> Any:
     v = getval(v)
-    if type(v) is float:
+    t = type(v)
+    if t is _np.ndarray:
+        return v.dtype.kind == "c"
+    if t is float:
         return False
-    if type(v) is complex:
+    if t is complex:
         return True
     dt = getattr(v, "dtype", None)
     return dt is not None and _np.dtype(dt).kind == "c"
