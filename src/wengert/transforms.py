@@ -343,7 +343,7 @@ class _ReverseTrace:
                     g = vs.cast(g)
                 elif getattr(g._trace, "records_calls", False):   # wengert.compile's tracing
                     g = g._trace.apply_raw(vs.cast, (g,), {}, "cast")
-                elif vs.iscomplex != _np.iscomplexobj(getval(g)):
+                elif vs.iscomplex != _is_complex(g):   # (no dispatch: vmap would loop)
                     # a traced cotangent (a higher derivative) has its input's kind:
                     # real for a real input, complex for a complex one
                     g = wnp.astype(g, vs.dtype) if vs.iscomplex else wnp.real(g)
@@ -1092,7 +1092,7 @@ def vmap(fun: Fn, in_axes: Any = 0, out_axes: Any = 0) -> Fn:
         res = []
         for k, (o, ax) in enumerate(zip(out_leaves, spec_axes)):
             if ax is not None:
-                nd = len(wnp.shape(o)) + 1   # the output's dimensions with the batch axis
+                nd = len(_shape(o)) + 1   # the output's dimensions with the batch axis
                 if not -nd <= ax < nd:
                     raise ValueError(
                         f"vmap: out_axes={ax} for output leaf {k}, whose per-example shape "
@@ -1104,7 +1104,7 @@ def vmap(fun: Fn, in_axes: Any = 0, out_axes: Any = 0) -> Fn:
                     raise ValueError(
                         "vmap: out_axes is None for an output that depends on the batch; "
                         "give it an axis")
-                nd = len(wnp.shape(v))
+                nd = len(_shape(v))
                 ax %= nd
                 res.append(v if d == ax else wnp.moveaxis(v, d, ax))
             elif ax is None:
