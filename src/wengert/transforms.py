@@ -48,10 +48,11 @@ class JacobianTransform(Protocol):
 
 
 # -- arguments ------------------------------------------------------------------------
-def _check_differentiable(x: Any, what: str, int_arrays: Any=False) -> None:
+def _check_differentiable(x: Any, what: str, int_arrays: Any=False) -> bool:
     """Raise a clear TypeError unless every leaf of ``x`` can be differentiated.
     ``int_arrays``: integer arrays are accepted (autograd's transforms differentiate
-    them as float arrays)."""
+    them as float arrays); returns whether there is one."""
+    ints = False
     for leaf in tree.leaves(x):
         v = getval(leaf)
         t = type(v)
@@ -75,41 +76,23 @@ def _check_differentiable(x: Any, what: str, int_arrays: Any=False) -> None:
                 "out of argnum")
         dt: Any = getattr(v, "dtype", None)
         if int_arrays and t is _np.ndarray and dt.kind in "iu":
+            ints = True
             continue
         if dt is not None and dt.kind not in "fc":
             raise TypeError(
                 f"cannot differentiate with respect to {what}: it has dtype {dt}, which has no "
                 "derivative; convert it with .astype(float) or leave it out of argnum")
         vspace(v)  # raises a clear TypeError for other types
+    return ints
 
 
 def _as_float(x: Any) -> Any:
     """Integer arrays among the leaves of ``x`` as float64 arrays (autograd
-    differentiates an integer array as the float array of the same values)."""
-    t = type(x)
-    if t is float or (t is _np.ndarray and x.dtype.kind in "fc") or isinstance(x, Box):
-        return x   # the common cases
-    if not _may_hold_int_array(x):
-        return x
+    differentiates an integer array as the float array of the same values); called
+    only where :func:`_check_differentiable` found one."""
     leaves, td = tree.flatten(x)
-    if all(type(v) is not _np.ndarray or v.dtype.kind not in "iu" for v in leaves):
-        return x
     return tree.unflatten(td, [v.astype(_np.float64) if type(v) is _np.ndarray
                                and v.dtype.kind in "iu" else v for v in leaves])
-
-
-def _may_hold_int_array(x: Any) -> bool:
-    """False where ``x`` (lists, tuples and dicts of floats and float arrays, the common
-    parameter trees) certainly holds no integer array; True where it might."""
-    t = type(x)
-    if t is _np.ndarray:
-        return x.dtype.kind in "iu"
-    if t is list or t is tuple or t is dict:
-        for v in (x.values() if t is dict else x):    # (a loop: cheaper than any())
-            if _may_hold_int_array(v):
-                return True
-        return False
-    return not (t is float or isinstance(x, Box))
 
 
 def _is_int(n: Any) -> Any:
@@ -237,8 +220,9 @@ def _nary(unary: Callable[..., Any], pack_aux: Callable[[Any, Any], Any] | None 
             pos = _positions(nums, len(args), argnum, who)
             call_args = list(args)
             for i in pos:
-                _check_differentiable(call_args[i], f"argument {i} of {_name(fun)}", int_arrays=True)
-                call_args[i] = _as_float(call_args[i])
+                if _check_differentiable(call_args[i], f"argument {i} of {_name(fun)}",
+                                         int_arrays=True):
+                    call_args[i] = _as_float(call_args[i])
             main, aux_of = _with_aux(fun, has_aux)
 
             def unary_f(x: Any) -> Any:
