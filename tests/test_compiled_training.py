@@ -29,15 +29,20 @@ OPTIMIZERS = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
-def test_compiled_step_traces_once_and_matches_eager(name):
-    opt = OPTIMIZERS[name]()
-
+def _train_step(opt):
     def step(p, s, x, y):
         loss, g = wengert.value_and_grad(_loss)(p, x, y)
         u, s = opt.update(g, s, p)
         return loss, optim.apply_updates(p, u), s
 
+    return step
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_compiled_step_traces_once_and_matches_eager(name):
+    opt = OPTIMIZERS[name]()
+
+    step = _train_step(opt)
     compiled = wengert.compile(step)
     p, x, y = _data()
     s = opt.init(p)
@@ -113,11 +118,7 @@ def test_schedules_of_an_array_count_equal_those_of_an_int(name):
 def test_compiled_step_with_a_schedule_traces_once(name):
     opt = optim.adam(SCHEDULES[name]())
 
-    def step(p, s, x, y):
-        loss, g = wengert.value_and_grad(_loss)(p, x, y)
-        u, s = opt.update(g, s, p)
-        return loss, optim.apply_updates(p, u), s
-
+    step = _train_step(opt)
     compiled = wengert.compile(step)
     p, x, y = _data()
     s = opt.init(p)

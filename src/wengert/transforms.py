@@ -16,6 +16,7 @@ from . import numpy as wnp
 from . import tree
 from ._core import Box, DualTrace, TapeTrace, Trace, getval, has_jvp, primitive, vspace
 from ._core.primitive import get_primitive
+from .numpy._dispatch import shape as _shape
 from .numpy._inplace import PLAIN_TARGET_FIX
 from .numpy._vspace import ArrayVSpace
 from ._typing import Array, Fn, PyTree, T
@@ -971,11 +972,6 @@ def _leaf_axes(spec: Any, x: Any, where: str) -> Any:
         f"vmap: the axis spec for {where} is {spec!r}, which does not match its structure "
         f"({type(x).__name__}{'' if not hasattr(x, '__len__') else f' of length {len(x)}'}); "
         "give an int or None for all its leaves, or a container of the same structure")
-
-
-def _shape(x: Any) -> tuple[int, ...]:
-    shp = getattr(x, "shape", None)      # arrays and array boxes (no dispatch on the way)
-    return tuple(shp) if shp is not None else _np.shape(getval(x))
 
 
 def _ndim(x: Any) -> Any:
