@@ -80,7 +80,7 @@ def _is_elementwise(spec):
     """A real float64 spec of elementwise primitives only (ufuncs, clip, where...)."""
     prims = [get_primitive(f) for f in spec.covers if not isinstance(f, str)]
     return spec.is_real and spec.is_float64 and bool(prims) and all(
-        p is not None and (p.kind == "elementwise" or p.name in _LINEAR_UFUNCS) for p in prims)
+        p is not None and (p.elementwise or p.name in _LINEAR_UFUNCS) for p in prims)
 
 
 def _cast(args, dtype):

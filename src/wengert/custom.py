@@ -33,7 +33,7 @@ import threading
 
 from . import numpy as wnp
 from . import tree
-from ._core import Box, get_primitive, getval, primitive, vspace
+from ._core import Box, defbatch, defjvp_joint, defvjp_joint, getval, primitive, vspace
 from .transforms import _ReverseTrace, _make_jvp, vmap
 from ._typing import Fn
 
@@ -139,10 +139,9 @@ class _Custom:
         self.nondiff_argnums = tuple(sorted(set(nums)))
         name = getattr(fun, "__qualname__", None) or getattr(fun, "__name__", repr(fun))
         self._prim = primitive(self._run, name=f"{self.kind}({name})")
-        prim = get_primitive(self._prim)
-        prim.vjp_joint = self._vjp_joint
-        prim.jvp_joint = self._jvp_joint
-        prim.batch = self._batch
+        defvjp_joint(self._prim, self._vjp_joint)
+        defjvp_joint(self._prim, self._jvp_joint)
+        defbatch(self._prim, self._batch)
 
     def __repr__(self) -> Any:
         return f"<{self.kind} {self.__wrapped__!r}>"

@@ -64,7 +64,7 @@ def defvjp_argnum(fun, vjpmaker):
 
 def defvjp_argnums(fun, vjpmaker):
     """A joint maker: ``vjpmaker(argnums, ans, args, kwargs) -> (g -> tuple of cts)``."""
-    get_primitive(fun).vjp_joint = lambda nums, g, ans, *a, **k: vjpmaker(nums, ans, a, k)(g)
+    _rules.defvjp_joint(fun, lambda nums, g, ans, *a, **k: vjpmaker(nums, ans, a, k)(g))
 
 
 def defjvp_argnum(fun, jvpmaker):
@@ -74,7 +74,7 @@ def defjvp_argnum(fun, jvpmaker):
 
 def defjvp_argnums(fun, jvpmaker):
     """A joint rule: ``jvpmaker(argnums, gs, ans, args, kwargs) -> tangent``."""
-    get_primitive(fun).jvp_joint = lambda nums, ts, ans, *a, **k: jvpmaker(nums, ts, ans, a, k)
+    _rules.defjvp_joint(fun, lambda nums, ts, ans, *a, **k: jvpmaker(nums, ts, ans, a, k))
 
 
 def def_linear(fun, argnums=None):

@@ -28,6 +28,8 @@ class BatchTrace(Trace):
         super().__init__()
         self.size = size
 
+    dim_of = Trace.aux_of     # a box's batch axis
+
     def box(self, value, dim):
         """``value`` (with its batch axis at ``dim``) as a batched value; tuples and
         lists of outputs become tuples and lists of batched values."""

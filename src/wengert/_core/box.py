@@ -28,6 +28,15 @@ class Trace:
     def apply(self, prim, args, kwargs):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def owns(self, x):
+        """Whether ``x`` is a box of this trace."""
+        return isinstance(x, Box) and x._trace is self
+
+    def aux_of(self, box):
+        """The bookkeeping this trace keeps in ``box`` (each trace names it: a tape's
+        ``node_of``, a dual trace's ``tangent_of``, a batch trace's ``dim_of``)."""
+        return box._aux
+
 
 class Box:
     """A value traced by one trace.
@@ -69,6 +78,16 @@ def register_box(box_class, value_types=(), default=False):
 def new_box(value, trace, aux):
     """Wrap ``value`` in the box class registered for its type."""
     return _box_types.get(type(value), _default_box[0])(value, trace, aux)
+
+
+def box_value(box):
+    """The value inside ``box``, one level down (it may be a box of a lower level)."""
+    return box._value
+
+
+def box_trace(box):
+    """The trace that owns ``box``."""
+    return box._trace
 
 
 def getval(x):

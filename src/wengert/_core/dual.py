@@ -15,6 +15,8 @@ class DualTrace(Trace):
 
     __slots__ = ()
 
+    tangent_of = Trace.aux_of    # a box's tangent
+
     def new_input(self, value, tangent):
         return new_box(value, self, tangent)
 

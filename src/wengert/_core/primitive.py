@@ -5,6 +5,10 @@ plain values and hands the call to the highest-level active trace when any
 argument is a box.  The rules live on a :class:`Primitive` record attached to
 the wrapped function as ``._prim``.
 
+Every field of the record is set through the declarations of ``rules.py``
+(``defvjp``, ``defjvp``, ``defbatch``, ``def_keep`` ...); nothing outside the core
+writes it.
+
 Internal rule convention (one for both modes, see ``rules.py``):
   reverse rule for argument i:  ``vjp(g, ans, *args, **kwargs) -> cotangent``
   forward rule for argument i:  ``jvp(t, ans, *args, **kwargs) -> tangent``
@@ -26,7 +30,8 @@ _registry_lock = _allocate_lock()
 
 class Primitive:
     __slots__ = ("fun", "name", "wrapped", "vjps", "jvps", "vjp_any", "jvp_any",
-                 "vjp_joint", "jvp_joint", "kind", "batch", "keep", "arrays", "__weakref__")
+                 "vjp_joint", "jvp_joint", "elementwise", "batch", "loop_only", "keep",
+                 "arrays", "__weakref__")
 
     def __init__(self, fun, name):
         self.fun = fun
@@ -41,9 +46,13 @@ class Primitive:
         # jvp_joint(argnums, tangents, ans, *args, **kw) -> tangent of ans
         self.vjp_joint = None
         self.jvp_joint = None
-        self.kind = "primitive"  # or "elementwise", "linear", "nondiff"
+        # an elementwise (broadcasting, ufunc-like) function: vmap batches it by
+        # aligning the batch axes, with no rule of its own (see rules.declare_elementwise)
+        self.elementwise = False
         # batching rule for vmap: batch(args, dims, kwargs) -> (out, out_dim)
         self.batch = None
+        # why vmap maps this primitive with a Python loop (see rules.def_loop_only)
+        self.loop_only = None
         # what the reverse rules read (see rules.def_keep): None = everything
         self.keep = None
         # lists and tuples that are array operands (see rules.def_array_args):

@@ -9,6 +9,16 @@ return ``None`` to mean a symbolic zero.
 """
 from .primitive import get_primitive
 
+# The one wording of "this function has no derivative rule", for every layer that
+# meets such a function (a NumPy function reached through dispatch, say).
+NO_RULE = "{name} has no derivative rule in wengert"
+
+
+def no_rule_message(name):
+    """``"<name> has no derivative rule in wengert"``: the start of every error about a
+    function that is not differentiable here (callers add what to do instead)."""
+    return NO_RULE.format(name=name)
+
 
 def _prim(fun):
     prim = get_primitive(fun)
@@ -60,8 +70,53 @@ def def_linear(fun, argnums=(0,)):
         def rule(t, ans, *args, _i=i, **kwargs):
             return wrapped(*args[:_i], t, *args[_i + 1:], **kwargs)
         prim.jvps[i] = rule
-    if prim.kind == "primitive":
-        prim.kind = "linear"
+    return fun
+
+
+def defvjp_joint(fun, rule):
+    """One reverse rule for all differentiated arguments at once, for primitives whose
+    cotangents share work: ``rule(argnums, g, ans, *args, **kwargs)`` returns one
+    cotangent (or ``None``) per argnum in ``argnums``."""
+    _prim(fun).vjp_joint = rule
+    return fun
+
+
+def defjvp_joint(fun, rule):
+    """One forward rule for all differentiated arguments at once:
+    ``rule(argnums, tangents, ans, *args, **kwargs)`` returns the tangent of ``ans``
+    (or ``None`` for zero)."""
+    _prim(fun).jvp_joint = rule
+    return fun
+
+
+def defbatch(fun, rule):
+    """Set ``fun``'s batching rule for ``vmap``: ``rule(args, dims, kwargs) ->
+    (out, out_dim)``, where ``args`` are the physical values (batched ones with an
+    extra axis), ``dims`` their batch axes (``None``: not batched) and ``out_dim``
+    the batch axis of ``out``.  A rule may return ``None`` to fall back to a loop."""
+    prim = _prim(fun)
+    prim.batch = rule
+    prim.loop_only = None
+    return fun
+
+
+def def_loop_only(fun, reason):
+    """Declare that ``vmap`` maps ``fun`` with a Python loop over the examples, on
+    purpose, and why (the reason is shown by the registry listing); a primitive with
+    neither a batching rule nor this declaration loops with a warning."""
+    if not reason or not isinstance(reason, str):
+        raise ValueError("def_loop_only needs the reason as a non-empty string")
+    prim = _prim(fun)
+    prim.batch = None
+    prim.loop_only = reason
+    return fun
+
+
+def declare_elementwise(fun, flag=True):
+    """Declare ``fun`` elementwise (NumPy broadcasting, one output element per input
+    element): ``vmap`` then batches it by aligning the batch axes, with no batching
+    rule of its own."""
+    _prim(fun).elementwise = bool(flag)
     return fun
 
 
@@ -118,11 +173,6 @@ def jvp_rule(prim, argnum):
 
 def missing_rule(prim, mode, argnum):
     adder = "defvjp" if mode == "reverse" else "defjvp"
-    if prim.kind == "nondiff":
-        raise TypeError(
-            f"{prim.name} is not differentiable (its result is piecewise constant, "
-            f"an integer or a boolean), but argument {argnum} is being differentiated "
-            f"in {mode} mode; apply it to a constant, e.g. wengert.stop_gradient(x)")
     raise NotImplementedError(
         f"no {mode}-mode derivative rule for {prim.name} with respect to argument "
         f"{argnum}; add one with wengert.extend.{adder}({prim.name.rsplit('.', 1)[-1]}, ...) "

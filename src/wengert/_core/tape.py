@@ -1,4 +1,6 @@
 """Reverse mode: the tape (Wengert list) and its one-loop backward pass."""
+from collections import namedtuple
+
 from . import hooks
 from .batching import holds_batched
 from .box import Box, Trace, _box_types, _default_box, new_box
@@ -33,6 +35,14 @@ def set_accumulate(fun, types):
     _accumulate_types.update(types)
 
 
+# One tape entry, by name (the tape stores plain tuples in this order: building a
+# named record per operation would cost the eager pass; readers get this view).
+Entry = namedtuple("Entry", "prim args kwargs ans parents")
+Entry.__doc__ = """One recorded operation: the primitive, its unboxed arguments and keyword
+arguments, its output, and ``parents``, the ``(argnum, node)`` pairs of the arguments
+that are boxes of the same tape."""
+
+
 class TapeTrace(Trace):
     """Records each primitive applied to its boxes, in execution order.
 
@@ -52,6 +62,13 @@ class TapeTrace(Trace):
         # the tape is read by one backward pass only: it drops each entry's values as
         # soon as the pass is past it (a vjp function that may be called again: False)
         self.release = False
+
+    node_of = Trace.aux_of      # a box's node index on this tape
+
+    def entry(self, k):
+        """Node ``k``'s operation as an :data:`Entry` (``None`` for an input)."""
+        e = self.entries[k]
+        return None if e is None else Entry._make(e)
 
     def new_input(self, value):
         """A box for an input (a leaf of the graph)."""
@@ -93,13 +110,18 @@ class TapeTrace(Trace):
             entries.append((prim, vals, kwargs, ans, parents))
         return _box_types.get(type(ans), _default_box[0])(ans, self, k)   # new_box, inlined
 
-    def backward(self, seeds, wanted):
+    def backward(self, seeds, wanted, observe=None):
         """Walk the tape once, from the last seed back to the first wanted node.
 
         ``seeds`` is a list of ``(node, cotangent)``; ``wanted`` a collection
         of nodes whose total cotangents are returned as ``{node: cotangent}``
         (nodes that receive none are absent).  Cotangents *add* where a value
         fans out.  Only a loop: a chain of any length is fine.
+
+        ``observe(k, g, argnum, parent, gi)``, when given, is called for every
+        cotangent ``gi`` that node ``k`` (whose total cotangent is ``g``) sends back to
+        its argument ``argnum``, which is node ``parent`` (debugging views draw the
+        gradient on every wire with it).
         """
         cts = {}
         for k, g in seeds:
@@ -129,6 +151,8 @@ class TapeTrace(Trace):
                 gs = prim.vjp_joint([a for a, _ in parents], g, ans, *args, **kwargs)
                 for (argnum, pk), gi in zip(parents, gs):
                     if gi is not None:
+                        if observe is not None:
+                            observe(k, g, argnum, pk, gi)
                         if hooks.observers:
                             hooks.notify("reverse", prim, gi, (argnum, ans))
                         prev = cts.get(pk)
@@ -148,6 +172,8 @@ class TapeTrace(Trace):
                     gi = rule(g, ans, *args, **kwargs) if kwargs else rule(g, ans, *args)
                     if gi is None:
                         continue
+                    if observe is not None:
+                        observe(k, g, argnum, pk, gi)
                     if hooks.observers:
                         hooks.notify("reverse", prim, gi, (argnum, ans))
                     prev = cts.get(pk)

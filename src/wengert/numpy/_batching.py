@@ -871,7 +871,7 @@ def _raw_rule(fun, name=None):
 
 def _is_ufunc(prim):
     """Whether ``prim`` is (a wrapper of) a NumPy ufunc: broadcasting, elementwise."""
-    if prim.kind == "elementwise" or isinstance(prim.fun, _np.ufunc):
+    if prim.elementwise or isinstance(prim.fun, _np.ufunc):
         return True
     mod, _, name = prim.name.rpartition(".")
     return mod == "numpy" and isinstance(getattr(_np, name, None), _np.ufunc)

@@ -9,7 +9,7 @@ import operator as _operator
 
 import numpy as _np
 
-from .._core import Box, defjvp, defvjp, def_linear, get_primitive
+from .._core import Box, declare_elementwise, defjvp, defvjp, def_linear, get_primitive
 from ._dispatch import (FLOAT_SCALARS, array_like, casts_to_constant, dtype, equivalent,
                         iscomplex, nondiff, shape, some, stand_in, val, wrap)
 from ._unbroadcast import broadcast_like, unbroadcast
@@ -55,9 +55,9 @@ def def_elementwise(fun, *partials):
             except (ZeroDivisionError, OverflowError, TypeError):
                 return broadcast_like(t * _p(ans, *_as_numpy(args, ans)), ans)
 
-        prim.vjps[i] = vjp
-        prim.jvps[i] = jvp
-    prim.kind = "elementwise"
+        defvjp(fun, vjp, argnums=(i,))
+        defjvp(fun, jvp, argnums=(i,))
+    declare_elementwise(fun)
 
 
 def _as_numpy(args, ans):
@@ -157,7 +157,6 @@ defvjp(imag, lambda g, ans, x: -1j * real(g) if iscomplex(x) else None)
 defvjp(conjugate, lambda g, ans, x, **k: conjugate(g))
 for _f in (negative, positive, real, imag, conjugate):
     def_linear(_f)
-get_primitive(add).kind = get_primitive(subtract).kind = "linear"
 
 # -- unary ----------------------------------------------------------------------------
 exp = wrap(_np.exp)
@@ -228,7 +227,7 @@ defvjp(absolute, lambda g, ans, x: g * conjugate(x) / _safe(absolute(x), 1.0) if
        else g * _mask(_np.sign(val(x)), x))
 defjvp(absolute, lambda t, ans, x: real(conjugate(x) * t) / _safe(ans, 1.0) if iscomplex(x)
        else t * _mask(_np.sign(val(x)), x))
-get_primitive(absolute).kind = "elementwise"
+declare_elementwise(absolute)
 
 # -- binary ---------------------------------------------------------------------------
 multiply = _wrap_scalar_fast(_np.multiply, _operator.mul)
@@ -350,7 +349,6 @@ defvjp(_where3, None,
 defjvp(_where3, None,
        lambda t, ans, c, x, y: broadcast_like(_where3(c, t, 0.0), ans),
        lambda t, ans, c, x, y: broadcast_like(_where3(c, 0.0, t), ans))
-get_primitive(_where3).kind = "linear"
 
 
 def _astype_impl(x, dtype):

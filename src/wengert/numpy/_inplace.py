@@ -110,7 +110,6 @@ _index_update_prim.jvps.update({
     0: lambda t, ans, x, idx, v: _index_update(t, idx, 0.0),
     2: lambda t, ans, x, idx, v: None if _integral(ans) else
     _index_update(_zeros_of(ans), idx, t)})
-_index_update_prim.kind = "linear"
 
 _index_add_prim = get_primitive(_index_add)
 _index_add_prim.vjps.update({
@@ -119,7 +118,6 @@ _index_add_prim.vjps.update({
 _index_add_prim.jvps.update({
     0: lambda t, ans, x, idx, v: t,
     2: lambda t, ans, x, idx, v: _index_add(_zeros_of(ans), idx, t)})
-_index_add_prim.kind = "linear"
 
 
 def index_update(x, idx, v):

@@ -272,7 +272,6 @@ def _einsum_jvp(argnum, t, ans, subscripts, *operands, optimize=False):
 
 defvjp_any(_einsum, _einsum_vjp)
 defjvp_any(_einsum, _einsum_jvp)
-get_primitive(_einsum).kind = "linear"     # multilinear in its operands
 
 
 def einsum(*operands, out=None, optimize=False, **kwargs):

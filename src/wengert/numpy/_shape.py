@@ -103,7 +103,6 @@ sequence_item = wrap(_sequence_item_impl, "wengert.numpy.sequence_item")
 defvjp(sequence_item, lambda g, ans, seq, i: tuple(g if j == i % len(seq) else None
                                                      for j in range(len(seq))))
 defjvp(sequence_item, lambda t, ans, seq, i: t[i])
-get_primitive(sequence_item).kind = "linear"
 def_array_args(sequence_item, None)    # the sequence is a sequence
 
 
@@ -151,7 +150,6 @@ def _concat_jvp(argnum, t, ans, axis, *arrays):
 
 defvjp_any(_concat, _concat_vjp)
 defjvp_any(_concat, _concat_jvp)
-get_primitive(_concat).kind = "linear"
 
 
 def concatenate(arrays, axis=0, **kwargs):

@@ -19,7 +19,8 @@ import scipy.integrate as _si
 import wengert
 import wengert.numpy as wnp
 from wengert.numpy._dispatch import shape
-from wengert._core import def_linear, defjvp_any, defvjp, defvjp_any, primitive
+from wengert._core import (def_linear, defjvp_any, defjvp_joint, defvjp, defvjp_any, defvjp_joint,
+                           primitive)
 
 __all__ = ["odeint"]
 
@@ -170,6 +171,5 @@ def _odeint_jvp_joint(argnums, tangents, ans, func, y0, t, *args, **kwargs):
     return _tangents(_flat_tangent(parts), func, ans, t, *args, **kwargs)
 
 
-_odeint_prim = _odeint._prim
-_odeint_prim.vjp_joint = _odeint_vjp_joint
-_odeint_prim.jvp_joint = _odeint_jvp_joint
+defvjp_joint(_odeint, _odeint_vjp_joint)
+defjvp_joint(_odeint, _odeint_jvp_joint)
