@@ -23,7 +23,7 @@ import threading
 
 import numpy as _np
 
-from .._core import Box, get_primitive, getval, register_vspace, registered_primitives
+from .._core import Box, defbatch, get_primitive, getval, register_vspace, registered_primitives
 from .._core import batching as _B
 from .._warn import warn
 from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
@@ -31,6 +31,15 @@ from . import fft as _fft, linalg as _la
 from ._array_box import ArrayBox, SequenceBox
 from ._inplace import in_item_assignment as _in_item_assignment
 from ._dispatch import _EQUIVALENTS, dtype, shape
+from ._batchrules import (axis_rule as _axis_rule, data_dependent as _data_dependent,
+                          elementwise as _elementwise, first_only as _first_only,
+                          front as _front, get_arg as _get, loop as _loop, name_of as _name,
+                          pair_to0 as _pair_to0, provide as _provide, put_arg as _put,
+                          repeat as _bcast, with_loop as _with_loop, shift as _shift, size as _size, stacked as _stacked,
+                          take as _take, to0 as _to0, to_rank as _to_rank)
+
+_provide(reshape=S.reshape, moveaxis=S.moveaxis, broadcast_to=S.broadcast_to,
+         getitem=S.getitem, stack=S.stack, SequenceBox=SequenceBox)
 
 
 # -- the batched box ----------------------------------------------------------------------
@@ -195,196 +204,10 @@ def _new_box(value, trace, dim):
 
 
 # -- helpers --------------------------------------------------------------------------------
-def _size(args, dims):
-    for v, d in zip(args, dims):
-        if type(d) in (tuple, list):
-            n = _size(v, d)
-            if n is not None:
-                return n
-        elif d is not None:
-            return shape(v)[d]
-    return None
-
-
-def _to0(v, d):
-    return v if d == 0 else S.moveaxis(v, d, 0)
-
-
-def _bcast(v, n):
-    """An unbatched value repeated ``n`` times along a new leading axis."""
-    s = shape(v)
-    return S.broadcast_to(S.reshape(v, (1,) + s), (n,) + s)
-
-
-def _front(args, dims):
-    """Every argument batched at axis 0 (unbatched ones repeated)."""
-    n = _size(args, dims)
-    return [_bcast(v, n) if d is None else _to0(v, d) for v, d in zip(args, dims)]
-
-
-_warned = set()
-
-
-def _loop(fun, name):
-    """The fallback: call ``fun`` once per example and stack the results."""
-
-    def rule(args, dims, kwargs):
-        if name not in _warned:
-            _warned.add(name)
-            warn(
-                f"wengert.vmap: {name} has no batching rule, so it runs once per example "
-                "(a Python loop): the results are exact, only slower than one batched "
-                "call", UserWarning)
-        n = _size(args, dims)
-        outs = [fun(*[_take(v, d, i) for v, d in zip(args, dims)], **kwargs)
-                for i in range(n)]
-        shapes = {_shapes(o) for o in outs}
-        if len(shapes) > 1:
-            raise _data_dependent(
-                f"{name} (run once per example)", "the shape of its result depends on the "
-                "values, and the examples give different shapes ("
-                + " and ".join(map(str, sorted(shapes, key=str)[:2])) + ")",
-                "compute a fixed-shape result instead (a mask with wengert.numpy.where, "
-                "a padded or sorted array)")
-        return _stack(outs), 0
-
-    return rule
-
-
-def _shapes(out):
-    if isinstance(out, SequenceBox):
-        out = tuple(out[i] for i in range(len(out)))
-    if type(out) in (tuple, list):
-        return tuple(_shapes(o) for o in out)
-    return tuple(shape(out))
-
-
-def _take(v, d, i):
-    if d is None:
-        return v
-    if type(d) in (tuple, list):
-        return type(v)(_take(x, dx, i) for x, dx in zip(v, d))
-    return S.getitem(v, (slice(None),) * d + (i,))
-
-
-def _stack(outs):
-    first = outs[0]
-    if isinstance(first, SequenceBox):
-        outs = [tuple(o[i] for i in range(len(o))) for o in outs]
-        first = outs[0]
-    if type(first) in (tuple, list):
-        return type(first)(_stack([o[i] for o in outs]) for i in range(len(first)))
-    if not any(isinstance(o, Box) for o in outs):
-        return _np.stack([_np.asarray(o) for o in outs])
-    return S.stack(outs)
-
-
-def _elementwise(fun):
-    """Broadcasting per example: batch axes to the front and per-example ranks
-    right-aligned (singleton axes inserted after the batch axis)."""
-
-    def rule(args, dims, kwargs):
-        ranks = [len(shape(v)) - (d is not None) for v, d in zip(args, dims)]
-        r = max(ranks)
-        new = list(args)
-        for i, (v, d, k) in enumerate(zip(args, dims, ranks)):
-            if d is None:
-                continue
-            v = _to0(v, d)
-            if k < r:
-                s = shape(v)
-                v = S.reshape(v, s[:1] + (1,) * (r - k) + s[1:])
-            new[i] = v
-        return fun(*new, **kwargs), 0
-
-    return rule
-
-
-def _get(args, kwargs, pos, name, default):
-    return args[pos] if len(args) > pos else kwargs.get(name, default)
-
-
-def _put(args, kwargs, pos, name, value):
-    if len(args) > pos:
-        args = list(args)
-        args[pos] = value
-    else:
-        kwargs = dict(kwargs, **{name: value})
-    return args, kwargs
-
-
-def _shift(axis, k):
-    """A per-example axis (or axes) of an array of per-example rank ``k``, as an
-    axis of the batched array (batch axis first)."""
-    if type(axis) in (tuple, list):
-        return tuple(_shift(a, k) for a in axis)
-    return int(axis) % k + 1 if k else int(axis) + 1
-
-
-def _axis_rule(fun, pos=1, name="axis", default=None, none="all"):
-    """Rules for ``fun(x, axis, ...)``: ``none='all'`` reads ``axis=None`` as
-    every axis, ``'flat'`` as the flattened array."""
-
-    def rule(args, dims, kwargs):
-        if any(d is not None for d in dims[1:]):
-            return _loop(fun, _name(fun))(args, dims, kwargs)
-        x = _to0(args[0], dims[0])
-        k = len(shape(x)) - 1
-        axis = _get(args, kwargs, pos, name, default)
-        if axis is None:
-            if none == "flat":
-                x, axis = S.reshape(x, (shape(x)[0], -1)), 1
-            else:
-                axis = tuple(range(1, k + 1))
-        elif k == 0:
-            return _axis_of_0d(fun, x, args, kwargs, pos, name)
-        else:
-            axis = _shift(axis, k)
-        args, kwargs = _put([x, *args[1:]], kwargs, pos, name, axis)
-        return fun(*args, **kwargs), 0
-
-    return rule
-
-
-def _axis_of_0d(fun, x, args, kwargs, pos, name):
-    """``fun(x, axis=0 or -1)`` of 0-d examples, which some NumPy reductions accept
-    (``sum``, ``max``, ``cumsum``; not ``mean``): as on one-element vectors, shaped
-    like NumPy's result for one 0-d example (which also raises NumPy's error)."""
-    one = _np.zeros((), dtype(x))
-    per = shape(_np.asarray(fun(one, *args[1:], **kwargs)))
-    args, kwargs = _put([S.reshape(x, (shape(x)[0], 1)), *args[1:]], kwargs, pos, name, 1)
-    out = fun(*args, **kwargs)
-    return (out if shape(out)[1:] == per else S.reshape(out, shape(out)[:1] + per)), 0
-
-
-def _name(fun):
-    prim = get_primitive(fun)
-    if prim is not None:
-        return prim.name
-    mod = getattr(fun, "__module__", None) or "numpy"
-    return f"{mod}.{getattr(fun, '__name__', fun)}"
-
-
-def _first_only(rule_of_x):
-    """A rule for primitives batched in their first argument only."""
-
-    def rule(args, dims, kwargs):
-        if any(d is not None for d in dims[1:]):
-            return None
-        return rule_of_x(_to0(args[0], dims[0]), args[1:], kwargs)
-
-    return rule
 
 
 def _with_fallback(fun, rule):
-    prim = get_primitive(fun)
-    loop = _loop(prim.wrapped, prim.name)
-
-    def batch(args, dims, kwargs):
-        res = rule(args, dims, kwargs)
-        return loop(args, dims, kwargs) if res is None else res
-
-    prim.batch = batch
+    defbatch(fun, _with_loop(fun, rule))
 
 
 def _set(fun, rule_of_x=None, rule=None):
@@ -490,12 +313,6 @@ def _index_dim(idx):
         return 0
     arrays = [_np.asarray(idx[k]) for k in adv]
     return len(_np.broadcast_shapes(*((1,) if a.dtype == bool else a.shape for a in arrays)))
-
-
-def _data_dependent(what, why, fix):
-    return TypeError(
-        f"{what} inside wengert.vmap: {why}, so the batched result has no fixed shape; "
-        f"{fix}, or loop over the examples without vmap")
 
 
 def _mask_error():
@@ -650,27 +467,6 @@ def _index_write(fun):
 
 
 # -- products ---------------------------------------------------------------------------------
-def _to_rank(a, da, ka, r):
-    """A batched ``a`` (batch axis first) of per-example rank ``ka`` with singleton axes
-    inserted after the batch axis, up to per-example rank ``r`` (NumPy's stacking rule)."""
-    if da is not None and ka < r:
-        s = shape(a)
-        a = S.reshape(a, s[:1] + (1,) * (r - ka) + s[1:])
-    return a
-
-
-def _pair_to0(args, dims):
-    """Two arguments with their batch axes (if any) moved to the front, their batch
-    axes and their per-example ranks."""
-    (a, b), (da, db) = args, dims
-    ka, kb = len(shape(a)) - (da is not None), len(shape(b)) - (db is not None)
-    if da is not None:
-        a = _to0(a, da)
-    if db is not None:
-        b = _to0(b, db)
-    return a, b, da, db, ka, kb
-
-
 def _matmul(args, dims, kwargs):
     a, b, da, db, ka, kb = _pair_to0(args, dims)
     # one matrix times a batch: a single matrix product (not a stack of small ones)
@@ -757,14 +553,6 @@ get_primitive(L.tensordot).batch = _tensordot
 
 
 # -- linear algebra: NumPy's linalg works on stacks -----------------------------------------------
-def _stacked(fun):
-    def rule(args, dims, kwargs):
-        if any(d is not None for d in dims[1:]):
-            return None
-        return fun(_to0(args[0], dims[0]), *args[1:], **kwargs), 0
-    return rule
-
-
 _BY_NAME = {p.name: p for p in registered_primitives().values()}
 for _n in ("inv", "det", "cholesky", "slogdet", "eigh", "eig", "qr", "svd", "pinv"):
     _p = _BY_NAME.get("numpy.linalg." + _n)
