@@ -47,8 +47,9 @@ import numpy as _np
 from .. import tree
 from .._warn import warn as _warn
 from .._core import Box, hooks
-from ..transforms import _expand_boxed_containers
+from .._core.box import box_value
 from ._graph import Escape, GraphTrace
+from ._internals import _expand_boxed_containers
 from ._codegen import Source
 from ._watch import Reach, check_lines
 
@@ -380,10 +381,10 @@ def _trace(fun, leaves, in_def, dynamic, name, scalar_math):
         if type(o) is _np.ndarray and not trace.is_constant(o):
             o = trace.live(o)   # returned as it is when called: copied
         if isinstance(o, Box):
-            if o._trace is not trace:
+            if not trace.owns(o):
                 raise Escape(f"its result holds a traced value of another transform ({o!r})")
-            outputs.append(("node", o._aux))
-            values.append(o._value)
+            outputs.append(("node", trace.node_of(o)))
+            values.append(box_value(o))
         else:   # kept apart from the value this call returns (the caller may write into it)
             outputs.append(("const", o.copy() if isinstance(o, _np.ndarray) else o))
             values.append(o)

@@ -1,11 +1,11 @@
 """From a recorded graph to straight-line Python source.
 
-Passes, in order: identities are dropped (``x * 1``, ``x + 0``, a reshape or a
-cast to what ``x`` already is), common subexpressions are merged, everything no
-output or guard needs is removed, and an addition whose operand is a temporary
-used nowhere else is done in place (``numpy.add(a, b, out=a)``: how adjoints
-accumulate at a fork).  The source names inputs ``x0, x1, ...`` and
-intermediates ``v<k>``; constants that are not literals are ``c<k>``.
+The graph is simplified first (:mod:`._simplify`: identities dropped, common
+subexpressions merged, what no output or guard needs removed); then each call is
+written as one statement, an addition whose operand is a temporary used nowhere
+else done in place (``numpy.add(a, b, out=a)``: how adjoints accumulate at a
+fork), and the names are reused once dead (:mod:`._registers`).  The source names
+inputs ``x0, x1, ...`` and intermediates ``v<k>``; constants that are not literals are ``c<k>``.
 """
 import math
 import re
@@ -13,7 +13,10 @@ import re
 import numpy as _np
 
 from .. import tree as _tree
-from ._graph import Ref, _getitem, _getitem_impl
+from ._graph import Ref, _getitem
+from ._internals import _getitem_impl
+from ._registers import reuse_names
+from ._simplify import needed, simplify
 
 # operators for readability (the same NumPy ufuncs run)
 _BINARY = {_np.add: "+", _np.subtract: "-", _np.multiply: "*", _np.true_divide: "/",
@@ -63,80 +66,24 @@ class Source:
         self.namespace = {"np": _np, "math": math}
         self._names = {}               # id(object) -> name in the namespace
         self.checks = []               # lines run before the program (see _watch)
-        self.alias = {}
         self.const_notes = []
         self._skipped, n = [], 0
         for node in self.nodes:
             self._skipped.append(n)
             n += node.kind == "live"
-        self._simplify()
-        self.live = self._live()
+        self.alias = simplify(self.nodes)
+        self.live = needed(self.nodes, self.alias,
+                           [k for kind, k in outputs if kind == "node"] +
+                           [g.node for g in trace.guards])
         self.text = self._emit(math_mode=False)
         self.fast_text = self._emit(math_mode=True) if scalar_math else None
-        self.run_text = _registers(self.text)
-        self.fast_run_text = _registers(self.fast_text) if self.fast_text else None
+        self.run_text = reuse_names(self.text)
+        self.fast_run_text = reuse_names(self.fast_text) if self.fast_text else None
 
     # -- passes ------------------------------------------------------------------------
     def resolve(self, k):
-        while k in self.alias:
-            k = self.alias[k]
-        return k
-
-    def _key(self, x):
-        """A hashable description of an argument, for common subexpressions: a node's
-        number for a traced value, ``(type, value)`` for a literal, else the identity."""
-        t = type(x)
-        if t is Ref:
-            return self.resolve(x.k)
-        if t is tuple or t is list:
-            return (t,) + tuple([self._key(v) for v in x])
-        if t is int or t is bool or t is str or x is None or x is Ellipsis:
-            return (t, x)
-        if t is float or t is complex:
-            return (t, repr(x))     # -0.0 and 0.0 apart
-        if t is dict:
-            return (t,) + tuple([(self._key(k), self._key(v)) for k, v in x.items()])
-        if t is slice:
-            return (t, self._key(x.start), self._key(x.stop), self._key(x.step))
-        return ("id", id(x))
-
-    def _simplify(self):
-        seen, deterministic = {}, {}
-        for k, node in enumerate(self.nodes):
-            if node.kind != "call":
-                continue
-            same = _identity_of(node)
-            if same is not None:
-                self.alias[k] = self.resolve(same)
-                continue
-            fun = node.fun
-            det = deterministic.get(id(fun))
-            if det is None:
-                det = deterministic[id(fun)] = _deterministic(fun)
-            if det:
-                try:
-                    key = (id(node.fun), self._key(node.args), self._key(node.kwargs))
-                except TypeError:
-                    continue
-                j = seen.get(key)
-                if j is not None and _same_type(self.nodes[j].value, node.value):
-                    self.alias[k] = j
-                else:
-                    seen[key] = k
-
-    def _live(self):
-        live = set()
-        stack = [self.resolve(k) for kind, k in self.outputs if kind == "node"]
-        stack += [self.resolve(g.node) for g in self.trace.guards]
-        while stack:
-            k = stack.pop()
-            if k in live:
-                continue
-            live.add(k)
-            node = self.nodes[k]
-            if node.kind == "call":
-                stack.extend(map(self.resolve, node.deps))
-        return live
+        """The node whose value node ``k``'s is (itself unless simplified away)."""
+        return self.alias.get(k, k)
 
     # -- emission ----------------------------------------------------------------------
     def var(self, k):
@@ -495,93 +442,6 @@ class Source:
                 f"raise _Retrace({where})")
 
 
-_VAR = re.compile(r"\b(v\d+)\b")    # split by it: text and names alternate
-_INPLACE = re.compile(r"^(v\d+) = (v\d+); \1 (.)= (.*)$")
-_OUT = re.compile(r"^(v\d+) = (.*), out=(v\d+)\)$")
-
-
-def _registers(text):
-    """``text`` (one name per value) with names reused once their value is dead:
-    a function with thousands of locals is slow to enter and to leave, and keeps
-    every intermediate array alive until it returns.  A write into a buffer keeps
-    the buffer's name."""
-    head, *lines = text.rstrip("\n").split("\n")
-    # Each statement is parsed once: (kind, pieces, extra, target, buffer), where
-    # ``pieces`` is a part of its text split into text and value names (odd places).
-    stmts = []
-    for line in lines:
-        stmt = line.strip()
-        if stmt.startswith("if "):
-            cond, rest = stmt.split(": raise", 1)
-            stmts.append(("if", _VAR.split(cond), rest, None, None))
-        elif stmt.startswith("return "):
-            stmts.append(("return", _VAR.split(stmt), None, None, None))
-        else:
-            m = _INPLACE.match(stmt) if "; " in stmt else None
-            o = _OUT.match(stmt) if m is None and ", out=" in stmt else None
-            if m:                        # vK = vJ; vK += y
-                stmts.append(("inplace", _VAR.split(m.group(4)), m.group(3), m.group(1),
-                              m.group(2)))
-            elif o:                      # vK = f(..., out=vJ)
-                stmts.append(("out", _VAR.split(o.group(2)), stmt, o.group(1), o.group(3)))
-            else:
-                target, rhs = stmt.split(" = ", 1)
-                stmts.append(("plain", _VAR.split(rhs), None, target, None))
-    uses = [st[1][1::2] + [st[4]] if st[0] in ("inplace", "out") else st[1][1::2]
-            for st in stmts]
-    last = {}
-    for i, used in enumerate(uses):
-        for v in used:
-            last[v] = i
-    # free registers: a dict used as an ordered set (O(1) membership, removal and
-    # last-in-first-out reuse; a list made this quadratic in the program's length)
-    names, free, count, out = {}, {}, [0], []
-
-    def sub(pieces):
-        pieces = list(pieces)
-        pieces[1::2] = [names[v] for v in pieces[1::2]]
-        return "".join(pieces)
-
-    def release(i):
-        for v in set(uses[i]):
-            if last[v] == i:
-                free[names[v]] = None
-
-    for i, (kind, pieces, extra, target, buf) in enumerate(stmts):
-        if kind == "if":
-            out.append(f"{sub(pieces)}: raise{extra}")
-            release(i)
-            continue
-        if kind == "return":
-            out.append(sub(pieces))
-            continue
-        if kind == "out" and buf not in names:      # not a buffer of the program
-            kind, pieces = "plain", _VAR.split(extra.split(" = ", 1)[1])
-        if kind == "inplace":              # vK = vJ; vK += y  ->  rJ += y
-            out.append(f"{names[buf]} {extra}= {sub(pieces)}")
-        elif kind == "out":                # vK = f(..., out=vJ)  ->  rJ = f(..., out=rJ)
-            out.append(f"{names[buf]} = {sub(pieces)}, out={names[buf]})")
-        else:
-            rhs = sub(pieces)
-            release(i)
-            if last.get(target) is None:       # never used (kept for a guard only)
-                name = f"r{count[0]}"
-                count[0] += 1
-            else:
-                name = free.popitem()[0] if free else None
-                if name is None:
-                    name = f"r{count[0]}"
-                    count[0] += 1
-            names[target] = name
-            out.append(f"{name} = {rhs}")
-            continue
-        names[target] = names[buf]
-        release(i)
-        if names[buf] in free and last.get(target, -1) > i:
-            del free[names[buf]]
-    return "\n".join([head] + ["    " + line for line in out]) + "\n"
-
-
 def _indent(text):
     return "\n".join("    " + line for line in text.split("\n"))
 
@@ -610,96 +470,3 @@ def _describe(x):
         text = f"{t.__qualname__} object"
     text = " ".join(text.split())    # one line
     return text if len(text) < 60 else text[:57] + "..."
-
-
-def _same_type(a, b):
-    t = type(a)
-    if t is not type(b):
-        return False
-    if t is float or t is _np.float64:
-        return True
-    if t is _np.ndarray:
-        return a.dtype == b.dtype and a.shape == b.shape
-    if getattr(a, "dtype", None) != getattr(b, "dtype", None):
-        return False
-    if type(a) in (tuple, list):
-        return len(a) == len(b) and all(_same_type(x, y) for x, y in zip(a, b))
-    try:
-        return _np.shape(a) == _np.shape(b)
-    except ValueError:
-        return False
-
-
-def _deterministic(fun):
-    mod = getattr(fun, "__module__", "") or ""
-    owner = getattr(fun, "__self__", None)
-    return "random" not in mod and not isinstance(owner, (_np.random.Generator,
-                                                          _np.random.RandomState))
-
-
-def _is_const(x, value):
-    """``x`` is a constant (not traced) equal to ``value`` everywhere."""
-    t = type(x)
-    if t is Ref:
-        return False
-    if t is float or t is int:
-        return x == value
-    try:
-        arr = _np.asarray(x)
-    except Exception:
-        return False
-    return arr.dtype.kind in "biufc" and arr.size > 0 and bool(_np.all(arr == value))
-
-
-def _is_identity(x):
-    """``x`` is a constant (not traced) identity matrix."""
-    if type(x) is not _np.ndarray or x.ndim != 2 or x.shape[0] != x.shape[1] or \
-            x.dtype.kind not in "biuf":
-        return False
-    return bool(_np.all(x.diagonal() == 1)) and _np.count_nonzero(x) == x.shape[0]
-
-
-def _identity_of(node):
-    """The node whose value ``node`` merely passes on (``x * 1``, ``x + 0``, a reshape
-    or cast to what ``x`` already is), or None."""
-    fun, args, out = node.fun, node.args, node.value
-    if node.kwargs:
-        return None
-    candidates = ()
-    if fun is _np.multiply and len(args) == 2:
-        candidates = [(args[i], args[1 - i]) for i in (0, 1) if _is_const(args[1 - i], 1)]
-    elif fun is _np.add and len(args) == 2:
-        candidates = [(args[i], args[1 - i]) for i in (0, 1) if _is_const(args[1 - i], 0)]
-    elif fun in (_np.subtract, _np.true_divide, _np.power) and len(args) == 2:
-        if _is_const(args[1], 0 if fun is _np.subtract else 1):
-            candidates = [(args[0], args[1])]
-    elif fun is _np.matmul and len(args) == 2:     # by an identity matrix (a basis)
-        candidates = [(args[i], args[1 - i]) for i in (0, 1) if _is_identity(args[1 - i])]
-    for x, _ in candidates:
-        if type(x) is Ref and _same_type(x.value, out):
-            return x.k
-    if args and type(args[0]) is Ref and _same_type(args[0].value, out) and (
-            fun in _RESHAPES or getattr(fun, "__func__", None) in _RESHAPES):
-        return args[0].k
-    return None
-
-
-_RESHAPES = {_np.reshape, _np.ravel, _np.squeeze, _np.asarray, _np.ascontiguousarray,
-             _np.broadcast_to, _np.real_if_close}
-
-
-def _add_reshapes():
-    """wengert.numpy's own reshape and cast primitives (their NumPy functions)."""
-    from ..numpy import _shape, _elementwise
-    from ..numpy._vspace import ArrayVSpace
-    _RESHAPES.add(ArrayVSpace.cast)   # a cast to the type the value already has
-    for mod, names in ((_shape, ("_reshape_impl", "_squeeze_impl", "_ravel_impl",
-                                  "_broadcast_to_impl")),
-                       (_elementwise, ("_astype_impl",))):
-        for n in names:
-            f = getattr(mod, n, None)
-            if f is not None:
-                _RESHAPES.add(f)
-
-
-_add_reshapes()

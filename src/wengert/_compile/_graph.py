@@ -35,9 +35,8 @@ import zlib
 import numpy as _np
 
 from .._core import Box, hooks
-from .._core.box import Trace
-from ..numpy._array_box import ArrayBox, SequenceBox
-from ..numpy._shape import _getitem_impl
+from .._core.box import Trace, box_trace, box_value
+from ._internals import ArrayBox, SequenceBox, _getitem_impl
 
 
 class Escape(Exception):
@@ -102,6 +101,7 @@ class GraphTrace(Trace):
 
     __slots__ = ("nodes", "guards", "n_inputs", "lifted", "folded", "sums", "known")
     records_calls = True   # apply_raw records any function of values as one call
+    node_of = Trace.aux_of   # a tracer's node: the number of the recorded call it is
 
     def __init__(self):
         super().__init__()
@@ -281,7 +281,7 @@ class GraphTrace(Trace):
             value = fun(*cargs, **ckwargs)
         k = len(self.nodes)
         self.nodes.append(Node(fun, targs, tkwargs, value, name or _fun_name(fun),
-                               deps=tuple(t._aux for t in found)))
+                               deps=tuple([self.node_of(t) for t in found])))
         out = self._box(value, k)
         if fun in _VALUE_SHAPED or (fun is _getitem_impl and (
                 _bool_index(cargs[1:]) or _traced_slice(args[1:]))):
@@ -289,11 +289,11 @@ class GraphTrace(Trace):
         return out
 
     def guard(self, tracer, kind, expected):
+        k = self.node_of(tracer)
         for g in self.guards:
-            if g.node == tracer._aux and g.kind == kind and kind != "array" and \
-                    g.expected == expected:
+            if g.node == k and g.kind == kind and kind != "array" and g.expected == expected:
                 return expected
-        self.guards.append(Guard(tracer._aux, kind, expected, _user_line()))
+        self.guards.append(Guard(k, kind, expected, _user_line()))
         return expected
 
 
@@ -427,9 +427,10 @@ def _split(x, trace, found):
     (to call the function now) and by :class:`Ref` (to record the call), in nested
     tuples, lists, dicts and slices; ``found`` collects the tracers seen."""
     if isinstance(x, Box):
-        if x._trace is trace:
+        if box_trace(x) is trace:
             found.append(x)
-            return x._value, Ref(x._aux, x._value)
+            value = box_value(x)
+            return value, Ref(trace.node_of(x), value)
         raise Escape(f"a value of another trace ({type(x).__name__}) reached a compiled "
                      "function's recording")
     t = type(x)
@@ -439,16 +440,17 @@ def _split(x, trace, found):
             return x, x
         live = trace.live(x)
         found.append(live)
-        return x, Ref(live._aux, x)
+        return x, Ref(trace.node_of(live), x)
     if t is tuple or t is list:
         concrete, template = [], []
         for v in x:      # one level inline: most arguments are tracers and plain numbers
             if isinstance(v, Box):
-                if v._trace is not trace:
+                if box_trace(v) is not trace:
                     return _split(v, trace, found)   # raises
                 found.append(v)
-                concrete.append(v._value)
-                template.append(Ref(v._aux, v._value))
+                value = box_value(v)
+                concrete.append(value)
+                template.append(Ref(trace.node_of(v), value))
             elif type(v) in _NESTED or type(v) is _np.ndarray:
                 c, r = _split(v, trace, found)
                 concrete.append(c)
@@ -473,13 +475,13 @@ def _foreign(args, trace):
     """Whether a box of another (higher) trace is among ``args``."""
     for a in args:
         for x in (a if type(a) in (list, tuple) else (a,)):
-            if isinstance(x, Box) and x._trace is not trace:
+            if isinstance(x, Box) and box_trace(x) is not trace:
                 return True
     return False
 
 
 def _concretize(tracer, kind, value):
-    return tracer._trace.guard(tracer, kind, value)
+    return box_trace(tracer).guard(tracer, kind, value)
 
 
 class Tracer(ArrayBox):
@@ -495,47 +497,50 @@ class Tracer(ArrayBox):
         if out is not None or method == "at":
             raise Escape(f"numpy.{ufunc.__name__}.{method} writing into an array "
                          f"({'out=' if out is not None else 'in place'})")
-        if _foreign(inputs, self._trace):
+        trace = box_trace(self)
+        if _foreign(inputs, trace):
             return NotImplemented   # a box of a higher level handles the call first
         fun = ufunc if method == "__call__" else getattr(ufunc, method)
-        return self._trace.record(fun, inputs, kwargs)
+        return trace.record(fun, inputs, kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
         if "out" in kwargs and kwargs["out"] is not None:
             raise Escape(f"{_fun_name(func)} with out=")
-        if _foreign(args, self._trace):
+        trace = box_trace(self)
+        if _foreign(args, trace):
             return NotImplemented
-        return self._trace.record(func, args, kwargs)
+        return trace.record(func, args, kwargs)
 
     # -- places where Python needs a concrete value: guards ------------------------------
     def __bool__(self):
-        return _concretize(self, "bool", bool(self._value))
+        return _concretize(self, "bool", bool(box_value(self)))
 
     def __float__(self):
-        return _concretize(self, "value", float(self._value))
+        return _concretize(self, "value", float(box_value(self)))
 
     def __int__(self):
-        return _concretize(self, "value", int(self._value))
+        return _concretize(self, "value", int(box_value(self)))
 
     def __index__(self):
-        return _concretize(self, "value", _np.asarray(self._value).__index__())
+        return _concretize(self, "value", _np.asarray(box_value(self)).__index__())
 
     def __complex__(self):
-        return _concretize(self, "value", complex(self._value))
+        return _concretize(self, "value", complex(box_value(self)))
 
     def __array__(self, dtype=None, copy=None):
-        value = _np.array(self._value)
+        value = _np.array(box_value(self))
         _concretize(self, "array", value)
         return value if dtype is None else value.astype(dtype)
 
     def tolist(self):
-        _concretize(self, "array", _np.array(self._value))
-        return _np.asarray(self._value).tolist()
+        value = box_value(self)
+        _concretize(self, "array", _np.array(value))
+        return _np.asarray(value).tolist()
 
     def item(self, *args):
-        value = _np.asarray(self._value).item(*args)
+        value = _np.asarray(box_value(self)).item(*args)
         if args:
-            _concretize(self, "array", _np.array(self._value))
+            _concretize(self, "array", _np.array(box_value(self)))
         else:
             _concretize(self, "value", value)
         return value
@@ -544,20 +549,21 @@ class Tracer(ArrayBox):
         return self   # the lowest level: nothing inside to remove
 
     def __repr__(self):
-        return f"Tracer(v{self._aux}, shape={self.shape}, dtype={self.dtype})"
+        k = box_trace(self).node_of(self)
+        return f"Tracer(v{k}, shape={self.shape}, dtype={self.dtype})"
 
 
 def _binary(ufunc, reflected=False):
     if reflected:
-        return lambda self, other: self._trace.record(ufunc, (other, self), {})
-    return lambda self, other: self._trace.record(ufunc, (self, other), {})
+        return lambda self, other: box_trace(self).record(ufunc, (other, self), {})
+    return lambda self, other: box_trace(self).record(ufunc, (self, other), {})
 
 
 for _name, _uf in (("and", _np.bitwise_and), ("or", _np.bitwise_or), ("xor", _np.bitwise_xor),
                    ("lshift", _np.left_shift), ("rshift", _np.right_shift)):
     setattr(Tracer, f"__{_name}__", _binary(_uf))
     setattr(Tracer, f"__r{_name}__", _binary(_uf, True))
-Tracer.__invert__ = lambda self: self._trace.record(_np.invert, (self,), {})
+Tracer.__invert__ = lambda self: box_trace(self).record(_np.invert, (self,), {})
 
 
 class TracerSeq(SequenceBox):
@@ -575,7 +581,7 @@ class TracerSeq(SequenceBox):
     def __getitem__(self, i):
         if isinstance(i, slice):
             return tuple(self[j] for j in range(*i.indices(len(self))))
-        return self._trace.record(_getitem, (self, i), {}, "getitem")
+        return box_trace(self).record(_getitem, (self, i), {}, "getitem")
 
 
 
@@ -584,7 +590,7 @@ def _register():
     from .._core.vspace import register_vspace, vspace
     register_box(SequenceBox, (TracerSeq,))   # a box of a traced tuple is a tuple's box
     for t in (Tracer, TracerSeq):
-        register_vspace(t, lambda tracer: vspace(tracer._value))
+        register_vspace(t, lambda tracer: vspace(box_value(tracer)))
 
 
 _register()
