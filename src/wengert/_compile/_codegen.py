@@ -67,18 +67,33 @@ class Source:
         self._names = {}               # id(object) -> name in the namespace
         self.checks = []               # lines run before the program (see _watch)
         self.const_notes = []
-        self._skipped, n = [], 0
-        for node in self.nodes:
-            self._skipped.append(n)
-            n += node.kind == "live"
+        self._fnames = {}              # id(function) -> its name in the source
+        # each node's name: an input's own, a call's numbered as if the live nodes (named
+        # by their constants) were not in the graph, between two markers (_M) so that
+        # _text finds the names without parsing the statement; None for a live node
+        self._var, n = [], 0
+        for k, node in enumerate(self.nodes):
+            kind = node.kind
+            if kind == "call":
+                self._var.append(f"\0v{k - n}\0")
+            elif kind == "input":
+                self._var.append(node.name)
+            else:
+                self._var.append(None)
+                n += 1
         self.alias = simplify(self.nodes)
+        self._resolve = self.alias.get
         self.live = needed(self.nodes, self.alias,
                            [k for kind, k in outputs if kind == "node"] +
                            [g.node for g in trace.guards])
-        self.text = self._emit(math_mode=False)
-        self.fast_text = self._emit(math_mode=True) if scalar_math else None
-        self.run_text = reuse_names(self.text)
-        self.fast_run_text = reuse_names(self.fast_text) if self.fast_text else None
+        self._uses = None
+        head = f"def {self.name}({', '.join(self.inputs)}):"
+        body = self._emit(math_mode=False)
+        self.text, self.run_text = _text(head, body), reuse_names(head, body)
+        self.fast_text = self.fast_run_text = None
+        if scalar_math:
+            body = self._emit(math_mode=True)
+            self.fast_text, self.fast_run_text = _text(head, body), reuse_names(head, body)
 
     # -- passes ------------------------------------------------------------------------
     def resolve(self, k):
@@ -87,16 +102,15 @@ class Source:
 
     # -- emission ----------------------------------------------------------------------
     def var(self, k):
-        k = self.resolve(k)
-        node = self.nodes[k]
-        if node.kind == "live":      # an array the program reads where it lies
-            return self._bind(node.value, live=True)
-        return node.name if node.kind == "input" else self._v(k)
+        k = self._resolve(k, k)
+        name = self._var[k]
+        if name is None:      # a live node: an array the program reads where it lies
+            return self._bind(self.nodes[k].value, live=True)
+        return name
 
     def _v(self, k):
-        """The name of the value of call node ``k``: numbered as if the live nodes (named
-        by their constants) were not in the graph."""
-        return f"v{k - self._skipped[k]}"
+        """The name of the value of call node ``k`` (between markers)."""
+        return self._var[k]
 
     def _const(self, x, math_mode=False):
         """A literal for ``x`` where Python has one, else a name in the namespace."""
@@ -156,7 +170,8 @@ class Source:
 
     def _arg(self, x, math_mode=False):
         if type(x) is Ref:
-            return self.var(x.k)
+            k = self._resolve(x.k, x.k)
+            return self._var[k] or self.var(k)
         t = type(x)
         if t is dict:
             return "{" + ", ".join(f"{self._dict_key(k)}: {self._arg(v)}"
@@ -184,6 +199,12 @@ class Source:
         return ", ".join(parts) if parts else "()"
 
     def _fname(self, fun):
+        name = self._fnames.get(id(fun))    # the nodes keep the functions alive
+        if name is None:
+            name = self._fnames[id(fun)] = self._new_fname(fun)
+        return name
+
+    def _new_fname(self, fun):
         if isinstance(fun, _np.ufunc):
             if getattr(_np, fun.__name__, None) is fun:
                 return f"np.{fun.__name__}"
@@ -216,6 +237,8 @@ class Source:
 
     def _expr(self, k, node, math_mode):
         fun, args, kwargs = node.fun, node.args, node.kwargs
+        if type(fun) is _np.ufunc and not kwargs:
+            return self._ufunc_expr(fun, args, node, math_mode)
         vals = [a.value if type(a) is Ref else a for a in args]
         if fun is _getitem or fun is _getitem_impl:
             return f"{self._arg(args[0])}[{self._index(args[1])}]"
@@ -259,37 +282,81 @@ class Source:
         parts += [f"{key}={self._arg(v)}" for key, v in kwargs.items()]
         return f"{self._fname(fun)}({', '.join(parts)})"
 
+    def _ufunc_expr(self, fun, args, node, math_mode):
+        """:meth:`_expr` of a NumPy ufunc called without keywords (most calls)."""
+        vals = [a.value if type(a) is Ref else a for a in args]
+        if math_mode and all(_is_scalar_float(v) or type(v) is int for v in vals) \
+                and _is_scalar_float(node.value):
+            a = [self._arg(x, True) for x in args]
+            if fun in _MATH_BINARY and len(args) == 2:
+                return f"{a[0]} {_MATH_BINARY[fun]} {a[1]}"
+            if fun in _MATH and len(args) == 1:
+                name = _MATH[fun].replace(".", "_")     # math_sin: one global lookup
+                if name != "abs":
+                    self.namespace[name] = getattr(math, name[5:])
+                return f"{name}({a[0]})"
+            if fun is _np.negative:
+                return f"-{a[0]}"
+        arg = self._arg
+        for v in vals:
+            if isinstance(v, _ARRAYS):
+                if len(args) == 2:
+                    op = _BINARY.get(fun)
+                    if op is not None:
+                        return f"{arg(args[0])} {op} {arg(args[1])}"
+                elif len(args) == 1:
+                    op = _UNARY.get(fun)
+                    if op is not None:
+                        return f"{op}{arg(args[0])}"
+                break
+        return f"{self._fname(fun)}({', '.join([arg(a) for a in args])})"
+
     def _emit(self, math_mode):
         nodes = self.nodes
         guards = {}
         for g in self.trace.guards:
             guards.setdefault(self.resolve(g.node), []).append(g)
-        uses = {}
-        for k in self.live:
-            if nodes[k].kind == "call":
-                for j in map(self.resolve, nodes[k].deps):
-                    uses[j] = uses.get(j, 0) + 1
-        for kind, k in self.outputs:
-            if kind == "node":
-                j = self.resolve(k)
-                uses[j] = uses.get(j, 0) + 1000   # outputs are never overwritten
-        for j in guards:
-            uses[j] = uses.get(j, 0) + 1000
-        body = []
+        uses = self._uses
+        if uses is None:
+            uses = self._uses = self._count_uses(guards)
+        body = []     # statements: (kind, pieces, extra, target, buffer), see _text
         for k, node in enumerate(nodes):
             if node.kind != "call":
-                body.extend(self._guard(k, g) for g in guards.get(k, ()))
+                body.extend(_guard_stmt(self._guard(k, g)) for g in guards.get(k, ()))
+        live, alias = self.live, self.alias
         for k, node in enumerate(nodes):
-            if k not in self.live or node.kind != "call" or k in self.alias:
+            if k not in live or node.kind != "call" or k in alias:
                 continue
-            expr = self._inplace(k, node, uses) or self._expr(k, node, math_mode)
-            body.append(f"{self._v(k)} = {expr}")
+            stmt = self._inplace(k, node, uses)
+            if stmt is None:
+                stmt = ("plain", self._expr(k, node, math_mode).split(_M), None,
+                        self._v(k)[1:-1], None)
+            body.append(stmt)
             for g in guards.get(k, ()):
-                body.append(self._guard(k, g))
+                body.append(_guard_stmt(self._guard(k, g)))
         outs = iter(self._outputs())
-        body.append(f"return {self._tree(self.out_def, outs)}")
-        head = f"def {self.name}({', '.join(self.inputs)}):"
-        return "\n".join([head] + ["    " + line for line in body]) + "\n"
+        body.append(("return", f"return {self._tree(self.out_def, outs)}".split(_M), None,
+                     None, None))
+        return body
+
+    def _count_uses(self, guards):
+        """``{k: how often the program reads node k}`` (outputs and guarded nodes: 1000
+        more, so that they are never overwritten)."""
+        nodes, get, uses = self.nodes, self._resolve, {}
+        count = uses.get
+        for k in self.live:
+            node = nodes[k]
+            if node.kind == "call":
+                for j in node.deps:
+                    j = get(j, j)
+                    uses[j] = count(j, 0) + 1
+        for kind, k in self.outputs:
+            if kind == "node":
+                j = get(k, k)
+                uses[j] = count(j, 0) + 1000   # outputs are never overwritten
+        for j in guards:
+            uses[j] = count(j, 0) + 1000
+        return uses
 
     def _outputs(self):
         """One expression per output leaf.  Every call returns arrays of its own, as
@@ -419,11 +486,15 @@ class Source:
             src = self.nodes[j]
             if (src.kind == "call" and uses.get(j) == 1 and _is_fresh(src)
                     and src.value.shape == out.shape and src.value.dtype == out.dtype):
-                buf = self.var(j)
+                buf, target = self.var(j)[1:-1], self._v(k)[1:-1]
                 if fun in _AUGMENTED and len(args) == 2 and (i == 0 or fun in _COMMUTATIVE):
-                    return f"{buf}; {self._v(k)} {_AUGMENTED[fun]}= {self._arg(args[1 - i])}"
+                    # vK = vJ; vK += y
+                    return ("inplace", self._arg(args[1 - i]).split(_M), _AUGMENTED[fun],
+                            target, buf)
                 parts = ", ".join(self._arg(x) for x in args)
-                return f"{self._fname(fun)}({parts}, out={buf})"
+                call = f"{self._fname(fun)}({parts}"     # vK = f(..., out=vJ)
+                return ("out", call.split(_M), f"{call}, out={self.var(j)})".split(_M),
+                        target, buf)
         return None
 
     def _guard(self, k, g):
@@ -440,6 +511,40 @@ class Source:
         nan = g.expected.dtype.kind in "fc"
         return (f"if not np.array_equal({v}, {c}{', equal_nan=True' if nan else ''}): "
                 f"raise _Retrace({where})")
+
+
+_ARRAYS = (_np.ndarray, _np.generic)
+_M = "\0"    # around every value name in a statement while it is built
+
+
+def _guard_stmt(line):
+    """The statement of a guard's line ``if <cond>: raise ...``."""
+    cond, rest = line.split(": raise", 1)
+    return ("if", cond.split(_M), rest, None, None)
+
+
+def _text(head, stmts):
+    """The function's source with one name per value, from its
+    statements ``(kind, pieces, extra, target, buffer)``; ``pieces`` alternate text and
+    value names (odd places); ``kind`` is "plain" (``target = pieces``), "inplace"
+    (``target = buffer; target <extra>= pieces``), "out" (``target = pieces, out=buffer)``,
+    ``extra`` the same call written without the buffer's name), "if" (``pieces: raise
+    extra``) or "return"."""
+    lines = [head]
+    add = lines.append
+    join = "".join
+    for kind, pieces, extra, target, buf in stmts:
+        if kind == "plain":
+            add(f"    {target} = {join(pieces)}")
+        elif kind == "if":
+            add(f"    {join(pieces)}: raise{extra}")
+        elif kind == "return":
+            add("    " + join(pieces))
+        elif kind == "inplace":
+            add(f"    {target} = {buf}; {target} {extra}= {join(pieces)}")
+        else:
+            add(f"    {target} = {join(pieces)}, out={buf})")
+    return "\n".join(lines) + "\n"
 
 
 def _indent(text):

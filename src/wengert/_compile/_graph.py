@@ -255,7 +255,10 @@ class GraphTrace(Trace):
         return self._box(value, k)
 
     def _box(self, value, k):
-        if type(value) in (tuple, list) or (isinstance(value, tuple) and hasattr(value, "_fields")):
+        t = type(value)
+        if t is float or t is _np.ndarray or t is _np.float64:
+            return Tracer(value, self, k)
+        if t in (tuple, list) or (isinstance(value, tuple) and hasattr(value, "_fields")):
             return TracerSeq(value, self, k)
         return Tracer(value, self, k)
 
@@ -272,16 +275,37 @@ class GraphTrace(Trace):
         return self.record(fun, args, kwargs, name)
 
     def record(self, fun, args, kwargs, name=None):
-        found = []
-        cargs, targs = _split(tuple(args), self, found)
+        found = []     # the nodes among the arguments
+        cargs, targs = [], []     # _split(tuple(args)), one level inline
+        for v in args:
+            if isinstance(v, Box):
+                if box_trace(v) is not self:
+                    _split(v, self, found)   # raises
+                value, k = box_value(v), self.node_of(v)
+                found.append(k)
+                cargs.append(value)
+                targs.append(Ref(k, value))
+            elif type(v) in _NESTED or type(v) is _np.ndarray:
+                c, r = _split(v, self, found)
+                cargs.append(c)
+                targs.append(r)
+            else:
+                cargs.append(v)
+                targs.append(v)
         ckwargs, tkwargs = _split(dict(kwargs), self, found) if kwargs else (kwargs, {})
         if not found or fun in _STATIC:
             return fun(*cargs, **ckwargs)
-        with _opaque():     # its insides are not the program's: nothing there is lifted
+        stack = getattr(_local, "stack", None)   # as _opaque: the function's insides are
+        if stack is not None:                    # not the program's: nothing there is lifted
+            stack.append(None)
+        try:
             value = fun(*cargs, **ckwargs)
+        finally:
+            if stack is not None:
+                stack.pop()
         k = len(self.nodes)
-        self.nodes.append(Node(fun, targs, tkwargs, value, name or _fun_name(fun),
-                               deps=tuple([self.node_of(t) for t in found])))
+        self.nodes.append(Node(fun, tuple(targs), tkwargs, value, name or _fun_name(fun),
+                               deps=tuple(found)))
         out = self._box(value, k)
         if fun in _VALUE_SHAPED or (fun is _getitem_impl and (
                 _bool_index(cargs[1:]) or _traced_slice(args[1:]))):
@@ -425,12 +449,13 @@ class Ref:
 def _split(x, trace, found):
     """``(concrete, template)``: ``x`` with this trace's tracers replaced by their values
     (to call the function now) and by :class:`Ref` (to record the call), in nested
-    tuples, lists, dicts and slices; ``found`` collects the tracers seen."""
+    tuples, lists, dicts and slices; ``found`` collects the nodes of the tracers seen."""
     if isinstance(x, Box):
         if box_trace(x) is trace:
-            found.append(x)
+            k = trace.node_of(x)
+            found.append(k)
             value = box_value(x)
-            return value, Ref(trace.node_of(x), value)
+            return value, Ref(k, value)
         raise Escape(f"a value of another trace ({type(x).__name__}) reached a compiled "
                      "function's recording")
     t = type(x)
@@ -438,19 +463,20 @@ def _split(x, trace, found):
         if _called_by_machinery() and trace._internal(x):
             trace.folded[id(x)] = x
             return x, x
-        live = trace.live(x)
-        found.append(live)
-        return x, Ref(trace.node_of(live), x)
+        k = trace.node_of(trace.live(x))
+        found.append(k)
+        return x, Ref(k, x)
     if t is tuple or t is list:
         concrete, template = [], []
         for v in x:      # one level inline: most arguments are tracers and plain numbers
             if isinstance(v, Box):
                 if box_trace(v) is not trace:
                     return _split(v, trace, found)   # raises
-                found.append(v)
+                k = trace.node_of(v)
+                found.append(k)
                 value = box_value(v)
                 concrete.append(value)
-                template.append(Ref(trace.node_of(v), value))
+                template.append(Ref(k, value))
             elif type(v) in _NESTED or type(v) is _np.ndarray:
                 c, r = _split(v, trace, found)
                 concrete.append(c)

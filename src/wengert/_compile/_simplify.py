@@ -47,8 +47,12 @@ def simplify(nodes):
         if det is None:
             det = deterministic[id(fun)] = _deterministic(fun)
         if det:
+            parts = [tuple]      # key(node.args), Refs inline: most arguments are
             try:
-                sig = (id(fun), key(node.args), key(node.kwargs))
+                for a in node.args:
+                    parts.append(get(a.k, a.k) if type(a) is Ref else key(a))
+                kwargs = node.kwargs
+                sig = (id(fun), tuple(parts), key(kwargs) if kwargs else _NO_KEYWORDS)
             except TypeError:
                 continue
             j = seen.get(sig)
@@ -57,6 +61,9 @@ def simplify(nodes):
             else:
                 seen[sig] = k
     return alias
+
+
+_NO_KEYWORDS = (dict,)      # key({})
 
 
 def needed(nodes, alias, roots):
@@ -129,6 +136,11 @@ def _identity_of(node):
     fun, args, out = node.fun, node.args, node.value
     if node.kwargs:
         return None
+    try:
+        if fun not in _CANDIDATES and getattr(fun, "__func__", None) not in _RESHAPES:
+            return None     # most calls: not one that can pass its argument on
+    except TypeError:       # an unhashable callable: the checks below
+        pass
     candidates = ()
     if fun is _np.multiply and len(args) == 2:
         candidates = [(args[i], args[1 - i]) for i in (0, 1) if _is_const(args[1 - i], 1)]
@@ -152,3 +164,5 @@ _RESHAPES = {_np.reshape, _np.ravel, _np.squeeze, _np.asarray, _np.ascontiguousa
              _np.broadcast_to, _np.real_if_close,
              _astype_impl,          # wengert.numpy's astype: a cast to what it already is
              ArrayVSpace.cast}      # a cast to the type the value already has
+_CANDIDATES = _RESHAPES | {_np.multiply, _np.add, _np.subtract, _np.true_divide, _np.power,
+                           _np.matmul}
