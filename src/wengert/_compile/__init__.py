@@ -416,7 +416,7 @@ def _build(src, in_def, leaves, dynamic):
     when asked, falling back to NumPy where math raises)."""
     text = src.entry(in_def, leaves, dynamic)   # first: it binds the signature's constants
     fast_text = None
-    if src.fast_text is not None and src.fast_text != src.text:
+    if src.fast_run_text is not None and src.fast_run_text != src.run_text:
         fast_text = src.entry(in_def, leaves, dynamic, fast=True)
     namespace = dict(src.namespace)
     namespace.update(_Retrace=_Retrace, _Miss=_Miss)

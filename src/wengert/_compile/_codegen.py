@@ -15,7 +15,7 @@ import numpy as _np
 from .. import tree as _tree
 from ._graph import Ref, _getitem
 from ._internals import _getitem_impl
-from ._registers import reuse_names
+from ._registers import Registers, last_reads
 from ._simplify import needed, simplify
 
 # operators for readability (the same NumPy ufuncs run)
@@ -68,32 +68,34 @@ class Source:
         self.checks = []               # lines run before the program (see _watch)
         self.const_notes = []
         self._fnames = {}              # id(function) -> its name in the source
-        # each node's name: an input's own, a call's numbered as if the live nodes (named
-        # by their constants) were not in the graph, between two markers (_M) so that
-        # _text finds the names without parsing the statement; None for a live node
-        self._var, n = [], 0
-        for k, node in enumerate(self.nodes):
-            kind = node.kind
-            if kind == "call":
-                self._var.append(f"\0v{k - n}\0")
-            elif kind == "input":
-                self._var.append(node.name)
-            else:
-                self._var.append(None)
-                n += 1
         self.alias = simplify(self.nodes)
         self._resolve = self.alias.get
         self.live = needed(self.nodes, self.alias,
                            [k for kind, k in outputs if kind == "node"] +
                            [g.node for g in trace.guards])
-        self._uses = None
-        head = f"def {self.name}({', '.join(self.inputs)}):"
-        body = self._emit(math_mode=False)
-        self.text, self.run_text = _text(head, body), reuse_names(head, body)
-        self.fast_text = self.fast_run_text = None
-        if scalar_math:
-            body = self._emit(math_mode=True)
-            self.fast_text, self.fast_run_text = _text(head, body), reuse_names(head, body)
+        self._plan()
+        self._var = None               # per node, its name in the statement being written
+        self._scalar_math = scalar_math
+        self._texts = {}
+        self.run_text = self._emit(math_mode=False, registers=True)
+        self.fast_run_text = self._emit(math_mode=True, registers=True) if scalar_math \
+            else None
+
+    @property
+    def text(self):
+        """The source with one name per value (written when first asked for)."""
+        if False not in self._texts:
+            self._texts[False] = self._emit(math_mode=False, registers=False)
+        return self._texts[False]
+
+    @property
+    def fast_text(self):
+        """:attr:`text` with the math module for scalars (None unless asked for)."""
+        if not self._scalar_math:
+            return None
+        if True not in self._texts:
+            self._texts[True] = self._emit(math_mode=True, registers=False)
+        return self._texts[True]
 
     # -- passes ------------------------------------------------------------------------
     def resolve(self, k):
@@ -105,12 +107,12 @@ class Source:
         k = self._resolve(k, k)
         name = self._var[k]
         if name is None:      # a live node: an array the program reads where it lies
-            return self._bind(self.nodes[k].value, live=True)
+            node = self.nodes[k]
+            if node.kind != "live":
+                raise AssertionError(f"wengert.compile: node {k} is read before it is "
+                                     "written (please report this)")
+            return self._bind(node.value, live=True)
         return name
-
-    def _v(self, k):
-        """The name of the value of call node ``k`` (between markers)."""
-        return self._var[k]
 
     def _const(self, x, math_mode=False):
         """A literal for ``x`` where Python has one, else a name in the namespace."""
@@ -311,52 +313,108 @@ class Source:
                 break
         return f"{self._fname(fun)}({', '.join([arg(a) for a in args])})"
 
-    def _emit(self, math_mode):
-        nodes = self.nodes
+    def _plan(self):
+        """The statements, in order: ``self._stmts`` holds ``(k, guard)`` per statement
+        (``guard`` None: the call of node ``k``), the guards of inputs and live arrays
+        first; ``self._registers`` what each reads and who reads each value last."""
+        nodes, get = self.nodes, self._resolve
         guards = {}
         for g in self.trace.guards:
-            guards.setdefault(self.resolve(g.node), []).append(g)
-        uses = self._uses
-        if uses is None:
-            uses = self._uses = self._count_uses(guards)
-        body = []     # statements: (kind, pieces, extra, target, buffer), see _text
+            guards.setdefault(get(g.node, g.node), []).append(g)
+        stmts, reads = [], []
         for k, node in enumerate(nodes):
             if node.kind != "call":
-                body.extend(_guard_stmt(self._guard(k, g)) for g in guards.get(k, ()))
+                for g in guards.get(k, ()):
+                    stmts.append((k, g))
+                    reads.append(())
         live, alias = self.live, self.alias
+        # how often the program reads each node (outputs and guarded nodes: 1000 more,
+        # so that they are never overwritten in place)
+        uses = {}
+        count = uses.get
         for k, node in enumerate(nodes):
             if k not in live or node.kind != "call" or k in alias:
                 continue
-            stmt = self._inplace(k, node, uses)
-            if stmt is None:
-                stmt = ("plain", self._expr(k, node, math_mode).split(_M), None,
-                        self._v(k)[1:-1], None)
-            body.append(stmt)
-            for g in guards.get(k, ()):
-                body.append(_guard_stmt(self._guard(k, g)))
-        outs = iter(self._outputs())
-        body.append(("return", f"return {self._tree(self.out_def, outs)}".split(_M), None,
-                     None, None))
-        return body
-
-    def _count_uses(self, guards):
-        """``{k: how often the program reads node k}`` (outputs and guarded nodes: 1000
-        more, so that they are never overwritten)."""
-        nodes, get, uses = self.nodes, self._resolve, {}
-        count = uses.get
-        for k in self.live:
-            node = nodes[k]
-            if node.kind == "call":
-                for j in node.deps:
-                    j = get(j, j)
-                    uses[j] = count(j, 0) + 1
+            stmts.append((k, None))
+            read = []
+            for j in node.deps:
+                j = get(j, j)
+                uses[j] = count(j, 0) + 1
+                if nodes[j].kind == "call" and j not in read:
+                    read.append(j)
+            reads.append(read)
+            if k in guards:
+                for g in guards[k]:
+                    stmts.append((k, g))
+                    reads.append((k,))
+        read = []     # the return statement
         for kind, k in self.outputs:
             if kind == "node":
                 j = get(k, k)
-                uses[j] = count(j, 0) + 1000   # outputs are never overwritten
+                uses[j] = count(j, 0) + 1000
+                if nodes[j].kind == "call" and j not in read:
+                    read.append(j)
+        reads.append(read)
         for j in guards:
             uses[j] = count(j, 0) + 1000
-        return uses
+        self._stmts = stmts
+        self._reads = reads
+        self._last = last_reads(reads)
+        self._uses = uses
+        # each node's name before the program runs: an input's own, None for the others
+        # (a live array is named by its constant, a call by the statement that makes it)
+        self._start = [n.name if n.kind == "input" else None for n in nodes]
+
+    def _v_names(self):
+        """One name per value: a call's numbered as if the live nodes were not in the
+        graph."""
+        names, n = list(self._start), 0
+        for k, node in enumerate(self.nodes):
+            if node.kind == "call":
+                names[k] = f"v{k - n}"
+            elif node.kind == "live":
+                n += 1
+        return names
+
+    def _emit(self, math_mode, registers):
+        """The function's source: with ``registers``, names reused once dead (what runs),
+        else one name per value (what :attr:`text` shows)."""
+        nodes, uses = self.nodes, self._uses
+        names = list(self._start) if registers else self._v_names()
+        self._var = names
+        regs = Registers(self._reads, self._last) if registers else None
+        body = []
+        for i, (k, g) in enumerate(self._stmts):
+            if g is not None:
+                body.append(self._guard(k, g))
+                if registers:
+                    regs.release(i, names)
+                continue
+            node = nodes[k]
+            inplace = self._inplace(k, node, uses)
+            if inplace is None:
+                rhs = self._expr(k, node, math_mode)
+                if registers:
+                    regs.release(i, names)
+                    names[k] = regs.new(k)
+                body.append(f"{names[k]} = {rhs}")
+                continue
+            kind, j, a, b = inplace
+            buf = names[j]
+            if not registers:     # vK = vJ; vK += y   or   vK = f(..., out=vJ)
+                body.append(f"{names[k]} = {buf}; {names[k]} {a}= {b}" if kind == "inplace"
+                            else f"{names[k]} = {a}, out={buf})")
+                continue
+            # rJ += y   or   rJ = f(..., out=rJ)
+            body.append(f"{buf} {a}= {b}" if kind == "inplace" else f"{buf} = {a}, out={buf})")
+            names[k] = buf
+            regs.release(i, names)
+            regs.keep(buf, k, i)
+        outs = iter(self._outputs())
+        body.append(f"return {self._tree(self.out_def, outs)}")
+        self._var = None
+        head = f"def {self.name}({', '.join(self.inputs)}):"
+        return "\n".join([head] + ["    " + line for line in body]) + "\n"
 
     def _outputs(self):
         """One expression per output leaf.  Every call returns arrays of its own, as
@@ -486,15 +544,10 @@ class Source:
             src = self.nodes[j]
             if (src.kind == "call" and uses.get(j) == 1 and _is_fresh(src)
                     and src.value.shape == out.shape and src.value.dtype == out.dtype):
-                buf, target = self.var(j)[1:-1], self._v(k)[1:-1]
                 if fun in _AUGMENTED and len(args) == 2 and (i == 0 or fun in _COMMUTATIVE):
-                    # vK = vJ; vK += y
-                    return ("inplace", self._arg(args[1 - i]).split(_M), _AUGMENTED[fun],
-                            target, buf)
+                    return ("inplace", j, _AUGMENTED[fun], self._arg(args[1 - i]))
                 parts = ", ".join(self._arg(x) for x in args)
-                call = f"{self._fname(fun)}({parts}"     # vK = f(..., out=vJ)
-                return ("out", call.split(_M), f"{call}, out={self.var(j)})".split(_M),
-                        target, buf)
+                return ("out", j, f"{self._fname(fun)}({parts}", None)
         return None
 
     def _guard(self, k, g):
@@ -514,39 +567,6 @@ class Source:
 
 
 _ARRAYS = (_np.ndarray, _np.generic)
-_M = "\0"    # around every value name in a statement while it is built
-
-
-def _guard_stmt(line):
-    """The statement of a guard's line ``if <cond>: raise ...``."""
-    cond, rest = line.split(": raise", 1)
-    return ("if", cond.split(_M), rest, None, None)
-
-
-def _text(head, stmts):
-    """The function's source with one name per value, from its
-    statements ``(kind, pieces, extra, target, buffer)``; ``pieces`` alternate text and
-    value names (odd places); ``kind`` is "plain" (``target = pieces``), "inplace"
-    (``target = buffer; target <extra>= pieces``), "out" (``target = pieces, out=buffer)``,
-    ``extra`` the same call written without the buffer's name), "if" (``pieces: raise
-    extra``) or "return"."""
-    lines = [head]
-    add = lines.append
-    join = "".join
-    for kind, pieces, extra, target, buf in stmts:
-        if kind == "plain":
-            add(f"    {target} = {join(pieces)}")
-        elif kind == "if":
-            add(f"    {join(pieces)}: raise{extra}")
-        elif kind == "return":
-            add("    " + join(pieces))
-        elif kind == "inplace":
-            add(f"    {target} = {buf}; {target} {extra}= {join(pieces)}")
-        else:
-            add(f"    {target} = {join(pieces)}, out={buf})")
-    return "\n".join(lines) + "\n"
-
-
 def _indent(text):
     return "\n".join("    " + line for line in text.split("\n"))
 

@@ -1,69 +1,54 @@
-"""Register allocation on generated source: value names reused once dead.
+"""Register allocation for generated code: value names reused once dead.
 
 A function with thousands of locals is slow to enter and to leave, and keeps every
-intermediate array alive until it returns, so the source that runs names its values
-``r0, r1, ...`` and hands a name on as soon as the value it held is dead.
+intermediate array alive until it returns, so the code that runs names its values
+``r0, r1, ...`` and hands a name on as soon as the value it held is dead.  The
+names are given while the statements are written (:meth:`._codegen.Source._emit`),
+from the last reader of each value, known beforehand from the graph.
 """
 
 
-def reuse_names(head, stmts):
-    """The source of the function ``head`` whose statements are ``stmts`` (see
-    :func:`._codegen._text`: one name per value), with names reused once their value
-    is dead: a function with thousands of locals is slow to enter and to leave, and
-    keeps every intermediate array alive until it returns.  A write into a buffer keeps
-    the buffer's name."""
-    uses, last = [], {}
-    for i, (_, pieces, _, _, buf) in enumerate(stmts):
-        used = pieces[1::2]
-        if buf is not None:             # "inplace" and "out" read their buffer
-            used.append(buf)
-        uses.append(used)
-        for v in used:
-            last[v] = i
-    # free registers: a dict used as an ordered set (O(1) membership, removal and
-    # last-in-first-out reuse; a list made this quadratic in the program's length)
-    names, free, count, out = {}, {}, [0], []
+def last_reads(reads):
+    """``{node: index of the last statement that reads it}``, from ``reads`` (per
+    statement, the nodes it reads)."""
+    last = {}
+    for i, nodes in enumerate(reads):
+        for k in nodes:
+            last[k] = i
+    return last
 
-    def sub(pieces):
-        pieces = list(pieces)
-        pieces[1::2] = [names[v] for v in pieces[1::2]]
-        return "".join(pieces)
 
-    def release(i):
-        for v in set(uses[i]):
-            if last[v] == i:
-                free[names[v]] = None
+class Registers:
+    """The free names, and the statements' reads and last readers."""
 
-    for i, (kind, pieces, extra, target, buf) in enumerate(stmts):
-        if kind == "if":
-            out.append(f"{sub(pieces)}: raise{extra}")
-            release(i)
-            continue
-        if kind == "return":
-            out.append(sub(pieces))
-            continue
-        if kind == "out" and buf not in names:      # not a buffer of the program
-            kind, pieces = "plain", extra
-        if kind == "inplace":              # vK = vJ; vK += y  ->  rJ += y
-            out.append(f"{names[buf]} {extra}= {sub(pieces)}")
-        elif kind == "out":                # vK = f(..., out=vJ)  ->  rJ = f(..., out=rJ)
-            out.append(f"{names[buf]} = {sub(pieces)}, out={names[buf]})")
-        else:
-            rhs = sub(pieces)
-            release(i)
-            if last.get(target) is None:       # never used (kept for a guard only)
-                name = f"r{count[0]}"
-                count[0] += 1
-            else:
-                name = free.popitem()[0] if free else None
-                if name is None:
-                    name = f"r{count[0]}"
-                    count[0] += 1
-            names[target] = name
-            out.append(f"{name} = {rhs}")
-            continue
-        names[target] = names[buf]
-        release(i)
-        if names[buf] in free and last.get(target, -1) > i:
-            del free[names[buf]]
-    return "\n".join([head] + ["    " + line for line in out]) + "\n"
+    __slots__ = ("reads", "last", "free", "count")
+
+    def __init__(self, reads, last):
+        self.reads = reads      # per statement, the nodes it reads (each once)
+        self.last = last
+        # a dict used as an ordered set: O(1) membership, removal and last-in-first-out
+        # reuse (a list made this quadratic in the program's length)
+        self.free = {}
+        self.count = 0
+
+    def release(self, i, names):
+        """Free the names of the values statement ``i`` reads for the last time."""
+        last = self.last
+        for k in self.reads[i]:
+            if last[k] == i:
+                self.free[names[k]] = None
+
+    def new(self, k):
+        """A name for the value of node ``k``: a free one, or a fresh one if none is
+        free or nothing reads the value (a guard's value only)."""
+        if self.free and k in self.last:
+            return self.free.popitem()[0]
+        name = f"r{self.count}"
+        self.count += 1
+        return name
+
+    def keep(self, name, k, i):
+        """``name``, freed by statement ``i`` (an update in place of a value dead after
+        it), now holds node ``k``'s value: taken again if a later statement reads it."""
+        if name in self.free and self.last.get(k, -1) > i:
+            del self.free[name]
