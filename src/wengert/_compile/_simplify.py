@@ -141,12 +141,18 @@ def _identity_of(node):
             return None     # most calls: not one that can pass its argument on
     except TypeError:       # an unhashable callable: the checks below
         pass
+    if (fun is _np.multiply or fun is _np.add) and len(args) == 2:    # most candidates
+        unit = 1 if fun is _np.multiply else 0
+        a, b = args
+        if type(a) is Ref and type(b) is not Ref and _is_const(b, unit) and \
+                _same_type(a.value, out):
+            return a.k
+        if type(b) is Ref and type(a) is not Ref and _is_const(a, unit) and \
+                _same_type(b.value, out):
+            return b.k
+        return None
     candidates = ()
-    if fun is _np.multiply and len(args) == 2:
-        candidates = [(args[i], args[1 - i]) for i in (0, 1) if _is_const(args[1 - i], 1)]
-    elif fun is _np.add and len(args) == 2:
-        candidates = [(args[i], args[1 - i]) for i in (0, 1) if _is_const(args[1 - i], 0)]
-    elif fun in (_np.subtract, _np.true_divide, _np.power) and len(args) == 2:
+    if fun in (_np.subtract, _np.true_divide, _np.power) and len(args) == 2:
         if _is_const(args[1], 0 if fun is _np.subtract else 1):
             candidates = [(args[0], args[1])]
     elif fun is _np.matmul and len(args) == 2:     # by an identity matrix (a basis)
@@ -154,8 +160,9 @@ def _identity_of(node):
     for x, _ in candidates:
         if type(x) is Ref and _same_type(x.value, out):
             return x.k
-    if args and type(args[0]) is Ref and _same_type(args[0].value, out) and (
-            fun in _RESHAPES or getattr(fun, "__func__", None) in _RESHAPES):
+    if args and type(args[0]) is Ref and (
+            fun in _RESHAPES or getattr(fun, "__func__", None) in _RESHAPES) and \
+            _same_type(args[0].value, out):
         return args[0].k
     return None
 
