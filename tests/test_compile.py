@@ -316,3 +316,57 @@ def test_each_trace_is_logged_at_info_under_the_wengert_logger(caplog):
     traced = [r for r in caplog.records if r.name == "wengert.compile"]
     assert [r.getMessage().split(": ")[1] for r in traced] == [
         "traced this signature (trace 1 of at most 8)"] * 2
+
+
+def test_a_function_named_like_a_value_is_called_not_renamed():
+    # the generated code names values v0, v1, ...; a function of the user's recorded
+    # whole under such a name was once taken for a value and renamed to a register
+    from wengert.extend import defjvp, defvjp, primitive
+
+    def v1(x):
+        return 2.0 * x
+
+    double = primitive(v1)
+    defvjp(double, lambda ans, x: lambda g: 2.0 * g)
+    defjvp(double, lambda g, ans, x: 2.0 * g)
+    g = wengert.grad(lambda x: wnp.sum(wnp.sin(double(wnp.cos(x)) * x)))
+    fast = wengert.compile(g)
+    x = np.linspace(0.1, 0.9, 4)
+    for _ in range(3):     # the first call returns the traced values; the next run the code
+        assert _same(fast(x), g(x))
+        x = x + 0.25
+
+
+def test_inlined_calls_keep_every_value_and_its_order():
+    # the code that runs writes a ufunc call read once by the next statement inside it:
+    # fewer statements, the same operations in the same order (bit-identical results)
+    def f(x):
+        y = x
+        for _ in range(30):
+            y = wnp.exp(wnp.sin(y) * x + 0.5) / 2.0
+        return y
+
+    g = wengert.grad(f)
+    fast = wengert.compile(g)
+    for x in (0.3, np.float64(0.7), 1.1):
+        assert _same(fast(x), g(x))
+    text, run = fast.source(0.3), fast.executed_source(0.3)
+    assert "np.exp(" in run and len(re.findall(r"\br\d+ = ", run)) < len(
+        re.findall(r"\bv\d+ = ", text)) * 2 / 3
+    assert fast.source(0.3) == text        # written once, asked again
+
+
+def test_machinery_is_every_module_of_the_core_and_the_transforms():
+    # calls from these modules on wengert's own arrays fold to constants; a module of
+    # the transforms missing here would make its constants live arrays
+    import os
+    import wengert._core
+    import wengert.transforms
+    from wengert._compile import _lifting
+    for mod in (wengert._core, wengert.transforms):
+        path = os.path.abspath(mod.__file__)
+        files = ([os.path.join(os.path.dirname(path), f) for f in os.listdir(os.path.dirname(path))
+                  if f.endswith(".py")] if path.endswith("__init__.py") else [path])
+        assert files
+        for f in files:
+            assert f.startswith(_lifting._MACHINERY), f

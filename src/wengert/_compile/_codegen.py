@@ -4,18 +4,20 @@ The graph is simplified first (:mod:`._simplify`: identities dropped, common
 subexpressions merged, what no output or guard needs removed); then each call is
 written as one statement, an addition whose operand is a temporary used nowhere
 else done in place (``numpy.add(a, b, out=a)``: how adjoints accumulate at a
-fork), and the names are reused once dead (:mod:`._registers`).  The source names
-inputs ``x0, x1, ...`` and intermediates ``v<k>``; constants that are not literals are ``c<k>``.
+fork).  The source shown names inputs ``x0, x1, ...`` and intermediates ``v<k>``;
+constants that are not literals are ``c<k>``.  The code that runs reuses names once
+dead and writes a ufunc call read once by the next statement inside it (:mod:`._plan`).
 """
 import math
 import re
+import threading
 
 import numpy as _np
 
 from .. import tree as _tree
 from ._graph import Ref, _getitem
 from ._internals import _getitem_impl
-from ._registers import Registers, last_reads
+from ._plan import Registers, last_reads, plan, plan_inline
 from ._simplify import needed, simplify
 
 # operators for readability (the same NumPy ufuncs run)
@@ -57,9 +59,11 @@ def _is_fresh(node):
 
 
 class Source:
-    """Generated code for one traced call: ``text`` (the source, one name per value),
-    ``fast_text`` (with the math module for scalars, when asked), ``run_text`` and
-    ``fast_run_text`` (the same with names reused) and ``namespace`` (their globals)."""
+    """Generated code for one traced call: ``run_text`` (what runs: names reused once
+    dead, a ufunc call read once by the next statement written inside it),
+    ``fast_run_text`` (the same with the math module for scalars, when asked), ``text``
+    and ``fast_text`` (the same with one name per value and one statement per call,
+    written when first asked for) and ``namespace`` (their globals)."""
 
     def __init__(self, trace, outputs, out_def, name="compiled", scalar_math=False):
         self.out_def = out_def
@@ -82,6 +86,7 @@ class Source:
         self._var = None               # per node, its name in the statement being written
         self._scalar_math = scalar_math
         self._texts = {}
+        self._texts_lock = threading.Lock()
         self.run_text = self._emit(math_mode=False, registers=True)
         self.fast_run_text = self._emit(math_mode=True, registers=True) if scalar_math \
             else None
@@ -89,18 +94,20 @@ class Source:
     @property
     def text(self):
         """The source with one name per value (written when first asked for)."""
-        if False not in self._texts:
-            self._texts[False] = self._emit(math_mode=False, registers=False)
-        return self._texts[False]
+        with self._texts_lock:     # _emit keeps its names on self
+            if False not in self._texts:
+                self._texts[False] = self._emit(math_mode=False, registers=False)
+            return self._texts[False]
 
     @property
     def fast_text(self):
         """:attr:`text` with the math module for scalars (None unless asked for)."""
         if not self._scalar_math:
             return None
-        if True not in self._texts:
-            self._texts[True] = self._emit(math_mode=True, registers=False)
-        return self._texts[True]
+        with self._texts_lock:
+            if True not in self._texts:
+                self._texts[True] = self._emit(math_mode=True, registers=False)
+            return self._texts[True]
 
     # -- passes ------------------------------------------------------------------------
     def resolve(self, k):
@@ -322,89 +329,21 @@ class Source:
         return f"{self._fname(fun)}({', '.join([arg(a) for a in args])})"
 
     def _plan(self):
-        """The statements, in order: ``self._stmts`` holds ``(k, guard)`` per statement
-        (``guard`` None: the call of node ``k``), the guards of inputs and live arrays
-        first; ``self._registers`` what each reads and who reads each value last."""
+        """The statements, what each reads, which are written inline (see :mod:`._plan`)."""
         nodes, get = self.nodes, self._resolve
         guards = {}
         for g in self.trace.guards:
             guards.setdefault(get(g.node, g.node), []).append(g)
-        stmts, reads = [], []
-        for k, node in enumerate(nodes):
-            if node.kind != "call":
-                for g in guards.get(k, ()):
-                    stmts.append((k, g))
-                    reads.append(())
-        live, alias = self.live, self.alias
-        # how often the program reads each node (outputs and guarded nodes: 1000 more,
-        # so that they are never overwritten in place)
-        uses = {}
-        count = uses.get
-        for k, node in enumerate(nodes):
-            if k not in live or node.kind != "call" or k in alias:
-                continue
-            stmts.append((k, None))
-            read = []
-            for j in node.deps:
-                j = get(j, j)
-                uses[j] = count(j, 0) + 1
-                if nodes[j].kind == "call" and j not in read:
-                    read.append(j)
-            reads.append(read)
-            if k in guards:
-                for g in guards[k]:
-                    stmts.append((k, g))
-                    reads.append((k,))
-        read = []     # the return statement
-        for kind, k in self.outputs:
-            if kind == "node":
-                j = get(k, k)
-                uses[j] = count(j, 0) + 1000
-                if nodes[j].kind == "call" and j not in read:
-                    read.append(j)
-        reads.append(read)
-        for j in guards:
-            uses[j] = count(j, 0) + 1000
-        self._stmts = stmts
+        self._stmts, reads, uses = plan(nodes, get, self.live, self.alias, guards,
+                                        self.outputs)
         self._uses = uses
-        self._plan_inline(reads)
+        self._inline = plan_inline(
+            self._stmts, reads, nodes, uses,
+            lambda node: _large(node.value) and self._inplace_pick(node, uses) is not None)
+        self._reads, self._last = reads, last_reads(reads)
         # each node's name before the program runs: an input's own, None for the others
         # (a live array is named by its constant, a call by the statement that makes it)
         self._start = [n.name if n.kind == "input" else None for n in nodes]
-
-    def _plan_inline(self, reads):
-        """Which calls the code that runs writes inside the next statement, its only
-        reader, rather than as statements of their own (``np.exp(np.sin(r0) * x0 +
-        0.5)``: Python compiles a third fewer statements, and runs them faster): those
-        of a ufunc, without keywords, read once, and by the very next statement, a
-        plain one, so that nothing runs in a new order; ``self._inline`` holds their
-        statements' indices, and their reads count as the reader's (``reads``: per
-        statement, the nodes it reads)."""
-        stmts, nodes, uses = self._stmts, self.nodes, self._uses
-        inline = set()
-        ufunc, count = _np.ufunc, uses.get
-        for i in range(len(stmts) - 1):
-            k, g = stmts[i]
-            if g is not None or count(k) != 1:
-                continue
-            node = nodes[k]
-            fun = node.fun
-            if type(fun) is not ufunc or node.kwargs or fun.nout != 1:
-                continue
-            r, g = stmts[i + 1]
-            if g is not None:
-                continue
-            after = reads[i + 1]
-            if k not in after or (_large(node.value) and self._inplace_pick(node, uses)) or (
-                    _large(nodes[r].value) and self._inplace_pick(nodes[r], uses)):
-                continue
-            inline.add(i)
-            merged = [j for j in after if j != k]
-            merged += [j for j in reads[i] if j not in merged]
-            reads[i + 1], reads[i] = merged, ()
-        self._inline = inline
-        self._reads = reads
-        self._last = last_reads(reads)
 
     def _v_names(self):
         """One name per value: a call's numbered as if the live nodes were not in the

@@ -26,17 +26,16 @@ make from constants: :meth:`GraphTrace._internal`).  A live array written into
 while tracing (after the trace read it) cannot be replayed: that signature runs
 eagerly.
 """
-import os
 import sys
-import threading
 import traceback
 import zlib
 
 import numpy as _np
 
-from .._core import Box, hooks
+from .._core import Box
 from .._core.box import Trace, box_trace, box_value
 from ._internals import ArrayBox, SequenceBox, _getitem_impl
+from ._lifting import _Recording, _called_by_machinery, _local, _opaque
 
 
 class Escape(Exception):
@@ -319,82 +318,6 @@ class GraphTrace(Trace):
                 return expected
         self.guards.append(Guard(k, kind, expected, _user_line()))
         return expected
-
-
-_local = threading.local()
-_lifting_lock = threading.Lock()
-
-
-def _lift(fun, args, kwargs):
-    """``hooks.lifting``'s function: the innermost trace of this thread lifts."""
-    stack = getattr(_local, "stack", None)
-    if not stack or stack[-1] is None:
-        return args, kwargs, None
-    return stack[-1].lift(fun, args, kwargs)
-
-
-class _Recording:
-    __slots__ = ("trace",)
-
-    def __init__(self, trace):
-        self.trace = trace
-
-    def __enter__(self):
-        stack = getattr(_local, "stack", None)
-        if stack is None:
-            stack = _local.stack = []
-        stack.append(self.trace)
-        with _lifting_lock:
-            hooks.lifting.append(_lift)
-        return self.trace
-
-    def __exit__(self, *exc):
-        _local.stack.pop()
-        with _lifting_lock:
-            hooks.lifting.remove(_lift)
-
-
-_WENGERT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-_NUMPY_DIR = os.path.dirname(_np.__file__) + os.sep
-_MACHINERY = (os.path.join(_WENGERT_DIR, "_core") + os.sep,
-              os.path.join(_WENGERT_DIR, "transforms.py"))
-_PRIMITIVE_PY = os.path.join(_WENGERT_DIR, "_core", "primitive.py")
-
-
-def _called_by_machinery():
-    """Whether the primitive call being lifted comes from wengert's machinery (a
-    derivative rule run by the tape, a forward-mode or batching rule, a transform's
-    set-up) rather than from user code: the frames above the primitive's wrapper are
-    searched up to the first frame of user code."""
-    f = sys._getframe(1)
-    while f is not None and f.f_code.co_filename in (_PRIMITIVE_PY, __file__):
-        f = f.f_back
-    while f is not None:
-        name = f.f_code.co_filename
-        if name.startswith(_WENGERT_DIR):
-            if name.startswith(_MACHINERY):
-                return True
-        elif not name.startswith(_NUMPY_DIR) and not name.startswith(("<__array_function",
-                                                                         "<frozen")):
-            return False     # user code
-        f = f.f_back
-    return False
-
-
-class _opaque:
-    """A context in which this thread's primitive calls are not lifted: the insides of a
-    function that the program calls whole."""
-
-    __slots__ = ("stack",)
-
-    def __enter__(self):
-        self.stack = getattr(_local, "stack", None)
-        if self.stack is not None:
-            self.stack.append(None)
-
-    def __exit__(self, *exc):
-        if self.stack is not None:
-            self.stack.pop()
 
 
 def _checksum(a):

@@ -1,0 +1,131 @@
+"""The plan of the generated code: its statements in order, what each reads, which
+are written inline, and the names of the values.
+
+A function with thousands of locals is slow to enter and to leave, and keeps every
+intermediate array alive until it returns, so the code that runs names its values
+``r0, r1, ...`` and hands a name on as soon as the value it held is dead
+(:class:`Registers`).  The names are given while the statements are written
+(:meth:`._codegen.Source._emit`), from the last reader of each value, known
+beforehand from the graph (:func:`plan`).
+"""
+import numpy as _np
+
+
+def plan(nodes, resolve, live, alias, guards, outputs):
+    """``(stmts, reads, uses)`` of a simplified graph: ``stmts`` holds ``(k, guard)``
+    per statement (``guard`` None: the call of node ``k``), the guards of inputs and
+    live arrays first; ``reads`` per statement (and one more: the return), the call
+    nodes it reads, each once; ``uses`` how often the program reads each node (outputs
+    and guarded nodes 1000 more, so that they are never overwritten in place).
+    ``guards`` maps each resolved node to its guards; ``outputs`` holds ``("node", k)``
+    or ``("const", value)`` per output."""
+    stmts, reads = [], []
+    for k, node in enumerate(nodes):
+        if node.kind != "call":
+            for g in guards.get(k, ()):
+                stmts.append((k, g))
+                reads.append(())
+    uses = {}
+    count = uses.get
+    for k, node in enumerate(nodes):
+        if k not in live or node.kind != "call" or k in alias:
+            continue
+        stmts.append((k, None))
+        read = []
+        for j in node.deps:
+            j = resolve(j, j)
+            uses[j] = count(j, 0) + 1
+            if nodes[j].kind == "call" and j not in read:
+                read.append(j)
+        reads.append(read)
+        if k in guards:
+            for g in guards[k]:
+                stmts.append((k, g))
+                reads.append((k,))
+    read = []     # the return statement
+    for kind, k in outputs:
+        if kind == "node":
+            j = resolve(k, k)
+            uses[j] = count(j, 0) + 1000
+            if nodes[j].kind == "call" and j not in read:
+                read.append(j)
+    reads.append(read)
+    for j in guards:
+        uses[j] = count(j, 0) + 1000
+    return stmts, reads, uses
+
+
+def plan_inline(stmts, reads, nodes, uses, in_place):
+    """The statements that the code that runs writes inside the next statement, its
+    only reader, rather than as statements of their own (``np.exp(np.sin(r0) * x0 +
+    0.5)``: Python compiles a third fewer statements, and runs them faster): calls of a
+    ufunc, without keywords, read once, and by the very next statement, a plain one (not
+    an update in place: ``in_place(node)``), so that nothing runs in a new order.
+    Their reads become the reader's, in ``reads`` (changed in place)."""
+    inline = set()
+    ufunc, count = _np.ufunc, uses.get
+    for i in range(len(stmts) - 1):
+        k, g = stmts[i]
+        if g is not None or count(k) != 1:
+            continue
+        node = nodes[k]
+        fun = node.fun
+        if type(fun) is not ufunc or node.kwargs or fun.nout != 1:
+            continue
+        r, g = stmts[i + 1]
+        if g is not None:
+            continue
+        after = reads[i + 1]
+        if k not in after or in_place(node) or in_place(nodes[r]):
+            continue
+        inline.add(i)
+        merged = [j for j in after if j != k]
+        merged += [j for j in reads[i] if j not in merged]
+        reads[i + 1], reads[i] = merged, ()
+    return inline
+
+
+def last_reads(reads):
+    """``{node: index of the last statement that reads it}``, from ``reads`` (per
+    statement, the nodes it reads)."""
+    last = {}
+    for i, nodes in enumerate(reads):
+        for k in nodes:
+            last[k] = i
+    return last
+
+
+class Registers:
+    """The free names, and the statements' reads and last readers."""
+
+    __slots__ = ("reads", "last", "free", "count")
+
+    def __init__(self, reads, last):
+        self.reads = reads      # per statement, the nodes it reads (each once)
+        self.last = last
+        # a dict used as an ordered set: O(1) membership, removal and last-in-first-out
+        # reuse (a list made this quadratic in the program's length)
+        self.free = {}
+        self.count = 0
+
+    def release(self, i, names):
+        """Free the names of the values statement ``i`` reads for the last time."""
+        last = self.last
+        for k in self.reads[i]:
+            if last[k] == i:
+                self.free[names[k]] = None
+
+    def new(self, k):
+        """A name for the value of node ``k``: a free one, or a fresh one if none is
+        free or nothing reads the value (a guard's value only)."""
+        if self.free and k in self.last:
+            return self.free.popitem()[0]
+        name = f"r{self.count}"
+        self.count += 1
+        return name
+
+    def keep(self, name, k, i):
+        """``name``, freed by statement ``i`` (an update in place of a value dead after
+        it), now holds node ``k``'s value: taken again if a later statement reads it."""
+        if name in self.free and self.last.get(k, -1) > i:
+            del self.free[name]
