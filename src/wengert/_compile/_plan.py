@@ -60,10 +60,11 @@ def plan_inline(stmts, reads, nodes, uses, in_place):
     only reader, rather than as statements of their own (``np.exp(np.sin(r0) * x0 +
     0.5)``: Python compiles a third fewer statements, and runs them faster): calls of a
     ufunc, without keywords, read once, and by the very next statement, a plain one (not
-    an update in place: ``in_place(node)``), so that nothing runs in a new order.
+    an update in place: ``in_place(node)``, asked of arrays only), so that nothing runs
+    in a new order.
     Their reads become the reader's, in ``reads`` (changed in place)."""
     inline = set()
-    ufunc, count = _np.ufunc, uses.get
+    ufunc, ndarray, count = _np.ufunc, _np.ndarray, uses.get
     for i in range(len(stmts) - 1):
         k, g = stmts[i]
         if g is not None or count(k) != 1:
@@ -76,7 +77,8 @@ def plan_inline(stmts, reads, nodes, uses, in_place):
         if g is not None:
             continue
         after = reads[i + 1]
-        if k not in after or in_place(node) or in_place(nodes[r]):
+        if k not in after or (type(node.value) is ndarray and in_place(node)) or (
+                type(nodes[r].value) is ndarray and in_place(nodes[r])):
             continue
         inline.add(i)
         merged = [j for j in after if j != k]

@@ -137,7 +137,8 @@ def _identity_of(node):
     if node.kwargs:
         return None
     try:
-        if fun not in _CANDIDATES and getattr(fun, "__func__", None) not in _RESHAPES:
+        if fun not in _CANDIDATES and (type(fun) is _np.ufunc or getattr(
+                fun, "__func__", None) not in _RESHAPES):
             return None     # most calls: not one that can pass its argument on
     except TypeError:       # an unhashable callable: the checks below
         pass
