@@ -370,3 +370,23 @@ def test_machinery_is_every_module_of_the_core_and_the_transforms():
         assert files
         for f in files:
             assert f.startswith(_lifting._MACHINERY), f
+
+
+def test_code_generation_pauses_the_cycle_collector_and_restores_it():
+    import gc
+    seen = []
+
+    def f(x):
+        return wnp.sum(wnp.sin(x) * x)
+
+    g = wengert.grad(f)
+    was = gc.isenabled()
+    try:
+        for state in (True, False):
+            (gc.enable if state else gc.disable)()
+            fast = wengert.compile(g)
+            assert _same(fast(np.ones(3)), g(np.ones(3)))
+            seen.append(gc.isenabled())
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen == [True, False]       # as the caller left it, on or off
