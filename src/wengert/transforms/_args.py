@@ -34,6 +34,9 @@ def check_differentiable(x: Any, what: str, int_arrays: Any=False) -> bool:
     """Raise a clear TypeError unless every leaf of ``x`` can be differentiated.
     ``int_arrays``: integer arrays are accepted (autograd's transforms differentiate
     them as float arrays); returns whether there is one."""
+    t = type(x)
+    if t is float or (t is _np.ndarray and x.dtype.kind in "fc"):
+        return False   # the usual argument: one float leaf, no tree walk
     ints = False
     for leaf in tree.leaves(x):
         v = getval(leaf)
@@ -205,7 +208,7 @@ def nary(unary: Callable[..., Any], pack_aux: Callable[[Any, Any], Any] | None =
                 if check_differentiable(call_args[i], f"argument {i} of {name_of(fun)}",
                                          int_arrays=True):
                     call_args[i] = _as_float(call_args[i])
-            main, aux_of = with_aux(fun, has_aux)
+            main, aux_of = with_aux(fun, has_aux) if has_aux else (fun, None)
 
             def unary_f(x: Any) -> Any:
                 a = list(call_args)

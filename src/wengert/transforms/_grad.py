@@ -262,7 +262,7 @@ def jvp(fun: Fn, primals: Sequence[PyTree], tangents: Sequence[PyTree],
     for i, p in enumerate(primals):
         check_differentiable(p, f"primal {i}")
     main, aux_of = with_aux(fun, has_aux)
-    level = level_now()
+    level = level_now() if has_aux else None
     out, t = jvp_at(lambda xs: main(*xs), primals)(tangents)
     return (out, t, aux_of(level)) if has_aux else (out, t)
 
@@ -283,7 +283,7 @@ def linearize(fun: Fn, *primals: PyTree, has_aux: bool = False) -> tuple[Any, ..
     for i, p in enumerate(primals):
         check_differentiable(p, f"primal {i}")
     main, aux_of = with_aux(fun, has_aux)
-    level = level_now()
+    level = level_now() if has_aux else None
     out = main(*primals)
     aux = aux_of(level) if has_aux else None
 
@@ -311,7 +311,7 @@ def vjp(fun: Fn, *primals: PyTree, has_aux: bool = False) -> tuple[Any, ...]:
     for i, p in enumerate(primals):
         check_differentiable(p, f"primal {i}")
     main, aux_of = with_aux(fun, has_aux)
-    level = level_now()
+    level = level_now() if has_aux else None
     rt = ReverseTrace(lambda xs: main(*xs), tuple(primals))
     return (rt.ans, rt.vjp, aux_of(level)) if has_aux else (rt.ans, rt.vjp)
 

@@ -64,12 +64,13 @@ class ReverseTrace:
         node_of = trace.node_of
         self.in_nodes = [node_of(b) for b in boxes]
         try:
-            out = fun(tree.unflatten(self.in_def, boxes))
+            # (a box of a tuple is indexed out while the tape still records the indexing)
+            out = expand_boxed_containers(fun(tree.unflatten(self.in_def, boxes)))
         except ValueError as e:
             reraise_plain_target(e)
         finally:
             trace.recording = False
-        leaves, self.out_def = tree.flatten(expand_boxed_containers(out))
+        leaves, self.out_def = tree.flatten(out)
         owns = trace.owns
         self.out_nodes = nodes = [node_of(o) if owns(o) else None for o in leaves]
         self.ans = tree.unflatten(self.out_def, [o if n is None else box_value(o)
