@@ -1,4 +1,4 @@
-"""Op specs for in-place updates (see wengert/_specs/__init__.py for the spec format):
+"""Op specs for in-place updates (see ``_table.py`` for the spec format):
 the index-update and scatter-add primitives, the ``at`` API, and assignments,
 augmented assignments, ``ufunc.at`` and ``out=`` on traced arrays, each
 checked at every argument (the old contents and the written values).
@@ -6,7 +6,7 @@ checked at every argument (the old contents and the written values).
 import numpy as np
 
 import wengert.numpy as wnp
-from . import ANY, NONZERO, POS, bands, spec
+from ._table import ANY, NONZERO, POS, bands, spec
 
 UPDATE = wnp.index_update
 ADD = wnp.index_add

@@ -1,11 +1,11 @@
 """Op specs for products (einsum, kron, cross, and dot & co. in every dimension
-combination) and the FFT module (see wengert/_specs/__init__.py for the spec format)."""
+combination) and the FFT module (see ``_table.py`` for the spec format)."""
 import numpy as np
 
 import wengert.numpy as wnp  # noqa: F401
 import wengert.numpy.fft as wfft
 from wengert.numpy import _linalg as L
-from . import ANY, NONZERO, POS, UNIT, bands, spec, well_conditioned  # noqa: F401
+from ._table import ANY, NONZERO, POS, UNIT, bands, spec, well_conditioned  # noqa: F401
 
 C128 = np.complex128
 

@@ -9,7 +9,7 @@ import numpy as np
 
 import wengert.numpy as wnp
 from wengert.numpy import _elementwise as E, _sets as ST
-from . import ANY, NONZERO, bands, spec
+from ._table import ANY, NONZERO, bands, spec
 
 NUMPY2 = hasattr(np, "unique_all")
 SHARED = np.array([0.31, -1.7, 1.13])          # constants none of the samples equals
