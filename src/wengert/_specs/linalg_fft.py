@@ -2,21 +2,20 @@
 combination) and the FFT module (see ``_table.py`` for the spec format)."""
 import numpy as np
 
-import wengert.numpy as wnp  # noqa: F401
+import wengert.numpy as wnp
 import wengert.numpy.fft as wfft
-from wengert.numpy import _linalg as L
-from ._table import ANY, NONZERO, POS, UNIT, bands, spec, well_conditioned  # noqa: F401
+from ._table import POS, spec
 
 C128 = np.complex128
 
 # -- einsum -------------------------------------------------------------------------------
-EINSUM = [L.einsum, "numpy.einsum"]
+EINSUM = [wnp.einsum, "numpy.einsum"]
 
 
 def einsum(subscripts, *shapes, order=2, dtype=np.float64, **kwargs):
     """A spec of ``einsum(subscripts, *operands, **kwargs)``."""
     kw = "".join(f",{k}={v}" for k, v in kwargs.items())
-    return spec(lambda *ops: L.einsum(subscripts, *ops, **kwargs), *shapes, order=order,
+    return spec(lambda *ops: wnp.einsum(subscripts, *ops, **kwargs), *shapes, order=order,
                 dtype=dtype, name=f"einsum({subscripts!r}{kw})", covers=EINSUM)
 
 
@@ -51,29 +50,29 @@ EINSUMS = [
     einsum("bij,bjk", (2, 2, 3), (2, 3, 2), dtype=C128, order=3),
     einsum("ii->i", (2, 2), dtype=C128),
     einsum("ij,jk", (2, 3), (3, 2), dtype=(np.float64, C128)),  # a real operand, complex product
-    spec(lambda a, b: L.einsum(a, [0, 1], b, [1, 2], [2, 0]), (2, 3), (3, 2),
+    spec(lambda a, b: wnp.einsum(a, [0, 1], b, [1, 2], [2, 0]), (2, 3), (3, 2),
          name="einsum(sublists)", covers=EINSUM),
     spec(lambda a, b: np.einsum("ij,j->i", a, b) + np.einsum("ii", a[:, :2]), (2, 3), (3,),
          name="np.einsum", covers=EINSUM),
 ]
 
 # -- kron, cross ----------------------------------------------------------------------------
-KRON = [L.kron, wnp.multiply, wnp.reshape]
-CROSS = [L.cross, wnp.multiply, "wengert.numpy.getitem"]
+KRON = [wnp.kron, wnp.multiply, wnp.reshape]
+CROSS = [wnp.cross, wnp.multiply, "wengert.numpy.getitem"]
 
 KRONS = [
-    spec(L.kron, (2,), (3,), covers=KRON, order=3),
-    spec(L.kron, (2, 2), (2, 3), covers=KRON),
-    spec(L.kron, (), (2, 2), covers=KRON),
-    spec(L.kron, (2, 1, 2), (2, 2), covers=KRON),
-    spec(L.kron, (2,), (2, 2), dtype=C128, covers=KRON),
+    spec(wnp.kron, (2,), (3,), covers=KRON, order=3),
+    spec(wnp.kron, (2, 2), (2, 3), covers=KRON),
+    spec(wnp.kron, (), (2, 2), covers=KRON),
+    spec(wnp.kron, (2, 1, 2), (2, 2), covers=KRON),
+    spec(wnp.kron, (2,), (2, 2), dtype=C128, covers=KRON),
     spec(lambda a, b: np.kron(a, b), (2,), (2,), name="np.kron", covers=KRON),
 ]
 
 
 def cross(sa, sb, order=2, dtype=np.float64, **kwargs):
     kw = ",".join(f"{k}={v}" for k, v in kwargs.items())
-    return spec(lambda a, b: L.cross(a, b, **kwargs), sa, sb, order=order, dtype=dtype,
+    return spec(lambda a, b: wnp.cross(a, b, **kwargs), sa, sb, order=order, dtype=dtype,
                 name=f"cross({kw})", covers=CROSS)
 
 
@@ -100,31 +99,31 @@ B_FIRST = {1: (3,), 2: (3, 2), 3: (3, 1, 2)}            # tensordot(a, b, 1) b's
 DIMS = [(i, j) for i in range(4) for j in range(4)]
 
 PRODUCTS_ND = (
-    [spec(L.dot, A_SHAPES[i], B_DOT[j], name=f"dot{i}d{j}d", covers=[L.dot], order=3)
+    [spec(wnp.dot, A_SHAPES[i], B_DOT[j], name=f"dot{i}d{j}d", covers=[wnp.dot], order=3)
      for i, j in DIMS]
-    + [spec(L.inner, A_SHAPES[i], B_INNER[j], name=f"inner{i}d{j}d",
-            covers=[L.inner, L.tensordot if i and j else wnp.multiply], order=3)
+    + [spec(wnp.inner, A_SHAPES[i], B_INNER[j], name=f"inner{i}d{j}d",
+            covers=[wnp.inner, wnp.tensordot if i and j else wnp.multiply], order=3)
        for i, j in DIMS]
-    + [spec(L.outer, A_SHAPES[i], B_INNER[j], name=f"outer{i}d{j}d",
-            covers=[L.outer, wnp.multiply, wnp.reshape], order=3)
+    + [spec(wnp.outer, A_SHAPES[i], B_INNER[j], name=f"outer{i}d{j}d",
+            covers=[wnp.outer, wnp.multiply, wnp.reshape], order=3)
        for i, j in DIMS if i + j in (0, 3, 5)]
-    + [spec(lambda a, b: L.tensordot(a, b, 0), A_SHAPES[i], B_INNER[j], order=3,
-            name=f"tensordot0:{i}d{j}d", covers=[L.tensordot]) for i, j in DIMS if i + j <= 3]
-    + [spec(lambda a, b: L.tensordot(a, b, 1), A_SHAPES[i], B_FIRST[j], order=3,
-            name=f"tensordot1:{i}d{j}d", covers=[L.tensordot])
+    + [spec(lambda a, b: wnp.tensordot(a, b, 0), A_SHAPES[i], B_INNER[j], order=3,
+            name=f"tensordot0:{i}d{j}d", covers=[wnp.tensordot]) for i, j in DIMS if i + j <= 3]
+    + [spec(lambda a, b: wnp.tensordot(a, b, 1), A_SHAPES[i], B_FIRST[j], order=3,
+            name=f"tensordot1:{i}d{j}d", covers=[wnp.tensordot])
        for i, j in DIMS if i and j and (i, j) != (3, 3)]
-    + [spec(L.vdot, A_SHAPES[i], B_DOT[j], name=f"vdot{i}d{j}d",
-            covers=[L.vdot, wnp.conjugate, wnp.sum], order=3)
+    + [spec(wnp.vdot, A_SHAPES[i], B_DOT[j], name=f"vdot{i}d{j}d",
+            covers=[wnp.vdot, wnp.conjugate, wnp.sum], order=3)
        for i, j in [(1, 1), (2, 2), (3, 3), (2, 1)] if np.prod(A_SHAPES[i]) == np.prod(B_DOT[j])]
-    + [spec(L.vdot, (2, 3), (6,), dtype=C128, name="vdot2d1d",
-            covers=[L.vdot, wnp.conjugate, wnp.sum])]
+    + [spec(wnp.vdot, (2, 3), (6,), dtype=C128, name="vdot2d1d",
+            covers=[wnp.vdot, wnp.conjugate, wnp.sum])]
     # matmul: 1-d to 3-d, batch axes broadcast
-    + [spec(L.matmul, sa, sb, name=f"matmul{len(sa)}d{len(sb)}d", covers=[L.matmul], order=3)
+    + [spec(wnp.matmul, sa, sb, name=f"matmul{len(sa)}d{len(sb)}d", covers=[wnp.matmul], order=3)
        for sa, sb in [((3,), (3,)), ((3,), (3, 2)), ((3,), (2, 3, 2)), ((2, 3), (3,)),
                       ((2, 3), (3, 2)), ((2, 3), (2, 3, 2)), ((2, 2, 3), (3,)),
                       ((2, 2, 3), (3, 2)), ((2, 2, 3), (2, 3, 2)), ((1, 2, 3), (2, 3, 2)),
                       ((2, 2, 3), (1, 3, 2))]]
-    + [spec(L.matmul, (2, 1, 2, 3), (2, 3, 1), name="matmul(broadcast)", covers=[L.matmul],
+    + [spec(wnp.matmul, (2, 1, 2, 3), (2, 3, 1), name="matmul(broadcast)", covers=[wnp.matmul],
             dtype=C128)]
 )
 
