@@ -13,20 +13,23 @@ The spec record, its input domains and the helpers every area shares are in
 * ``elementwise``: ufuncs, clip and where, casts, the other elementwise functions
 * ``reductions``: sums, means, extrema, cumulative sums; prod, diff, average, NaN-ignoring
 * ``sorting``: sort, partition, order statistics (quantiles), select and piecewise
+* ``sets``: set operations, counts, histograms
 * ``shapes``: reshape and axes, joining, splitting, rearranging, padding, constructors
 * ``indexing``: basic, advanced and mixed indices, take, repeat, gathers
-* ``linalg``, ``linalg_fft``, ``linalg_api``, ``decomp``, ``singular``: products,
-  solves and norms; einsum and FFT; NumPy 2's array-API names; decompositions;
-  singular points
+* ``inplace``: index updates, assignments and ``out=`` on traced arrays, filled tables
+* ``products``, ``linalg``, ``decomp``, ``singular``, ``linalg_api``: dot and its
+  relatives, einsum, kron, cross; inv, det, solve, norm; decompositions; singular
+  points; NumPy 2's array-API names
+* ``fft``, ``misc``, ``scipy``: the FFT module; convolution, statistics,
+  interpolation, polynomials; SciPy
 * ``interplay``: plain NumPy calls on traced arrays, real meeting complex
-* ``inplace``, ``sets``, ``misc``, ``scipy``, ``autograd_surface``, ``extension``:
-  in-place updates; sets and histograms; convolution, statistics, interpolation,
-  polynomials; SciPy; autograd's containers; primitives made with ``wengert.extend``
+* ``autograd_surface``, ``extension``: autograd's containers and fixed points;
+  primitives made with ``wengert.extend``
 """
 from ._table import OpSpec, cover_name, spec
-from . import (autograd_surface, decomp, elementwise, extension, indexing, inplace, interplay,
-               linalg, linalg_api, linalg_fft, misc, reductions, scipy, sets, shapes, singular,
-               sorting)
+from . import (autograd_surface, decomp, elementwise, extension, fft, indexing, inplace,
+               interplay, linalg, linalg_api, misc, products, reductions, scipy, sets, shapes,
+               singular, sorting)
 
 __all__ = ["OP_SPECS", "OpSpec", "cover_name", "spec"]
 
@@ -35,14 +38,16 @@ OP_SPECS = (
     elementwise.UFUNCS + elementwise.CLIP_WHERE + elementwise.CASTS
     + reductions.SUMS_MEANS_EXTREMA
     + shapes.SHAPE_OPS + indexing.INDEXING + shapes.JOINING
-    + linalg.DOT_PRODUCTS + linalg.LINALG + linalg.NORMS
+    + products.DOT_PRODUCTS + linalg.LINALG + linalg.NORMS
     + interplay.DISPATCH + interplay.REAL_MEETS_COMPLEX + indexing.ORDER3_NESTED
     + extension.GATES
-    + elementwise.MORE_FUNCTIONS + reductions.PROD_CUMPROD + reductions.DIFF_AVERAGE_NAN
+    + elementwise.OTHER_ELEMENTWISE + reductions.PROD_CUMPROD + reductions.DIFF_AVERAGE_NAN
     + sorting.SORTING + sorting.QUANTILE_METHODS + sorting.NAN_ORDER_STATISTICS
     + sorting.SELECTING
     + shapes.AXES + shapes.STACKING + shapes.SPLITTING + shapes.REARRANGING + shapes.PADDING
     + indexing.MIXED_INDEXING + indexing.GATHERS + shapes.CONSTRUCTORS
-    + linalg_fft.SPECS + decomp.SPECS + scipy.SPECS + misc.SPECS + inplace.SPECS + sets.SPECS
-    + singular.SPECS + linalg_api.SPECS + autograd_surface.SPECS
+    + products.EINSUMS + products.KRONS + products.CROSSES + products.PRODUCTS_ND + fft.FFTS
+    + decomp.SPECS + scipy.SPECS + misc.SPECS + inplace.UPDATES
+    + elementwise.LDEXP_FREXP_NEXTAFTER_HEAVISIDE + sets.SETS + sets.HISTOGRAMS
+    + inplace.FILLED_TABLES + singular.SPECS + linalg_api.SPECS + autograd_surface.SPECS
 )

@@ -2,13 +2,14 @@
 ufunc with a derivative on real, complex and float32 arrays, broadcasting, Python
 numbers, powers at 0; clip and where; casts reached from nested derivatives; and the
 other elementwise NumPy functions (sinc, i0, float_power, copysign, angle,
-nan_to_num, real_if_close, modf, divmod and the array-API aliases)."""
+nan_to_num, real_if_close, modf, divmod and the array-API aliases; ldexp, frexp,
+nextafter and heaviside)."""
 import numpy as np
 
 import wengert.numpy as wnp
 from ._table import ABOVE_ONE, ANY, CONDITION, NONZERO, POS, UNIT, bands, nans, spec
 
-# -- elementwise --------------------------------------------------------------------------
+# -- ufuncs -------------------------------------------------------------------------------
 UNARY = [  # (function, domain): every unary ufunc with a derivative
     (wnp.negative, ANY), (wnp.positive, ANY), (wnp.exp, ANY), (wnp.exp2, ANY),
     (wnp.expm1, ANY), (wnp.log, POS), (wnp.log2, POS), (wnp.log10, POS),
@@ -167,8 +168,8 @@ def near_zero(rng, shape):
     return rng.choice([0.0, 1e-9, -0.05, 0.3, -0.31, 0.33, 1.2], size=shape)
 
 
-# -- more elementwise functions -----------------------------------------------------------
-MORE_FUNCTIONS = [
+# -- the other elementwise functions ------------------------------------------------------
+OTHER_ELEMENTWISE = [
     spec(wnp.sinc, (2, 3)),
     spec(wnp.sinc, (7,), domain=near_zero, name="sinc(near 0)", order=3),
     spec(wnp.sinc, (2, 3), domain=UNIT, dtype=np.complex128),
@@ -209,4 +210,24 @@ MORE_FUNCTIONS = [
          domain=[MOD_X, MOD_Y], name="divmod", covers=[wnp.divmod, wnp.mod]),
     spec(lambda x, y: wnp.atan2(x, y) + wnp.pow(x, 2.0) + wnp.acos(x / 3), (3,), (3,),
          domain=NONZERO, name="aliases", covers=[wnp.arctan2, wnp.power, wnp.arccos]),
+]
+
+# -- ldexp, frexp, nextafter, heaviside ---------------------------------------------------
+EXPONENTS = np.array([[-1, 0, 3], [2, -2, 1]])
+AT_ZERO = np.array([[0.0, 1.5, -0.5], [0.0, 0.0, -2.0]])    # heaviside's x, zeros included
+AWAY_FROM_POWERS_OF_TWO = bands((0.55, 0.95), (1.1, 1.9), (-1.9, -1.1), (2.2, 3.8))
+
+LDEXP_FREXP_NEXTAFTER_HEAVISIDE = [
+    spec(lambda x: wnp.ldexp(x, EXPONENTS), (2, 3), name="ldexp(x,i)", covers=[wnp.ldexp]),
+    spec(lambda x: wnp.ldexp(x, 3), (3,), dtype=np.float32, name="ldexp(x,3)",
+         covers=[wnp.ldexp]),
+    spec(lambda x: wnp.frexp(x)[0] * x, (2, 3), domain=AWAY_FROM_POWERS_OF_TWO,
+         name="frexp", covers=[wnp.frexp, wnp.ldexp]),
+    spec(lambda x: wnp.nextafter(x, 0.0), (2, 3), domain=NONZERO, name="nextafter(x,0)",
+         covers=[wnp.nextafter]),
+    spec(wnp.nextafter, (2, 3), (3,), domain=[(-2.0, -1.0), (1.0, 2.0)],
+         covers=[wnp.nextafter]),
+    spec(wnp.heaviside, (2, 3), (3,), domain=[NONZERO, ANY], covers=[wnp.heaviside]),
+    spec(lambda h: wnp.heaviside(AT_ZERO, h), (2, 3), name="heaviside(0,h)",
+         covers=[wnp.heaviside]),
 ]

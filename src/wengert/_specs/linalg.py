@@ -1,52 +1,14 @@
-"""Op specs of products and linear algebra (see ``_table.py`` for the spec format): dot,
-matmul, tensordot, outer, inner, vdot in every dimension combination; inv, det, solve,
-matrix_power, multi_dot; vector and matrix norms.  (More products are in
-``linalg_fft.py``, the decompositions in ``decomp.py``.)"""
+"""Op specs of linear algebra (see ``_table.py`` for the spec format): inv, det, solve,
+matrix_power, multi_dot and norm.  (Products are in ``products.py``, decompositions
+and the norms computed from them in ``decomp.py``, NumPy 2's array-API names in
+``linalg_api.py``.)"""
 import numpy as np
 
 import wengert.numpy as wnp
 import wengert.numpy.linalg as wla
 from ._table import ANY, NONZERO, NUMPY2, UNIT, kw_label, spec, well_conditioned
 
-# -- linear algebra -----------------------------------------------------------------------
 WELL = well_conditioned
-
-DOT_PRODUCTS = (
-    [spec(wnp.dot, a, b, order=3) for a, b in
-     [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)), ((2, 2, 3), (3, 2)),
-      ((2, 3), (2, 3, 2)), ((), (2, 3)), ((2, 3), ())]]
-    + [spec(wnp.dot, (2, 3), (3, 2), dtype=np.complex128, order=3),
-       spec(wnp.dot, (2, 3), (3,), dtype=np.float32)]
-    + [spec(wnp.matmul, a, b, order=3) for a, b in
-       [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)), ((2, 2, 3), (3, 2)),
-        ((2, 1, 2, 3), (3, 3, 2)), ((3,), (2, 3, 2)), ((2, 2, 3), (3,))]]
-    + [spec(wnp.matmul, (2, 3), (3, 2), dtype=np.complex128, order=3),
-       spec(wnp.matmul, (2, 3), (3, 4), dtype=np.float32),
-       spec(lambda a, b: a @ b, (2, 3), (3,), name="@", covers=[wnp.matmul], order=3)]
-    + [spec(lambda a, b, ax=ax: wnp.tensordot(a, b, ax), sa, sb, order=3,
-            name=f"tensordot({ax})".replace(" ", ""), covers=[wnp.tensordot])
-       for ax, sa, sb in [
-           (2, (2, 3, 4), (3, 4, 2)), (1, (2, 3), (3, 4)), (0, (2,), (3,)),
-           (([0, 2], [1, 0]), (2, 3, 4), (4, 2)),
-           (([1, 0], [0, 1]), (2, 3), (3, 2)),     # contracted axes in swapped order
-           (([0, 1], [1, 0]), (2, 3), (3, 2)),
-           (([2, 0], [1, 2]), (2, 3, 4), (3, 4, 2)),
-           (([1], [2]), (2, 3), (4, 2, 3)), ((-1, 0), (2, 3), (3, 2))]]
-    + [spec(wnp.outer, (3,), (2,), covers=[wnp.outer, wnp.multiply, wnp.reshape]),
-       spec(wnp.outer, (2, 2), (3,), covers=[wnp.outer, wnp.multiply, wnp.reshape]),
-       spec(wnp.inner, (3,), (3,), covers=[wnp.inner, wnp.tensordot]),
-       spec(wnp.inner, (2, 3), (4, 3), covers=[wnp.inner, wnp.tensordot]),
-       spec(wnp.inner, (), (2,), covers=[wnp.inner, wnp.multiply]),
-       spec(wnp.vdot, (2, 3), (2, 3), covers=[wnp.vdot, wnp.conjugate, wnp.sum]),
-       spec(wnp.vdot, (3,), (3,), dtype=np.complex128,
-            covers=[wnp.vdot, wnp.conjugate, wnp.sum]),
-       spec(wnp.dot, (3,), (2, 3, 2), order=3),
-       spec(wnp.inner, (2, 3), (2, 2, 3), covers=[wnp.inner, wnp.tensordot]),
-       spec(lambda a, b: wnp.tensordot(a, b, 0), (2, 2), (2,), name="tensordot(0)",
-            covers=[wnp.tensordot], order=3),
-       spec(lambda a, b: wnp.tensordot(a, b, ([1, 0], [0, 1])), (2, 3), (3, 2),
-            dtype=np.complex128, name="tensordot(([1,0],[0,1]))", covers=[wnp.tensordot])]
-)
 
 LINALG = [
     spec(wla.inv, (3, 3), domain=WELL),

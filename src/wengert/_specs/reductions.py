@@ -7,7 +7,7 @@ import numpy as np
 import wengert.numpy as wnp
 from ._table import ANY, NAN_ROW, NONZERO, POS, bands, kw_label, nans, spec
 
-# -- reductions ---------------------------------------------------------------------------
+# -- sum, mean, max, min, cumsum, var, std, trace -----------------------------------------
 AXIS_VARIANTS = [  # (shape, kwargs)
     ((2, 3), {}), ((2, 3), {"axis": 0}), ((2, 3), {"axis": -1, "keepdims": True}),
     ((2, 3, 4), {"axis": (0, 2)}), ((2, 3), {"axis": None, "keepdims": True}), ((), {}),

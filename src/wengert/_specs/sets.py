@@ -1,5 +1,5 @@
-"""Op specs for set operations, counts, histograms and the elementwise functions that
-were once declared non-differentiable by mistake (ldexp, frexp, nextafter, heaviside).
+"""Op specs of set operations, counts and histograms (see ``_table.py`` for the spec
+format).
 
 Which entries a set operation selects, and which bin a sample falls in, is piecewise
 constant: samples keep away from ties and bin edges, and values shared between two
@@ -8,13 +8,10 @@ jump, where finite differences have no limit)."""
 import numpy as np
 
 import wengert.numpy as wnp
-from ._table import ANY, NONZERO, bands, spec
+from ._table import ANY, bands, spec
 
 NUMPY2 = hasattr(np, "unique_all")
 SHARED = np.array([0.31, -1.7, 1.13])          # constants none of the samples equals
-EXPONENTS = np.array([[-1, 0, 3], [2, -2, 1]])
-AT_ZERO = np.array([[0.0, 1.5, -0.5], [0.0, 0.0, -2.0]])    # heaviside's x, zeros included
-AWAY_FROM_POWERS_OF_TWO = bands((0.55, 0.95), (1.1, 1.9), (-1.9, -1.1), (2.2, 3.8))
 BIN_IDX = np.array([0, 2, 2, 4, 0, 1])
 SAMPLE = np.array([0.05, 0.9, 0.45, 0.62, 0.21, 0.77])     # away from the edges below
 
@@ -23,21 +20,6 @@ def _repeat_first(x):
     """``x`` with its first two entries repeated (exact ties within one variable)."""
     return wnp.concatenate([x, x[:2]])
 
-
-ELEMENTWISE = [
-    spec(lambda x: wnp.ldexp(x, EXPONENTS), (2, 3), name="ldexp(x,i)", covers=[wnp.ldexp]),
-    spec(lambda x: wnp.ldexp(x, 3), (3,), dtype=np.float32, name="ldexp(x,3)",
-         covers=[wnp.ldexp]),
-    spec(lambda x: wnp.frexp(x)[0] * x, (2, 3), domain=AWAY_FROM_POWERS_OF_TWO,
-         name="frexp", covers=[wnp.frexp, wnp.ldexp]),
-    spec(lambda x: wnp.nextafter(x, 0.0), (2, 3), domain=NONZERO, name="nextafter(x,0)",
-         covers=[wnp.nextafter]),
-    spec(wnp.nextafter, (2, 3), (3,), domain=[(-2.0, -1.0), (1.0, 2.0)],
-         covers=[wnp.nextafter]),
-    spec(wnp.heaviside, (2, 3), (3,), domain=[NONZERO, ANY], covers=[wnp.heaviside]),
-    spec(lambda h: wnp.heaviside(AT_ZERO, h), (2, 3), name="heaviside(0,h)",
-         covers=[wnp.heaviside]),
-]
 
 SETS = [
     spec(lambda x: wnp.unique(_repeat_first(x)), (5,), name="unique", covers=[wnp.unique]),
@@ -91,28 +73,4 @@ HISTOGRAMS = [
          covers=[wnp.histogram2d, wnp.histogramdd]),
 ]
 
-SPECS = ELEMENTWISE + SETS + HISTOGRAMS
-
-
-# -- tables started from a traced value and filled in place --------------------------------
-def _filled(make):
-    def f(x):
-        table = make(x)
-        table[0] = x[1] ** 2
-        table[1:] = x[:-1] * 3.0
-        return table
-    return f
-
-
-TABLES = [
-    spec(_filled(wnp.zeros_like), (4,), name="zeros_like(x) filled", covers=[wnp.zeros_like]),
-    spec(_filled(wnp.ones_like), (2, 3), name="ones_like(x) filled", covers=[wnp.ones_like]),
-    spec(_filled(wnp.empty_like), (3,), name="empty_like(x) filled",
-         covers=[wnp.empty_like]),
-    spec(lambda x, v: wnp.full_like(x, v) * x, (2, 3), (), name="full_like(x,v)",
-         covers=[wnp.full_like]),
-    spec(_filled(lambda x: np.full_like(x, 2.0)), (3,), name="np.full_like(x,2) filled",
-         covers=[wnp.full_like]),
-]
-
-SPECS = SPECS + TABLES
+SPECS = SETS + HISTOGRAMS
