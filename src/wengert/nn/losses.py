@@ -103,7 +103,7 @@ def logistic_loss(logits: Array, labels: Array) -> Array:
         >>> float(logistic_loss(numpy.array([1000.0, -1000.0]), numpy.array([1.0, 0.0])))
         0.0
     """
-    labels = np.asarray(labels, dtype=float)   # wengert.numpy: a traced array stays traced
+    labels = np.astype(labels, _np.float64)   # wengert.numpy: a traced array stays traced
     _same_shape(logits, labels, "logistic_loss")
     return np.mean(np.logaddexp(0.0, logits) - labels * logits)
 
