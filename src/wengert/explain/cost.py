@@ -33,7 +33,7 @@ import time
 import numpy as _np
 
 from .. import tree
-from .._core import Box, TapeTrace, getval
+from .._core import Box, TapeTrace, box_value, getval
 from ._record import _is_float, short_op
 from .._typing import Fn
 
@@ -234,7 +234,7 @@ def _record(fun: Any, args: Any) -> Any:
         for leaf in leaves:
             if _is_float(leaf):
                 b = tape.new_input(leaf)
-                inputs.append((b._aux, leaf))
+                inputs.append((tape.node_of(b), leaf))
                 bl.append(b)
             else:
                 bl.append(leaf)
@@ -309,7 +309,7 @@ def cost(fun: Fn, *args: Any, repeat: int = 5) -> "Cost":
     for _, leaf in inputs:
         held[id(leaf)] = _nbytes(leaf)
     out_leaves = tree.leaves(out)
-    if any(isinstance(o, Box) and o._trace is not tape for o in out_leaves):
+    if any(isinstance(o, Box) and not tape.owns(o) for o in out_leaves):
         raise TypeError(f"{who}: {name} returned values of another trace; "
                         "call cost outside grad/jvp")
     n_out = sum(max(_size(getval(o)), 1) for o in out_leaves)
@@ -317,8 +317,8 @@ def cost(fun: Fn, *args: Any, repeat: int = 5) -> "Cost":
 
     def gradient() -> None:
         tp, ins, o = _record(fun, args)
-        seeds = [(b._aux, _np.ones_like(b._value) if _np.ndim(b._value) else 1.0)
-                 for b in tree.leaves(o) if isinstance(b, Box) and b._trace is tp]
+        seeds = [(tp.node_of(b), _np.ones_like(box_value(b)) if _np.ndim(box_value(b)) else 1.0)
+                 for b in tree.leaves(o) if tp.owns(b)]
         tp.backward(seeds, [k for k, _ in ins])
 
     # time on copies: a function that writes into its arguments must not change the caller's

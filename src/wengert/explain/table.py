@@ -112,8 +112,8 @@ class Trace:
         elif e is None:
             op, definition = "input", "input"
         else:
-            prim, args, kwargs, _, parents = e
-            by_arg = dict(parents)
+            args, kwargs = e.args, e.kwargs
+            by_arg = dict(e.parents)
             parts = [rec.names[by_arg[i]] if i in by_arg else _format.literal(a)
                      for i, a in enumerate(args)]
             parts += [f"{key}={_format.literal(v)}" for key, v in kwargs.items()]
