@@ -16,7 +16,7 @@ from wengert._core import Box
 from wengert.explain._record import Recording
 
 
-def _record(fun, *args):
+def _recording(fun, *args):
     rec = Recording(fun, args, None, "test")
     node = {name: k for k, name in rec.names.items()}
     return rec, node
@@ -42,7 +42,7 @@ def test_scalar_fan_out():
         return a + c           # v_4
 
     x, y = 0.7, -1.3
-    rec, n = _record(f, x, y)
+    rec, n = _recording(f, x, y)
     _check_plain(rec)
     adj = {name: rec.adjoints[k] for name, k in n.items()}
     assert adj == pytest.approx({"v_4": 1.0, "v_3": 1.0, "v_1": 1.0, "v_2": y,
@@ -61,7 +61,7 @@ def test_array_fan_out_adds_without_touching_wire_gradients():
     def f(x):
         return np.sum(x * x + np.sin(x) + x)   # v_1 multiply, v_2 sin, v_3 add, v_4 add, v_5 sum
 
-    rec, n = _record(f, x)
+    rec, n = _recording(f, x)
     _check_plain(rec)
     ones = onp.ones_like(x)
     assert rec.seed == 1.0 and rec.adjoints[n["v_5"]] == 1.0
@@ -90,7 +90,7 @@ _scaled.defvjp(lambda x, y: (x * y, (x, y)),
 
 def test_joint_rule():
     x, y = 0.7, -1.3
-    rec, n = _record(lambda x, y: _scaled(x, y) * 2.0, x, y)
+    rec, n = _recording(lambda x, y: _scaled(x, y) * 2.0, x, y)
     _check_plain(rec)
     assert rec.entries[n["v_1"]].prim.vjp_joint is not None
     assert rec.adjoints[n["x"]] == pytest.approx(3.0 * 2.0 * y, rel=1e-15)
@@ -103,7 +103,7 @@ def test_joint_rule():
 
 def test_joint_rule_with_a_constant_argument():
     x, y = 0.7, -1.3
-    rec, n = _record(lambda x, y: _scaled(x, 4.0) * 2.0 + 0.0 * y, x, y)
+    rec, n = _recording(lambda x, y: _scaled(x, 4.0) * 2.0 + 0.0 * y, x, y)
     _check_plain(rec)
     v1 = n["v_1"]
     assert [pk for _, pk in rec.entries[v1].parents] == [n["x"]]     # 4.0 is no node
@@ -118,7 +118,7 @@ def test_nondifferentiated_arguments():
     def f(A, b, n):       # n: an integer, a constant of the recording
         return np.sum(np.linalg.solve(A, b) ** n)
 
-    rec, node = _record(f, A, b, 3)
+    rec, node = _recording(f, A, b, 3)
     _check_plain(rec)
     assert "n" not in node
     xs = onp.linalg.solve(A, b)
@@ -135,7 +135,7 @@ def test_nondifferentiated_arguments():
 
 
 def test_output_independent_of_the_inputs():
-    rec, n = _record(lambda x: 2.0, 1.0)
+    rec, n = _recording(lambda x: 2.0, 1.0)
     assert rec.out_node is None and rec.seed is None
     assert rec.adjoints == [None] and rec.wire_grads == {}
 

@@ -11,7 +11,7 @@ import inspect
 import numpy as _np
 
 from .. import tree
-from .._core import DualTrace, TapeTrace, box_value, getval
+from .._core import DualTrace, Entry, TapeTrace, box_value, getval
 from . import groups as _groups
 
 
@@ -114,8 +114,8 @@ class Recording:
         self.seed = _np.ones_like(out, dtype=float) if _np.ndim(out) else 1.0
         plain = TapeTrace()
         plain.entries = [None if e is None else
-                         e._replace(args=[getval(a) for a in e.args], ans=self.values[k])
-                         for k, e in enumerate(self.entries)]
+                         Entry(e.prim, [getval(a) for a in e.args], e.kwargs, value, e.parents)
+                         for e, value in zip(self.entries, self.values)]
         wire_grads = self.wire_grads
 
         def observe(k, g, argnum, parent, gi):

@@ -224,7 +224,9 @@ def _copy(x: Any) -> Any:
     return x.copy() if isinstance(x, _np.ndarray) else x
 
 
-def _record(fun: Any, args: Any) -> Any:
+def _record_tape(fun: Any, args: Any) -> Any:
+    """``fun(*args)`` recorded on a tape with every float leaf an input: ``(tape,
+    [(input node, leaf)], output)``."""
     tape = TapeTrace()
     tape.lean = False     # count the bytes of every value an operation touches
     boxed, inputs = [], []
@@ -278,7 +280,7 @@ def cost(fun: Fn, *args: Any, repeat: int = 5) -> "Cost":
         raise ValueError(f"{who}: repeat must be a positive integer, got {repeat!r}; "
                          "e.g. repeat=5")
     name = getattr(fun, "__name__", type(fun).__name__)
-    tape, inputs, out = _record(fun, args)
+    tape, inputs, out = _record_tape(fun, args)
     if not inputs:
         raise TypeError(f"{who}: no floating-point inputs among the arguments of {name}; "
                         "pass floats or float arrays, e.g. 1.0 rather than 1")
@@ -316,7 +318,7 @@ def cost(fun: Fn, *args: Any, repeat: int = 5) -> "Cost":
     n_in = sum(max(_size(leaf), 1) for _, leaf in inputs)
 
     def gradient() -> None:
-        tp, ins, o = _record(fun, args)
+        tp, ins, o = _record_tape(fun, args)
         seeds = [(tp.node_of(b), _np.ones_like(box_value(b)) if _np.ndim(box_value(b)) else 1.0)
                  for b in tree.leaves(o) if tp.owns(b)]
         tp.backward(seeds, [k for k, _ in ins])
