@@ -287,11 +287,12 @@ def cost(fun: Fn, *args: Any, repeat: int = 5) -> "Cost":
     counts: collections.Counter[str] = collections.Counter()
     flops = bflops = nbytes = bbytes = 0
     held = {}
-    for e in tape.entries:
+    for k in range(len(tape.entries)):
+        e = tape.entry(k)
         if e is None:
             continue
-        prim, vals, _, ans, parents = e
-        op = short_op(prim.name)
+        vals, ans, parents = e.args, e.ans, e.parents
+        op = short_op(e.prim.name)
         counts[op] += 1
         f = op_flops(op, vals, ans)
         flops += f
