@@ -1,5 +1,5 @@
-"""``wengert tour``: what wengert does, shown on the lecture notes in
-lecture notes it is built from and on small learning problems, with a report folder of plots.
+"""``wengert tour``: what wengert does, shown on the worked examples of the lecture notes it
+is built from and on small learning problems, with a report folder of plots.
 
 The tour, in sections (every number computed now, every step seeded, so the
 output repeats exactly):
