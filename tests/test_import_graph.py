@@ -10,7 +10,9 @@ has an edge from a module to every module it imports when it is executed:
 * relative imports are resolved against the importing module's package;
 * ``from pkg import name`` is an edge to ``pkg.name`` when that is a module of
   the package, else to ``pkg`` (whose ``__init__`` defines ``name``);
-* only modules of the package itself count.
+* only modules of the package itself count, and the parent packages that a dotted
+  import runs first make no edge (a package ``__init__`` that imports its
+  submodules would otherwise form a cycle with each of them).
 
 To break a cycle, move what both sides need into a module that both import and
 that imports neither of them.
