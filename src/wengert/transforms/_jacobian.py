@@ -7,7 +7,6 @@ import functools
 import numpy as _np
 
 from .. import numpy as wnp
-from .. import transforms as _settings   # JACOBIAN_CHUNK_BYTES, read at each call
 from .. import tree
 from .._core import getval, vspace
 from .._typing import Array, Fn, PyTree
@@ -30,8 +29,9 @@ def _chunks(n_basis: Any, n_other: Any, itemsize: Any, chunk_size: Any) -> Any:
     """``(start, stop)`` blocks of basis vectors: all at once when they fit the
     memory budget (the usual case), else as many as fit."""
     if chunk_size is None:
+        from .. import transforms   # the budget is a setting of the package, read at each call
         per_vector = max(1, (n_basis + n_other) * itemsize)
-        chunk_size = max(1, _settings.JACOBIAN_CHUNK_BYTES // per_vector)
+        chunk_size = max(1, transforms.JACOBIAN_CHUNK_BYTES // per_vector)
     elif not isinstance(chunk_size, (int, _np.integer)) or chunk_size < 1:
         raise ValueError(f"chunk_size must be a positive int or None, not {chunk_size!r}")
     return [(i, min(i + chunk_size, n_basis)) for i in range(0, n_basis, chunk_size)]
