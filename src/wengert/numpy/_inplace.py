@@ -20,8 +20,9 @@ import weakref
 
 import numpy as _np
 
-from .._core import Box, DualTrace, TapeTrace, notrace_primitive, primitive
-from .._core.primitive import get_primitive
+from .._core import (Box, DualTrace, TapeTrace, def_keep, defbatch, defjvp, defvjp,
+                     notrace_primitive, primitive)
+from ._batchrules import repeat, size as batch_size, to0, with_loop
 from . import _elementwise as E, _shape as S
 from ._dispatch import array_like, dtype, dtype as _dtype_of, equivalent, shape, val
 from ._unbroadcast import unbroadcast
@@ -102,22 +103,75 @@ def _update_vjp_v(g, ans, x, idx, v):
     return unbroadcast(gv, v)
 
 
-_index_update_prim = get_primitive(_index_update)
-_index_update_prim.vjps.update({
-    0: lambda g, ans, x, idx, v: _index_update(g, idx, 0.0),
-    2: lambda g, ans, x, idx, v: None if _integral(ans) else _update_vjp_v(g, ans, x, idx, v)})
-_index_update_prim.jvps.update({
-    0: lambda t, ans, x, idx, v: _index_update(t, idx, 0.0),
-    2: lambda t, ans, x, idx, v: None if _integral(ans) else
-    _index_update(_zeros_of(ans), idx, t)})
+defvjp(_index_update,
+       lambda g, ans, x, idx, v: _index_update(g, idx, 0.0),
+       lambda g, ans, x, idx, v: None if _integral(ans) else _update_vjp_v(g, ans, x, idx, v),
+       argnums=(0, 2))
+defjvp(_index_update,
+       lambda t, ans, x, idx, v: _index_update(t, idx, 0.0),
+       lambda t, ans, x, idx, v: None if _integral(ans) else
+       _index_update(_zeros_of(ans), idx, t),
+       argnums=(0, 2))
+def_keep(_index_update, args={0: (1,), 2: (1,)})        # the index only
 
-_index_add_prim = get_primitive(_index_add)
-_index_add_prim.vjps.update({
-    0: lambda g, ans, x, idx, v: g,
-    2: lambda g, ans, x, idx, v: unbroadcast(S.getitem(g, idx), v)})
-_index_add_prim.jvps.update({
-    0: lambda t, ans, x, idx, v: t,
-    2: lambda t, ans, x, idx, v: _index_add(_zeros_of(ans), idx, t)})
+defvjp(_index_add,
+       lambda g, ans, x, idx, v: g,
+       lambda g, ans, x, idx, v: unbroadcast(S.getitem(g, idx), v),
+       argnums=(0, 2))
+defjvp(_index_add,
+       lambda t, ans, x, idx, v: t,
+       lambda t, ans, x, idx, v: _index_add(_zeros_of(ans), idx, t),
+       argnums=(0, 2))
+
+
+# -- batching (wengert.vmap) --------------------------------------------------------------
+def _is_array_index(i):
+    return not (i is None or i is Ellipsis or type(i) in (int, slice) or
+                isinstance(i, _np.integer))
+
+
+def _batch_axis_after(idx):
+    """Where the batch axis lands in ``x[(slice(None),) + idx]`` (``idx`` a tuple of
+    unbatched index items): axis 0, unless NumPy moves separated advanced indices
+    (integers count as advanced next to index arrays) to the front."""
+    if not any(_is_array_index(i) for i in idx):
+        return 0
+    adv = [k for k, i in enumerate(idx) if not (i is None or i is Ellipsis or type(i) is slice)]
+    if adv[-1] - adv[0] + 1 == len(adv):
+        return 0
+    arrays = [_np.asarray(idx[k]) for k in adv]
+    return len(_np.broadcast_shapes(*((1,) if a.dtype == bool else a.shape for a in arrays)))
+
+
+def _index_write_batch(fun):
+    """The batching rule of ``x[idx] = v`` / ``np.add.at(x, idx, v)`` (``fun``) with an
+    unbatched index: the batched target gets a leading full slice, ``v`` its batch axis
+    where NumPy puts it in ``x[(:,) + idx]``.  A batched index runs once per example."""
+
+    def rule(args, dims, kwargs):
+        (x, idx, v), (dx, di, dv) = args, dims
+        if di is not None or kwargs:
+            return None
+        idx = idx if type(idx) is tuple else (idx,)
+        if any(isinstance(i, Box) for i in idx):
+            return None
+        n = batch_size(args, dims)
+        x = repeat(x, n) if dx is None else to0(x, dx)
+        target = _np.broadcast_to(_np.zeros((), bool), shape(x)[1:])[idx].shape
+        d = _batch_axis_after(idx)
+        if dv is not None or d:
+            v = repeat(v, n) if dv is None else to0(v, dv)
+            s = shape(v)
+            v = S.reshape(v, s[:1] + (1,) * (len(target) - len(s) + 1) + s[1:])
+            if d:
+                v = S.moveaxis(v, 0, d)
+        return fun(x, (slice(None),) + idx, v), 0
+
+    return with_loop(fun, rule)
+
+
+defbatch(_index_update, _index_write_batch(_index_update))
+defbatch(_index_add, _index_write_batch(_index_add))
 
 
 def index_update(x, idx, v):
@@ -556,29 +610,3 @@ PLAIN_TARGET_FIX = (
     "derivative, because NumPy copies the number out of the trace; create the array traced "
     "instead: table = wengert.numpy.as_traced(table, like=x) (then table[i] = x, "
     "table[i] += x, ... are recorded)")
-
-
-# -- batching (wengert.vmap) --------------------------------------------------------------
-def _batch_rule(prim):
-    """Batch ``prim(x, idx, v)`` by prepending a full slice to an unbatched index;
-    other cases (a batched index, NumPy moving separated advanced indices to the
-    front) run once per example."""
-    def rule(args, dims, kwargs):
-        from . import _batching as BT   # loaded with vmap (it imports this module)
-        (x, idx, v), (dx, di, dv) = args, dims
-        tup = idx if type(idx) is tuple else (idx,)
-        if di is not None or BT._index_dim(tup) != 0:
-            return BT._loop(prim.wrapped, prim.name)(args, dims, kwargs)
-        n = BT._size(args, dims)
-        x0 = BT._bcast(x, n) if dx is None else BT._to0(x, dx)
-        if dv is not None:  # per-example shape of v, aligned right on x[idx]'s shape
-            v = BT._to0(v, dv)
-            target = _np.empty(shape(x0)[1:], dtype=bool)[idx].shape
-            vs = shape(v)[1:]
-            v = S.reshape(v, (n,) + (1,) * (len(target) - len(vs)) + vs)
-        return prim.wrapped(x0, (slice(None),) + tup, v), 0
-    return rule
-
-
-_index_update_prim.batch = _batch_rule(_index_update_prim)
-_index_add_prim.batch = _batch_rule(_index_add_prim)

@@ -4,9 +4,12 @@ CS231n's matrix-product rule, dW = dD·Xᵀ and dX = Wᵀ·dD for D = W·X,
 generalized to any number of dimensions.  All products are bilinear, so their
 forward rules follow from ``def_linear`` in both arguments.
 """
+import math as _math
+
 import numpy as _np
 
-from .._core import def_linear, defjvp_any, defvjp, defvjp_any, get_primitive
+from .._core import def_keep, def_linear, defbatch, defjvp_any, defvjp, defvjp_any, get_primitive
+from ._batchrules import elementwise as _elementwise_batch, pair_to0, to0, to_rank, with_loop
 from . import _elementwise as E, _reductions as R, _shape as S
 from ._dispatch import equivalent, iscomplex, shape, val, wrap
 from ._unbroadcast import unbroadcast
@@ -57,6 +60,26 @@ defvjp(tensordot,
 def_linear(tensordot, argnums=(0, 1))
 
 
+def _tensordot_batch(args, dims, kwargs):
+    """A batched tensordot as an einsum with one more letter for the batch axis."""
+    (a, b), (da, db) = args[:2], dims[:2]
+    axes = args[2] if len(args) > 2 else kwargs.get("axes", 2)
+    na, nb = _ndim(a) - (da is not None), _ndim(b) - (db is not None)
+    ax_a, ax_b = _tensordot_axes(na, nb, axes)
+    letters = iter(_LETTERS)
+    ta = [next(letters) for _ in range(na)]
+    tb = [next(letters) for _ in range(nb)]
+    for i, j in zip(ax_a, ax_b):
+        tb[j] = ta[i]
+    out = [c for i, c in enumerate(ta) if i not in ax_a] + \
+          [c for j, c in enumerate(tb) if j not in ax_b]
+    spec = "".join(ta) + "," + "".join(tb) + "->" + "".join(out)
+    return _einsum_batch([spec, a, b], [None, da, db], {})
+
+
+defbatch(tensordot, _tensordot_batch)
+
+
 def _dot_axes(a, b):
     an, bn = _ndim(a), _ndim(b)
     if an == 0 or bn == 0:
@@ -69,6 +92,20 @@ defvjp(dot,
        lambda g, ans, a, b: _tensordot_vjp_a(g, a, b, *_dot_axes(a, b)),
        lambda g, ans, a, b: _tensordot_vjp_b(g, a, b, *_dot_axes(a, b)))
 def_linear(dot, argnums=(0, 1))
+def_keep(dot, args={0: (1,), 1: (0,)})                  # the other factor
+
+
+def _dot_batch(args, dims, kwargs):
+    (a, b), (da, db) = args, dims
+    ka, kb = _ndim(a) - (da is not None), _ndim(b) - (db is not None)
+    if ka == 0 or kb == 0:
+        return _elementwise_batch(E.multiply)(args, dims, kwargs)
+    if ka <= 2 and kb <= 2:
+        return _matmul_batch(args, dims, kwargs)
+    return _tensordot_batch([a, b, ([ka - 1], [kb - 2 if kb >= 2 else 0])], [da, db], {})
+
+
+defbatch(dot, with_loop(dot, _dot_batch))
 
 
 def _matmul_vjp_a(g, ans, a, b, **kwargs):
@@ -101,6 +138,43 @@ def _matmul_vjp_b(g, ans, a, b, **kwargs):
 matmul = wrap(_np.matmul)
 defvjp(matmul, _matmul_vjp_a, _matmul_vjp_b)
 def_linear(matmul, argnums=(0, 1))
+def_keep(matmul, args={0: (1,), 1: (0,)})               # the other factor
+
+
+def _matmul_batch(args, dims, kwargs):
+    a, b, da, db, ka, kb = pair_to0(args, dims)
+    # one matrix times a batch: a single matrix product (not a stack of small ones)
+    if db is None and kb == 2 and not kwargs:
+        if ka == 1:                                    # (B, k) @ (k, m)
+            return matmul(a, b), 0
+        if ka >= 2:                                    # (B, ..., n, k) @ (k, m)
+            s = shape(a)
+            out = matmul(S.reshape(a, (_math.prod(s[:-1]), s[-1])), b)
+            return S.reshape(out, s[:-1] + shape(b)[-1:]), 0
+    if da is None and ka == 2 and not kwargs:
+        if kb == 1:                                    # (n, k) @ (B, k)
+            return matmul(b, S.transpose(a)), 0
+        if kb >= 2:                                    # (n, k) @ (B, ..., k, m)
+            bt = S.swapaxes(b, -1, -2)
+            s = shape(bt)
+            out = matmul(S.reshape(bt, (_math.prod(s[:-1]), s[-1])), S.transpose(a))
+            return S.swapaxes(S.reshape(out, s[:-1] + shape(a)[:1]), -1, -2), 0
+    squeezed = []
+    if ka == 1:
+        a = S.expand_dims(a, -2)
+        ka, squeezed = 2, squeezed + [-2]
+    if kb == 1:
+        b = S.expand_dims(b, -1)
+        kb, squeezed = 2, squeezed + [-1]
+    r = max(ka, kb)
+    a, b = to_rank(a, da, ka, r), to_rank(b, db, kb, r)
+    out = matmul(a, b, **kwargs)
+    if squeezed:
+        out = S.squeeze(out, tuple(squeezed) if len(squeezed) == 1 else (-2, -1))
+    return out, 0
+
+
+defbatch(matmul, _matmul_batch)
 
 
 def outer(a, b, out=None):
@@ -202,6 +276,21 @@ def _einsum_impl(subscripts, *operands, optimize=False):
 
 
 _einsum = wrap(_einsum_impl, "numpy.einsum")
+
+
+def _einsum_batch(args, dims, kwargs):
+    """A batched einsum: one more letter, in front, for the batched operands."""
+    subscripts, operands = args[0], args[1:]
+    if not isinstance(subscripts, str):
+        return None
+    ins, out = subscripts.split("->")
+    z = next(c for c in _LETTERS if c not in subscripts)
+    ins = [z + t if d is not None else t for t, d in zip(ins.split(","), dims[1:])]
+    ops = [to0(v, d) if d is not None else v for v, d in zip(operands, dims[1:])]
+    return _einsum(",".join(ins) + "->" + z + out, *ops, **kwargs), 0
+
+
+defbatch(_einsum, with_loop(_einsum, _einsum_batch))
 
 
 def _rule_optimize(optimize):

@@ -18,8 +18,9 @@ Any other name of ``numpy.fft`` is NumPy's own, for plain values.
 import numpy as _np
 import numpy.fft as _fft
 
-from .._core import Box, def_linear, defvjp
+from .._core import Box, def_linear, defbatch, defvjp
 from . import _elementwise as E, _shape as S
+from ._batchrules import axis_rule as _axis_rule
 from ._dispatch import equivalent, shape, val, wrap
 from ._unbroadcast import unbroadcast
 
@@ -95,6 +96,7 @@ defvjp(rfft, _rfft_vjp)
 defvjp(irfft, _irfft_vjp)
 for _f in (fft, ifft, rfft, irfft):
     def_linear(_f)
+    defbatch(_f, _axis_rule(_f, pos=2, default=-1))     # f(a, n, axis=-1, ...)
 
 fft.__doc__ = """``numpy.fft.fft``: the 1-D discrete Fourier transform (differentiable).
 
@@ -232,6 +234,8 @@ defvjp(fftshift, lambda g, ans, x, axes=None: ifftshift(g, axes))
 defvjp(ifftshift, lambda g, ans, x, axes=None: fftshift(g, axes))
 def_linear(fftshift)
 def_linear(ifftshift)
+defbatch(fftshift, _axis_rule(fftshift, pos=1, name="axes"))
+defbatch(ifftshift, _axis_rule(ifftshift, pos=1, name="axes"))
 
 
 def fftfreq(n, d=1.0, **kwargs):

@@ -22,9 +22,11 @@ that choice, such as ``V @ diag(f(w)) @ V.T`` or ``abs(V) ** 2``.
 import numpy as _np
 import numpy.linalg as _la
 
-from .._core import Box, defjvp, defvjp, notrace_primitive, primitive
+from .._core import Box, defbatch, defjvp, defvjp, notrace_primitive, primitive
 from .._core.batching import BatchBox
 from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
+from ._batchrules import (pair_to0 as _pair_to0, stacked as _stacked, to_rank as _to_rank,
+                          with_loop as _with_loop)
 from ._dispatch import array_like, dtype, equivalent, iscomplex, nondiff, shape, val, wrap
 from ._sorting import take_along_axis
 from ._unbroadcast import unbroadcast
@@ -34,9 +36,16 @@ def _T(x):
     return S.swapaxes(x, -1, -2)
 
 
+def _batch_stacked(fun):
+    """Declare ``fun``'s batching rule: NumPy's linalg works on stacks of matrices, so a
+    batch in the first argument is one call (a loop where another argument is batched)."""
+    defbatch(fun, _with_loop(fun, _stacked(fun)))
+
+
 inv = wrap(_la.inv)
 defvjp(inv, lambda g, ans, a: E.negative(L.matmul(_T(ans), L.matmul(g, _T(ans)))))
 defjvp(inv, lambda t, ans, a: E.negative(L.matmul(ans, L.matmul(t, ans))))
+_batch_stacked(inv)
 
 det = wrap(_la.det)
 
@@ -127,6 +136,7 @@ def _det_jvp(t, ans, a):
 
 defvjp(det, _det_vjp)
 defjvp(det, _det_jvp)
+_batch_stacked(det)
 
 solve = wrap(_la.solve)
 
@@ -153,6 +163,25 @@ def _solve_vjp_b(g, ans, a, b):
 defvjp(solve, _solve_vjp_a, _solve_vjp_b)
 defjvp(solve, lambda t, ans, a, b: E.negative(_uncol(solve(a, L.matmul(t, _col(ans, b))), b)),
        lambda t, ans, a, b: solve(a, t))
+
+
+def _solve_batch(args, dims, kwargs):
+    """A batched solve as one call on stacks, with ``b`` made a stack of matrices (one
+    column each) where a 1-d ``b`` per example would be read otherwise."""
+    a, b, da, db, ka, kb = _pair_to0(args, dims)
+    vec = kb == 1
+    if vec and (db is not None or ka > 2):
+        b = S.expand_dims(b, -1)
+        kb = 2
+    r = max(ka, kb)
+    a, b = _to_rank(a, da, ka, r), _to_rank(b, db, kb, r)
+    out = solve(a, b)
+    if vec and len(shape(out)) == r + 1 and (db is not None or ka > 2):
+        out = S.squeeze(out, -1)
+    return out, 0
+
+
+defbatch(solve, _solve_batch)
 
 
 # -- helpers for the decompositions -------------------------------------------------------
@@ -249,6 +278,7 @@ def _slogdet_impl(a):
 
 
 _slogdet = primitive(_slogdet_impl, "numpy.linalg.slogdet")
+_batch_stacked(_slogdet)
 
 
 def _slogdet_vjp(g, ans, a):
@@ -299,6 +329,7 @@ def slogdet(a):
 
 # -- pinv and lstsq --------------------------------------------------------------------------
 pinv = wrap(_la.pinv)
+_batch_stacked(pinv)
 
 
 # For matrices whose rank does not change (full rank, or cut by rcond), with P = pinv(A):
@@ -416,6 +447,7 @@ def _cholesky_lower(a):
 
 
 _cholesky = primitive(_cholesky_lower, "numpy.linalg.cholesky")
+_batch_stacked(_cholesky)
 
 
 # A = L L^H with L lower: dL = L Phi(L^-1 dA L^-H), Phi keeping the strictly lower
@@ -474,6 +506,7 @@ def _qr_impl(a):
 
 
 _qr = primitive(_qr_impl, "numpy.linalg.qr")
+_batch_stacked(_qr)
 
 
 # A = Q R (m >= n, reduced; LAPACK gives R a real diagonal, complex A included).  With
@@ -611,6 +644,7 @@ def _eigh_impl(a, UPLO="L"):
 
 
 _eigh = primitive(_eigh_impl, "numpy.linalg.eigh")
+_batch_stacked(_eigh)
 
 
 # With X = V^H dA V (dA Hermitian, from the triangle NumPy reads):
@@ -680,6 +714,7 @@ def _eig_impl(a):
 
 
 _eig = primitive(_eig_impl, "numpy.linalg.eig")
+_batch_stacked(_eig)
 
 
 # A V = V diag(w), columns of V of unit norm.  With X = V^-1 dA V and Y = F * X:
@@ -748,6 +783,7 @@ def _svd_impl(a, full_matrices=False):
 
 
 _svd = primitive(_svd_impl, "numpy.linalg.svd")
+_batch_stacked(_svd)
 
 
 def _svd_blocks(x, k, axis):
