@@ -7,7 +7,8 @@ primitive of its own, and its rules are convolutions again.
 """
 import numpy as _np
 
-from .._core import Box, def_linear, defvjp
+from .._core import Box, def_linear, defbatch, defvjp
+from ._batchrules import to0
 from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
 from ._dispatch import array_like, asarray, equivalent, shape, val, wrap
 
@@ -31,6 +32,33 @@ defvjp(_convolve_full,
        lambda g, ans, a, v: S.getitem(_convolve_full(g, _flip1(a)),
                                       slice(shape(a)[0] - 1, shape(a)[0] - 1 + shape(v)[0])))
 def_linear(_convolve_full, argnums=(0, 1))
+
+
+def _toeplitz(v, m):
+    """The matrix ``T`` (of the last axis of ``v``, leading axes kept) with
+    ``T @ a == convolve(a, v)`` for an ``a`` of length ``m``: ``T[k, i] = v[k - i]``."""
+    n = shape(v)[-1]
+    zeros = _np.zeros(shape(v)[:-1] + (m - 1,), _np.result_type(val(v)))
+    padded = S.concatenate([zeros, v, zeros], axis=-1)
+    k, i = _np.ogrid[:m + n - 1, :m]
+    return S.getitem(padded, (Ellipsis, k - i + m - 1))
+
+
+def _convolve_full_batch(args, dims, kwargs):
+    """NumPy's convolve takes one pair of vectors: a batch of them is a product with
+    the Toeplitz matrix of one side (the unbatched one when there is one; the product
+    is symmetric)."""
+    (a, v), (da, dv) = args, dims
+    if da is None:                  # convolve(a, v) == convolve(v, a)
+        (a, v), (da, dv) = (v, a), (dv, da)
+    a = to0(a, da)
+    t = _toeplitz(v if dv is None else to0(v, dv), shape(a)[-1])
+    if dv is None:
+        return L.matmul(a, S.transpose(t)), 0
+    return S.getitem(L.matmul(t, S.expand_dims(a, -1)), (Ellipsis, 0)), 0
+
+
+defbatch(_convolve_full, _convolve_full_batch)
 
 
 def convolve(a, v, mode="full"):

@@ -11,7 +11,9 @@ both arguments hold it.
 """
 import numpy as _np
 
-from .._core import Box, def_linear, defvjp, notrace_primitive, primitive
+from .._core import Box, def_linear, defbatch, defvjp, notrace_primitive, primitive
+from ._batchrules import to0, with_loop
+from ._inplace import index_add
 from . import _elementwise as E, _reductions as R, _shape as S
 from ._dispatch import dtype, equivalent, shape, val
 
@@ -197,6 +199,23 @@ _bincount = primitive(_bincount_impl, "wengert.numpy.bincount")
 defvjp(_bincount, lambda g, ans, weights, x, minlength:   # the sums are float64
        E.astype(S.getitem(g, x), dtype(weights)))
 def_linear(_bincount)
+
+
+def _bincount_batch(args, dims, kwargs):
+    """Batched weights, one ``x``: every example's sums in one scatter-add into the
+    rows of a zero table (a batched ``x`` runs once per example: the number of bins
+    is its largest entry plus one, which can differ between examples)."""
+    (weights, x, minlength), (dw, dx, dm) = args, dims
+    if dx is not None or dm is not None:
+        return None
+    weights = to0(weights, dw)
+    # NumPy's own checks, bin count and result dtype, on one example's zeros
+    first = _np.bincount(x, _np.zeros(shape(weights)[1:], dtype(weights)), minlength)
+    table = _np.zeros((shape(weights)[0],) + first.shape, first.dtype)
+    return index_add(table, (slice(None), _np.asarray(x)), weights), 0
+
+
+defbatch(_bincount, with_loop(_bincount, _bincount_batch))
 
 
 def bincount(x, weights=None, minlength=0):
