@@ -11,7 +11,7 @@ values, so only the picked entries get cotangents.
 import numpy as _np
 
 from .._core import Box
-from . import _elementwise as E, _reductions as R, _shape as S
+from . import _elementwise, _reductions, _shape
 from ._dispatch import array_like, asarray, dtype, equivalent, shape, some, val
 
 
@@ -41,7 +41,7 @@ def take_along_axis(arr, indices, axis=-1):
         if indices.ndim != 1:
             raise ValueError("take_along_axis: with axis=None the indices must be 1-d, not "
                              f"{indices.ndim}-d")
-        return S.getitem(S.ravel(arr), indices)
+        return _shape.getitem(_shape.ravel(arr), indices)
     nd = len(shape(arr))
     if indices.ndim != nd:
         raise ValueError(f"take_along_axis: indices ({indices.ndim}-d) and arr ({nd}-d) "
@@ -50,7 +50,7 @@ def take_along_axis(arr, indices, axis=-1):
     grid = [indices if d == axis else
             _np.arange(n).reshape((1,) * d + (n,) + (1,) * (nd - d - 1))
             for d, n in enumerate(shape(arr))]
-    return S.getitem(arr, tuple(grid))
+    return _shape.getitem(arr, tuple(grid))
 
 
 def _order_error(name):
@@ -85,7 +85,7 @@ def sort(a, axis=-1, kind=None, order=None, **kwargs):
     if order is not None:
         raise _order_error("sort")
     if axis is None:
-        a, axis = S.ravel(a), -1
+        a, axis = _shape.ravel(a), -1
     return take_along_axis(a, _np.argsort(val(a), axis=axis, kind="stable"), axis)
 
 
@@ -103,7 +103,7 @@ def partition(a, kth, axis=-1, kind="introselect", order=None):
     if order is not None:
         raise _order_error("partition")
     if axis is None:
-        a, axis = S.ravel(a), -1
+        a, axis = _shape.ravel(a), -1
     return take_along_axis(a, _np.argpartition(val(a), kth, axis=axis, kind=kind), axis)
 
 
@@ -185,13 +185,13 @@ def _positions(method, n, qv, q):
 def _flat_last(a, axis):
     """``a`` with the reduced axes moved last and flattened into one axis."""
     nd = len(shape(a))
-    axes = R._axes(axis, nd)
+    axes = _reductions._axes(axis, nd)
     k = len(axes)
     if k == 0:      # a 0-d array: one value
-        return S.reshape(a, (1,)), axes
-    moved = S.moveaxis(a, axes, tuple(range(-k, 0))) if axes != tuple(range(nd - k, nd)) \
+        return _shape.reshape(a, (1,)), axes
+    moved = _shape.moveaxis(a, axes, tuple(range(-k, 0))) if axes != tuple(range(nd - k, nd)) \
         else a
-    return S.reshape(moved, tuple(shape(moved)[:nd - k]) + (-1,)), axes
+    return _shape.reshape(moved, tuple(shape(moved)[:nd - k]) + (-1,)), axes
 
 
 def _sorted_last(a, axis):
@@ -207,7 +207,7 @@ def _finish(res, a, axes, qnd, keepdims):
     if not keepdims:
         return res
     kept = tuple(1 if i in axes else n for i, n in enumerate(shape(a)))
-    return S.reshape(res, shape(res)[:qnd] + kept)
+    return _shape.reshape(res, shape(res)[:qnd] + kept)
 
 
 def _expand(mask, extra):
@@ -224,7 +224,7 @@ def _q_first(res, lead_nd, qnd):
     """Move q's dimensions (last) in front of the kept ones, as NumPy orders them."""
     if not (lead_nd and qnd):
         return res
-    return S.moveaxis(res, tuple(range(lead_nd, lead_nd + qnd)), tuple(range(qnd)))
+    return _shape.moveaxis(res, tuple(range(lead_nd, lead_nd + qnd)), tuple(range(qnd)))
 
 
 def _weighted_index(s, order, weights, a, axis, qv, counts, name):
@@ -233,7 +233,7 @@ def _weighted_index(s, order, weights, a, axis, qv, counts, name):
     w = _np.asarray(val(weights))
     xshape = shape(a)
     if w.shape != xshape:
-        axes = R._axes(axis, len(xshape)) if axis is not None else None
+        axes = _reductions._axes(axis, len(xshape)) if axis is not None else None
         if axes is None:
             raise TypeError(f"{name}: axis must be given when the shapes of a {xshape} "
                             f"and weights {w.shape} differ")
@@ -244,7 +244,7 @@ def _weighted_index(s, order, weights, a, axis, qv, counts, name):
             raise ValueError(f"{name}: the length of weights ({len(w)}) differs from "
                              f"a.shape[{axes[0]}] ({xshape[axes[0]]})")
         w = _np.broadcast_to(_np.reshape(w, tuple(-1 if i == axes[0] else 1
-                                                 for i in range(len(xshape)))), xshape)
+                                                  for i in range(len(xshape)))), xshape)
     if _np.any(w < 0):
         raise ValueError(f"{name}: weights must be non-negative")
     wflat, _ = _flat_last(w, axis)
@@ -304,11 +304,11 @@ def _quantiles(a, q, axis, method, keepdims, weights, out, rd, nan, name):
                     gamma = _np.zeros(full, gamma_c.dtype)
                 gamma[sel] = gamma_c
             if t_c is not None:
-                t = t_c if t is None else E.where(_expand(sel, qv.ndim), t_c, t)
+                t = t_c if t is None else _elementwise.where(_expand(sel, qv.ndim), t_c, t)
 
     def gather(idx):
         flat_idx = _np.reshape(idx, lead + (-1,))
-        return S.reshape(take_along_axis(s, flat_idx, -1), full)
+        return _shape.reshape(take_along_axis(s, flat_idx, -1), full)
 
     below = gather(lo)
     if gamma is None:
@@ -320,15 +320,15 @@ def _quantiles(a, q, axis, method, keepdims, weights, out, rd, nan, name):
             t, t_up = gamma.astype(rd), (1 - gamma).astype(rd)
         else:
             t_up = 1 - t
-        res = E.where(gamma >= 0.5, above - step * t_up, below + step * t)
+        res = _elementwise.where(gamma >= 0.5, above - step * t_up, below + step * t)
     if not isinstance(undefined, Box) and undefined.any() and not (nan or lead or qv.ndim):
         res = _np.asarray(_np.nan, dtype(a))[()]    # NumPy returns the sorted NaN itself
     elif some(undefined):
-        res = E.where(_expand(undefined, qv.ndim), _nan(res), res)
+        res = _elementwise.where(_expand(undefined, qv.ndim), _nan(res), res)
     if nan and counts.size and _np.ravel(counts)[0] == 0 and dtype(res) != dtype(a):
         # NumPy fills its result slice by slice into an array of the first slice's
         # dtype: an all-NaN first slice (a NaN of a's dtype) fixes the result's dtype
-        res = E.astype(res, dtype(a))
+        res = _elementwise.astype(res, dtype(a))
     return _finish(_q_first(res, len(lead), qv.ndim), a, axes, qv.ndim, keepdims)
 
 
@@ -393,7 +393,7 @@ def _percent(q, name):
     qv = _np.asarray(val(q))
     if qv.size and not (qv.min() >= 0 and qv.max() <= 100):
         raise ValueError(f"{name}: percentiles must be in the range [0, 100]")
-    return E.divide(q, 100) if val(q) is not q else _np.true_divide(q, 100)
+    return _elementwise.divide(q, 100) if val(q) is not q else _np.true_divide(q, 100)
 
 
 def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
@@ -466,14 +466,14 @@ def _middle(a, axis, keepdims, nan):
     if nan:
         counts = _np.sum(~isnan, axis=-1)
         middle = _np.stack([(counts - 1) // 2, counts // 2], axis=-1)   # one twice if odd
-        res = R.mean(take_along_axis(s, _np.maximum(middle, 0), -1), axis=-1)
+        res = _reductions.mean(take_along_axis(s, _np.maximum(middle, 0), -1), axis=-1)
         undefined = counts == 0
     else:
         middle = [n // 2] if n % 2 else [n // 2 - 1, n // 2]
-        res = R.mean(S.getitem(s, (Ellipsis, _np.array(middle))), axis=-1)
+        res = _reductions.mean(_shape.getitem(s, (Ellipsis, _np.array(middle))), axis=-1)
         undefined = isnan[..., -1]
     if some(undefined):
-        res = E.where(undefined, _nan(res), res)
+        res = _elementwise.where(undefined, _nan(res), res)
     return _finish(res, a, axes, 0, keepdims)
 
 
@@ -539,7 +539,7 @@ def select(condlist, choicelist, default=0):
                             f"array, not {c.dtype}")
     out = default
     for c, choice in reversed(list(zip(conds, choicelist))):
-        out = E.where(c, choice, out)
+        out = _elementwise.where(c, choice, out)
     return out
 
 
@@ -566,7 +566,7 @@ def extract(condition, arr):
     arr = array_like(arr)
     if _plain(arr):
         return _np.extract(condition, arr)
-    return S.getitem(S.ravel(arr), _np.nonzero(_np.ravel(val(condition)))[0])
+    return _shape.getitem(_shape.ravel(arr), _np.nonzero(_np.ravel(val(condition)))[0])
 
 
 def compress(condition, a, axis=None, out=None):
@@ -577,8 +577,8 @@ def compress(condition, a, axis=None, out=None):
         return _np.compress(condition, a, axis=axis, out=out)
     idx = _np.nonzero(_np.asarray(val(condition), bool).ravel())[0]
     if axis is None:
-        return S.getitem(S.ravel(a), idx)
-    return S.take(a, idx, axis=axis)
+        return _shape.getitem(_shape.ravel(a), idx)
+    return _shape.take(a, idx, axis=axis)
 
 
 def piecewise(x, condlist, funclist, *args, **kw):
@@ -598,7 +598,7 @@ def piecewise(x, condlist, funclist, *args, **kw):
         return _np.piecewise(x, condlist, funclist, *args, **kw)
     xshape = shape(x)
     if xshape == ():
-        x = S.reshape(x, ())        # a Python number as a 0-d array: indexed below
+        x = _shape.reshape(x, ())        # a Python number as a 0-d array: indexed below
     if _np.isscalar(condlist) or (not isinstance(condlist[0], (list, _np.ndarray, Box))
                                   and len(xshape) != 0):
         condlist = [condlist]
@@ -618,12 +618,12 @@ def piecewise(x, condlist, funclist, *args, **kw):
             continue
         if not cond.any():
             continue
-        vals = fun(S.getitem(x, cond), *args, **kw)
+        vals = fun(_shape.getitem(x, cond), *args, **kw)
         if len(shape(vals)) == 0:
-            vals = S.broadcast_to(vals, (int(cond.sum()),))
+            vals = _shape.broadcast_to(vals, (int(cond.sum()),))
         if not own[cond].all():
-            vals = S.getitem(vals, own[cond])
-        part = S._untake(vals, own, xshape)
+            vals = _shape.getitem(vals, own[cond])
+        part = _shape._untake(vals, own, xshape)
         out = part if out is None else out + part
     return constant if out is None else out + constant
 

@@ -22,9 +22,10 @@ that choice, such as ``V @ diag(f(w)) @ V.T`` or ``abs(V) ** 2``.
 import numpy as _np
 import numpy.linalg as _la
 
-from .._core import Box, defbatch, defjvp, defvjp, notrace_primitive, primitive
+from .._core import (Box, box_trace, box_value, defbatch, defjvp, defvjp, notrace_primitive,
+                     primitive)
 from .._core.batching import BatchBox
-from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
+from . import _elementwise, _linalg, _reductions, _shape
 from ._batchrules import (pair_to0 as _pair_to0, stacked as _stacked, to_rank as _to_rank,
                           with_loop as _with_loop)
 from ._dispatch import array_like, dtype, equivalent, iscomplex, nondiff, shape, val, wrap
@@ -33,7 +34,7 @@ from ._unbroadcast import unbroadcast
 
 
 def _T(x):
-    return S.swapaxes(x, -1, -2)
+    return _shape.swapaxes(x, -1, -2)
 
 
 def _batch_stacked(fun):
@@ -43,8 +44,9 @@ def _batch_stacked(fun):
 
 
 inv = wrap(_la.inv)
-defvjp(inv, lambda g, ans, a: E.negative(L.matmul(_T(ans), L.matmul(g, _T(ans)))))
-defjvp(inv, lambda t, ans, a: E.negative(L.matmul(ans, L.matmul(t, ans))))
+defvjp(inv, lambda g, ans, a:
+       _elementwise.negative(_linalg.matmul(_T(ans), _linalg.matmul(g, _T(ans)))))
+defjvp(inv, lambda t, ans, a: _elementwise.negative(_linalg.matmul(ans, _linalg.matmul(t, ans))))
 _batch_stacked(inv)
 
 det = wrap(_la.det)
@@ -52,7 +54,7 @@ det = wrap(_la.det)
 
 def _matrix(x):
     """A scalar (or a stack of them) as a stack of 1 x 1 matrices, to scale matrices."""
-    return S.expand_dims(S.expand_dims(x, -1), -1)
+    return _shape.expand_dims(_shape.expand_dims(x, -1), -1)
 
 
 # The derivative of det is the adjugate: d det(A) = tr(adj(A) dA), adj(A) = det(A) A^-1
@@ -68,18 +70,18 @@ def _adjugate(a):
     """adj(A) of a (near-)singular A (or of a stack of matrices, one of them so)."""
     n = shape(a)[-1]
     if n == 1:
-        return E.astype(_np.ones(shape(a)), dtype(a))
+        return _elementwise.astype(_np.ones(shape(a)), dtype(a))
     if n <= _MINORS_UP_TO:
         keep = _np.array([[j for j in range(n) if j != i] for i in range(n)])
-        minors = S.getitem(a, (Ellipsis, keep[:, None, :, None], keep[None, :, None, :]))
+        minors = _shape.getitem(a, (Ellipsis, keep[:, None, :, None], keep[None, :, None, :]))
         signs = ((-1.0) ** _np.add.outer(_np.arange(n), _np.arange(n))).astype(
             _np.finfo(dtype(a)).dtype)
         return _T(det(minors) * signs)          # adj = the transposed cofactor matrix
     u, s, vh = svd(a)
     scale = _matrix(det(u) * det(vh))
-    others = R._others(s, -1)                  # prod_{j != i} s_j, exact with zeros
-    return scale * L.matmul(_T(E.conjugate(vh)) * S.expand_dims(others, -2),
-                            _T(E.conjugate(u)))
+    others = _reductions._others(s, -1)                  # prod_{j != i} s_j, exact with zeros
+    return scale * _linalg.matmul(_T(_elementwise.conjugate(vh)) * _shape.expand_dims(others, -2),
+                                  _T(_elementwise.conjugate(u)))
 
 
 def _rcond_impl(a):
@@ -104,7 +106,7 @@ def _inverse_if_accurate(a):
     va = val(a)
     tol = _np.sqrt(_np.finfo(dtype(a)).eps)
     if isinstance(va, Box):
-        if getattr(va._trace, "records_calls", False):
+        if getattr(box_trace(va), "records_calls", False):
             # compile: the test is recorded, and guarded (a retrace when it changes)
             return inv(a) if bool(_rcond(va) > tol) else None
         try:                            # vmap: a singular example raises
@@ -131,7 +133,7 @@ def _det_vjp(g, ans, a):
 def _det_jvp(t, ans, a):
     ainv = _inverse_if_accurate(a)
     slope = _adjugate(a) if ainv is None else _matrix(ans) * ainv
-    return R.trace(L.matmul(slope, t), axis1=-2, axis2=-1)
+    return _reductions.trace(_linalg.matmul(slope, t), axis1=-2, axis2=-1)
 
 
 defvjp(det, _det_vjp)
@@ -144,16 +146,16 @@ solve = wrap(_la.solve)
 def _col(x, b):
     """numpy.linalg.solve reads a 1-d ``b`` as one vector and any other ``b`` as a
     stack of matrices: as a matrix, ``x`` for such a ``b`` is one column."""
-    return S.expand_dims(x, -1) if len(shape(b)) == 1 else x
+    return _shape.expand_dims(x, -1) if len(shape(b)) == 1 else x
 
 
 def _uncol(x, b):
-    return S.getitem(x, (Ellipsis, 0)) if len(shape(b)) == 1 else x
+    return _shape.getitem(x, (Ellipsis, 0)) if len(shape(b)) == 1 else x
 
 
 def _solve_vjp_a(g, ans, a, b):
     gb = solve(_T(a), _col(g, b))
-    return unbroadcast(E.negative(L.matmul(gb, _T(_col(ans, b)))), a)
+    return unbroadcast(_elementwise.negative(_linalg.matmul(gb, _T(_col(ans, b)))), a)
 
 
 def _solve_vjp_b(g, ans, a, b):
@@ -161,7 +163,8 @@ def _solve_vjp_b(g, ans, a, b):
 
 
 defvjp(solve, _solve_vjp_a, _solve_vjp_b)
-defjvp(solve, lambda t, ans, a, b: E.negative(_uncol(solve(a, L.matmul(t, _col(ans, b))), b)),
+defjvp(solve, lambda t, ans, a, b:
+       _elementwise.negative(_uncol(solve(a, _linalg.matmul(t, _col(ans, b))), b)),
        lambda t, ans, a, b: solve(a, t))
 
 
@@ -171,13 +174,13 @@ def _solve_batch(args, dims, kwargs):
     a, b, da, db, ka, kb = _pair_to0(args, dims)
     vec = kb == 1
     if vec and (db is not None or ka > 2):
-        b = S.expand_dims(b, -1)
+        b = _shape.expand_dims(b, -1)
         kb = 2
     r = max(ka, kb)
     a, b = _to_rank(a, da, ka, r), _to_rank(b, db, kb, r)
     out = solve(a, b)
     if vec and len(shape(out)) == r + 1 and (db is not None or ka > 2):
-        out = S.squeeze(out, -1)
+        out = _shape.squeeze(out, -1)
     return out, 0
 
 
@@ -191,15 +194,15 @@ def _traced(*xs):
 
 def _H(x):
     """The conjugate transpose of (a stack of) matrices."""
-    return E.conjugate(_T(x)) if iscomplex(x) else _T(x)
+    return _elementwise.conjugate(_T(x)) if iscomplex(x) else _T(x)
 
 
 def _conj(x):
-    return E.conjugate(x) if iscomplex(x) else x
+    return _elementwise.conjugate(x) if iscomplex(x) else x
 
 
 def _re(x):
-    return E.real(x) if iscomplex(x) else x
+    return _elementwise.real(x) if iscomplex(x) else x
 
 
 def _real_dtype(x):
@@ -213,12 +216,12 @@ def _eye(n, like):
 
 
 def _diag(x):
-    return S.diagonal(x, 0, -2, -1)
+    return _shape.diagonal(x, 0, -2, -1)
 
 
 def _diag_embed(v):
     """A stack of diagonal matrices with ``v`` (..., n) on the diagonal."""
-    return S.expand_dims(v, -1) * _eye(shape(v)[-1], v)
+    return _shape.expand_dims(v, -1) * _eye(shape(v)[-1], v)
 
 
 def _zero_tangent(x):
@@ -242,7 +245,7 @@ def _gaps(w):
     """F[..., i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it."""
     n = shape(w)[-1]
     eye = _eye(n, w)
-    return (1.0 - eye) / (S.expand_dims(w, -2) - S.expand_dims(w, -1) + eye)
+    return (1.0 - eye) / (_shape.expand_dims(w, -2) - _shape.expand_dims(w, -1) + eye)
 
 
 def _square(name, a):
@@ -286,17 +289,17 @@ def _slogdet_vjp(g, ans, a):
     gl, gs = _part(g, 1), _part(g, 0)
     coef = gl
     if iscomplex(a) and gs is not None:
-        c = E.real(1j * gs * ans[0])
+        c = _elementwise.real(1j * gs * ans[0])
         coef = -1j * c if coef is None else coef - 1j * c
     if coef is None:
         return None
-    return S.expand_dims(S.expand_dims(coef, -1), -1) * _T(inv(a))
+    return _shape.expand_dims(_shape.expand_dims(coef, -1), -1) * _T(inv(a))
 
 
 def _slogdet_jvp(t, ans, a):
-    tr = R.sum(_diag(solve(a, t)), axis=-1)
+    tr = _reductions.sum(_diag(solve(a, t)), axis=-1)
     if iscomplex(a):
-        return ans[0] * (1j * E.imag(tr)), E.real(tr)
+        return ans[0] * (1j * _elementwise.imag(tr)), _elementwise.real(tr)
     return _zero_tangent(ans[0]), tr
 
 
@@ -346,9 +349,9 @@ def _pinv_jvp(t, ans, a, *args, **kwargs):
     if _pinv_hermitian(args, kwargs):
         a, t = _hermitian_part(a, True), _hermitian_part(t, True)
     p, ph, th = ans, _H(ans), _H(t)
-    return (E.negative(L.matmul(p, L.matmul(t, p)))
-            + L.matmul(p, L.matmul(ph, th - L.matmul(L.matmul(th, a), p)))
-            + L.matmul(th - L.matmul(p, L.matmul(a, th)), L.matmul(ph, p)))
+    return (_elementwise.negative(_linalg.matmul(p, _linalg.matmul(t, p)))
+            + _linalg.matmul(p, _linalg.matmul(ph, th - _linalg.matmul(_linalg.matmul(th, a), p)))
+            + _linalg.matmul(th - _linalg.matmul(p, _linalg.matmul(a, th)), _linalg.matmul(ph, p)))
 
 
 def _pinv_vjp(g, ans, a, *args, **kwargs):
@@ -356,9 +359,9 @@ def _pinv_vjp(g, ans, a, *args, **kwargs):
     if hermitian:
         a = _hermitian_part(a, True)
     pt, pc, ac, gh = _T(ans), _conj(ans), _conj(a), _H(g)
-    ga = (E.negative(L.matmul(pt, L.matmul(g, pt)))
-          + L.matmul(gh - L.matmul(ac, L.matmul(pc, gh)), L.matmul(pc, pt))
-          + L.matmul(L.matmul(pt, pc), gh - L.matmul(L.matmul(gh, pc), ac)))
+    ga = (_elementwise.negative(_linalg.matmul(pt, _linalg.matmul(g, pt)))
+          + _linalg.matmul(gh - _linalg.matmul(ac, _linalg.matmul(pc, gh)), _linalg.matmul(pc, pt))
+          + _linalg.matmul(_linalg.matmul(pt, pc), gh - _linalg.matmul(_linalg.matmul(gh, pc), ac)))
     return unbroadcast(_hermitian_part_adjoint(ga, True) if hermitian else ga, a)
 
 
@@ -403,19 +406,20 @@ def lstsq(a, b, rcond=None):
     m, n = shape(a)[-2:]
     eps = float(_np.finfo(_real_dtype(a)).eps)
     cut = eps * max(m, n) if rcond is None else (eps if rcond < 0 else rcond)
-    x = L.matmul(pinv(a, cut), b)
+    x = _linalg.matmul(pinv(a, cut), b)
     sv = svd(a, compute_uv=False)
     if min(m, n) == 0:
         return x, _np.zeros((0,), _real_dtype(a)), _np.int32(0), sv
     # NumPy's rank: the singular values above cut * the largest.  Value-level code on
     # val(sv), so that under vmap / compile it is batched / traced, not a Python branch
     s = val(sv)
-    rank = R.sum(s > cut * R.max(s, axis=-1, keepdims=True), axis=-1).astype(_np.int32)
+    rank = _reductions.sum(s > cut * _reductions.max(s, axis=-1, keepdims=True), axis=-1)
+    rank = rank.astype(_np.int32)
     if m > n and _agreed(rank == n, "lstsq", "the rank of a"):
-        r = b - L.matmul(a, x)
-        residuals = R.sum(_re(r * _conj(r)), axis=0)
+        r = b - _linalg.matmul(a, x)
+        residuals = _reductions.sum(_re(r * _conj(r)), axis=0)
         if len(shape(b)) == 1:
-            residuals = S.reshape(residuals, (1,))
+            residuals = _shape.reshape(residuals, (1,))
     else:
         residuals = _np.zeros((0,), _real_dtype(a))
     return x, residuals, rank, sv
@@ -429,7 +433,7 @@ def _agreed(flag, fun, what):
         return bool(flag)
     raw = flag
     while isinstance(raw, BatchBox):
-        raw = raw._value
+        raw = box_value(raw)
     if bool(_np.all(raw)):
         return True
     if not bool(_np.any(raw)):
@@ -459,11 +463,11 @@ def _phi(x):
 
 def _cholesky_jvp(t, ans, a):
     z = solve(ans, _hermitian_part(t, True))
-    return L.matmul(ans, _phi(_H(solve(ans, _H(z)))))
+    return _linalg.matmul(ans, _phi(_H(solve(ans, _H(z)))))
 
 
 def _cholesky_vjp(g, ans, a):
-    y = _phi(L.matmul(_T(ans), g))
+    y = _phi(_linalg.matmul(_T(ans), g))
     s = _T(solve(_H(ans), _T(solve(_T(ans), y))))
     return _hermitian_part_adjoint(s, True)
 
@@ -474,8 +478,8 @@ defjvp(_cholesky, _cholesky_jvp)
 
 def cholesky(a, /, *, upper=False):
     """Cholesky factor of a (stack of) Hermitian positive-definite matrices
-    (``numpy.linalg.cholesky``): lower ``L`` with ``a = L @ L.conj().T``, or
-    upper ``U = L.conj().T`` with ``upper=True`` (NumPy 2).
+    (``numpy.linalg.cholesky``): lower ``L`` with ``a = L @ _linalg.conj().T``, or
+    upper ``U = _linalg.conj().T`` with ``upper=True`` (NumPy 2).
 
     Like NumPy it reads one triangle of ``a`` only (the lower one, or the upper
     one with ``upper=True``), so the cotangent of ``a`` lives on that triangle.
@@ -516,29 +520,29 @@ _batch_stacked(_qr)
 def _qr_k(c):
     low = c * _strict_triangle(shape(c)[-1], True, c)
     k = c - low + _H(low)
-    return k - 1j * _diag_embed(E.imag(_diag(c))) if iscomplex(c) else k
+    return k - 1j * _diag_embed(_elementwise.imag(_diag(c))) if iscomplex(c) else k
 
 
 def _qr_k_adjoint(gk):
     mask = _strict_triangle(shape(gk)[-1], True, gk)
     gc = gk - gk * mask + _H(gk) * mask
-    return gc - 1j * _diag_embed(E.imag(_diag(gk))) if iscomplex(gk) else gc
+    return gc - 1j * _diag_embed(_elementwise.imag(_diag(gk))) if iscomplex(gk) else gc
 
 
 def _qr_jvp(t, ans, a):
     q, r = ans[0], ans[1]
     d = _T(solve(_T(r), _T(t)))
-    k = _qr_k(L.matmul(_H(q), d))
-    return d - L.matmul(q, k), L.matmul(k, r)
+    k = _qr_k(_linalg.matmul(_H(q), d))
+    return d - _linalg.matmul(q, k), _linalg.matmul(k, r)
 
 
 # The transpose of the forward rule for the pairing Re(sum(cotangent * tangent)).
 def _qr_vjp(g, ans, a):
     q, r = ans[0], ans[1]
     gq, gr = _part(g, 0), _part(g, 1)
-    gk = _add(None if gr is None else L.matmul(gr, _T(r)),
-              None if gq is None else E.negative(L.matmul(_T(q), gq)))
-    gd = L.matmul(_conj(q), _qr_k_adjoint(gk))
+    gk = _add(None if gr is None else _linalg.matmul(gr, _T(r)),
+              None if gq is None else _elementwise.negative(_linalg.matmul(_T(q), gq)))
+    gd = _linalg.matmul(_conj(q), _qr_k_adjoint(gk))
     if gq is not None:
         gd = gq + gd
     return unbroadcast(_T(solve(r, _T(gd))), a)
@@ -589,9 +593,9 @@ def qr(a, mode="reduced"):
     if m < n:
         # Householder QR of [x | y] reflects by the first m columns only: q comes from
         # x, and the rest of r is q^H y
-        q, r = _qr(S.getitem(a, (Ellipsis, slice(None), slice(None, m))))
-        r = S.concatenate([r, L.matmul(_H(q), S.getitem(a, (Ellipsis, slice(None),
-                                                             slice(m, None))))], axis=-1)
+        q, r = _qr(_shape.getitem(a, (Ellipsis, slice(None), slice(None, m))))
+        rest = _shape.getitem(a, (Ellipsis, slice(None), slice(m, None)))
+        r = _shape.concatenate([r, _linalg.matmul(_H(q), rest)], axis=-1)
     else:
         q, r = _qr(a)
     return r if mode == "r" else (q, r)
@@ -615,25 +619,28 @@ def _householder_qr(a):
     for k in range(n):
         x = r[..., k:, k]
         alpha, rest = x[..., 0], x[..., 1:]
-        xnorm2 = R.sum(_re(rest * _conj(rest)), axis=-1)
+        xnorm2 = _reductions.sum(_re(rest * _conj(rest)), axis=-1)
         valpha = val(alpha)
         flat = val(xnorm2) == 0                                  # value-level masks
         if cplx:
-            flat = flat & (E.imag(valpha) == 0)
-        sign = E.where(_re(valpha) >= 0, 1.0, -1.0).astype(_real_dtype(a))
-        beta = E.where(flat, _re(alpha), -sign * E.sqrt(_re(alpha * _conj(alpha)) + xnorm2))
-        tau = (beta - alpha) / E.where(flat, 1.0, beta)
-        v = S.concatenate([_np.ones(tuple(shape(alpha)) + (1,), dtype(a)),
-                           rest / S.expand_dims(E.where(flat, 1.0, alpha - beta), -1)],
-                          axis=-1)
-        col, row = S.expand_dims(v, -1), S.expand_dims(_conj(v), -2)
+            flat = flat & (_elementwise.imag(valpha) == 0)
+        sign = _elementwise.where(_re(valpha) >= 0, 1.0, -1.0).astype(_real_dtype(a))
+        beta = _elementwise.where(
+            flat, _re(alpha), -sign * _elementwise.sqrt(_re(alpha * _conj(alpha)) + xnorm2))
+        tau = (beta - alpha) / _elementwise.where(flat, 1.0, beta)
+        v = _shape.concatenate([_np.ones(tuple(shape(alpha)) + (1,), dtype(a)),
+                                rest / _shape.expand_dims(
+                                    _elementwise.where(flat, 1.0, alpha - beta), -1)],
+                               axis=-1)
+        col, row = _shape.expand_dims(v, -1), _shape.expand_dims(_conj(v), -2)
         block = r[..., k:, :]                                    # r <- H^H r
-        block = block - S.expand_dims(S.expand_dims(_conj(tau), -1), -1) * col * L.matmul(
-            row, block)
-        r = S.concatenate([r[..., :k, :], block], axis=-2) if k else block
+        tau_c = _shape.expand_dims(_shape.expand_dims(_conj(tau), -1), -1)
+        block = block - tau_c * col * _linalg.matmul(row, block)
+        r = _shape.concatenate([r[..., :k, :], block], axis=-2) if k else block
         qb = q[..., :, k:]                                       # q <- q H
-        qb = qb - L.matmul(qb, col) * S.expand_dims(S.expand_dims(tau, -1), -1) * row
-        q = S.concatenate([q[..., :, :k], qb], axis=-1) if k else qb
+        qb = qb - _linalg.matmul(qb, col) * _shape.expand_dims(
+            _shape.expand_dims(tau, -1), -1) * row
+        q = _shape.concatenate([q[..., :, :k], qb], axis=-1) if k else qb
     return q, r * _np.triu(_np.ones((m, n), _real_dtype(a)))
 
 
@@ -651,16 +658,16 @@ _batch_stacked(_eigh)
 #   dw = Re diag(X),  dV = V (F * X),  F[i, j] = 1 / (w[j] - w[i]) off the diagonal
 def _eigh_jvp(t, ans, a, UPLO="L"):
     w, v = ans[0], ans[1]
-    x = L.matmul(_H(v), L.matmul(_hermitian_part(t, UPLO == "L"), v))
-    return _re(_diag(x)), L.matmul(v, _gaps(w) * x)
+    x = _linalg.matmul(_H(v), _linalg.matmul(_hermitian_part(t, UPLO == "L"), v))
+    return _re(_diag(x)), _linalg.matmul(v, _gaps(w) * x)
 
 
 def _eigh_vjp(g, ans, a, UPLO="L"):
     w, v = ans[0], ans[1]
     gw, gv = _part(g, 0), _part(g, 1)
     gx = _add(None if gw is None else _diag_embed(gw),
-              None if gv is None else _gaps(w) * L.matmul(_T(v), gv))
-    return _hermitian_part_adjoint(L.matmul(_conj(v), L.matmul(gx, _T(v))), UPLO == "L")
+              None if gv is None else _gaps(w) * _linalg.matmul(_T(v), gv))
+    return _hermitian_part_adjoint(_linalg.matmul(_conj(v), _linalg.matmul(gx, _T(v))), UPLO == "L")
 
 
 defvjp(_eigh, _eigh_vjp)
@@ -721,10 +728,10 @@ _batch_stacked(_eig)
 #   dw = diag(X),  dV = V Y - V diag(Re diag(V^H V Y))   (the second term keeps |v| = 1)
 def _eig_jvp(t, ans, a):
     w, v = ans[0], ans[1]
-    x = solve(v, L.matmul(t, v))
+    x = solve(v, _linalg.matmul(t, v))
     y = _gaps(w) * x
-    vy = L.matmul(v, y)
-    return _diag(x), vy - v * S.expand_dims(_re(R.sum(_conj(v) * vy, axis=-2)), -2)
+    vy = _linalg.matmul(v, y)
+    return _diag(x), vy - v * _shape.expand_dims(_re(_reductions.sum(_conj(v) * vy, axis=-2)), -2)
 
 
 def _eig_vjp(g, ans, a):
@@ -732,12 +739,12 @@ def _eig_vjp(g, ans, a):
     gw, gv = _part(g, 0), _part(g, 1)
     gx = None
     if gv is not None:
-        vg = L.matmul(_T(v), gv)
-        gy = vg - L.matmul(_T(v), _conj(v)) * S.expand_dims(_re(_diag(vg)), -2)
+        vg = _linalg.matmul(_T(v), gv)
+        gy = vg - _linalg.matmul(_T(v), _conj(v)) * _shape.expand_dims(_re(_diag(vg)), -2)
         gx = _gaps(w) * gy
     gx = _add(None if gw is None else _diag_embed(gw), gx)
     # a real matrix gets the real part of the (complex) cotangent
-    return unbroadcast(solve(_T(v), L.matmul(gx, _T(v))), a)
+    return unbroadcast(solve(_T(v), _linalg.matmul(gx, _T(v))), a)
 
 
 defvjp(_eig, _eig_vjp)
@@ -793,7 +800,7 @@ def _svd_blocks(x, k, axis):
         return x, None
     lead, rest = [Ellipsis, slice(None), slice(None)], [Ellipsis, slice(None), slice(None)]
     lead[axis], rest[axis] = slice(None, k), slice(k, None)
-    return S.getitem(x, tuple(lead)), S.getitem(x, tuple(rest))
+    return _shape.getitem(x, tuple(lead)), _shape.getitem(x, tuple(rest))
 
 
 # A = U diag(s) V^H (reduced, k = min(m, n) singular values), P = U^H dA V and
@@ -812,26 +819,26 @@ def _svd_jvp(t, ans, a, full_matrices=False):
     (u, u2), (vh, vh2) = _svd_blocks(ans[0], k, -1), _svd_blocks(ans[2], k, -2)
     v, th = _H(vh), _H(t)
     m, n = shape(a)[-2:]
-    p = L.matmul(_H(u), L.matmul(t, v))
+    p = _linalg.matmul(_H(u), _linalg.matmul(t, v))
     e = _gaps(s * s)
-    row, col = S.expand_dims(s, -2), S.expand_dims(s, -1)
-    du = L.matmul(u, e * (p * row + _H(p) * col))
+    row, col = _shape.expand_dims(s, -2), _shape.expand_dims(s, -1)
+    du = _linalg.matmul(u, e * (p * row + _H(p) * col))
     if iscomplex(p):
-        du = du + u * S.expand_dims(1j * E.imag(_diag(p)) / s, -2)
-    dv = L.matmul(v, e * (p * col + _H(p) * row))
+        du = du + u * _shape.expand_dims(1j * _elementwise.imag(_diag(p)) / s, -2)
+    dv = _linalg.matmul(v, e * (p * col + _H(p) * row))
     if m > n:
-        tv = L.matmul(t, v)
-        du = du + (tv - L.matmul(u, L.matmul(_H(u), tv))) / row
+        tv = _linalg.matmul(t, v)
+        du = du + (tv - _linalg.matmul(u, _linalg.matmul(_H(u), tv))) / row
     if n > m:
-        tu = L.matmul(th, u)
-        dv = dv + (tu - L.matmul(v, L.matmul(vh, tu))) / row
+        tu = _linalg.matmul(th, u)
+        dv = dv + (tu - _linalg.matmul(v, _linalg.matmul(vh, tu))) / row
     dvh = _H(dv)
     if u2 is not None:
-        du = S.concatenate([du, E.negative(L.matmul(u / row, L.matmul(vh, L.matmul(th, u2))))],
-                           axis=-1)
+        du = _shape.concatenate([du, _elementwise.negative(_linalg.matmul(
+            u / row, _linalg.matmul(vh, _linalg.matmul(th, u2))))], axis=-1)
     if vh2 is not None:
-        dvh = S.concatenate([dvh, E.negative(L.matmul(L.matmul(vh2, th),
-                                                       L.matmul(u / row, vh)))], axis=-2)
+        dvh = _shape.concatenate([dvh, _elementwise.negative(_linalg.matmul(
+            _linalg.matmul(vh2, th), _linalg.matmul(u / row, vh)))], axis=-2)
     return du, _re(_diag(p)), dvh
 
 
@@ -844,33 +851,33 @@ def _svd_vjp(g, ans, a, full_matrices=False):
     m, n = shape(a)[-2:]
     uc, vt = _conj(u), _conj(vh)          # U and V transposed into the pairing: conj(U), V^T
     e = _gaps(s * s)
-    row, col = S.expand_dims(s, -2), S.expand_dims(s, -1)
+    row, col = _shape.expand_dims(s, -2), _shape.expand_dims(s, -1)
     gp, extra = [], []
     if gs is not None:
         gp.append(_diag_embed(gs))
     if gu is not None:
-        ug = L.matmul(_T(u), gu)
+        ug = _linalg.matmul(_T(u), gu)
         j = e * ug
         gp.append((j + _H(j)) * row)
         if iscomplex(ug):
-            gp.append(_diag_embed(1j * E.imag(_diag(ug)) / s))
+            gp.append(_diag_embed(1j * _elementwise.imag(_diag(ug)) / s))
         if m > n:
-            extra.append(L.matmul((gu - L.matmul(uc, ug)) / row, vt))
+            extra.append(_linalg.matmul((gu - _linalg.matmul(uc, ug)) / row, vt))
     if gvh is not None:
         gv = _H(gvh)
-        vg = L.matmul(vt, gv)
+        vg = _linalg.matmul(vt, gv)
         kk = e * vg
         gp.append(col * (kk + _H(kk)))
         if n > m:
-            extra.append(L.matmul(uc / row, _H(gv - L.matmul(_T(vh), vg))))
+            extra.append(_linalg.matmul(uc / row, _H(gv - _linalg.matmul(_T(vh), vg))))
     if gu2 is not None:
-        extra.append(E.negative(L.matmul(L.matmul(_conj(u2), _H(gu2)),
-                                         L.matmul(uc / row, vt))))
+        extra.append(_elementwise.negative(_linalg.matmul(_linalg.matmul(_conj(u2), _H(gu2)),
+                                                          _linalg.matmul(uc / row, vt))))
     if gvh2 is not None:
-        extra.append(E.negative(L.matmul(L.matmul(uc / row, vt),
-                                         L.matmul(_H(gvh2), _conj(vh2)))))
+        extra.append(_elementwise.negative(_linalg.matmul(_linalg.matmul(uc / row, vt),
+                                                          _linalg.matmul(_H(gvh2), _conj(vh2)))))
     if gp:
-        extra.append(L.matmul(uc, L.matmul(_add(*gp), vt)))
+        extra.append(_linalg.matmul(uc, _linalg.matmul(_add(*gp), vt)))
     return unbroadcast(_add(*extra), a)
 
 
@@ -890,7 +897,7 @@ def _svd_hermitian(a, compute_uv):
     if not compute_uv:
         return s
     u = take_along_axis(v, order[..., None, :], axis=-1)
-    return u, s, _H(u * S.expand_dims(sgn, -2))
+    return u, s, _H(u * _shape.expand_dims(sgn, -2))
 
 
 def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
@@ -959,23 +966,24 @@ def norm(x, ord=None, axis=None, keepdims=False):
                          f"(or axis=), got shape {tuple(shape(x))}")
     if axis is not None and _np.ndim(axis) == 1:
         (axis,) = axis
-    ab = E.absolute(x)
+    ab = _elementwise.absolute(x)
     if ord in (None, 2):
         # square: one cotangent 2 g |x| (ab * ab would make g |x| twice, then add)
-        return E.sqrt(R.sum(E.square(ab), axis=axis, keepdims=keepdims))
+        return _elementwise.sqrt(
+            _reductions.sum(_elementwise.square(ab), axis=axis, keepdims=keepdims))
     if ord == _np.inf:
-        return R.max(ab, axis=axis, keepdims=keepdims)
+        return _reductions.max(ab, axis=axis, keepdims=keepdims)
     if ord == -_np.inf:
-        return R.min(ab, axis=axis, keepdims=keepdims)
+        return _reductions.min(ab, axis=axis, keepdims=keepdims)
     if ord == 1:
-        return R.sum(ab, axis=axis, keepdims=keepdims)
+        return _reductions.sum(ab, axis=axis, keepdims=keepdims)
     if ord == 0:
         raise TypeError("wengert.numpy.linalg.norm: ord=0 counts nonzeros and is not "
                         "differentiable")
     if isinstance(ord, str):
         raise ValueError(f"wengert.numpy.linalg.norm: ord={ord!r} is for matrices; pass a "
                          "2-d array or a pair of axes")
-    return R.sum(ab ** ord, axis=axis, keepdims=keepdims) ** (1.0 / ord)
+    return _reductions.sum(ab ** ord, axis=axis, keepdims=keepdims) ** (1.0 / ord)
 
 
 def _matrix_norm(x, ord, axes, keepdims):
@@ -983,26 +991,26 @@ def _matrix_norm(x, ord, axes, keepdims):
     if row == col:
         raise ValueError("wengert.numpy.linalg.norm: the two axes must differ")
     if ord in (None, "fro"):
-        ab = E.absolute(x)
-        out = E.sqrt(R.sum(ab * ab, axis=axes))
+        ab = _elementwise.absolute(x)
+        out = _elementwise.sqrt(_reductions.sum(ab * ab, axis=axes))
     elif ord in (1, -1):
-        sums = R.sum(E.absolute(x), axis=row)
-        ext = R.max if ord == 1 else R.min
+        sums = _reductions.sum(_elementwise.absolute(x), axis=row)
+        ext = _reductions.max if ord == 1 else _reductions.min
         out = ext(sums, axis=col - 1 if col > row else col)
     elif ord in (_np.inf, -_np.inf):
-        sums = R.sum(E.absolute(x), axis=col)
-        ext = R.max if ord == _np.inf else R.min
+        sums = _reductions.sum(_elementwise.absolute(x), axis=col)
+        ext = _reductions.max if ord == _np.inf else _reductions.min
         out = ext(sums, axis=row - 1 if row > col else row)
     elif ord in (2, -2, "nuc"):
-        s = svd(S.moveaxis(x, (row, col), (-2, -1)), compute_uv=False)
-        out = (R.max(s, axis=-1) if ord == 2 else R.min(s, axis=-1) if ord == -2
-               else R.sum(s, axis=-1))
+        s = svd(_shape.moveaxis(x, (row, col), (-2, -1)), compute_uv=False)
+        out = (_reductions.max(s, axis=-1) if ord == 2 else _reductions.min(s, axis=-1) if ord == -2
+               else _reductions.sum(s, axis=-1))
     else:
         raise ValueError(f"wengert.numpy.linalg.norm: invalid norm order {ord!r} for "
                          "matrices")
     if keepdims:
         for ax in sorted(axes):
-            out = S.expand_dims(out, ax)
+            out = _shape.expand_dims(out, ax)
     return out
 
 
@@ -1015,7 +1023,7 @@ def cond(x, p=None):
         return _la.cond(x, p)
     if p in (None, 2, -2):
         s = svd(x, compute_uv=False)
-        big, small = S.getitem(s, (Ellipsis, 0)), S.getitem(s, (Ellipsis, -1))
+        big, small = _shape.getitem(s, (Ellipsis, 0)), _shape.getitem(s, (Ellipsis, -1))
         return big / small if p != -2 else small / big
     return norm(x, p, axis=(-2, -1)) * norm(inv(x), p, axis=(-2, -1))
 
@@ -1032,7 +1040,7 @@ def tensorinv(a, ind=2):
         return _la.tensorinv(a, ind)
     s = tuple(shape(a))
     rows = int(_np.prod(s[:ind]))
-    return S.reshape(inv(S.reshape(a, (rows, -1))), s[ind:] + s[:ind])
+    return _shape.reshape(inv(_shape.reshape(a, (rows, -1))), s[ind:] + s[:ind])
 
 
 def tensorsolve(a, b, axes=None):
@@ -1045,11 +1053,11 @@ def tensorsolve(a, b, axes=None):
     nd = len(shape(a))
     if axes is not None:
         order = [k for k in range(nd) if k not in [ax % nd for ax in axes]]
-        a = S.transpose(a, tuple(order + [ax % nd for ax in axes]))
+        a = _shape.transpose(a, tuple(order + [ax % nd for ax in axes]))
     xshape = tuple(shape(a))[len(shape(b)):]
     rows = int(_np.prod(shape(b)))
-    x = solve(S.reshape(a, (rows, -1)), S.reshape(b, (rows,)))
-    return S.reshape(x, xshape)
+    x = solve(_shape.reshape(a, (rows, -1)), _shape.reshape(b, (rows,)))
+    return _shape.reshape(x, xshape)
 
 
 def matrix_power(a, n):
@@ -1061,10 +1069,10 @@ def matrix_power(a, n):
     result = None
     while n:
         if n & 1:
-            result = a if result is None else L.matmul(result, a)
+            result = a if result is None else _linalg.matmul(result, a)
         n >>= 1
         if n:
-            a = L.matmul(a, a)
+            a = _linalg.matmul(a, a)
     return result
 
 
@@ -1073,7 +1081,7 @@ def multi_dot(arrays, *, out=None):
     arrays = list(arrays)
     result = arrays[0]
     for a in arrays[1:]:
-        result = L.dot(result, a)
+        result = _linalg.dot(result, a)
     return result
 
 
@@ -1094,12 +1102,12 @@ def T(x):
         >>> T(numpy.zeros((4, 2, 3))).shape
         (4, 3, 2)
     """
-    return S.swapaxes(x, -1, -2)
+    return _shape.swapaxes(x, -1, -2)
 
 
 def _dot(a, b):
     # autograd's private stacked matrix product, which some of its users import
-    return L.matmul(a, b)
+    return _linalg.matmul(a, b)
 
 
 def __getattr__(name):
@@ -1144,14 +1152,15 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
             raise ValueError(f"wengert.numpy.linalg.vector_norm: axis={axis} must name "
                              f"distinct axes of an array of dimension {nd}")
         rest = tuple(k for k in range(nd) if k not in axes)
-        x = S.reshape(S.transpose(x, axes + rest),
-                      (int(_np.prod([xshape[k] for k in axes])),) + tuple(xshape[k] for k in rest))
+        x = _shape.reshape(_shape.transpose(x, axes + rest),
+                           (int(_np.prod([xshape[k] for k in axes])),)
+                           + tuple(xshape[k] for k in rest))
         out = norm(x, ord, axis=0)
     else:
         axes = (int(axis) % nd,) if nd else (int(axis),)
         out = norm(x, ord, axis=axis)
     if keepdims:
-        out = S.reshape(out, tuple(1 if k in axes else n for k, n in enumerate(xshape)))
+        out = _shape.reshape(out, tuple(1 if k in axes else n for k, n in enumerate(xshape)))
     return out
 
 
@@ -1168,7 +1177,7 @@ def vecdot(x1, x2, /, *, axis=-1):
     """``numpy.linalg.vecdot``: ``sum(conj(x1) * x2, axis)``, broadcasting."""
     if _NUMPY2 and not _traced(x1, x2):
         return _la.vecdot(x1, x2, axis=axis)
-    return R.sum(E.conjugate(x1) * x2, axis=axis)
+    return _reductions.sum(_elementwise.conjugate(x1) * x2, axis=axis)
 
 
 def matrix_transpose(x, /):
@@ -1186,7 +1195,7 @@ def outer(x1, x2, /):
     if len(shape(x1)) != 1 or len(shape(x2)) != 1:
         raise ValueError(f"wengert.numpy.linalg.outer: x1 and x2 must be 1-d; got shapes "
                          f"{tuple(shape(x1))} and {tuple(shape(x2))} (numpy.outer flattens)")
-    return L.outer(x1, x2)
+    return _linalg.outer(x1, x2)
 
 
 def trace(x, /, *, offset=0, dtype=None):
@@ -1194,7 +1203,7 @@ def trace(x, /, *, offset=0, dtype=None):
     if _NUMPY2 and not _traced(x):
         return _la.trace(x, offset=offset, dtype=dtype)
     _last_two("trace", x)
-    return R.trace(x, offset, axis1=-2, axis2=-1, dtype=dtype)
+    return _reductions.trace(x, offset, axis1=-2, axis2=-1, dtype=dtype)
 
 
 def diagonal(x, /, *, offset=0):
@@ -1202,7 +1211,7 @@ def diagonal(x, /, *, offset=0):
     if _NUMPY2 and not _traced(x):
         return _la.diagonal(x, offset=offset)
     _last_two("diagonal", x)
-    return S.diagonal(x, offset, -2, -1)
+    return _shape.diagonal(x, offset, -2, -1)
 
 
 def cross(x1, x2, /, *, axis=-1):
@@ -1214,19 +1223,19 @@ def cross(x1, x2, /, *, axis=-1):
     if n1 != 3 or n2 != 3:
         raise ValueError(f"wengert.numpy.linalg.cross: x1 and x2 must be (arrays of) "
                          f"3-vectors along axis {axis}; got {n1} and {n2} components")
-    return L.cross(x1, x2, axis=axis)
+    return _linalg.cross(x1, x2, axis=axis)
 
 
 def matmul(x1, x2, /):
     """``numpy.linalg.matmul``: ``numpy.matmul`` without its ufunc options."""
-    return _la.matmul(x1, x2) if _NUMPY2 and not _traced(x1, x2) else L.matmul(x1, x2)
+    return _la.matmul(x1, x2) if _NUMPY2 and not _traced(x1, x2) else _linalg.matmul(x1, x2)
 
 
 def tensordot(x1, x2, /, *, axes=2):
     """``numpy.linalg.tensordot``: ``numpy.tensordot`` with ``axes`` keyword-only."""
     if _NUMPY2 and not _traced(x1, x2):
         return _la.tensordot(x1, x2, axes=axes)
-    return L.tensordot(x1, x2, axes)
+    return _linalg.tensordot(x1, x2, axes)
 
 
 def svdvals(x, /):

@@ -20,7 +20,7 @@ import numpy as _np
 import scipy.linalg as _sla
 
 import wengert.numpy as wnp
-from wengert._core import Box, def_linear, defbatch, defjvp, defvjp, primitive
+from wengert._core import Box, def_linear, defbatch, defjvp, defvjp, no_rule_message, primitive
 from wengert.numpy._batchrules import front, stacked, to0, with_loop
 from wengert.numpy._dispatch import iscomplex, shape
 
@@ -133,8 +133,8 @@ def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_
     if trans == 2:
         if iscomplex(a):
             raise NotImplementedError(
-                "solve_triangular: trans='C' of a complex matrix has no derivative rule "
-                "(it is not holomorphic); pass wengert.numpy.conj(a) with trans='T'")
+                no_rule_message("scipy.linalg.solve_triangular(trans='C') of a complex matrix")
+                + " (it is not holomorphic); pass wengert.numpy.conj(a) with trans='T'")
         trans = 1
     return _solve_triangular(a, b, trans, bool(lower), bool(unit_diagonal))
 
