@@ -352,6 +352,8 @@ defjvp(_where3, None,
 
 
 def _astype_impl(x, dtype):
+    if isinstance(x, _np.generic):     # a NumPy scalar stays a scalar, as NumPy's astype
+        return x.astype(dtype)
     return _np.asarray(x).astype(dtype)
 
 
