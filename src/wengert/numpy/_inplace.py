@@ -14,6 +14,10 @@ the other view-making methods and NumPy functions remembers its base (its
 base remembers it weakly).  Writing through the base recomputes its live views;
 writing through a view writes the view back into its base.  Writing into a
 read-only view (``diagonal``, ``broadcast_to``) raises, as NumPy does.
+
+Long on purpose: the two primitives and the copy-on-write layer built on them
+(rebinding boxes, views written through, ``out=``, ``ufunc.at``) are one mechanism
+whose parts call each other, and the array boxes' operators reach it here.
 """
 import sys
 import weakref
@@ -125,16 +129,11 @@ defjvp(_index_add,
 
 
 # -- batching (wengert.vmap) --------------------------------------------------------------
-def _is_array_index(i):
-    return not (i is None or i is Ellipsis or type(i) in (int, slice) or
-                isinstance(i, _np.integer))
-
-
 def _batch_axis_after(idx):
     """Where the batch axis lands in ``x[(slice(None),) + idx]`` (``idx`` a tuple of
     unbatched index items): axis 0, unless NumPy moves separated advanced indices
     (integers count as advanced next to index arrays) to the front."""
-    if not any(_is_array_index(i) for i in idx):
+    if _is_basic(idx):
         return 0
     adv = [k for k, i in enumerate(idx) if not (i is None or i is Ellipsis or type(i) is slice)]
     if adv[-1] - adv[0] + 1 == len(adv):

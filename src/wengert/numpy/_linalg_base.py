@@ -1,4 +1,5 @@
-"""The base of ``wengert.numpy.linalg``: matrix helpers, ``inv`` and ``solve``.
+"""The base of ``wengert.numpy.linalg``: matrix helpers and the LU family, ``inv``,
+``solve`` and ``slogdet``.
 
 The decompositions' rules (``_decompositions``) and the rest of ``linalg`` use these,
 so they sit below both: the import graph of the linear algebra has no cycle.
@@ -6,11 +7,11 @@ so they sit below both: the import graph of the linear algebra has no cycle.
 import numpy as _np
 import numpy.linalg as _la
 
-from .._core import Box, defbatch, defjvp, defvjp
-from . import _elementwise, _linalg, _shape
+from .._core import Box, defbatch, defjvp, defvjp, primitive
+from . import _elementwise, _linalg, _reductions, _shape
 from ._batchrules import (pair_to0 as _pair_to0, stacked as _stacked, to_rank as _to_rank,
                           with_loop as _with_loop)
-from ._dispatch import dtype, iscomplex, shape, wrap
+from ._dispatch import array_like, dtype, iscomplex, shape, wrap
 from ._unbroadcast import unbroadcast
 
 
@@ -162,3 +163,59 @@ def _hermitian_part(t, lower):
 def _hermitian_part_adjoint(g, lower):
     n = shape(g)[-1]
     return (g + _H(g)) * _strict_triangle(n, lower, g) + _re(g) * _eye(n, g)
+
+
+# -- slogdet --------------------------------------------------------------------------------
+def _slogdet_impl(a):
+    sign, logabsdet = _la.slogdet(a)
+    return sign, logabsdet
+
+
+_slogdet = primitive(_slogdet_impl, "numpy.linalg.slogdet")
+_batch_stacked(_slogdet)
+
+
+def _slogdet_vjp(g, ans, a):
+    # d logabsdet = Re tr(A^-1 dA); for complex A, d sign = sign * i Im tr(A^-1 dA)
+    gl, gs = _part(g, 1), _part(g, 0)
+    coef = gl
+    if iscomplex(a) and gs is not None:
+        c = _elementwise.real(1j * gs * ans[0])
+        coef = -1j * c if coef is None else coef - 1j * c
+    if coef is None:
+        return None
+    return _shape.expand_dims(_shape.expand_dims(coef, -1), -1) * _T(inv(a))
+
+
+def _slogdet_jvp(t, ans, a):
+    tr = _reductions.sum(_diag(solve(a, t)), axis=-1)
+    if iscomplex(a):
+        return ans[0] * (1j * _elementwise.imag(tr)), _elementwise.real(tr)
+    return _zero_tangent(ans[0]), tr
+
+
+defvjp(_slogdet, _slogdet_vjp)
+defjvp(_slogdet, _slogdet_jvp)
+
+
+def slogdet(a):
+    """Sign and natural logarithm of the absolute value of the determinant, for
+    a matrix or a stack of them (``numpy.linalg.slogdet``).
+
+    The log-determinant is differentiable wherever the determinant is nonzero:
+    its derivative is ``inv(a).T``.  The sign of a real matrix is piecewise
+    constant (its derivative is zero); that of a complex one moves with the
+    phase of the determinant.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> a = np.array([[2.0, 1.0], [1.0, 3.0]])
+        >>> wengert.grad(lambda a: np.linalg.slogdet(a)[1])(a)
+        array([[ 0.6, -0.2],
+               [-0.2,  0.4]])
+    """
+    a = array_like(a)
+    if not _traced(a):
+        return _la.slogdet(a)
+    _square("slogdet", a)
+    return _slogdet(a)

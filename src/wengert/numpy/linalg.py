@@ -19,27 +19,27 @@ up to a sign (a phase, for complex ones) and only where the eigenvalues
 (singular values) are distinct: differentiate functions that do not depend on
 that choice, such as ``V @ diag(f(w)) @ V.T`` or ``abs(V) ** 2``.
 
-The rules live in three modules, by subject: ``_linalg_base`` (matrix helpers, ``inv``,
-``solve``), ``_decompositions`` (``cholesky``, ``qr``, ``eigh``, ``eig``, ``svd``) and
-this one (``det``, ``slogdet``, ``pinv``, ``lstsq``, norms, the tensor versions and the
-array-API names), which holds every public name.
+The rules live in three modules, by subject: ``_linalg_base`` (matrix helpers and the
+LU family: ``inv``, ``solve``, ``slogdet``), ``_decompositions`` (``cholesky``, ``qr``,
+``eigh``, ``eig``, ``svd``) and this one (``det``, ``pinv``, ``lstsq``, norms, the tensor
+versions and the array-API names), which holds every public name.
 """
 import numpy as _np
 import numpy.linalg as _la
 
-from .._core import Box, box_trace, box_value, defjvp, defvjp, notrace_primitive, primitive
+from .._core import Box, box_trace, box_value, defjvp, defvjp, notrace_primitive
 from .._core.batching import BatchBox
 from . import _elementwise, _linalg, _reductions, _shape
-from ._dispatch import array_like, dtype, equivalent, iscomplex, nondiff, shape, val, wrap
+from ._dispatch import array_like, dtype, equivalent, nondiff, shape, val, wrap
 from ._unbroadcast import unbroadcast
 # the public names of the other two modules are this module's
 from ._decompositions import cholesky, eig, eigh, eigvals, eigvalsh, qr, svd
-from ._linalg_base import (_H, _T, _batch_stacked, _conj, _diag, _hermitian_part,
-                           _hermitian_part_adjoint, _part, _re, _real_dtype, _square, _traced,
-                           _zero_tangent, inv, solve)
+from ._linalg_base import (_H, _T, _batch_stacked, _conj, _hermitian_part,
+                           _hermitian_part_adjoint, _re, _real_dtype, _traced, inv, slogdet,
+                           solve)
 
 # documented as this module's, as NumPy's set_module does
-for _public in (cholesky, eig, eigh, eigvals, eigvalsh, qr, svd):
+for _public in (cholesky, eig, eigh, eigvals, eigvalsh, qr, slogdet, svd):
     _public.__module__ = __name__
 
 
@@ -133,62 +133,6 @@ def _det_jvp(t, ans, a):
 defvjp(det, _det_vjp)
 defjvp(det, _det_jvp)
 _batch_stacked(det)
-
-
-# -- slogdet --------------------------------------------------------------------------------
-def _slogdet_impl(a):
-    sign, logabsdet = _la.slogdet(a)
-    return sign, logabsdet
-
-
-_slogdet = primitive(_slogdet_impl, "numpy.linalg.slogdet")
-_batch_stacked(_slogdet)
-
-
-def _slogdet_vjp(g, ans, a):
-    # d logabsdet = Re tr(A^-1 dA); for complex A, d sign = sign * i Im tr(A^-1 dA)
-    gl, gs = _part(g, 1), _part(g, 0)
-    coef = gl
-    if iscomplex(a) and gs is not None:
-        c = _elementwise.real(1j * gs * ans[0])
-        coef = -1j * c if coef is None else coef - 1j * c
-    if coef is None:
-        return None
-    return _shape.expand_dims(_shape.expand_dims(coef, -1), -1) * _T(inv(a))
-
-
-def _slogdet_jvp(t, ans, a):
-    tr = _reductions.sum(_diag(solve(a, t)), axis=-1)
-    if iscomplex(a):
-        return ans[0] * (1j * _elementwise.imag(tr)), _elementwise.real(tr)
-    return _zero_tangent(ans[0]), tr
-
-
-defvjp(_slogdet, _slogdet_vjp)
-defjvp(_slogdet, _slogdet_jvp)
-
-
-def slogdet(a):
-    """Sign and natural logarithm of the absolute value of the determinant, for
-    a matrix or a stack of them (``numpy.linalg.slogdet``).
-
-    The log-determinant is differentiable wherever the determinant is nonzero:
-    its derivative is ``inv(a).T``.  The sign of a real matrix is piecewise
-    constant (its derivative is zero); that of a complex one moves with the
-    phase of the determinant.
-
-    Example:
-        >>> import wengert, wengert.numpy as np
-        >>> a = np.array([[2.0, 1.0], [1.0, 3.0]])
-        >>> wengert.grad(lambda a: np.linalg.slogdet(a)[1])(a)
-        array([[ 0.6, -0.2],
-               [-0.2,  0.4]])
-    """
-    a = array_like(a)
-    if not _traced(a):
-        return _la.slogdet(a)
-    _square("slogdet", a)
-    return _slogdet(a)
 
 
 # -- pinv and lstsq --------------------------------------------------------------------------
