@@ -40,6 +40,7 @@ KNOWN_UNDECLARED = {
     "wengert._gates.sigmoid",                                # _gates.py
 }
 
+
 def _library_primitives():
     return sorted((p for p in registered_primitives().values()
                    if p.name.startswith(LIBRARY_PREFIXES)), key=lambda p: p.name)
