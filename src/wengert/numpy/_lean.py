@@ -82,8 +82,6 @@ for _f in (E.add, E.subtract):
     def_keep(_f)                                        # shapes only
 def_keep(E.negative)
 def_keep(E.multiply, args={0: (1,), 1: (0,)})           # the other factor
-def_keep(L.matmul, args={0: (1,), 1: (0,)})
-def_keep(L.dot, args={0: (1,), 1: (0,)})
 def_keep(E.tanh, ans=True)                              # 1 - ans**2
 def_keep(E.exp, ans=True)                               # ans
 def_keep(E.absolute, args={0: (0,)})                    # sign(x), conj(x) / |x|
@@ -91,4 +89,3 @@ def_keep(E.square, args={0: (0,)})                      # 2 x
 def_keep(E.power, ans=(1,), args={0: (0, 1), 1: (0,)})  # y x**(y-1); ans log(x)
 def_keep(R.sum)
 def_keep(R.mean)
-def_keep(I._index_update, args={0: (1,), 2: (1,)})      # the index only
