@@ -18,7 +18,7 @@ Example (Newton's iteration for sqrt(a), as in autograd's example):
     (1.414213562373, 0.353553390593)
 """
 from .. import tree as _tree
-from .._core import primitive, vspace
+from .._core import def_loop_only, primitive, vspace
 from ..extend import defjvp_argnums, defvjp_argnums
 from ..transforms._readings import jvp_at, vjp_at
 
@@ -41,6 +41,10 @@ def _iterate(step, x0, distance, tol):
 @primitive
 def _solve(f, treedef, x0, distance, tol, *leaves):
     return _iterate(f(_tree.unflatten(treedef, list(leaves))), x0, distance, tol)
+
+
+def_loop_only(_solve, "each example iterates until its own distance falls below tol, so "
+              "the number of steps differs from example to example")
 
 
 def _adjoint_step(params):
