@@ -17,6 +17,7 @@ from .._core import Box, getval, register_box
 
 from . import _elementwise as E, _inplace as I, _linalg as L, _reductions as R, _shape as S
 from . import _sorting as SO
+from ._batchrules import provide
 from ._dispatch import _EQUIVALENTS, equivalent_of as _equivalent_of, shape as _shape_of
 
 
@@ -451,3 +452,4 @@ class SequenceBox(Box):
 
 register_box(ArrayBox, default=True)
 register_box(SequenceBox, (tuple, list, SequenceBox))  # a box of a traced tuple too
+provide(SequenceBox=SequenceBox)   # batching rules unpack traced tuples with it

@@ -57,7 +57,7 @@ def wrap(np_fun, name=None, fast=None):
 def sequence_to_array(seq):
     """A (nested) list or tuple of plain and traced values as one array (traced if
     any entry is)."""
-    from ._shape import array  # _shape builds on this module
+    from ._creation import array  # _creation builds on this module
     return array(seq)
 
 

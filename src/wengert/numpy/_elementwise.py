@@ -9,11 +9,11 @@ import operator as _operator
 
 import numpy as _np
 
-from .._core import Box, declare_elementwise, defjvp, defvjp, def_linear, get_primitive
+from .._core import Box, declare_elementwise, def_keep, defjvp, defvjp, def_linear, get_primitive
 from ._dispatch import (FLOAT_SCALARS, array_like, casts_to_constant, dtype, equivalent,
                         iscomplex, nondiff, shape, some, stand_in, val, wrap)
 from ._unbroadcast import broadcast_like, unbroadcast
-from . import _reductions as _R  # already loaded by _unbroadcast (a cycle, resolved lazily)
+from ._wrapped import mean, real
 
 
 def def_elementwise(fun, *partials):
@@ -129,7 +129,6 @@ add = _wrap_scalar_fast(_np.add, _operator.add)
 subtract = _wrap_scalar_fast(_np.subtract, _operator.sub)
 negative = wrap(_np.negative)
 positive = wrap(_np.positive)
-real = wrap(_np.real)
 imag = wrap(_np.imag)
 conjugate = wrap(_np.conjugate)
 conj = conjugate
@@ -157,6 +156,11 @@ defvjp(imag, lambda g, ans, x: -1j * real(g) if iscomplex(x) else None)
 defvjp(conjugate, lambda g, ans, x, **k: conjugate(g))
 for _f in (negative, positive, real, imag, conjugate):
     def_linear(_f)
+# what the reverse rules read, so that the tape keeps only that (see _lean.py)
+for _f in (add, subtract, negative):
+    def_keep(_f)                                        # shapes only
+for _f in (real, imag):    # NumPy functions, not ufuncs: declared elementwise for vmap
+    declare_elementwise(_f)
 
 # -- unary ----------------------------------------------------------------------------
 exp = wrap(_np.exp)
@@ -193,6 +197,7 @@ abs = absolute
 # Python floats: a NumPy float64 scalar would promote float32 and float16 derivatives
 _LN2, _LN10 = float(_np.log(2.0)), float(_np.log(10.0))
 def_elementwise(exp, lambda ans, x: ans)
+def_keep(exp, ans=True)                                 # ans
 def_elementwise(exp2, lambda ans, x: ans * _LN2)
 def_elementwise(expm1, lambda ans, x: ans + 1)
 def_elementwise(log, lambda ans, x: 1 / x)
@@ -208,12 +213,14 @@ def_elementwise(arctan, lambda ans, x: 1 / (1 + x ** 2))
 def_elementwise(sinh, lambda ans, x: cosh(x))
 def_elementwise(cosh, lambda ans, x: sinh(x))
 def_elementwise(tanh, lambda ans, x: 1 - ans ** 2)
+def_keep(tanh, ans=True)                                # 1 - ans**2
 def_elementwise(arcsinh, lambda ans, x: 1 / sqrt(x ** 2 + 1))
 def_elementwise(arccosh, lambda ans, x: 1 / sqrt(x ** 2 - 1))
 def_elementwise(arctanh, lambda ans, x: 1 / (1 - x ** 2))
 def_elementwise(sqrt, lambda ans, x: 0.5 / ans)
 def_elementwise(cbrt, lambda ans, x: 1 / (3 * ans ** 2))
 def_elementwise(square, lambda ans, x: 2 * x)
+def_keep(square, args={0: (0,)})                        # 2 x
 def_elementwise(reciprocal, lambda ans, x: negative(ans ** 2))
 def_elementwise(deg2rad, lambda ans, x: _np.pi / 180)
 def_elementwise(radians, lambda ans, x: _np.pi / 180)
@@ -228,6 +235,7 @@ defvjp(absolute, lambda g, ans, x: g * conjugate(x) / _safe(absolute(x), 1.0) if
 defjvp(absolute, lambda t, ans, x: real(conjugate(x) * t) / _safe(ans, 1.0) if iscomplex(x)
        else t * _mask(_np.sign(val(x)), x))
 declare_elementwise(absolute)
+def_keep(absolute, args={0: (0,)})                      # sign(x), conj(x) / |x|
 
 # -- binary ---------------------------------------------------------------------------
 multiply = _wrap_scalar_fast(_np.multiply, _operator.mul)
@@ -254,6 +262,7 @@ def _ties(x, y, ans):
 
 
 def_elementwise(multiply, lambda ans, x, y: y, lambda ans, x, y: x)
+def_keep(multiply, args={0: (1,), 1: (0,)})             # the other factor
 def_elementwise(divide, lambda ans, x, y: 1 / y, lambda ans, x, y: negative(ans / y))
 def_elementwise(power,
                 # x ** (y - 1), but x ** 0 where y == 0 (finite at x == 0); subtracting a
@@ -264,6 +273,7 @@ def_elementwise(power,
                 lambda ans, x, y: y * (power(x, y - (val(y) != 0)) if type(x) in (float, int)
                                        else x ** (y - (val(y) != 0))),
                 lambda ans, x, y: ans * log(_safe(_weak(x, ans), 1.0)))
+def_keep(power, ans=(1,), args={0: (0, 1), 1: (0,)})  # y x**(y-1); ans log(x)
 def_elementwise(maximum, lambda ans, x, y: _ties(x, y, ans), lambda ans, x, y: _ties(y, x, ans))
 def_elementwise(minimum, lambda ans, x, y: _ties(x, y, ans), lambda ans, x, y: _ties(y, x, ans))
 def_elementwise(fmax, lambda ans, x, y: _ties(x, y, ans), lambda ans, x, y: _ties(y, x, ans))
@@ -349,6 +359,7 @@ defvjp(_where3, None,
 defjvp(_where3, None,
        lambda t, ans, c, x, y: broadcast_like(_where3(c, t, 0.0), ans),
        lambda t, ans, c, x, y: broadcast_like(_where3(c, 0.0, t), ans))
+declare_elementwise(_where3)
 
 
 def _astype_impl(x, dtype):
@@ -369,6 +380,7 @@ def astype(x, dtype, **kwargs):
 
 defvjp(_astype, lambda g, ans, x, dt: _astype(real(g) if not iscomplex(x) else g, dtype(x)))
 def_linear(_astype)
+declare_elementwise(_astype)
 
 # -- piecewise constant or not differentiable -----------------------------------------
 sign = nondiff(_np.sign)
@@ -450,7 +462,7 @@ _I0_COS = _np.cos(_np.linspace(0.0, 2 * _np.pi, 256, endpoint=False))
 def _i1(x):
     c = _I0_COS.astype(dtype(x)) if dtype(x).kind == "f" else _I0_COS
     xc = x[..., None] * c if len(shape(x)) else x * c
-    return _R.mean(expm1(xc) * c, axis=-1)   # expm1: exactly 0 at x == 0
+    return mean(expm1(xc) * c, axis=-1)   # expm1: exactly 0 at x == 0
 
 
 def_elementwise(i0, lambda ans, x: _i1(x))

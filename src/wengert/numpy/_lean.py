@@ -11,7 +11,7 @@ import numpy as _np
 
 from .._core import add_any, def_keep
 from .._core.tape import set_accumulate, set_lean
-from . import _elementwise as E, _inplace as I, _linalg as L, _reductions as R
+from . import _inplace, _linalg
 
 MIN_BYTES = 1 << 16
 
@@ -78,17 +78,8 @@ def accumulate(cts, k, g):
 _SCALARS = (float, _np.float64, _np.float32)
 set_accumulate(accumulate, (_np.ndarray,))
 
-for _f in (E.add, E.subtract):
-    def_keep(_f)                                        # shapes only
-def_keep(E.negative)
-def_keep(E.multiply, args={0: (1,), 1: (0,)})           # the other factor
-def_keep(L.matmul, args={0: (1,), 1: (0,)})
-def_keep(L.dot, args={0: (1,), 1: (0,)})
-def_keep(E.tanh, ans=True)                              # 1 - ans**2
-def_keep(E.exp, ans=True)                               # ans
-def_keep(E.absolute, args={0: (0,)})                    # sign(x), conj(x) / |x|
-def_keep(E.square, args={0: (0,)})                      # 2 x
-def_keep(E.power, ans=(1,), args={0: (0, 1), 1: (0,)})  # y x**(y-1); ans log(x)
-def_keep(R.sum)
-def_keep(R.mean)
-def_keep(I._index_update, args={0: (1,), 2: (1,)})      # the index only
+# What the reverse rules read is declared next to each primitive (def_keep); these
+# three are declared here until their modules declare them.
+def_keep(_linalg.matmul, args={0: (1,), 1: (0,)})
+def_keep(_linalg.dot, args={0: (1,), 1: (0,)})
+def_keep(_inplace._index_update, args={0: (1,), 2: (1,)})      # the index only
