@@ -23,14 +23,14 @@ import threading
 
 import numpy as _np
 
-from .._core import (Box, box_value, defbatch, get_primitive, getval, no_rule_message,
+from .._core import (Box, box_trace, defbatch, get_primitive, getval, no_rule_message,
                      register_vspace, registered_primitives)
 from .._core import batching as _B
 from . import _elementwise as E, _linalg as L, _shape as S
 from . import fft as _fft, linalg as _la
 from ._array_box import ArrayBox, SequenceBox
 from ._inplace import in_item_assignment as _in_item_assignment
-from ._dispatch import _EQUIVALENTS, dtype, shape
+from ._dispatch import _EQUIVALENTS, dtype, innermost, shape
 from ._indexing import index_dim as _index_dim
 from ._batchrules import (as_tuple as _tuple, axis_rule as _axis_rule,
                           elementwise as _elementwise, front as _front, get_arg as _get,
@@ -40,13 +40,6 @@ from ._batchrules import (as_tuple as _tuple, axis_rule as _axis_rule,
 
 
 # -- the batched box ----------------------------------------------------------------------
-def _raw(x):
-    """The innermost value, every box of every kind removed (for its dtype)."""
-    while isinstance(x, Box):
-        x = x._value
-    return x
-
-
 def _vmap_error(what):
     return TypeError(
         f"{what} of a batched value inside wengert.vmap: the value differs from "
@@ -62,12 +55,12 @@ class BatchedArrayBox(_B.BatchBox, ArrayBox):
     __slots__ = ()
 
     @property
-    def shape(self):
+    def shape(self):    # (the fields themselves: hot, as ArrayBox.shape)
         s = shape(self._value)
         d = self._aux
         return s[:d] + s[d + 1:]
 
-    dtype = property(lambda self: _np.result_type(_raw(self._value)))
+    dtype = property(lambda self: _np.result_type(innermost(self)))
 
     def __len__(self):
         s = self.shape
@@ -124,7 +117,7 @@ class BatchedArrayBox(_B.BatchBox, ArrayBox):
     def __rxor__(self, other): return _np.bitwise_xor(other, self)
 
     def __repr__(self):
-        return f"BatchedArrayBox(per-example shape {self.shape}, level={self._trace.level})"
+        return f"BatchedArrayBox(per-example shape {self.shape}, level={box_trace(self).level})"
 
     # NumPy calls from value-level code (masks, branches computed with ``val``)
     # reach these: a function we wrap is run as ours (batched); one we do not

@@ -1,7 +1,8 @@
 """Wrapping NumPy functions, and what plain ``numpy`` calls on traced values mean."""
 import numpy as _np
 
-from .._core import Box, def_array_args, getval, holds_box, notrace_primitive, primitive
+from .._core import (Box, box_value, def_array_args, getval, holds_box, notrace_primitive,
+                     primitive)
 from .._core.primitive import _name_of
 
 # Python and NumPy float64 scalars: scalar code's fast paths
@@ -129,6 +130,14 @@ def val(x):
     return x
 
 
+def innermost(x):
+    """The value under every box of every kind (a batched value of ``vmap`` too): for
+    what only the plain value can answer (its dtype, its text)."""
+    while isinstance(x, Box):
+        x = box_value(x)
+    return x
+
+
 def asarray(x):
     """``numpy.asarray(x)``, except that a value-level box (a batched value of
     ``vmap``, a traced value of ``compile``) stays as it is, and a list or tuple
@@ -178,8 +187,9 @@ def dtype(x):
         return _np.result_type(x)
 
 
-def iscomplex(x):
-    """Whether a plain or traced value is complex (cheap: this is on the hot path)."""
+def iscomplexobj(x):
+    """``numpy.iscomplexobj`` of a plain or traced value: whether its dtype is complex
+    (not its entries; cheap: this is on the hot path)."""
     x = val(x)
     t = type(x)
     if t is float or t is _np.float64:

@@ -11,7 +11,7 @@ import numpy as _np
 
 from .._core import Box, declare_elementwise, def_keep, defjvp, defvjp, def_linear, get_primitive
 from ._dispatch import (FLOAT_SCALARS, array_like, casts_to_constant, dtype, equivalent,
-                        iscomplex, nondiff, shape, some, stand_in, val, wrap)
+                        iscomplexobj, nondiff, shape, some, stand_in, val, wrap)
 from ._unbroadcast import broadcast_like, unbroadcast
 from ._wrapped import mean, real
 
@@ -151,8 +151,8 @@ defjvp(subtract,
        broadcast_like(negative(t), ans))
 defvjp(negative, lambda g, ans, x, **k: negative(g))
 defvjp(positive, lambda g, ans, x, **k: g)
-defvjp(real, lambda g, ans, x: real(g) + 0j if iscomplex(x) else g)
-defvjp(imag, lambda g, ans, x: -1j * real(g) if iscomplex(x) else None)
+defvjp(real, lambda g, ans, x: real(g) + 0j if iscomplexobj(x) else g)
+defvjp(imag, lambda g, ans, x: -1j * real(g) if iscomplexobj(x) else None)
 defvjp(conjugate, lambda g, ans, x, **k: conjugate(g))
 for _f in (negative, positive, real, imag, conjugate):
     def_linear(_f)
@@ -230,9 +230,9 @@ def_elementwise(fabs, lambda ans, x: _mask(_np.sign(val(x)), x))
 
 # |z|: sign(x) for real x (0 at 0); conj(z)/|z| for complex z (not holomorphic)
 # (the reverse rule reads x only, so that the tape can drop |x|: see _lean.py)
-defvjp(absolute, lambda g, ans, x: g * conjugate(x) / _safe(absolute(x), 1.0) if iscomplex(x)
+defvjp(absolute, lambda g, ans, x: g * conjugate(x) / _safe(absolute(x), 1.0) if iscomplexobj(x)
        else g * _mask(_np.sign(val(x)), x))
-defjvp(absolute, lambda t, ans, x: real(conjugate(x) * t) / _safe(ans, 1.0) if iscomplex(x)
+defjvp(absolute, lambda t, ans, x: real(conjugate(x) * t) / _safe(ans, 1.0) if iscomplexobj(x)
        else t * _mask(_np.sign(val(x)), x))
 declare_elementwise(absolute)
 def_keep(absolute, args={0: (0,)})                      # sign(x), conj(x) / |x|
@@ -378,7 +378,7 @@ def astype(x, dtype, **kwargs):
     return _astype(x, dt)
 
 
-defvjp(_astype, lambda g, ans, x, dt: _astype(real(g) if not iscomplex(x) else g, dtype(x)))
+defvjp(_astype, lambda g, ans, x, dt: _astype(real(g) if not iscomplexobj(x) else g, dtype(x)))
 def_linear(_astype)
 declare_elementwise(_astype)
 
@@ -480,7 +480,7 @@ def angle(z, deg=False):
         >>> float(np.angle(1j, deg=True))
         90.0
     """
-    if not iscomplex(z):
+    if not iscomplexobj(z):
         return _np.angle(val(z), deg)
     a = arctan2(imag(z), real(z))
     return a * (180.0 / _np.pi) if deg else a
@@ -498,7 +498,7 @@ def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
         array([2., 0.])
     """
     kw = dict(nan=nan, posinf=posinf, neginf=neginf)
-    if iscomplex(x):
+    if iscomplexobj(x):
         return (nan_to_num(real(x), **kw)
                 + 1j * nan_to_num(imag(x), **kw))
     v = val(x)
@@ -511,7 +511,7 @@ def real_if_close(a, tol=100):
     """``numpy.real_if_close``: the real part if every imaginary part is within
     ``tol`` machine epsilons of 0, else ``a`` unchanged (the identity, either way,
     for derivatives)."""
-    if iscomplex(a) and not _np.iscomplexobj(_np.real_if_close(val(a), tol)):
+    if iscomplexobj(a) and not _np.iscomplexobj(_np.real_if_close(val(a), tol)):
         return real(a)
     return a
 

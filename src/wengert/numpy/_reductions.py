@@ -8,7 +8,7 @@ import numpy as _np
 from .._core import Box, def_keep, def_linear, defbatch, defjvp, defvjp
 from . import _elementwise
 from ._batchrules import axis_rule
-from ._dispatch import (FLOAT_SCALARS, array_like, dtype, equivalent, guard_casts, iscomplex,
+from ._dispatch import (FLOAT_SCALARS, array_like, dtype, equivalent, guard_casts, iscomplexobj,
                         shape, some, val, wrap)
 from ._wrapped import (broadcast_to, concatenate, diagonal, flip, mean, moveaxis, ravel,
                        reshape, sum)
@@ -104,7 +104,7 @@ def _in_space_of(g, x, result_dtype):
     ``x``'s space: its real part for a real ``x``, in ``x``'s dtype."""
     if result_dtype is None or _np.dtype(result_dtype) == dtype(x):
         return g
-    return _elementwise.astype(_elementwise.real(g) if iscomplex(g) and not iscomplex(x) else g, dtype(x))
+    return _elementwise.astype(_elementwise.real(g) if iscomplexobj(g) and not iscomplexobj(x) else g, dtype(x))
 
 
 defvjp(sum, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True, **k:

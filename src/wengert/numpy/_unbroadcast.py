@@ -1,7 +1,7 @@
 """The one helper every broadcasting rule uses."""
 import numpy as _np
 
-from ._dispatch import FLOAT_SCALARS, iscomplex, shape
+from ._dispatch import FLOAT_SCALARS, iscomplexobj, shape
 from ._wrapped import broadcast_to, real, sum
 
 
@@ -22,7 +22,7 @@ def unbroadcast(g, x):
         axes = tuple(i for i, n in enumerate(xshape) if n == 1 and gshape[lead + i] != 1)
         if axes:
             g = sum(g, axis=axes, keepdims=True)
-    if iscomplex(g) and not iscomplex(x):
+    if iscomplexobj(g) and not iscomplexobj(x):
         g = real(g)
     return g
 

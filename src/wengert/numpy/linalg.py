@@ -25,7 +25,7 @@ import numpy.linalg as _la
 from .._core import Box, defjvp, defvjp, notrace_primitive, primitive
 from .._core.batching import BatchBox
 from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
-from ._dispatch import array_like, dtype, equivalent, iscomplex, nondiff, shape, val, wrap
+from ._dispatch import array_like, dtype, equivalent, iscomplexobj, nondiff, shape, val, wrap
 from ._sorting import take_along_axis
 from ._unbroadcast import unbroadcast
 
@@ -162,15 +162,15 @@ def _traced(*xs):
 
 def _H(x):
     """The conjugate transpose of (a stack of) matrices."""
-    return E.conjugate(_T(x)) if iscomplex(x) else _T(x)
+    return E.conjugate(_T(x)) if iscomplexobj(x) else _T(x)
 
 
 def _conj(x):
-    return E.conjugate(x) if iscomplex(x) else x
+    return E.conjugate(x) if iscomplexobj(x) else x
 
 
 def _re(x):
-    return E.real(x) if iscomplex(x) else x
+    return E.real(x) if iscomplexobj(x) else x
 
 
 def _real_dtype(x):
@@ -255,7 +255,7 @@ def _slogdet_vjp(g, ans, a):
     # d logabsdet = Re tr(A^-1 dA); for complex A, d sign = sign * i Im tr(A^-1 dA)
     gl, gs = _part(g, 1), _part(g, 0)
     coef = gl
-    if iscomplex(a) and gs is not None:
+    if iscomplexobj(a) and gs is not None:
         c = E.real(1j * gs * ans[0])
         coef = -1j * c if coef is None else coef - 1j * c
     if coef is None:
@@ -265,7 +265,7 @@ def _slogdet_vjp(g, ans, a):
 
 def _slogdet_jvp(t, ans, a):
     tr = R.sum(_diag(solve(a, t)), axis=-1)
-    if iscomplex(a):
+    if iscomplexobj(a):
         return ans[0] * (1j * E.imag(tr)), E.real(tr)
     return _zero_tangent(ans[0]), tr
 
@@ -483,13 +483,13 @@ _qr = primitive(_qr_impl, "numpy.linalg.qr")
 def _qr_k(c):
     low = c * _strict_triangle(shape(c)[-1], True, c)
     k = c - low + _H(low)
-    return k - 1j * _diag_embed(E.imag(_diag(c))) if iscomplex(c) else k
+    return k - 1j * _diag_embed(E.imag(_diag(c))) if iscomplexobj(c) else k
 
 
 def _qr_k_adjoint(gk):
     mask = _strict_triangle(shape(gk)[-1], True, gk)
     gc = gk - gk * mask + _H(gk) * mask
-    return gc - 1j * _diag_embed(E.imag(_diag(gk))) if iscomplex(gk) else gc
+    return gc - 1j * _diag_embed(E.imag(_diag(gk))) if iscomplexobj(gk) else gc
 
 
 def _qr_jvp(t, ans, a):
@@ -576,7 +576,7 @@ def qr(a, mode="reduced"):
 # tiny rest), so there the derivative is that of the branch LAPACK takes.
 def _householder_qr(a):
     m, n = shape(a)[-2:]
-    cplx = iscomplex(a)
+    cplx = iscomplexobj(a)
     q = _np.broadcast_to(_np.eye(m, dtype=dtype(a)), tuple(shape(a)[:-2]) + (m, m))
     r = a
     for k in range(n):
@@ -780,7 +780,7 @@ def _svd_jvp(t, ans, a, full_matrices=False):
     e = _gaps(s * s)
     row, col = S.expand_dims(s, -2), S.expand_dims(s, -1)
     du = L.matmul(u, e * (p * row + _H(p) * col))
-    if iscomplex(p):
+    if iscomplexobj(p):
         du = du + u * S.expand_dims(1j * E.imag(_diag(p)) / s, -2)
     dv = L.matmul(v, e * (p * col + _H(p) * row))
     if m > n:
@@ -816,7 +816,7 @@ def _svd_vjp(g, ans, a, full_matrices=False):
         ug = L.matmul(_T(u), gu)
         j = e * ug
         gp.append((j + _H(j)) * row)
-        if iscomplex(ug):
+        if iscomplexobj(ug):
             gp.append(_diag_embed(1j * E.imag(_diag(ug)) / s))
         if m > n:
             extra.append(L.matmul((gu - L.matmul(uc, ug)) / row, vt))
