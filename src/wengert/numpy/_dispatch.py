@@ -1,8 +1,8 @@
 """Wrapping NumPy functions, and what plain ``numpy`` calls on traced values mean."""
 import numpy as _np
 
-from .._core import (Box, box_value, def_array_args, getval, holds_box, notrace_primitive,
-                     primitive)
+from .._core import (Box, box_value, def_array_args, defjvp, defvjp, get_primitive, getval,
+                     holds_box, notrace_primitive, primitive)
 from .._core.primitive import _name_of
 
 # Python and NumPy float64 scalars: scalar code's fast paths
@@ -109,14 +109,15 @@ def guard_casts(fun, jvp_only=False):
     """Make the rules of primitive ``fun`` (which takes ``dtype=``) give a symbolic
     zero when it is called with an integer or boolean ``dtype`` (``jvp_only``: the
     reverse rules check it themselves, without this extra call)."""
-    prim = fun._prim
-    for table in (prim.jvps,) if jvp_only else (prim.vjps, prim.jvps):
+    prim = get_primitive(fun)
+    for table, declare in (((prim.jvps, defjvp),) if jvp_only else
+                           ((prim.vjps, defvjp), (prim.jvps, defjvp))):
         for i, rule in list(table.items()):
             def guarded(c, ans, *args, _rule=rule, **kwargs):
                 if kwargs and casts_to_constant(kwargs):
                     return None
                 return _rule(c, ans, *args, **kwargs)
-            table[i] = guarded
+            declare(fun, guarded, argnums=(i,))
     return fun
 
 
