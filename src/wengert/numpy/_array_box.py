@@ -17,6 +17,7 @@ from .._core import Box, box_trace, box_value, no_rule_message, register_box
 
 from . import _elementwise, _inplace, _linalg, _reductions, _shape, _sorting
 from ._batchrules import provide
+from ._inplace import inplace as in_place, track_view
 from ._dispatch import innermost, val
 from ._dispatch import _EQUIVALENTS, equivalent_of as _equivalent_of, shape as _shape_of
 
@@ -104,8 +105,8 @@ class ArrayBox(Box):
     ndim = property(lambda self: len(self.shape))
     size = property(lambda self: _math.prod(self.shape))
     dtype = property(lambda self: _dtype(self._value))
-    T = property(lambda self: _inplace.track_view(self, _shape.transpose(self), _shape.transpose))
-    real = property(lambda self: _inplace.track_view(self, _elementwise.real(self), _elementwise.real))
+    T = property(lambda self: track_view(self, _shape.transpose(self), _shape.transpose))
+    real = property(lambda self: track_view(self, _elementwise.real(self), _elementwise.real))
     imag = property(lambda self: _elementwise.imag(self))
 
     def __len__(self):
@@ -166,14 +167,15 @@ class ArrayBox(Box):
         _inplace.setitem(self, idx, value)
 
     # -- in-place arithmetic: in place for arrays (aliases see it), as NumPy ------------
-    def __iadd__(self, other): return _inplace.inplace(self, _elementwise.add, other, "add")
-    def __isub__(self, other): return _inplace.inplace(self, _elementwise.subtract, other, "subtract")
-    def __imul__(self, other): return _inplace.inplace(self, _elementwise.multiply, other, "multiply")
-    def __itruediv__(self, other): return _inplace.inplace(self, _elementwise.divide, other, "divide")
-    def __ipow__(self, other): return _inplace.inplace(self, _elementwise.power, other, "power")
-    def __imatmul__(self, other): return _inplace.inplace(self, _linalg.matmul, other, "matmul")
-    def __imod__(self, other): return _inplace.inplace(self, _elementwise.mod, other, "remainder")
-    def __ifloordiv__(self, other): return _inplace.inplace(self, _elementwise.floor_divide, other, "floor_divide")
+    def __iadd__(self, other): return in_place(self, _elementwise.add, other, "add")
+    def __isub__(self, other): return in_place(self, _elementwise.subtract, other, "subtract")
+    def __imul__(self, other): return in_place(self, _elementwise.multiply, other, "multiply")
+    def __itruediv__(self, other): return in_place(self, _elementwise.divide, other, "divide")
+    def __ipow__(self, other): return in_place(self, _elementwise.power, other, "power")
+    def __imatmul__(self, other): return in_place(self, _linalg.matmul, other, "matmul")
+    def __imod__(self, other): return in_place(self, _elementwise.mod, other, "remainder")
+    def __ifloordiv__(self, other):
+        return in_place(self, _elementwise.floor_divide, other, "floor_divide")
 
     # -- leaving the tape ---------------------------------------------------------
     def __float__(self):
@@ -258,7 +260,7 @@ class ArrayBox(Box):
             return _store(func.__name__, result, out, True)
         if func in _VIEW_FUNCTIONS and args and isinstance(args[0], ArrayBox):
             rest = args[1:]
-            _inplace.track_view(args[0], result, lambda b: fun(b, *rest, **kwargs),
+            track_view(args[0], result, lambda b: fun(b, *rest, **kwargs),
                          readonly=_VIEW_FUNCTIONS[func])
         return result
 
@@ -277,14 +279,15 @@ class ArrayBox(Box):
     def choose(self, choices, mode="raise"): return _sorting.choose(self, choices, mode=mode)
     def dot(self, other): return _linalg.dot(self, other)
     def ravel(self, order="C"):
-        return _inplace.track_view(self, _shape.ravel(self, order), lambda b: _shape.ravel(b, order))
+        return track_view(self, _shape.ravel(self, order), lambda b: _shape.ravel(b, order))
 
     def flatten(self, order="C"): return _shape.ravel(self, order)
     def squeeze(self, axis=None):
-        return _inplace.track_view(self, _shape.squeeze(self, axis), lambda b: _shape.squeeze(b, axis))
+        return track_view(self, _shape.squeeze(self, axis), lambda b: _shape.squeeze(b, axis))
 
     def swapaxes(self, a1, a2):
-        return _inplace.track_view(self, _shape.swapaxes(self, a1, a2), lambda b: _shape.swapaxes(b, a1, a2))
+        return track_view(self, _shape.swapaxes(self, a1, a2),
+                          lambda b: _shape.swapaxes(b, a1, a2))
 
     def clip(self, a_min=None, a_max=None): return _elementwise.clip(self, a_min, a_max)
     def conj(self): return _elementwise.conjugate(self)
@@ -294,8 +297,8 @@ class ArrayBox(Box):
     def round(self, decimals=0): return _elementwise.round(self, decimals)
     def trace(self, *a, **k): return _reductions.trace(self, *a, **k)
     def diagonal(self, *a, **k):
-        return _inplace.track_view(self, _shape.diagonal(self, *a, **k), lambda b: _shape.diagonal(b, *a, **k),
-                            readonly=True)
+        return track_view(self, _shape.diagonal(self, *a, **k),
+                          lambda b: _shape.diagonal(b, *a, **k), readonly=True)
 
     def repeat(self, *a, **k): return _shape.repeat(self, *a, **k)
     def take(self, *a, **k): return _shape.take(self, *a, **k)
@@ -307,7 +310,8 @@ class ArrayBox(Box):
     def any(self, *a, **k): return _np.any(val(self), *a, **k)
 
     # in place, as NumPy's methods
-    def fill(self, value): _inplace.assign(self, _inplace.index_update(self, Ellipsis, value), "fill")
+    def fill(self, value):
+        _inplace.assign(self, _inplace.index_update(self, Ellipsis, value), "fill")
 
     def sort(self, axis=-1, kind=None, order=None):
         _inplace.assign(self, _sorting.sort(self, axis, kind, order), "sort")
@@ -332,7 +336,7 @@ class ArrayBox(Box):
     def __rdivmod__(self, other): return _elementwise.divmod(other, self)
     def __copy__(self): return _fresh(self)
     def __deepcopy__(self, memo): return _fresh(self)
-    mT = property(lambda self: _inplace.track_view(self, _shape.swapaxes(self, -1, -2),
+    mT = property(lambda self: track_view(self, _shape.swapaxes(self, -1, -2),
                                             lambda b: _shape.swapaxes(b, -1, -2)))
     itemsize = property(lambda self: self.dtype.itemsize)
     nbytes = property(lambda self: self.size * self.dtype.itemsize)
@@ -368,14 +372,15 @@ class ArrayBox(Box):
     def reshape(self, *shape, order="C"):
         if len(shape) == 1 and not isinstance(shape[0], int):
             shape = shape[0]
-        return _inplace.track_view(self, _shape.reshape(self, shape, order=order),
+        return track_view(self, _shape.reshape(self, shape, order=order),
                             lambda b: _shape.reshape(b, shape, order=order))
 
     def transpose(self, *axes):
         if len(axes) == 1 and (axes[0] is None or not isinstance(axes[0], int)):
             axes = axes[0]
         axes = axes or None
-        return _inplace.track_view(self, _shape.transpose(self, axes), lambda b: _shape.transpose(b, axes))
+        return track_view(self, _shape.transpose(self, axes),
+                          lambda b: _shape.transpose(b, axes))
 
 
 _PICKLE_FIX = ("pickle wengert.stop_gradient(x) if its value is meant, or pickle outside "

@@ -1,20 +1,16 @@
-"""Batching rules of the NumPy primitives (what ``wengert.vmap`` runs).
+"""What ``wengert.vmap`` adds to the NumPy layer (loaded with the first ``vmap``).
 
-A rule ``rule(args, dims, kwargs) -> (out, out_dim)`` sees the *physical*
-arguments (batched ones carry the batch axis at ``dims[i]``, unbatched ones
-have ``dims[i] is None``) and calls wrapped ``wengert.numpy`` operations, so
-that lower-level traces (a ``grad`` around the ``vmap``) keep recording.
-Most rules move the batch axis to the front and shift axis arguments by one:
+* the batched box (:class:`BatchedArrayBox`): an array inside ``vmap``, whose shape is
+  one example's;
+* NumPy calls of value-level code on batched values (masks, branches computed with
+  ``val``): run as our function where there is one, else on the raw examples, with
+  the rules of plain NumPy functions in ``_RAW``;
+* :func:`configure`: the hooks the core's batch trace calls.
 
-* elementwise (broadcasting) primitives: one generic rule that right-aligns
-  the per-example ranks, so that broadcasting happens per example;
-* reductions, cumulative and axis-permuting operations: the axis arguments
-  are shifted past the batch axis;
-* indexing prepends a full slice; products become batched ``matmul`` or an
-  ``einsum`` with one more letter; linear algebra works on stacks already.
-
-A primitive without a rule is run once per example (a Python loop) with a
-one-time warning naming it: slow, never wrong.
+A primitive's batching rule is declared next to its other rules (``defbatch``, with
+the builders of :mod:`._batchrules`; ``declare_elementwise`` for broadcasting ones).
+A primitive without one is run once per example (a Python loop) with a one-time
+warning naming it: slow, never wrong.
 """
 import dis
 import math as _math
@@ -25,7 +21,7 @@ import numpy as _np
 
 from .._core import (Box, box_trace, defbatch, get_primitive, getval, no_rule_message,
                      register_vspace, registered_primitives)
-from .._core import batching as _B
+from .._core.batching import BatchBox, batch_trace_of, configure
 from . import _elementwise as E, _linalg as L, _shape as S
 from . import fft as _fft, linalg as _la
 from ._array_box import ArrayBox, SequenceBox
@@ -48,7 +44,7 @@ def _vmap_error(what):
         "or other array operations instead, or loop over the examples without vmap")
 
 
-class BatchedArrayBox(_B.BatchBox, ArrayBox):
+class BatchedArrayBox(BatchBox, ArrayBox):
     """An array inside ``vmap``: ``_value`` holds every example (the batch axis
     at ``_aux``); shape, ndim, size and len are those of one example."""
 
@@ -164,7 +160,7 @@ def _dispatch(func, args, kwargs):
         if kwargs.get("out") is not None:
             raise TypeError(f"{_name(func)}(..., out=...) on batched values is not supported "
                             "inside wengert.vmap; use the returned value instead")
-        trace = _B.batch_trace_of(args)
+        trace = batch_trace_of(args)
         stripped = [getval(a) if type(a) not in (list, tuple) else
                     type(a)(getval(x) for x in a) for a in args]
         if any(_differs(s, a) for s, a in zip(stripped, args)):  # a derivative would be lost
@@ -429,7 +425,7 @@ def _prim_rule(prim):
     return rule
 
 
-_B.configure(box=_new_box, rule=_prim_rule, raw_rule=_raw_rule, repeat=_bcast)
+configure(box=_new_box, rule=_prim_rule, raw_rule=_raw_rule, repeat=_bcast)
 
 
 # -- vector spaces of batched values: those of one example -----------------------------------------

@@ -104,7 +104,9 @@ def _in_space_of(g, x, result_dtype):
     ``x``'s space: its real part for a real ``x``, in ``x``'s dtype."""
     if result_dtype is None or _np.dtype(result_dtype) == dtype(x):
         return g
-    return _elementwise.astype(_elementwise.real(g) if iscomplexobj(g) and not iscomplexobj(x) else g, dtype(x))
+    if iscomplexobj(g) and not iscomplexobj(x):
+        g = _elementwise.real(g)
+    return _elementwise.astype(g, dtype(x))
 
 
 defvjp(sum, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True, **k:
@@ -276,7 +278,8 @@ def _cumprod_ct(g, y, x, depth=None):
     x_z = sum(_elementwise.where(first, x, 0.0), axis=-1, keepdims=True)
     head = _revcumsum(g * y) / _elementwise.where(before, x, 1.0)
     return _elementwise.where(before, head,
-                   _elementwise.where(first, _revcumsum(g * y1), x_z * _cumprod_ct(g, y1, x1, depth)))
+                   _elementwise.where(first, _revcumsum(g * y1),
+                                      x_z * _cumprod_ct(g, y1, x1, depth)))
 
 
 def _cumprod_tangent(t, y, x, depth=None):
@@ -291,7 +294,8 @@ def _cumprod_tangent(t, y, x, depth=None):
     t_z = sum(_elementwise.where(first, t, 0.0), axis=-1, keepdims=True)
     head = y * cumsum(t / _elementwise.where(before, x, 1.0), axis=-1)
     return _elementwise.where(before, head,
-                   t_z * y1 + x_z * _cumprod_tangent(_elementwise.where(first, 0.0, t), y1, x1, depth))
+                   t_z * y1 + x_z * _cumprod_tangent(_elementwise.where(first, 0.0, t), y1, x1,
+                                                     depth))
 
 
 def _cumprod_rule(rule, d, ans, x, axis, out_shape):
