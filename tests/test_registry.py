@@ -48,7 +48,7 @@ def test_every_library_primitive_has_a_spec():
     covered = covered_primitives()
     missing = sorted(registered - covered)
     assert not missing, (
-        f"{len(missing)} library primitive(s) have no OpSpec in tests/wengert/_specs: "
+        f"{len(missing)} library primitive(s) have no OpSpec in src/wengert/_specs: "
         f"{', '.join(missing)}; add a spec (function, shapes, domain) that covers each")
     unknown = sorted(covered - registered)
     assert not unknown, f"specs cover names that are not registered primitives: {unknown}"

@@ -363,6 +363,8 @@ declare_elementwise(_where3)
 
 
 def _astype_impl(x, dtype):
+    if isinstance(x, _np.generic):     # a NumPy scalar stays a scalar, as NumPy's astype
+        return x.astype(dtype)
     return _np.asarray(x).astype(dtype)
 
 
