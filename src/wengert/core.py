@@ -18,14 +18,14 @@ Example:
 import collections.abc
 import functools
 
-from ._core import Box, getval, get_primitive, jvp_rule, vjp_rule, vspace
+from ._core import Box, getval, get_primitive, vspace
 from ._core.vspace import add_any
 from .extend import (VSpace, defjvp, defjvp_argnum,
                      defjvp_argnums, defvjp, defvjp_argnum, defvjp_argnums, primitive)
 from ._nodes import JVPNode, SparseBox, SparseObject, VJPNode, backward_pass
 from ._warn import warn as _warn
 from .tracer import Node, isbox, trace
-from .transforms import _make_jvp, _make_vjp
+from .transforms._readings import jvp_at, vjp_at
 from .util import subval, toposort
 
 __all__ = [
@@ -40,12 +40,12 @@ __all__ = [
 
 def make_vjp(fun, x):
     """``(vjp, fun(x))``: ``vjp(g)`` is the cotangent of ``x`` for an output cotangent ``g``."""
-    return _make_vjp(fun, x)
+    return vjp_at(fun, x)
 
 
 def make_jvp(fun, x):
     """``jvp(t) -> (fun(x), tangent of fun(x))`` for a tangent ``t`` of ``x``."""
-    return _make_jvp(fun, x)
+    return jvp_at(fun, x)
 
 
 # -- the rule registries as autograd's mappings ------------------------------------------

@@ -22,6 +22,11 @@ class Trace:
 
     __slots__ = ("level", "__weakref__")
 
+    # Whether ``apply_raw(fun, args, kwargs, name)`` records a plain function of this
+    # trace's values as one call (``wengert.compile``'s tracing does): code that calls
+    # a function of values on a box of such a trace hands the call to it instead.
+    records_calls = False
+
     def __init__(self):
         self.level = next(_levels)
 
