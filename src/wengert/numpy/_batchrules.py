@@ -278,3 +278,8 @@ def with_loop(fun, rule):
         return fallback(args, dims, kwargs) if res is None else res
 
     return batch
+
+
+def as_tuple(s):
+    """A shape or axis argument (an integer or a sequence) as a tuple."""
+    return (s,) if isinstance(s, (int, _np.integer)) else tuple(s)

@@ -8,7 +8,7 @@ import numpy.linalg as _la
 
 from .._core import defjvp, defvjp, primitive
 from . import _elementwise, _linalg, _reductions, _shape
-from ._dispatch import array_like, dtype, iscomplex, shape, val
+from ._dispatch import array_like, dtype, iscomplexobj, shape, val
 from ._sorting import take_along_axis
 from ._unbroadcast import unbroadcast
 from ._linalg_base import (_H, _T, _add, _batch_stacked, _conj, _diag, _diag_embed, _eye, _gaps,
@@ -91,13 +91,13 @@ _batch_stacked(_qr)
 def _qr_k(c):
     low = c * _strict_triangle(shape(c)[-1], True, c)
     k = c - low + _H(low)
-    return k - 1j * _diag_embed(_elementwise.imag(_diag(c))) if iscomplex(c) else k
+    return k - 1j * _diag_embed(_elementwise.imag(_diag(c))) if iscomplexobj(c) else k
 
 
 def _qr_k_adjoint(gk):
     mask = _strict_triangle(shape(gk)[-1], True, gk)
     gc = gk - gk * mask + _H(gk) * mask
-    return gc - 1j * _diag_embed(_elementwise.imag(_diag(gk))) if iscomplex(gk) else gc
+    return gc - 1j * _diag_embed(_elementwise.imag(_diag(gk))) if iscomplexobj(gk) else gc
 
 
 def _qr_jvp(t, ans, a):
@@ -184,7 +184,7 @@ def qr(a, mode="reduced"):
 # tiny rest), so there the derivative is that of the branch LAPACK takes.
 def _householder_qr(a):
     m, n = shape(a)[-2:]
-    cplx = iscomplex(a)
+    cplx = iscomplexobj(a)
     q = _np.broadcast_to(_np.eye(m, dtype=dtype(a)), tuple(shape(a)[:-2]) + (m, m))
     r = a
     for k in range(n):
@@ -394,7 +394,7 @@ def _svd_jvp(t, ans, a, full_matrices=False):
     e = _gaps(s * s)
     row, col = _shape.expand_dims(s, -2), _shape.expand_dims(s, -1)
     du = _linalg.matmul(u, e * (p * row + _H(p) * col))
-    if iscomplex(p):
+    if iscomplexobj(p):
         du = du + u * _shape.expand_dims(1j * _elementwise.imag(_diag(p)) / s, -2)
     dv = _linalg.matmul(v, e * (p * col + _H(p) * row))
     if m > n:
@@ -430,7 +430,7 @@ def _svd_vjp(g, ans, a, full_matrices=False):
         ug = _linalg.matmul(_T(u), gu)
         j = e * ug
         gp.append((j + _H(j)) * row)
-        if iscomplex(ug):
+        if iscomplexobj(ug):
             gp.append(_diag_embed(1j * _elementwise.imag(_diag(ug)) / s))
         if m > n:
             extra.append(_linalg.matmul((gu - _linalg.matmul(uc, ug)) / row, vt))

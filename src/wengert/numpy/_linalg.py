@@ -11,7 +11,7 @@ import numpy as _np
 from .._core import def_keep, def_linear, defbatch, defjvp_any, defvjp, defvjp_any
 from ._batchrules import elementwise as _elementwise_batch, pair_to0, to0, to_rank, with_loop
 from . import _elementwise, _reductions, _shape
-from ._dispatch import equivalent, iscomplex, shape, val, wrap
+from ._dispatch import equivalent, iscomplexobj, shape, val, wrap
 from ._unbroadcast import unbroadcast
 
 
@@ -114,7 +114,7 @@ def _matmul_vjp_a(g, ans, a, b, **kwargs):
         # the common case (.T of a box is a recorded transpose); unbroadcast drops the
         # imaginary part a real a cannot have (b complex)
         r = matmul(g, b.T)
-        return unbroadcast(r, a) if iscomplex(b) else r
+        return unbroadcast(r, a) if iscomplexobj(b) else r
     if bn == 1:
         return unbroadcast(g * b if an == 1 else _shape.expand_dims(g, -1) * b, a)
     if an == 1:
@@ -126,7 +126,7 @@ def _matmul_vjp_b(g, ans, a, b, **kwargs):
     an, bn = _ndim(a), _ndim(b)
     if an == 2 and bn == 2 and not kwargs:
         r = matmul(a.T, g)
-        return unbroadcast(r, b) if iscomplex(a) else r
+        return unbroadcast(r, b) if iscomplexobj(a) else r
     if an == 1:
         return unbroadcast(
             g * a if bn == 1 else _shape.expand_dims(a, -1) * _shape.expand_dims(g, -2), b)

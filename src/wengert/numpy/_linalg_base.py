@@ -11,7 +11,7 @@ from .._core import Box, defbatch, defjvp, defvjp, primitive
 from . import _elementwise, _linalg, _reductions, _shape
 from ._batchrules import (pair_to0 as _pair_to0, stacked as _stacked, to_rank as _to_rank,
                           with_loop as _with_loop)
-from ._dispatch import array_like, dtype, iscomplex, shape, wrap
+from ._dispatch import array_like, dtype, iscomplexobj, shape, wrap
 from ._unbroadcast import unbroadcast
 
 
@@ -85,15 +85,15 @@ def _traced(*xs):
 
 def _H(x):
     """The conjugate transpose of (a stack of) matrices."""
-    return _elementwise.conjugate(_T(x)) if iscomplex(x) else _T(x)
+    return _elementwise.conjugate(_T(x)) if iscomplexobj(x) else _T(x)
 
 
 def _conj(x):
-    return _elementwise.conjugate(x) if iscomplex(x) else x
+    return _elementwise.conjugate(x) if iscomplexobj(x) else x
 
 
 def _re(x):
-    return _elementwise.real(x) if iscomplex(x) else x
+    return _elementwise.real(x) if iscomplexobj(x) else x
 
 
 def _real_dtype(x):
@@ -179,7 +179,7 @@ def _slogdet_vjp(g, ans, a):
     # d logabsdet = Re tr(A^-1 dA); for complex A, d sign = sign * i Im tr(A^-1 dA)
     gl, gs = _part(g, 1), _part(g, 0)
     coef = gl
-    if iscomplex(a) and gs is not None:
+    if iscomplexobj(a) and gs is not None:
         c = _elementwise.real(1j * gs * ans[0])
         coef = -1j * c if coef is None else coef - 1j * c
     if coef is None:
@@ -189,7 +189,7 @@ def _slogdet_vjp(g, ans, a):
 
 def _slogdet_jvp(t, ans, a):
     tr = _reductions.sum(_diag(solve(a, t)), axis=-1)
-    if iscomplex(a):
+    if iscomplexobj(a):
         return ans[0] * (1j * _elementwise.imag(tr)), _elementwise.real(tr)
     return _zero_tangent(ans[0]), tr
 

@@ -22,7 +22,7 @@ import scipy.linalg as _sla
 import wengert.numpy as wnp
 from wengert._core import Box, def_linear, defbatch, defjvp, defvjp, no_rule_message, primitive
 from wengert.numpy._batchrules import front, stacked, to0, with_loop
-from wengert.numpy._dispatch import iscomplex, shape
+from wengert.numpy._dispatch import iscomplexobj, shape
 
 __all__ = ["cho_factor", "cho_solve", "expm", "solve_banded", "solve_sylvester", "solve_triangular", "sqrtm"]
 
@@ -131,7 +131,7 @@ def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_
         raise ValueError(f"solve_triangular: trans must be 0, 1, 2, 'N', 'T' or 'C'; got {trans!r}")
     trans = _TRANS[trans]
     if trans == 2:
-        if iscomplex(a):
+        if iscomplexobj(a):
             raise NotImplementedError(
                 no_rule_message("scipy.linalg.solve_triangular(trans='C') of a complex matrix")
                 + " (it is not holomorphic); pass wengert.numpy.conj(a) with trans='T'")
