@@ -23,18 +23,8 @@ from wengert._specs import OP_SPECS, cover_name
 
 LIBRARY_PREFIXES = ("numpy", "scipy", "wengert")
 
-# vmap loads the batching rules that are still kept apart from their primitives
+# vmap's first use loads the batched box and the fallback rules (numpy/_batching.py)
 wengert.vmap(wnp.sin)(np.zeros(2))
-
-# Primitives without a batching declaration yet, in modules outside this branch's share
-# of issue 13: the ufunc-like ones are batched through the ufunc test of numpy/_batching.py
-# (they need declare_elementwise), the others loop with a warning.  The lead removes
-# entries as those declarations merge: each is a strict xfail, so a declared one fails
-# until its entry goes.
-KNOWN_UNDECLARED = {
-    "numpy.add", "numpy.subtract", "numpy.negative", "numpy.positive", "numpy.conjugate",
-    "numpy.ldexp",                                           # numpy/_elementwise.py
-}
 
 
 def _library_primitives():
@@ -82,16 +72,7 @@ def test_reverse_and_forward_rules_cover_the_same_arguments(name):
         f"defvjp({_short(name)}, ..., argnums={tuple(only_forward)})")
 
 
-def _batching_params():
-    for name in sorted(PRIMITIVES):
-        if name in KNOWN_UNDECLARED:
-            yield pytest.param(name, marks=pytest.mark.xfail(
-                strict=True, reason="no batching declaration yet (see KNOWN_UNDECLARED)"))
-        else:
-            yield name
-
-
-@pytest.mark.parametrize("name", list(_batching_params()))
+@pytest.mark.parametrize("name", sorted(PRIMITIVES))
 def test_vmap_knows_how_to_batch_it(name):
     prim = PRIMITIVES[name]
     declared = [what for what, present in (("a batching rule", prim.batch is not None),

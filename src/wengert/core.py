@@ -75,7 +75,6 @@ class _RuleTable(collections.abc.MutableMapping):
         return _SavedRules(_rules.rules_of(fun, self._core_mode), prim, self.mode)
 
     def __setitem__(self, fun, rules):
-        prim = get_primitive(fun)
         if isinstance(rules, _SavedRules):
             _rules.restore_rules(fun, self._core_mode, rules.saved)
         elif self.mode == "vjp":

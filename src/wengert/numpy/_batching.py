@@ -13,26 +13,22 @@ A primitive without one is run once per example (a Python loop) with a one-time
 warning naming it: slow, never wrong.
 """
 import dis
-import math as _math
 import sys
 import threading
 
 import numpy as _np
 
-from .._core import (Box, box_trace, defbatch, get_primitive, getval, no_rule_message,
-                     register_vspace, registered_primitives)
+from .._core import box_trace, defbatch, getval, no_rule_message, register_vspace
 from .._core.batching import BatchBox, batch_trace_of, configure
-from . import _elementwise as E, _linalg as L, _shape as S
-from . import fft as _fft, linalg as _la
+# (fft and linalg declare their primitives' batching rules when imported: a plain
+# numpy.linalg or numpy.fft call on a batched value finds them through dispatch)
+from . import fft as _fft, linalg as _la  # noqa: F401
 from ._array_box import ArrayBox, SequenceBox
 from ._inplace import in_item_assignment as _in_item_assignment
-from ._dispatch import _EQUIVALENTS, dtype, innermost, shape
-from ._indexing import index_dim as _index_dim
-from ._batchrules import (as_tuple as _tuple, axis_rule as _axis_rule,
-                          elementwise as _elementwise, front as _front, get_arg as _get,
-                          loop as _loop, name_of as _name, pair_to0 as _pair_to0,
-                          repeat as _bcast, with_loop as _with_loop, size as _size,
-                          stacked as _stacked, take as _take, to0 as _to0, to_rank as _to_rank)
+from ._dispatch import _EQUIVALENTS, innermost, shape
+from ._batchrules import (axis_rule as _axis_rule, elementwise as _elementwise,
+                          front as _front, get_arg as _get, loop as _loop, name_of as _name,
+                          repeat as _bcast, with_loop as _with_loop, take as _take)
 
 
 # -- the batched box ----------------------------------------------------------------------
@@ -275,10 +271,11 @@ def _is_ufunc(prim):
 
 
 def _prim_rule(prim):
-    ufunc = _is_ufunc(prim)
-    rule = _elementwise(prim.wrapped) if ufunc else \
-        _loop(prim.wrapped, prim.name)
-    return rule
+    """The rule of a primitive without its own: elementwise ones align the batch axes;
+    the others loop over the examples (silently when declared ``def_loop_only``)."""
+    if prim.loop_only is None and _is_ufunc(prim):
+        return _elementwise(prim.wrapped)
+    return _loop(prim.wrapped, prim.name, prim.loop_only)
 
 
 configure(box=_new_box, rule=_prim_rule, raw_rule=_raw_rule, repeat=_bcast)

@@ -9,7 +9,7 @@ import operator as _operator
 
 import numpy as _np
 
-from .._core import Box, declare_elementwise, def_keep, defjvp, defvjp, def_linear, get_primitive
+from .._core import Box, declare_elementwise, def_keep, defjvp, defvjp, def_linear
 from ._dispatch import (FLOAT_SCALARS, array_like, casts_to_constant, dtype, equivalent,
                         iscomplexobj, nondiff, shape, some, stand_in, val, wrap)
 from ._unbroadcast import broadcast_like, unbroadcast
@@ -32,7 +32,6 @@ def def_elementwise(fun, *partials):
         >>> wengert.grad(softplus)(0.0)   # sigmoid(0)
         0.5
     """
-    prim = get_primitive(fun)
     for i, partial in enumerate(partials):
         if partial is None:
             continue
@@ -132,6 +131,8 @@ positive = wrap(_np.positive)
 imag = wrap(_np.imag)
 conjugate = wrap(_np.conjugate)
 conj = conjugate
+for _f in (add, subtract, negative, positive, conjugate):
+    declare_elementwise(_f)       # vmap aligns the batch axes; no rule of their own
 
 # (k: a dtype= casting to integers makes the result a constant: no derivative)
 defvjp(add, lambda g, ans, x, y, **k: None if k and casts_to_constant(k) else unbroadcast(g, x),
@@ -549,6 +550,7 @@ spacing = nondiff(_np.spacing)
 ldexp = wrap(_np.ldexp)
 defvjp(ldexp, lambda g, ans, x, i, **k: unbroadcast(ldexp(g, i), x))
 def_linear(ldexp)
+declare_elementwise(ldexp)
 
 # nextafter(x, y) is x moved by one step (a spacing, piecewise constant) towards y: slope 1
 # in x, piecewise (it jumps where the spacing changes, at powers of two, and where x

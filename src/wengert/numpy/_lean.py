@@ -11,9 +11,8 @@ import sys as _sys
 
 import numpy as _np
 
-from .._core import add_any, def_keep
+from .._core import add_any
 from .._core.tape import lean_min_bytes, set_accumulate, set_lean
-from . import _inplace, _linalg
 
 
 def hollow(v):
