@@ -85,6 +85,15 @@ def new_box(value, trace, aux):
     return _box_types.get(type(value), _default_box[0])(value, trace, aux)
 
 
+def rebind(box, new):
+    """Make ``box`` hold what ``new`` (a box of the same trace) holds: every Python name
+    bound to ``box`` then sees ``new``'s value (how an in-place write into a traced
+    array is seen through all its aliases, as NumPy's are)."""
+    if new._trace is not box._trace:
+        raise ValueError("rebind: both boxes must belong to the same trace")
+    box._value, box._aux = new._value, new._aux
+
+
 def box_value(box):
     """The value inside ``box``, one level down (it may be a box of a lower level)."""
     return box._value

@@ -25,6 +25,7 @@ import weakref
 import numpy as _np
 
 from .._core import (Box, DualTrace, TapeTrace, box_trace, box_value, def_keep, defbatch, defjvp,
+                     rebind,
                      defvjp, no_rule_message, notrace_primitive, primitive)
 from ._batchrules import repeat, size as batch_size, to0, with_loop
 from . import _elementwise, _shape
@@ -408,9 +409,7 @@ def _rebind(box, new, what):
                 box._origin = trace.node_of(box)   # the node it held when watched or computed
             except AttributeError:                 # a box class without the slot
                 pass
-        # the one write into a box outside the core: Python names bound to ``box`` must
-        # see the update, as NumPy's in-place writes are seen through every alias
-        box._value, box._aux = box_value(new), trace.aux_of(new)
+        rebind(box, new)   # Python names bound to ``box`` see the update
         return
     if isinstance(new, Box) and box_trace(new).level > trace.level:
         raise ValueError(
