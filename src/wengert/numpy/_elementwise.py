@@ -213,8 +213,9 @@ def_elementwise(arccos, lambda ans, x: -1 / sqrt(1 - x ** 2))
 def_elementwise(arctan, lambda ans, x: 1 / (1 + x ** 2))
 def_elementwise(sinh, lambda ans, x: cosh(x))
 def_elementwise(cosh, lambda ans, x: sinh(x))
-def_elementwise(tanh, lambda ans, x: 1 - ans ** 2)
-def_keep(tanh, ans=True)                                # 1 - ans**2
+def_elementwise(tanh, lambda ans, x: -(ans ** 2) + 1)   # (not 1 - ans**2: NumPy reuses the
+# temporary of ans**2 for the negation and the sum, the same bits with one array fewer)
+def_keep(tanh, ans=True)                                # reads ans only
 def_elementwise(arcsinh, lambda ans, x: 1 / sqrt(x ** 2 + 1))
 def_elementwise(arccosh, lambda ans, x: 1 / sqrt(x ** 2 - 1))
 def_elementwise(arctanh, lambda ans, x: 1 / (1 - x ** 2))
