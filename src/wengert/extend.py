@@ -27,6 +27,8 @@ nice derivative):
     >>> round(float(wengert.grad(sigmoid)(1.0)), 4)
     0.1966
 """
+from typing import Any, Callable, Mapping, Sequence
+
 from ._core import Box, VSpace, get_primitive, getval, notrace_primitive, primitive, vspace
 from ._core import rules as _rules
 from ._core.vspace import register_vspace
@@ -43,7 +45,8 @@ __all__ = [
 ]
 
 
-def defvjp(fun, *vjpmakers, argnums=None):
+def defvjp(fun: Callable[..., Any], *vjpmakers: Callable[..., Any] | None,
+           argnums: Sequence[int] | None = None) -> None:
     """Reverse rules in autograd's form, one maker per argument:
     ``maker(ans, *args, **kwargs)`` returns ``g -> cotangent``; ``None`` skips an
     argument."""
@@ -52,7 +55,8 @@ def defvjp(fun, *vjpmakers, argnums=None):
     _rules.defvjp(fun, *rules, argnums=argnums)
 
 
-def defjvp(fun, *jvpfuns, argnums=None):
+def defjvp(fun: Callable[..., Any], *jvpfuns: Callable[..., Any] | str | None,
+           argnums: Sequence[int] | None = None) -> None:
     """Forward rules ``rule(g, ans, *args, **kwargs) -> tangent`` (``g`` is the
     argument's tangent), one per argument.  The string ``"same"`` means the
     function is linear in that argument."""
@@ -66,27 +70,27 @@ def defjvp(fun, *jvpfuns, argnums=None):
             _rules.defjvp(fun, rule, argnums=(i,))
 
 
-def defvjp_argnum(fun, vjpmaker):
+def defvjp_argnum(fun: Callable[..., Any], vjpmaker: Callable[..., Any]) -> None:
     """One maker for every argument: ``vjpmaker(argnum, ans, args, kwargs) -> (g -> ct)``."""
     _rules.defvjp_any(fun, lambda i, g, ans, *a, **k: vjpmaker(i, ans, a, k)(g))
 
 
-def defvjp_argnums(fun, vjpmaker):
+def defvjp_argnums(fun: Callable[..., Any], vjpmaker: Callable[..., Any]) -> None:
     """A joint maker: ``vjpmaker(argnums, ans, args, kwargs) -> (g -> tuple of cts)``."""
     _rules.defvjp_joint(fun, lambda nums, g, ans, *a, **k: vjpmaker(nums, ans, a, k)(g))
 
 
-def defjvp_argnum(fun, jvpmaker):
+def defjvp_argnum(fun: Callable[..., Any], jvpmaker: Callable[..., Any]) -> None:
     """One rule for every argument: ``jvpmaker(argnum, g, ans, args, kwargs) -> tangent``."""
     _rules.defjvp_any(fun, lambda i, t, ans, *a, **k: jvpmaker(i, t, ans, a, k))
 
 
-def defjvp_argnums(fun, jvpmaker):
+def defjvp_argnums(fun: Callable[..., Any], jvpmaker: Callable[..., Any]) -> None:
     """A joint rule: ``jvpmaker(argnums, gs, ans, args, kwargs) -> tangent``."""
     _rules.defjvp_joint(fun, lambda nums, ts, ans, *a, **k: jvpmaker(nums, ts, ans, a, k))
 
 
-def def_linear(fun, argnums=None):
+def def_linear(fun: Callable[..., Any], argnums: Sequence[int] | None = None) -> None:
     """Declare ``fun`` linear in each argument of ``argnums`` (default: every
     argument, as autograd's ``def_linear``): the tangent from an argument is
     ``fun`` applied with the tangent in its place."""
@@ -97,7 +101,7 @@ def def_linear(fun, argnums=None):
     _rules.defjvp_any(fun, lambda i, t, ans, *a, **k: wrapped(*a[:i], t, *a[i + 1:], **k))
 
 
-def defbatch(fun, rule):
+def defbatch(fun: Callable[..., Any], rule: Callable[..., Any]) -> Callable[..., Any]:
     """How ``wengert.vmap`` batches ``fun``: ``rule(args, dims, kwargs) -> (out,
     out_dim)`` gets the batched arguments with their batch axes (``None`` for an
     argument shared by every example) and returns the batched result and its batch
@@ -122,7 +126,7 @@ def defbatch(fun, rule):
     return _rules.defbatch(fun, rule)
 
 
-def declare_elementwise(fun):
+def declare_elementwise(fun: Callable[..., Any]) -> Callable[..., Any]:
     """Declare that ``fun`` works elementwise with NumPy broadcasting, so ``vmap``
     batches it by aligning the batch axes (no batching rule needed).
 
@@ -139,7 +143,7 @@ def declare_elementwise(fun):
     return _rules.declare_elementwise(fun)
 
 
-def def_loop_only(fun, reason):
+def def_loop_only(fun: Callable[..., Any], reason: str) -> Callable[..., Any]:
     """Declare that ``vmap`` runs ``fun`` once per example on purpose (its result has
     a data-dependent shape, or it wraps a routine with no batched form), and why: no
     warning is given then.
@@ -158,7 +162,8 @@ def def_loop_only(fun, reason):
     return _rules.def_loop_only(fun, reason)
 
 
-def def_keep(fun, ans=False, args=None):
+def def_keep(fun: Callable[..., Any], ans: bool | Sequence[int] = False,
+             args: Mapping[int, Sequence[int]] | None = None) -> Callable[..., Any]:
     """Declare what ``fun``'s reverse rules read, so that the tape keeps only that of
     large arrays: ``ans`` whether they read the output, ``args`` ``{argnum: argnums}``
     the arguments the cotangent of each argument reads.  A value no rule reads is
@@ -181,7 +186,7 @@ def def_keep(fun, ans=False, args=None):
     return _rules.def_keep(fun, ans=ans, args=args)
 
 
-def defvjp_joint(fun, rule):
+def defvjp_joint(fun: Callable[..., Any], rule: Callable[..., Any]) -> Callable[..., Any]:
     """One reverse rule for all differentiated arguments, in wengert's flat
     convention: ``rule(argnums, g, ans, *args, **kwargs)`` returns one cotangent
     (or ``None``) per argnum, for primitives whose cotangents share work.
@@ -203,7 +208,7 @@ def defvjp_joint(fun, rule):
     return _rules.defvjp_joint(fun, rule)
 
 
-def defjvp_joint(fun, rule):
+def defjvp_joint(fun: Callable[..., Any], rule: Callable[..., Any]) -> Callable[..., Any]:
     """One forward rule for all differentiated arguments:
     ``rule(argnums, tangents, ans, *args, **kwargs)`` returns the tangent of the
     output (see :func:`defvjp_joint` for an example)."""
