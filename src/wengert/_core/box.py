@@ -48,7 +48,9 @@ class Box:
 
     ``_value`` is the wrapped value (possibly a box of a lower level),
     ``_trace`` the owning trace and ``_aux`` the trace's bookkeeping: the node
-    index on a tape, or the tangent of a dual number.
+    index on a tape, the tangent of a dual number, the batch axis under ``vmap``.
+    Code outside the core reads them through ``box_value(box)``, ``box_trace(box)``
+    and the trace's own accessor (``node_of``, ``tangent_of``, ``dim_of``).
     """
 
     __slots__ = ("_value", "_trace", "_aux")
