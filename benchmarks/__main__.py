@@ -8,10 +8,10 @@ except ImportError:
     sys.exit("python -m benchmarks: cannot import wengert; run it from the repository root "
              "with PYTHONPATH=src, or after pip install -e .")
 
-from . import harness, memory, workloads  # noqa: E402
+from . import harness, memory, training, workloads  # noqa: E402
 
 SPEED = {"W1": workloads.w1, "W2": workloads.w2, "W3": workloads.w3, "W4": workloads.w4,
-         "W5": workloads.w5, "W8": workloads.w8}
+         "W5": workloads.w5, "W8": workloads.w8, "W9": training.w9}
 MEMORY = {"W6": memory.w6, "W7": memory.w7, "W10": memory.w10}
 ALL = list(SPEED) + list(MEMORY)
 

@@ -93,3 +93,15 @@ def test_division_by_a_python_zero_is_numpys(zero, dt):
         assert wengert.grad(lambda y: y / zero)(dt(1.0)) == numpy.inf
     assert g.dtype == dt and numpy.all(g == numpy.inf)
     assert numpy.asarray(t).dtype == dt and t == numpy.inf
+
+
+def test_astype_of_a_numpy_scalar_is_a_scalar_traced_and_compiled():
+    # it gave a 0-d array under compile (so a compiled training step turned a float64
+    # parameter into a 0-d array, which io.save/load then kept)
+    import wengert
+    import wengert.numpy as wnp
+    f = wengert.compile(lambda x: wnp.astype(x + 1.0, numpy.float64))
+    for _ in range(2):                        # the traced call, then the program
+        out = f(numpy.float64(0.5))
+        assert type(out) is numpy.float64 and out == 1.5
+    assert type(wnp.astype(numpy.float32(2.0), numpy.float64)) is numpy.float64

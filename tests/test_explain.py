@@ -1,4 +1,7 @@
-"""wengert.explain: golden trace tables and circuit diagrams for the seeds' examples."""
+"""wengert.explain: golden trace tables and circuit diagrams for the lecture notes' examples
+(R. P. Adams, Computing Gradients with Backpropagation; Cornell CS 4740 lecture 13, notes
+by T. Gangavarapu; Stanford CS231n, Backpropagation, Intuitions; a blog post on reverse-mode
+automatic differentiation with a small NumPy tape)."""
 import re
 
 import numpy as onp
@@ -9,7 +12,7 @@ import wengert.numpy as np
 from wengert import explain
 
 
-def griewank(x1, x2):  # seed 000, in the seed's order: v_1 ... v_6
+def griewank(x1, x2):  # Griewank and Walther's example in Adams's notes, v_1 ... v_6
     v1 = x1 / x2
     v2 = np.sin(v1)
     v3 = np.exp(x2)
@@ -18,19 +21,19 @@ def griewank(x1, x2):  # seed 000, in the seed's order: v_1 ... v_6
     return v5 * v4
 
 
-def diamond(x, y, z):  # seed 001
+def diamond(x, y, z):  # the diamond of the blog post on a small NumPy tape
     h1 = x * y
     h2 = y * z
     h = h1 * h2
     return h * h
 
 
-def circuit(x, y, z):  # seeds 002 and 003: f = (x + y) z
+def circuit(x, y, z):  # CS 4740 and CS231n: f = (x + y) z
     q = x + y
     return q * z
 
 
-def neuron(w0, x0, w1, x1, w2):  # seed 003: a 2-d neuron with a sigmoid
+def neuron(w0, x0, w1, x1, w2):  # CS231n: a 2-d neuron with a sigmoid
     return 1.0 / (1.0 + np.exp(-(w0 * x0 + w1 * x1 + w2)))
 
 
@@ -79,7 +82,7 @@ v_2  multiply(v_1, z)  -12.0000  -4.0000   1.0000"""
 
 
 # -- trace tables ------------------------------------------------------------------------
-def test_griewank_table_matches_seed():
+def test_griewank_table_matches_the_notes():
     assert str(explain.trace(griewank, 1.5, 0.5, tangent=(1.0, 0.0))) == GRIEWANK
 
 
@@ -95,11 +98,11 @@ def test_griewank_numbers_agree_with_grad_and_jvp():
     assert t2.rows[-1].tangent == "-13.7240" == t2.rows[1].adjoint
 
 
-def test_diamond_tape_matches_seed():
+def test_diamond_tape_matches_the_notes():
     assert str(explain.trace(diamond, 3.0, 2.0, 1.0)) == DIAMOND
 
 
-def test_circuit_table_matches_seed():
+def test_circuit_table_matches_the_notes():
     assert str(explain.trace(circuit, -2.0, 5.0, -4.0)) == CIRCUIT
 
 
@@ -209,7 +212,7 @@ def test_circuit_dot_structure():
             '<font color="red">3.00</font>>];') in edges
 
 
-def test_neuron_wires_match_seed():
+def test_neuron_wires_match_the_notes():
     g = explain.graph(neuron, 2.0, -1.0, -3.0, -2.0, -3.0)
     into_inputs = [(a, v, gr) for a, b, v, gr in g.edges() if a in ("n0", "n1", "n2", "n3", "n4")]
     assert into_inputs == [("n0", "2.00", "-0.20"), ("n1", "-1.00", "0.39"),

@@ -7,7 +7,7 @@ from wengert.explain._expr import ExpressionError, expression
 GRIEWANK = "(sin(x1/x2) + x1/x2 - exp(x2)) * (x1/x2 - exp(x2))"
 
 
-def test_explain_prints_the_seed_trace(capsys, tmp_path):
+def test_explain_prints_the_notes_trace(capsys, tmp_path):
     dot = tmp_path / "g.dot"
     assert main(["explain", GRIEWANK, "--at", "x1=1.5", "x2=0.5", "--dot", str(dot)]) == 0
     out = capsys.readouterr().out

@@ -14,7 +14,7 @@ def sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def neuron(w0, x0, w1, x1, w2):  # seed 003's 2-d neuron, with the sigmoid as one gate
+def neuron(w0, x0, w1, x1, w2):  # CS231n's 2-d neuron, with the sigmoid as one gate
     return sigmoid(w0 * x0 + w1 * x1 + w2)
 
 
@@ -35,7 +35,7 @@ v_4  add(v_3, w2)       1.0000  -1.0000   0.1966
 v_8  sigmoid(v_4)       0.7311  -0.1966   1.0000"""
 
 
-def test_gate_collapses_to_one_row_with_the_seed_numbers():
+def test_gate_collapses_to_one_row_with_the_notes_numbers():
     assert str(explain.trace(neuron, *NEURON)) == COLLAPSED
 
 
@@ -63,7 +63,7 @@ def test_gate_is_transparent_to_grad_and_jvp():
 def test_graph_collapsed_gate_and_wires():
     g = explain.graph(neuron, *NEURON)
     assert [(n, lab) for n, lab, kind in g.nodes() if kind == "group"] == [("g0", "sigmoid")]
-    assert ("n8", "g0", "1.00", "0.20") in g.edges()      # the seeds: input 1.0, gradient 0.2
+    assert ("n8", "g0", "1.00", "0.20") in g.edges()      # as in CS231n: input 1.0, gradient 0.2
     assert g.edges()[-1] == ("g0", "out", "0.73", "1.00")
     dot = g.to_dot()
     assert 'g0 [label="sigmoid" shape=box style="rounded,filled,bold"' in dot

@@ -73,7 +73,7 @@ def test_svg_has_gates_inputs_output_and_wire_labels(tmp_path):
     texts = _svg_texts(data)
     for label in ("x", "y", "z", "add", "multiply", "output"):
         assert label in texts
-    # the seeds' circuit: values -2, 5, -4, 3, -12 and gradients -4, -4, 3, -4, 1
+    # the notes' circuit: values -2, 5, -4, 3, -12 and gradients -4, -4, 3, -4, 1
     for value in ("-2.00", "5.00", "-4.00", "3.00", "-12.00", "1.00"):
         assert value in texts
     assert b"#1a7f37" in data and b"#cf222e" in data  # green values, red gradients

@@ -1,6 +1,6 @@
 """The lean tape: a value no reverse rule reads is not kept on the tape.
 
-The declarations (numpy/_lean.py) are checked by running every operation of the
+The declarations (``def_keep`` next to each primitive's rules) are checked by running every operation of the
 op table with every array hollowed out (threshold 0): a rule reading a value it
 declared it does not need would read NaN and its gradient would differ.
 """
@@ -13,7 +13,6 @@ import wengert
 import wengert._core
 import wengert.numpy as wnp
 from wengert import tree
-from wengert.numpy import _lean
 from wengert._core import tape as _tape
 from wengert._specs import OP_SPECS
 from wengert.test_util import check_grads
@@ -31,8 +30,7 @@ def test_every_op_gives_the_same_gradient_on_a_lean_tape(monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         full = [_grads(s, a) for s, a in samples]
-        monkeypatch.setattr(_lean, "MIN_BYTES", 0)     # hollow out every array
-        monkeypatch.setattr(_tape, "_lean_bytes", [0])
+        monkeypatch.setattr(_tape, "_lean_bytes", [0])     # hollow out every array
         lean = [_grads(s, a) for s, a in samples]
     bad = [str(s) for (s, _), f, g in zip(samples, full, lean)
            if not all(np.array_equal(x, y, equal_nan=True)
@@ -41,7 +39,6 @@ def test_every_op_gives_the_same_gradient_on_a_lean_tape(monkeypatch):
 
 
 def test_lean_tape_at_second_order_and_in_forward_over_reverse(monkeypatch, rng):
-    monkeypatch.setattr(_lean, "MIN_BYTES", 0)
     monkeypatch.setattr(_tape, "_lean_bytes", [0])
     W = rng.standard_normal((3, 3))
 

@@ -17,12 +17,13 @@ import wengert.numpy as wnp
 import wengert.numpy.linalg as wla
 from wengert._core import (Box, DualTrace, TapeTrace, get_primitive, getval, registered_primitives,
                            vspace)
-from wengert.numpy._dispatch import _EQUIVALENTS
+from wengert.numpy._dispatch import _EQUIVALENTS, nondiff
+from wengert.numpy._elementwise import def_elementwise
 
 from wengert._specs import OP_SPECS, cover_name
 
 LIBRARY_PREFIXES = ("numpy", "scipy", "wengert")
-RULE_HELPERS = {wnp.def_elementwise, wnp.nondiff}   # tools for rule authors, not ops
+RULE_HELPERS = {def_elementwise, nondiff}   # tools for rule authors, not ops
 HELPER_MODULES = {"wengert.numpy._dispatch", "wengert.numpy._unbroadcast"}
 
 
@@ -47,7 +48,7 @@ def test_every_library_primitive_has_a_spec():
     covered = covered_primitives()
     missing = sorted(registered - covered)
     assert not missing, (
-        f"{len(missing)} library primitive(s) have no OpSpec in tests/wengert/_specs: "
+        f"{len(missing)} library primitive(s) have no OpSpec in src/wengert/_specs: "
         f"{', '.join(missing)}; add a spec (function, shapes, domain) that covers each")
     unknown = sorted(covered - registered)
     assert not unknown, f"specs cover names that are not registered primitives: {unknown}"
@@ -77,6 +78,15 @@ def _public_functions():
                 inspect.isfunction(f) and f.__module__.startswith("wengert.numpy")
                 and f.__module__ not in HELPER_MODULES):
             yield name, f
+
+
+def test_rule_author_tools_are_not_names_of_wengert_numpy():
+    # NumPy has no such names (nor autograd.numpy); rule authors find them in wengert.extend
+    import wengert.extend
+    assert wengert.extend.def_elementwise is def_elementwise
+    for name in ("def_elementwise", "nondiff"):
+        assert name not in vars(wnp), name
+        assert name not in dir(wnp), name
 
 
 def test_public_surface_is_covered():

@@ -109,7 +109,7 @@ def test_xlogy_and_xlog1py_are_finite_at_x_zero():
 
 
 def test_parameters_without_a_derivative_name_themselves():
-    # (betainc / gammainc are differentiable in a and b now: tests/test_followups_e.py)
+    # (betainc / gammainc are differentiable in a and b now: tests/test_special_functions.py)
     with pytest.raises(NotImplementedError, match="stdtr: no derivative with respect to df"):
         wengert.grad(lambda df: special.stdtr(df, 0.5))(3.0)
     assert wengert.grad(lambda x: special.gammasgn(x) * x)(-1.5) == 1.0   # a constant sign

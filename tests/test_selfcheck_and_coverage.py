@@ -20,6 +20,20 @@ def test_selfcheck_reports_per_op():
     assert "agree with finite differences" in out.getvalue()
 
 
+def test_selfcheck_takes_a_list_of_names_and_specs():
+    cube = primitive(lambda x: x ** 3)
+    defvjp(cube, lambda ans, x: lambda g: 3 * g * x ** 2)
+    defjvp(cube, lambda g, ans, x: 3 * g * x ** 2)
+    report = wengert.selfcheck(["tanh", "solve", op_spec(cube, (3,), name="cube")])
+    names = [r.op for r in report.results]
+    assert report.ok and "cube[(3,)]" in names
+    assert any("tanh" in n for n in names) and any("solve" in n for n in names)
+    with pytest.raises(ValueError, match="no op spec matches 'no-such-op'"):
+        wengert.selfcheck(["tanh", "no-such-op"])
+    with pytest.raises(TypeError, match="a name .* or an op spec"):
+        wengert.selfcheck([numpy.tanh])
+
+
 def test_selfcheck_catches_a_wrong_user_rule():
     @primitive
     def twice(x):

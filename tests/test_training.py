@@ -121,11 +121,44 @@ def test_keyboard_interrupt_inside_the_loss_keeps_the_last_completed_step():
         return _mse(p, x, y)
 
     out = _stdio.StringIO()
-    p_int, h_int = fit(flaky, _zeros(), (x, y), optim.sgd(0.1), epochs=10, stream=out)
+    # compile=False: a compiled step calls the Python loss only while tracing
+    p_int, h_int = fit(flaky, _zeros(), (x, y), optim.sgd(0.1), epochs=10, stream=out,
+                       compile=False)
     p_ref, _ = fit(_mse, _zeros(), (x, y), optim.sgd(0.1), epochs=5, progress=False)
     numpy.testing.assert_array_equal(p_int["w"], p_ref["w"])
     assert h_int["interrupted"] and len(h_int["loss"]) == 5
     assert "interrupted after 5 steps" in out.getvalue()
+
+
+def test_compiled_steps_give_the_eager_results_bit_for_bit():
+    x, y = _linear_problem(noise=0.5)
+    rng_a, rng_b = numpy.random.default_rng(3), numpy.random.default_rng(3)
+    runs = [fit(_mse, _zeros(), (x, y), optim.adam(0.05), epochs=4, batch_size=7, rng=r,
+                progress=False, compile=c) for r, c in ((rng_a, True), (rng_b, False))]
+    (p_c, h_c), (p_e, h_e) = runs
+    numpy.testing.assert_array_equal(p_c["w"], p_e["w"])
+    assert h_c["loss"] == h_e["loss"]
+
+
+def test_a_compiled_step_traces_once_per_batch_shape(monkeypatch):
+    import wengert._compile as wc
+    made = []
+    real = wc.compile
+
+    def spy(fun, **kw):
+        made.append(real(fun, **kw))
+        return made[-1]
+
+    monkeypatch.setattr(wc, "compile", spy)
+    x, y = _linear_problem(noise=0.5)
+    params = {"w": numpy.zeros(3), "b": numpy.zeros(1)}    # arrays keep their type
+    fit(_mse, params, (x, y), optim.adam(0.05), epochs=5, batch_size=len(x) - 3,
+        rng=0, progress=False)
+    (step,) = made
+    # a full batch and the last, shorter one; every later step runs the programs
+    assert step.stats() == {"signatures": 2, "traces": 2, "retraces": 0, "eager": 0}
+    with pytest.raises(TypeError, match="compile must be True or False"):
+        fit(_mse, _zeros(), (x, y), optim.sgd(0.1), compile="yes")
 
 
 def test_resuming_from_the_returned_optimizer_state_continues_the_run():
@@ -394,3 +427,24 @@ def test_the_notebook_bar_is_chosen_only_when_ipywidgets_is_installed(monkeypatc
         monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a, _i=installed: (
             (object() if _i else None) if name == "ipywidgets" else find_spec(name, *a)))
         assert training._tqdm() == bar
+
+
+@pytest.mark.parametrize("loss_name", ["softmax_cross_entropy", "logistic_loss"])
+def test_classification_losses_read_labels_as_inputs_when_compiled(loss_name):
+    # they once called numpy.asarray on the labels, which made compile guard the
+    # labels' values: every new batch retraced, and after 8 the step ran eagerly
+    import wengert
+    from wengert import nn
+    rng = numpy.random.default_rng(0)
+    loss_fn = getattr(nn, loss_name)
+    if loss_name == "softmax_cross_entropy":
+        make = lambda: (rng.standard_normal((6, 3)), rng.integers(0, 3, 6))   # noqa: E731
+    else:
+        make = lambda: (rng.standard_normal(6), (rng.random(6) > 0.5) * 1.0)  # noqa: E731
+    step = wengert.compile(wengert.value_and_grad(loss_fn))
+    for _ in range(4):
+        z, labels = make()
+        got, want = step(z, labels), wengert.value_and_grad(loss_fn)(z, labels)
+        assert got[0] == want[0]
+        numpy.testing.assert_array_equal(got[1], want[1])
+    assert step.stats()["traces"] == 1

@@ -40,6 +40,21 @@ def test_make_vjp_and_make_jvp():
     assert t == pytest.approx(float(numpy.sum(2 * numpy.sin(X) * Y)))
 
 
+def test_a_multi_output_primitive_returned_whole_is_differentiated():
+    """A function returning a multi-output primitive's result as it is (a box of a
+    tuple) has the derivative of each output (it was zero: the tuple was indexed out
+    after the tape had stopped recording)."""
+    a = numpy.array([[2.0, 0.5], [0.5, 1.0]])
+    inv_t = numpy.linalg.inv(a).T
+    vjp_fn, (sign, logdet) = wengert.make_vjp(np.linalg.slogdet)(a)
+    assert sign == 1.0 and logdet == pytest.approx(numpy.log(numpy.linalg.det(a)))
+    assert numpy.allclose(vjp_fn((0.0, 1.0)), inv_t)
+    assert numpy.allclose(wengert.vjp(np.linalg.slogdet, a)[1]((0.0, 1.0))[0], inv_t)
+    jac = wengert.jacobian(lambda x: np.linalg.eigh(x)[0])(a)
+    cts = wengert.make_vjp(np.linalg.eigh)(a)[0]((numpy.array([1.0, 0.0]), numpy.zeros((2, 2))))
+    assert numpy.allclose(cts, jac[0]) and numpy.any(cts != 0)
+
+
 def test_jax_style_jvp_and_vjp():
     value, t = wengert.jvp(f2, (X, Y), (numpy.ones(3), numpy.zeros(3)))
     assert t == pytest.approx(float(numpy.sum(numpy.cos(X) * Y ** 2)))

@@ -239,6 +239,25 @@ def test_jacobians_and_hessian_through_vmap_match_loops():
         wengert.jacrev(wnp.tanh, chunk_size=0)(x)
 
 
+def test_the_jacobian_memory_budget_is_set_on_wengert_transforms(monkeypatch):
+    """``wengert.transforms.JACOBIAN_CHUNK_BYTES`` bounds the basis block of every
+    Jacobian pass; setting it there takes effect (the Jacobians read it at each call)."""
+    from wengert.transforms import _jacobian
+    passes = []
+    real_vmap = _jacobian.vmap
+    monkeypatch.setattr(_jacobian, "vmap", lambda f, *a, **k: real_vmap(
+        lambda v: passes.append(1) or f(v), *a, **k))
+    rng = np.random.default_rng(3)
+    Bm, x = rng.standard_normal((5, 4)), rng.standard_normal(4)
+    J = (1 - np.tanh(Bm @ x) ** 2)[:, None] * Bm
+    for budget, n_passes in ((None, 1), (8 * 9 * 2, 3)):   # 2 rows of 9 float64s per block
+        if budget is not None:
+            monkeypatch.setattr(wengert.transforms, "JACOBIAN_CHUNK_BYTES", budget)
+        passes.clear()
+        np.testing.assert_allclose(wengert.jacrev(lambda x: wnp.tanh(Bm @ x))(x), J, rtol=1e-12)
+        assert len(passes) == n_passes
+
+
 def test_in_place_updates_under_vmap():
     def f(x):
         y = x * 1.0

@@ -56,7 +56,17 @@ def _select(ops):
         return chosen
     if isinstance(ops, OpSpec):
         return [ops]
-    return list(ops)
+    chosen = []
+    for op in ops:      # names and specs may be mixed: ["tanh", op_spec(cube, (3,))]
+        if isinstance(op, str):
+            chosen.extend(_select(op))
+        elif isinstance(op, OpSpec):
+            chosen.append(op)
+        else:
+            raise TypeError(
+                f"selfcheck: each entry of ops must be a name (a string such as 'tanh') or "
+                f"an op spec made with wengert.test_util.op_spec, not {type(op).__name__}")
+    return chosen
 
 
 def selfcheck(ops=None, *, modes=("fwd", "rev"), order=None, seed=0, verbose=False,
@@ -65,8 +75,8 @@ def selfcheck(ops=None, *, modes=("fwd", "rev"), order=None, seed=0, verbose=Fal
 
     Args:
         ops: ``None`` for every library rule; a string to check the specs whose
-            name contains it (e.g. ``"tanh"``); or ``OpSpec``s of your own, made
-            with ``wengert.test_util.op_spec``.
+            name contains it (e.g. ``"tanh"``); or a list of such strings and
+            ``OpSpec``s of your own, made with ``wengert.test_util.op_spec``.
         modes: which modes to check.
         order: the derivative order (default: each spec's own, 2 or 3).
         seed: the seed of the random inputs and directions.

@@ -19,8 +19,8 @@ Example:
 """
 import builtins as _builtins
 
-from ._core import (Box, ContainerVSpace, def_linear, defjvp_any, defvjp, defvjp_any, getval,
-                    primitive, vspace)
+from ._core import (Box, ContainerVSpace, box_value, def_linear, def_loop_only, defjvp_any,
+                    defvjp, defvjp_any, getval, primitive, vspace)
 from ._core.box import register_box
 from .numpy._array_box import SequenceBox
 
@@ -83,6 +83,10 @@ def make_sequence(sequence_type, *args):
 defvjp_any(make_sequence, lambda i, g, ans, seq_type, *args: container_take(g, i - 1))
 defjvp_any(make_sequence, lambda i, t, ans, seq_type, *args:
            container_untake(t, i - 1, vspace(ans)))
+_CONTAINERS = ("autograd's traced containers (tuples, lists, dicts of traced values) are "
+               "built and indexed one example at a time under vmap")
+for _f in (container_take, container_untake, make_sequence):
+    def_loop_only(_f, _CONTAINERS)
 
 
 class DictBox(Box):
@@ -94,25 +98,25 @@ class DictBox(Box):
         return container_take(self, key)
 
     def __len__(self):
-        return len(self._value)
+        return len(box_value(self))
 
     def __iter__(self):
-        return iter(self._value)
+        return iter(box_value(self))
 
     def __contains__(self, key):
-        return key in self._value
+        return key in box_value(self)
 
     def keys(self):
-        return self._value.keys()
+        return box_value(self).keys()
 
     def values(self):
-        return [self[k] for k in self._value]
+        return [self[k] for k in box_value(self)]
 
     def items(self):
-        return [(k, self[k]) for k in self._value]
+        return [(k, self[k]) for k in box_value(self)]
 
     def get(self, key, default=None):
-        return self[key] if key in self._value else default
+        return self[key] if key in box_value(self) else default
 
 
 register_box(DictBox, (dict_,))

@@ -18,14 +18,15 @@ Example:
 import collections.abc
 import functools
 
-from ._core import Box, getval, get_primitive, jvp_rule, vjp_rule, vspace
+from ._core import Box, getval, get_primitive, vspace
+from ._core import rules as _rules
 from ._core.vspace import add_any
 from .extend import (VSpace, defjvp, defjvp_argnum,
                      defjvp_argnums, defvjp, defvjp_argnum, defvjp_argnums, primitive)
 from ._nodes import JVPNode, SparseBox, SparseObject, VJPNode, backward_pass
 from ._warn import warn as _warn
 from .tracer import Node, isbox, trace
-from .transforms import _make_jvp, _make_vjp
+from .transforms._readings import jvp_at, vjp_at
 from .util import subval, toposort
 
 __all__ = [
@@ -40,12 +41,12 @@ __all__ = [
 
 def make_vjp(fun, x):
     """``(vjp, fun(x))``: ``vjp(g)`` is the cotangent of ``x`` for an output cotangent ``g``."""
-    return _make_vjp(fun, x)
+    return vjp_at(fun, x)
 
 
 def make_jvp(fun, x):
     """``jvp(t) -> (fun(x), tangent of fun(x))`` for a tangent ``t`` of ``x``."""
-    return _make_jvp(fun, x)
+    return jvp_at(fun, x)
 
 
 # -- the rule registries as autograd's mappings ------------------------------------------
@@ -56,6 +57,7 @@ class _RuleTable(collections.abc.MutableMapping):
 
     def __init__(self, mode):
         self.mode = mode
+        self._core_mode = "reverse" if mode == "vjp" else "forward"
         self._fields = ("vjps", "vjp_any", "vjp_joint") if mode == "vjp" else \
             ("jvps", "jvp_any", "jvp_joint")
 
@@ -70,13 +72,11 @@ class _RuleTable(collections.abc.MutableMapping):
         prim = get_primitive(fun)
         if prim is None or not any(getattr(prim, name) for name in self._fields):
             raise KeyError(fun)
-        return _SavedRules({name: getattr(prim, name) for name in self._fields}, prim, self.mode)
+        return _SavedRules(_rules.rules_of(fun, self._core_mode), prim, self.mode)
 
     def __setitem__(self, fun, rules):
-        prim = get_primitive(fun)
         if isinstance(rules, _SavedRules):
-            for name, value in rules.saved.items():
-                setattr(prim, name, value)
+            _rules.restore_rules(fun, self._core_mode, rules.saved)
         elif self.mode == "vjp":
             defvjp(fun, *rules.values(), argnums=list(rules))
         else:
@@ -84,10 +84,7 @@ class _RuleTable(collections.abc.MutableMapping):
 
     def __delitem__(self, fun):
         self[fun]   # KeyError when there are no rules
-        prim = get_primitive(fun)
-        setattr(prim, self._fields[0], {})
-        for name in self._fields[1:]:
-            setattr(prim, name, None)
+        _rules.clear_rules(fun, self._core_mode)
 
     def __iter__(self):
         return iter(self._prims())

@@ -33,8 +33,9 @@ import threading
 
 from . import numpy as wnp
 from . import tree
-from ._core import Box, defbatch, defjvp_joint, defvjp_joint, getval, primitive, vspace
-from .transforms import _ReverseTrace, _make_jvp, vmap
+from ._core import Box, defbatch, defjvp_joint, defvjp_joint, primitive, vspace
+from .transforms import vmap
+from .transforms._readings import ReverseTrace, jvp_at
 from ._typing import Fn
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -125,7 +126,7 @@ class _Custom:
     _vjp_joint: Fn
     _jvp_joint: Fn
     _check_rules: Callable[[], None]
-    _batched: Fn
+    _for_whole_batch: Fn
 
     def __init__(self, fun: Any, nondiff_argnums: Any=()) -> None:
         if not callable(fun):
@@ -197,7 +198,7 @@ class _Custom:
         """Under ``vmap``: a custom function of the same kind on the whole batch,
         whose rules are the per-example rules vmapped (outputs batched on axis 0)."""
         spec, out, leaves = args[0], args[1], args[2:]
-        whole = self._batched(spec, out, tuple(dims[2:]))
+        whole = self._for_whole_batch(spec, out, tuple(dims[2:]))
         return whole(*leaves), 0
 
     def _per_example_out(self, spec: Any, out: Any, leaves: Any) -> Any:
@@ -300,10 +301,10 @@ class custom_jvp(_Custom):
                 t_leaves[i] = t
             return tuple(self._tangent_out(spec, out, leaves, t_leaves))
 
-        rt = _ReverseTrace(tangent_map, tuple(_zeros(leaves[i]) for i in idx))
+        rt = ReverseTrace(tangent_map, tuple(_zeros(leaves[i]) for i in idx))
         return list(rt.vjp(g))
 
-    def _batched(self, spec: Any, out: Any, ldims: Any) -> Any:
+    def _for_whole_batch(self, spec: Any, out: Any, ldims: Any) -> Any:
         whole = custom_jvp(lambda *leaves: vmap(
             lambda *ls: self._per_example_out(spec, out, ls), in_axes=ldims)(*leaves))
 
@@ -413,8 +414,8 @@ class custom_vjp(_Custom):
         if any(gi is not None for gi in g[n:]):
             # cotangents of the residuals (a derivative of a derivative): through fwd
             idx = [i - 2 for i in argnums]
-            rt = _ReverseTrace(lambda xs: self._res_of(spec, leaves, idx, xs),
-                               tuple(leaves[i] for i in idx))
+            rt = ReverseTrace(lambda xs: self._res_of(spec, leaves, idx, xs),
+                              tuple(leaves[i] for i in idx))
             extra = rt.vjp(tuple(_fill(g[n:], ans_items[n:])))
             for i, e in zip(idx, extra):
                 cts[i] = e if cts[i] is None else cts[i] + e
@@ -432,8 +433,8 @@ class custom_vjp(_Custom):
         ans_items = [_item(ans, k) for k in range(len(ans))]
         idx = [i - 2 for i in argnums]
         # the outputs' tangent: the transpose of bwd (linear in its cotangent)
-        rt = _ReverseTrace(lambda gs: tuple(self._cotangents(spec, out, ans, leaves, gs)),
-                           tuple(_zeros(v) for v in ans_items[:n]))
+        rt = ReverseTrace(lambda gs: tuple(self._cotangents(spec, out, ans, leaves, gs)),
+                          tuple(_zeros(v) for v in ans_items[:n]))
         t_full = [None] * len(leaves)
         for i, t in zip(idx, tangents):
             t_full[i] = t
@@ -441,11 +442,11 @@ class custom_vjp(_Custom):
         if len(ans_items) == n:
             return tuple(t_out)
         # the residuals' tangent: through fwd (for derivatives of the backward pass)
-        _, t_res = _make_jvp(lambda xs: self._res_of(spec, leaves, idx, xs),
-                             tuple(leaves[i] for i in idx))(tuple(tangents))
+        _, t_res = jvp_at(lambda xs: self._res_of(spec, leaves, idx, xs),
+                          tuple(leaves[i] for i in idx))(tuple(tangents))
         return tuple(t_out) + tuple(t_res)
 
-    def _batched(self, spec: Any, out: Any, ldims: Any) -> Any:
+    def _for_whole_batch(self, spec: Any, out: Any, ldims: Any) -> Any:
         # The primitive's outputs are the function's outputs and the residuals: the
         # batched version computes both for the whole batch, and its backward rule
         # is the per-example rule (and the residuals' derivatives) vmapped.
@@ -471,7 +472,7 @@ class custom_vjp(_Custom):
             cts = [wnp.sum(c, axis=0) if d is None else wnp.moveaxis(c, 0, d)
                    for c, d in zip(cts, ldims)]
             if len(flat) > n:   # the residuals' cotangents, through fwd
-                rt = _ReverseTrace(lambda ls: whole.fun(*ls)[n:], tuple(leaves))
+                rt = ReverseTrace(lambda ls: whole.fun(*ls)[n:], tuple(leaves))
                 cts = [c + e for c, e in zip(cts, rt.vjp(tuple(g[n:])))]
             return tuple(cts)
 

@@ -18,9 +18,10 @@ import inspect
 from . import numpy as wnp
 from ._core import vspace
 from .transforms import (
-    _make_vjp, checkpoint, deriv, elementwise_grad, grad, grad_and_aux, grad_named, hessian,
+    checkpoint, deriv, elementwise_grad, grad, grad_and_aux, grad_named, hessian,
     hessian_tensor_product, hessian_vector_product, holomorphic_grad, jacobian, make_hvp,
     make_jvp, make_vjp, value_and_grad)
+from .transforms._readings import vjp_at
 from .wrap_util import unary_to_nary
 
 __all__ = [
@@ -58,8 +59,8 @@ def make_jvp_reversemode(fun, x):
     """make_jvp_reversemode(fun, argnum=0)(*args) -> jvp: a Jacobian-vector
     product computed by two reverse passes (the vjp is linear in its cotangent,
     so the vjp of the vjp is the jvp)."""
-    vjp, y = _make_vjp(fun, x)
-    vjp_vjp, _ = _make_vjp(vjp, vspace(y).zeros())
+    vjp, y = vjp_at(fun, x)
+    vjp_vjp, _ = vjp_at(vjp, vspace(y).zeros())
     return vjp_vjp
 
 
@@ -74,9 +75,9 @@ def make_ggnvp(f, g=_half_sum_of_squares, f_argnum=0):
 
     @unary_to_nary
     def _make_ggnvp(f, x):
-        f_vjp, f_x = _make_vjp(f, x)
-        g_hvp, grad_g_x = _make_vjp(grad(g), f_x)
-        f_jvp, _ = _make_vjp(f_vjp, vspace(grad_g_x).zeros())
+        f_vjp, f_x = vjp_at(f, x)
+        g_hvp, grad_g_x = vjp_at(grad(g), f_x)
+        f_jvp, _ = vjp_at(f_vjp, vspace(grad_g_x).zeros())
         return lambda v: f_vjp(g_hvp(f_jvp(v)))
 
     return _make_ggnvp(f, f_argnum)

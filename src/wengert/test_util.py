@@ -14,7 +14,7 @@ import numpy as _np
 
 from . import tree
 from ._core import getval, vspace
-from .transforms import _make_jvp, _make_vjp
+from .transforms import make_jvp, make_vjp
 
 __all__ = ["check_grads", "combo_check", "scalar_close", "numerical_jvp", "check_equivalent",
            "op_spec"]
@@ -75,12 +75,12 @@ def _check(fun, x, modes, order, level, what, name, rng):
     v = vspace(x).randn(rng)
     num = numerical_jvp(fun, x, v, eps)
     if "fwd" in modes:
-        _, t = _make_jvp(fun, x)(v)
+        _, t = make_jvp(fun)(x)(v)
         for a, n in zip(_leaves(t), _leaves(num)):
             if a.shape != n.shape or not _close(a, n, tol):
                 _fail("forward", level, what, name, a, n)
     if "rev" in modes:
-        vjp_fn, y = _make_vjp(fun, x)
+        vjp_fn, y = make_vjp(fun)(x)
         u = vspace(y).randn(rng)
         ad = _pair(vjp_fn(u), v)
         nd = _pair(u, num)
@@ -89,11 +89,11 @@ def _check(fun, x, modes, order, level, what, name, rng):
     if order > 1:
         if "fwd" in modes:
             def jvp_of(xv):
-                return _make_jvp(fun, xv[0])(xv[1])[1]
+                return make_jvp(fun)(xv[0])(xv[1])[1]
             _check(jvp_of, (x, v), modes, order - 1, level + 1, what, f"jvp_{name}", rng)
         if "rev" in modes:
             def vjp_of(xu):
-                return _make_vjp(fun, xu[0])[0](xu[1])
+                return make_vjp(fun)(xu[0])[0](xu[1])
             _check(vjp_of, (x, u), modes, order - 1, level + 1, what, f"vjp_{name}", rng)
 
 

@@ -1,5 +1,5 @@
-"""``wengert tour``: what wengert does, shown on the lecture notes in
-lecture notes it is built from and on small learning problems, with a report folder of plots.
+"""``wengert tour``: what wengert does, shown on the worked examples of the lecture notes it
+is built from and on small learning problems, with a report folder of plots.
 
 The tour, in sections (every number computed now, every step seeded, so the
 output repeats exactly):
@@ -35,7 +35,6 @@ import numpy as _np
 
 import wengert
 import wengert.numpy as np
-from wengert.extend import defjvp, defvjp, primitive
 
 __all__ = ["run", "report"]
 
@@ -118,14 +117,7 @@ NEURON = [
 ]
 
 
-@primitive
-def sigmoid(z):
-    """The sigmoid as one gate, with its algebraically nice derivative f(1 - f)."""
-    return 1.0 / (1.0 + _np.exp(-z))
-
-
-defvjp(sigmoid, lambda ans, z: lambda g: g * ans * (1.0 - ans))
-defjvp(sigmoid, lambda g, ans, z: g * ans * (1.0 - ans))
+from wengert._gates import sigmoid  # noqa: E402  (a gate made with wengert.extend)
 
 
 def neuron(w, x):

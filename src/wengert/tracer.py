@@ -20,7 +20,7 @@ Example (a printing tracer, as in autograd's print_trace example, in miniature):
     >>> node.names
     ['sin', 'multiply']
 """
-from ._core import Box, getval, new_box, notrace_primitive, primitive
+from ._core import Box, box_value, getval, new_box, notrace_primitive, primitive
 from ._core.box import Trace
 from .util import subvals, toposort
 
@@ -59,17 +59,19 @@ class NodeTrace(Trace):
 
     __slots__ = ()
 
+    node_of = Trace.aux_of      # a box's user Node
+
     def apply(self, prim, args, kwargs):
         vals = list(args)
         argnums, parents = [], []
         lower = False
         for i, a in enumerate(args):
             if isinstance(a, Box):
-                if a._trace is self:
-                    vals[i] = a._value
+                if self.owns(a):
+                    v = vals[i] = box_value(a)
                     argnums.append(i)
-                    parents.append(a._aux)
-                    lower = lower or isinstance(a._value, Box)
+                    parents.append(self.node_of(a))
+                    lower = lower or isinstance(v, Box)
                 else:
                     lower = True
         ans = prim.wrapped(*vals, **kwargs) if lower else prim.fun(*vals, **kwargs)
@@ -88,8 +90,8 @@ def trace(start_node, fun, x):
     """
     t = NodeTrace()
     end_box = fun(new_box(x, t, start_node))
-    if isinstance(end_box, Box) and end_box._trace is t:
-        return end_box._value, end_box._aux
+    if t.owns(end_box):
+        return box_value(end_box), t.node_of(end_box)
     return end_box, None
 
 

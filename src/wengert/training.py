@@ -195,7 +195,8 @@ def _fmt(v: Any) -> Any:
 def fit(loss: Fn, params: PyTree, data: PyTree, optimizer: Optimizer, epochs: int = 1,
         batch_size: int | None = None, rng: _np.random.Generator | None = None,
         callbacks: Sequence[Fn] = (), progress: bool = True, log_every: int | None = None,
-        stream: TextIO | None = None, opt_state: PyTree = None, plot: bool = False) -> Any:
+        stream: TextIO | None = None, opt_state: PyTree = None, plot: bool = False,
+        compile: bool = True) -> Any:
     """Train ``params`` to minimize ``loss(params, *batch)`` over ``data``.
 
     Arguments:
@@ -220,6 +221,13 @@ def fit(loss: Fn, params: PyTree, data: PyTree, optimizer: Optimizer, epochs: in
         plot: ``True`` draws the loss curve when training ends
             (``wengert.plot.loss_curve``, needs matplotlib); in Jupyter it shows
             under the cell.
+        compile: run each step (the loss's value and gradient, the optimizer's
+            update and applying it) as one program made by ``wengert.compile``: the
+            first step of each signature (batch shape, parameter types) traces it, later steps run generated
+            NumPy code with the same results, bit for bit.  Where compiling
+            does not pay (Python control flow on values that change every
+            step), compile falls back to eager steps with a warning naming the
+            line.  ``False`` runs every step eagerly.
 
     Returns ``(params, history)``; ``history`` holds per-epoch lists
     ``"epoch"``, ``"loss"`` (mean training loss over the epoch's steps),
@@ -289,14 +297,16 @@ def fit(loss: Fn, params: PyTree, data: PyTree, optimizer: Optimizer, epochs: in
 
     state = optimizer.init(params) if opt_state is None else opt_state
     history: dict[str, Any] = {"epoch": [], "loss": [], "steps": [], "seconds": []}
-    value_and_grad_loss = value_and_grad(loss)
+    if compile not in (True, False):
+        raise TypeError(f"{where}: compile must be True or False, got {compile!r}")
+    step = _step_function(loss, optimizer, compile)
     steps, stopped_by, interrupted, last = 0, None, False, None
     start = time.perf_counter()
     try:
         for epoch in range(epochs):
             total, count = 0.0, 0
             for batch in _batches(arrays, n, batch_size, rng):
-                value, g = value_and_grad_loss(params, *batch)
+                value, new_params, new_state = step(params, state, *batch)
                 value = float(value)
                 if not math.isfinite(value):
                     if last is not None:
@@ -307,8 +317,6 @@ def fit(loss: Fn, params: PyTree, data: PyTree, optimizer: Optimizer, epochs: in
                           "last finite loss (lower the learning rate or clip gradients "
                           "with optim.clip_by_global_norm)", RuntimeWarning)
                     break
-                updates, new_state = optimizer.update(g, state, params)
-                new_params = apply_updates(params, updates)
                 last = (params, state)
                 params, state = new_params, new_state   # one step completes here
                 steps += 1
@@ -346,6 +354,22 @@ def fit(loss: Fn, params: PyTree, data: PyTree, optimizer: Optimizer, epochs: in
         from .plot import loss_curve
         loss_curve(history)
     return params, history
+
+
+def _step_function(loss: Fn, optimizer: Optimizer, compiled: bool) -> Fn:
+    """One training step, ``step(params, state, *batch) -> (loss, new params, new
+    state)``, compiled into one program unless ``compiled`` is False."""
+    value_and_grad_loss = value_and_grad(loss)
+
+    def step(params: PyTree, state: PyTree, *batch: Any) -> Any:
+        value, g = value_and_grad_loss(params, *batch)
+        updates, new_state = optimizer.update(g, state, params)
+        return value, apply_updates(params, updates), new_state
+
+    if not compiled:
+        return step
+    from ._compile import compile as _compile_fn
+    return _compile_fn(step)
 
 
 def _log(stream: Any, epoch: Any, epochs: Any, history: Any, steps: Any, start: Any, stopped_by: Any) -> None:

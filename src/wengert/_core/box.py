@@ -22,6 +22,11 @@ class Trace:
 
     __slots__ = ("level", "__weakref__")
 
+    # Whether ``apply_raw(fun, args, kwargs, name)`` records a plain function of this
+    # trace's values as one call (``wengert.compile``'s tracing does): code that calls
+    # a function of values on a box of such a trace hands the call to it instead.
+    records_calls = False
+
     def __init__(self):
         self.level = next(_levels)
 
@@ -43,7 +48,9 @@ class Box:
 
     ``_value`` is the wrapped value (possibly a box of a lower level),
     ``_trace`` the owning trace and ``_aux`` the trace's bookkeeping: the node
-    index on a tape, or the tangent of a dual number.
+    index on a tape, the tangent of a dual number, the batch axis under ``vmap``.
+    Code outside the core reads them through ``box_value(box)``, ``box_trace(box)``
+    and the trace's own accessor (``node_of``, ``tangent_of``, ``dim_of``).
     """
 
     __slots__ = ("_value", "_trace", "_aux")
@@ -78,6 +85,15 @@ def register_box(box_class, value_types=(), default=False):
 def new_box(value, trace, aux):
     """Wrap ``value`` in the box class registered for its type."""
     return _box_types.get(type(value), _default_box[0])(value, trace, aux)
+
+
+def rebind(box, new):
+    """Make ``box`` hold what ``new`` (a box of the same trace) holds: every Python name
+    bound to ``box`` then sees ``new``'s value (how an in-place write into a traced
+    array is seen through all its aliases, as NumPy's are)."""
+    if new._trace is not box._trace:
+        raise ValueError("rebind: both boxes must belong to the same trace")
+    box._value, box._aux = new._value, new._aux
 
 
 def box_value(box):

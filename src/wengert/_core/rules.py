@@ -146,6 +146,38 @@ def def_keep(fun, ans=False, args=None):
     return fun
 
 
+_MODE_FIELDS = {"reverse": ("vjps", "vjp_any", "vjp_joint"),
+                "forward": ("jvps", "jvp_any", "jvp_joint")}
+
+
+def rules_of(fun, mode):
+    """A snapshot of ``fun``'s rules of one mode (``"reverse"`` or ``"forward"``):
+    ``{field: value}``, to hand back to :func:`restore_rules`."""
+    prim = _prim(fun)
+    return {name: (dict(v) if type(v) is dict else v)
+            for name in _MODE_FIELDS[mode] for v in (getattr(prim, name),)}
+
+
+def restore_rules(fun, mode, saved):
+    """Set ``fun``'s rules of one mode to a snapshot taken by :func:`rules_of`."""
+    prim = _prim(fun)
+    for name in _MODE_FIELDS[mode]:
+        value = saved[name]
+        setattr(prim, name, dict(value) if type(value) is dict else value)
+    return fun
+
+
+def clear_rules(fun, mode):
+    """Remove every rule of one mode from ``fun`` (differentiating it in that mode is
+    then an error naming the missing rule)."""
+    prim = _prim(fun)
+    per_arg, any_rule, joint = _MODE_FIELDS[mode]
+    setattr(prim, per_arg, {})
+    setattr(prim, any_rule, None)
+    setattr(prim, joint, None)
+    return fun
+
+
 def vjp_rule(prim, argnum):
     rule = prim.vjps.get(argnum)
     if rule is None:

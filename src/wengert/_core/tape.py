@@ -22,6 +22,12 @@ def set_lean(fun, min_bytes, types):
     _lean_types.update(types)
 
 
+def lean_min_bytes():
+    """The size (``nbytes``) from which values may be dropped from the tape: the one
+    threshold, set by :func:`set_lean`."""
+    return _lean_bytes[0]
+
+
 # accumulate(cts, node, g) -> the cotangent of node plus g, added in place into the one
 # held by cts when nothing else holds it, for cotangents of the given types (arrays);
 # set by the NumPy layer.  Other cotangents are added with add_any.

@@ -104,6 +104,13 @@ class VSpace:
     def _covector(self, x):
         return x
 
+    def cast(self, x):
+        """``x``, a plain (untraced) cotangent or tangent computed for a value of this
+        space, as a value of this space: its type, dtype and shape (an array space turns
+        a broadcast or promoted result back into one of the argument's kind).  The
+        transforms cast every gradient they return.  Default: ``x`` unchanged."""
+        return x
+
     def _key(self):
         # autograd-style subclasses describe themselves in instance attributes
         return tuple(sorted(getattr(self, "__dict__", {}).items()))

@@ -1,5 +1,5 @@
 """Op specs for autograd's surface: its container primitives, ``linspace``,
-``make_diagonal`` and ``fixed_point`` (see wengert/_specs/__init__.py for the format)."""
+``make_diagonal`` and ``fixed_point`` (see ``_table.py`` for the format)."""
 import importlib.util
 
 import numpy as np
@@ -9,7 +9,7 @@ import wengert.numpy.linalg as wla
 from wengert._core import getval, vspace
 from wengert.builtins import container_take, container_untake, make_sequence
 from wengert.misc.fixed_points import _solve, fixed_point
-from . import ANY, POS, spec
+from ._table import ANY, POS, spec
 
 _DICT_SPACE = vspace({"a": np.zeros(3), "b": 0.0})
 

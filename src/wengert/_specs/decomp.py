@@ -1,4 +1,4 @@
-"""Op specs for the decomposition area of numpy.linalg (see wengert/_specs/__init__.py for the spec format).
+"""Op specs of the decompositions of numpy.linalg (see ``_table.py`` for the spec format).
 
 Inputs are kept away from the points where a decomposition is not differentiable:
 well-conditioned matrices, symmetric positive-definite ones for Cholesky, and
@@ -12,7 +12,7 @@ import numpy as np
 
 import wengert.numpy as wnp
 import wengert.numpy.linalg as wla
-from . import ANY, NONZERO, spec, well_conditioned
+from ._table import ANY, NONZERO, spec, well_conditioned
 
 WELL = well_conditioned
 

@@ -1,12 +1,13 @@
-"""Op specs for in-place updates (see wengert/_specs/__init__.py for the spec format):
+"""Op specs for in-place updates (see ``_table.py`` for the spec format):
 the index-update and scatter-add primitives, the ``at`` API, and assignments,
 augmented assignments, ``ufunc.at`` and ``out=`` on traced arrays, each
-checked at every argument (the old contents and the written values).
+checked at every argument (the old contents and the written values); tables started
+from a traced value (zeros_like, ones_like, empty_like, full_like) and filled in place.
 """
 import numpy as np
 
 import wengert.numpy as wnp
-from . import ANY, NONZERO, POS, bands, spec
+from ._table import ANY, NONZERO, POS, bands, spec
 
 UPDATE = wnp.index_update
 ADD = wnp.index_add
@@ -58,7 +59,7 @@ def _filled(x):
     return table
 
 
-SPECS = [
+UPDATES = [
     spec(lambda x, v: UPDATE(x, (1, slice(None)), v), (3, 4), (4,), name="index_update(row)",
          covers=[UPDATE, UP]),
     spec(lambda x, v: UPDATE(x, (slice(None), [1, 3]), v), (3, 4), (), name="index_update(bcast)",
@@ -102,4 +103,26 @@ SPECS = [
          covers=[UP, ADDP, wnp.as_traced]),
     spec(_out, (2, 3), (3,), name="out=", covers=[UP, wnp.as_traced]),
     spec(_filled, (3,), name="as_traced table", covers=[wnp.as_traced, UP]),
+]
+
+
+# -- tables started from a traced value and filled in place --------------------------------
+def _filled_from(make):
+    def f(x):
+        table = make(x)
+        table[0] = x[1] ** 2
+        table[1:] = x[:-1] * 3.0
+        return table
+    return f
+
+
+FILLED_TABLES = [
+    spec(_filled_from(wnp.zeros_like), (4,), name="zeros_like(x) filled", covers=[wnp.zeros_like]),
+    spec(_filled_from(wnp.ones_like), (2, 3), name="ones_like(x) filled", covers=[wnp.ones_like]),
+    spec(_filled_from(wnp.empty_like), (3,), name="empty_like(x) filled",
+         covers=[wnp.empty_like]),
+    spec(lambda x, v: wnp.full_like(x, v) * x, (2, 3), (), name="full_like(x,v)",
+         covers=[wnp.full_like]),
+    spec(_filled_from(lambda x: np.full_like(x, 2.0)), (3,), name="np.full_like(x,2) filled",
+         covers=[wnp.full_like]),
 ]

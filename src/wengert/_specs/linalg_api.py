@@ -1,23 +1,19 @@
 """Op specs for NumPy 2's array-API names in ``numpy.linalg`` (see
-wengert/_specs/__init__.py for the spec format)."""
+``_table.py`` for the spec format)."""
 import numpy as np
 
 import wengert.numpy as wnp
 import wengert.numpy.linalg as wla
-from . import NONZERO, spec
+from ._table import NONZERO, kw_label, spec
 
 C128 = np.complex128
-
-
-def _kw(kwargs):
-    return ",".join(f"{k}={v}".replace(" ", "") for k, v in kwargs.items())
 
 
 def linalg(f, *shapes, kwargs=None, **spec_kwargs):
     """A spec of ``wengert.numpy.linalg.f(*arrays, **kwargs)``, named ``linalg.f(kwargs)``."""
     kwargs = kwargs or {}
-    return spec(lambda *xs: f(*xs, **kwargs), *shapes, name=f"linalg.{f.__name__}({_kw(kwargs)})",
-                covers=[f], **spec_kwargs)
+    return spec(lambda *xs: f(*xs, **kwargs), *shapes,
+                name=f"linalg.{f.__name__}({kw_label(kwargs)})", covers=[f], **spec_kwargs)
 
 
 SPECS = [

@@ -1,9 +1,9 @@
 """Op specs for convolution, statistics, interpolation, polynomials and the
-array-API names (see wengert/_specs/__init__.py for the spec format)."""
+array-API names (see ``_table.py`` for the spec format)."""
 import numpy as np
 
 import wengert.numpy as wnp
-from . import ANY, POS, bands, spec
+from ._table import ANY, POS, bands, spec
 
 CONV = [wnp.convolve, "wengert.numpy.convolve_full"]
 

@@ -1,4 +1,4 @@
-"""Op specs for the scipy area (see wengert/_specs/__init__.py for the spec format).
+"""Op specs for the scipy area (see ``_table.py`` for the spec format).
 
 SciPy is optional: without it, ``SPECS`` stays empty.
 """
@@ -8,7 +8,7 @@ import importlib.util
 import numpy as np
 
 import wengert.numpy as wnp  # noqa: F401
-from . import ANY, NONZERO, POS, UNIT, bands, cover_name, spec, well_conditioned
+from ._table import ANY, NONZERO, POS, UNIT, bands, cover_name, spec, well_conditioned
 
 SPECS = []
 

@@ -3,7 +3,7 @@
 import numpy as np
 
 import wengert.numpy.linalg as wla
-from . import spec
+from ._table import spec
 
 
 def rank_deficient(rng, shape):

@@ -1,17 +1,17 @@
 """One evaluation, read three ways: values, tangents (forward) and adjoints (reverse).
 
 The inputs are dual numbers (forward mode) boxed again by a tape (reverse
-mode), so every tape entry's result carries its tangent; one backward loop
-over the tape then gives the adjoint of every node and, for the circuit
-diagram, the gradient carried by every wire.
+mode), so every tape entry's result carries its tangent; the core's backward
+pass over the same operations on plain values then gives the adjoint of every
+node and, through its observer, the gradient carried by every wire (for the
+circuit diagram).
 """
 import inspect
 
 import numpy as _np
 
 from .. import tree
-from .._core import Box, DualTrace, TapeTrace, getval, vjp_rule
-from .._core.vspace import add_any
+from .._core import DualTrace, Entry, TapeTrace, box_value, getval
 from . import groups as _groups
 
 
@@ -19,11 +19,14 @@ class Recording:
     """Everything ``trace`` and ``graph`` show, indexed by tape node.
 
     ``names[k]``, ``values[k]``, ``tangents[k]`` (``None`` = zero) and
-    ``adjoints[k]`` (``None`` = zero) for node ``k``; ``entries`` is the
-    tape; ``inputs`` the input nodes; ``out_node`` the output's node (``None``
-    when the output does not depend on the inputs); ``wire_grads[(k, i)]`` the
-    gradient flowing back from node ``k`` into its argument ``i``; ``groups``
-    the spans named by :func:`~wengert.explain.gate` / ``scope``.
+    ``adjoints[k]`` (``None`` = zero) for node ``k``; ``entries[k]`` its
+    operation, a tape :data:`~wengert._core.Entry` (``None`` for an input; its
+    arguments and result as recorded: dual numbers); ``inputs`` the input
+    nodes; ``out_node`` the output's node (``None`` when the output does not
+    depend on the inputs); ``wire_grads[(k, i)]`` the gradient flowing back
+    from node ``k`` into its argument ``i``; ``seed`` the output's cotangent
+    (ones); ``groups`` the spans named by :func:`~wengert.explain.gate` /
+    ``scope``.
     """
 
     def __init__(self, fun, args, tangent, who):
@@ -42,7 +45,6 @@ class Recording:
         pnames = _param_names(fun, len(args))
         dual, tape = DualTrace(), TapeTrace()
         tape.lean = False     # the table shows every value, so the tape keeps them all
-        self.entries = tape.entries
         self.names, self.inputs, self.point = {}, [], []
         # each input node's dual number, kept now: a function that writes into its
         # input (x[0] = 0) rebinds the box to a later node
@@ -58,9 +60,10 @@ class Recording:
                     boxes.append(leaf)  # integers, booleans, strings: constants
                     continue
                 b = tape.new_input(dual.new_input(leaf, tl))
-                self.names[b._aux] = paths[j] if len(paths) == len(leaves) else f"{pname}[{j}]"
-                self.inputs.append(b._aux)
-                input_values[b._aux] = b._value
+                k = tape.node_of(b)
+                self.names[k] = paths[j] if len(paths) == len(leaves) else f"{pname}[{j}]"
+                self.inputs.append(k)
+                input_values[k] = box_value(b)
                 boxes.append(b)
             boxed_args.append(tree.unflatten(tdef, boxes))
             self.point.append((pname, a))
@@ -75,28 +78,32 @@ class Recording:
         for g in sorted(self.groups, key=lambda g: g.depth):
             for k in range(g.start, g.end):
                 self.group_path[k] = g.path
-        self.out_node = out._aux if isinstance(out, Box) and out._trace is tape else None
+        self.out_node = tape.node_of(out) if tape.owns(out) else None
         self.output = getval(out)
         if isinstance(self.output, (tuple, list, dict)):
             raise TypeError(f"{who}: {self.fun_name} returned a {type(self.output).__name__}; "
                             "explain one output at a time, e.g. lambda *a: f(*a)[0]")
-        # values and tangents of every node
-        n = len(self.entries)
+        # every node's operation (None for an input), value and tangent
+        n = len(tape.entries)
+        self.entries = [tape.entry(k) for k in range(n)]
         self.values, self.tangents = [None] * n, [None] * n
         count = 0
         for k, e in enumerate(self.entries):
             if e is None:
                 v = input_values[k]
             else:
-                v = e[3]
+                v = e.ans
                 count += 1
                 self.names[k] = f"v_{count}"
-            if isinstance(v, Box) and v._trace is dual:
-                self.tangents[k] = getval(v._aux)
+            if dual.owns(v):
+                self.tangents[k] = getval(dual.tangent_of(v))
             self.values[k] = getval(v)
         self._backward()
 
     def _backward(self):
+        """The adjoint of every node and the gradient on every wire: one backward pass
+        (the core's) over the same operations on plain values, so that the reverse
+        rules read no dual numbers."""
         n = len(self.entries)
         self.adjoints = [None] * n
         self.wire_grads = {}
@@ -105,27 +112,18 @@ class Recording:
             return
         out = self.values[self.out_node]
         self.seed = _np.ones_like(out, dtype=float) if _np.ndim(out) else 1.0
-        adj = self.adjoints
-        adj[self.out_node] = self.seed
-        for k in range(self.out_node, -1, -1):
-            g = adj[k]
-            e = self.entries[k]
-            if g is None or e is None:
-                continue
-            prim, args, kwargs, ans, parents = e
-            args = [getval(a) for a in args]
-            ans = getval(ans)
-            if prim.vjp_joint is not None:
-                gs = prim.vjp_joint([i for i, _ in parents], g, ans, *args, **kwargs)
-            else:
-                gs = [(prim.vjps.get(i) or vjp_rule(prim, i))(g, ans, *args, **kwargs)
-                      for i, _ in parents]
-            for (i, pk), gi in zip(parents, gs):
-                if gi is None:
-                    continue
-                gi = getval(gi)
-                self.wire_grads[(k, i)] = gi
-                adj[pk] = gi if adj[pk] is None else add_any(adj[pk], gi)
+        plain = TapeTrace()
+        plain.entries = [None if e is None else
+                         Entry(e.prim, [getval(a) for a in e.args], e.kwargs, value, e.parents)
+                         for e, value in zip(self.entries, self.values)]
+        wire_grads = self.wire_grads
+
+        def observe(k, g, argnum, parent, gi):
+            wire_grads[(k, argnum)] = getval(gi)
+
+        adjoints = plain.backward([(self.out_node, self.seed)], range(n), observe)
+        for k, g in adjoints.items():
+            self.adjoints[k] = getval(g)
 
     def view(self, collapse):
         """Which groups are shown as one gate: a :class:`GroupView`."""
@@ -133,7 +131,7 @@ class Recording:
 
     def op_name(self, k):
         """The operation of node ``k`` without the ``numpy.`` prefix."""
-        return short_op(self.entries[k][0].name)
+        return short_op(self.entries[k].prim.name)
 
 
 class GroupView:
@@ -155,7 +153,7 @@ class GroupView:
             if e is None:
                 continue
             j = self.owner.get(k)
-            for _, pk in e[4]:
+            for _, pk in e.parents:
                 if j is not None and self.owner.get(pk) != j and pk not in self.inputs[j]:
                     self.inputs[j].append(pk)
                 jp = self.owner.get(pk)

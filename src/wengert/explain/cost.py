@@ -33,7 +33,7 @@ import time
 import numpy as _np
 
 from .. import tree
-from .._core import Box, TapeTrace, getval
+from .._core import Box, TapeTrace, box_value, getval
 from ._record import _is_float, short_op
 from .._typing import Fn
 
@@ -224,7 +224,9 @@ def _copy(x: Any) -> Any:
     return x.copy() if isinstance(x, _np.ndarray) else x
 
 
-def _record(fun: Any, args: Any) -> Any:
+def _record_tape(fun: Any, args: Any) -> Any:
+    """``fun(*args)`` recorded on a tape with every float leaf an input: ``(tape,
+    [(input node, leaf)], output)``."""
     tape = TapeTrace()
     tape.lean = False     # count the bytes of every value an operation touches
     boxed, inputs = [], []
@@ -234,7 +236,7 @@ def _record(fun: Any, args: Any) -> Any:
         for leaf in leaves:
             if _is_float(leaf):
                 b = tape.new_input(leaf)
-                inputs.append((b._aux, leaf))
+                inputs.append((tape.node_of(b), leaf))
                 bl.append(b)
             else:
                 bl.append(leaf)
@@ -278,18 +280,19 @@ def cost(fun: Fn, *args: Any, repeat: int = 5) -> "Cost":
         raise ValueError(f"{who}: repeat must be a positive integer, got {repeat!r}; "
                          "e.g. repeat=5")
     name = getattr(fun, "__name__", type(fun).__name__)
-    tape, inputs, out = _record(fun, args)
+    tape, inputs, out = _record_tape(fun, args)
     if not inputs:
         raise TypeError(f"{who}: no floating-point inputs among the arguments of {name}; "
                         "pass floats or float arrays, e.g. 1.0 rather than 1")
     counts: collections.Counter[str] = collections.Counter()
     flops = bflops = nbytes = bbytes = 0
     held = {}
-    for e in tape.entries:
+    for k in range(len(tape.entries)):
+        e = tape.entry(k)
         if e is None:
             continue
-        prim, vals, _, ans, parents = e
-        op = short_op(prim.name)
+        vals, ans, parents = e.args, e.ans, e.parents
+        op = short_op(e.prim.name)
         counts[op] += 1
         f = op_flops(op, vals, ans)
         flops += f
@@ -309,16 +312,16 @@ def cost(fun: Fn, *args: Any, repeat: int = 5) -> "Cost":
     for _, leaf in inputs:
         held[id(leaf)] = _nbytes(leaf)
     out_leaves = tree.leaves(out)
-    if any(isinstance(o, Box) and o._trace is not tape for o in out_leaves):
+    if any(isinstance(o, Box) and not tape.owns(o) for o in out_leaves):
         raise TypeError(f"{who}: {name} returned values of another trace; "
                         "call cost outside grad/jvp")
     n_out = sum(max(_size(getval(o)), 1) for o in out_leaves)
     n_in = sum(max(_size(leaf), 1) for _, leaf in inputs)
 
     def gradient() -> None:
-        tp, ins, o = _record(fun, args)
-        seeds = [(b._aux, _np.ones_like(b._value) if _np.ndim(b._value) else 1.0)
-                 for b in tree.leaves(o) if isinstance(b, Box) and b._trace is tp]
+        tp, ins, o = _record_tape(fun, args)
+        seeds = [(tp.node_of(b), _np.ones_like(box_value(b)) if _np.ndim(box_value(b)) else 1.0)
+                 for b in tree.leaves(o) if tp.owns(b)]
         tp.backward(seeds, [k for k, _ in ins])
 
     # time on copies: a function that writes into its arguments must not change the caller's

@@ -84,8 +84,8 @@ class Graph:
             if e is None:
                 keyed.append((k, (f"n{k}", rec.names[k], "input")))
                 continue
-            prim, args, kwargs, _, parents = e
-            consts = [(i, a) for i, a in enumerate(args) if i not in dict(parents)]
+            args, kwargs = e.args, e.kwargs
+            consts = [(i, a) for i, a in enumerate(args) if i not in dict(e.parents)]
             label = rec.op_name(k)
             if label in ("getitem", "sequence_item") and len(args) == 2 and not kwargs:
                 label = f"[{_format.index(args[1])}]"
@@ -122,7 +122,7 @@ class Graph:
             if e is None:
                 continue
             dst = self._id(k)
-            for i, pk in e[4]:
+            for i, pk in e.parents:
                 src = self._id(pk)
                 if src == dst:
                     continue  # inside a collapsed group

@@ -19,7 +19,6 @@ import functools
 import threading
 
 from .. import tree
-from .._core import Box
 from .._typing import Fn
 
 __all__ = ["gate", "scope", "Group"]
@@ -56,8 +55,8 @@ class _Spans:
         self.groups: list[Any] = []
 
     def enter(self, name: str, args: Any = ()) -> None:
-        nodes = [x._aux for x in tree.leaves(args)
-                 if isinstance(x, Box) and x._trace is self.tape]
+        tape = self.tape
+        nodes = [tape.node_of(x) for x in tree.leaves(args) if tape.owns(x)]
         self.open.append((name, len(self.tape.entries), tuple(nodes)))
 
     def exit(self) -> None:

@@ -22,7 +22,7 @@ import threading
 
 import numpy as _np
 
-from .._core import Box, TapeTrace, getval, hooks
+from .._core import Box, TapeTrace, box_value, getval, hooks
 
 __all__ = ["detect_nonfinite"]
 
@@ -87,7 +87,7 @@ def _raw(x: Any) -> Any:
     """The value under every box, batched ones included (under ``vmap`` the whole
     batch is checked at once)."""
     while isinstance(x, Box):
-        x = x._value
+        x = box_value(x)
     return x
 
 

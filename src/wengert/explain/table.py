@@ -112,8 +112,8 @@ class Trace:
         elif e is None:
             op, definition = "input", "input"
         else:
-            prim, args, kwargs, _, parents = e
-            by_arg = dict(parents)
+            args, kwargs = e.args, e.kwargs
+            by_arg = dict(e.parents)
             parts = [rec.names[by_arg[i]] if i in by_arg else _format.literal(a)
                      for i, a in enumerate(args)]
             parts += [f"{key}={_format.literal(v)}" for key, v in kwargs.items()]
@@ -155,7 +155,7 @@ class Trace:
         if rec.out_node is None:
             adj = "the output does not depend on the inputs"
         else:
-            of = "output" if not _ndim(rec.output) else "sum(output)"
+            of = "output" if not _np.ndim(rec.output) else "sum(output)"
             adj = f"adjoint = d({of})/d(var), output = {rec.names[rec.out_node]}"
         if len(names) == 1:
             along = f"tangent along {names[0]} = {dirs[0]}"
@@ -232,12 +232,8 @@ def _shown_def(row: Any) -> Any:
     return f"{row.group}: {row.definition}" if row.group else row.definition
 
 
-def _ndim(v: Any) -> Any:
-    return _np.ndim(v)
-
-
 def _is_scalar(v: Any) -> Any:
-    return not isinstance(v, (tuple, list)) and _ndim(v) == 0
+    return not isinstance(v, (tuple, list)) and _np.ndim(v) == 0
 
 
 def _plain(t: Any) -> Any:

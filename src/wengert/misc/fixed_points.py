@@ -18,9 +18,9 @@ Example (Newton's iteration for sqrt(a), as in autograd's example):
     (1.414213562373, 0.353553390593)
 """
 from .. import tree as _tree
-from .._core import primitive, vspace
+from .._core import def_loop_only, primitive, vspace
 from ..extend import defjvp_argnums, defvjp_argnums
-from ..transforms import _make_jvp, _make_vjp
+from ..transforms._readings import jvp_at, vjp_at
 
 __all__ = ["fixed_point", "fixed_point_vjp"]
 
@@ -43,10 +43,14 @@ def _solve(f, treedef, x0, distance, tol, *leaves):
     return _iterate(f(_tree.unflatten(treedef, list(leaves))), x0, distance, tol)
 
 
+def_loop_only(_solve, "each example iterates until its own distance falls below tol, so "
+              "the number of steps differs from example to example")
+
+
 def _adjoint_step(params):
     """The adjoint equation's map ``w -> g + J_x^T w`` for params ``(f, treedef, leaves, x*, g)``."""
     f, treedef, leaves, x_star, g = params
-    vjp_x, _ = _make_vjp(f(_tree.unflatten(treedef, list(leaves))), x_star)
+    vjp_x, _ = vjp_at(f(_tree.unflatten(treedef, list(leaves))), x_star)
     return lambda w: vspace(x_star).add(vjp_x(w), g)
 
 
@@ -57,7 +61,7 @@ def fixed_point_vjp(argnums, ans, args, kwargs):
 
     def vjps(g):
         w = _adjoint_fixed_point(f, treedef, leaves, ans, g, vspace(x0).zeros(), distance, tol)
-        vjp_a, _ = _make_vjp(lambda ls: f(_tree.unflatten(treedef, list(ls)))(ans),
+        vjp_a, _ = vjp_at(lambda ls: f(_tree.unflatten(treedef, list(ls)))(ans),
                              tuple(leaves))
         cts = vjp_a(w)
         return tuple(None if i < n_front else cts[i - n_front] for i in argnums)
@@ -79,13 +83,13 @@ def _fixed_point_jvp(argnums, tangents, ans, *args):
         if i >= n_front:
             t_leaves[i - n_front] = t
     # the direct effect of the parameters, then t = direct + J_x t solved by iteration
-    _, direct = _make_jvp(lambda ls: f(_tree.unflatten(treedef, list(ls)))(ans),
+    _, direct = jvp_at(lambda ls: f(_tree.unflatten(treedef, list(ls)))(ans),
                           tuple(leaves))(tuple(t_leaves))
 
     def tangent_step(p):
         lv, x_star, d = p
         step = f(_tree.unflatten(treedef, list(lv)))
-        return lambda t: vspace(x_star).add(_make_jvp(step, x_star)(t)[1], d)
+        return lambda t: vspace(x_star).add(jvp_at(step, x_star)(t)[1], d)
 
     return fixed_point(tangent_step, (tuple(leaves), ans, direct), vspace(x0).zeros(),
                        distance, tol)

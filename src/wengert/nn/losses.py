@@ -58,7 +58,9 @@ def _class_labels(logits: Any, labels: Any, where: str) -> Any:
     shape = _np.shape(logits)
     if len(shape) != 2:
         raise ValueError(f"{where}: logits must be a 2-D (batch, classes) array, got shape {shape}")
-    labels = _np.asarray(labels)
+    if not (hasattr(labels, "shape") and hasattr(labels, "dtype")):
+        labels = _np.asarray(labels)   # a list; arrays stay as they are (traced ones too,
+        # so that wengert.compile reads the labels as an input, not as a constant)
     if labels.shape == shape and labels.dtype.kind == "f":
         return None, labels
     if labels.shape != shape[:1] or labels.dtype.kind not in "iu":
@@ -101,7 +103,7 @@ def logistic_loss(logits: Array, labels: Array) -> Array:
         >>> float(logistic_loss(numpy.array([1000.0, -1000.0]), numpy.array([1.0, 0.0])))
         0.0
     """
-    labels = _np.asarray(labels, dtype=float)
+    labels = np.astype(labels, _np.float64)   # wengert.numpy: a traced array stays traced
     _same_shape(logits, labels, "logistic_loss")
     return np.mean(np.logaddexp(0.0, logits) - labels * logits)
 

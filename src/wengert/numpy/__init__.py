@@ -10,13 +10,13 @@ naming itself if it meets a traced value.
 import numpy as _np
 
 from . import _array_box, _lean, _vspace  # noqa: F401  (registers boxes, vector spaces, lean tape)
-from ._dispatch import nondiff
+from ._dispatch import nondiff as _not_differentiable
 from ._elementwise import (  # noqa: A004  (NumPy's names: abs, divmod, pow, round)
     acos, acosh, angle, asin, asinh, atan, atan2, atanh, copysign, divmod, float_power, frexp,
     heaviside, i0, ldexp, modf, nan_to_num, nextafter, pow, real_if_close, sinc, spacing,
     abs, absolute, add, allclose, arccos, arccosh, arcsin, arcsinh, arctan, arctan2,
     arctanh, around, astype, cbrt, ceil, clip, conj, conjugate, cos, cosh, deg2rad, degrees,
-    def_elementwise, divide, equal, exp, exp2, expm1, fabs, fix, floor, floor_divide, fmax,
+    divide, equal, exp, exp2, expm1, fabs, fix, floor, floor_divide, fmax,
     fmin, fmod, greater, greater_equal, hypot, imag, isclose, isfinite, isinf, isnan, less,
     less_equal, log, log1p, log2, log10, logaddexp, logaddexp2, logical_and, logical_not,
     logical_or, logical_xor, maximum, minimum, mod, multiply, negative, not_equal, positive,
@@ -72,24 +72,24 @@ from numpy import (  # noqa: F401
     zeros)
 
 # Not differentiable: shapes, indices, predicates, constant-valued results.
-shape = nondiff(_np.shape)
-ndim = nondiff(_np.ndim)
-size = nondiff(_np.size)
-argmax = nondiff(_np.argmax)
-argmin = nondiff(_np.argmin)
-argsort = nondiff(_np.argsort)
-nonzero = nondiff(_np.nonzero)
-count_nonzero = nondiff(_np.count_nonzero)
-all = nondiff(_np.all)
-any = nondiff(_np.any)
-array_equal = nondiff(_np.array_equal)
-iscomplexobj = nondiff(_np.iscomplexobj)
-isrealobj = nondiff(_np.isrealobj)
-iscomplex = nondiff(_np.iscomplex)
-isreal = nondiff(_np.isreal)
-isscalar = nondiff(_np.isscalar)
-result_type = nondiff(_np.result_type)
-searchsorted = nondiff(_np.searchsorted)
+shape = _not_differentiable(_np.shape)
+ndim = _not_differentiable(_np.ndim)
+size = _not_differentiable(_np.size)
+argmax = _not_differentiable(_np.argmax)
+argmin = _not_differentiable(_np.argmin)
+argsort = _not_differentiable(_np.argsort)
+nonzero = _not_differentiable(_np.nonzero)
+count_nonzero = _not_differentiable(_np.count_nonzero)
+all = _not_differentiable(_np.all)
+any = _not_differentiable(_np.any)
+array_equal = _not_differentiable(_np.array_equal)
+iscomplexobj = _not_differentiable(_np.iscomplexobj)
+isrealobj = _not_differentiable(_np.isrealobj)
+iscomplex = _not_differentiable(_np.iscomplex)
+isreal = _not_differentiable(_np.isreal)
+isscalar = _not_differentiable(_np.isscalar)
+result_type = _not_differentiable(_np.result_type)
+searchsorted = _not_differentiable(_np.searchsorted)
 
 
 # Submodules loaded on first use (``wengert.numpy.linalg`` or ``import wengert.numpy.fft``),

@@ -13,10 +13,12 @@ import sys
 
 import numpy as _np
 
-from .._core import Box, getval, register_box
+from .._core import Box, box_trace, box_value, no_rule_message, register_box
 
-from . import _elementwise as E, _inplace as I, _linalg as L, _reductions as R, _shape as S
-from . import _sorting as SO
+from . import _elementwise, _inplace, _linalg, _reductions, _shape, _sorting
+from ._batchrules import provide
+from ._inplace import inplace as in_place, track_view
+from ._dispatch import innermost, val
 from ._dispatch import _EQUIVALENTS, equivalent_of as _equivalent_of, shape as _shape_of
 
 
@@ -97,29 +99,28 @@ class ArrayBox(Box):
     __array_priority__ = 100.0
 
     # -- properties that do not depend on the trace --------------------------------
+    # (shape, dtype and len read the field itself, not box_value: they are on the hot
+    # path of every rule, and a box reading its own field needs no accessor)
     shape = property(lambda self: _shape_of(self._value))
     ndim = property(lambda self: len(self.shape))
     size = property(lambda self: _math.prod(self.shape))
     dtype = property(lambda self: _dtype(self._value))
-    T = property(lambda self: I.track_view(self, S.transpose(self), S.transpose))
-    real = property(lambda self: I.track_view(self, E.real(self), E.real))
-    imag = property(lambda self: E.imag(self))
+    T = property(lambda self: track_view(self, _shape.transpose(self), _shape.transpose))
+    real = property(lambda self: track_view(self, _elementwise.real(self), _elementwise.real))
+    imag = property(lambda self: _elementwise.imag(self))
 
     def __len__(self):
         return len(self._value)
 
     def __bool__(self):
-        return bool(self._value)
+        return bool(box_value(self))
 
     def __format__(self, spec):
         # f"{x:.3f}" formats the value, as print(x) shows it: a string carries no
         # derivative, so nothing is silently dropped (print-debugging a loss is common)
         if not spec:
             return str(self)
-        v = self._value
-        while isinstance(v, Box):
-            v = v._value
-        return format(v, spec)
+        return format(innermost(self), spec)
 
     def __hash__(self):
         return id(self)
@@ -130,55 +131,56 @@ class ArrayBox(Box):
         return (self[i] for i in range(self.shape[0]))
 
     # -- arithmetic ---------------------------------------------------------------
-    def __neg__(self): return E.negative(self)
+    def __neg__(self): return _elementwise.negative(self)
     def __pos__(self): return self
-    def __abs__(self): return E.absolute(self)
-    def __add__(self, other): return E.add(self, other)
-    def __radd__(self, other): return E.add(other, self)
-    def __sub__(self, other): return E.subtract(self, other)
-    def __rsub__(self, other): return E.subtract(other, self)
-    def __mul__(self, other): return E.multiply(self, other)
-    def __rmul__(self, other): return E.multiply(other, self)
-    def __truediv__(self, other): return E.divide(self, other)
-    def __rtruediv__(self, other): return E.divide(other, self)
-    def __pow__(self, other): return E.power(self, other)
-    def __rpow__(self, other): return E.power(other, self)
-    def __matmul__(self, other): return L.matmul(self, other)
-    def __rmatmul__(self, other): return L.matmul(other, self)
-    def __mod__(self, other): return E.mod(self, other)
-    def __rmod__(self, other): return E.mod(other, self)
-    def __floordiv__(self, other): return E.floor_divide(self, other)
-    def __rfloordiv__(self, other): return E.floor_divide(other, self)
+    def __abs__(self): return _elementwise.absolute(self)
+    def __add__(self, other): return _elementwise.add(self, other)
+    def __radd__(self, other): return _elementwise.add(other, self)
+    def __sub__(self, other): return _elementwise.subtract(self, other)
+    def __rsub__(self, other): return _elementwise.subtract(other, self)
+    def __mul__(self, other): return _elementwise.multiply(self, other)
+    def __rmul__(self, other): return _elementwise.multiply(other, self)
+    def __truediv__(self, other): return _elementwise.divide(self, other)
+    def __rtruediv__(self, other): return _elementwise.divide(other, self)
+    def __pow__(self, other): return _elementwise.power(self, other)
+    def __rpow__(self, other): return _elementwise.power(other, self)
+    def __matmul__(self, other): return _linalg.matmul(self, other)
+    def __rmatmul__(self, other): return _linalg.matmul(other, self)
+    def __mod__(self, other): return _elementwise.mod(self, other)
+    def __rmod__(self, other): return _elementwise.mod(other, self)
+    def __floordiv__(self, other): return _elementwise.floor_divide(self, other)
+    def __rfloordiv__(self, other): return _elementwise.floor_divide(other, self)
 
     # comparisons are not differentiable: they compare the values
-    def __eq__(self, other): return _np.equal(_val(self), _val(other))
-    def __ne__(self, other): return _np.not_equal(_val(self), _val(other))
-    def __lt__(self, other): return _np.less(_val(self), _val(other))
-    def __le__(self, other): return _np.less_equal(_val(self), _val(other))
-    def __gt__(self, other): return _np.greater(_val(self), _val(other))
-    def __ge__(self, other): return _np.greater_equal(_val(self), _val(other))
+    def __eq__(self, other): return _np.equal(val(self), val(other))
+    def __ne__(self, other): return _np.not_equal(val(self), val(other))
+    def __lt__(self, other): return _np.less(val(self), val(other))
+    def __le__(self, other): return _np.less_equal(val(self), val(other))
+    def __gt__(self, other): return _np.greater(val(self), val(other))
+    def __ge__(self, other): return _np.greater_equal(val(self), val(other))
 
     # -- indexing -----------------------------------------------------------------
     def __getitem__(self, idx):
-        return I.getitem(self, idx)
+        return _inplace.getitem(self, idx)
 
     def __setitem__(self, idx, value):
-        I.setitem(self, idx, value)
+        _inplace.setitem(self, idx, value)
 
     # -- in-place arithmetic: in place for arrays (aliases see it), as NumPy ------------
-    def __iadd__(self, other): return I.inplace(self, E.add, other, "add")
-    def __isub__(self, other): return I.inplace(self, E.subtract, other, "subtract")
-    def __imul__(self, other): return I.inplace(self, E.multiply, other, "multiply")
-    def __itruediv__(self, other): return I.inplace(self, E.divide, other, "divide")
-    def __ipow__(self, other): return I.inplace(self, E.power, other, "power")
-    def __imatmul__(self, other): return I.inplace(self, L.matmul, other, "matmul")
-    def __imod__(self, other): return I.inplace(self, E.mod, other, "remainder")
-    def __ifloordiv__(self, other): return I.inplace(self, E.floor_divide, other, "floor_divide")
+    def __iadd__(self, other): return in_place(self, _elementwise.add, other, "add")
+    def __isub__(self, other): return in_place(self, _elementwise.subtract, other, "subtract")
+    def __imul__(self, other): return in_place(self, _elementwise.multiply, other, "multiply")
+    def __itruediv__(self, other): return in_place(self, _elementwise.divide, other, "divide")
+    def __ipow__(self, other): return in_place(self, _elementwise.power, other, "power")
+    def __imatmul__(self, other): return in_place(self, _linalg.matmul, other, "matmul")
+    def __imod__(self, other): return in_place(self, _elementwise.mod, other, "remainder")
+    def __ifloordiv__(self, other):
+        return in_place(self, _elementwise.floor_divide, other, "floor_divide")
 
     # -- leaving the tape ---------------------------------------------------------
     def __float__(self):
-        if I.in_item_assignment():
-            raise TypeError(I.PLAIN_TARGET_FIX)
+        if _inplace.in_item_assignment():
+            raise TypeError(_inplace.PLAIN_TARGET_FIX)
         raise _leaving_tape("float() (or a math-module function such as math.exp)",
                             "use wengert.numpy functions instead of math functions, or "
                             "wengert.stop_gradient(x) if a constant is meant")
@@ -193,9 +195,9 @@ class ArrayBox(Box):
         if dtype is not None and _np.dtype(dtype).kind not in "fc":
             # numpy.int64(x), numpy.asarray(x, dtype=bool): a cast to an integer or
             # boolean is piecewise constant, so the constant drops no derivative
-            return _np.asarray(_val(self), dtype=dtype)
-        if I.in_item_assignment():
-            raise TypeError(I.PLAIN_TARGET_FIX)
+            return _np.asarray(val(self), dtype=dtype)
+        if _inplace.in_item_assignment():
+            raise TypeError(_inplace.PLAIN_TARGET_FIX)
         plain_method = _plain_method_fix(sys._getframe(1))
         if plain_method:
             raise TypeError(plain_method)
@@ -222,7 +224,7 @@ class ArrayBox(Box):
                     f"numpy.{name}.at into a plain NumPy array cannot record the traced "
                     "values written into it (their derivative would be dropped); create the "
                     "array traced: x = wengert.numpy.as_traced(x, like=v)")
-            return I.ufunc_at(ufunc, inputs[0], inputs[1], inputs[2:])
+            return _inplace.ufunc_at(ufunc, inputs[0], inputs[1], inputs[2:])
         if method != "__call__":
             raise TypeError(
                 f"numpy.{name}.{method} is not supported on traced values; write it with "
@@ -232,7 +234,7 @@ class ArrayBox(Box):
         fun = _EQUIVALENTS.get(ufunc)
         if fun is None:
             raise NotImplementedError(
-                f"numpy.{name} has no derivative rule in wengert; add one with "
+                f"{no_rule_message('numpy.' + name)}; add one with "
                 f"wengert.extend.primitive and defvjp/defjvp, or wrap its argument in "
                 "wengert.stop_gradient if a constant is meant")
         if out is None:
@@ -248,7 +250,7 @@ class ArrayBox(Box):
         if fun is None:
             mod = getattr(func, "__module__", "numpy") or "numpy"
             raise NotImplementedError(
-                f"{mod}.{func.__name__} has no derivative rule in wengert; use "
+                f"{no_rule_message(mod + '.' + func.__name__)}; use "
                 f"wengert.numpy's version if it has one, add a rule with "
                 "wengert.extend.primitive and defvjp/defjvp, or wrap the argument in "
                 "wengert.stop_gradient if a constant is meant")
@@ -258,82 +260,84 @@ class ArrayBox(Box):
             return _store(func.__name__, result, out, True)
         if func in _VIEW_FUNCTIONS and args and isinstance(args[0], ArrayBox):
             rest = args[1:]
-            I.track_view(args[0], result, lambda b: fun(b, *rest, **kwargs),
+            track_view(args[0], result, lambda b: fun(b, *rest, **kwargs),
                          readonly=_VIEW_FUNCTIONS[func])
         return result
 
     # -- ndarray methods ----------------------------------------------------------
-    def sum(self, *a, **k): return R.sum(self, *a, **k)
-    def mean(self, *a, **k): return R.mean(self, *a, **k)
-    def max(self, *a, **k): return R.max(self, *a, **k)
-    def min(self, *a, **k): return R.min(self, *a, **k)
+    def sum(self, *a, **k): return _reductions.sum(self, *a, **k)
+    def mean(self, *a, **k): return _reductions.mean(self, *a, **k)
+    def max(self, *a, **k): return _reductions.max(self, *a, **k)
+    def min(self, *a, **k): return _reductions.min(self, *a, **k)
     def prod(self, *a, **k): return _np.prod(self, *a, **k)  # NumPy's dispatch names it
-    def var(self, *a, **k): return R.var(self, *a, **k)
-    def std(self, *a, **k): return R.std(self, *a, **k)
-    def cumsum(self, *a, **k): return R.cumsum(self, *a, **k)
-    def cumprod(self, *a, **k): return R.cumprod(self, *a, **k)
-    def ptp(self, *a, **k): return R.ptp(self, *a, **k)
-    def compress(self, condition, axis=None): return SO.compress(condition, self, axis)
-    def choose(self, choices, mode="raise"): return SO.choose(self, choices, mode=mode)
-    def dot(self, other): return L.dot(self, other)
+    def var(self, *a, **k): return _reductions.var(self, *a, **k)
+    def std(self, *a, **k): return _reductions.std(self, *a, **k)
+    def cumsum(self, *a, **k): return _reductions.cumsum(self, *a, **k)
+    def cumprod(self, *a, **k): return _reductions.cumprod(self, *a, **k)
+    def ptp(self, *a, **k): return _reductions.ptp(self, *a, **k)
+    def compress(self, condition, axis=None): return _sorting.compress(condition, self, axis)
+    def choose(self, choices, mode="raise"): return _sorting.choose(self, choices, mode=mode)
+    def dot(self, other): return _linalg.dot(self, other)
     def ravel(self, order="C"):
-        return I.track_view(self, S.ravel(self, order), lambda b: S.ravel(b, order))
+        return track_view(self, _shape.ravel(self, order), lambda b: _shape.ravel(b, order))
 
-    def flatten(self, order="C"): return S.ravel(self, order)
+    def flatten(self, order="C"): return _shape.ravel(self, order)
     def squeeze(self, axis=None):
-        return I.track_view(self, S.squeeze(self, axis), lambda b: S.squeeze(b, axis))
+        return track_view(self, _shape.squeeze(self, axis), lambda b: _shape.squeeze(b, axis))
 
     def swapaxes(self, a1, a2):
-        return I.track_view(self, S.swapaxes(self, a1, a2), lambda b: S.swapaxes(b, a1, a2))
+        return track_view(self, _shape.swapaxes(self, a1, a2),
+                          lambda b: _shape.swapaxes(b, a1, a2))
 
-    def clip(self, a_min=None, a_max=None): return E.clip(self, a_min, a_max)
-    def conj(self): return E.conjugate(self)
-    def conjugate(self): return E.conjugate(self)
-    def astype(self, dtype, **k): return E.astype(self, dtype)
+    def clip(self, a_min=None, a_max=None): return _elementwise.clip(self, a_min, a_max)
+    def conj(self): return _elementwise.conjugate(self)
+    def conjugate(self): return _elementwise.conjugate(self)
+    def astype(self, dtype, **k): return _elementwise.astype(self, dtype)
     def copy(self, order="C"): return _fresh(self)
-    def round(self, decimals=0): return E.round(self, decimals)
-    def trace(self, *a, **k): return R.trace(self, *a, **k)
+    def round(self, decimals=0): return _elementwise.round(self, decimals)
+    def trace(self, *a, **k): return _reductions.trace(self, *a, **k)
     def diagonal(self, *a, **k):
-        return I.track_view(self, S.diagonal(self, *a, **k), lambda b: S.diagonal(b, *a, **k),
-                            readonly=True)
+        return track_view(self, _shape.diagonal(self, *a, **k),
+                          lambda b: _shape.diagonal(b, *a, **k), readonly=True)
 
-    def repeat(self, *a, **k): return S.repeat(self, *a, **k)
-    def take(self, *a, **k): return S.take(self, *a, **k)
-    def argmax(self, *a, **k): return _np.argmax(_val(self), *a, **k)
-    def argmin(self, *a, **k): return _np.argmin(_val(self), *a, **k)
-    def argsort(self, *a, **k): return _np.argsort(_val(self), *a, **k)
-    def nonzero(self): return _np.nonzero(_val(self))
-    def all(self, *a, **k): return _np.all(_val(self), *a, **k)
-    def any(self, *a, **k): return _np.any(_val(self), *a, **k)
+    def repeat(self, *a, **k): return _shape.repeat(self, *a, **k)
+    def take(self, *a, **k): return _shape.take(self, *a, **k)
+    def argmax(self, *a, **k): return _np.argmax(val(self), *a, **k)
+    def argmin(self, *a, **k): return _np.argmin(val(self), *a, **k)
+    def argsort(self, *a, **k): return _np.argsort(val(self), *a, **k)
+    def nonzero(self): return _np.nonzero(val(self))
+    def all(self, *a, **k): return _np.all(val(self), *a, **k)
+    def any(self, *a, **k): return _np.any(val(self), *a, **k)
 
     # in place, as NumPy's methods
-    def fill(self, value): I.assign(self, I.index_update(self, Ellipsis, value), "fill")
+    def fill(self, value):
+        _inplace.assign(self, _inplace.index_update(self, Ellipsis, value), "fill")
 
     def sort(self, axis=-1, kind=None, order=None):
-        I.assign(self, SO.sort(self, axis, kind, order), "sort")
+        _inplace.assign(self, _sorting.sort(self, axis, kind, order), "sort")
 
     def partition(self, kth, axis=-1, kind="introselect", order=None):
-        I.assign(self, SO.partition(self, kth, axis, kind, order), "partition")
+        _inplace.assign(self, _sorting.partition(self, kth, axis, kind, order), "partition")
 
     def put(self, indices, values, mode="raise"):
         if mode != "raise":
             indices = _np.take(_np.arange(self.size), indices, mode=mode)
-        flat = I.index_update(S.ravel(self), indices, values)
-        I.assign(self, S.reshape(flat, self.shape), "put")
+        flat = _inplace.index_update(_shape.ravel(self), indices, values)
+        _inplace.assign(self, _shape.reshape(flat, self.shape), "put")
 
     def resize(self, *a, **k):
         raise TypeError("resize() changes a traced array's size in place, which cannot be "
                         "recorded; use wengert.numpy.resize(x, shape) and its result")
 
-    def argpartition(self, *a, **k): return _np.argpartition(_val(self), *a, **k)
-    def searchsorted(self, *a, **k): return _np.searchsorted(_val(self), *a, **k)
+    def argpartition(self, *a, **k): return _np.argpartition(val(self), *a, **k)
+    def searchsorted(self, *a, **k): return _np.searchsorted(val(self), *a, **k)
     def __contains__(self, item): return bool((self == item).any())
-    def __divmod__(self, other): return E.divmod(self, other)
-    def __rdivmod__(self, other): return E.divmod(other, self)
+    def __divmod__(self, other): return _elementwise.divmod(self, other)
+    def __rdivmod__(self, other): return _elementwise.divmod(other, self)
     def __copy__(self): return _fresh(self)
     def __deepcopy__(self, memo): return _fresh(self)
-    mT = property(lambda self: I.track_view(self, S.swapaxes(self, -1, -2),
-                                            lambda b: S.swapaxes(b, -1, -2)))
+    mT = property(lambda self: track_view(self, _shape.swapaxes(self, -1, -2),
+                                            lambda b: _shape.swapaxes(b, -1, -2)))
     itemsize = property(lambda self: self.dtype.itemsize)
     nbytes = property(lambda self: self.size * self.dtype.itemsize)
     device = "cpu"
@@ -356,7 +360,7 @@ class ArrayBox(Box):
     newbyteorder = _memory_access("newbyteorder")   # NumPy 1.x
 
     def itemset(self, *args):  # NumPy 1.x: x.itemset(i, v) is x[i] = v
-        I.setitem(self, args[0] if len(args) == 2 else args[:-1], args[-1])
+        _inplace.setitem(self, args[0] if len(args) == 2 else args[:-1], args[-1])
     strides = property(_memory_access("strides"))
     flags = property(_memory_access("flags"))
     base = property(_memory_access("base"))
@@ -368,14 +372,15 @@ class ArrayBox(Box):
     def reshape(self, *shape, order="C"):
         if len(shape) == 1 and not isinstance(shape[0], int):
             shape = shape[0]
-        return I.track_view(self, S.reshape(self, shape, order=order),
-                            lambda b: S.reshape(b, shape, order=order))
+        return track_view(self, _shape.reshape(self, shape, order=order),
+                            lambda b: _shape.reshape(b, shape, order=order))
 
     def transpose(self, *axes):
         if len(axes) == 1 and (axes[0] is None or not isinstance(axes[0], int)):
             axes = axes[0]
         axes = axes or None
-        return I.track_view(self, S.transpose(self, axes), lambda b: S.transpose(b, axes))
+        return track_view(self, _shape.transpose(self, axes),
+                          lambda b: _shape.transpose(b, axes))
 
 
 _PICKLE_FIX = ("pickle wengert.stop_gradient(x) if its value is meant, or pickle outside "
@@ -384,7 +389,8 @@ _PICKLE_FIX = ("pickle wengert.stop_gradient(x) if its value is meant, or pickle
 
 def _fresh(box):
     """A new box for the same traced value (a copy: writes to one leave the other)."""
-    return type(box)(box._value, box._trace, box._aux)
+    trace = box_trace(box)
+    return type(box)(box_value(box), trace, trace.aux_of(box))
 
 
 def _store(name, result, out, where):
@@ -401,8 +407,8 @@ def _store(name, result, out, where):
                 "result, or create the output array traced: out = "
                 "wengert.numpy.as_traced(out, like=x)")
         if where is not True:
-            r = E.where(where, r, o)
-        I.write_result(name, o, r)
+            r = _elementwise.where(where, r, o)
+        _inplace.write_result(name, o, r)
     return out if type(out) is not tuple or len(out) > 1 else out[0]
 
 
@@ -418,12 +424,8 @@ for _name in ("matrix_transpose", "permute_dims"):
         _VIEW_FUNCTIONS[getattr(_np, _name)] = False
 
 
-def _val(x):
-    return getval(x) if isinstance(x, Box) else x  # a batched value stays batched
-
-
 def _dtype(x):
-    x = _val(x)
+    x = val(x)
     if isinstance(x, (_np.ndarray, _np.generic)):
         return x.dtype
     return _np.result_type(x)
@@ -435,12 +437,12 @@ class SequenceBox(Box):
     __slots__ = ()
 
     def __len__(self):
-        return len(self._value)
+        return len(box_value(self))
 
     def __getitem__(self, i):
         if isinstance(i, slice):
             return tuple(self[j] for j in range(*i.indices(len(self))))
-        return S.sequence_item(self, i)
+        return _shape.sequence_item(self, i)
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
@@ -451,3 +453,4 @@ class SequenceBox(Box):
 
 register_box(ArrayBox, default=True)
 register_box(SequenceBox, (tuple, list, SequenceBox))  # a box of a traced tuple too
+provide(SequenceBox=SequenceBox)   # batching rules unpack traced tuples with it

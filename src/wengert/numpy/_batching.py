@@ -1,55 +1,37 @@
-"""Batching rules of the NumPy primitives (what ``wengert.vmap`` runs).
+"""What ``wengert.vmap`` adds to the NumPy layer (loaded with the first ``vmap``).
 
-A rule ``rule(args, dims, kwargs) -> (out, out_dim)`` sees the *physical*
-arguments (batched ones carry the batch axis at ``dims[i]``, unbatched ones
-have ``dims[i] is None``) and calls wrapped ``wengert.numpy`` operations, so
-that lower-level traces (a ``grad`` around the ``vmap``) keep recording.
-Most rules move the batch axis to the front and shift axis arguments by one:
+* the batched box (:class:`BatchedArrayBox`): an array inside ``vmap``, whose shape is
+  one example's;
+* NumPy calls of value-level code on batched values (masks, branches computed with
+  ``val``): run as our function where there is one, else on the raw examples, with
+  the rules of plain NumPy functions in ``_RAW``;
+* :func:`configure`: the hooks the core's batch trace calls.
 
-* elementwise (broadcasting) primitives: one generic rule that right-aligns
-  the per-example ranks, so that broadcasting happens per example;
-* reductions, cumulative and axis-permuting operations: the axis arguments
-  are shifted past the batch axis;
-* indexing prepends a full slice; products become batched ``matmul`` or an
-  ``einsum`` with one more letter; linear algebra works on stacks already.
-
-A primitive without a rule is run once per example (a Python loop) with a
-one-time warning naming it: slow, never wrong.
+A primitive's batching rule is declared next to its other rules (``defbatch``, with
+the builders of :mod:`._batchrules`; ``declare_elementwise`` for broadcasting ones).
+A primitive without one is run once per example (a Python loop) with a one-time
+warning naming it: slow, never wrong.
 """
 import dis
-import math as _math
 import sys
 import threading
 
 import numpy as _np
 
-from .._core import Box, defbatch, get_primitive, getval, register_vspace, registered_primitives
-from .._core import batching as _B
-from .._warn import warn
-from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
-from . import fft as _fft, linalg as _la
+from .._core import box_trace, defbatch, getval, no_rule_message, register_vspace
+from .._core.batching import BatchBox, batch_trace_of, configure
+# (fft and linalg declare their primitives' batching rules when imported: a plain
+# numpy.linalg or numpy.fft call on a batched value finds them through dispatch)
+from . import fft as _fft, linalg as _la  # noqa: F401
 from ._array_box import ArrayBox, SequenceBox
 from ._inplace import in_item_assignment as _in_item_assignment
-from ._dispatch import _EQUIVALENTS, dtype, shape
-from ._batchrules import (axis_rule as _axis_rule, data_dependent as _data_dependent,
-                          elementwise as _elementwise, first_only as _first_only,
+from ._dispatch import _EQUIVALENTS, innermost, shape
+from ._batchrules import (axis_rule as _axis_rule, elementwise as _elementwise,
                           front as _front, get_arg as _get, loop as _loop, name_of as _name,
-                          pair_to0 as _pair_to0, provide as _provide, put_arg as _put,
-                          repeat as _bcast, with_loop as _with_loop, shift as _shift, size as _size, stacked as _stacked,
-                          take as _take, to0 as _to0, to_rank as _to_rank)
-
-_provide(reshape=S.reshape, moveaxis=S.moveaxis, broadcast_to=S.broadcast_to,
-         getitem=S.getitem, stack=S.stack, SequenceBox=SequenceBox)
+                          repeat as _bcast, with_loop as _with_loop, take as _take)
 
 
 # -- the batched box ----------------------------------------------------------------------
-def _raw(x):
-    """The innermost value, every box of every kind removed (for its dtype)."""
-    while isinstance(x, Box):
-        x = x._value
-    return x
-
-
 def _vmap_error(what):
     return TypeError(
         f"{what} of a batched value inside wengert.vmap: the value differs from "
@@ -58,19 +40,19 @@ def _vmap_error(what):
         "or other array operations instead, or loop over the examples without vmap")
 
 
-class BatchedArrayBox(_B.BatchBox, ArrayBox):
+class BatchedArrayBox(BatchBox, ArrayBox):
     """An array inside ``vmap``: ``_value`` holds every example (the batch axis
     at ``_aux``); shape, ndim, size and len are those of one example."""
 
     __slots__ = ()
 
     @property
-    def shape(self):
+    def shape(self):    # (the fields themselves: hot, as ArrayBox.shape)
         s = shape(self._value)
         d = self._aux
         return s[:d] + s[d + 1:]
 
-    dtype = property(lambda self: _np.result_type(_raw(self._value)))
+    dtype = property(lambda self: _np.result_type(innermost(self)))
 
     def __len__(self):
         s = self.shape
@@ -127,7 +109,7 @@ class BatchedArrayBox(_B.BatchBox, ArrayBox):
     def __rxor__(self, other): return _np.bitwise_xor(other, self)
 
     def __repr__(self):
-        return f"BatchedArrayBox(per-example shape {self.shape}, level={self._trace.level})"
+        return f"BatchedArrayBox(per-example shape {self.shape}, level={box_trace(self).level})"
 
     # NumPy calls from value-level code (masks, branches computed with ``val``)
     # reach these: a function we wrap is run as ours (batched); one we do not
@@ -174,12 +156,12 @@ def _dispatch(func, args, kwargs):
         if kwargs.get("out") is not None:
             raise TypeError(f"{_name(func)}(..., out=...) on batched values is not supported "
                             "inside wengert.vmap; use the returned value instead")
-        trace = _B.batch_trace_of(args)
+        trace = batch_trace_of(args)
         stripped = [getval(a) if type(a) not in (list, tuple) else
                     type(a)(getval(x) for x in a) for a in args]
         if any(_differs(s, a) for s, a in zip(stripped, args)):  # a derivative would be lost
             raise NotImplementedError(
-                f"{_name(func)} has no derivative rule in wengert; use wengert.numpy's "
+                f"{no_rule_message(_name(func))}; use wengert.numpy's "
                 "version if it has one, add a rule with wengert.extend.primitive and "
                 "defvjp/defjvp, or wrap the argument in wengert.stop_gradient if a constant "
                 "is meant")
@@ -210,383 +192,6 @@ def _with_fallback(fun, rule):
     defbatch(fun, _with_loop(fun, rule))
 
 
-def _set(fun, rule_of_x=None, rule=None):
-    if rule is None:
-        _with_fallback(fun, _first_only(rule_of_x))
-    else:
-        get_primitive(fun).batch = rule
-
-
-# -- elementwise and reductions -----------------------------------------------------------------
-for _f in (R.sum, R.mean, R.max, R.min, R.prod):
-    get_primitive(_f).batch = _axis_rule(_f)
-for _f in (R.cumsum, R.cumprod):
-    get_primitive(_f).batch = _axis_rule(_f, none="flat")
-get_primitive(E._where3).batch = _elementwise(E._where3)
-get_primitive(E._astype).batch = _elementwise(E._astype)
-
-# -- shape -----------------------------------------------------------------------------------------
-get_primitive(S.flip).batch = _axis_rule(S.flip)
-_set(S.reshape, lambda x, a, k: (
-    S.reshape(x, (shape(x)[0],) + _tuple(a[0] if a else k.pop("shape", k.pop("newshape", None))),
-              **k), 0) if (a[1:2] or [k.get("order", "C")])[0] == "C" else None)
-_set(S.ravel, lambda x, a, k: (S.reshape(x, (shape(x)[0], -1)), 0)
-     if (a[:1] or [k.get("order", "C")])[0] == "C" else None)
-_set(S.swapaxes, lambda x, a, k: (S.swapaxes(x, *_shift(tuple(a), len(shape(x)) - 1)), 0))
-_set(S.moveaxis, lambda x, a, k: (S.moveaxis(x, *(_shift(v, len(shape(x)) - 1) for v in a)), 0))
-
-
-def _tuple(s):
-    return (s,) if isinstance(s, (int, _np.integer)) else tuple(s)
-
-
-def _transpose(x, a, k):
-    n = len(shape(x)) - 1
-    axes = _get(a, k, 0, "axes", None)
-    axes = tuple(range(n, 0, -1)) if axes is None else _shift(axes, n)
-    return S.transpose(x, (0,) + axes), 0
-
-
-def _squeeze(x, a, k):
-    per = shape(x)[1:]
-    axis = _get(a, k, 0, "axis", None)
-    if not per and axis is not None:
-        # NumPy accepts an integer axis 0 or -1 on a 0-d value (and changes nothing);
-        # one 0-d example raises NumPy's error for any other
-        _np.squeeze(_np.zeros(()), axis)
-        return x, 0
-    axis = tuple(i + 1 for i, n in enumerate(per) if n == 1) if axis is None else \
-        _shift(axis, len(per))
-    return S.squeeze(x, axis), 0
-
-
-def _expand_dims(x, a, k):
-    axis = _get(a, k, 0, "axis", None)
-    axes = _tuple(axis)
-    n = len(shape(x)) - 1 + len(axes)
-    return S.expand_dims(x, tuple(int(v) % n + 1 for v in axes)), 0
-
-
-def _broadcast_to(x, a, k):
-    target = _tuple(_get(a, k, 0, "shape", None))
-    s = shape(x)
-    x = S.reshape(x, s[:1] + (1,) * (len(target) - len(s) + 1) + s[1:])
-    return S.broadcast_to(x, s[:1] + target), 0
-
-
-def _diagonal(x, a, k):
-    n = len(shape(x)) - 1
-    offset = _get(a, k, 0, "offset", 0)
-    axis1, axis2 = _get(a, k, 1, "axis1", 0), _get(a, k, 2, "axis2", 1)
-    return S.diagonal(x, offset, axis1 % n + 1, axis2 % n + 1), 0
-
-
-def _diagonal_adjoint(g, a, k):
-    xshape, offset, axis1, axis2 = a
-    n = len(xshape)
-    return S._diagonal_adjoint(g, shape(g)[:1] + tuple(xshape), offset, axis1 % n + 1,
-                               axis2 % n + 1), 0
-
-
-_set(S.transpose, _transpose)
-_set(S.squeeze, _squeeze)
-_set(S.expand_dims, _expand_dims)
-_set(S.broadcast_to, _broadcast_to)
-_set(S.diagonal, _diagonal)
-_set(S._diagonal_adjoint, _diagonal_adjoint)
-
-
-# -- indexing -----------------------------------------------------------------------------------
-def _is_array(i):
-    return not (i is None or i is Ellipsis or type(i) in (int, slice) or
-                isinstance(i, _np.integer))
-
-
-def _index_dim(idx):
-    """Where the batch axis lands in ``x[(slice(None),) + idx]``: axis 0, unless
-    NumPy moves separated advanced indices (integers count as advanced next to
-    index arrays) to the front."""
-    if not any(_is_array(i) for i in idx):
-        return 0
-    adv = [k for k, i in enumerate(idx) if not (i is None or i is Ellipsis or type(i) is slice)]
-    if adv[-1] - adv[0] + 1 == len(adv):
-        return 0
-    arrays = [_np.asarray(idx[k]) for k in adv]
-    return len(_np.broadcast_shapes(*((1,) if a.dtype == bool else a.shape for a in arrays)))
-
-
-def _mask_error():
-    return _data_dependent(
-        "boolean mask indexing x[mask] with a batched mask",
-        "the result's shape is the number of True entries of the mask, which differs "
-        "from example to example",
-        "use wengert.numpy.where(mask, x, 0.0) (with a sum) instead")
-
-
-def _batched_index(idx, dims, nd, n, x_batched):
-    """NumPy's per-example index ``idx`` (a tuple holding batched index arrays,
-    ``dims`` their batch axes) as one index of the batched array.
-
-    Returns ``(index, perm, out_dim)``: ``x[index]`` (``x`` batched at axis 0 if
-    ``x_batched``, else unbatched; ``nd`` its per-example rank) transposed by
-    ``perm`` (if not None) holds the examples' results along ``out_dim``; or
-    None when an index kind is left to the loop.  Batched index arrays get their
-    batch axis in front of the broadcast advanced-index shape; a batched ``x``
-    is indexed by ``arange(n)`` there too.  NumPy puts the advanced-index axes
-    where the advanced indices stand when they are adjacent, and in front when
-    they are separated: the batch axis follows them."""
-    items, bdims = [], []
-    for i, d in zip(idx, dims):
-        if d is not None:
-            if dtype(i) == bool:
-                raise _mask_error()
-            items.append(_to0(i, d))
-            bdims.append(True)
-            continue
-        if type(i) is list:
-            i = _np.asarray(i)
-        if _is_array(i) and dtype(i) == bool:
-            if not len(shape(i)):
-                return None
-            parts = _np.nonzero(i)          # the same mask for every example
-            items.extend(parts)
-            bdims.extend([False] * len(parts))
-        else:
-            items.append(i)
-            bdims.append(False)
-    if any(i is Ellipsis for i in items):
-        k = next(k for k, i in enumerate(items) if i is Ellipsis)
-        used = sum(i is not None for i in items) - 1
-        items[k:k + 1] = [slice(None)] * (nd - used)
-        bdims[k:k + 1] = [False] * (nd - used)
-    adv = [k for k, i in enumerate(items) if not (i is None or type(i) is slice)]
-    ranks = [len(shape(i)) - b for i, b in zip(items, bdims)]
-    r = max(ranks[k] for k in adv)
-    for k in adv:
-        if bdims[k] and ranks[k] < r:
-            s = shape(items[k])
-            items[k] = S.reshape(items[k], s[:1] + (1,) * (r - ranks[k]) + s[1:])
-    adjacent = adv[-1] - adv[0] + 1 == len(adv)
-    before = adv[0] if adjacent else 0     # items before them are slices and None: an axis each
-    if not x_batched:
-        return tuple(items), None, before
-    rows = _np.arange(n).reshape((n,) + (1,) * r)
-    perm = None
-    if before:    # the rows index is separated from them: NumPy moves every advanced axis first
-        perm = (0,) + tuple(range(1 + r, 1 + r + before)) + tuple(range(1, 1 + r))
-    return (rows,) + tuple(items), perm, 0
-
-
-def _as_tuple(idx, di):
-    if type(idx) is tuple:
-        return idx, (di if type(di) is tuple else (None,) * len(idx))
-    return (idx,), (di,)
-
-
-def _getitem(args, dims, kwargs):
-    (x, idx), (dx, di) = args, dims
-    idx, di = _as_tuple(idx, di)
-    if all(d is None for d in di):
-        if any(isinstance(i, Box) for i in idx):
-            return None
-        return S.getitem(_to0(x, dx), (slice(None),) + idx), _index_dim(idx)
-    n = _size(args, dims)
-    nd = len(shape(x)) - (dx is not None)
-    plan = _batched_index(idx, di, nd, n, dx is not None)
-    if plan is None:
-        return None
-    index, perm, out_dim = plan
-    out = S.getitem(x if dx is None else _to0(x, dx), index)
-    if perm is not None:
-        out = S.transpose(out, perm + tuple(range(len(perm), len(shape(out)))))
-    return out, out_dim
-
-
-def _untake(args, dims, kwargs):
-    (g, idx, xshape), (dg, di, _) = args, dims
-    idx, di = _as_tuple(idx, di)
-    if all(d is None for d in di):
-        if dg is None:
-            return None
-        g = S.moveaxis(g, dg, _index_dim(idx)) if dg != _index_dim(idx) else g
-        n = shape(g)[_index_dim(idx)]
-        return S._untake(g, (slice(None),) + idx, (n,) + tuple(xshape)), 0
-    # a batched index: each example scatters into zeros of its own
-    n = _size(args, dims)
-    plan = _batched_index(idx, di, len(xshape), n, True)
-    if plan is None:
-        return None
-    index, perm, _ = plan
-    g = _bcast(g, n) if dg is None else _to0(g, dg)
-    if perm is not None:
-        perm = perm + tuple(range(len(perm), len(shape(g))))
-        g = S.transpose(g, tuple(_np.argsort(perm)))
-    return S._untake(g, index, (n,) + tuple(xshape)), 0
-
-
-_with_fallback(S.getitem, _getitem)
-_with_fallback(S._untake, _untake)
-get_primitive(S.sequence_item).batch = lambda args, dims, kwargs: (
-    (args[0][args[1]], dims[0][args[1]]) if type(dims[0]) in (tuple, list) else
-    (S.sequence_item(*args), dims[0]))
-
-
-def _concat(args, dims, kwargs):
-    axis, arrays = args[0], args[1:]
-    arrays = _front(arrays, dims[1:])
-    return S._concat(axis + 1, *arrays), 0
-
-
-get_primitive(S._concat).batch = _concat
-
-
-def _index_write(fun):
-    """``x[idx] = v`` / ``np.add.at(x, idx, v)`` per example: the batched target gets a
-    leading full slice, ``v`` its batch axis where NumPy puts it in ``x[(:,) + idx]``."""
-
-    def rule(args, dims, kwargs):
-        (x, idx, v), (dx, di, dv) = args, dims
-        if di is not None or kwargs:
-            return None
-        idx = idx if type(idx) is tuple else (idx,)
-        if any(isinstance(i, Box) for i in idx):
-            return None
-        n = _size(args, dims)
-        x = _bcast(x, n) if dx is None else _to0(x, dx)
-        target = _np.broadcast_to(_np.zeros((), bool), shape(x)[1:])[idx].shape
-        d = _index_dim(idx)
-        if dv is not None or d:
-            v = _bcast(v, n) if dv is None else _to0(v, dv)
-            s = shape(v)
-            v = S.reshape(v, s[:1] + (1,) * (len(target) - len(s) + 1) + s[1:])
-            if d:
-                v = S.moveaxis(v, 0, d)
-        return fun(x, (slice(None),) + idx, v), 0
-
-    return rule
-
-
-# -- products ---------------------------------------------------------------------------------
-def _matmul(args, dims, kwargs):
-    a, b, da, db, ka, kb = _pair_to0(args, dims)
-    # one matrix times a batch: a single matrix product (not a stack of small ones)
-    if db is None and kb == 2 and not kwargs:
-        if ka == 1:                                    # (B, k) @ (k, m)
-            return L.matmul(a, b), 0
-        if ka >= 2:                                    # (B, ..., n, k) @ (k, m)
-            s = shape(a)
-            out = L.matmul(S.reshape(a, (_math.prod(s[:-1]), s[-1])), b)
-            return S.reshape(out, s[:-1] + shape(b)[-1:]), 0
-    if da is None and ka == 2 and not kwargs:
-        if kb == 1:                                    # (n, k) @ (B, k)
-            return L.matmul(b, S.transpose(a)), 0
-        if kb >= 2:                                    # (n, k) @ (B, ..., k, m)
-            bt = S.swapaxes(b, -1, -2)
-            s = shape(bt)
-            out = L.matmul(S.reshape(bt, (_math.prod(s[:-1]), s[-1])), S.transpose(a))
-            return S.swapaxes(S.reshape(out, s[:-1] + shape(a)[:1]), -1, -2), 0
-    sq = []
-    if ka == 1:
-        a = S.expand_dims(a, -2)
-        ka, sq = 2, sq + [-2]
-    if kb == 1:
-        b = S.expand_dims(b, -1)
-        kb, sq = 2, sq + [-1]
-    r = max(ka, kb)
-    a, b = _to_rank(a, da, ka, r), _to_rank(b, db, kb, r)
-    out = L.matmul(a, b, **kwargs)
-    if sq:
-        out = S.squeeze(out, tuple(sq) if len(sq) == 1 else (-2, -1))
-    return out, 0
-
-
-def _dot(args, dims, kwargs):
-    (a, b), (da, db) = args, dims
-    ka, kb = len(shape(a)) - (da is not None), len(shape(b)) - (db is not None)
-    if ka == 0 or kb == 0:
-        return _elementwise(E.multiply)(args, dims, kwargs)
-    if ka <= 2 and kb <= 2:
-        return _matmul(args, dims, kwargs)
-    return _tensordot([a, b, ([ka - 1], [kb - 2 if kb >= 2 else 0])], [da, db], {})
-
-
-_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def _einsum(args, dims, kwargs):
-    subscripts, operands = args[0], args[1:]
-    if not isinstance(subscripts, str):
-        return None
-    ins, out = subscripts.split("->")
-    ins = ins.split(",")
-    z = next(c for c in _LETTERS if c not in subscripts)
-    ins = [z + t if d is not None else t for t, d in zip(ins, dims[1:])]
-    ops = [_to0(v, d) if d is not None else v for v, d in zip(operands, dims[1:])]
-    return L._einsum(",".join(ins) + "->" + z + out, *ops, **kwargs), 0
-
-
-def _tensordot(args, dims, kwargs):
-    a, b = args[0], args[1]
-    da, db = dims[0], dims[1]
-    axes = _get(args, kwargs, 2, "axes", 2)
-    na, nb = len(shape(a)) - (da is not None), len(shape(b)) - (db is not None)
-    if isinstance(axes, (int, _np.integer)):
-        ax_a, ax_b = list(range(na - axes, na)), list(range(axes))
-    else:
-        ax_a, ax_b = [_tuple(v) for v in axes]
-        ax_a, ax_b = [v % na for v in ax_a], [v % nb for v in ax_b]
-    letters = iter(_LETTERS)
-    ta = [next(letters) for _ in range(na)]
-    tb = [next(letters) for _ in range(nb)]
-    for i, j in zip(ax_a, ax_b):
-        tb[j] = ta[i]
-    out = [c for i, c in enumerate(ta) if i not in ax_a] + \
-          [c for j, c in enumerate(tb) if j not in ax_b]
-    spec = "".join(ta) + "," + "".join(tb) + "->" + "".join(out)
-    return _einsum([spec, a, b], [None, da, db], {})
-
-
-get_primitive(L.matmul).batch = _matmul
-_with_fallback(L.dot, _dot)
-_with_fallback(L._einsum, _einsum)
-get_primitive(L.tensordot).batch = _tensordot
-
-
-# -- linear algebra: NumPy's linalg works on stacks -----------------------------------------------
-_BY_NAME = {p.name: p for p in registered_primitives().values()}
-for _n in ("inv", "det", "cholesky", "slogdet", "eigh", "eig", "qr", "svd", "pinv"):
-    _p = _BY_NAME.get("numpy.linalg." + _n)
-    if _p is not None:
-        _with_fallback(_p.wrapped, _stacked(_p.wrapped))
-for _n in ("wengert.numpy.index_update", "wengert.numpy.index_add"):
-    if _n in _BY_NAME:
-        _with_fallback(_BY_NAME[_n].wrapped, _index_write(_BY_NAME[_n].wrapped))
-for _n in ("numpy.real", "numpy.imag", "numpy.angle", "numpy.nan_to_num"):
-    if _n in _BY_NAME:
-        _BY_NAME[_n].batch = _elementwise(_BY_NAME[_n].wrapped)
-
-
-def _solve(args, dims, kwargs):
-    a, b, da, db, ka, kb = _pair_to0(args, dims)
-    vec = kb == 1
-    if vec and (db is not None or ka > 2):
-        b = S.expand_dims(b, -1)
-        kb = 2
-    r = max(ka, kb)
-    a, b = _to_rank(a, da, ka, r), _to_rank(b, db, kb, r)
-    out = _la.solve(a, b)
-    if vec and len(shape(out)) == r + 1 and (db is not None or ka > 2):
-        out = S.squeeze(out, -1)
-    return out, 0
-
-
-get_primitive(_la.solve).batch = _solve
-
-# -- fft ------------------------------------------------------------------------------------------
-for _f in (_fft.fft, _fft.ifft, _fft.rfft, _fft.irfft):
-    get_primitive(_f).batch = _axis_rule(_f, pos=2, default=-1)
-for _f in (_fft.fftshift, _fft.ifftshift):
-    get_primitive(_f).batch = _axis_rule(_f, pos=1, name="axes")
 
 
 # -- functions of values only (no derivative) ---------------------------------------------------
@@ -666,13 +271,14 @@ def _is_ufunc(prim):
 
 
 def _prim_rule(prim):
-    ufunc = _is_ufunc(prim)
-    rule = _elementwise(prim.wrapped) if ufunc else \
-        _loop(prim.wrapped, prim.name)
-    return rule
+    """The rule of a primitive without its own: elementwise ones align the batch axes;
+    the others loop over the examples (silently when declared ``def_loop_only``)."""
+    if prim.loop_only is None and _is_ufunc(prim):
+        return _elementwise(prim.wrapped)
+    return _loop(prim.wrapped, prim.name, prim.loop_only)
 
 
-_B.configure(box=_new_box, rule=_prim_rule, raw_rule=_raw_rule, repeat=_bcast)
+configure(box=_new_box, rule=_prim_rule, raw_rule=_raw_rule, repeat=_bcast)
 
 
 # -- vector spaces of batched values: those of one example -----------------------------------------

@@ -97,12 +97,13 @@ def data_dependent(what, why, fix):
 _warned = set()
 
 
-def loop(fun, name):
+def loop(fun, name, reason=None):
     """The fallback rule: call ``fun`` once per example and stack the results (with a
-    one-time warning naming ``name``)."""
+    one-time warning naming ``name``, unless ``reason`` says why it loops on purpose:
+    see ``def_loop_only``)."""
 
     def rule(args, dims, kwargs):
-        if name not in _warned:
+        if reason is None and name not in _warned:
             _warned.add(name)
             warn(
                 f"wengert.vmap: {name} has no batching rule, so it runs once per example "
@@ -278,3 +279,8 @@ def with_loop(fun, rule):
         return fallback(args, dims, kwargs) if res is None else res
 
     return batch
+
+
+def as_tuple(s):
+    """A shape or axis argument (an integer or a sequence) as a tuple."""
+    return (s,) if isinstance(s, (int, _np.integer)) else tuple(s)

@@ -1,7 +1,8 @@
 """Wrapping NumPy functions, and what plain ``numpy`` calls on traced values mean."""
 import numpy as _np
 
-from .._core import Box, def_array_args, getval, holds_box, notrace_primitive, primitive
+from .._core import (Box, box_value, def_array_args, defjvp, defvjp, get_primitive, getval,
+                     holds_box, notrace_primitive, primitive)
 from .._core.primitive import _name_of
 
 # Python and NumPy float64 scalars: scalar code's fast paths
@@ -57,7 +58,7 @@ def wrap(np_fun, name=None, fast=None):
 def sequence_to_array(seq):
     """A (nested) list or tuple of plain and traced values as one array (traced if
     any entry is)."""
-    from ._shape import array  # _shape builds on this module
+    from ._creation import array  # _creation builds on this module
     return array(seq)
 
 
@@ -108,14 +109,15 @@ def guard_casts(fun, jvp_only=False):
     """Make the rules of primitive ``fun`` (which takes ``dtype=``) give a symbolic
     zero when it is called with an integer or boolean ``dtype`` (``jvp_only``: the
     reverse rules check it themselves, without this extra call)."""
-    prim = fun._prim
-    for table in (prim.jvps,) if jvp_only else (prim.vjps, prim.jvps):
+    prim = get_primitive(fun)
+    for table, declare in (((prim.jvps, defjvp),) if jvp_only else
+                           ((prim.vjps, defvjp), (prim.jvps, defjvp))):
         for i, rule in list(table.items()):
             def guarded(c, ans, *args, _rule=rule, **kwargs):
                 if kwargs and casts_to_constant(kwargs):
                     return None
                 return _rule(c, ans, *args, **kwargs)
-            table[i] = guarded
+            declare(fun, guarded, argnums=(i,))
     return fun
 
 
@@ -126,6 +128,14 @@ def val(x):
         return getval(x)
     if (type(x) is list or type(x) is tuple) and holds_box(x):
         return type(x)(val(v) for v in x)
+    return x
+
+
+def innermost(x):
+    """The value under every box of every kind (a batched value of ``vmap`` too): for
+    what only the plain value can answer (its dtype, its text)."""
+    while isinstance(x, Box):
+        x = box_value(x)
     return x
 
 
@@ -178,8 +188,9 @@ def dtype(x):
         return _np.result_type(x)
 
 
-def iscomplex(x):
-    """Whether a plain or traced value is complex (cheap: this is on the hot path)."""
+def iscomplexobj(x):
+    """``numpy.iscomplexobj`` of a plain or traced value: whether its dtype is complex
+    (not its entries; cheap: this is on the hot path)."""
     x = val(x)
     t = type(x)
     if t is float or t is _np.float64:

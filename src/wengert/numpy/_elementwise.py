@@ -9,11 +9,11 @@ import operator as _operator
 
 import numpy as _np
 
-from .._core import Box, declare_elementwise, defjvp, defvjp, def_linear, get_primitive
+from .._core import Box, declare_elementwise, def_keep, defjvp, defvjp, def_linear
 from ._dispatch import (FLOAT_SCALARS, array_like, casts_to_constant, dtype, equivalent,
-                        iscomplex, nondiff, shape, some, stand_in, val, wrap)
+                        iscomplexobj, nondiff, shape, some, stand_in, val, wrap)
 from ._unbroadcast import broadcast_like, unbroadcast
-from . import _reductions as _R  # already loaded by _unbroadcast (a cycle, resolved lazily)
+from ._wrapped import mean, real
 
 
 def def_elementwise(fun, *partials):
@@ -32,7 +32,6 @@ def def_elementwise(fun, *partials):
         >>> wengert.grad(softplus)(0.0)   # sigmoid(0)
         0.5
     """
-    prim = get_primitive(fun)
     for i, partial in enumerate(partials):
         if partial is None:
             continue
@@ -129,10 +128,11 @@ add = _wrap_scalar_fast(_np.add, _operator.add)
 subtract = _wrap_scalar_fast(_np.subtract, _operator.sub)
 negative = wrap(_np.negative)
 positive = wrap(_np.positive)
-real = wrap(_np.real)
 imag = wrap(_np.imag)
 conjugate = wrap(_np.conjugate)
 conj = conjugate
+for _f in (add, subtract, negative, positive, conjugate):
+    declare_elementwise(_f)       # vmap aligns the batch axes; no rule of their own
 
 # (k: a dtype= casting to integers makes the result a constant: no derivative)
 defvjp(add, lambda g, ans, x, y, **k: None if k and casts_to_constant(k) else unbroadcast(g, x),
@@ -152,11 +152,16 @@ defjvp(subtract,
        broadcast_like(negative(t), ans))
 defvjp(negative, lambda g, ans, x, **k: negative(g))
 defvjp(positive, lambda g, ans, x, **k: g)
-defvjp(real, lambda g, ans, x: real(g) + 0j if iscomplex(x) else g)
-defvjp(imag, lambda g, ans, x: -1j * real(g) if iscomplex(x) else None)
+defvjp(real, lambda g, ans, x: real(g) + 0j if iscomplexobj(x) else g)
+defvjp(imag, lambda g, ans, x: -1j * real(g) if iscomplexobj(x) else None)
 defvjp(conjugate, lambda g, ans, x, **k: conjugate(g))
 for _f in (negative, positive, real, imag, conjugate):
     def_linear(_f)
+# what the reverse rules read, so that the tape keeps only that (see _lean.py)
+for _f in (add, subtract, negative):
+    def_keep(_f)                                        # shapes only
+for _f in (real, imag):    # NumPy functions, not ufuncs: declared elementwise for vmap
+    declare_elementwise(_f)
 
 # -- unary ----------------------------------------------------------------------------
 exp = wrap(_np.exp)
@@ -193,6 +198,7 @@ abs = absolute
 # Python floats: a NumPy float64 scalar would promote float32 and float16 derivatives
 _LN2, _LN10 = float(_np.log(2.0)), float(_np.log(10.0))
 def_elementwise(exp, lambda ans, x: ans)
+def_keep(exp, ans=True)                                 # ans
 def_elementwise(exp2, lambda ans, x: ans * _LN2)
 def_elementwise(expm1, lambda ans, x: ans + 1)
 def_elementwise(log, lambda ans, x: 1 / x)
@@ -207,13 +213,16 @@ def_elementwise(arccos, lambda ans, x: -1 / sqrt(1 - x ** 2))
 def_elementwise(arctan, lambda ans, x: 1 / (1 + x ** 2))
 def_elementwise(sinh, lambda ans, x: cosh(x))
 def_elementwise(cosh, lambda ans, x: sinh(x))
-def_elementwise(tanh, lambda ans, x: 1 - ans ** 2)
+def_elementwise(tanh, lambda ans, x: -(ans ** 2) + 1)   # (not 1 - ans**2: NumPy reuses the
+# temporary of ans**2 for the negation and the sum, the same bits with one array fewer)
+def_keep(tanh, ans=True)                                # reads ans only
 def_elementwise(arcsinh, lambda ans, x: 1 / sqrt(x ** 2 + 1))
 def_elementwise(arccosh, lambda ans, x: 1 / sqrt(x ** 2 - 1))
 def_elementwise(arctanh, lambda ans, x: 1 / (1 - x ** 2))
 def_elementwise(sqrt, lambda ans, x: 0.5 / ans)
 def_elementwise(cbrt, lambda ans, x: 1 / (3 * ans ** 2))
 def_elementwise(square, lambda ans, x: 2 * x)
+def_keep(square, args={0: (0,)})                        # 2 x
 def_elementwise(reciprocal, lambda ans, x: negative(ans ** 2))
 def_elementwise(deg2rad, lambda ans, x: _np.pi / 180)
 def_elementwise(radians, lambda ans, x: _np.pi / 180)
@@ -223,11 +232,12 @@ def_elementwise(fabs, lambda ans, x: _mask(_np.sign(val(x)), x))
 
 # |z|: sign(x) for real x (0 at 0); conj(z)/|z| for complex z (not holomorphic)
 # (the reverse rule reads x only, so that the tape can drop |x|: see _lean.py)
-defvjp(absolute, lambda g, ans, x: g * conjugate(x) / _safe(absolute(x), 1.0) if iscomplex(x)
+defvjp(absolute, lambda g, ans, x: g * conjugate(x) / _safe(absolute(x), 1.0) if iscomplexobj(x)
        else g * _mask(_np.sign(val(x)), x))
-defjvp(absolute, lambda t, ans, x: real(conjugate(x) * t) / _safe(ans, 1.0) if iscomplex(x)
+defjvp(absolute, lambda t, ans, x: real(conjugate(x) * t) / _safe(ans, 1.0) if iscomplexobj(x)
        else t * _mask(_np.sign(val(x)), x))
 declare_elementwise(absolute)
+def_keep(absolute, args={0: (0,)})                      # sign(x), conj(x) / |x|
 
 # -- binary ---------------------------------------------------------------------------
 multiply = _wrap_scalar_fast(_np.multiply, _operator.mul)
@@ -254,6 +264,7 @@ def _ties(x, y, ans):
 
 
 def_elementwise(multiply, lambda ans, x, y: y, lambda ans, x, y: x)
+def_keep(multiply, args={0: (1,), 1: (0,)})             # the other factor
 def_elementwise(divide, lambda ans, x, y: 1 / y, lambda ans, x, y: negative(ans / y))
 def_elementwise(power,
                 # x ** (y - 1), but x ** 0 where y == 0 (finite at x == 0); subtracting a
@@ -264,6 +275,7 @@ def_elementwise(power,
                 lambda ans, x, y: y * (power(x, y - (val(y) != 0)) if type(x) in (float, int)
                                        else x ** (y - (val(y) != 0))),
                 lambda ans, x, y: ans * log(_safe(_weak(x, ans), 1.0)))
+def_keep(power, ans=(1,), args={0: (0, 1), 1: (0,)})  # y x**(y-1); ans log(x)
 def_elementwise(maximum, lambda ans, x, y: _ties(x, y, ans), lambda ans, x, y: _ties(y, x, ans))
 def_elementwise(minimum, lambda ans, x, y: _ties(x, y, ans), lambda ans, x, y: _ties(y, x, ans))
 def_elementwise(fmax, lambda ans, x, y: _ties(x, y, ans), lambda ans, x, y: _ties(y, x, ans))
@@ -349,9 +361,12 @@ defvjp(_where3, None,
 defjvp(_where3, None,
        lambda t, ans, c, x, y: broadcast_like(_where3(c, t, 0.0), ans),
        lambda t, ans, c, x, y: broadcast_like(_where3(c, 0.0, t), ans))
+declare_elementwise(_where3)
 
 
 def _astype_impl(x, dtype):
+    if isinstance(x, _np.generic):     # a NumPy scalar stays a scalar, as NumPy's astype
+        return x.astype(dtype)
     return _np.asarray(x).astype(dtype)
 
 
@@ -367,8 +382,9 @@ def astype(x, dtype, **kwargs):
     return _astype(x, dt)
 
 
-defvjp(_astype, lambda g, ans, x, dt: _astype(real(g) if not iscomplex(x) else g, dtype(x)))
+defvjp(_astype, lambda g, ans, x, dt: _astype(real(g) if not iscomplexobj(x) else g, dtype(x)))
 def_linear(_astype)
+declare_elementwise(_astype)
 
 # -- piecewise constant or not differentiable -----------------------------------------
 sign = nondiff(_np.sign)
@@ -450,7 +466,7 @@ _I0_COS = _np.cos(_np.linspace(0.0, 2 * _np.pi, 256, endpoint=False))
 def _i1(x):
     c = _I0_COS.astype(dtype(x)) if dtype(x).kind == "f" else _I0_COS
     xc = x[..., None] * c if len(shape(x)) else x * c
-    return _R.mean(expm1(xc) * c, axis=-1)   # expm1: exactly 0 at x == 0
+    return mean(expm1(xc) * c, axis=-1)   # expm1: exactly 0 at x == 0
 
 
 def_elementwise(i0, lambda ans, x: _i1(x))
@@ -468,7 +484,7 @@ def angle(z, deg=False):
         >>> float(np.angle(1j, deg=True))
         90.0
     """
-    if not iscomplex(z):
+    if not iscomplexobj(z):
         return _np.angle(val(z), deg)
     a = arctan2(imag(z), real(z))
     return a * (180.0 / _np.pi) if deg else a
@@ -486,7 +502,7 @@ def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
         array([2., 0.])
     """
     kw = dict(nan=nan, posinf=posinf, neginf=neginf)
-    if iscomplex(x):
+    if iscomplexobj(x):
         return (nan_to_num(real(x), **kw)
                 + 1j * nan_to_num(imag(x), **kw))
     v = val(x)
@@ -499,7 +515,7 @@ def real_if_close(a, tol=100):
     """``numpy.real_if_close``: the real part if every imaginary part is within
     ``tol`` machine epsilons of 0, else ``a`` unchanged (the identity, either way,
     for derivatives)."""
-    if iscomplex(a) and not _np.iscomplexobj(_np.real_if_close(val(a), tol)):
+    if iscomplexobj(a) and not _np.iscomplexobj(_np.real_if_close(val(a), tol)):
         return real(a)
     return a
 
@@ -535,6 +551,7 @@ spacing = nondiff(_np.spacing)
 ldexp = wrap(_np.ldexp)
 defvjp(ldexp, lambda g, ans, x, i, **k: unbroadcast(ldexp(g, i), x))
 def_linear(ldexp)
+declare_elementwise(ldexp)
 
 # nextafter(x, y) is x moved by one step (a spacing, piecewise constant) towards y: slope 1
 # in x, piecewise (it jumps where the spacing changes, at powers of two, and where x

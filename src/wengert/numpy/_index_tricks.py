@@ -11,7 +11,7 @@ arguments.
 import numpy as _np
 
 from .._core import Box
-from . import _elementwise as E, _shape as S
+from . import _elementwise, _shape
 from ._dispatch import dtype, nondiff, shape
 
 ix_ = nondiff(_np.ix_)
@@ -28,7 +28,7 @@ def _plain(item):
     (for asking NumPy what the joined array's dtype is)."""
     if isinstance(item, Box):
         return _np.zeros(shape(item), dtype(item))
-    if type(item) in (list, tuple) and S._contains_box(item):
+    if type(item) in (list, tuple) and _shape._contains_box(item):
         return _np.asarray([_plain(i) for i in item])
     return item
 
@@ -43,7 +43,7 @@ def _upgrade(x, ndmin, trans1d):
         return x
     start = trans1d if trans1d >= 0 else trans1d + extra + 1
     start = min(max(start, 0), extra)
-    return S.reshape(x, (1,) * start + s + (1,) * (extra - start))
+    return _shape.reshape(x, (1,) * start + s + (1,) * (extra - start))
 
 
 class _Concatenator:
@@ -85,7 +85,7 @@ class _Concatenator:
     def __getitem__(self, key):
         items = key if isinstance(key, tuple) else (key,)
         numpy_version = getattr(_np, self._name)
-        if not S._contains_box(list(items)):
+        if not _shape._contains_box(list(items)):
             return numpy_version[key]
         axis, ndmin, trans1d = self._defaults
         if items and isinstance(items[0], str):
@@ -101,12 +101,12 @@ class _Concatenator:
         for item in items:
             if isinstance(item, slice):
                 item = _np.r_[item]         # a constant range: NumPy's own
-            piece = S.asarray(item)
+            piece = _shape.asarray(item)
             if dtype(piece) != joined_dtype:
-                piece = E.astype(piece, joined_dtype) if isinstance(piece, Box) else \
+                piece = _elementwise.astype(piece, joined_dtype) if isinstance(piece, Box) else \
                     _np.asarray(piece, joined_dtype)
             pieces.append(_upgrade(piece, ndmin, trans1d))
-        return S.concatenate(pieces, axis=axis)
+        return _shape.concatenate(pieces, axis=axis)
 
     def __len__(self):
         return 0

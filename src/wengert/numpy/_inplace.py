@@ -14,15 +14,21 @@ the other view-making methods and NumPy functions remembers its base (its
 base remembers it weakly).  Writing through the base recomputes its live views;
 writing through a view writes the view back into its base.  Writing into a
 read-only view (``diagonal``, ``broadcast_to``) raises, as NumPy does.
+
+Long on purpose: the two primitives and the copy-on-write layer built on them
+(rebinding boxes, views written through, ``out=``, ``ufunc.at``) are one mechanism
+whose parts call each other, and the array boxes' operators reach it here.
 """
 import sys
 import weakref
 
 import numpy as _np
 
-from .._core import Box, DualTrace, TapeTrace, notrace_primitive, primitive
-from .._core.primitive import get_primitive
-from . import _elementwise as E, _shape as S
+from .._core import (Box, DualTrace, TapeTrace, box_trace, box_value, def_keep, defbatch, defjvp,
+                     rebind,
+                     defvjp, no_rule_message, notrace_primitive, primitive)
+from ._batchrules import repeat, size as batch_size, to0, with_loop
+from . import _elementwise, _shape
 from ._dispatch import array_like, dtype, dtype as _dtype_of, equivalent, shape, val
 from ._unbroadcast import unbroadcast
 
@@ -95,29 +101,77 @@ def _integral(ans):
 
 
 def _update_vjp_v(g, ans, x, idx, v):
-    gv = S.getitem(g, idx)
+    gv = _shape.getitem(g, idx)
     keep = _winners(shape(x), idx)
     if keep is not None:  # an overwritten element does not reach the result
-        gv = E.where(keep, gv, 0.0)
+        gv = _elementwise.where(keep, gv, 0.0)
     return unbroadcast(gv, v)
 
 
-_index_update_prim = get_primitive(_index_update)
-_index_update_prim.vjps.update({
-    0: lambda g, ans, x, idx, v: _index_update(g, idx, 0.0),
-    2: lambda g, ans, x, idx, v: None if _integral(ans) else _update_vjp_v(g, ans, x, idx, v)})
-_index_update_prim.jvps.update({
-    0: lambda t, ans, x, idx, v: _index_update(t, idx, 0.0),
-    2: lambda t, ans, x, idx, v: None if _integral(ans) else
-    _index_update(_zeros_of(ans), idx, t)})
+defvjp(_index_update,
+       lambda g, ans, x, idx, v: _index_update(g, idx, 0.0),
+       lambda g, ans, x, idx, v: None if _integral(ans) else _update_vjp_v(g, ans, x, idx, v),
+       argnums=(0, 2))
+defjvp(_index_update,
+       lambda t, ans, x, idx, v: _index_update(t, idx, 0.0),
+       lambda t, ans, x, idx, v: None if _integral(ans) else
+       _index_update(_zeros_of(ans), idx, t),
+       argnums=(0, 2))
+def_keep(_index_update, args={0: (1,), 2: (1,)})        # the index only
 
-_index_add_prim = get_primitive(_index_add)
-_index_add_prim.vjps.update({
-    0: lambda g, ans, x, idx, v: g,
-    2: lambda g, ans, x, idx, v: unbroadcast(S.getitem(g, idx), v)})
-_index_add_prim.jvps.update({
-    0: lambda t, ans, x, idx, v: t,
-    2: lambda t, ans, x, idx, v: _index_add(_zeros_of(ans), idx, t)})
+defvjp(_index_add,
+       lambda g, ans, x, idx, v: g,
+       lambda g, ans, x, idx, v: unbroadcast(_shape.getitem(g, idx), v),
+       argnums=(0, 2))
+defjvp(_index_add,
+       lambda t, ans, x, idx, v: t,
+       lambda t, ans, x, idx, v: _index_add(_zeros_of(ans), idx, t),
+       argnums=(0, 2))
+
+
+# -- batching (wengert.vmap) --------------------------------------------------------------
+def _batch_axis_after(idx):
+    """Where the batch axis lands in ``x[(slice(None),) + idx]`` (``idx`` a tuple of
+    unbatched index items): axis 0, unless NumPy moves separated advanced indices
+    (integers count as advanced next to index arrays) to the front."""
+    if _is_basic(idx):
+        return 0
+    adv = [k for k, i in enumerate(idx) if not (i is None or i is Ellipsis or type(i) is slice)]
+    if adv[-1] - adv[0] + 1 == len(adv):
+        return 0
+    arrays = [_np.asarray(idx[k]) for k in adv]
+    return len(_np.broadcast_shapes(*((1,) if a.dtype == bool else a.shape for a in arrays)))
+
+
+def _index_write_batch(fun):
+    """The batching rule of ``x[idx] = v`` / ``np.add.at(x, idx, v)`` (``fun``) with an
+    unbatched index: the batched target gets a leading full slice, ``v`` its batch axis
+    where NumPy puts it in ``x[(:,) + idx]``.  A batched index runs once per example."""
+
+    def rule(args, dims, kwargs):
+        (x, idx, v), (dx, di, dv) = args, dims
+        if di is not None or kwargs:
+            return None
+        idx = idx if type(idx) is tuple else (idx,)
+        if any(isinstance(i, Box) for i in idx):
+            return None
+        n = batch_size(args, dims)
+        x = repeat(x, n) if dx is None else to0(x, dx)
+        target = _np.broadcast_to(_np.zeros((), bool), shape(x)[1:])[idx].shape
+        d = _batch_axis_after(idx)
+        if dv is not None or d:
+            v = repeat(v, n) if dv is None else to0(v, dv)
+            s = shape(v)
+            v = _shape.reshape(v, s[:1] + (1,) * (len(target) - len(s) + 1) + s[1:])
+            if d:
+                v = _shape.moveaxis(v, 0, d)
+        return fun(x, (slice(None),) + idx, v), 0
+
+    return with_loop(fun, rule)
+
+
+defbatch(_index_update, _index_write_batch(_index_update))
+defbatch(_index_add, _index_write_batch(_index_add))
 
 
 def index_update(x, idx, v):
@@ -154,24 +208,24 @@ def _at_layers(fun, x, idx, vs):
     updated once per occurrence, in order (done in rounds of distinct positions)."""
     idx = _index(idx)
     if _is_basic(idx):
-        return index_update(x, idx, fun(S.getitem(x, idx), *vs))
+        return index_update(x, idx, fun(_shape.getitem(x, idx), *vs))
     xshape = shape(x)
     pos = _np.arange(int(_np.prod(xshape)), dtype=_np.intp).reshape(xshape)[idx]
     flat = pos.ravel()
-    vs = [S.reshape(S.broadcast_to(v, pos.shape), (-1,)) if _np.ndim(val(v)) else v
+    vs = [_shape.reshape(_shape.broadcast_to(v, pos.shape), (-1,)) if _np.ndim(val(v)) else v
           for v in vs]
     order = _np.argsort(flat, kind="stable")
     first = _np.r_[True, flat[order][1:] != flat[order][:-1]]
     starts = _np.maximum.accumulate(_np.where(first, _np.arange(flat.size), 0))
     rank = _np.empty(flat.size, dtype=_np.intp)
     rank[order] = _np.arange(flat.size) - starts
-    xf = S.reshape(x, (-1,))
+    xf = _shape.reshape(x, (-1,))
     for r in range(int(rank.max(initial=-1)) + 1):
         sel = _np.flatnonzero(rank == r)
         pr = flat[sel]
-        args = [S.getitem(v, sel) if _np.ndim(val(v)) else v for v in vs]
-        xf = _index_update(xf, pr, fun(S.getitem(xf, pr), *args))
-    return S.reshape(xf, xshape)
+        args = [_shape.getitem(v, sel) if _np.ndim(val(v)) else v for v in vs]
+        xf = _index_update(xf, pr, fun(_shape.getitem(xf, pr), *args))
+    return _shape.reshape(xf, xshape)
 
 
 class _AtIndex:
@@ -182,7 +236,7 @@ class _AtIndex:
 
     def get(self):
         """``x[idx]``."""
-        return S.getitem(self._x, _index(self._idx))
+        return _shape.getitem(self._x, _index(self._idx))
 
     def set(self, v):
         """``x`` with ``x[idx] = v``."""
@@ -194,27 +248,27 @@ class _AtIndex:
 
     def subtract(self, v):
         """``x`` with ``v`` subtracted at ``idx`` (repeated indices accumulate)."""
-        return index_add(self._x, self._idx, E.negative(v))
+        return index_add(self._x, self._idx, _elementwise.negative(v))
 
     def multiply(self, v):
         """``x`` with ``x[idx]`` multiplied by ``v`` (as ``numpy.multiply.at``)."""
-        return _at_layers(E.multiply, self._x, self._idx, [v])
+        return _at_layers(_elementwise.multiply, self._x, self._idx, [v])
 
     def divide(self, v):
         """``x`` with ``x[idx]`` divided by ``v`` (as ``numpy.divide.at``)."""
-        return _at_layers(E.divide, self._x, self._idx, [v])
+        return _at_layers(_elementwise.divide, self._x, self._idx, [v])
 
     def power(self, v):
         """``x`` with ``x[idx]`` raised to ``v`` (as ``numpy.power.at``)."""
-        return _at_layers(E.power, self._x, self._idx, [v])
+        return _at_layers(_elementwise.power, self._x, self._idx, [v])
 
     def min(self, v):
         """``x`` with ``x[idx] = minimum(x[idx], v)`` (as ``numpy.minimum.at``)."""
-        return _at_layers(E.minimum, self._x, self._idx, [v])
+        return _at_layers(_elementwise.minimum, self._x, self._idx, [v])
 
     def max(self, v):
         """``x`` with ``x[idx] = maximum(x[idx], v)`` (as ``numpy.maximum.at``)."""
-        return _at_layers(E.maximum, self._x, self._idx, [v])
+        return _at_layers(_elementwise.maximum, self._x, self._idx, [v])
 
 
 class _At:
@@ -270,12 +324,12 @@ def as_traced(a, like):
     trace = None
     for b in (like if type(like) in (tuple, list) else (like,)):
         while isinstance(b, Box):
-            if trace is None or b._trace.level > trace.level:
-                trace = b._trace
-            b = b._value
+            if trace is None or box_trace(b).level > trace.level:
+                trace = box_trace(b)
+            b = box_value(b)
     if isinstance(a, Box):
-        if trace is None or a._trace.level >= trace.level:
-            return S.copy(a)
+        if trace is None or box_trace(a).level >= trace.level:
+            return _shape.copy(a)
     else:
         a = _np.array(a, copy=True)
     if trace is None:
@@ -342,21 +396,22 @@ equivalent(_np.full_like, full_like)
 # -- mutation of boxes --------------------------------------------------------------------
 def _innermost(x):
     while isinstance(x, Box):
-        x = x._value
+        x = box_value(x)
     return x
 
 
 def _rebind(box, new, what):
     """Make ``box`` hold ``new`` (a box of the same trace)."""
-    if isinstance(new, Box) and new._trace is box._trace:
-        if isinstance(box._trace, TapeTrace) and not hasattr(box, "_origin"):
+    trace = box_trace(box)
+    if isinstance(new, Box) and box_trace(new) is trace:
+        if isinstance(trace, TapeTrace) and not hasattr(box, "_origin"):
             try:
-                box._origin = box._aux   # the node it held when watched or computed
-            except AttributeError:       # a box class without the slot
+                box._origin = trace.node_of(box)   # the node it held when watched or computed
+            except AttributeError:                 # a box class without the slot
                 pass
-        box._value, box._aux = new._value, new._aux
+        rebind(box, new)   # Python names bound to ``box`` see the update
         return
-    if isinstance(new, Box) and new._trace.level > box._trace.level:
+    if isinstance(new, Box) and box_trace(new).level > trace.level:
         raise ValueError(
             f"{what}: the array is traced by an outer differentiation and the value written "
             "into it by an inner one (a nested grad/jvp); the inner derivative would leak out "
@@ -422,14 +477,14 @@ class _Getter:
         self.index = index
 
     def __call__(self, b):
-        return S.getitem(b, self.index)
+        return _shape.getitem(b, self.index)
 
 
 def track_view(base, out, fwd, readonly=False):
     """Record that ``out = fwd(base)`` is a NumPy view of ``base`` (if NumPy made
     one: its values share memory) and return ``out``."""
     if not (isinstance(out, Box) and isinstance(base, Box) and out is not base
-            and out._trace is base._trace):
+            and box_trace(out) is box_trace(base)):
         return out
     ov = _innermost(out)
     if type(ov) is not _np.ndarray or not _np.may_share_memory(ov, _innermost(base)):
@@ -447,11 +502,9 @@ def track_view(base, out, fwd, readonly=False):
 def getitem(box, idx):
     """``box[idx]``, a tracked view for a basic index (NumPy's basic indexing always
     makes a view when the result is an array)."""
-    out = S.getitem(box, idx)
-    v = out
-    while isinstance(v, Box):
-        v = v._value
-    if type(v) is _np.ndarray and out._trace is box._trace and _is_basic(idx):
+    out = _shape.getitem(box, idx)
+    if (type(_innermost(out)) is _np.ndarray and box_trace(out) is box_trace(box)
+            and _is_basic(idx)):
         out._base = (box, _Getter(idx), False)
         try:
             views = box._views
@@ -497,7 +550,7 @@ def write_result(name, target, result):
     _check_shape(result, target)
     same = (shape(result) == shape(target) and type(_innermost(result)) is _np.ndarray
             and _np.result_type(val(result)) == _np.result_type(val(target)))
-    if not (same and isinstance(result, Box) and result._trace is target._trace):
+    if not (same and isinstance(result, Box) and box_trace(result) is box_trace(target)):
         result = _index_update(target, Ellipsis, result)
     assign(target, result, f"numpy.{name}(..., out=...)")
     return target
@@ -525,14 +578,14 @@ def ufunc_at(ufunc, x, idx, vs):
     if ufunc is _np.add:
         new = index_add(x, idx, vs[0])
     elif ufunc is _np.subtract:
-        new = index_add(x, idx, E.negative(vs[0]))
+        new = index_add(x, idx, _elementwise.negative(vs[0]))
     else:
         from ._dispatch import _EQUIVALENTS
         fun = _EQUIVALENTS.get(ufunc)
         if fun is None:
             raise NotImplementedError(
-                f"numpy.{name}.at: numpy.{name} has no derivative rule in wengert; write the "
-                "update with wengert.numpy functions and x[idx] = ...")
+                f"numpy.{name}.at: {no_rule_message(f'numpy.{name}')}; write the update "
+                "with wengert.numpy functions and x[idx] = ...")
         new = _at_layers(fun, x, idx, vs)
     _check_cast(name, new, x)
     assign(x, new, f"numpy.{name}.at")
@@ -556,29 +609,3 @@ PLAIN_TARGET_FIX = (
     "derivative, because NumPy copies the number out of the trace; create the array traced "
     "instead: table = wengert.numpy.as_traced(table, like=x) (then table[i] = x, "
     "table[i] += x, ... are recorded)")
-
-
-# -- batching (wengert.vmap) --------------------------------------------------------------
-def _batch_rule(prim):
-    """Batch ``prim(x, idx, v)`` by prepending a full slice to an unbatched index;
-    other cases (a batched index, NumPy moving separated advanced indices to the
-    front) run once per example."""
-    def rule(args, dims, kwargs):
-        from . import _batching as BT   # loaded with vmap (it imports this module)
-        (x, idx, v), (dx, di, dv) = args, dims
-        tup = idx if type(idx) is tuple else (idx,)
-        if di is not None or BT._index_dim(tup) != 0:
-            return BT._loop(prim.wrapped, prim.name)(args, dims, kwargs)
-        n = BT._size(args, dims)
-        x0 = BT._bcast(x, n) if dx is None else BT._to0(x, dx)
-        if dv is not None:  # per-example shape of v, aligned right on x[idx]'s shape
-            v = BT._to0(v, dv)
-            target = _np.empty(shape(x0)[1:], dtype=bool)[idx].shape
-            vs = shape(v)[1:]
-            v = S.reshape(v, (n,) + (1,) * (len(target) - len(vs)) + vs)
-        return prim.wrapped(x0, (slice(None),) + tup, v), 0
-    return rule
-
-
-_index_update_prim.batch = _batch_rule(_index_update_prim)
-_index_add_prim.batch = _batch_rule(_index_add_prim)

@@ -1,25 +1,24 @@
-"""What the reverse rules of the busiest primitives read: the tape keeps only that.
+"""The lean tape: large arrays that no reverse rule reads are dropped from the tape.
 
-A residual layer ``x + w * tanh(x)`` then keeps one array (tanh's output) instead
-of four: tanh's rule reads its output, not its input; a product's rule reads the
-other factor, not the product; a sum's rule reads shapes only.  Arrays smaller
-than ``MIN_BYTES`` are kept as they are (a stand-in would save nothing).
+What each primitive's reverse rules read is declared next to its rules with
+``def_keep``: a residual layer ``x + w * tanh(x)`` then keeps one array (tanh's output)
+instead of four (tanh's rule reads its output, not its input; a product's rule reads
+the other factor, not the product; a sum's rule reads shapes only).  Arrays smaller
+than the one threshold, set here (64 KiB) and read back as the tape's
+``lean_min_bytes()``, are kept as they are (a stand-in would save nothing).
 """
 import sys as _sys
 
 import numpy as _np
 
-from .._core import add_any, def_keep
-from .._core.tape import set_accumulate, set_lean
-from . import _elementwise as E, _inplace as I, _linalg as L, _reductions as R
-
-MIN_BYTES = 1 << 16
+from .._core import add_any
+from .._core.tape import lean_min_bytes, set_accumulate, set_lean
 
 
 def hollow(v):
     """A read-only stand-in of ``v``'s shape and dtype holding no memory (NaN, so
     that a rule reading it by mistake shows NaN), or None to keep ``v``."""
-    if type(v) is not _np.ndarray or v.nbytes < MIN_BYTES:
+    if type(v) is not _np.ndarray or v.nbytes < lean_min_bytes():
         return None
     fill = _np.nan if v.dtype.kind in "fc" else 0
     return _np.broadcast_to(_np.array(fill, v.dtype), v.shape)
@@ -46,7 +45,7 @@ def lean(keep, vals, ans, parents):
     return vals, ans
 
 
-set_lean(lean, MIN_BYTES, (_np.ndarray,))
+set_lean(lean, 1 << 16, (_np.ndarray,))
 
 
 def _refs(cts, k):
@@ -66,7 +65,7 @@ def accumulate(cts, k, g):
     sole = _refs(cts, k) == _SOLE      # counted before this function holds it
     prev = cts[k]
     if (sole and prev.base is None
-            and prev.nbytes >= MIN_BYTES and prev.flags.writeable
+            and prev.nbytes >= lean_min_bytes() and prev.flags.writeable
             and (type(g) is _np.ndarray or type(g) in _SCALARS)
             and _np.result_type(prev, g) == prev.dtype
             and _np.broadcast_shapes(prev.shape, _np.shape(g)) == prev.shape):
@@ -78,17 +77,3 @@ def accumulate(cts, k, g):
 _SCALARS = (float, _np.float64, _np.float32)
 set_accumulate(accumulate, (_np.ndarray,))
 
-for _f in (E.add, E.subtract):
-    def_keep(_f)                                        # shapes only
-def_keep(E.negative)
-def_keep(E.multiply, args={0: (1,), 1: (0,)})           # the other factor
-def_keep(L.matmul, args={0: (1,), 1: (0,)})
-def_keep(L.dot, args={0: (1,), 1: (0,)})
-def_keep(E.tanh, ans=True)                              # 1 - ans**2
-def_keep(E.exp, ans=True)                               # ans
-def_keep(E.absolute, args={0: (0,)})                    # sign(x), conj(x) / |x|
-def_keep(E.square, args={0: (0,)})                      # 2 x
-def_keep(E.power, ans=(1,), args={0: (0, 1), 1: (0,)})  # y x**(y-1); ans log(x)
-def_keep(R.sum)
-def_keep(R.mean)
-def_keep(I._index_update, args={0: (1,), 2: (1,)})      # the index only

@@ -4,11 +4,14 @@ CS231n's matrix-product rule, dW = dD·Xᵀ and dX = Wᵀ·dD for D = W·X,
 generalized to any number of dimensions.  All products are bilinear, so their
 forward rules follow from ``def_linear`` in both arguments.
 """
+import math as _math
+
 import numpy as _np
 
-from .._core import def_linear, defjvp_any, defvjp, defvjp_any, get_primitive
-from . import _elementwise as E, _reductions as R, _shape as S
-from ._dispatch import equivalent, iscomplex, shape, val, wrap
+from .._core import def_keep, def_linear, defbatch, defjvp_any, defvjp, defvjp_any
+from ._batchrules import elementwise as _elementwise_batch, pair_to0, to0, to_rank, with_loop
+from . import _elementwise, _reductions, _shape
+from ._dispatch import equivalent, iscomplexobj, shape, val, wrap
 from ._unbroadcast import unbroadcast
 
 
@@ -33,7 +36,7 @@ def _tensordot_vjp_a(g, a, b, ax_a, ax_b):
     r = tensordot(g, b, (list(range(len(a_free), _ndim(g))), b_free))
     # r's last axes are b's contracted axes in increasing order; name them by a's axes
     ax_a_in_r = [ax_a[ax_b.index(i)] for i in sorted(ax_b)]
-    r = S.transpose(r, tuple(_np.argsort(a_free + ax_a_in_r))) if an > 1 else r
+    r = _shape.transpose(r, tuple(_np.argsort(a_free + ax_a_in_r))) if an > 1 else r
     return unbroadcast(r, a)  # a real a (with a complex b) gets a real cotangent
 
 
@@ -44,7 +47,7 @@ def _tensordot_vjp_b(g, a, b, ax_a, ax_b):
     r = tensordot(a, g, (a_free, list(range(len(a_free)))))
     # r's first axes are a's contracted axes in increasing order; name them by b's axes
     ax_b_in_r = [ax_b[ax_a.index(i)] for i in sorted(ax_a)]
-    r = S.transpose(r, tuple(_np.argsort(ax_b_in_r + b_free))) if bn > 1 else r
+    r = _shape.transpose(r, tuple(_np.argsort(ax_b_in_r + b_free))) if bn > 1 else r
     return unbroadcast(r, b)  # a real b (with a complex a) gets a real cotangent
 
 
@@ -55,6 +58,26 @@ defvjp(tensordot,
        lambda g, ans, a, b, axes=2: _tensordot_vjp_b(
            g, a, b, *_tensordot_axes(_ndim(a), _ndim(b), axes)))
 def_linear(tensordot, argnums=(0, 1))
+
+
+def _tensordot_batch(args, dims, kwargs):
+    """A batched tensordot as an einsum with one more letter for the batch axis."""
+    (a, b), (da, db) = args[:2], dims[:2]
+    axes = args[2] if len(args) > 2 else kwargs.get("axes", 2)
+    na, nb = _ndim(a) - (da is not None), _ndim(b) - (db is not None)
+    ax_a, ax_b = _tensordot_axes(na, nb, axes)
+    letters = iter(_LETTERS)
+    ta = [next(letters) for _ in range(na)]
+    tb = [next(letters) for _ in range(nb)]
+    for i, j in zip(ax_a, ax_b):
+        tb[j] = ta[i]
+    out = [c for i, c in enumerate(ta) if i not in ax_a] + \
+          [c for j, c in enumerate(tb) if j not in ax_b]
+    spec = "".join(ta) + "," + "".join(tb) + "->" + "".join(out)
+    return _einsum_batch([spec, a, b], [None, da, db], {})
+
+
+defbatch(tensordot, _tensordot_batch)
 
 
 def _dot_axes(a, b):
@@ -69,6 +92,20 @@ defvjp(dot,
        lambda g, ans, a, b: _tensordot_vjp_a(g, a, b, *_dot_axes(a, b)),
        lambda g, ans, a, b: _tensordot_vjp_b(g, a, b, *_dot_axes(a, b)))
 def_linear(dot, argnums=(0, 1))
+def_keep(dot, args={0: (1,), 1: (0,)})                  # the other factor
+
+
+def _dot_batch(args, dims, kwargs):
+    (a, b), (da, db) = args, dims
+    ka, kb = _ndim(a) - (da is not None), _ndim(b) - (db is not None)
+    if ka == 0 or kb == 0:
+        return _elementwise_batch(_elementwise.multiply)(args, dims, kwargs)
+    if ka <= 2 and kb <= 2:
+        return _matmul_batch(args, dims, kwargs)
+    return _tensordot_batch([a, b, ([ka - 1], [kb - 2 if kb >= 2 else 0])], [da, db], {})
+
+
+defbatch(dot, with_loop(dot, _dot_batch))
 
 
 def _matmul_vjp_a(g, ans, a, b, **kwargs):
@@ -77,47 +114,85 @@ def _matmul_vjp_a(g, ans, a, b, **kwargs):
         # the common case (.T of a box is a recorded transpose); unbroadcast drops the
         # imaginary part a real a cannot have (b complex)
         r = matmul(g, b.T)
-        return unbroadcast(r, a) if iscomplex(b) else r
+        return unbroadcast(r, a) if iscomplexobj(b) else r
     if bn == 1:
-        return unbroadcast(g * b if an == 1 else S.expand_dims(g, -1) * b, a)
+        return unbroadcast(g * b if an == 1 else _shape.expand_dims(g, -1) * b, a)
     if an == 1:
-        return unbroadcast(S.getitem(matmul(b, S.expand_dims(g, -1)), (Ellipsis, 0)), a)
-    return unbroadcast(matmul(g, S.swapaxes(b, -1, -2)), a)
+        return unbroadcast(_shape.getitem(matmul(b, _shape.expand_dims(g, -1)), (Ellipsis, 0)), a)
+    return unbroadcast(matmul(g, _shape.swapaxes(b, -1, -2)), a)
 
 
 def _matmul_vjp_b(g, ans, a, b, **kwargs):
     an, bn = _ndim(a), _ndim(b)
     if an == 2 and bn == 2 and not kwargs:
         r = matmul(a.T, g)
-        return unbroadcast(r, b) if iscomplex(a) else r
+        return unbroadcast(r, b) if iscomplexobj(a) else r
     if an == 1:
-        return unbroadcast(g * a if bn == 1 else S.expand_dims(a, -1) * S.expand_dims(g, -2), b)
+        return unbroadcast(
+            g * a if bn == 1 else _shape.expand_dims(a, -1) * _shape.expand_dims(g, -2), b)
     if bn == 1:
-        return unbroadcast(S.getitem(matmul(S.swapaxes(a, -1, -2), S.expand_dims(g, -1)),
-                                     (Ellipsis, 0)), b)
-    return unbroadcast(matmul(S.swapaxes(a, -1, -2), g), b)
+        column = matmul(_shape.swapaxes(a, -1, -2), _shape.expand_dims(g, -1))
+        return unbroadcast(_shape.getitem(column, (Ellipsis, 0)), b)
+    return unbroadcast(matmul(_shape.swapaxes(a, -1, -2), g), b)
 
 
 matmul = wrap(_np.matmul)
 defvjp(matmul, _matmul_vjp_a, _matmul_vjp_b)
 def_linear(matmul, argnums=(0, 1))
+def_keep(matmul, args={0: (1,), 1: (0,)})               # the other factor
+
+
+def _matmul_batch(args, dims, kwargs):
+    a, b, da, db, ka, kb = pair_to0(args, dims)
+    # one matrix times a batch: a single matrix product (not a stack of small ones)
+    if db is None and kb == 2 and not kwargs:
+        if ka == 1:                                    # (B, k) @ (k, m)
+            return matmul(a, b), 0
+        if ka >= 2:                                    # (B, ..., n, k) @ (k, m)
+            s = shape(a)
+            out = matmul(_shape.reshape(a, (_math.prod(s[:-1]), s[-1])), b)
+            return _shape.reshape(out, s[:-1] + shape(b)[-1:]), 0
+    if da is None and ka == 2 and not kwargs:
+        if kb == 1:                                    # (n, k) @ (B, k)
+            return matmul(b, _shape.transpose(a)), 0
+        if kb >= 2:                                    # (n, k) @ (B, ..., k, m)
+            bt = _shape.swapaxes(b, -1, -2)
+            s = shape(bt)
+            out = matmul(_shape.reshape(bt, (_math.prod(s[:-1]), s[-1])), _shape.transpose(a))
+            return _shape.swapaxes(_shape.reshape(out, s[:-1] + shape(a)[:1]), -1, -2), 0
+    squeezed = []
+    if ka == 1:
+        a = _shape.expand_dims(a, -2)
+        ka, squeezed = 2, squeezed + [-2]
+    if kb == 1:
+        b = _shape.expand_dims(b, -1)
+        kb, squeezed = 2, squeezed + [-1]
+    r = max(ka, kb)
+    a, b = to_rank(a, da, ka, r), to_rank(b, db, kb, r)
+    out = matmul(a, b, **kwargs)
+    if squeezed:
+        out = _shape.squeeze(out, tuple(squeezed) if len(squeezed) == 1 else (-2, -1))
+    return out, 0
+
+
+defbatch(matmul, _matmul_batch)
 
 
 def outer(a, b, out=None):
     """``numpy.outer`` (composed: a column times a row)."""
-    return E.multiply(S.reshape(a, (-1, 1)), S.reshape(b, (1, -1)))
+    return _elementwise.multiply(_shape.reshape(a, (-1, 1)), _shape.reshape(b, (1, -1)))
 
 
 def inner(a, b):
     """``numpy.inner``: a sum product over the last axes."""
     if _ndim(a) == 0 or _ndim(b) == 0:
-        return E.multiply(a, b)
+        return _elementwise.multiply(a, b)
     return tensordot(a, b, ([-1], [-1]))
 
 
 def vdot(a, b):
     """``numpy.vdot``: conjugates ``a``, flattens both."""
-    return R.sum(E.conjugate(S.ravel(a)) * S.ravel(b))
+    return _reductions.sum(_elementwise.conjugate(_shape.ravel(a)) * _shape.ravel(b))
 
 
 for _np_fun, _ours in ((_np.outer, outer), (_np.inner, inner), (_np.vdot, vdot)):
@@ -202,6 +277,21 @@ def _einsum_impl(subscripts, *operands, optimize=False):
 
 
 _einsum = wrap(_einsum_impl, "numpy.einsum")
+
+
+def _einsum_batch(args, dims, kwargs):
+    """A batched einsum: one more letter, in front, for the batched operands."""
+    subscripts, operands = args[0], args[1:]
+    if not isinstance(subscripts, str):
+        return None
+    ins, out = subscripts.split("->")
+    z = next(c for c in _LETTERS if c not in subscripts)
+    ins = [z + t if d is not None else t for t, d in zip(ins.split(","), dims[1:])]
+    ops = [to0(v, d) if d is not None else v for v, d in zip(operands, dims[1:])]
+    return _einsum(",".join(ins) + "->" + z + out, *ops, **kwargs), 0
+
+
+defbatch(_einsum, with_loop(_einsum, _einsum_batch))
 
 
 def _rule_optimize(optimize):
@@ -305,7 +395,7 @@ def einsum(*operands, out=None, optimize=False, **kwargs):
     subscripts, ops = _einsum_spec(operands)
     canonical = _canonical_subscripts(subscripts, [shape(o) for o in ops])
     res = _einsum(canonical, *ops, optimize=optimize)
-    return res if dt is None else E.astype(res, dt)
+    return res if dt is None else _elementwise.astype(res, dt)
 
 
 # -- kron, cross ------------------------------------------------------------------------
@@ -320,9 +410,9 @@ def kron(a, b):
     sa, sb = tuple(shape(a)), tuple(shape(b))
     nd = max(len(sa), len(sb))
     sa, sb = (1,) * (nd - len(sa)) + sa, (1,) * (nd - len(sb)) + sb
-    a2 = S.reshape(a, tuple(v for n in sa for v in (n, 1)))
-    b2 = S.reshape(b, tuple(v for n in sb for v in (1, n)))
-    return S.reshape(E.multiply(a2, b2), tuple(m * n for m, n in zip(sa, sb)))
+    a2 = _shape.reshape(a, tuple(v for n in sa for v in (n, 1)))
+    b2 = _shape.reshape(b, tuple(v for n in sb for v in (1, n)))
+    return _shape.reshape(_elementwise.multiply(a2, b2), tuple(m * n for m, n in zip(sa, sb)))
 
 
 def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
@@ -336,26 +426,26 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """
     if axis is not None:
         axisa = axisb = axisc = axis
-    a = S.moveaxis(a, axisa, -1)
-    b = S.moveaxis(b, axisb, -1)
+    a = _shape.moveaxis(a, axisa, -1)
+    b = _shape.moveaxis(b, axisb, -1)
     na, nb = shape(a)[-1], shape(b)[-1]
     if na not in (2, 3) or nb not in (2, 3):
         raise ValueError(f"cross: the vector axes have lengths {na} and {nb}; both must "
                          "be 2 or 3 (choose them with axisa=, axisb= or axis=)")
-    ac = [S.getitem(a, (Ellipsis, k)) for k in range(na)]
-    bc = [S.getitem(b, (Ellipsis, k)) for k in range(nb)]
-    z = E.subtract(ac[0] * bc[1], ac[1] * bc[0])
+    ac = [_shape.getitem(a, (Ellipsis, k)) for k in range(na)]
+    bc = [_shape.getitem(b, (Ellipsis, k)) for k in range(nb)]
+    z = _elementwise.subtract(ac[0] * bc[1], ac[1] * bc[0])
     if na == nb == 2:
         return z
     if na == 2:
-        cx, cy = ac[1] * bc[2], E.negative(ac[0] * bc[2])
+        cx, cy = ac[1] * bc[2], _elementwise.negative(ac[0] * bc[2])
     elif nb == 2:
-        cx, cy = E.negative(ac[2] * bc[1]), ac[2] * bc[0]
+        cx, cy = _elementwise.negative(ac[2] * bc[1]), ac[2] * bc[0]
     else:
-        cx = E.subtract(ac[1] * bc[2], ac[2] * bc[1])
-        cy = E.subtract(ac[2] * bc[0], ac[0] * bc[2])
-    c = S.stack([cx, cy, z], axis=-1)
-    return S.moveaxis(c, -1, axisc) if axisc not in (-1, len(shape(c)) - 1) else c
+        cx = _elementwise.subtract(ac[1] * bc[2], ac[2] * bc[1])
+        cy = _elementwise.subtract(ac[2] * bc[0], ac[0] * bc[2])
+    c = _shape.stack([cx, cy, z], axis=-1)
+    return _shape.moveaxis(c, -1, axisc) if axisc not in (-1, len(shape(c)) - 1) else c
 
 
 for _np_fun, _ours in ((_np.einsum, einsum), (_np.kron, kron), (_np.cross, cross)):

@@ -7,13 +7,14 @@ primitive of its own, and its rules are convolutions again.
 """
 import numpy as _np
 
-from .._core import Box, def_linear, defvjp
-from . import _elementwise as E, _linalg as L, _reductions as R, _shape as S
+from .._core import Box, box_value, def_linear, defbatch, defvjp
+from ._batchrules import to0
+from . import _elementwise, _linalg, _reductions, _shape
 from ._dispatch import array_like, asarray, equivalent, shape, val, wrap
 
 
 def _flip1(x):
-    return S.getitem(x, slice(None, None, -1))
+    return _shape.getitem(x, slice(None, None, -1))
 
 
 # -- convolution ------------------------------------------------------------------------
@@ -26,11 +27,38 @@ _convolve_full = wrap(_convolve_full_impl, "wengert.numpy.convolve_full")
 
 # c[k] = sum_i a[i] v[k - i]: the cotangent of a is the valid correlation of g with v
 defvjp(_convolve_full,
-       lambda g, ans, a, v: S.getitem(_convolve_full(g, _flip1(v)),
-                                      slice(shape(v)[0] - 1, shape(v)[0] - 1 + shape(a)[0])),
-       lambda g, ans, a, v: S.getitem(_convolve_full(g, _flip1(a)),
-                                      slice(shape(a)[0] - 1, shape(a)[0] - 1 + shape(v)[0])))
+       lambda g, ans, a, v: _shape.getitem(_convolve_full(g, _flip1(v)),
+                                           slice(shape(v)[0] - 1, shape(v)[0] - 1 + shape(a)[0])),
+       lambda g, ans, a, v: _shape.getitem(_convolve_full(g, _flip1(a)),
+                                           slice(shape(a)[0] - 1, shape(a)[0] - 1 + shape(v)[0])))
 def_linear(_convolve_full, argnums=(0, 1))
+
+
+def _toeplitz(v, m):
+    """The matrix ``T`` (of the last axis of ``v``, leading axes kept) with
+    ``T @ a == convolve(a, v)`` for an ``a`` of length ``m``: ``T[k, i] = v[k - i]``."""
+    n = shape(v)[-1]
+    zeros = _np.zeros(shape(v)[:-1] + (m - 1,), _np.result_type(val(v)))
+    padded = _shape.concatenate([zeros, v, zeros], axis=-1)
+    k, i = _np.ogrid[:m + n - 1, :m]
+    return _shape.getitem(padded, (Ellipsis, k - i + m - 1))
+
+
+def _convolve_full_batch(args, dims, kwargs):
+    """NumPy's convolve takes one pair of vectors: a batch of them is a product with
+    the Toeplitz matrix of one side (the unbatched one when there is one; the product
+    is symmetric)."""
+    (a, v), (da, dv) = args, dims
+    if da is None:                  # convolve(a, v) == convolve(v, a)
+        (a, v), (da, dv) = (v, a), (dv, da)
+    a = to0(a, da)
+    t = _toeplitz(v if dv is None else to0(v, dv), shape(a)[-1])
+    if dv is None:
+        return _linalg.matmul(a, _shape.transpose(t)), 0
+    return _shape.getitem(_linalg.matmul(t, _shape.expand_dims(a, -1)), (Ellipsis, 0)), 0
+
+
+defbatch(_convolve_full, _convolve_full_batch)
 
 
 def convolve(a, v, mode="full"):
@@ -57,12 +85,12 @@ def convolve(a, v, mode="full"):
     else:
         raise ValueError(f"wengert.numpy.convolve: mode must be 'full', 'same' or 'valid', "
                          f"got {mode!r}")
-    return S.getitem(full, slice(start, start + length))
+    return _shape.getitem(full, slice(start, start + length))
 
 
 def correlate(a, v, mode="valid"):
     """``numpy.correlate`` (conjugating ``v`` as NumPy does), differentiable in both."""
-    return convolve(a, E.conjugate(_flip1(v)), mode)
+    return convolve(a, _elementwise.conjugate(_flip1(v)), mode)
 
 
 # -- statistics ---------------------------------------------------------------------------
@@ -87,7 +115,7 @@ def _cov_weights(w, name, n, fweights):
 
 def _physical(x):
     while isinstance(x, Box):
-        x = x._value
+        x = box_value(x)
     return _np.asarray(x)
 
 
@@ -105,14 +133,14 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
         >>> wengert.grad(lambda w: np.cov(m, aweights=w)[0, 0])(numpy.ones(3)).round(3)
         array([ 0.111, -0.722,  0.611])
     """
-    X = S.atleast_2d(m)
+    X = _shape.atleast_2d(m)
     if not rowvar and shape(X)[0] != 1:
-        X = S.transpose(X)
+        X = _shape.transpose(X)
     if y is not None:
-        Y = S.atleast_2d(y)
+        Y = _shape.atleast_2d(y)
         if not rowvar and shape(Y)[0] != 1:
-            Y = S.transpose(Y)
-        X = S.concatenate([X, Y], axis=0)
+            Y = _shape.transpose(Y)
+        X = _shape.concatenate([X, Y], axis=0)
     if ddof is None:
         ddof = 0 if bias else 1
     n = shape(X)[1]
@@ -123,23 +151,23 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
         aweights = _cov_weights(aweights, "aweights", n, False)
         w = aweights if w is None else w * aweights
     if w is None:
-        X = X - R.mean(X, axis=1, keepdims=True)
+        X = X - _reductions.mean(X, axis=1, keepdims=True)
         fact = n - ddof
         Xw = X
     else:
-        w_sum = R.sum(w)
-        X = X - R.sum(X * w, axis=1, keepdims=True) / w_sum
+        w_sum = _reductions.sum(w)
+        X = X - _reductions.sum(X * w, axis=1, keepdims=True) / w_sum
         if ddof == 0:
             fact = w_sum
         elif aweights is None:
             fact = w_sum - ddof
         else:
-            fact = w_sum - ddof * R.sum(w * aweights) / w_sum
+            fact = w_sum - ddof * _reductions.sum(w * aweights) / w_sum
         Xw = X * w
     if _np.any(_physical(fact) <= 0):   # NumPy divides by zero then (inf/NaN entries)
-        fact = E.where(fact > 0, fact, 0.0)
-    c = L.matmul(X, S.transpose(E.conjugate(Xw))) / fact
-    return S.squeeze(c)
+        fact = _elementwise.where(fact > 0, fact, 0.0)
+    c = _linalg.matmul(X, _shape.transpose(_elementwise.conjugate(Xw))) / fact
+    return _shape.squeeze(c)
 
 
 def corrcoef(x, y=None, rowvar=True, *, dtype=None):
@@ -147,8 +175,8 @@ def corrcoef(x, y=None, rowvar=True, *, dtype=None):
     c = cov(x, y, rowvar)
     if len(shape(c)) == 0:
         return c / c
-    d = E.sqrt(E.real(S.diagonal(c)))
-    return c / S.reshape(d, (-1, 1)) / S.reshape(d, (1, -1))
+    d = _elementwise.sqrt(_elementwise.real(_shape.diagonal(c)))
+    return c / _shape.reshape(d, (-1, 1)) / _shape.reshape(d, (1, -1))
 
 
 # -- interpolation and calculus ---------------------------------------------------------
@@ -160,13 +188,13 @@ def interp(x, xp, fp, left=None, right=None, period=None):
     vx, vxp = asarray(val(x)), asarray(val(xp))   # (batched values of vmap stay batched)
     n = vxp.shape[0]
     i = _np.clip(_np.searchsorted(vxp, vx, side="right"), 1, n - 1)
-    x0, x1 = S.getitem(xp, i - 1), S.getitem(xp, i)
-    y0, y1 = S.getitem(fp, i - 1), S.getitem(fp, i)
+    x0, x1 = _shape.getitem(xp, i - 1), _shape.getitem(xp, i)
+    y0, y1 = _shape.getitem(fp, i - 1), _shape.getitem(fp, i)
     y = y0 + (x - x0) * (y1 - y0) / (x1 - x0)
-    lo = S.getitem(fp, 0) if left is None else left
-    hi = S.getitem(fp, n - 1) if right is None else right
-    y = E.where(vx < vxp[0], lo, y)
-    return E.where(vx > vxp[-1], hi, y)
+    lo = _shape.getitem(fp, 0) if left is None else left
+    hi = _shape.getitem(fp, n - 1) if right is None else right
+    y = _elementwise.where(vx < vxp[0], lo, y)
+    return _elementwise.where(vx > vxp[-1], hi, y)
 
 
 def gradient(f, *varargs, axis=None, edge_order=1):
@@ -185,7 +213,7 @@ def gradient(f, *varargs, axis=None, edge_order=1):
         def sl(start, stop=None):
             idx = [slice(None)] * nd
             idx[ax] = slice(start, stop) if stop is not None or start is None else start
-            return S.getitem(f, tuple(idx))
+            return _shape.getitem(f, tuple(idx))
         n = shape(f)[ax]
         inner = (sl(2, n) - sl(0, n - 2)) / (2.0 * h)
         if edge_order == 1:
@@ -194,7 +222,7 @@ def gradient(f, *varargs, axis=None, edge_order=1):
         else:
             first = (-1.5 * sl(0, 1) + 2.0 * sl(1, 2) - 0.5 * sl(2, 3)) / h
             last = (0.5 * sl(n - 3, n - 2) - 2.0 * sl(n - 2, n - 1) + 1.5 * sl(n - 1, n)) / h
-        out.append(S.concatenate([first, inner, last], axis=ax))
+        out.append(_shape.concatenate([first, inner, last], axis=ax))
     return out[0] if len(out) == 1 else tuple(out)
 
 
@@ -207,31 +235,31 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     def sl(s):
         idx = [slice(None)] * nd
         idx[axis] = s
-        return S.getitem(y, tuple(idx))
+        return _shape.getitem(y, tuple(idx))
 
     if x is None:
         d = dx
     else:
-        d = S.getitem(x, slice(1, None)) - S.getitem(x, slice(None, -1))
+        d = _shape.getitem(x, slice(1, None)) - _shape.getitem(x, slice(None, -1))
         if len(shape(x)) == 1 and nd > 1:
-            d = S.reshape(d, (-1,) + (1,) * (nd - 1 - axis))
-    return R.sum(d * (sl(slice(1, None)) + sl(slice(None, -1))) / 2.0, axis=axis)
+            d = _shape.reshape(d, (-1,) + (1,) * (nd - 1 - axis))
+    return _reductions.sum(d * (sl(slice(1, None)) + sl(slice(None, -1))) / 2.0, axis=axis)
 
 
 # -- polynomials (coefficients highest power first, as numpy.polyval) --------------------
 def polyval(p, x):
     """``numpy.polyval`` by Horner's rule, differentiable in ``p`` and ``x``."""
     if isinstance(p, (list, tuple)):
-        p = S.array(p) if any(isinstance(c, Box) for c in p) else _np.asarray(p)
+        p = _shape.array(p) if any(isinstance(c, Box) for c in p) else _np.asarray(p)
     y = x * 0.0
     for k in range(shape(p)[0]):
-        y = y * x + S.getitem(p, k)
+        y = y * x + _shape.getitem(p, k)
     return y
 
 
 def _pad_front(p, n):
     extra = n - shape(p)[0]
-    return p if extra <= 0 else S.concatenate([_np.zeros(extra, _np.result_type(val(p))), p])
+    return p if extra <= 0 else _shape.concatenate([_np.zeros(extra, _np.result_type(val(p))), p])
 
 
 def polyadd(a1, a2):
@@ -248,7 +276,7 @@ def polysub(a1, a2):
 
 def polymul(a1, a2):
     """``numpy.polymul``: a convolution of the coefficients."""
-    return convolve(S.atleast_1d(a1), S.atleast_1d(a2))
+    return convolve(_shape.atleast_1d(a1), _shape.atleast_1d(a2))
 
 
 def polyder(p, m=1):
@@ -258,7 +286,7 @@ def polyder(p, m=1):
         n = shape(p)[0] - 1
         if n <= 0:
             return _np.zeros(1)
-        p = S.getitem(p, slice(0, n)) * _np.arange(n, 0, -1.0)
+        p = _shape.getitem(p, slice(0, n)) * _np.arange(n, 0, -1.0)
     return p
 
 
@@ -268,7 +296,7 @@ def polyint(p, m=1, k=None):
     for j in range(m):
         n = shape(p)[0]
         const = _np.full(1, ks[j], _np.result_type(val(p), float))
-        p = S.concatenate([p / _np.arange(n, 0, -1.0), const])
+        p = _shape.concatenate([p / _np.arange(n, 0, -1.0), const])
     return p
 
 
@@ -277,8 +305,8 @@ def vander(x, N=None, increasing=False):
     x = array_like(x)
     n = shape(x)[0] if N is None else N
     powers = range(n) if increasing else range(n - 1, -1, -1)
-    return S.stack([x ** k if k else _np.ones(shape(x), _np.result_type(val(x), float))
-                    for k in powers], axis=1)
+    return _shape.stack([x ** k if k else _np.ones(shape(x), _np.result_type(val(x), float))
+                         for k in powers], axis=1)
 
 
 # -- assembling ---------------------------------------------------------------------------
@@ -295,8 +323,8 @@ def block(arrays):
             return a
         parts = [assemble(x, level + 1) for x in a]
         nd = max(depth, *(len(shape(p)) for p in parts))
-        parts = [S.reshape(p, (1,) * (nd - len(shape(p))) + tuple(shape(p))) for p in parts]
-        return S.concatenate(parts, axis=-(depth - level))
+        parts = [_shape.reshape(p, (1,) * (nd - len(shape(p))) + tuple(shape(p))) for p in parts]
+        return _shape.concatenate(parts, axis=-(depth - level))
 
     return assemble(arrays, 0)
 
@@ -310,11 +338,11 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
         s[i] = -1
         if indexing == "xy" and nd > 1 and i < 2:
             s[0], s[1] = s[1], s[0]
-        out.append(S.reshape(x, tuple(s)))
+        out.append(_shape.reshape(x, tuple(s)))
     if sparse:
         return out
     full = _np.broadcast_shapes(*(shape(o) for o in out))
-    return [S.broadcast_to(o, full) for o in out]
+    return [_shape.broadcast_to(o, full) for o in out]
 
 
 def unwrap(p, discont=None, axis=-1, *, period=2 * _np.pi):
@@ -326,48 +354,50 @@ def unwrap(p, discont=None, axis=-1, *, period=2 * _np.pi):
 
 def apply_along_axis(func1d, axis, arr, *args, **kwargs):
     """``numpy.apply_along_axis`` for traced arrays: a loop over the other axes."""
-    moved = S.moveaxis(arr, axis, -1)
+    moved = _shape.moveaxis(arr, axis, -1)
     lead = shape(moved)[:-1]
-    rows = [func1d(S.getitem(moved, idx), *args, **kwargs) for idx in _np.ndindex(*lead)]
-    res = S.stack(rows)
+    rows = [func1d(_shape.getitem(moved, idx), *args, **kwargs) for idx in _np.ndindex(*lead)]
+    res = _shape.stack(rows)
     k = len(shape(res)) - 1  # the dimensions of one result
-    res = S.reshape(res, tuple(lead) + tuple(shape(res)[1:]))
+    res = _shape.reshape(res, tuple(lead) + tuple(shape(res)[1:]))
     axis = axis % (len(lead) + 1)
     if k == 0:
         return res
-    return S.moveaxis(res, tuple(range(len(lead), len(lead) + k)), tuple(range(axis, axis + k)))
+    return _shape.moveaxis(res, tuple(range(len(lead), len(lead) + k)),
+                           tuple(range(axis, axis + k)))
 
 
 def ediff1d(ary, to_end=None, to_begin=None):
     """``numpy.ediff1d``: differences of the flattened array."""
-    flat = S.ravel(ary)
-    parts = [S.getitem(flat, slice(1, None)) - S.getitem(flat, slice(None, -1))]
+    flat = _shape.ravel(ary)
+    parts = [_shape.getitem(flat, slice(1, None)) - _shape.getitem(flat, slice(None, -1))]
     if to_begin is not None:
-        parts.insert(0, S.ravel(to_begin))
+        parts.insert(0, _shape.ravel(to_begin))
     if to_end is not None:
-        parts.append(S.ravel(to_end))
-    return S.concatenate(parts) if len(parts) > 1 else parts[0]
+        parts.append(_shape.ravel(to_end))
+    return _shape.concatenate(parts) if len(parts) > 1 else parts[0]
 
 
 # -- array-API names (NumPy 2) ------------------------------------------------------------
 def matrix_transpose(x):
     """Swap the last two axes."""
-    return S.swapaxes(x, -1, -2)
+    return _shape.swapaxes(x, -1, -2)
 
 
 def vecdot(x1, x2, axis=-1, **kwargs):
     """``sum(conj(x1) * x2, axis)``."""
-    return R.sum(E.conjugate(x1) * x2, axis=axis)
+    return _reductions.sum(_elementwise.conjugate(x1) * x2, axis=axis)
 
 
 def matvec(x1, x2, **kwargs):
     """Matrix-vector products over the last axes (broadcasting)."""
-    return S.getitem(L.matmul(x1, S.expand_dims(x2, -1)), (Ellipsis, 0))
+    return _shape.getitem(_linalg.matmul(x1, _shape.expand_dims(x2, -1)), (Ellipsis, 0))
 
 
 def vecmat(x1, x2, **kwargs):
     """Vector-matrix products, conjugating the vector."""
-    return S.getitem(L.matmul(S.expand_dims(E.conjugate(x1), -2), x2), (Ellipsis, 0, slice(None)))
+    rows = _linalg.matmul(_shape.expand_dims(_elementwise.conjugate(x1), -2), x2)
+    return _shape.getitem(rows, (Ellipsis, 0, slice(None)))
 
 
 def cumulative_sum(x, axis=None, dtype=None, out=None, include_initial=False):
@@ -376,18 +406,18 @@ def cumulative_sum(x, axis=None, dtype=None, out=None, include_initial=False):
         if len(shape(x)) > 1:
             raise ValueError("cumulative_sum: axis is required for arrays of more than 1-D")
         axis = 0
-    c = R.cumsum(x, axis=axis)
+    c = _reductions.cumsum(x, axis=axis)
     if not include_initial:
         return c
     zshape = list(shape(c))
     zshape[axis] = 1
-    return S.concatenate([_np.zeros(zshape, _np.result_type(val(c))), c], axis=axis)
+    return _shape.concatenate([_np.zeros(zshape, _np.result_type(val(c))), c], axis=axis)
 
 
 def unstack(x, axis=0):
     """``numpy.unstack``: the slices along ``axis``, each traced."""
-    moved = S.moveaxis(x, axis, 0)
-    return tuple(S.getitem(moved, i) for i in range(shape(moved)[0]))
+    moved = _shape.moveaxis(x, axis, 0)
+    return tuple(_shape.getitem(moved, i) for i in range(shape(moved)[0]))
 
 
 for _name, _ours in (("convolve", convolve), ("correlate", correlate), ("cov", cov),

@@ -5,10 +5,13 @@ import math as _math
 
 import numpy as _np
 
-from .._core import Box, def_linear, defjvp, defvjp
-from . import _elementwise as E, _shape as S
-from ._dispatch import (FLOAT_SCALARS, array_like, dtype, equivalent, guard_casts, iscomplex,
-                        method_fast, shape, some, val, wrap)
+from .._core import Box, def_keep, def_linear, defbatch, defjvp, defvjp
+from . import _elementwise
+from ._batchrules import axis_rule
+from ._dispatch import (FLOAT_SCALARS, array_like, dtype, equivalent, guard_casts, iscomplexobj,
+                        shape, some, val, wrap)
+from ._wrapped import (broadcast_to, concatenate, diagonal, flip, mean, moveaxis, ravel,
+                       reshape, sum)
 
 
 def _casts(dtype):
@@ -78,13 +81,13 @@ def expand(g, x, axis=None, keepdims=False):
             _math.prod(xshape) <= 4096:
         return _np.full(xshape, g)   # a full reduction of a small array: filling is cheaper
     if not keepdims:
-        g = S.reshape(g, _kept_shape(xshape, axis))
-    return S.broadcast_to(g, xshape)
+        g = reshape(g, _kept_shape(xshape, axis))
+    return broadcast_to(g, xshape)
 
 
 def _masked(g, where):
     """``g`` where the reduction's ``where=`` holds, 0 elsewhere."""
-    return g if where is True else E.where(where, g, 0.0)
+    return g if where is True else _elementwise.where(where, g, 0.0)
 
 
 def _count_where(x, axis, where):
@@ -101,17 +104,19 @@ def _in_space_of(g, x, result_dtype):
     ``x``'s space: its real part for a real ``x``, in ``x``'s dtype."""
     if result_dtype is None or _np.dtype(result_dtype) == dtype(x):
         return g
-    return E.astype(E.real(g) if iscomplex(g) and not iscomplex(x) else g, dtype(x))
+    if iscomplexobj(g) and not iscomplexobj(x):
+        g = _elementwise.real(g)
+    return _elementwise.astype(g, dtype(x))
 
 
-sum = wrap(_np.sum, fast=method_fast(_np.sum, "sum"))
 defvjp(sum, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True, **k:
        None if dtype is not None and _casts(dtype) else
        _masked(expand(_in_space_of(g, x, dtype), x, axis, keepdims), where))
 def_linear(sum)
 guard_casts(sum, jvp_only=True)
+defbatch(sum, axis_rule(sum))
+def_keep(sum)                                           # shapes only
 
-mean = wrap(_np.mean)
 defvjp(mean, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True, **k:
        None if dtype is not None and _casts(dtype) else
        expand(_in_space_of(g, x, dtype) / _count(shape(x), axis), x, axis, keepdims)
@@ -120,6 +125,8 @@ defvjp(mean, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, 
                / _count_where(x, axis, where), where))
 def_linear(mean)
 guard_casts(mean, jvp_only=True)
+defbatch(mean, axis_rule(mean))
+def_keep(mean)                                          # shapes only
 
 
 def _argmax_mask(ans, x, axis, keepdims, where=True):
@@ -151,13 +158,14 @@ amin = equivalent(_np.amin, min)
 for _f in (max, min):
     defvjp(_f, _extreme_vjp)
     defjvp(_f, _extreme_jvp)
+    defbatch(_f, axis_rule(_f))
 
 
 def _reversed_cumsum(g, x, axis):
     """cumsum's adjoint: sums of ``g`` from each position to the end."""
     if axis is None:
-        return S.reshape(S.flip(cumsum(S.flip(g, 0), 0), 0), shape(x))
-    return S.reshape(S.flip(cumsum(S.flip(g, axis), axis), axis), shape(x))
+        return reshape(flip(cumsum(flip(g, 0), 0), 0), shape(x))
+    return reshape(flip(cumsum(flip(g, axis), axis), axis), shape(x))
 
 
 cumsum = wrap(_np.cumsum)
@@ -165,6 +173,7 @@ defvjp(cumsum, lambda g, ans, x, axis=None, dtype=None, out=None:
        _reversed_cumsum(_in_space_of(g, x, dtype), x, axis))
 def_linear(cumsum)
 guard_casts(cumsum)
+defbatch(cumsum, axis_rule(cumsum, none="flat"))
 
 
 @_honours_out(_np.var)
@@ -176,7 +185,7 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
     _check_floating(dtype, "var")
     # as NumPy: the mean and the sum of squares in dtype, the deviations in between not
     d = a - mean(a, axis=axis, dtype=dtype, keepdims=True)
-    sq = E.real(d * E.conjugate(d)) if _np.iscomplexobj(val(a)) else d * d
+    sq = _elementwise.real(d * _elementwise.conjugate(d)) if _np.iscomplexobj(val(a)) else d * d
     total = sum(sq, axis=axis, dtype=dtype, keepdims=keepdims)
     return total / _dof(_count(shape(a), axis), ddof, total)
 
@@ -210,13 +219,13 @@ def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
         return _np.std(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, **kwargs)
     a = array_like(a)
     v = var(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)
-    return v if _count(shape(a), axis) == 1 and ddof < 1 else E.sqrt(v)
+    return v if _count(shape(a), axis) == 1 and ddof < 1 else _elementwise.sqrt(v)
 
 
 @_honours_out(_np.trace)
 def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
     """``numpy.trace`` (composed from ``diagonal`` and ``sum``)."""
-    return sum(S.diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)
+    return sum(diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)
 
 
 equivalent(_np.var, var)
@@ -229,11 +238,11 @@ equivalent(_np.trace, trace)
 # by entries that are nonzero, and handle the first zero of each row by its own term.
 def _last_axis(x, axis):
     """``x`` with ``axis`` moved last (the rules below work along the last axis)."""
-    return x if axis in (-1, len(shape(x)) - 1) else S.moveaxis(x, axis, -1)
+    return x if axis in (-1, len(shape(x)) - 1) else moveaxis(x, axis, -1)
 
 
 def _revcumsum(v):
-    return S.flip(cumsum(S.flip(v, -1), axis=-1), -1)
+    return flip(cumsum(flip(v, -1), axis=-1), -1)
 
 
 def _first_zero(x):
@@ -264,12 +273,13 @@ def _cumprod_ct(g, y, x, depth=None):
     if _no_zeros_left(before, depth):
         return _revcumsum(g * y) / x
     depth = _depth(x, depth)
-    x1 = E.where(first, 1.0, x)
+    x1 = _elementwise.where(first, 1.0, x)
     y1 = cumprod(x1, axis=-1)
-    x_z = sum(E.where(first, x, 0.0), axis=-1, keepdims=True)
-    head = _revcumsum(g * y) / E.where(before, x, 1.0)
-    return E.where(before, head,
-                   E.where(first, _revcumsum(g * y1), x_z * _cumprod_ct(g, y1, x1, depth)))
+    x_z = sum(_elementwise.where(first, x, 0.0), axis=-1, keepdims=True)
+    head = _revcumsum(g * y) / _elementwise.where(before, x, 1.0)
+    return _elementwise.where(before, head,
+                   _elementwise.where(first, _revcumsum(g * y1),
+                                      x_z * _cumprod_ct(g, y1, x1, depth)))
 
 
 def _cumprod_tangent(t, y, x, depth=None):
@@ -278,29 +288,31 @@ def _cumprod_tangent(t, y, x, depth=None):
     if _no_zeros_left(before, depth):
         return y * cumsum(t / x, axis=-1)
     depth = _depth(x, depth)
-    x1 = E.where(first, 1.0, x)
+    x1 = _elementwise.where(first, 1.0, x)
     y1 = cumprod(x1, axis=-1)
-    x_z = sum(E.where(first, x, 0.0), axis=-1, keepdims=True)
-    t_z = sum(E.where(first, t, 0.0), axis=-1, keepdims=True)
-    head = y * cumsum(t / E.where(before, x, 1.0), axis=-1)
-    return E.where(before, head,
-                   t_z * y1 + x_z * _cumprod_tangent(E.where(first, 0.0, t), y1, x1, depth))
+    x_z = sum(_elementwise.where(first, x, 0.0), axis=-1, keepdims=True)
+    t_z = sum(_elementwise.where(first, t, 0.0), axis=-1, keepdims=True)
+    head = y * cumsum(t / _elementwise.where(before, x, 1.0), axis=-1)
+    return _elementwise.where(before, head,
+                   t_z * y1 + x_z * _cumprod_tangent(_elementwise.where(first, 0.0, t), y1, x1,
+                                                     depth))
 
 
 def _cumprod_rule(rule, d, ans, x, axis, out_shape):
     if axis is None or not shape(x):    # (a 0-d x with axis=0 gives a 1-d result)
-        return S.reshape(rule(S.ravel(d), ans, S.ravel(x)), out_shape)
+        return reshape(rule(ravel(d), ans, ravel(x)), out_shape)
     axis = axis % len(shape(x))
     out = rule(_last_axis(d, axis), _last_axis(ans, axis), _last_axis(x, axis))
-    return out if axis == len(shape(x)) - 1 else S.moveaxis(out, -1, axis)
+    return out if axis == len(shape(x)) - 1 else moveaxis(out, -1, axis)
 
 
 cumprod = wrap(_np.cumprod)
 defvjp(cumprod, lambda g, ans, x, axis=None, dtype=None, out=None:
        _in_space_of(_cumprod_rule(_cumprod_ct, g, ans, x, axis, shape(x)), x, dtype))
 defjvp(cumprod, lambda t, ans, x, axis=None, dtype=None, out=None:
-       _cumprod_rule(_cumprod_tangent, S.broadcast_to(t, shape(x)), ans, x, axis, shape(ans)))
+       _cumprod_rule(_cumprod_tangent, broadcast_to(t, shape(x)), ans, x, axis, shape(ans)))
 guard_casts(cumprod)
+defbatch(cumprod, axis_rule(cumprod, none="flat"))
 
 
 def _others(x, axis):
@@ -311,18 +323,18 @@ def _others(x, axis):
     if not axes:
         return _np.ones(xshape, dtype(x))
     k = len(axes)
-    moved = S.moveaxis(x, axes, tuple(range(-k, 0)))
+    moved = moveaxis(x, axes, tuple(range(-k, 0)))
     mshape = shape(moved)
-    flat = S.reshape(moved, tuple(mshape[:-k]) + (_count(xshape, axes),))
+    flat = reshape(moved, tuple(mshape[:-k]) + (_count(xshape, axes),))
     one = _np.ones(tuple(mshape[:-k]) + (1,), dtype(x))
-    left = cumprod(S.concatenate([one, flat[..., :-1]], axis=-1), axis=-1)
-    right = S.flip(cumprod(S.flip(S.concatenate([flat[..., 1:], one], axis=-1), -1), axis=-1), -1)
-    return S.moveaxis(S.reshape(left * right, mshape), tuple(range(-k, 0)), axes)
+    left = cumprod(concatenate([one, flat[..., :-1]], axis=-1), axis=-1)
+    right = flip(cumprod(flip(concatenate([flat[..., 1:], one], axis=-1), -1), axis=-1), -1)
+    return moveaxis(reshape(left * right, mshape), tuple(range(-k, 0)), axes)
 
 
 def _prod_slope(x, axis, initial, where):
     """d prod / d x, entry by entry (entries outside ``where`` count as 1)."""
-    slope = _others(x if where is True else E.where(where, x, 1.0), axis)
+    slope = _others(x if where is True else _elementwise.where(where, x, 1.0), axis)
     if initial is not _np._NoValue:
         slope = slope * initial
     return _masked(slope, where)
@@ -336,6 +348,7 @@ defjvp(prod, lambda t, ans, x, axis=None, dtype=None, out=None, keepdims=False,
        initial=_np._NoValue, where=True:
        sum(t * _prod_slope(x, axis, initial, where), axis=axis, keepdims=keepdims))
 guard_casts(prod)
+defbatch(prod, axis_rule(prod))
 
 
 # -- differences, averages, ranges ----------------------------------------------------
@@ -366,10 +379,10 @@ def diff(a, n=1, axis=-1, prepend=_NOVALUE, append=_NOVALUE):
         if extra is _NOVALUE:
             continue
         if extra is not a and len(shape(extra)) == 0:
-            extra = S.broadcast_to(extra, xshape[:axis] + (1,) + xshape[axis + 1:])
+            extra = broadcast_to(extra, xshape[:axis] + (1,) + xshape[axis + 1:])
         parts.append(extra)
     if len(parts) > 1:
-        a = S.concatenate(parts, axis=axis)
+        a = concatenate(parts, axis=axis)
     lo = (slice(None),) * axis + (slice(None, -1),)
     hi = (slice(None),) * axis + (slice(1, None),)
     for _ in range(n):
@@ -410,9 +423,9 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
             if wshape[0] != xshape[axis]:
                 raise ValueError(f"average: the length of weights ({wshape[0]}) differs "
                                  f"from a.shape[{axis}] ({xshape[axis]})")
-            weights = S.reshape(weights, tuple(xshape[axis] if i == axis else 1
+            weights = reshape(weights, tuple(xshape[axis] if i == axis else 1
                                                for i in range(len(xshape))))
-            weights = S.broadcast_to(weights, xshape)
+            weights = broadcast_to(weights, xshape)
         scl = sum(weights, axis=axis, keepdims=keepdims)
         if not isinstance(val(scl), Box) and _np.any(val(scl) == 0):
             raise ZeroDivisionError("average: the weights sum to zero along some axis, "
@@ -420,7 +433,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
         avg = sum(a * weights, axis=axis, keepdims=keepdims) / scl
     if returned:
         if shape(scl) != shape(avg):
-            scl = S.broadcast_to(scl, shape(avg))
+            scl = broadcast_to(scl, shape(avg))
         return avg, scl
     return avg
 
@@ -436,14 +449,14 @@ def ptp(a, axis=None, out=None, keepdims=False):
 def _nan_filled(a, fill):
     a = array_like(a)
     isnan = _np.isnan(val(a))
-    return E.where(isnan, fill, a) if some(isnan) else a
+    return _elementwise.where(isnan, fill, a) if some(isnan) else a
 
 
 def _nan_count(a, axis, keepdims):
     a = array_like(a)
     n = _np.sum(~_np.isnan(val(a)), axis=_axes(axis, len(shape(a))), keepdims=keepdims)
     dt = dtype(a) if dtype(a).kind in "fc" else float
-    return E.astype(n, dt) if isinstance(n, Box) else _np.asarray(n, dt)
+    return _elementwise.astype(n, dt) if isinstance(n, Box) else _np.asarray(n, dt)
 
 
 @_honours_out(_np.nansum)
@@ -485,7 +498,7 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False):
     _check_floating(dtype, "nanmean")
     total = nansum(a, axis=axis, dtype=dtype, keepdims=keepdims)
     n = _nan_count(a, axis, keepdims)
-    return total / (n if dtype is None else E.astype(n, dtype))
+    return total / (n if dtype is None else _elementwise.astype(n, dtype))
 
 
 @_honours_out(_np.nanvar)
@@ -493,21 +506,21 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs)
     """``numpy.nanvar``: the variance of the entries that are not NaN."""
     a = array_like(a)
     d = _nan_filled(a - nanmean(a, axis=axis, keepdims=True), 0.0)
-    sq = E.real(d * E.conjugate(d)) if _np.iscomplexobj(val(a)) else d * d
+    sq = _elementwise.real(d * _elementwise.conjugate(d)) if _np.iscomplexobj(val(a)) else d * d
     return sum(sq, axis=axis, keepdims=keepdims) / (_nan_count(a, axis, keepdims) - ddof)
 
 
 @_honours_out(_np.nanstd)
 def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
     """``numpy.nanstd``: the standard deviation of the entries that are not NaN."""
-    return E.sqrt(nanvar(a, axis=axis, ddof=ddof, keepdims=keepdims))
+    return _elementwise.sqrt(nanvar(a, axis=axis, ddof=ddof, keepdims=keepdims))
 
 
 def _nan_extreme(reduce, fill, a, axis, keepdims):
     a = array_like(a)
     out = reduce(_nan_filled(a, fill), axis=axis, keepdims=keepdims)
     all_nan = _np.all(_np.isnan(val(a)), axis=_axes(axis, len(shape(a))), keepdims=keepdims)
-    return E.where(all_nan, _np.nan, out) if some(all_nan) else out
+    return _elementwise.where(all_nan, _np.nan, out) if some(all_nan) else out
 
 
 @_honours_out(_np.nanmax)

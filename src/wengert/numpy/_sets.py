@@ -11,8 +11,10 @@ both arguments hold it.
 """
 import numpy as _np
 
-from .._core import Box, def_linear, defvjp, notrace_primitive, primitive
-from . import _elementwise as E, _reductions as R, _shape as S
+from .._core import Box, box_trace, def_linear, defbatch, defvjp, notrace_primitive, primitive
+from ._batchrules import to0, with_loop
+from ._inplace import index_add
+from . import _elementwise, _reductions, _shape
 from ._dispatch import dtype, equivalent, shape, val
 
 
@@ -74,7 +76,7 @@ _intersect_index_raw = notrace_primitive(_intersect_index_impl)
 def _recorded(v):
     """Whether ``v`` is a value that ``compile`` records: calls whose result has a
     value-dependent shape are then made through the NumPy function compile guards."""
-    return isinstance(v, Box) and getattr(v._trace, "records_calls", False)
+    return isinstance(v, Box) and getattr(box_trace(v), "records_calls", False)
 
 
 def _unique_index(v, axis=None, **kwargs):
@@ -87,8 +89,8 @@ def _unique_index(v, axis=None, **kwargs):
 def _entries(ar, index, axis=None):
     """``ar``'s entries (or slices along ``axis``) at ``index``: differentiable."""
     if axis is None:
-        return S.getitem(S.ravel(ar), index)
-    return S.getitem(ar, (slice(None),) * (axis % len(shape(ar))) + (index,))
+        return _shape.getitem(_shape.ravel(ar), index)
+    return _shape.getitem(ar, (slice(None),) * (axis % len(shape(ar))) + (index,))
 
 
 # -- unique and the set operations ----------------------------------------------------------
@@ -146,7 +148,7 @@ def union1d(ar1, ar2):
     from ``ar1``)."""
     if not _traced(ar1, ar2):
         return _np.union1d(ar1, ar2)
-    return unique(S.concatenate([S.ravel(ar1), S.ravel(ar2)]))
+    return unique(_shape.concatenate([_shape.ravel(ar1), _shape.ravel(ar2)]))
 
 
 def intersect1d(ar1, ar2, assume_unique=False, return_indices=False):
@@ -180,11 +182,11 @@ def setxor1d(ar1, ar2, assume_unique=False):
     if not _traced(ar1, ar2):
         return _np.setxor1d(ar1, ar2, assume_unique)
     a, b = (ar1, ar2) if assume_unique else (unique(ar1), unique(ar2))
-    both = S.concatenate([S.ravel(a), S.ravel(b)])
+    both = _shape.concatenate([_shape.ravel(a), _shape.ravel(b)])
     v = val(both)
     want = _setxor1d(_plain(ar1), _plain(ar2), assume_unique)
     order = _argsort(v, kind="stable")
-    return S.getitem(both, order[_searchsorted(v[order], want)])
+    return _shape.getitem(both, order[_searchsorted(v[order], want)])
 
 
 # -- counts and histograms ------------------------------------------------------------------
@@ -195,8 +197,25 @@ def _bincount_impl(weights, x, minlength):
 # the sum of the weights in each bin: linear in the weights
 _bincount = primitive(_bincount_impl, "wengert.numpy.bincount")
 defvjp(_bincount, lambda g, ans, weights, x, minlength:   # the sums are float64
-       E.astype(S.getitem(g, x), dtype(weights)))
+       _elementwise.astype(_shape.getitem(g, x), dtype(weights)))
 def_linear(_bincount)
+
+
+def _bincount_batch(args, dims, kwargs):
+    """Batched weights, one ``x``: every example's sums in one scatter-add into the
+    rows of a zero table (a batched ``x`` runs once per example: the number of bins
+    is its largest entry plus one, which can differ between examples)."""
+    (weights, x, minlength), (dw, dx, dm) = args, dims
+    if dx is not None or dm is not None:
+        return None
+    weights = to0(weights, dw)
+    # NumPy's own checks, bin count and result dtype, on one example's zeros
+    first = _np.bincount(x, _np.zeros(shape(weights)[1:], dtype(weights)), minlength)
+    table = _np.zeros((shape(weights)[0],) + first.shape, first.dtype)
+    return index_add(table, (slice(None), _np.asarray(x)), weights), 0
+
+
+defbatch(_bincount, with_loop(_bincount, _bincount_batch))
 
 
 def bincount(x, weights=None, minlength=0):
@@ -224,15 +243,15 @@ def _edges(a, bins, range, weights):
     if range is not None:
         first, last = range
     else:
-        first, last = R.min(a), R.max(a)
+        first, last = _reductions.min(a), _reductions.max(a)
     # NumPy widens an empty range to +-0.5 (a value-level 0 or 0.5, so compile keeps it)
-    half = E.astype(val(first) == val(last), plain.dtype) * 0.5
+    half = _elementwise.astype(val(first) == val(last), plain.dtype) * 0.5
     first, last = first - half, last + half
     n = shape(plain)[0] - 1
     # numpy.linspace's arithmetic (k * step + first, the last edge exactly ``last``),
     # so that the values are NumPy's to the bit
     inner = _np.arange(n, dtype=plain.dtype) * ((last - first) / n) + first
-    return S.concatenate([inner, S.reshape(last, (1,)) + _np.zeros(1, plain.dtype)])
+    return _shape.concatenate([inner, _shape.reshape(last, (1,)) + _np.zeros(1, plain.dtype)])
 
 
 def histogram_bin_edges(a, bins=10, range=None, weights=None):
@@ -248,18 +267,19 @@ def _bin_index(sample, edges):
     """The bin of each sample under NumPy's rule (``[e_i, e_i+1)``, the last bin
     closed) and whether it falls inside the edges."""
     n = shape(edges)[0] - 1
-    idx = E.where(sample == edges[-1], n - 1, _searchsorted(edges, sample, side="right") - 1)
+    idx = _elementwise.where(sample == edges[-1], n - 1,
+                             _searchsorted(edges, sample, side="right") - 1)
     return idx, _logical_and(sample >= edges[0], sample <= edges[-1])
 
 
 def _summed(weights, sample, edges):
     """The sum of the weights of the samples in each bin: linear in the weights."""
     n = shape(edges)[0] - 1
-    idx, inside = _bin_index(S.ravel(sample), edges)
+    idx, inside = _bin_index(_shape.ravel(sample), edges)
     # samples outside the edges go to an extra bin, dropped (no boolean mask: vmap)
-    counts = _bincount(S.ravel(weights), E.where(inside, idx, n), n + 1)[:n]
+    counts = _bincount(_shape.ravel(weights), _elementwise.where(inside, idx, n), n + 1)[:n]
     if dtype(weights).kind == "f":      # NumPy sums the weights in their own dtype
-        counts = E.astype(counts, dtype(weights))
+        counts = _elementwise.astype(counts, dtype(weights))
     return counts
 
 
@@ -282,7 +302,7 @@ def histogram(a, bins=10, range=None, density=None, weights=None):
     else:
         counts = _histogram(_plain(a), val(edges), weights=_plain(weights))[0]
     if density:
-        return counts / R.diff(edges) / R.sum(counts), edges
+        return counts / _reductions.diff(edges) / _reductions.sum(counts), edges
     return counts, edges
 
 
@@ -303,19 +323,20 @@ def histogramdd(sample, bins=10, range=None, density=None, weights=None):
     if isinstance(weights, Box):
         keep, index = True, []
         for c, e in zip(columns, edges):
-            i, inside = _bin_index(S.ravel(val(c)), val(e))
+            i, inside = _bin_index(_shape.ravel(val(c)), val(e))
             keep = _logical_and(keep, inside)
-            index.append(E.where(inside, i, 0))
+            index.append(_elementwise.where(inside, i, 0))
         total = int(_np.prod(nbins))        # outliers go to an extra bin, dropped
-        flat = E.where(keep, _ravel_multi_index(tuple(index), nbins), total)
-        counts = S.reshape(_bincount(S.ravel(weights), flat, total + 1)[:total], nbins)
+        flat = _elementwise.where(keep, _ravel_multi_index(tuple(index), nbins), total)
+        counts = _shape.reshape(_bincount(_shape.ravel(weights), flat, total + 1)[:total], nbins)
     else:
-        counts = _histogramdd(tuple(S.ravel(val(c)) for c in columns),
+        counts = _histogramdd(tuple(_shape.ravel(val(c)) for c in columns),
                               [val(e) for e in edges], weights=_plain(weights))[0]
     if density:
-        total = R.sum(counts)
+        total = _reductions.sum(counts)
         for i, e in enumerate(edges):
-            counts = counts / S.reshape(R.diff(e), (1,) * i + (-1,) + (1,) * (d - i - 1))
+            counts = counts / _shape.reshape(_reductions.diff(e),
+                                             (1,) * i + (-1,) + (1,) * (d - i - 1))
         counts = counts / total
     return counts, edges
 

@@ -1,18 +1,19 @@
-"""Sorting, order statistics and selection, built from indexing.
+"""Sorting and order statistics, built from indexing.
 
 A sort is a gather by ``argsort``: the permutation is a constant (computed from
 the values), and the gather is ``getitem``, whose rules (a scatter-add and its
 adjoint) already hold for every order and both modes.  Ties follow NumPy's
 stable order: the cotangent of the k-th sorted value goes to the entry a stable
-``argsort`` puts k-th.  Quantiles interpolate between gathered values; selections
-(``select``, ``choose``, ``piecewise``) are ``where`` and scatters of the picked
-values, so only the picked entries get cotangents.
+``argsort`` puts k-th.  Quantiles interpolate between gathered values.  The
+selections (``select``, ``choose``, ``piecewise`` ...) are in ``_selection``, imported
+here too for the modules that take them from this one.
 """
 import numpy as _np
 
 from .._core import Box
-from . import _elementwise as E, _reductions as R, _shape as S
+from . import _elementwise, _reductions, _shape
 from ._dispatch import array_like, asarray, dtype, equivalent, shape, some, val
+from ._selection import choose, compress, extract, piecewise, select  # noqa: F401
 
 
 def _plain(*xs):
@@ -41,7 +42,7 @@ def take_along_axis(arr, indices, axis=-1):
         if indices.ndim != 1:
             raise ValueError("take_along_axis: with axis=None the indices must be 1-d, not "
                              f"{indices.ndim}-d")
-        return S.getitem(S.ravel(arr), indices)
+        return _shape.getitem(_shape.ravel(arr), indices)
     nd = len(shape(arr))
     if indices.ndim != nd:
         raise ValueError(f"take_along_axis: indices ({indices.ndim}-d) and arr ({nd}-d) "
@@ -50,7 +51,7 @@ def take_along_axis(arr, indices, axis=-1):
     grid = [indices if d == axis else
             _np.arange(n).reshape((1,) * d + (n,) + (1,) * (nd - d - 1))
             for d, n in enumerate(shape(arr))]
-    return S.getitem(arr, tuple(grid))
+    return _shape.getitem(arr, tuple(grid))
 
 
 def _order_error(name):
@@ -85,7 +86,7 @@ def sort(a, axis=-1, kind=None, order=None, **kwargs):
     if order is not None:
         raise _order_error("sort")
     if axis is None:
-        a, axis = S.ravel(a), -1
+        a, axis = _shape.ravel(a), -1
     return take_along_axis(a, _np.argsort(val(a), axis=axis, kind="stable"), axis)
 
 
@@ -103,7 +104,7 @@ def partition(a, kth, axis=-1, kind="introselect", order=None):
     if order is not None:
         raise _order_error("partition")
     if axis is None:
-        a, axis = S.ravel(a), -1
+        a, axis = _shape.ravel(a), -1
     return take_along_axis(a, _np.argpartition(val(a), kth, axis=axis, kind=kind), axis)
 
 
@@ -185,13 +186,13 @@ def _positions(method, n, qv, q):
 def _flat_last(a, axis):
     """``a`` with the reduced axes moved last and flattened into one axis."""
     nd = len(shape(a))
-    axes = R._axes(axis, nd)
+    axes = _reductions._axes(axis, nd)
     k = len(axes)
     if k == 0:      # a 0-d array: one value
-        return S.reshape(a, (1,)), axes
-    moved = S.moveaxis(a, axes, tuple(range(-k, 0))) if axes != tuple(range(nd - k, nd)) \
+        return _shape.reshape(a, (1,)), axes
+    moved = _shape.moveaxis(a, axes, tuple(range(-k, 0))) if axes != tuple(range(nd - k, nd)) \
         else a
-    return S.reshape(moved, tuple(shape(moved)[:nd - k]) + (-1,)), axes
+    return _shape.reshape(moved, tuple(shape(moved)[:nd - k]) + (-1,)), axes
 
 
 def _sorted_last(a, axis):
@@ -207,7 +208,7 @@ def _finish(res, a, axes, qnd, keepdims):
     if not keepdims:
         return res
     kept = tuple(1 if i in axes else n for i, n in enumerate(shape(a)))
-    return S.reshape(res, shape(res)[:qnd] + kept)
+    return _shape.reshape(res, shape(res)[:qnd] + kept)
 
 
 def _expand(mask, extra):
@@ -224,7 +225,7 @@ def _q_first(res, lead_nd, qnd):
     """Move q's dimensions (last) in front of the kept ones, as NumPy orders them."""
     if not (lead_nd and qnd):
         return res
-    return S.moveaxis(res, tuple(range(lead_nd, lead_nd + qnd)), tuple(range(qnd)))
+    return _shape.moveaxis(res, tuple(range(lead_nd, lead_nd + qnd)), tuple(range(qnd)))
 
 
 def _weighted_index(s, order, weights, a, axis, qv, counts, name):
@@ -233,7 +234,7 @@ def _weighted_index(s, order, weights, a, axis, qv, counts, name):
     w = _np.asarray(val(weights))
     xshape = shape(a)
     if w.shape != xshape:
-        axes = R._axes(axis, len(xshape)) if axis is not None else None
+        axes = _reductions._axes(axis, len(xshape)) if axis is not None else None
         if axes is None:
             raise TypeError(f"{name}: axis must be given when the shapes of a {xshape} "
                             f"and weights {w.shape} differ")
@@ -244,7 +245,7 @@ def _weighted_index(s, order, weights, a, axis, qv, counts, name):
             raise ValueError(f"{name}: the length of weights ({len(w)}) differs from "
                              f"a.shape[{axes[0]}] ({xshape[axes[0]]})")
         w = _np.broadcast_to(_np.reshape(w, tuple(-1 if i == axes[0] else 1
-                                                 for i in range(len(xshape)))), xshape)
+                                                  for i in range(len(xshape)))), xshape)
     if _np.any(w < 0):
         raise ValueError(f"{name}: weights must be non-negative")
     wflat, _ = _flat_last(w, axis)
@@ -304,11 +305,11 @@ def _quantiles(a, q, axis, method, keepdims, weights, out, rd, nan, name):
                     gamma = _np.zeros(full, gamma_c.dtype)
                 gamma[sel] = gamma_c
             if t_c is not None:
-                t = t_c if t is None else E.where(_expand(sel, qv.ndim), t_c, t)
+                t = t_c if t is None else _elementwise.where(_expand(sel, qv.ndim), t_c, t)
 
     def gather(idx):
         flat_idx = _np.reshape(idx, lead + (-1,))
-        return S.reshape(take_along_axis(s, flat_idx, -1), full)
+        return _shape.reshape(take_along_axis(s, flat_idx, -1), full)
 
     below = gather(lo)
     if gamma is None:
@@ -320,15 +321,15 @@ def _quantiles(a, q, axis, method, keepdims, weights, out, rd, nan, name):
             t, t_up = gamma.astype(rd), (1 - gamma).astype(rd)
         else:
             t_up = 1 - t
-        res = E.where(gamma >= 0.5, above - step * t_up, below + step * t)
+        res = _elementwise.where(gamma >= 0.5, above - step * t_up, below + step * t)
     if not isinstance(undefined, Box) and undefined.any() and not (nan or lead or qv.ndim):
         res = _np.asarray(_np.nan, dtype(a))[()]    # NumPy returns the sorted NaN itself
     elif some(undefined):
-        res = E.where(_expand(undefined, qv.ndim), _nan(res), res)
+        res = _elementwise.where(_expand(undefined, qv.ndim), _nan(res), res)
     if nan and counts.size and _np.ravel(counts)[0] == 0 and dtype(res) != dtype(a):
         # NumPy fills its result slice by slice into an array of the first slice's
         # dtype: an all-NaN first slice (a NaN of a's dtype) fixes the result's dtype
-        res = E.astype(res, dtype(a))
+        res = _elementwise.astype(res, dtype(a))
     return _finish(_q_first(res, len(lead), qv.ndim), a, axes, qv.ndim, keepdims)
 
 
@@ -393,7 +394,7 @@ def _percent(q, name):
     qv = _np.asarray(val(q))
     if qv.size and not (qv.min() >= 0 and qv.max() <= 100):
         raise ValueError(f"{name}: percentiles must be in the range [0, 100]")
-    return E.divide(q, 100) if val(q) is not q else _np.true_divide(q, 100)
+    return _elementwise.divide(q, 100) if val(q) is not q else _np.true_divide(q, 100)
 
 
 def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
@@ -466,14 +467,14 @@ def _middle(a, axis, keepdims, nan):
     if nan:
         counts = _np.sum(~isnan, axis=-1)
         middle = _np.stack([(counts - 1) // 2, counts // 2], axis=-1)   # one twice if odd
-        res = R.mean(take_along_axis(s, _np.maximum(middle, 0), -1), axis=-1)
+        res = _reductions.mean(take_along_axis(s, _np.maximum(middle, 0), -1), axis=-1)
         undefined = counts == 0
     else:
         middle = [n // 2] if n % 2 else [n // 2 - 1, n // 2]
-        res = R.mean(S.getitem(s, (Ellipsis, _np.array(middle))), axis=-1)
+        res = _reductions.mean(_shape.getitem(s, (Ellipsis, _np.array(middle))), axis=-1)
         undefined = isnan[..., -1]
     if some(undefined):
-        res = E.where(undefined, _nan(res), res)
+        res = _elementwise.where(undefined, _nan(res), res)
     return _finish(res, a, axes, 0, keepdims)
 
 
@@ -515,126 +516,11 @@ def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=_np._NoVal
     return _middle(a, axis, keepdims is True, nan=True)
 
 
-# -- selection ----------------------------------------------------------------------------
-def select(condlist, choicelist, default=0):
-    """``numpy.select``: the first choice whose condition holds (nested
-    ``where``); the cotangent goes to the selected choice only.
-
-    Example:
-        >>> import numpy, wengert, wengert.numpy as np
-        >>> x = numpy.array([-1.0, 2.0])
-        >>> wengert.grad(lambda x: np.sum(np.select([x < 0, x > 0], [-x, x ** 2])))(x)
-        array([-1.,  4.])
-    """
-    if len(condlist) != len(choicelist):
-        raise ValueError("select: condlist and choicelist must have the same length "
-                         f"({len(condlist)} and {len(choicelist)})")
-    default = array_like(default)
-    if _plain(default, *choicelist):
-        return _np.select([val(c) for c in condlist], choicelist, default)
-    conds = [_np.asarray(val(c)) for c in condlist]
-    for i, c in enumerate(conds):
-        if c.dtype != bool:
-            raise TypeError(f"select: invalid entry {i} in condlist: it must be a boolean "
-                            f"array, not {c.dtype}")
-    out = default
-    for c, choice in reversed(list(zip(conds, choicelist))):
-        out = E.where(c, choice, out)
-    return out
-
-
-def choose(a, choices, out=None, mode="raise"):
-    """``numpy.choose``: ``choices[a[i]][i]`` (as ``select``); differentiable in
-    the choices, ``a`` is an index array."""
-    idx = _np.asarray(val(a))
-    if _plain(*choices):
-        return _np.choose(idx, choices, out=out, mode=mode)
-    n = len(choices)
-    if mode == "wrap":
-        idx = idx % n
-    elif mode == "clip":
-        idx = _np.clip(idx, 0, n - 1)
-    elif _np.any((idx < 0) | (idx >= n)):
-        raise ValueError(f"choose: invalid entry in choice array (indices must be in "
-                         f"[0, {n}); pass mode='wrap' or mode='clip' otherwise)")
-    return select([idx == k for k in range(n)], list(choices))
-
-
-def extract(condition, arr):
-    """``numpy.extract``: the entries of ``ravel(arr)`` where ``ravel(condition)``
-    is nonzero, as indexing."""
-    arr = array_like(arr)
-    if _plain(arr):
-        return _np.extract(condition, arr)
-    return S.getitem(S.ravel(arr), _np.nonzero(_np.ravel(val(condition)))[0])
-
-
-def compress(condition, a, axis=None, out=None):
-    """``numpy.compress``: the slices of ``a`` along ``axis`` where ``condition``
-    holds, as indexing."""
-    a = array_like(a)
-    if _plain(a):
-        return _np.compress(condition, a, axis=axis, out=out)
-    idx = _np.nonzero(_np.asarray(val(condition), bool).ravel())[0]
-    if axis is None:
-        return S.getitem(S.ravel(a), idx)
-    return S.take(a, idx, axis=axis)
-
-
-def piecewise(x, condlist, funclist, *args, **kw):
-    """``numpy.piecewise``: each function is applied to the entries where its
-    condition holds (a later condition wins where they overlap, as in NumPy);
-    its results are scattered into the output, so each entry's cotangent reaches
-    only the function that produced it.
-
-    Example:
-        >>> import numpy, wengert, wengert.numpy as np
-        >>> f = lambda x: np.sum(np.piecewise(x, [x < 0], [lambda v: -v, lambda v: v ** 2]))
-        >>> wengert.grad(f)(numpy.array([-2.0, 3.0]))
-        array([-1.,  6.])
-    """
-    x = array_like(x)
-    if _plain(x):
-        return _np.piecewise(x, condlist, funclist, *args, **kw)
-    xshape = shape(x)
-    if xshape == ():
-        x = S.reshape(x, ())        # a Python number as a 0-d array: indexed below
-    if _np.isscalar(condlist) or (not isinstance(condlist[0], (list, _np.ndarray, Box))
-                                  and len(xshape) != 0):
-        condlist = [condlist]
-    conds = [_np.broadcast_to(_np.asarray(val(c), bool), xshape) for c in condlist]
-    if len(conds) == len(funclist) - 1:
-        conds.append(~_np.any(conds, axis=0))
-    if len(conds) != len(funclist):
-        raise ValueError(f"piecewise: with {len(conds)} condition(s) funclist must have "
-                         f"{len(conds)} or {len(conds) + 1} entries, not {len(funclist)}")
-    later = _np.zeros(xshape, bool)
-    out, constant = None, _np.zeros(xshape, dtype(x))
-    for cond, fun in reversed(list(zip(conds, funclist))):
-        own = cond & ~later         # where this piece's value is the result
-        later = later | cond
-        if not callable(fun):
-            constant = _np.where(own, fun, constant)
-            continue
-        if not cond.any():
-            continue
-        vals = fun(S.getitem(x, cond), *args, **kw)
-        if len(shape(vals)) == 0:
-            vals = S.broadcast_to(vals, (int(cond.sum()),))
-        if not own[cond].all():
-            vals = S.getitem(vals, own[cond])
-        part = S._untake(vals, own, xshape)
-        out = part if out is None else out + part
-    return constant if out is None else out + constant
-
-
 for _np_fun, _ours in ((_np.take_along_axis, take_along_axis), (_np.sort, sort),
                        (_np.partition, partition), (_np.quantile, quantile),
                        (_np.percentile, percentile), (_np.median, median),
                        (_np.nanquantile, nanquantile), (_np.nanpercentile, nanpercentile),
-                       (_np.nanmedian, nanmedian),
-                       (_np.select, select), (_np.choose, choose), (_np.extract, extract),
-                       (_np.compress, compress), (_np.piecewise, piecewise)):
+                       (_np.nanmedian, nanmedian)):
     equivalent(_np_fun, _ours)
 if hasattr(_np, "msort"):
     equivalent(_np.msort, msort)

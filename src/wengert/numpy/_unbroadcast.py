@@ -1,8 +1,8 @@
 """The one helper every broadcasting rule uses."""
 import numpy as _np
 
-from . import _elementwise as E, _reductions as R, _shape as S
-from ._dispatch import FLOAT_SCALARS, iscomplex, shape
+from ._dispatch import FLOAT_SCALARS, iscomplexobj, shape
+from ._wrapped import broadcast_to, real, sum
 
 
 def unbroadcast(g, x):
@@ -18,17 +18,17 @@ def unbroadcast(g, x):
     if gshape != xshape:
         lead = len(gshape) - len(xshape)
         if lead > 0:
-            g = R.sum(g, axis=tuple(range(lead)))
+            g = sum(g, axis=tuple(range(lead)))
         axes = tuple(i for i, n in enumerate(xshape) if n == 1 and gshape[lead + i] != 1)
         if axes:
-            g = R.sum(g, axis=axes, keepdims=True)
-    if iscomplex(g) and not iscomplex(x):
-        g = E.real(g)
+            g = sum(g, axis=axes, keepdims=True)
+    if iscomplexobj(g) and not iscomplexobj(x):
+        g = real(g)
     return g
 
 
 def broadcast_like(t, ans):
     """Broadcast a tangent ``t`` up to the shape of the output ``ans``."""
     if shape(t) != shape(ans):
-        t = S.broadcast_to(t, shape(ans))
+        t = broadcast_to(t, shape(ans))
     return t

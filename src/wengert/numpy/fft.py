@@ -18,8 +18,9 @@ Any other name of ``numpy.fft`` is NumPy's own, for plain values.
 import numpy as _np
 import numpy.fft as _fft
 
-from .._core import Box, def_linear, defvjp
-from . import _elementwise as E, _shape as S
+from .._core import Box, def_linear, defbatch, defvjp
+from . import _elementwise, _shape
+from ._batchrules import axis_rule as _axis_rule
 from ._dispatch import equivalent, shape, val, wrap
 from ._unbroadcast import unbroadcast
 
@@ -52,8 +53,8 @@ def _fit(y, axis, m):
         return y
     idx = (slice(None),) * axis + (slice(0, min(k, m)),)
     if k > m:
-        return S.getitem(y, idx)
-    return S._untake(y, idx, yshape[:axis] + (m,) + yshape[axis + 1:])
+        return _shape.getitem(y, idx)
+    return _shape._untake(y, idx, yshape[:axis] + (m,) + yshape[axis + 1:])
 
 
 def _half_weights(g, axis, n, interior):
@@ -74,14 +75,14 @@ def _vjp_complex(transform):
 def _rfft_vjp(g, ans, a, n=None, axis=-1, norm=None, out=None):
     ax = _axis(a, axis)
     n = shape(a)[ax] if n is None else n
-    full = irfft(E.conjugate(g) * _half_weights(g, ax, n, 0.5), n, ax, _dual(norm))
+    full = irfft(_elementwise.conjugate(g) * _half_weights(g, ax, n, 0.5), n, ax, _dual(norm))
     return _fit(full, ax, shape(a)[ax])
 
 
 def _irfft_vjp(g, ans, a, n=None, axis=-1, norm=None, out=None):
     ax = _axis(a, axis)
     n = 2 * (shape(a)[ax] - 1) if n is None else n
-    half = E.conjugate(rfft(g, n, ax, _dual(norm))) * _half_weights(g, ax, n, 2.0)
+    half = _elementwise.conjugate(rfft(g, n, ax, _dual(norm))) * _half_weights(g, ax, n, 2.0)
     return unbroadcast(_fit(half, ax, shape(a)[ax]), a)
 
 
@@ -95,6 +96,7 @@ defvjp(rfft, _rfft_vjp)
 defvjp(irfft, _irfft_vjp)
 for _f in (fft, ifft, rfft, irfft):
     def_linear(_f)
+    defbatch(_f, _axis_rule(_f, pos=2, default=-1))     # f(a, n, axis=-1, ...)
 
 fft.__doc__ = """``numpy.fft.fft``: the 1-D discrete Fourier transform (differentiable).
 
@@ -125,13 +127,13 @@ def hfft(a, n=None, axis=-1, norm=None, out=None):
     """``numpy.fft.hfft``: the FFT of a signal with Hermitian symmetry, given by
     its first half (an ``irfft`` of the conjugate, with the opposite norm)."""
     _no_out("hfft", out)
-    return irfft(E.conjugate(a), n, axis, _dual(norm))
+    return irfft(_elementwise.conjugate(a), n, axis, _dual(norm))
 
 
 def ihfft(a, n=None, axis=-1, norm=None, out=None):
     """``numpy.fft.ihfft``: the inverse of ``hfft`` (a conjugated ``rfft``)."""
     _no_out("ihfft", out)
-    return E.conjugate(rfft(a, n, axis, _dual(norm)))
+    return _elementwise.conjugate(rfft(a, n, axis, _dual(norm)))
 
 
 # -- multi-axis transforms: the 1-D ones, axis by axis, as NumPy applies them -------------
@@ -232,6 +234,8 @@ defvjp(fftshift, lambda g, ans, x, axes=None: ifftshift(g, axes))
 defvjp(ifftshift, lambda g, ans, x, axes=None: fftshift(g, axes))
 def_linear(fftshift)
 def_linear(ifftshift)
+defbatch(fftshift, _axis_rule(fftshift, pos=1, name="axes"))
+defbatch(ifftshift, _axis_rule(ifftshift, pos=1, name="axes"))
 
 
 def fftfreq(n, d=1.0, **kwargs):
@@ -244,14 +248,14 @@ def fftfreq(n, d=1.0, **kwargs):
         array([ 0. ,  0.5, -1. , -0.5])
     """
     if isinstance(d, Box):
-        return E.divide(_fft.fftfreq(n, 1.0, **kwargs), d)
+        return _elementwise.divide(_fft.fftfreq(n, 1.0, **kwargs), d)
     return _fft.fftfreq(n, d, **kwargs)
 
 
 def rfftfreq(n, d=1.0, **kwargs):
     """``numpy.fft.rfftfreq``: the non-negative sample frequencies of ``rfft``."""
     if isinstance(d, Box):
-        return E.divide(_fft.rfftfreq(n, 1.0, **kwargs), d)
+        return _elementwise.divide(_fft.rfftfreq(n, 1.0, **kwargs), d)
     return _fft.rfftfreq(n, d, **kwargs)
 
 

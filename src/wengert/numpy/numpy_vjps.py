@@ -21,9 +21,9 @@ import numpy as _np
 from .._core import getval, vspace
 from ..core import SparseObject, VJPNode, defvjp, defvjp_argnum
 from ..tracer import primitive, register_notrace
-from . import _elementwise as _E
-from . import _reductions as _R
-from . import _shape as _S
+from . import _elementwise
+from . import _reductions
+from . import _shape
 from .numpy_boxes import ArrayBox
 from .numpy_wrapper import metadata
 
@@ -37,12 +37,12 @@ def unbroadcast(x, target_meta, broadcast_idx=0):
     iscomplex)``), dropping the imaginary part for a real target."""
     target_shape, target_ndim, _, target_iscomplex = target_meta
     while _np.ndim(getval(x)) > target_ndim:
-        x = _R.sum(x, axis=broadcast_idx)
+        x = _reductions.sum(x, axis=broadcast_idx)
     for axis, size in enumerate(target_shape):
         if size == 1 and _np.shape(getval(x))[axis] != 1:
-            x = _R.sum(x, axis=axis, keepdims=True)
+            x = _reductions.sum(x, axis=axis, keepdims=True)
     if _np.iscomplexobj(getval(x)) and not target_iscomplex:
-        x = _E.real(x)
+        x = _elementwise.real(x)
     return x
 
 
@@ -69,7 +69,7 @@ def match_complex(target, x):
     target_iscomplex = _np.iscomplexobj(getval(target))
     x_iscomplex = _np.iscomplexobj(getval(x))
     if x_iscomplex and not target_iscomplex:
-        return _E.real(x)
+        return _elementwise.real(x)
     if not x_iscomplex and target_iscomplex:
         return x + 0j
     return x
@@ -84,7 +84,7 @@ def repeat_to_match_shape(g, shape, dtype, axis, keepdims):
     new_shape = _np.array(shape)
     new_shape[axis] = 1
     num_reps = _np.prod(_np.array(shape)[axis])
-    return _S.broadcast_to(_S.reshape(g, tuple(new_shape)), shape), num_reps
+    return _shape.broadcast_to(_shape.reshape(g, tuple(new_shape)), shape), num_reps
 
 
 def balanced_eq(x, z, y):
@@ -95,4 +95,4 @@ def balanced_eq(x, z, y):
 
 def replace_zero(x, val):
     """``x`` with its zeros replaced by ``val``."""
-    return _E.where(x, x, val)
+    return _elementwise.where(x, x, val)

@@ -21,8 +21,8 @@ import numpy as _np
 
 from .._core import Box, getval, notrace_primitive, primitive
 from ._dispatch import equivalent
-from . import _elementwise as _E
-from . import _shape as _S
+from . import _elementwise
+from . import _shape
 
 __all__ = ["linspace", "make_diagonal", "metadata", "array_from_args", "concatenate_args",
            "wrap_namespace", "wrap_intdtype", "numpy_version", "notrace_functions",
@@ -41,9 +41,9 @@ def _linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axi
     t = t.reshape((num,) + (1,) * len(shape))
     samples = start + (stop - start) * t
     if axis != 0:
-        samples = _S.moveaxis(samples, 0, axis)
+        samples = _shape.moveaxis(samples, 0, axis)
     if dtype is not None:
-        samples = _E.astype(samples, dtype)
+        samples = _elementwise.astype(samples, dtype)
     if retstep:
         step = (stop - start) / ((num - 1) if endpoint else num) if num > int(endpoint) \
             else _np.nan
@@ -69,7 +69,7 @@ def make_diagonal(D, offset=0, axis1=0, axis2=1):
             f"offset={offset}, axis1={axis1}, axis2={axis2}; move the axes with "
             "wengert.numpy.moveaxis afterwards")
     n = _np.shape(getval(D))[-1]
-    return _E.where(_np.eye(n, dtype=bool), _S.expand_dims(D, -1), 0)
+    return _elementwise.where(_np.eye(n, dtype=bool), _shape.expand_dims(D, -1), 0)
 
 
 def metadata(A):
@@ -80,12 +80,12 @@ def metadata(A):
 
 def array_from_args(front_args, back_args, *args):
     """``numpy.array(*front_args, args, *back_args)``, differentiable in ``args``."""
-    return _S.array(*(tuple(front_args) + (list(args),) + tuple(back_args)))
+    return _shape.array(*(tuple(front_args) + (list(args),) + tuple(back_args)))
 
 
 def concatenate_args(axis, *args):
     """``numpy.concatenate(args, axis)``, differentiable."""
-    return _S.concatenate(list(args), axis)
+    return _shape.concatenate(list(args), axis)
 
 
 metadata._notrace = True   # describes a value; no derivative

@@ -19,8 +19,8 @@ import scipy.integrate as _si
 import wengert
 import wengert.numpy as wnp
 from wengert.numpy._dispatch import shape
-from wengert._core import (def_linear, defjvp_any, defjvp_joint, defvjp, defvjp_any, defvjp_joint,
-                           primitive)
+from wengert._core import (def_linear, def_loop_only, defjvp_any, defjvp_joint, defvjp, defvjp_any,
+                           defvjp_joint, primitive)
 
 __all__ = ["odeint"]
 
@@ -173,3 +173,10 @@ def _odeint_jvp_joint(argnums, tangents, ans, func, y0, t, *args, **kwargs):
 
 defvjp_joint(_odeint, _odeint_vjp_joint)
 defjvp_joint(_odeint, _odeint_jvp_joint)
+
+# SciPy's odeint integrates one state vector with steps it adapts to that solution, and
+# calls the user's function on one state at a time: there is no batched call to make.
+_ONE_SOLUTION = ("SciPy's odeint integrates one solution per call, with steps adapted to "
+                 "it, and calls func on one state at a time, so vmap runs it once per example")
+for _f in (_odeint, _cotangents, _tangents):
+    def_loop_only(_f, _ONE_SOLUTION)

@@ -14,18 +14,47 @@ Example:
     array([[1.5     , 1.      ],
            [2.166667, 1.5     ]])
 """
+import functools
+
 import numpy as _np
 import scipy.linalg as _sla
 
 import wengert.numpy as wnp
-from wengert._core import Box, def_linear, defjvp, defvjp, primitive
-from wengert.numpy._dispatch import iscomplex, shape
+from wengert._core import Box, def_linear, defbatch, defjvp, defvjp, no_rule_message, primitive
+from wengert.numpy._batchrules import front, stacked, to0, with_loop
+from wengert.numpy._dispatch import iscomplexobj, shape
 
 __all__ = ["cho_factor", "cho_solve", "expm", "solve_banded", "solve_sylvester", "solve_triangular", "sqrtm"]
 
 
 def _T(x):
     return wnp.swapaxes(x, -1, -2)
+
+
+@functools.lru_cache(maxsize=None)
+def _takes_stacks(fun, nargs):
+    """Whether SciPy's ``fun`` maps over leading axes of matrix arguments (SciPy 1.15
+    made most of ``scipy.linalg`` do so; older versions raise on a stack)."""
+    one = _np.ones((2, 1, 1))
+    try:
+        return _np.shape(fun(*[one] * nargs)) == (2, 1, 1)
+    except (ValueError, TypeError, _np.linalg.LinAlgError):
+        return False
+
+
+def _stacked_if_supported(fun, scipy_fun, nargs):
+    """The batching rule of a function of ``nargs`` square matrices that works on
+    stacks where SciPy's does: one call on the batch (every argument batched at axis 0,
+    unbatched ones repeated); a loop over the examples where SciPy has no stacked
+    form or an example is not a matrix."""
+
+    def rule(args, dims, kwargs):
+        if not _takes_stacks(scipy_fun, nargs) or any(
+                len(shape(v)) - (d is not None) != 2 for v, d in zip(args[:nargs], dims)):
+            return None
+        return fun(*front(args[:nargs], dims[:nargs]), *args[nargs:], **kwargs), 0
+
+    return with_loop(fun, rule)
 
 
 def _col(x, b):
@@ -42,6 +71,46 @@ def _solve_triangular_impl(a, b, trans=0, lower=False, unit_diagonal=False):
 
 
 _solve_triangular = primitive(_solve_triangular_impl, "scipy.linalg.solve_triangular")
+
+
+def _columns_batch(solve, pos, args, dims, kwargs):
+    """``solve(..., a, b)`` (``a`` at ``pos``, ``b`` the last argument) with one matrix
+    and a batch of right-hand sides: one solve, the examples as extra columns of ``b``
+    (None, a loop, when anything else is batched)."""
+    b, db = args[-1], dims[-1]
+    if any(d is not None for d in dims[:-1]):
+        return None
+    b = to0(b, db)
+    s = shape(b)                                  # (B, n) or (B, n, k)
+    cols = wnp.reshape(wnp.moveaxis(b, 0, 1), (s[1], -1))
+    x = solve(*args[:-1], cols, **kwargs)
+    return wnp.moveaxis(wnp.reshape(x, (s[1], s[0]) + s[2:]), 1, 0), 0
+
+
+def _solve_triangular_batch(args, dims, kwargs):
+    """One matrix, a batch of right-hand sides: one solve, the examples as extra
+    columns of ``b``.  A batched matrix runs as a stack where SciPy solves stacks."""
+    if dims[0] is not None or any(d is not None for d in dims[2:]):
+        return _stacked_triangular(args, dims, kwargs)
+    a, b, *rest = args
+    out = _columns_batch(lambda a, *r: _solve_triangular(a, r[-1], *r[:-1], **kwargs),
+                         0, [a, *rest, b], [None] * (len(args) - 1) + [dims[1]], {})
+    return out
+
+
+def _stacked_triangular(args, dims, kwargs):
+    (a, b), (da, db) = args[:2], dims[:2]
+    if any(d is not None for d in dims[2:]) or not _takes_stacks(_sla.solve_triangular, 2):
+        return None
+    vec = len(shape(b)) - (db is not None) == 1
+    a, b = front([a, b], [da, db])
+    if vec:     # SciPy reads a stacked b as matrices: a vector is one column
+        b = wnp.expand_dims(b, -1)
+    x = _solve_triangular(a, b, *args[2:], **kwargs)
+    return (wnp.squeeze(x, -1) if vec else x), 0
+
+
+defbatch(_solve_triangular, with_loop(_solve_triangular, _solve_triangular_batch))
 
 
 def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False,
@@ -62,10 +131,10 @@ def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_
         raise ValueError(f"solve_triangular: trans must be 0, 1, 2, 'N', 'T' or 'C'; got {trans!r}")
     trans = _TRANS[trans]
     if trans == 2:
-        if iscomplex(a):
+        if iscomplexobj(a):
             raise NotImplementedError(
-                "solve_triangular: trans='C' of a complex matrix has no derivative rule "
-                "(it is not holomorphic); pass wengert.numpy.conj(a) with trans='T'")
+                no_rule_message("scipy.linalg.solve_triangular(trans='C') of a complex matrix")
+                + " (it is not holomorphic); pass wengert.numpy.conj(a) with trans='T'")
         trans = 1
     return _solve_triangular(a, b, trans, bool(lower), bool(unit_diagonal))
 
@@ -171,6 +240,7 @@ defjvp(solve_sylvester,
        lambda t, ans, a, b, q: solve_sylvester(a, b, -wnp.matmul(t, ans)),
        lambda t, ans, a, b, q: solve_sylvester(a, b, -wnp.matmul(ans, t)))
 def_linear(solve_sylvester, argnums=(2,))
+defbatch(solve_sylvester, _stacked_if_supported(solve_sylvester, _sla.solve_sylvester, 3))
 
 
 def _sqrtm_impl(a):
@@ -191,6 +261,7 @@ Example:
 """
 defvjp(sqrtm, lambda g, ans, a: solve_sylvester(_T(ans), _T(ans), g))
 defjvp(sqrtm, lambda t, ans, a: solve_sylvester(ans, ans, t))
+defbatch(sqrtm, _stacked_if_supported(sqrtm, _sla.sqrtm, 1))
 
 
 # -- matrix exponential ------------------------------------------------------------------------
@@ -224,6 +295,9 @@ def _as_matrix(x):
 defvjp(expm, lambda g, ans, a:
        wnp.reshape(_expm_frechet(_T(_as_matrix(a)), g, _T(ans)), shape(a)))
 defjvp(expm, lambda t, ans, a: _expm_frechet(_as_matrix(a), _as_matrix(t), ans))
+# SciPy's expm works on stacks; a scalar (1 x 1) example runs once per example
+defbatch(expm, with_loop(expm, lambda args, dims, kwargs: None if len(shape(args[0])) < 3
+                         else stacked(expm)(args, dims, kwargs)))
 
 
 # -- banded systems ----------------------------------------------------------------------------
@@ -233,19 +307,22 @@ def _band_indices(n, lower, upper):
     return i[inside], j[inside], (upper + i - j)[inside]
 
 
+# (on the last two axes: a stack of bands is a stack of matrices, which batches them)
 def _band_to_dense_impl(ab, lower, upper):
-    n = _np.shape(ab)[-1]
+    ab = _np.asarray(ab)
+    n = ab.shape[-1]
     i, j, k = _band_indices(n, lower, upper)
-    dense = _np.zeros((n, n), dtype=_np.result_type(ab))
-    dense[i, j] = _np.asarray(ab)[k, j]
+    dense = _np.zeros(ab.shape[:-2] + (n, n), dtype=ab.dtype)
+    dense[..., i, j] = ab[..., k, j]
     return dense
 
 
 def _dense_to_band_impl(dense, lower, upper):
-    n = _np.shape(dense)[-1]
+    dense = _np.asarray(dense)
+    n = dense.shape[-1]
     i, j, k = _band_indices(n, lower, upper)
-    ab = _np.zeros((lower + upper + 1, n), dtype=_np.result_type(dense))
-    ab[k, j] = _np.asarray(dense)[i, j]
+    ab = _np.zeros(dense.shape[:-2] + (lower + upper + 1, n), dtype=dense.dtype)
+    ab[..., k, j] = dense[..., i, j]
     return ab
 
 
@@ -256,6 +333,8 @@ defvjp(_band_to_dense, lambda g, ans, ab, lower, upper: _dense_to_band(g, lower,
 defvjp(_dense_to_band, lambda g, ans, d, lower, upper: _band_to_dense(g, lower, upper))
 def_linear(_band_to_dense)
 def_linear(_dense_to_band)
+defbatch(_band_to_dense, stacked(_band_to_dense))
+defbatch(_dense_to_band, stacked(_dense_to_band))
 
 
 def _solve_banded_impl(l_and_u, ab, b):
@@ -288,6 +367,8 @@ def _solve_banded_jvp_ab(t, ans, l_and_u, ab, b):
 defvjp(_solve_banded, None, _solve_banded_vjp_ab, _solve_banded_vjp_b)
 defjvp(_solve_banded, None, _solve_banded_jvp_ab)
 def_linear(_solve_banded, argnums=(2,))
+defbatch(_solve_banded, with_loop(_solve_banded, lambda args, dims, kwargs:
+                                  _columns_batch(_solve_banded, 1, args, dims, kwargs)))
 
 
 def solve_banded(l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_finite=True):

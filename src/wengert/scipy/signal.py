@@ -8,7 +8,8 @@ import numpy as _np
 import scipy.signal as _ss
 
 import wengert.numpy as wnp
-from wengert._core import def_linear, defvjp, primitive
+from wengert._core import def_linear, defbatch, defvjp, primitive
+from wengert.numpy._batchrules import to0, with_loop
 from wengert.numpy._dispatch import shape
 
 __all__ = ["convolve"]
@@ -101,6 +102,9 @@ def _crop(x, starts, sizes):
 _embed = primitive(_embed_impl, "wengert.scipy.signal.embed")
 defvjp(_embed, lambda g, ans, x, full_shape, starts: _crop(g, starts, shape(x)))
 def_linear(_embed)
+defbatch(_embed, lambda args, dims, kwargs: (       # the batch axis is one more, kept whole
+    _embed(to0(args[0], dims[0]), (shape(args[0])[dims[0]],) + tuple(args[1]),
+           (0,) + tuple(args[2])), 0))
 
 
 def _full_cotangent(g, in1, in2):
@@ -122,3 +126,28 @@ defvjp(_convolve,
        lambda g, ans, in1, in2, mode="full", method="auto":
        _convolve(_full_cotangent(g, in1, in2), _flip(in1), "valid", method))
 def_linear(_convolve, argnums=(0, 1))
+
+
+def _convolve_batch(args, dims, kwargs):
+    """One input batched: one N-D convolution with a length-1 axis of the other input
+    against the batch axis, which convolves each example alone.  Both batched, or a
+    batch axis the mode would crop ('same' keeps in1's length; 'valid' needs the
+    batched input at least as large as the other), runs once per example."""
+    (in1, in2), (d1, d2) = args[:2], dims[:2]
+    if (d1 is None) == (d2 is None) or any(d is not None for d in dims[2:]):
+        return None
+    mode = args[2] if len(args) > 2 else kwargs.get("mode", "full")
+    if d1 is not None:
+        in1, in2 = to0(in1, d1), wnp.reshape(in2, (1,) + shape(in2))
+        batched, other = in1, in2
+    else:
+        in1, in2 = wnp.reshape(in1, (1,) + shape(in1)), to0(in2, d2)
+        batched, other = in2, in1
+        if mode == "same":
+            return None
+    if mode == "valid" and any(m < n for m, n in zip(shape(batched)[1:], shape(other)[1:])):
+        return None
+    return _convolve(in1, in2, *args[2:], **kwargs), 0
+
+
+defbatch(_convolve, with_loop(_convolve, _convolve_batch))

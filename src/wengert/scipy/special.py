@@ -23,7 +23,7 @@ import scipy.special as _sp
 
 import wengert.numpy as wnp
 from wengert._core import Box, primitive
-from wengert.numpy import def_elementwise
+from wengert.numpy._elementwise import def_elementwise
 from wengert.numpy._dispatch import array_like, asarray, dtype, nondiff, some, val, wrap
 from wengert.numpy._elementwise import _weak
 

@@ -9,6 +9,7 @@ import numpy as _np
 
 import wengert.numpy as wnp
 import wengert.numpy.linalg as wla
+from wengert._core import no_rule_message
 
 _LOG_2PI = float(_np.log(2 * _np.pi))
 
@@ -33,8 +34,8 @@ def logpdf(x, mean=None, cov=1, allow_singular=False):
     """
     if allow_singular:
         raise NotImplementedError(
-            "multivariate_normal.logpdf: allow_singular=True has no derivative rule; "
-            "add a small multiple of the identity to cov instead")
+            no_rule_message("scipy.stats.multivariate_normal.logpdf(allow_singular=True)")
+            + "; add a small multiple of the identity to cov instead")
     d = wnp.shape(x)[-1]
     diff = x if mean is None else x - mean
     cov = _matrix(cov, d)

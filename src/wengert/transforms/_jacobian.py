@@ -1,0 +1,256 @@
+"""Jacobians and Hessians: ``jacobian``, ``jacfwd``, ``jacrev``, ``hessian`` and
+Hessian-vector products.  A Jacobian is one pass carrying a block of basis vectors
+(batched with :func:`vmap`), chunked to a memory budget."""
+from typing import Any, Callable, Sequence
+import functools
+
+import numpy as _np
+
+from .. import numpy as wnp
+from .. import tree
+from .._core import getval, vspace
+from .._typing import Array, Fn, PyTree
+from ._args import JacobianTransform, check_argnum, nary, positions
+from ._grad import grad, make_jvp
+from ._readings import ReverseTrace, jvp_at, vjp_at
+from ._vmap import vmap
+
+
+def _array_arg(x: Any, who: str) -> Any:
+    v = getval(x)
+    if isinstance(v, (tuple, list, dict)) or (v is not None and tree.is_node(v)):
+        raise TypeError(f"{who} needs a scalar or array argument (got a "
+                        f"{type(getval(x)).__name__}); pass a tuple argnum to get one "
+                        "Jacobian per argument")
+    return vspace(x)
+
+
+def _chunks(n_basis: Any, n_other: Any, itemsize: Any, chunk_size: Any) -> Any:
+    """``(start, stop)`` blocks of basis vectors: all at once when they fit the
+    memory budget (the usual case), else as many as fit."""
+    if chunk_size is None:
+        from .. import transforms   # the budget is a setting of the package, read at each call
+        per_vector = max(1, (n_basis + n_other) * itemsize)
+        chunk_size = max(1, transforms.JACOBIAN_CHUNK_BYTES // per_vector)
+    elif not isinstance(chunk_size, (int, _np.integer)) or chunk_size < 1:
+        raise ValueError(f"chunk_size must be a positive int or None, not {chunk_size!r}")
+    return [(i, min(i + chunk_size, n_basis)) for i in range(0, n_basis, chunk_size)]
+
+
+def _basis(vs: Any, start: Any, stop: Any) -> Any:
+    """Rows ``start:stop`` of the identity, each shaped like a value of ``vs``."""
+    eye = _np.eye(vs.size, dtype=vs.dtype)[start:stop]
+    return eye.reshape((stop - start,) + tuple(vs.shape))
+
+
+def _jacrev_at(rt: Any, vs_in: Any, who: str, chunk_size: Any=None) -> Any:
+    vs_out = _array_arg(rt.ans, who + " (output)")
+    if vs_out.iscomplex:
+        raise TypeError(f"{who}: complex outputs are not supported; differentiate the real "
+                        "and imaginary parts separately")
+    shape = tuple(vs_out.shape) + tuple(vs_in.shape)
+    if vs_in.iscomplex or vs_out.size <= 1:  # one pass per row (a gradient: no batching)
+        rows = [rt.vjp(b) for b in vs_out.standard_basis()]
+        return wnp.reshape(wnp.stack(rows), shape) if rows else _np.zeros(shape)
+    # one backward pass carrying a block of cotangents (rows of the identity)
+    vjp_rows = vmap(rt.vjp)
+    blocks = [vjp_rows(_basis(vs_out, a, b))
+              for a, b in _chunks(vs_out.size, vs_in.size, vs_out.dtype.itemsize, chunk_size)]
+    return wnp.reshape(blocks[0] if len(blocks) == 1 else wnp.concatenate(blocks), shape)
+
+
+def _jacfwd_at(fun: Any, x: Any, vs_in: Any, who: str, chunk_size: Any=None, n_out: Any=None) -> Any:
+    jvp_fun = jvp_at(fun, x)
+    if vs_in.iscomplex or vs_in.size <= 1:  # one pass per column
+        cols, ans = [], fun(x)
+        for b in vs_in.standard_basis():
+            ans, col = jvp_fun(b)
+            cols.append(col)
+        vs_out = _array_arg(ans, who + " (output)")
+        if not cols:
+            return _np.zeros(tuple(vs_out.shape) + tuple(vs_in.shape))
+        return wnp.reshape(wnp.stack(cols, axis=-1), tuple(vs_out.shape) + tuple(vs_in.shape))
+    # one forward pass carrying a block of tangents (columns of the identity)
+    jvp_cols = vmap(lambda t: jvp_fun(t)[1])
+    blocks: list[Any] = []
+    out_shape: Any = None
+    n_out = vs_in.size if n_out is None else n_out   # (an estimate when not known)
+    for a, b in _chunks(vs_in.size, n_out, vs_in.dtype.itemsize, chunk_size):
+        col = jvp_cols(_basis(vs_in, a, b))
+        if out_shape is None:
+            if isinstance(getval(col), (tuple, list, dict)):
+                _array_arg(col, who + " (output)")
+            out_shape = tuple(wnp.shape(col))[1:]
+        blocks.append(wnp.reshape(col, (b - a, -1)))
+    cols = blocks[0] if len(blocks) == 1 else wnp.concatenate(blocks)
+    return wnp.reshape(wnp.transpose(cols), out_shape + tuple(vs_in.shape))
+
+
+def _pack_aux(result: Any, aux: Any) -> Any:
+    return result, aux
+
+
+def _per_argnum(unary: Callable[..., Any]) -> JacobianTransform:
+    """Allow a tuple argnum on a transform defined for one array argument."""
+    one = nary(unary, pack_aux=_pack_aux)
+    who = unary.__name__
+
+    @functools.wraps(unary)
+    def op(fun: Fn, argnum: int | Sequence[int] = 0, *,
+           argnums: int | Sequence[int] | None = None, has_aux: bool = False,
+           chunk_size: int | None = None) -> Fn:
+        argnum = check_argnum(argnum, argnums, who)
+        if isinstance(argnum, int):
+            return one(fun, argnum, has_aux=has_aux, chunk_size=chunk_size)
+        fs = [one(fun, i, has_aux=has_aux, chunk_size=chunk_size) for i in argnum]
+
+        @functools.wraps(fun)
+        def per_arg(*args: Any, **kwargs: Any) -> Any:
+            positions(argnum, len(args), argnum, who)
+            res = [f(*args, **kwargs) for f in fs]
+            if has_aux:
+                return tuple(r[0] for r in res), res[0][1]
+            return tuple(res)
+
+        return per_arg
+
+    return op
+
+
+@_per_argnum
+def jacrev(fun: Fn, x: Array, chunk_size: int | None = None) -> Array:
+    """The Jacobian by reverse mode; shape ``out.shape + in.shape``.  The
+    function is recorded once and its tape walked backwards once, carrying a
+    block of cotangents (rows of the identity, batched with :func:`vmap`);
+    ``chunk_size`` bounds the rows per pass (default: as many as fit in
+    ``JACOBIAN_CHUNK_BYTES``).
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> wengert.jacrev(lambda x: x[::-1] * 2.0)(np.array([1.0, 2.0]))
+        array([[0., 2.],
+               [2., 0.]])
+    """
+    vs_in = _array_arg(x, "jacrev")
+    return _jacrev_at(ReverseTrace(fun, x), vs_in, "jacrev", chunk_size)
+
+
+@_per_argnum
+def jacfwd(fun: Fn, x: Array, chunk_size: int | None = None) -> Array:
+    """The Jacobian by forward mode; shape ``out.shape + in.shape``.  One
+    forward pass carries a block of tangents (columns of the identity, batched
+    with :func:`vmap`); ``chunk_size`` bounds the columns per pass.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> wengert.jacfwd(lambda x: x * x)(np.array([1.0, 3.0]))
+        array([[2., 0.],
+               [0., 6.]])
+    """
+    return _jacfwd_at(fun, x, _array_arg(x, "jacfwd"), "jacfwd", chunk_size)
+
+
+@_per_argnum
+def jacobian(fun: Fn, x: Array, chunk_size: int | None = None) -> Array:
+    """The Jacobian ``d fun / d x`` of shape ``out.shape + in.shape``; uses
+    forward mode when there are fewer inputs than outputs (a tall Jacobian)
+    and every operation has a forward rule, reverse mode otherwise, each as one
+    pass carrying a block of basis vectors (``chunk_size`` bounds the block).
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> W = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+        >>> wengert.jacobian(lambda x: W @ x)(np.array([1.0, 1.0]))
+        array([[1., 2.],
+               [3., 4.],
+               [5., 6.]])
+    """
+    vs_in = _array_arg(x, "jacobian")
+    rt = ReverseTrace(fun, x)
+    vs_out = _array_arg(rt.ans, "jacobian (output)")
+    if vs_in.size < vs_out.size and rt.has_forward_rules():
+        return _jacfwd_at(fun, x, vs_in, "jacobian", chunk_size, vs_out.size)
+    return _jacrev_at(rt, vs_in, "jacobian", chunk_size)
+
+
+def hessian(fun: Fn, argnum: int | Sequence[int] = 0, *, argnums: int | Sequence[int] | None = None,
+            has_aux: bool = False, chunk_size: int | None = None) -> Fn:
+    """The Hessian of a scalar function; shape ``in.shape + in.shape``.
+
+    The gradient computation is recorded once, on plain values, and its tape
+    walked backwards once carrying a block of cotangents (the rows of the
+    identity, batched with :func:`vmap`): reverse over reverse, which measured
+    2-2.5x faster than forward over reverse (``jacfwd(jacrev(f))``, whose
+    forward pass carries two levels of boxes).  ``chunk_size`` bounds the rows
+    per pass.
+
+    JAX spellings: ``argnums=`` for ``argnum`` (a tuple gives the blocks
+    ``H[i][j]`` as a tuple of tuples); with ``has_aux=True`` ``fun`` returns
+    ``(value, aux)`` and the result is ``(hessian, aux)``.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> wengert.hessian(lambda x: np.sum(x ** 3))(np.array([1.0, 2.0]))
+        array([[ 6.,  0.],
+               [ 0., 12.]])
+    """
+    argnum = check_argnum(argnum, argnums, "hessian")
+    if isinstance(argnum, int):
+        return jacrev(jacrev(fun, argnum, has_aux=has_aux, chunk_size=chunk_size), argnum,
+                      has_aux=has_aux, chunk_size=chunk_size)
+    blocks = [[jacrev(jacrev(fun, i, has_aux=has_aux, chunk_size=chunk_size), j,
+                      has_aux=has_aux, chunk_size=chunk_size) for j in argnum]
+              for i in argnum]
+
+    @functools.wraps(fun)
+    def hess(*args: Any, **kwargs: Any) -> Any:
+        positions(argnum, len(args), argnum, "hessian")
+        rows, aux = [], None
+        for row in blocks:
+            out = []
+            for h in row:
+                r = h(*args, **kwargs)
+                r, aux = r if has_aux else (r, None)
+                out.append(r)
+            rows.append(tuple(out))
+        return (tuple(rows), aux) if has_aux else tuple(rows)
+
+    return hess
+
+
+def hessian_tensor_product(fun: Fn, argnum: int = 0) -> Fn:
+    """``hvp(*args, v)``: the Hessian of ``fun`` times ``v`` (of the shape of
+    argument ``argnum``), by forward-over-reverse, without forming the Hessian.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> hvp = wengert.hessian_vector_product(lambda x: np.sum(x ** 3))
+        >>> hvp(np.array([1.0, 2.0]), np.array([1.0, 1.0]))
+        array([ 6., 12.])
+    """
+    g = grad(fun, argnum)
+
+    def hvp(*args: Any, **kwargs: Any) -> Any:
+        args, v = args[:-1], args[-1]
+        return make_jvp(g, argnum)(*args, **kwargs)(v)[1]
+
+    return hvp
+
+
+hessian_vector_product = hessian_tensor_product
+
+
+@nary
+def make_hvp(fun: Fn, x: PyTree) -> tuple[Fn, PyTree]:
+    """make_hvp(fun, argnum=0)(*args) -> (hvp_fn, gradient): records the gradient
+    computation once; each ``hvp_fn(v)`` is then one backward pass.
+
+    Example:
+        >>> import wengert, wengert.numpy as np
+        >>> hvp, g = wengert.make_hvp(lambda x: np.sum(x ** 3))(np.array([1.0, 2.0]))
+        >>> hvp(np.array([1.0, 0.0]))
+        array([6., 0.])
+    """
+    return vjp_at(grad(fun), x)
+
+
