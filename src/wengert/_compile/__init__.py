@@ -50,7 +50,7 @@ from .._warn import warn as _warn
 from .._core import Box, hooks
 from .._core.box import box_value
 from ._graph import Escape, GraphTrace
-from ._internals import _expand_boxed_containers
+from ._internals import expand_boxed_containers
 from ._codegen import Source
 from ._watch import Reach, check_lines
 
@@ -376,7 +376,7 @@ def _trace(fun, leaves, in_def, dynamic, name, scalar_math):
         reach.restore(states)    # the eager call that follows draws the same numbers
         raise Escape(f"it draws from {' and '.join(drawn)} (the numbers would be drawn once, "
                      "at tracing); pass the numbers in as an argument to compile it")
-    out_leaves, out_def = tree.flatten(_expand_boxed_containers(out))
+    out_leaves, out_def = tree.flatten(expand_boxed_containers(out))
     outputs, values = [], []
     for o in out_leaves:
         if type(o) is _np.ndarray and not trace.is_constant(o):

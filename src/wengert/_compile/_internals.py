@@ -8,9 +8,9 @@ from there.
 """
 from ..numpy._array_box import ArrayBox, SequenceBox   # the boxes a Tracer extends
 from ..numpy._elementwise import _astype_impl          # astype's NumPy function
-from ..numpy._shape import _getitem_impl               # indexing's NumPy function
+from ..numpy._indexing import _getitem_impl            # indexing's NumPy function
 from ..numpy._vspace import ArrayVSpace                # its cast is an identity on its own type
-from ..transforms import _expand_boxed_containers      # a result's boxed tuples as tuples
+from ..transforms._readings import expand_boxed_containers  # a result's boxed tuples
 
 __all__ = ["ArrayBox", "SequenceBox", "_astype_impl", "_getitem_impl", "ArrayVSpace",
-           "_expand_boxed_containers"]
+           "expand_boxed_containers"]
