@@ -298,9 +298,9 @@ class Source:
 
     def _ufunc_expr(self, fun, args, node, math_mode):
         """:meth:`_expr` of a NumPy ufunc called without keywords (most calls)."""
-        vals = [a.value if type(a) is Ref else a for a in args]
         self._atomic = False     # an operator: parenthesized where it is written inline
-        if math_mode and all(_is_scalar_float(v) or type(v) is int for v in vals) \
+        if math_mode and all(_is_scalar_float(v) or type(v) is int for v in (
+                a.value if type(a) is Ref else a for a in args)) \
                 and _is_scalar_float(node.value):
             a = [self._arg(x, True) for x in args]
             if fun in _MATH_BINARY and len(args) == 2:
@@ -314,7 +314,25 @@ class Source:
             if fun is _np.negative:
                 return f"-{a[0]}"
         arg = self._arg
-        for v in vals:
+        if len(args) == 2:       # most calls: written without building lists
+            a, b = args
+            if type(a) is Ref:
+                k = self._resolve(a.k, a.k)
+                sa, va = self._var[k] or self.var(k), a.value
+            else:
+                sa, va = arg(a), a
+            if type(b) is Ref:
+                k = self._resolve(b.k, b.k)
+                sb, vb = self._var[k] or self.var(k), b.value
+            else:
+                sb, vb = arg(b), b
+            if isinstance(va, _ARRAYS) or isinstance(vb, _ARRAYS):
+                op = _BINARY.get(fun)
+                if op is not None:
+                    return f"{sa} {op} {sb}"
+            self._atomic = True
+            return f"{self._fname(fun)}({sa}, {sb})"
+        for v in (a.value if type(a) is Ref else a for a in args):
             if isinstance(v, _ARRAYS):
                 if len(args) == 2:
                     op = _BINARY.get(fun)
@@ -359,7 +377,7 @@ class Source:
     def _emit(self, math_mode, registers):
         """The function's source: with ``registers``, names reused once dead (what runs),
         else one name per value (what :attr:`text` shows)."""
-        nodes, uses = self.nodes, self._uses
+        nodes, uses, ndarray = self.nodes, self._uses, _np.ndarray
         names = list(self._start) if registers else self._v_names()
         self._var = names
         regs = Registers(self._reads, self._last) if registers else None
@@ -372,7 +390,7 @@ class Source:
                     regs.release(i, names)
                 continue
             node = nodes[k]
-            inplace = self._inplace(k, node, uses)
+            inplace = self._inplace(k, node, uses) if type(node.value) is ndarray else None
             if inplace is None:
                 rhs = self._expr(k, node, math_mode)
                 if i in inline:     # written where the next statement reads it
