@@ -17,7 +17,7 @@ import numpy as _np
 from .. import tree as _tree
 from ._graph import Ref, _getitem
 from ._internals import _getitem_impl
-from ._plan import Registers, last_reads, plan, plan_inline
+from ._plan import Registers, in_place_pick, last_reads, plan, plan_inline
 from ._simplify import needed, simplify
 
 # operators for readability (the same NumPy ufuncs run)
@@ -35,27 +35,10 @@ _METHODS = {_np.sum: "sum", _np.prod: "prod", _np.max: "max", _np.min: "min",
             _np.mean: "mean", _np.any: "any", _np.all: "all"}
 _AUGMENTED = {_np.add: "+", _np.subtract: "-", _np.multiply: "*", _np.true_divide: "/"}
 _COMMUTATIVE = {_np.add, _np.multiply}
-# in-place accumulation pays off from this size on
-_INPLACE_BYTES = 1 << 15
-# functions known to return a new array that nothing else refers to
-_FRESH = {_np.matmul, _np.dot, _np.tensordot, _np.einsum, _np.outer, _np.sum}
 
 
 def _is_scalar_float(v):
     return type(v) is float or type(v) is _np.float64
-
-
-def _large(v):
-    """Whether ``v`` is an array that :meth:`Source._inplace` may write into."""
-    return type(v) is _np.ndarray and v.nbytes >= _INPLACE_BYTES
-
-
-def _is_fresh(node):
-    v = node.value
-    if type(v) is not _np.ndarray or v.base is not None or not v.flags.writeable:
-        return False
-    fun = node.fun
-    return (isinstance(fun, _np.ufunc) or fun in _FRESH) and not node.kwargs
 
 
 class Source:
@@ -357,7 +340,7 @@ class Source:
         self._uses = uses
         self._inline = plan_inline(
             self._stmts, reads, nodes, uses,
-            lambda node: _large(node.value) and self._inplace_pick(node, uses) is not None)
+            lambda node: in_place_pick(node, uses, nodes, get) is not None)
         self._reads, self._last = reads, last_reads(reads)
         # each node's name before the program runs: an input's own, None for the others
         # (a live array is named by its constant, a call by the statement that makes it)
@@ -534,7 +517,7 @@ class Source:
         derivatives reuse buffers, and large arrays are not allocated afresh.
         ``("inplace", j, op, y)`` (``vJ op= y``) or ``("out", j, call, None)``
         (``call, out=vJ)``), or None."""
-        pick = self._inplace_pick(node, uses)
+        pick = in_place_pick(node, uses, self.nodes, self._resolve)
         if pick is None:
             return None
         i, j = pick
@@ -543,25 +526,6 @@ class Source:
             return ("inplace", j, _AUGMENTED[fun], self._arg(args[1 - i]))
         parts = ", ".join(self._arg(x) for x in args)
         return ("out", j, f"{self._fname(fun)}({parts}", None)
-
-    def _inplace_pick(self, node, uses):
-        """``(i, j)``: :meth:`_inplace` writes into argument ``i``, the value of node
-        ``j``; or None."""
-        fun = node.fun
-        if not isinstance(fun, _np.ufunc) or fun.nout != 1 or node.kwargs:
-            return None
-        out = node.value
-        if type(out) is not _np.ndarray or out.nbytes < _INPLACE_BYTES:
-            return None   # small arrays: a new one costs less than out= does
-        for i, a in enumerate(node.args):
-            if type(a) is not Ref:
-                continue
-            j = self.resolve(a.k)
-            src = self.nodes[j]
-            if (src.kind == "call" and uses.get(j) == 1 and _is_fresh(src)
-                    and src.value.shape == out.shape and src.value.dtype == out.dtype):
-                return i, j
-        return None
 
     def _guard(self, k, g):
         v = self.var(k)

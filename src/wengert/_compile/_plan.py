@@ -10,6 +10,8 @@ beforehand from the graph (:func:`plan`).
 """
 import numpy as _np
 
+from ._graph import Ref
+
 
 def plan(nodes, resolve, live, alias, guards, outputs):
     """``(stmts, reads, uses)`` of a simplified graph: ``stmts`` holds ``(k, guard)``
@@ -85,6 +87,41 @@ def plan_inline(stmts, reads, nodes, uses, in_place):
         merged += [j for j in reads[i] if j not in merged]
         reads[i + 1], reads[i] = merged, ()
     return inline
+
+
+# an update in place pays off from this size on
+_INPLACE_BYTES = 1 << 15
+# functions known to return a new array that nothing else refers to
+_FRESH = {_np.matmul, _np.dot, _np.tensordot, _np.einsum, _np.outer, _np.sum}
+
+
+def in_place_pick(node, uses, nodes, resolve):
+    """``(i, j)``: the elementwise NumPy function of ``node`` may write into its argument
+    ``i``, the value of node ``j``: a large array, fresh (a new array nothing else refers
+    to) and read nowhere else; or None."""
+    fun = node.fun
+    if not isinstance(fun, _np.ufunc) or fun.nout != 1 or node.kwargs:
+        return None
+    out = node.value
+    if type(out) is not _np.ndarray or out.nbytes < _INPLACE_BYTES:
+        return None   # small arrays: a new one costs less than out= does
+    for i, a in enumerate(node.args):
+        if type(a) is not Ref:
+            continue
+        j = resolve(a.k, a.k)
+        src = nodes[j]
+        if (src.kind == "call" and uses.get(j) == 1 and _is_fresh(src)
+                and src.value.shape == out.shape and src.value.dtype == out.dtype):
+            return i, j
+    return None
+
+
+def _is_fresh(node):
+    v = node.value
+    if type(v) is not _np.ndarray or v.base is not None or not v.flags.writeable:
+        return False
+    fun = node.fun
+    return (isinstance(fun, _np.ufunc) or fun in _FRESH) and not node.kwargs
 
 
 def last_reads(reads):
