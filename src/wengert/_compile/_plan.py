@@ -1,5 +1,6 @@
 """The plan of the generated code: its statements in order, what each reads, which
-are written inline, and the names of the values.
+are written inline, which write into a dead operand's buffer (:func:`in_place_pick`),
+and the names of the values.
 
 A function with thousands of locals is slow to enter and to leave, and keeps every
 intermediate array alive until it returns, so the code that runs names its values
