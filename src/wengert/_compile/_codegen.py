@@ -67,6 +67,7 @@ class Source:
                            [g.node for g in trace.guards])
         self._plan()
         self._var = None               # per node, its name in the statement being written
+        self._atomic = True            # whether the expression just written is a call
         self._scalar_math = scalar_math
         self._texts = {}
         self._texts_lock = threading.Lock()
