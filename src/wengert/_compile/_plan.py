@@ -84,8 +84,11 @@ def plan_inline(stmts, reads, nodes, uses, in_place):
                 type(nodes[r].value) is ndarray and in_place(nodes[r])):
             continue
         inline.add(i)
-        merged = [j for j in after if j != k]
-        merged += [j for j in reads[i] if j not in merged]
+        merged = list(after)       # the reads of both, each once (k read once: in after)
+        merged.remove(k)
+        for j in reads[i]:
+            if j not in merged:
+                merged.append(j)
         reads[i + 1], reads[i] = merged, ()
     return inline
 
