@@ -50,3 +50,32 @@ def test_least_squares_matches_the_closed_form(rng):
     coef = numpy.linalg.lstsq(A, y, rcond=None)[0]
     assert numpy.allclose(result.x["w"], coef[:3], atol=1e-5)
     assert abs(result.x["b"] - coef[3]) < 1e-5
+
+
+def test_minimize_compiles_its_derivatives_with_the_eager_results(monkeypatch):
+    import wengert.optimize as wo
+    made = []
+    real = wo._compiled_later
+
+    def spy(fun, compiled):
+        made.append(real(fun, compiled))
+        return made[-1]
+
+    monkeypatch.setattr(wo, "_compiled_later", spy)
+    rng = numpy.random.default_rng(0)
+    A, b = rng.standard_normal((30, 5)), rng.standard_normal(30)
+
+    def f(p):
+        return np.sum(np.log1p(np.exp(A @ p["w"] - b))) + 0.5 * np.sum(p["w"] ** 2)
+
+    for method in ("BFGS", "trust-ncg"):
+        made.clear()
+        fast = wo.minimize(f, {"w": numpy.zeros(5)}, method=method)
+        programs = [m.state["program"] for m in made]
+        slow = wo.minimize(f, {"w": numpy.zeros(5)}, method=method, compile=False)
+        numpy.testing.assert_array_equal(fast.x["w"], slow.x["w"])   # bit for bit
+        assert fast.nit == slow.nit and fast.nfev > wo.EAGER_CALLS
+        used = [p for p in programs if p is not None]
+        assert used and all(p.stats()["traces"] == 1 for p in used)
+    with pytest.raises(TypeError, match="compile must be True or False"):
+        wo.minimize(f, {"w": numpy.zeros(5)}, compile="yes")

@@ -30,7 +30,7 @@ _HESSP_METHODS = {"newton-cg", "trust-ncg", "trust-krylov", "trust-constr"}
 
 
 def minimize(fun: Fn, x0: PyTree, args: tuple[Any, ...] = (), method: str | None = None,
-             hessp: bool | Fn | None = None, **kwargs: Any) -> Any:
+             hessp: bool | Fn | None = None, compile: bool = True, **kwargs: Any) -> Any:
     """Minimize a real scalar ``fun(params, *args)`` over a parameter tree.
 
     Args:
@@ -41,6 +41,12 @@ def minimize(fun: Fn, x0: PyTree, args: tuple[Any, ...] = (), method: str | None
             simply ignore the gradient.
         hessp: ``None`` to pass exact Hessian-vector products to the methods that
             use them (Newton-CG and the trust-region methods), or ``False`` not to.
+        compile: after a few eager calls (an optimizer that stops early pays nothing
+            for tracing), the gradient and the Hessian-vector product run as
+            programs made by ``wengert.compile``, with the same results, bit for
+            bit; where compiling does not pay (Python control flow on values that
+            change from call to call), they fall back to eager calls with a
+            warning naming the line.  ``False`` runs every call eagerly.
         **kwargs: passed on to ``scipy.optimize.minimize`` (``tol``, ``options``,
             ``bounds``, ``callback`` ...).
 
@@ -59,7 +65,9 @@ def minimize(fun: Fn, x0: PyTree, args: tuple[Any, ...] = (), method: str | None
     def flat_fun(v: Any, *a: Any) -> Any:
         return fun(unflatten(v), *a)
 
-    vg = value_and_grad(flat_fun)
+    if compile not in (True, False):
+        raise TypeError(f"minimize: compile must be True or False, got {compile!r}")
+    vg = _compiled_later(value_and_grad(flat_fun), compile)
 
     def fun_and_grad(v: Any, *a: Any) -> Any:
         value, g = vg(v, *a)
@@ -67,7 +75,7 @@ def minimize(fun: Fn, x0: PyTree, args: tuple[Any, ...] = (), method: str | None
 
     options = dict(kwargs)
     if hessp is None and method is not None and method.lower() in _HESSP_METHODS:
-        hvp = hessian_vector_product(flat_fun)
+        hvp = _compiled_later(hessian_vector_product(flat_fun), compile)
 
         def hessp_fn(v: Any, p: Any, *a: Any) -> Any:
             return _np.asarray(hvp(v, *a, p), dtype=float)
@@ -82,3 +90,30 @@ def minimize(fun: Fn, x0: PyTree, args: tuple[Any, ...] = (), method: str | None
     if getattr(result, "jac", None) is not None:
         result.jac = unflatten(_np.asarray(result.jac))
     return result
+
+
+# calls made eagerly before compiling: an optimizer that converges in a handful of
+# steps should not pay for tracing (about 10-25 eager calls' time)
+EAGER_CALLS = 3
+
+
+def _compiled_later(fun: Fn, compiled: bool) -> Fn:
+    """``fun``, compiled with ``wengert.compile`` from its ``EAGER_CALLS + 1``-th call
+    on (or never, when ``compiled`` is False)."""
+    if not compiled:
+        return fun
+    state: dict[str, Any] = {"calls": 0, "program": None}
+
+    def run(*args: Any) -> Any:
+        program = state["program"]
+        if program is None:
+            state["calls"] += 1
+            if state["calls"] <= EAGER_CALLS:
+                return fun(*args)
+            from ._compile import compile as _compile_fn
+            program = state["program"] = _compile_fn(fun)
+        return program(*args)
+
+    run.state = state  # type: ignore[attr-defined]
+    # (run.state["program"]: the compiled program, for tests)
+    return run
