@@ -213,8 +213,16 @@ def_elementwise(arccos, lambda ans, x: -1 / sqrt(1 - x ** 2))
 def_elementwise(arctan, lambda ans, x: 1 / (1 + x ** 2))
 def_elementwise(sinh, lambda ans, x: cosh(x))
 def_elementwise(cosh, lambda ans, x: sinh(x))
-def_elementwise(tanh, lambda ans, x: -(ans ** 2) + 1)   # (not 1 - ans**2: NumPy reuses the
-# temporary of ans**2 for the negation and the sum, the same bits with one array fewer)
+def _tanh_slope(ans, x):
+    """1 - ans**2; for a large plain array computed in one temporary (the same bits as
+    ``1 - ans ** 2``, one array of the data's size fewer at the backward pass's peak)."""
+    if type(ans) is _np.ndarray and ans.nbytes >= 1 << 16:
+        out = _np.square(ans)
+        return _np.subtract(1.0, out, out=out)
+    return 1 - ans ** 2
+
+
+def_elementwise(tanh, _tanh_slope)
 def_keep(tanh, ans=True)                                # reads ans only
 def_elementwise(arcsinh, lambda ans, x: 1 / sqrt(x ** 2 + 1))
 def_elementwise(arccosh, lambda ans, x: 1 / sqrt(x ** 2 - 1))
