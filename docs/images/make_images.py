@@ -12,7 +12,7 @@ from wengert import explain
 HERE = pathlib.Path(__file__).resolve().parent
 
 
-def griewank(x1, x2):  # the seeds' execution-trace example, v_1 ... v_6
+def griewank(x1, x2):  # Adams's execution-trace example, v_1 ... v_6
     v1 = x1 / x2
     v4 = v1 - np.exp(x2)
     return (np.sin(v1) + v4) * v4
@@ -23,7 +23,7 @@ def sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def neuron(w0, x0, w1, x1, w2):  # the seeds' 2-d neuron with a sigmoid gate
+def neuron(w0, x0, w1, x1, w2):  # CS231n's 2-d neuron with a sigmoid gate
     return sigmoid(w0 * x0 + w1 * x1 + w2)
 
 

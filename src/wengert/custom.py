@@ -33,7 +33,7 @@ import threading
 
 from . import numpy as wnp
 from . import tree
-from ._core import Box, defbatch, defjvp_joint, defvjp_joint, primitive, vspace
+from ._core import Box, defbatch, defjvp_joint, defvjp_joint, is_value_level, primitive, vspace
 from .transforms import vmap
 from .transforms._readings import ReverseTrace, jvp_at
 from ._typing import Fn
@@ -173,7 +173,7 @@ class _Custom:
             if i >= len(args):
                 raise TypeError(f"{self.__name__}: nondiff_argnums names argument {i} but the "
                                 f"function was called with {len(args)} arguments")
-            if any(isinstance(v, Box) and not v._batched for v in tree.leaves(args[i])):
+            if any(isinstance(v, Box) and not is_value_level(v) for v in tree.leaves(args[i])):
                 raise TypeError(
                     f"{self.__name__}: argument {i} is in nondiff_argnums but carries a "
                     "derivative (it depends on a differentiated value); take it out of "

@@ -437,7 +437,7 @@ class Tracer(ArrayBox):
     """A traced array or scalar during compilation."""
 
     __slots__ = ()
-    _batched = True       # a value-level box: value-level code sees it, not its value
+    _value_level = True       # a value-level box: value-level code sees it, not its value
     __array_priority__ = 200.0
 
     # -- NumPy's protocols: every call is recorded ------------------------------------
@@ -519,7 +519,7 @@ class TracerSeq(SequenceBox):
     """A traced tuple (the result of a multi-output function)."""
 
     __slots__ = ()
-    _batched = True
+    _value_level = True
 
     def _strip(self):
         return self

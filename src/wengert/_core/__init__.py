@@ -3,7 +3,8 @@
 It knows no NumPy and works with plain Python floats; array types register
 their boxes and vector spaces from outside.
 """
-from .box import Box, Trace, box_trace, box_value, getval, new_box, rebind, register_box
+from .box import (Box, Trace, box_trace, box_value, getval, is_value_level, new_box, rebind,
+                  register_box)
 from .dual import DualTrace
 from .primitive import (Primitive, get_primitive, holds_box, notrace_primitive, primitive,
                         registered_primitives)
@@ -15,7 +16,7 @@ from .vspace import (ContainerVSpace, ScalarVSpace, VSpace, add_any, register_vs
                      vspace)
 
 __all__ = [
-    "Box", "Trace", "box_trace", "box_value", "rebind", "Entry", "getval", "new_box", "register_box", "DualTrace",
+    "Box", "Trace", "box_trace", "box_value", "is_value_level", "rebind", "Entry", "getval", "new_box", "register_box", "DualTrace",
     "Primitive", "get_primitive", "holds_box", "notrace_primitive", "primitive",
     "registered_primitives",
     "declare_elementwise", "def_array_args", "def_keep", "def_linear", "def_loop_only",

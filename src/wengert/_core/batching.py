@@ -78,7 +78,7 @@ def batch_trace_of(args):
     top = None
     for a in args:
         for x in (a if type(a) in (list, tuple) else (a,)):
-            if isinstance(x, Box) and x._batched and (top is None or x._trace.level > top.level):
+            if isinstance(x, Box) and x._value_level and (top is None or x._trace.level > top.level):
                 top = x._trace
     return top
 
@@ -90,7 +90,7 @@ def holds_batched(seq):
     inside such an argument belongs to a lower level, which must see the call
     next (raw NumPy would read the box as an array)."""
     for x in seq:
-        if isinstance(x, Box) and x._batched:
+        if isinstance(x, Box) and x._value_level:
             return True
     return False
 
@@ -99,7 +99,7 @@ class BatchBox(Box):
     """Base class of batched boxes; ``getval`` stops at them."""
 
     __slots__ = ()
-    _batched = True
+    _value_level = True
 
     def _strip(self):
         """This batched value with the differentiation boxes inside removed."""

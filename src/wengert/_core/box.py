@@ -54,7 +54,9 @@ class Box:
     """
 
     __slots__ = ("_value", "_trace", "_aux")
-    _batched = False  # True for the boxes of vmap's batch trace
+    # a value-level box (vmap's batched values, compile's tracers): value-level code
+    # (masks, branches computed with getval) sees the box itself, not its value
+    _value_level = False
 
     def __init__(self, value, trace, aux):
         self._value = value
@@ -96,6 +98,12 @@ def rebind(box, new):
     box._value, box._aux = new._value, new._aux
 
 
+def is_value_level(x):
+    """Whether ``x`` is a value-level box (a batched value under ``vmap``, a tracer of
+    ``wengert.compile``), which ``getval`` keeps instead of unwrapping."""
+    return isinstance(x, Box) and x._value_level
+
+
 def box_value(box):
     """The value inside ``box``, one level down (it may be a box of a lower level)."""
     return box._value
@@ -112,7 +120,7 @@ def getval(x):
     Under ``vmap`` a batched value stays batched (its differentiation boxes
     removed): value-level code then computes batched masks and branches."""
     while isinstance(x, Box):
-        if x._batched:
+        if x._value_level:
             return x._strip()
         x = x._value
     return x

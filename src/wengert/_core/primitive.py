@@ -211,7 +211,7 @@ def _positional(fun, name, args, kwargs):
 
 def _strip(x):
     while isinstance(x, Box):
-        if x._batched:
+        if x._value_level:
             return x._strip()
         x = x._value
     if type(x) in (list, tuple):

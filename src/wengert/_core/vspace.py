@@ -22,7 +22,7 @@ def vspace(value):
         >>> vspace((1.0, [2.0, 3.0])).size
         3
     """
-    while isinstance(value, Box) and not value._batched:
+    while isinstance(value, Box) and not value._value_level:
         value = value._value
     factory = _vspace_types.get(type(value))
     if factory is None:

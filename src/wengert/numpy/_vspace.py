@@ -74,16 +74,17 @@ class ArrayVSpace(VSpace):
         """Real inner product ``Re(sum(a * conj(b)))``; differentiable when
         ``a`` or ``b`` is traced."""
         if isinstance(a, Box) or isinstance(b, Box):
-            from . import _elementwise as E, _reductions as R
-            p = R.sum(E.multiply(a, E.conj(b)) if self.iscomplex else E.multiply(a, b))
-            return E.real(p) if self.iscomplex else p
+            from . import _elementwise, _reductions
+            p = _reductions.sum(_elementwise.multiply(a, _elementwise.conj(b))
+                                if self.iscomplex else _elementwise.multiply(a, b))
+            return _elementwise.real(p) if self.iscomplex else p
         a, b = _np.asarray(a), _np.asarray(b)
         return float(_np.real(_np.vdot(b, a))) if self.iscomplex else float(_np.vdot(a, b))
 
     def covector(self, x):
         if self.iscomplex and isinstance(x, Box):
-            from . import _elementwise as E
-            return E.conj(x)
+            from . import _elementwise
+            return _elementwise.conj(x)
         return _np.conj(x) if self.iscomplex else x
 
 
