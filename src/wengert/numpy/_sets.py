@@ -76,7 +76,7 @@ _intersect_index_raw = notrace_primitive(_intersect_index_impl)
 def _recorded(v):
     """Whether ``v`` is a value that ``compile`` records: calls whose result has a
     value-dependent shape are then made through the NumPy function compile guards."""
-    return isinstance(v, Box) and getattr(box_trace(v), "records_calls", False)
+    return isinstance(v, Box) and box_trace(v).records_calls
 
 
 def _unique_index(v, axis=None, **kwargs):

@@ -100,7 +100,7 @@ def _inverse_if_accurate(a):
     va = val(a)
     tol = _np.sqrt(_np.finfo(dtype(a)).eps)
     if isinstance(va, Box):
-        if getattr(box_trace(va), "records_calls", False):
+        if box_trace(va).records_calls:
             # compile: the test is recorded, and guarded (a retrace when it changes)
             return inv(a) if bool(_rcond(va) > tol) else None
         try:                            # vmap: a singular example raises
