@@ -37,6 +37,7 @@ while tracing, not on every call; results are always arrays of their own.
 What the compiled program treats as constant, and what it checks on every
 call: see :func:`compile`.
 """
+from typing import Any, Callable
 import collections
 import functools
 import gc
@@ -67,7 +68,8 @@ class _Miss(Exception):
     """Raised by a compiled entry called with another signature."""
 
 
-def compile(fun=None, *, max_cache=32, max_traces=8, scalar_math=False):
+def compile(fun: Callable[..., Any] | None = None, *, max_cache: int = 32, max_traces: int = 8,
+            scalar_math: bool = False) -> Any:
     """Compile ``fun`` (usually a transformed function) into generated NumPy code.
 
     ``max_cache`` bounds the number of signatures kept (least recently used
@@ -132,11 +134,11 @@ class _Entry:
 
     __slots__ = ("variants", "traces", "eager", "reason", "lock")
 
-    def __init__(self):
-        self.variants = ()     # entry programs, most recent first (replaced, never mutated)
+    def __init__(self) -> None:
+        self.variants: tuple[Any, ...] = ()   # entry programs, most recent first (replaced, never mutated)
         self.traces = 0
         self.eager = False
-        self.reason = None
+        self.reason: str | None = None
         self.lock = threading.RLock()   # one thread traces a signature at a time
 
 
@@ -148,7 +150,8 @@ class Compiled:
     traces, retraces and eager fallbacks; ``clear()`` empties the cache.
     """
 
-    def __init__(self, fun, max_cache, max_traces, scalar_math):
+    def __init__(self, fun: Callable[..., Any], max_cache: int, max_traces: int,
+                 scalar_math: bool) -> None:
         self.fun = fun
         self.max_cache = max_cache
         self.max_traces = max_traces
@@ -156,17 +159,17 @@ class Compiled:
         # Threads share the cache: it changes only under the lock.  The fast path reads
         # _fast, a tuple replaced whole, and takes no lock.
         self._lock = threading.RLock()
-        self._cache = collections.OrderedDict()
-        self._fast = ()     # the most recently traced programs, tried first
+        self._cache: collections.OrderedDict[Any, _Entry] = collections.OrderedDict()
+        self._fast: tuple[Any, ...] = ()   # the most recently traced programs, tried first
         self._warned_static = False
         self._name = _py_name(getattr(fun, "__name__", "compiled"))
         functools.update_wrapper(self, fun)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<wengert.compile of {getattr(self.fun, '__name__', self.fun)!r}>"
 
     # -- calling -----------------------------------------------------------------------
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if hooks.observers and hooks.watching():   # explain.detect_nonfinite: run eagerly
             return self.fun(*args, **kwargs)
         for entry in self._fast:      # generated: signature check, unpacking, program
@@ -178,7 +181,7 @@ class Compiled:
                 break
         return self._call(args, kwargs)
 
-    def _call(self, args, kwargs):
+    def _call(self, args: Any, kwargs: Any) -> Any:
         leaves, in_def = tree.flatten((args, kwargs))
         if any(isinstance(x, Box) for x in leaves):
             return self.fun(*args, **kwargs)   # traced by an outer transform: run eagerly
@@ -204,7 +207,8 @@ class Compiled:
                     return self._trace(entry, leaves, in_def, dynamic, args, kwargs)
         return self.fun(*args, **kwargs) if result is _EAGER else result
 
-    def _trace(self, entry, leaves, in_def, dynamic, args, kwargs):
+    def _trace(self, entry: Any, leaves: Any, in_def: Any, dynamic: Any, args: Any,
+               kwargs: Any) -> Any:
         if entry.traces >= self.max_traces:
             entry.eager = True
             entry.reason = (f"its guards failed {entry.traces} times "
@@ -231,7 +235,7 @@ class Compiled:
             self._fast = (program,) + self._fast[:_FAST - 1]
         return tree.unflatten(out_def, out)
 
-    def _warn_static(self, key):
+    def _warn_static(self, key: Any) -> None:
         """Warn (once) when a new signature differs from a cached one only in the value
         of a non-array argument: each new value is compiled anew, which is slow."""
         for other in self._cache:
@@ -251,7 +255,7 @@ class Compiled:
                 return
 
     # -- looking inside ----------------------------------------------------------------
-    def _latest(self, args, kwargs):
+    def _latest(self, args: Any, kwargs: Any) -> Any:
         """The newest generated source for this call's signature (traced now if
         needed), with the flattened call."""
         leaves, in_def = tree.flatten((args, kwargs))
@@ -267,19 +271,19 @@ class Compiled:
                                f"signature: {entry.reason}")
         return entry.variants[0].source, in_def, leaves, dynamic
 
-    def source(self, *args, **kwargs):
+    def source(self, *args: Any, **kwargs: Any) -> str:
         """The generated source for this signature (traced now if needed)."""
         src = self._latest(args, kwargs)[0]
         notes = "".join(f"# {name}: {what}\n" for name, what in src.const_notes)
         return notes + (src.fast_text if src.fast_text else src.text).rstrip("\n")
 
-    def executed_source(self, *args, **kwargs):
+    def executed_source(self, *args: Any, **kwargs: Any) -> str:
         """The code that runs for this signature: :meth:`source` with variable names
         reused once their values are dead, behind the generated signature check."""
         src, in_def, leaves, dynamic = self._latest(args, kwargs)
         return src.entry(in_def, leaves, dynamic).rstrip("\n")
 
-    def stats(self):
+    def stats(self) -> dict[str, int]:
         """Counters: ``signatures``, ``traces`` (first traces and retraces),
         ``retraces`` and ``eager`` (signatures running eagerly)."""
         with self._lock:
@@ -289,7 +293,7 @@ class Compiled:
                 "retraces": traces - sum(1 for e in entries if e.traces),
                 "eager": sum(e.eager for e in entries)}
 
-    def clear(self):
+    def clear(self) -> None:
         with self._lock:
             self._cache.clear()
             self._fast = ()
@@ -298,7 +302,7 @@ class Compiled:
 _FAILED, _EAGER = object(), object()
 
 
-def _run(entry, programs, args, kwargs):
+def _run(entry: Any, programs: Any, args: Any, kwargs: Any) -> Any:
     """The result of the first of ``programs`` whose guards hold (eager evaluation
     if the signature runs eagerly), or ``_FAILED``."""
     if entry.eager:
@@ -314,13 +318,13 @@ def _run(entry, programs, args, kwargs):
     return _FAILED
 
 
-def _py_name(name):
+def _py_name(name: str) -> str:
     name = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
     return name if name and not name[0].isdigit() else "compiled"
 
 
 # -- signatures ----------------------------------------------------------------------------
-def _signature(leaves, in_def):
+def _signature(leaves: Any, in_def: Any) -> Any:
     """A hashable key for the call and the positions of its traced leaves.
     Arrays and floats are traced (their values may change); everything else is
     part of the key by value (or, if unhashable, by identity)."""
@@ -354,7 +358,8 @@ def _signature(leaves, in_def):
 
 
 # -- tracing -------------------------------------------------------------------------------
-def _trace(fun, leaves, in_def, dynamic, name, scalar_math):
+def _trace(fun: Any, leaves: Any, in_def: Any, dynamic: Any, name: str,
+           scalar_math: bool) -> Any:
     trace = GraphTrace()
     leaves = list(leaves)
     for i in dynamic:
@@ -419,7 +424,7 @@ class _no_cycle_collection:
 
     __slots__ = ()
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         with _gc_lock:
             if _gc_paused[0] == 0:
                 _gc_paused[1] = gc.isenabled()
@@ -427,14 +432,14 @@ class _no_cycle_collection:
                     gc.disable()
             _gc_paused[0] += 1
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> None:
         with _gc_lock:
             _gc_paused[0] -= 1
             if _gc_paused[0] == 0 and _gc_paused[1]:
                 gc.enable()
 
 
-def _array_name(a, watches):
+def _array_name(a: Any, watches: Any) -> str:
     """How a message names the array ``a``: the place it was found, if watched."""
     for w in watches:
         if w.value is a:
@@ -442,7 +447,7 @@ def _array_name(a, watches):
     return "an array"
 
 
-def _build(src, in_def, leaves, dynamic):
+def _build(src: Any, in_def: Any, leaves: Any, dynamic: Any) -> Any:
     """The entry function of a traced program (with the math module for scalars
     when asked, falling back to NumPy where math raises)."""
     text = src.entry(in_def, leaves, dynamic)   # first: it binds the signature's constants
@@ -459,7 +464,7 @@ def _build(src, in_def, leaves, dynamic):
     exec(compile_source(fast_text, src.name), fast_ns)
     fast = fast_ns[f"{src.name}_entry"]
 
-    def program(args, kwargs):
+    def program(args: Any, kwargs: Any) -> Any:
         try:
             return fast(args, kwargs)
         except (ArithmeticError, ValueError):
@@ -467,6 +472,6 @@ def _build(src, in_def, leaves, dynamic):
     return program
 
 
-def compile_source(text, name):
+def compile_source(text: str, name: str) -> Any:
     import builtins
     return builtins.compile(text, f"<wengert.compile {name}>", "exec")
