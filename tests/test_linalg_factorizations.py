@@ -15,15 +15,7 @@ import wengert.numpy as wnp
 from wengert.test_util import check_grads
 
 
-def _loop(f, *stacked):
-    return [f(*(x[i] for x in stacked)) for i in range(len(stacked[0]))]
-
-
-def _vmap_no_fallback(f, *args):
-    """vmap(f)(*args), failing if a primitive fell back to the loop."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        return wengert.vmap(f)(*args)
+from vmap_checks import loop as _loop, vmap_no_fallback as _vmap_no_fallback  # noqa: E402
 
 
 # -- lstsq: branch-free rank, batched without the loop ----------------------------------------

@@ -5,7 +5,6 @@ parameters, against Richardson-extrapolated finite differences of SciPy's.
 
 Every derivative is checked against finite differences in both modes at order 2.
 """
-import warnings
 
 import numpy as np
 import pytest
@@ -17,15 +16,7 @@ from wengert.test_util import check_grads
 special = pytest.importorskip("wengert.scipy.special")
 
 
-def _loop(f, *stacked):
-    return [f(*(x[i] for x in stacked)) for i in range(len(stacked[0]))]
-
-
-def _vmap_no_fallback(f, *args):
-    """vmap(f)(*args), failing if a primitive fell back to the loop."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        return wengert.vmap(f)(*args)
+from vmap_checks import loop as _loop, vmap_no_fallback as _vmap_no_fallback  # noqa: E402
 
 
 # -- logsumexp / softmax / log_softmax / multigammaln under vmap and compile ------------------

@@ -30,6 +30,7 @@ from .._core import (Box, DualTrace, TapeTrace, box_trace, box_value, def_keep, 
 from ._batchrules import repeat, size as batch_size, to0, with_loop
 from . import _elementwise, _shape
 from ._dispatch import array_like, dtype, dtype as _dtype_of, equivalent, shape, val
+from ._indexing import index_dim
 from ._unbroadcast import unbroadcast
 
 
@@ -130,19 +131,6 @@ defjvp(_index_add,
 
 
 # -- batching (wengert.vmap) --------------------------------------------------------------
-def _batch_axis_after(idx):
-    """Where the batch axis lands in ``x[(slice(None),) + idx]`` (``idx`` a tuple of
-    unbatched index items): axis 0, unless NumPy moves separated advanced indices
-    (integers count as advanced next to index arrays) to the front."""
-    if _is_basic(idx):
-        return 0
-    adv = [k for k, i in enumerate(idx) if not (i is None or i is Ellipsis or type(i) is slice)]
-    if adv[-1] - adv[0] + 1 == len(adv):
-        return 0
-    arrays = [_np.asarray(idx[k]) for k in adv]
-    return len(_np.broadcast_shapes(*((1,) if a.dtype == bool else a.shape for a in arrays)))
-
-
 def _index_write_batch(fun):
     """The batching rule of ``x[idx] = v`` / ``np.add.at(x, idx, v)`` (``fun``) with an
     unbatched index: the batched target gets a leading full slice, ``v`` its batch axis
@@ -158,7 +146,7 @@ def _index_write_batch(fun):
         n = batch_size(args, dims)
         x = repeat(x, n) if dx is None else to0(x, dx)
         target = _np.broadcast_to(_np.zeros((), bool), shape(x)[1:])[idx].shape
-        d = _batch_axis_after(idx)
+        d = index_dim(idx)
         if dv is not None or d:
             v = repeat(v, n) if dv is None else to0(v, dv)
             s = shape(v)
