@@ -11,7 +11,7 @@ batch order, float64:
 
 The floor is hand-written NumPy: the forward pass, backprop and Adam written out.
 PyTorch runs eagerly with ``torch.optim.Adam``; JAX runs a jitted step with
-optax's Adam (needs ``pip install optax``).  Every implementation's trained
+optax's Adam (``optax``, in the ``bench`` extra).  Every implementation's trained
 parameters are first checked against the floor's.
 """
 import numpy as np
