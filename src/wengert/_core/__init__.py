@@ -13,7 +13,7 @@ from .rules import (declare_elementwise, def_array_args, def_keep, def_linear, d
                     defvjp_joint, has_jvp, jvp_rule, missing_rule, no_rule_message, vjp_rule)
 from .tape import Entry, TapeTrace
 from .vspace import (ContainerVSpace, ScalarVSpace, VSpace, add_any, register_vspace,
-                     vspace)
+                     register_vspace_finder, vspace)
 
 __all__ = [
     "Box", "Trace", "box_trace", "box_value", "is_value_level", "rebind", "Entry", "getval", "new_box", "register_box", "DualTrace",
@@ -22,5 +22,6 @@ __all__ = [
     "declare_elementwise", "def_array_args", "def_keep", "def_linear", "def_loop_only",
     "defbatch", "defjvp", "defjvp_any", "defjvp_joint", "defvjp", "defvjp_any", "defvjp_joint",
     "has_jvp", "jvp_rule", "missing_rule", "no_rule_message", "vjp_rule", "TapeTrace",
-    "ContainerVSpace", "ScalarVSpace", "VSpace", "add_any", "register_vspace", "vspace",
+    "ContainerVSpace", "ScalarVSpace", "VSpace", "add_any", "register_vspace",
+    "register_vspace_finder", "vspace",
 ]

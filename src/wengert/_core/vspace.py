@@ -7,11 +7,20 @@ layer registers arrays and NumPy scalars.
 from .box import Box
 
 _vspace_types = {}
+_vspace_finders = []
 
 
 def register_vspace(value_type, factory):
     """``factory(value) -> VSpace`` for values of exactly ``value_type``."""
     _vspace_types[value_type] = factory
+
+
+def register_vspace_finder(finder):
+    """``finder(value) -> factory or None``, asked (in order of registration) only for a
+    value whose type no registered type matches: a layer can then register the types of a
+    library it must not import itself (the NumPy layer's Dask arrays, say) the first time
+    such a value is seen."""
+    _vspace_finders.append(finder)
 
 
 def vspace(value):
@@ -33,6 +42,11 @@ def vspace(value):
                 if isinstance(value, t):
                     factory = f
                     break
+    if factory is None:
+        for find in _vspace_finders:
+            factory = find(value)
+            if factory is not None:
+                break
     if factory is None:
         raise TypeError(
             f"cannot differentiate with respect to a value of type {type(value).__name__}; "

@@ -4,6 +4,7 @@ import numpy as _np
 from .._core import (Box, box_value, def_array_args, defjvp, defvjp, get_primitive, getval,
                      holds_box, notrace_primitive, primitive)
 from .._core.primitive import _name_of
+from ._backends import is_dask
 
 # Python and NumPy float64 scalars: scalar code's fast paths
 FLOAT_SCALARS = (float, _np.float64)
@@ -162,8 +163,11 @@ def array_like(x):
 def some(mask):
     """``bool(numpy.any(mask))`` for fast paths that skip work when no entry is set;
     True for a batched mask inside ``vmap`` (the general path is right for every
-    example, and the examples may differ)."""
-    return True if isinstance(mask, Box) else bool(_np.any(mask))
+    example, and the examples may differ), and for a lazy Dask mask (testing it would
+    compute the graph)."""
+    if isinstance(mask, Box) or (type(mask) is not _np.ndarray and is_dask(mask)):
+        return True
+    return bool(_np.any(mask))
 
 
 def shape(x):

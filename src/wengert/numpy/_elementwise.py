@@ -10,6 +10,7 @@ import operator as _operator
 import numpy as _np
 
 from .._core import Box, declare_elementwise, def_keep, defjvp, defvjp, def_linear
+from ._backends import is_dask
 from ._dispatch import (FLOAT_SCALARS, array_like, casts_to_constant, dtype, equivalent,
                         iscomplexobj, nondiff, shape, some, stand_in, val, wrap)
 from ._unbroadcast import broadcast_like, unbroadcast
@@ -86,6 +87,8 @@ def _mask(condition, like):
     dt = dtype(like) if dtype(like).kind in "fc" else float
     if isinstance(condition, Box):  # batched, inside vmap
         return _astype(condition, dt)
+    if type(condition) is not _np.ndarray and is_dask(condition):
+        return condition.astype(dt)   # lazy: no computing, no NumPy array
     return _np.asarray(condition, dtype=dt)
 
 

@@ -24,9 +24,13 @@ def _linear(fun, vjp):
 
 
 # the adjoint of reading x in some index order is writing back in the same order
-_linear(reshape, lambda g, ans, x, newshape=None, order="C", **k:
-        reshape(g, shape(x), order=order))
-_linear(ravel, lambda g, ans, x, order="C": reshape(g, shape(x), order=order))
+# (order passed only when it is not the default: Dask's reshape takes no order)
+def _reshape_back(g, x, order):
+    return reshape(g, shape(x)) if order == "C" else reshape(g, shape(x), order=order)
+
+
+_linear(reshape, lambda g, ans, x, newshape=None, order="C", **k: _reshape_back(g, x, order))
+_linear(ravel, lambda g, ans, x, order="C": _reshape_back(g, x, order))
 squeeze = _linear(wrap(_np.squeeze), lambda g, ans, x, *a, **k: reshape(g, shape(x)))
 expand_dims = _linear(wrap(_np.expand_dims), lambda g, ans, x, *a, **k: reshape(g, shape(x)))
 swapaxes = _linear(wrap(_np.swapaxes, fast=method_fast(_np.swapaxes, "swapaxes")),

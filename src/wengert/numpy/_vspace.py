@@ -3,7 +3,10 @@ import math as _math
 
 import numpy as _np
 
-from .._core import Box, VSpace, register_vspace
+from .._core import Box, VSpace, register_vspace, register_vspace_finder
+from ._backends import cast_dask, dask_array, is_dask
+
+_PLAIN_SCALARS = frozenset((float, complex, int, _np.float64, _np.float32, _np.complex128))
 
 
 class ArrayVSpace(VSpace):
@@ -31,7 +34,12 @@ class ArrayVSpace(VSpace):
         return self.dtype.kind == "c"
 
     def cast(self, x):
-        """``x`` as a value of this space (dtype, shape, scalar or array)."""
+        """``x`` as a value of this space (dtype, shape, scalar or array).  A Dask array
+        (the gradient of a NumPy parameter over Dask data) stays a lazy Dask array of
+        this space's shape and dtype: computing it is the user's call."""
+        t = type(x)
+        if t is not _np.ndarray and t not in _PLAIN_SCALARS and is_dask(x):
+            return cast_dask(x, self.shape, self.dtype)
         x = _np.asarray(x)
         if x.dtype != self.dtype:
             if x.dtype.kind == "c" and self.dtype.kind != "c":
@@ -91,3 +99,59 @@ class ArrayVSpace(VSpace):
 for _t in (_np.ndarray, float, complex, _np.float16, _np.float32, _np.float64,
            _np.longdouble, _np.complex64, _np.complex128, _np.clongdouble):
     register_vspace(_t, ArrayVSpace)
+
+
+class DaskArrayVSpace(ArrayVSpace):
+    """Float or complex Dask arrays of one shape and dtype; every value it makes (zeros,
+    ones, casts) is a lazy Dask array.  Registered the first time a Dask array is
+    differentiated (wengert does not import Dask)."""
+
+    __slots__ = ()
+
+    def __init__(self, value):
+        if any(_math.isnan(n) for n in value.shape):
+            raise TypeError(
+                "cannot differentiate with respect to a Dask array of unknown shape "
+                f"{value.shape}; call x.compute_chunk_sizes() first")
+        self.shape = tuple(int(n) for n in value.shape)
+        self.dtype = _np.dtype(value.dtype)
+        self.scalar = False
+
+    def cast(self, x):
+        return cast_dask(x, self.shape, self.dtype)
+
+    def zeros(self):
+        return dask_array().zeros(self.shape, dtype=self.dtype)
+
+    def ones(self):
+        return dask_array().ones(self.shape, dtype=self.dtype)
+
+    def standard_basis(self):
+        for e in ArrayVSpace.standard_basis(self):
+            yield self.cast(e)
+
+    def randn(self, rng=None):
+        return self.cast(ArrayVSpace.randn(self, rng))
+
+    def inner(self, a, b):
+        """Real inner product, a lazy 0-d Dask array for plain values."""
+        if isinstance(a, Box) or isinstance(b, Box):
+            return ArrayVSpace.inner(self, a, b)
+        da = dask_array()
+        p = da.sum(a * da.conj(b)) if self.iscomplex else da.sum(a * b)
+        return p.real if self.iscomplex else p
+
+    def covector(self, x):
+        if self.iscomplex and not isinstance(x, Box):
+            return dask_array().conj(x)
+        return ArrayVSpace.covector(self, x)
+
+
+def _find_vspace(value):
+    if is_dask(value):
+        register_vspace(type(value), DaskArrayVSpace)
+        return DaskArrayVSpace
+    return None
+
+
+register_vspace_finder(_find_vspace)
