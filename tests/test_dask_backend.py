@@ -10,6 +10,7 @@ from dask.callbacks import Callback  # noqa: E402
 
 import wengert  # noqa: E402
 import wengert.numpy as np  # noqa: E402
+from wengert.scipy.special import logsumexp  # noqa: E402
 from wengert.numpy._backends import compute  # noqa: E402
 
 
@@ -69,6 +70,13 @@ def gathered(w, X):
     return np.sum((X @ w)[IDX] ** 2) + np.sum((X @ w)[2:9] * 3.0)
 
 
+def softmax_and_friends(w, X):
+    z = X * w
+    p = np.exp(z - logsumexp(z, axis=1, keepdims=True))
+    return (np.sum(p * np.arange(3.0)) + np.sum(np.diag(z[:3]) ** 2)
+            + np.sum(np.astype(z, np.float32)) + np.sum(np.cumsum(X @ w) ** 2))
+
+
 def ravelled(w, X):
     return np.sum(np.ravel(X * w) ** 3)
 
@@ -84,6 +92,7 @@ CASES = [
     ("fancy-index adjoint", gathered, (W, X), (1,)),
     ("fancy-index adjoint, Dask w", lambda w: np.sum(w[onp.array([0, 2, 2])] ** 2), (W,),
      (0,)),
+    ("logsumexp, diag, astype, cumsum", softmax_and_friends, (W, X), (1,)),
     ("ravel, Dask w", ravelled, (W, X), (0, 1)),
     ("MLP", mlp, ((W1, W2), X, Y), (1, 2)),
 ]
@@ -156,4 +165,11 @@ def test_a_dask_index_is_refused_not_computed():
     w = dask_(W)
     with CountComputes() as c, pytest.raises(TypeError, match="Dask"):
         wengert.grad(lambda w: np.sum(w[da.from_array(onp.array([0, 2]))] ** 2))(w)
+    assert c.n == 0
+
+
+def test_sort_is_refused_not_computed():
+    # Dask has no lazy argsort: the rule raises, naming the op, instead of computing
+    with CountComputes() as c, pytest.raises(TypeError, match="sort.*Dask"):
+        wengert.grad(lambda w: np.sum(np.sort(w) * np.arange(3.0)))(dask_(W))
     assert c.n == 0

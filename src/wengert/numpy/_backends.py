@@ -49,9 +49,9 @@ def cast_dask(x, shape, dtype):
 def untake_dask(g, idx, xshape):
     """The adjoint of ``x[idx]`` for a Dask cotangent ``g``: zeros of ``x``'s shape with
     ``g`` added at ``idx`` (repeated indices accumulate), as one lazy graph.  A basic index
-    (integers, slices) is a lazy assignment; an integer-array index a lazy weighted
-    ``bincount`` over the flat positions it selects (so is an index with ``None``) (the positions are found with NumPy,
-    from the index alone: an index that is itself a Dask array is refused)."""
+    (integers, slices) is a lazy assignment; an integer-array index (or one with
+    ``None``) a lazy weighted ``bincount`` over the flat positions it selects, found with
+    NumPy from the index alone (an index that is itself a Dask array is refused)."""
     da = dask_array()
     dt = g.dtype
     items = idx if type(idx) is tuple else (idx,)
@@ -63,11 +63,19 @@ def untake_dask(g, idx, xshape):
         out = da.zeros(xshape, dtype=dt)
         out[idx] = g
         return out
+    return scatter_add_dask(g, _np.arange(int(_np.prod(xshape))).reshape(xshape)[idx],
+                            xshape)
+
+
+def scatter_add_dask(g, positions, xshape):
+    """Zeros of ``xshape`` with the Dask array ``g`` added at the flat ``positions`` (a
+    NumPy integer array that ``g`` broadcasts to; repeats accumulate), lazily."""
+    da = dask_array()
+    dt = g.dtype
     if dt.kind == "c":
-        return (untake_dask(g.real, idx, xshape)
-                + 1j * untake_dask(g.imag, idx, xshape)).astype(dt)
+        return (scatter_add_dask(g.real, positions, xshape)
+                + 1j * scatter_add_dask(g.imag, positions, xshape)).astype(dt)
     size = int(_np.prod(xshape))
-    positions = _np.arange(size).reshape(xshape)[idx]
     g = da.broadcast_to(g, positions.shape).ravel()
     pos = da.from_array(positions.ravel(), chunks=g.chunks)
     return da.bincount(pos, weights=g, minlength=size).reshape(xshape).astype(dt)

@@ -148,6 +148,8 @@ def asarray(x):
         return x
     if (type(x) is list or type(x) is tuple) and holds_box(x):
         return sequence_to_array(x)
+    if type(x) is not _np.ndarray and is_dask(x):
+        return x                        # a Dask array stays lazy
     return _np.asarray(x)
 
 

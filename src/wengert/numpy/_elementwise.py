@@ -378,6 +378,8 @@ declare_elementwise(_where3)
 def _astype_impl(x, dtype):
     if isinstance(x, _np.generic):     # a NumPy scalar stays a scalar, as NumPy's astype
         return x.astype(dtype)
+    if type(x) is not _np.ndarray and is_dask(x):
+        return x.astype(dtype)          # lazy
     return _np.asarray(x).astype(dtype)
 
 

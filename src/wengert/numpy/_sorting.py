@@ -12,6 +12,7 @@ import numpy as _np
 
 from .._core import Box
 from . import _elementwise, _reductions, _shape
+from ._backends import is_dask, not_lazy
 from ._dispatch import array_like, asarray, dtype, equivalent, shape, some, val
 from ._selection import choose, compress, extract, piecewise, select  # noqa: F401
 
@@ -87,7 +88,15 @@ def sort(a, axis=-1, kind=None, order=None, **kwargs):
         raise _order_error("sort")
     if axis is None:
         a, axis = _shape.ravel(a), -1
-    return take_along_axis(a, _np.argsort(val(a), axis=axis, kind="stable"), axis)
+    return take_along_axis(a, _argsort(val(a), axis, "sort"), axis)
+
+
+def _argsort(v, axis, who):
+    """The stable permutation that sorts ``v`` along ``axis`` (a constant of the rule);
+    refused for a Dask array, which has no lazy argsort (it would compute)."""
+    if type(v) is not _np.ndarray and is_dask(v):
+        raise not_lazy(f"wengert.numpy.{who}", "Dask has no lazy argsort")
+    return _np.argsort(v, axis=axis, kind="stable")
 
 
 def msort(a):
@@ -199,7 +208,7 @@ def _sorted_last(a, axis):
     """``a`` with the reduced axes flattened into one last axis, sorted along it, and
     the stable permutation that sorts it (NaNs last)."""
     flat, axes = _flat_last(a, axis)
-    order = _np.argsort(val(flat), axis=-1, kind="stable")
+    order = _argsort(val(flat), -1, "sort-based reduction (median, percentile, quantile)")
     return take_along_axis(flat, order, -1), axes, order
 
 
