@@ -173,3 +173,43 @@ def test_sort_is_refused_not_computed():
     with CountComputes() as c, pytest.raises(TypeError, match="sort.*Dask"):
         wengert.grad(lambda w: np.sum(np.sort(w) * np.arange(3.0)))(dask_(W))
     assert c.n == 0
+
+
+def _numpy_constants(arr, n):
+    """Shapes of the NumPy arrays of n or more entries held in ``arr``'s graph."""
+    found = []
+
+    def walk(v, depth=0):
+        if depth > 50:
+            return
+        if isinstance(v, onp.ndarray):
+            if v.size >= n:
+                found.append(v.shape)
+        elif isinstance(v, (tuple, list)):
+            for u in v:
+                walk(u, depth + 1)
+        elif isinstance(v, dict):
+            for u in v.values():
+                walk(u, depth + 1)
+        else:   # a task of the graph: its arguments
+            for attr in ("value", "args", "kwargs"):
+                u = getattr(v, attr, None)
+                if u is not None and not isinstance(u, (str, bytes)):
+                    walk(u, depth + 1)
+
+    for v in dict(arr.__dask_graph__()).values():
+        walk(v)
+    return found
+
+
+@pytest.mark.parametrize("reduce", [np.sum, np.mean])
+def test_no_numpy_array_of_the_data_size_enters_the_graph(reduce):
+    # the cotangent of a full reduction is broadcast back to the data's shape: it must
+    # be broadcast as a Dask array (a NumPy one of the data's size would be hashed and
+    # copied into the graph: gigabytes for data larger than memory)
+    n = 20_000
+    Xd, yd = da.ones((n, 3), chunks=(5_000, 3)), da.ones(n, chunks=5_000)
+    for f in (lambda w: reduce((Xd @ w - yd) ** 2),
+              lambda w: reduce(np.logaddexp(0.0, -yd * (Xd @ w)))):
+        assert _numpy_constants(wengert.grad(f)(W), n) == []
+        assert _numpy_constants(wengert.jvp(f, (W,), (W,))[1], n) == []

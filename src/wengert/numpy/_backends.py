@@ -32,6 +32,15 @@ def not_lazy(op, why):
         "(x.compute()) or use NumPy arrays for this part")
 
 
+def lazy_like(g):
+    """A plain NumPy (or Python) value ``g`` as a Dask array, before it is broadcast to a
+    Dask array's shape (NumPy would make an array of the data's size, which Dask then
+    hashes and copies); a Dask array or a box stays as it is."""
+    if is_dask(g) or not isinstance(g, (_np.ndarray, _np.generic, float, int, complex)):
+        return g
+    return dask_array().asarray(g)
+
+
 def cast_dask(x, shape, dtype):
     """``x`` (a Dask array, or a NumPy value meant for a Dask array's space) as a lazy
     Dask array of ``shape`` and ``dtype``: the gradient's type cast without computing."""

@@ -1,7 +1,8 @@
 """The one helper every broadcasting rule uses."""
 import numpy as _np
 
-from ._dispatch import FLOAT_SCALARS, iscomplexobj, shape
+from ._backends import is_dask, lazy_like
+from ._dispatch import FLOAT_SCALARS, iscomplexobj, shape, val
 from ._wrapped import broadcast_to, real, sum
 
 
@@ -30,5 +31,7 @@ def unbroadcast(g, x):
 def broadcast_like(t, ans):
     """Broadcast a tangent ``t`` up to the shape of the output ``ans``."""
     if shape(t) != shape(ans):
+        if type(val(ans)) is not _np.ndarray and is_dask(val(ans)):
+            t = lazy_like(t)    # not a NumPy array of a Dask array's size
         t = broadcast_to(t, shape(ans))
     return t
