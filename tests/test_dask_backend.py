@@ -213,3 +213,18 @@ def test_no_numpy_array_of_the_data_size_enters_the_graph(reduce):
               lambda w: reduce(np.logaddexp(0.0, -yd * (Xd @ w)))):
         assert _numpy_constants(wengert.grad(f)(W), n) == []
         assert _numpy_constants(wengert.jvp(f, (W,), (W,))[1], n) == []
+
+
+def test_a_float_parameter_over_dask_data_gets_a_lazy_0d_gradient():
+    f = lambda a, X: np.sum(np.tanh(a * X))     # noqa: E731
+    with CountComputes() as c:
+        g = wengert.grad(f)(0.5, dask_(X))
+    assert c.n == 0 and isinstance(g, da.Array) and g.shape == () and g.dtype == onp.float64
+    onp.testing.assert_allclose(g.compute(), wengert.grad(f)(0.5, X), rtol=1e-12)
+
+
+def test_importing_wengert_does_not_import_dask():
+    import subprocess
+    import sys
+    code = "import sys, wengert, wengert.numpy; assert 'dask' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -7,7 +7,7 @@ import numpy as _np
 
 from .._core import Box, def_keep, def_linear, defbatch, defjvp, defvjp
 from . import _elementwise
-from ._backends import is_dask, lazy_like
+from ._backends import dask_array, is_dask, lazy_like
 from ._batchrules import axis_rule
 from ._dispatch import (FLOAT_SCALARS, array_like, dtype, equivalent, guard_casts, iscomplexobj,
                         shape, some, val, wrap)
@@ -78,8 +78,16 @@ def _honours_out(np_fun):
 def expand(g, x, axis=None, keepdims=False):
     """Broadcast a reduced cotangent ``g`` back to the shape of ``x``."""
     xshape = shape(x)
-    if type(val(x)) is not _np.ndarray and is_dask(val(x)):
-        g = lazy_like(g)    # a NumPy cotangent broadcast to a Dask array's shape: lazily
+    vx = val(x)
+    if type(vx) is not _np.ndarray and is_dask(vx):
+        # a NumPy cotangent broadcast to a Dask array's shape: lazily, and in x's chunks
+        # (one root chunk feeding every chunk of x makes Dask hold more of x in memory)
+        g = lazy_like(g)
+        if not keepdims:
+            g = reshape(g, _kept_shape(xshape, axis))
+        if is_dask(g):
+            return dask_array().broadcast_to(g, xshape, chunks=vx.chunks)
+        return broadcast_to(g, xshape)
     if type(g) in _FLOAT_SCALARS and axis is None and len(xshape) and \
             _math.prod(xshape) <= 4096:
         return _np.full(xshape, g)   # a full reduction of a small array: filling is cheaper
