@@ -78,7 +78,7 @@ def _honours_out(np_fun):
 def expand(g, x, axis=None, keepdims=False):
     """Broadcast a reduced cotangent ``g`` back to the shape of ``x``."""
     xshape = shape(x)
-    vx = val(x)
+    vx = x if type(x) is _np.ndarray else val(x)
     if type(vx) is not _np.ndarray and is_dask(vx):
         # a NumPy cotangent broadcast to a Dask array's shape: lazily, and in x's chunks
         # (one root chunk feeding every chunk of x makes Dask hold more of x in memory)
