@@ -212,3 +212,19 @@ def test_worker_processes_receive_a_closure_by_cloudpickle():
     with DataParallel(loss, (X, y), processes=True, n_workers=2) as dp:
         g = dp.grad(numpy.ones(4))
     numpy.testing.assert_allclose(g, wengert.grad(loss)(numpy.ones(4), X, y), rtol=1e-12)
+
+
+def test_fit_trains_on_the_full_batch_through_the_cluster(client):
+    from wengert import optim
+    from wengert.training import fit
+    X, y = data(n=400)
+    p0 = {"w": numpy.zeros(4), "b": 0.0}
+    mean_sq = lambda p, X, y: ((X @ p["w"] + p["b"] - y) ** 2).mean()   # noqa: E731
+    with DataParallel(mean_sq, (X, y), reduction="mean", n_shards=4, client=client) as dp:
+        p, hist = fit(dp, p0, None, optim.sgd(0.1), epochs=5, progress=False)
+        with pytest.raises(TypeError, match="data=None"):
+            fit(dp, p0, (X, y), optim.sgd(0.1), progress=False)
+    p_ref, hist_ref = fit(mean_sq, p0, (X, y), optim.sgd(0.1), epochs=5, progress=False,
+                          compile=False)
+    assert_tree_close(p, p_ref, rtol=1e-12)
+    numpy.testing.assert_allclose(hist["loss"], hist_ref["loss"], rtol=1e-12)
