@@ -96,9 +96,14 @@ def main(argv=None):
         del X, y
     dp.close()
 
-    wins = [n for n, s, c in rows if c < s]
-    if wins:
-        print(f"break-even: the cluster is faster from {min(wins):,} rows on (measured)")
+    # the smallest size from which the cluster wins at every larger size measured
+    from_here = [rows[i][0] for i in range(len(rows)) if all(c < s for _, s, c in rows[i:])]
+    if from_here:
+        print(f"break-even: the cluster is faster from {from_here[0]:,} rows on (measured)")
+    elif any(c < s for _, s, c in rows):
+        print("break-even: none that holds: the cluster won at "
+              f"{', '.join(f'{n:,}' for n, s, c in rows if c < s)} rows but not beyond "
+              "(timings disturbed by other work on the machine?)")
     else:
         # single ~ a n; cluster ~ c + a' n: equal where n = c / (a - a')
         n, s, c = rows[-1]
