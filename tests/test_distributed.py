@@ -210,8 +210,28 @@ def test_worker_processes_receive_a_closure_by_cloudpickle():
         return ((X @ w + offset - y) ** 2).sum()
 
     with DataParallel(loss, (X, y), processes=True, n_workers=2) as dp:
+        placed = dp.client.who_has(dp.shards)
         g = dp.grad(numpy.ones(4))
+        dp.grad(numpy.zeros(4))
+        assert dp.client.who_has(dp.shards) == placed      # pinned: never copied
+        # shards arrive in message buffers, maybe unaligned; placement made them aligned
+        aligned = dp.client.run(lambda dask_worker: [
+            a.flags.aligned for k, v in dask_worker.data.items()
+            if str(k).startswith("_aligned") for a in v])
+        assert all(all(flags) and flags for flags in aligned.values())
     numpy.testing.assert_allclose(g, wengert.grad(loss)(numpy.ones(4), X, y), rtol=1e-12)
+
+
+def test_large_parameters_travel_once_per_call(client, monkeypatch):
+    import wengert.distributed as wd
+    monkeypatch.setattr(wd, "_SCATTER_PARAMS_BYTES", 0)     # scatter even small ones
+    X, y = data()
+    p = {"w": numpy.linspace(-1, 1, 4), "b": 0.3}
+    with DataParallel(least_squares, (X, y), n_shards=4, client=client) as dp:
+        value, g = dp.value_and_grad(p)
+    v0, g0 = wengert.value_and_grad(least_squares)(p, X, y)
+    assert float(value) == pytest.approx(float(v0), rel=1e-12)
+    assert_tree_close(g, g0)
 
 
 def test_fit_trains_on_the_full_batch_through_the_cluster(client):
