@@ -248,3 +248,21 @@ def test_fit_trains_on_the_full_batch_through_the_cluster(client):
                           compile=False)
     assert_tree_close(p, p_ref, rtol=1e-12)
     numpy.testing.assert_allclose(hist["loss"], hist_ref["loss"], rtol=1e-12)
+
+
+def test_hessian_vector_product_and_newton_cg(client):
+    pytest.importorskip("scipy")
+    from wengert.optimize import minimize
+    X, y = data(n=600)
+    p = {"layer": (numpy.array([0.3, -0.1, 0.2, 0.0]), numpy.array(0.1))}
+    v = {"layer": (numpy.array([1.0, 2.0, -1.0, 0.5]), numpy.array(-1.0))}
+    penalty = lambda p: 0.01 * (p["layer"][0] ** 2).sum()   # noqa: E731
+    with DataParallel(logistic, (X, y), reduction="mean", penalty=penalty, n_shards=3,
+                      client=client) as dp:
+        hv = dp.hessian_vector_product(p, v)
+        r = minimize(dp, p, method="trust-ncg", tol=1e-8)
+    full = lambda p: logistic(p, X, y) + penalty(p)   # noqa: E731
+    assert_tree_close(hv, wengert.hessian_vector_product(full)(p, v), rtol=1e-11)
+    r0 = minimize(full, p, method="trust-ncg", tol=1e-8)
+    assert r.success and r0.success and r.nhev > 0
+    numpy.testing.assert_allclose(r.x_flat, r0.x_flat, rtol=1e-6, atol=1e-8)

@@ -90,6 +90,12 @@ def _shard_value_and_grad(job: _ShardJob, params: PyTree, shard: Any, weight: fl
     return value, g
 
 
+def _shard_hvp(job: _ShardJob, params: PyTree, vector: PyTree, shard: Any, weight: float) -> Any:
+    from .transforms import hessian_vector_product
+    hv = hessian_vector_product(job.loss)(params, *shard, vector)
+    return _tree.tree_map(lambda a: a * weight, hv) if weight != 1.0 else hv
+
+
 def _shard_value(job: _ShardJob, params: PyTree, shard: Any, weight: float, index: int) -> Any:
     value = _scalar(job.loss(params, *shard), f"shard {index}")
     return value * weight if weight != 1.0 else value
@@ -321,6 +327,22 @@ class DataParallel:
         return value
 
     __call__ = value
+
+    def hessian_vector_product(self, params: PyTree, vector: PyTree) -> PyTree:
+        """The Hessian of the loss over all the data at ``params`` times ``vector`` (a
+        tree like ``params``), by forward-over-reverse on each shard, summed on the
+        workers; ``wengert.optimize.minimize`` uses it for Newton-CG and the
+        trust-region methods."""
+        self._check_reduction(params)
+        p_ref, v_ref = self._params_ref(params), self._params_ref(vector)
+        parts = [self.client.submit(_shard_hvp, self._job, p_ref, v_ref, shard, w, pure=False,
+                                    workers=self._homes[k])
+                 for k, (shard, w) in enumerate(zip(self.shards, self._weights))]
+        hv = self._reduce(parts)
+        if self.penalty is not None:
+            from .transforms import hessian_vector_product
+            hv = _add(hv, hessian_vector_product(self.penalty)(params, vector))
+        return hv
 
     def per_example_grads(self, params: PyTree) -> list[Any]:
         """Each example's gradient of ``loss(params, example)`` (the loss of that example

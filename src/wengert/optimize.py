@@ -40,8 +40,8 @@ def minimize(fun: Fn, x0: PyTree, args: tuple[Any, ...] = (), method: str | None
             computes its own value and gradient,
             ``fun.value_and_grad(params, *args) -> (value, gradient tree)``, such
             as ``wengert.distributed.DataParallel`` (then ``compile`` does not
-            apply, and Hessian-vector products are used only when ``hessp`` is
-            given).
+            apply, and Hessian-vector products come from its
+            ``hessian_vector_product(params, vector)`` if it has one).
         x0: the starting parameters (a float, an array, or a tree of them).
         args: extra arguments passed to ``fun`` (not differentiated).
         method: any ``scipy.optimize.minimize`` method; gradient-free methods
@@ -118,7 +118,14 @@ def _minimize_objective(so: Any, fun: Any, flat0: Any, unflatten: Fn, args: tupl
         return float(value), _np.asarray(flatten(g)[0], dtype=float)
 
     options = dict(kwargs)
-    if hessp not in (None, False):
+    if hessp is None and method is not None and method.lower() in _HESSP_METHODS \
+            and callable(getattr(fun, "hessian_vector_product", None)):
+        def hessp_fn(v: Any, p: Any, *a: Any) -> Any:
+            hv = fun.hessian_vector_product(unflatten(v), unflatten(p), *a)
+            return _np.asarray(flatten(hv)[0], dtype=float)
+
+        options["hessp"] = hessp_fn
+    elif hessp not in (None, False):
         options["hessp"] = hessp
     result = so.minimize(fun_and_grad, flat0, args=tuple(args), method=method, jac=True,
                          **options)
