@@ -266,3 +266,17 @@ def test_hessian_vector_product_and_newton_cg(client):
     r0 = minimize(full, p, method="trust-ncg", tol=1e-8)
     assert r.success and r0.success and r.nhev > 0
     numpy.testing.assert_allclose(r.x_flat, r0.x_flat, rtol=1e-6, atol=1e-8)
+
+
+def test_dask_array_data_is_computed_on_the_workers(client):
+    da = pytest.importorskip("dask.array")
+    X = da.random.default_rng(3).normal(size=(2000, 4), chunks=(500, 4))
+    y = (da.random.default_rng(4).uniform(size=2000, chunks=700) < 0.5).astype(float)
+    p = {"layer": (numpy.array([0.5, -0.2, 0.1, 0.0]), numpy.array(0.1))}
+    with DataParallel(logistic, (X, y), reduction="mean", client=client) as dp:
+        assert dp.shard_sizes == [500] * 4          # the chunks of X
+        value, g = dp.value_and_grad(p)
+    Xn, yn = X.compute(), y.compute()
+    v0, g0 = wengert.value_and_grad(logistic)(p, Xn, yn)
+    assert float(value) == pytest.approx(float(v0), rel=1e-12)
+    assert_tree_close(g, g0)

@@ -118,6 +118,10 @@ def _aligned(shard: Any) -> Any:
                  for a in shard)
 
 
+def _is_dask(a: Any) -> bool:
+    return type(a).__module__.split(".")[0] == "dask" and hasattr(a, "to_delayed")
+
+
 def _add(a: Any, b: Any) -> Any:
     return _tree.tree_map(lambda x, y: x + y, a, b)
 
@@ -137,7 +141,11 @@ class DataParallel:
             carried to the workers by cloudpickle once.  Terms that do not
             depend on the data (a weight penalty) would be counted once per
             shard: pass them as ``penalty``.
-        data: an array, or a tuple of arrays sharing their first axis (examples).
+        data: an array, or a tuple of arrays sharing their first axis (examples):
+            NumPy arrays (cut here and sent once), or Dask arrays, whose shards
+            are computed on the workers and never pass through here (larger
+            than this machine's memory is fine; by default one shard per chunk
+            along the first axis).
         reduction: ``"sum"`` (the total is the sum over shards) or ``"mean"``
             (each shard's mean is weighted by its share of the examples).  It is
             checked on the first call: two examples' loss must be the sum (or
@@ -197,8 +205,11 @@ class DataParallel:
             options.update(cluster_kwargs)
             self._cluster = distributed.LocalCluster(**options)
             self.client = self._own_client = distributed.Client(self._cluster)
+        lazy = any(_is_dask(a) for a in arrays)
         try:
-            if n_shards is None:
+            if n_shards is None and lazy:     # the Dask array's own chunks
+                n_shards = len(next(a for a in arrays if _is_dask(a)).chunks[0])
+            elif n_shards is None:
                 threads = self.client.nthreads()
                 n_shards = max(1, sum(threads.values()))
             if isinstance(n_shards, bool) or not isinstance(n_shards, (int, _np.integer)) \
@@ -206,26 +217,54 @@ class DataParallel:
                 raise ValueError(f"DataParallel: n_shards must be an int >= 1, got {n_shards!r}")
             n_shards = min(int(n_shards), n)
             bounds = [n * k // n_shards for k in range(n_shards + 1)]
-            shards = [tuple(a[bounds[k]:bounds[k + 1]] for a in arrays) for k in range(n_shards)]
-            self.shard_sizes = [bounds[k + 1] - bounds[k] for k in range(n_shards)]
+            if lazy:
+                bounds = self._dask_bounds(arrays, n_shards, bounds)
+            self.shard_sizes = [bounds[k + 1] - bounds[k] for k in range(len(bounds) - 1)]
             self._weights = [1.0 if reduction == "sum" else m / n for m in self.shard_sizes]
             # placed once: from here on, calls refer to these futures
-            scattered = self.client.scatter(shards, hash=False)
-            held = self.client.who_has(scattered)
+            self.shards = self._place_dask(arrays, bounds) if lazy else \
+                self._place(arrays, bounds)
+            distributed.wait(self.shards)
+            held = self.client.who_has(self.shards)
             # each shard's tasks are pinned to the worker that holds it: the scheduler
             # would otherwise balance work by copying shards between workers
-            self._homes = [list(held[f.key])[:1] for f in scattered]
-            self.shards = [self.client.submit(_aligned, f, pure=False, workers=home)
-                           for f, home in zip(scattered, self._homes)]
-            distributed.wait(self.shards)
-            del scattered
+            self._homes = [list(held[f.key])[:1] for f in self.shards]
             self._job = self.client.scatter(_ShardJob(loss), broadcast=True, hash=False)
+            # two examples kept here for the first call's check of the reduction
+            self._sample = None if n < 2 else tuple(
+                _np.asarray(a[:2].compute() if _is_dask(a) else a[:2]) for a in arrays)
         except BaseException:
             self.close()
             raise
-        # two examples kept here for the first call's check of the reduction
-        self._sample = tuple(a[:2] for a in arrays) if n >= 2 else None
         self._checked = False
+
+    def _place(self, arrays: tuple[Any, ...], bounds: list[int]) -> list[Any]:
+        shards = [tuple(a[bounds[k]:bounds[k + 1]] for a in arrays)
+                  for k in range(len(bounds) - 1)]
+        scattered = self.client.scatter(shards, hash=False)
+        held = self.client.who_has(scattered)
+        return [self.client.submit(_aligned, f, pure=False, workers=list(held[f.key])[:1])
+                for f in scattered]
+
+    @staticmethod
+    def _dask_bounds(arrays: tuple[Any, ...], n_shards: int, bounds: list[int]) -> list[int]:
+        first = next(a for a in arrays if _is_dask(a))
+        if len(first.chunks[0]) == n_shards:          # keep the chunks the data came in
+            return [0] + [int(b) for b in _np.cumsum(first.chunks[0])]
+        return bounds
+
+    def _place_dask(self, arrays: tuple[Any, ...], bounds: list[int]) -> list[Any]:
+        # Each shard is computed on a worker from the Dask graph: nothing passes here.
+        import dask
+        import dask.array as da
+        sizes = tuple(bounds[k + 1] - bounds[k] for k in range(len(bounds) - 1))
+        blocks = []
+        for a in arrays:
+            a = da.asarray(a)
+            a = a.rechunk((sizes,) + tuple(-1 for _ in a.shape[1:]))
+            blocks.append(a.to_delayed().reshape(len(sizes)))
+        shards = [dask.delayed(tuple)([b[k] for b in blocks]) for k in range(len(sizes))]
+        return list(self.client.compute(shards))
 
     @staticmethod
     def _check_data(data: Any) -> tuple[Any, ...]:
