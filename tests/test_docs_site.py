@@ -26,7 +26,7 @@ FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=
                    re.M | re.S)
 PAGES = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md"))
 NEEDS = {"guide/scipy.md": "scipy", "guide/explain.md": "matplotlib",   # optional extras
-         "guide/learning.md": "matplotlib"}
+         "guide/learning.md": "matplotlib", "guide/distributed.md": "distributed"}
 
 
 def python_blocks(text):

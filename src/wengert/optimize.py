@@ -17,6 +17,8 @@ Example:
     1.0000 1.0000
 """
 from typing import Any
+import inspect as _inspect
+
 import numpy as _np
 
 from .misc import flatten
@@ -34,7 +36,12 @@ def minimize(fun: Fn, x0: PyTree, args: tuple[Any, ...] = (), method: str | None
     """Minimize a real scalar ``fun(params, *args)`` over a parameter tree.
 
     Args:
-        fun: the objective, written with ``wengert.numpy``.
+        fun: the objective, written with ``wengert.numpy``; or an object that
+            computes its own value and gradient,
+            ``fun.value_and_grad(params, *args) -> (value, gradient tree)``, such
+            as ``wengert.distributed.DataParallel`` (then ``compile`` does not
+            apply, and Hessian-vector products come from its
+            ``hessian_vector_product(params, vector)`` if it has one).
         x0: the starting parameters (a float, an array, or a tree of them).
         args: extra arguments passed to ``fun`` (not differentiated).
         method: any ``scipy.optimize.minimize`` method; gradient-free methods
@@ -61,12 +68,14 @@ def minimize(fun: Fn, x0: PyTree, args: tuple[Any, ...] = (), method: str | None
             from None
     flat0, unflatten = flatten(x0)
     flat0 = _np.asarray(flat0, dtype=float)
+    if compile not in (True, False):
+        raise TypeError(f"minimize: compile must be True or False, got {compile!r}")
+    if _is_objective(fun):
+        return _minimize_objective(_so, fun, flat0, unflatten, args, method, hessp, kwargs)
 
     def flat_fun(v: Any, *a: Any) -> Any:
         return fun(unflatten(v), *a)
 
-    if compile not in (True, False):
-        raise TypeError(f"minimize: compile must be True or False, got {compile!r}")
     vg = _compiled_later(value_and_grad(flat_fun), compile)
 
     def fun_and_grad(v: Any, *a: Any) -> Any:
@@ -85,11 +94,42 @@ def minimize(fun: Fn, x0: PyTree, args: tuple[Any, ...] = (), method: str | None
         options["hessp"] = hessp
     result = _so.minimize(fun_and_grad, flat0, args=tuple(args), method=method, jac=True,
                           **options)
+    return _rebuilt(result, unflatten)
+
+
+def _rebuilt(result: Any, unflatten: Fn) -> Any:
     result.x_flat = result.x
     result.x = unflatten(result.x)
     if getattr(result, "jac", None) is not None:
         result.jac = unflatten(_np.asarray(result.jac))
     return result
+
+
+def _is_objective(fun: Any) -> bool:
+    """An objective object (such as ``wengert.distributed.DataParallel``) computes its
+    own value and gradient: ``fun.value_and_grad(params, *args) -> (value, grad tree)``."""
+    return callable(getattr(fun, "value_and_grad", None)) and not _inspect.isfunction(fun)
+
+
+def _minimize_objective(so: Any, fun: Any, flat0: Any, unflatten: Fn, args: tuple[Any, ...],
+                        method: str | None, hessp: Any, kwargs: dict[str, Any]) -> Any:
+    def fun_and_grad(v: Any, *a: Any) -> Any:
+        value, g = fun.value_and_grad(unflatten(v), *a)
+        return float(value), _np.asarray(flatten(g)[0], dtype=float)
+
+    options = dict(kwargs)
+    if hessp is None and method is not None and method.lower() in _HESSP_METHODS \
+            and callable(getattr(fun, "hessian_vector_product", None)):
+        def hessp_fn(v: Any, p: Any, *a: Any) -> Any:
+            hv = fun.hessian_vector_product(unflatten(v), unflatten(p), *a)
+            return _np.asarray(flatten(hv)[0], dtype=float)
+
+        options["hessp"] = hessp_fn
+    elif hessp not in (None, False):
+        options["hessp"] = hessp
+    result = so.minimize(fun_and_grad, flat0, args=tuple(args), method=method, jac=True,
+                         **options)
+    return _rebuilt(result, unflatten)
 
 
 # calls made eagerly before compiling: an optimizer that converges in a handful of

@@ -36,6 +36,7 @@ import time
 import numpy as _np
 
 from .optim.base import Optimizer, apply_updates
+from .optimize import _is_objective
 from ._warn import warn as _warn
 from .transforms import value_and_grad
 from ._typing import PyTree, Fn
@@ -200,7 +201,10 @@ def fit(loss: Fn, params: PyTree, data: PyTree, optimizer: Optimizer, epochs: in
     """Train ``params`` to minimize ``loss(params, *batch)`` over ``data``.
 
     Arguments:
-        loss: ``loss(params, *batch) -> scalar``.
+        loss: ``loss(params, *batch) -> scalar``; or an object holding its data
+            that computes the full-batch ``loss.value_and_grad(params)``, such as
+            ``wengert.distributed.DataParallel`` (then ``data`` is ``None``, every
+            epoch is one full-batch step, and ``compile`` does not apply).
         params: the initial parameter tree.
         data: a tuple of arrays sharing their first axis, e.g. ``(x, y)``.
         optimizer: an ``(init, update)`` pair from ``wengert.optim``.
@@ -252,7 +256,14 @@ def fit(loss: Fn, params: PyTree, data: PyTree, optimizer: Optimizer, epochs: in
     if not (hasattr(optimizer, "init") and hasattr(optimizer, "update")):
         raise TypeError(f"{where}: optimizer must be an (init, update) pair from "
                         f"wengert.optim (e.g. optim.adam(1e-3)), got {type(optimizer).__name__}")
-    arrays, n = _check_data(data, where)
+    objective = _is_objective(loss)
+    if objective:   # it holds its data (wengert.distributed.DataParallel): full batch
+        if data is not None or batch_size is not None:
+            raise TypeError(f"{where}: {type(loss).__name__} holds its own data and computes "
+                            "the full-batch gradient; pass data=None and no batch_size")
+        arrays, n = (), int(getattr(loss, "n_examples", 1))
+    else:
+        arrays, n = _check_data(data, where)
     epochs = _positive_int(epochs, "epochs", where)
     if batch_size is not None:
         batch_size = _positive_int(batch_size, "batch_size", where)
@@ -299,7 +310,8 @@ def fit(loss: Fn, params: PyTree, data: PyTree, optimizer: Optimizer, epochs: in
     history: dict[str, Any] = {"epoch": [], "loss": [], "steps": [], "seconds": []}
     if compile not in (True, False):
         raise TypeError(f"{where}: compile must be True or False, got {compile!r}")
-    step = _step_function(loss, optimizer, compile)
+    step = _objective_step(loss, optimizer) if objective else \
+        _step_function(loss, optimizer, compile)
     steps, stopped_by, interrupted, last = 0, None, False, None
     start = time.perf_counter()
     try:
@@ -320,7 +332,7 @@ def fit(loss: Fn, params: PyTree, data: PyTree, optimizer: Optimizer, epochs: in
                 last = (params, state)
                 params, state = new_params, new_state   # one step completes here
                 steps += 1
-                m = len(batch[0])
+                m = len(batch[0]) if batch else n
                 total, count = total + value * m, count + m
                 if bar is not None:
                     bar.update(1)
@@ -370,6 +382,18 @@ def _step_function(loss: Fn, optimizer: Optimizer, compiled: bool) -> Fn:
         return step
     from ._compile import compile as _compile_fn
     return _compile_fn(step)
+
+
+def _objective_step(objective: Any, optimizer: Optimizer) -> Fn:
+    """One full-batch step of an objective that computes its own value and gradient
+    (``objective.value_and_grad(params)``), run eagerly: the work happens wherever the
+    objective puts it (a cluster's workers), so there is nothing here to compile."""
+    def step(params: PyTree, state: PyTree) -> Any:
+        value, g = objective.value_and_grad(params)
+        updates, new_state = optimizer.update(g, state, params)
+        return value, apply_updates(params, updates), new_state
+
+    return step
 
 
 def _log(stream: Any, epoch: Any, epochs: Any, history: Any, steps: Any, start: Any, stopped_by: Any) -> None:
