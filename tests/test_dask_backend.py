@@ -11,7 +11,7 @@ from dask.callbacks import Callback  # noqa: E402
 import wengert  # noqa: E402
 import wengert.numpy as np  # noqa: E402
 from wengert.scipy.special import logsumexp  # noqa: E402
-from wengert.numpy._backends import compute  # noqa: E402
+from wengert import compute  # noqa: E402  (the public name)
 
 
 class CountComputes(Callback):

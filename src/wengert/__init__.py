@@ -58,6 +58,7 @@ def compile(fun: _t.Callable[..., _t.Any] | None = None, **options: _t.Any) -> _
 # if imported above.  Name -> (submodule, its attribute).
 _LAZY = {
     "custom_jvp": ("custom", "custom_jvp"), "custom_vjp": ("custom", "custom_vjp"),
+    "compute": ("numpy._backends", "compute"),   # evaluates lazy (Dask) leaves in one pass
     # autograd's top-level names
     "dict": ("builtins", "dict"), "isinstance": ("builtins", "isinstance"),
     "list": ("builtins", "list"), "tuple": ("builtins", "tuple"), "type": ("builtins", "type"),
@@ -81,6 +82,7 @@ _SUBMODULES = (
 if _t.TYPE_CHECKING:   # the lazily loaded names' types, for type checkers
     from .builtins import dict, isinstance, list, tuple, type  # noqa: A004,F401
     from .custom import custom_jvp, custom_vjp  # noqa: F401
+    from .numpy._backends import compute  # noqa: F401
     from .differential_operators import (make_ggnvp, multigrad_dict,  # noqa: F401
                                          tensor_jacobian_product, vector_jacobian_product)
     from .extend import defjvp, defvjp, notrace_primitive, primitive, vspace  # noqa: F401
@@ -106,7 +108,7 @@ def __dir__() -> _t.List[str]:
 
 
 __all__ = [
-    "Tape", "checkpoint", "compile", "custom_jvp", "custom_vjp", "deriv", "elementwise_grad",
+    "Tape", "checkpoint", "compile", "compute", "custom_jvp", "custom_vjp", "deriv", "elementwise_grad",
     "grad", "grad_and_aux", "grad_named",
     "hessian", "hessian_tensor_product", "hessian_vector_product", "holomorphic_grad",
     "jacfwd", "jacobian", "jacrev", "jvp", "linearize", "make_hvp", "make_jvp", "make_vjp",
