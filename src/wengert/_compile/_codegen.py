@@ -261,16 +261,9 @@ class Source:
         if not kwargs:
             if math_mode and all(_is_scalar_float(v) or type(v) is int for v in vals) \
                     and _is_scalar_float(node.value):
-                a = [self._arg(x, True) for x in args]
-                if fun in _MATH_BINARY and len(args) == 2:
-                    return f"{a[0]} {_MATH_BINARY[fun]} {a[1]}"
-                if fun in _MATH and len(args) == 1:
-                    name = _MATH[fun].replace(".", "_")     # math_sin: one global lookup
-                    if name != "abs":
-                        self.namespace[name] = getattr(math, name[5:])
-                    return f"{name}({a[0]})"
-                if fun is _np.negative:
-                    return f"-{a[0]}"
+                text = self._math_call(fun, args)
+                if text is not None:
+                    return text
             arrays = any(isinstance(v, (_np.ndarray, _np.generic)) for v in vals)
             if fun in _BINARY and len(args) == 2 and arrays:
                 return f"{self._arg(args[0])} {_BINARY[fun]} {self._arg(args[1])}"
@@ -280,23 +273,31 @@ class Source:
         parts += [f"{key}={self._arg(v)}" for key, v in kwargs.items()]
         return f"{self._fname(fun)}({', '.join(parts)})"
 
+    def _math_call(self, fun, args):
+        """``fun(*args)`` on Python floats with the math module or an operator (the
+        ``scalar_math`` code), or None where neither applies."""
+        a = [self._arg(x, True) for x in args]
+        if fun in _MATH_BINARY and len(args) == 2:
+            return f"{a[0]} {_MATH_BINARY[fun]} {a[1]}"
+        if fun in _MATH and len(args) == 1:
+            name = _MATH[fun].replace(".", "_")     # math_sin: one global lookup
+            if name != "abs":
+                self.namespace[name] = getattr(math, name[5:])
+            return f"{name}({a[0]})"
+        if fun is _np.negative:
+            return f"-{a[0]}"
+        return None
+
     def _ufunc_expr(self, fun, args, node, math_mode):
         """:meth:`_expr` of a NumPy ufunc called without keywords (most calls)."""
         self._atomic = False     # an operator: parenthesized where it is written inline
         if math_mode and all(_is_scalar_float(v) or type(v) is int for v in (
                 a.value if type(a) is Ref else a for a in args)) \
                 and _is_scalar_float(node.value):
-            a = [self._arg(x, True) for x in args]
-            if fun in _MATH_BINARY and len(args) == 2:
-                return f"{a[0]} {_MATH_BINARY[fun]} {a[1]}"
-            if fun in _MATH and len(args) == 1:
-                name = _MATH[fun].replace(".", "_")     # math_sin: one global lookup
-                if name != "abs":
-                    self.namespace[name] = getattr(math, name[5:])
-                self._atomic = True
-                return f"{name}({a[0]})"
-            if fun is _np.negative:
-                return f"-{a[0]}"
+            text = self._math_call(fun, args)
+            if text is not None:
+                self._atomic = fun in _MATH and len(args) == 1    # a call: no parentheses
+                return text
         arg = self._arg
         if len(args) == 2:       # most calls: written without building lists
             a, b = args
