@@ -1,5 +1,4 @@
 """wengert.explain debugging tools: NaN/inf provenance and the cost report."""
-import inspect
 import re
 
 import numpy as onp
@@ -10,16 +9,7 @@ import wengert.numpy as np
 from wengert import explain
 from wengert._core import hooks
 
-HERE = __file__
-
-
-def _line_of(fun, text):
-    """``file:line`` of the first line of ``fun``'s source containing ``text``."""
-    lines, start = inspect.getsourcelines(fun)
-    for i, line in enumerate(lines):
-        if text in line:
-            return f"{HERE}:{start + i}"
-    raise AssertionError(text)
+from source_lines import line_of as _line_of
 
 
 def log_of_negative(x):

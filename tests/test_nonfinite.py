@@ -1,5 +1,4 @@
 """explain.detect_nonfinite under every transform, and in threads."""
-import inspect
 import threading
 
 import numpy as onp
@@ -10,15 +9,7 @@ import wengert.numpy as np
 from wengert import explain
 from wengert._core import hooks
 
-HERE = __file__
-
-
-def _line_of(fun, text):
-    lines, start = inspect.getsourcelines(fun)
-    for i, line in enumerate(lines):
-        if text in line:
-            return f"{HERE}:{start + i}"
-    raise AssertionError(text)
+from source_lines import line_of as _line_of
 
 
 def log_each(v):
