@@ -176,14 +176,18 @@ def test_random_numbers_are_not_baked_in(rng):
         wengert.compile(lambda x, r: x)(np.zeros(3), rng)
 
 
-def test_scalar_code_and_scalar_math(rng):
+def _scalar_chain(n):
+    """x -> n blocks of exp(sin(y) * x + 0.5) / 2: a chain of scalar operations."""
     def chain(x):
         y = x
-        for _ in range(20):
+        for _ in range(n):
             y = wnp.exp(wnp.sin(y) * x + 0.5) / 2.0
         return y
+    return chain
 
-    g = wengert.grad(chain)
+
+def test_scalar_code_and_scalar_math(rng):
+    g = wengert.grad(_scalar_chain(20))
     exact = wengert.compile(g)
     assert _same(exact(0.3), g(0.3)) and _same(exact(0.4), g(0.4))
     assert type(exact(0.4)) is float
@@ -340,13 +344,7 @@ def test_a_function_named_like_a_value_is_called_not_renamed():
 def test_inlined_calls_keep_every_value_and_its_order():
     # the code that runs writes a ufunc call read once by the next statement inside it:
     # fewer statements, the same operations in the same order (bit-identical results)
-    def f(x):
-        y = x
-        for _ in range(30):
-            y = wnp.exp(wnp.sin(y) * x + 0.5) / 2.0
-        return y
-
-    g = wengert.grad(f)
+    g = wengert.grad(_scalar_chain(30))
     fast = wengert.compile(g)
     for x in (0.3, np.float64(0.7), 1.1):
         assert _same(fast(x), g(x))
