@@ -11,7 +11,7 @@ from .primitive import (Primitive, get_primitive, holds_box, notrace_primitive, 
 from .rules import (declare_elementwise, def_array_args, def_keep, def_linear, def_loop_only,
                     defbatch, defjvp, defjvp_any, defjvp_joint, defvjp, defvjp_any,
                     defvjp_joint, has_jvp, jvp_rule, missing_rule, no_rule_message, vjp_rule)
-from .tape import Entry, TapeTrace
+from .tape import Entry, TapeTrace, lean_min_bytes
 from .vspace import (ContainerVSpace, ScalarVSpace, VSpace, add_any, register_vspace,
                      register_vspace_finder, vspace)
 
@@ -22,6 +22,7 @@ __all__ = [
     "declare_elementwise", "def_array_args", "def_keep", "def_linear", "def_loop_only",
     "defbatch", "defjvp", "defjvp_any", "defjvp_joint", "defvjp", "defvjp_any", "defvjp_joint",
     "has_jvp", "jvp_rule", "missing_rule", "no_rule_message", "vjp_rule", "TapeTrace",
+    "lean_min_bytes",
     "ContainerVSpace", "ScalarVSpace", "VSpace", "add_any", "register_vspace",
     "register_vspace_finder", "vspace",
 ]

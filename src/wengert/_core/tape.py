@@ -153,6 +153,9 @@ class TapeTrace(Trace):
             if release:   # no later step reads this entry: its values go with the locals
                 entries[k] = None
             prim, args, kwargs, ans, parents = entry
+            # (the adding of a cotangent into cts is written out in both branches below:
+            # a shared helper would cost a call per cotangent on the hottest loop, and
+            # would hold a reference that stops accumulate from adding in place)
             if prim.vjp_joint is not None:
                 gs = prim.vjp_joint([a for a, _ in parents], g, ans, *args, **kwargs)
                 for (argnum, pk), gi in zip(parents, gs):

@@ -9,7 +9,7 @@ import operator as _operator
 
 import numpy as _np
 
-from .._core import Box, declare_elementwise, def_keep, defjvp, defvjp, def_linear
+from .._core import Box, declare_elementwise, def_keep, defjvp, defvjp, def_linear, lean_min_bytes
 from ._backends import is_dask
 from ._dispatch import (FLOAT_SCALARS, array_like, casts_to_constant, dtype, equivalent,
                         iscomplexobj, nondiff, shape, some, stand_in, val, wrap)
@@ -219,7 +219,7 @@ def_elementwise(cosh, lambda ans, x: sinh(x))
 def _tanh_slope(ans, x):
     """1 - ans**2; for a large plain array computed in one temporary (the same bits as
     ``1 - ans ** 2``, one array of the data's size fewer at the backward pass's peak)."""
-    if type(ans) is _np.ndarray and ans.nbytes >= 1 << 16:
+    if type(ans) is _np.ndarray and ans.nbytes >= lean_min_bytes():   # large: the lean tape's size
         out = _np.square(ans)
         return _np.subtract(1.0, out, out=out)
     return 1 - ans ** 2
