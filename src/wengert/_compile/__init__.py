@@ -197,12 +197,12 @@ class Compiled:
             else:
                 self._cache.move_to_end(key)
         tried = entry.variants
-        result = _run(entry, tried, args, kwargs)
+        result = self._run(entry, tried, args, kwargs)
         if result is _FAILED:
             with entry.lock:
                 # another thread may have traced this signature while this one waited
-                result = _run(entry, entry.variants[:len(entry.variants) - len(tried)],
-                              args, kwargs)
+                result = self._run(entry, entry.variants[:len(entry.variants) - len(tried)],
+                                   args, kwargs)
                 if result is _FAILED:
                     return self._trace(entry, leaves, in_def, dynamic, args, kwargs)
         return self.fun(*args, **kwargs) if result is _EAGER else result
@@ -218,22 +218,36 @@ class Compiled:
             return self.fun(*args, **kwargs)
         entry.traces += 1
         try:
-            source, out_def, out = _trace(self.fun, leaves, in_def, dynamic, self._name,
-                                          self.scalar_math)
+            with _no_cycle_collection():
+                traced, out_def, out = _trace(self.fun, leaves, in_def, dynamic, self._name,
+                                              self.scalar_math)
         except Escape as e:
             entry.eager = True
             entry.reason = str(e)
             _warn(f"wengert.compile({self._name}): this signature runs eagerly: {e}",
                   RuntimeWarning)
             return self.fun(*args, **kwargs)
-        program = _build(source, in_def, leaves, dynamic)
-        program.source = source
         _log.info("wengert.compile(%s): traced this signature (trace %d of at most %d)",
                   self._name, entry.traces, self.max_traces)
-        entry.variants = (program,) + entry.variants
-        with self._lock:
-            self._fast = (program,) + self._fast[:_FAST - 1]
+        # The traced call computed the result; the code is generated when the signature
+        # is called again (a function called once costs its tracing alone).
+        entry.variants = (_Pending(traced, in_def, leaves, dynamic),) + entry.variants
         return tree.unflatten(out_def, out)
+
+    def _ready(self, entry: Any, pending: Any) -> Any:
+        """The program of a traced signature, its code generated now if not yet."""
+        with entry.lock:
+            program = pending.program
+            if program is None:
+                source = pending.traced.source()
+                program = _build(source, pending.in_def, pending.leaves, pending.dynamic)
+                program.source = source
+                pending.program = program
+                pending.leaves = None
+                entry.variants = tuple(program if p is pending else p for p in entry.variants)
+                with self._lock:
+                    self._fast = (program,) + self._fast[:_FAST - 1]
+        return program
 
     def _warn_static(self, key: Any) -> None:
         """Warn (once) when a new signature differs from a cached one only in the value
@@ -269,7 +283,10 @@ class Compiled:
         if entry.eager and not entry.variants:
             raise RuntimeError(f"wengert.compile({self._name}) runs eagerly for this "
                                f"signature: {entry.reason}")
-        return entry.variants[0].source, in_def, leaves, dynamic
+        program = entry.variants[0]
+        if type(program) is _Pending:
+            program = self._ready(entry, program)
+        return program.source, in_def, leaves, dynamic
 
     def source(self, *args: Any, **kwargs: Any) -> str:
         """The generated source for this signature (traced now if needed)."""
@@ -299,23 +316,35 @@ class Compiled:
             self._fast = ()
 
 
+    def _run(self, entry: Any, programs: Any, args: Any, kwargs: Any) -> Any:
+        """The result of the first of ``programs`` whose guards hold (eager evaluation
+        if the signature runs eagerly), or ``_FAILED``."""
+        if entry.eager:
+            return _EAGER
+        for program in programs:
+            if type(program) is _Pending:
+                program = self._ready(entry, program)
+            try:
+                return program(args, kwargs)
+            except _Retrace as e:
+                entry.reason = str(e) or entry.reason
+                continue
+            except _Miss:   # its checks and the signature disagree: never a wrong program
+                return _EAGER
+        return _FAILED
+
+
 _FAILED, _EAGER = object(), object()
 
 
-def _run(entry: Any, programs: Any, args: Any, kwargs: Any) -> Any:
-    """The result of the first of ``programs`` whose guards hold (eager evaluation
-    if the signature runs eagerly), or ``_FAILED``."""
-    if entry.eager:
-        return _EAGER
-    for program in programs:
-        try:
-            return program(args, kwargs)
-        except _Retrace as e:
-            entry.reason = str(e) or entry.reason
-            continue
-        except _Miss:   # its checks and the signature disagree: never a wrong program
-            return _EAGER
-    return _FAILED
+class _Pending:
+    """A traced signature whose code is not generated yet (:meth:`Compiled._ready`)."""
+
+    __slots__ = ("traced", "in_def", "leaves", "dynamic", "program")
+
+    def __init__(self, traced: Any, in_def: Any, leaves: Any, dynamic: Any) -> None:
+        self.traced, self.in_def, self.leaves, self.dynamic = traced, in_def, leaves, dynamic
+        self.program: Any = None
 
 
 def _py_name(name: str) -> str:
@@ -404,10 +433,27 @@ def _trace(fun: Any, leaves: Any, in_def: Any, dynamic: Any, name: str,
     lives = [n.value for n in trace.nodes if n.kind == "live"]
     values = [v.copy() if type(v) is _np.ndarray and any(
         _np.may_share_memory(v, a) for a in lives) else v for v in values]
-    with _no_cycle_collection():
-        src = Source(trace, outputs, out_def, name, scalar_math)
-    src.checks = check_lines(watches, src.bind_hidden, lives)
-    return src, out_def, values
+    return _Traced(trace, outputs, out_def, name, scalar_math, watches, lives), out_def, values
+
+
+class _Traced:
+    """A recorded call, before its code is generated (:meth:`source`).  Everything the
+    code depends on was fixed while tracing (the graph, its values' types and shapes,
+    the watched places and their samples), so generating it later writes the same
+    program."""
+
+    __slots__ = ("trace", "outputs", "out_def", "name", "scalar_math", "watches", "lives")
+
+    def __init__(self, trace: Any, outputs: Any, out_def: Any, name: str, scalar_math: bool,
+                 watches: Any, lives: Any) -> None:
+        self.trace, self.outputs, self.out_def, self.name = trace, outputs, out_def, name
+        self.scalar_math, self.watches, self.lives = scalar_math, watches, lives
+
+    def source(self) -> Source:
+        with _no_cycle_collection():
+            src = Source(self.trace, self.outputs, self.out_def, self.name, self.scalar_math)
+            src.checks = check_lines(self.watches, src.bind_hidden, self.lives)
+        return src
 
 
 _gc_lock = threading.Lock()
