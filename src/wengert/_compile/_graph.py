@@ -26,6 +26,7 @@ make from constants: :meth:`GraphTrace._internal`).  A live array written into
 while tracing (after the trace read it) cannot be replayed: that signature runs
 eagerly.
 """
+import operator
 import sys
 import traceback
 import zlib
@@ -43,9 +44,13 @@ class Escape(Exception):
     falls back to eager evaluation for this signature)."""
 
 
+_NO_KWARGS = {}    # the keywords of a call without any (never written into)
+
+
 class Node:
     """One recorded call ``fun(*args, **kwargs)``: ``args`` and ``kwargs`` keep the
-    tracers in place (their nodes are the inputs); ``value`` is the traced result."""
+    tracers in place (their nodes are the inputs); ``value`` is the traced result;
+    ``name`` an input's (``x0``), a live array's or None."""
 
     __slots__ = ("fun", "args", "kwargs", "value", "name", "kind", "deps")
 
@@ -276,11 +281,12 @@ class GraphTrace(Trace):
     def record(self, fun, args, kwargs, name=None):
         found = []     # the nodes among the arguments
         cargs, targs = [], []     # _split(tuple(args)), one level inline
+        node_of = self.node_of
         for v in args:
             if isinstance(v, Box):
                 if box_trace(v) is not self:
                     _split(v, self, found)   # raises
-                value, k = box_value(v), self.node_of(v)
+                value, k = box_value(v), node_of(v)
                 found.append(k)
                 cargs.append(value)
                 targs.append(Ref(k, value))
@@ -291,21 +297,31 @@ class GraphTrace(Trace):
             else:
                 cargs.append(v)
                 targs.append(v)
-        ckwargs, tkwargs = _split(dict(kwargs), self, found) if kwargs else (kwargs, {})
+        if kwargs:
+            ckwargs, tkwargs = _split(dict(kwargs), self, found)
+        else:
+            ckwargs = tkwargs = _NO_KWARGS
         if not found or fun in _STATIC:
             return fun(*cargs, **ckwargs)
         stack = getattr(_local, "stack", None)   # as _opaque: the function's insides are
         if stack is not None:                    # not the program's: nothing there is lifted
             stack.append(None)
         try:
-            value = fun(*cargs, **ckwargs)
+            op = _SCALAR_OPS.get(fun) if len(cargs) == 2 and not ckwargs else None
+            value = None
+            if op is not None and type(cargs[0]) in _FLOATS and type(cargs[1]) in _FLOATS:
+                value = _scalar_op(op, float(cargs[0]), float(cargs[1]))
+            if value is None:
+                value = fun(*cargs, **ckwargs)
         finally:
             if stack is not None:
                 stack.pop()
-        k = len(self.nodes)
-        self.nodes.append(Node(fun, tuple(targs), tkwargs, value, name or _fun_name(fun),
-                               deps=tuple(found)))
-        out = self._box(value, k)
+        nodes = self.nodes
+        k = len(nodes)
+        nodes.append(Node(fun, tuple(targs), tkwargs, value, name, deps=tuple(found)))
+        t = type(value)
+        out = Tracer(value, self, k) if t is float or t is _np.ndarray or t is _np.float64 \
+            else self._box(value, k)
         if fun in _VALUE_SHAPED or (fun is _getitem_impl and (
                 _bool_index(cargs[1:]) or _traced_slice(args[1:]))):
             self.guard(out, "shape", _np.shape(value))
@@ -318,6 +334,27 @@ class GraphTrace(Trace):
                 return expected
         self.guards.append(Guard(k, kind, expected, _user_line()))
         return expected
+
+
+# +, -, * and / of two float64 scalars: Python's operators compute the same IEEE
+# operation as NumPy's ufuncs (the same bits), at a fraction of a ufunc call's cost
+_SCALAR_OPS = {_np.add: operator.add, _np.subtract: operator.sub, _np.multiply: operator.mul,
+               _np.true_divide: operator.truediv}
+_FLOATS = {float, _np.float64}
+_TINY = sys.float_info.min
+
+
+def _scalar_op(op, a, b):
+    """``op(a, b)`` of two Python floats as a NumPy float64, what the ufunc returns, or
+    None where the ufunc may signal (a zero divisor, an overflow, an underflow, an
+    invalid operation, a zero result): it then runs itself, with NumPy's errors."""
+    if op is operator.truediv and not b:
+        return None
+    r = op(a, b)
+    return _np.float64(r) if _TINY <= abs(r) < _INF else None
+
+
+_INF = float("inf")
 
 
 def _checksum(a):
