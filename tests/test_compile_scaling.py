@@ -53,7 +53,7 @@ def test_the_first_call_traces_and_the_second_generates_the_code(monkeypatch):
 def test_source_of_a_signature_traced_once_generates_its_code():
     c = wengert.compile(wengert.grad(lambda x: wnp.sin(x) * x))
     assert c(0.5) == wengert.grad(lambda x: wnp.sin(x) * x)(0.5)
-    assert "np.sin" in c.source(0.5) and c.stats()["traces"] == 1
+    assert "sin(x0)" in c.source(0.5) and c.stats()["traces"] == 1
 
 
 def test_the_first_call_grows_linearly_and_costs_a_few_eager_gradients():

@@ -69,16 +69,25 @@ class _Miss(Exception):
 
 
 def compile(fun: Callable[..., Any] | None = None, *, max_cache: int = 32, max_traces: int = 8,
-            scalar_math: bool = False) -> Any:
+            scalar_math: bool | None = None) -> Any:
     """Compile ``fun`` (usually a transformed function) into generated NumPy code.
 
     ``max_cache`` bounds the number of signatures kept (least recently used
     are dropped); ``max_traces`` bounds how many times one signature is traced
     again because a guard failed (beyond it, that signature runs eagerly, with
-    a warning naming the guard's line).  ``scalar_math=True`` runs scalar code on
-    Python floats with the ``math`` module instead of NumPy's scalar loops
-    (several times faster; ``exp``, ``log`` and friends may differ from NumPy's in
-    the last bit; an overflow or a domain error reruns the call with NumPy).
+    a warning naming the guard's line).
+
+    Scalar code. By default, code on float64 scalars runs on Python floats wherever
+    that gives NumPy's bits, several times faster than NumPy's scalars: ``+``, ``-``,
+    ``*``, ``/``, negation and ``abs`` (exact in IEEE 754), and ``math.sin``,
+    ``math.cos`` and ``math.sqrt`` where NumPy computes them with the same C library
+    functions (checked once per process on about 15,000 arguments); everything else
+    (``exp``, ``log``, ``tanh``, ...) stays NumPy's.  A zero divisor, a math domain error
+    or a result that is not finite runs the call again with NumPy's scalars, for
+    NumPy's values and warnings (an overflow in between whose result is finite
+    passes without NumPy's warning).  ``scalar_math=True`` uses the ``math`` module for
+    ``exp``, ``log`` and the others too (faster still; those may differ from NumPy's in
+    the last bit); ``scalar_math=False`` keeps NumPy's scalars throughout.
 
     What is constant. Arrays, floats and complex numbers among the arguments are
     traced: every call uses their new values. Every other argument (ints, strings,
@@ -151,7 +160,7 @@ class Compiled:
     """
 
     def __init__(self, fun: Callable[..., Any], max_cache: int, max_traces: int,
-                 scalar_math: bool) -> None:
+                 scalar_math: bool | None) -> None:
         self.fun = fun
         self.max_cache = max_cache
         self.max_traces = max_traces
@@ -298,7 +307,8 @@ class Compiled:
         """The code that runs for this signature: :meth:`source` with variable names
         reused once their values are dead, behind the generated signature check."""
         src, in_def, leaves, dynamic = self._latest(args, kwargs)
-        return src.entry(in_def, leaves, dynamic).rstrip("\n")
+        return src.entry(in_def, leaves, dynamic,
+                         fast=src.fast_run_text is not None).rstrip("\n")
 
     def stats(self) -> dict[str, int]:
         """Counters: ``signatures``, ``traces`` (first traces and retraces),
@@ -388,7 +398,7 @@ def _signature(leaves: Any, in_def: Any) -> Any:
 
 # -- tracing -------------------------------------------------------------------------------
 def _trace(fun: Any, leaves: Any, in_def: Any, dynamic: Any, name: str,
-           scalar_math: bool) -> Any:
+           scalar_math: bool | None) -> Any:
     trace = GraphTrace()
     leaves = list(leaves)
     for i in dynamic:
@@ -444,8 +454,8 @@ class _Traced:
 
     __slots__ = ("trace", "outputs", "out_def", "name", "scalar_math", "watches", "lives")
 
-    def __init__(self, trace: Any, outputs: Any, out_def: Any, name: str, scalar_math: bool,
-                 watches: Any, lives: Any) -> None:
+    def __init__(self, trace: Any, outputs: Any, out_def: Any, name: str,
+                 scalar_math: bool | None, watches: Any, lives: Any) -> None:
         self.trace, self.outputs, self.out_def, self.name = trace, outputs, out_def, name
         self.scalar_math, self.watches, self.lives = scalar_math, watches, lives
 
@@ -494,27 +504,37 @@ def _array_name(a: Any, watches: Any) -> str:
 
 
 def _build(src: Any, in_def: Any, leaves: Any, dynamic: Any) -> Any:
-    """The entry function of a traced program (with the math module for scalars
-    when asked, falling back to NumPy where math raises)."""
-    text = src.entry(in_def, leaves, dynamic)   # first: it binds the signature's constants
-    fast_text = None
-    if src.fast_run_text is not None and src.fast_run_text != src.run_text:
-        fast_text = src.entry(in_def, leaves, dynamic, fast=True)
+    """The entry function of a traced program.  Where its scalar code runs on Python
+    floats (:attr:`Source.fast_run_text`), that code runs, and where it raises (a zero
+    divisor, a math domain error, a result that is not finite), the call runs again
+    with NumPy's scalars, for NumPy's results and warnings: that code is compiled the
+    first time it is needed."""
+    text = src.entry(in_def, leaves, dynamic)   # first: they bind the signature's constants
+    fast_text = None if src.fast_run_text is None else src.entry(in_def, leaves, dynamic,
+                                                                 fast=True)
     namespace = dict(src.namespace)
     namespace.update(_Retrace=_Retrace, _Miss=_Miss)
-    exec(compile_source(text, src.name), namespace)
-    safe = namespace[f"{src.name}_entry"]
     if fast_text is None:
-        return safe
+        exec(compile_source(text, src.name), namespace)
+        return namespace[f"{src.name}_entry"]
     fast_ns = dict(namespace)
     exec(compile_source(fast_text, src.name), fast_ns)
     fast = fast_ns[f"{src.name}_entry"]
+    safe_entry: list[Any] = []
+    lock = threading.Lock()
+
+    def safe(args: Any, kwargs: Any) -> Any:
+        with lock:
+            if not safe_entry:
+                exec(compile_source(text, src.name), namespace)
+                safe_entry.append(namespace[f"{src.name}_entry"])
+        return safe_entry[0](args, kwargs)
 
     def program(args: Any, kwargs: Any) -> Any:
         try:
             return fast(args, kwargs)
         except (ArithmeticError, ValueError):
-            return safe(args, kwargs)   # math raises where NumPy returns inf or nan
+            return safe(args, kwargs)   # Python floats raise where NumPy returns inf or nan
     return program
 
 
