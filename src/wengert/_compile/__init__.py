@@ -248,8 +248,9 @@ class Compiled:
         with entry.lock:
             program = pending.program
             if program is None:
-                source = pending.traced.source()
-                program = _build(source, pending.in_def, pending.leaves, pending.dynamic)
+                with _no_cycle_collection():
+                    source = pending.traced.source()
+                    program = _build(source, pending.in_def, pending.leaves, pending.dynamic)
                 program.source = source
                 pending.program = program
                 pending.leaves = None
@@ -507,18 +508,17 @@ def _build(src: Any, in_def: Any, leaves: Any, dynamic: Any) -> Any:
     """The entry function of a traced program.  Where its scalar code runs on Python
     floats (:attr:`Source.fast_run_text`), that code runs, and where it raises (a zero
     divisor, a math domain error, a result that is not finite), the call runs again
-    with NumPy's scalars, for NumPy's results and warnings: that code is compiled the
-    first time it is needed."""
-    text = src.entry(in_def, leaves, dynamic)   # first: they bind the signature's constants
-    fast_text = None if src.fast_run_text is None else src.entry(in_def, leaves, dynamic,
-                                                                 fast=True)
-    namespace = dict(src.namespace)
-    namespace.update(_Retrace=_Retrace, _Miss=_Miss)
-    if fast_text is None:
-        exec(compile_source(text, src.name), namespace)
+    with NumPy's scalars, for NumPy's results and warnings: that code is written and
+    compiled the first time it is needed."""
+    head = src.entry_head(in_def, leaves, dynamic)   # first: it binds the signature's constants
+    if src.fast_run_text is None:
+        namespace = dict(src.namespace)
+        namespace.update(_Retrace=_Retrace, _Miss=_Miss)
+        exec(compile_source(head + src.program_body(), src.name), namespace)
         return namespace[f"{src.name}_entry"]
-    fast_ns = dict(namespace)
-    exec(compile_source(fast_text, src.name), fast_ns)
+    fast_ns = dict(src.namespace)
+    fast_ns.update(_Retrace=_Retrace, _Miss=_Miss)
+    exec(compile_source(head + src.program_body(fast=True), src.name), fast_ns)
     fast = fast_ns[f"{src.name}_entry"]
     safe_entry: list[Any] = []
     lock = threading.Lock()
@@ -526,7 +526,10 @@ def _build(src: Any, in_def: Any, leaves: Any, dynamic: Any) -> Any:
     def safe(args: Any, kwargs: Any) -> Any:
         with lock:
             if not safe_entry:
-                exec(compile_source(text, src.name), namespace)
+                body = src.program_body()     # written now: it may bind constants of its own
+                namespace = dict(src.namespace)
+                namespace.update(_Retrace=_Retrace, _Miss=_Miss)
+                exec(compile_source(head + body, src.name), namespace)
                 safe_entry.append(namespace[f"{src.name}_entry"])
         return safe_entry[0](args, kwargs)
 

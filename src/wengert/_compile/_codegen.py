@@ -19,6 +19,7 @@ from ._graph import Ref, _getitem
 from ._internals import _getitem_impl
 from ._scalar import _MATH, is_scalar_float as _is_scalar_float, math_call, \
     scalar_args as _scalar_args, scalar_out as _scalar_out
+from ._entry import entry_head
 from ._plan import Registers, in_place_pick, last_reads, plan, plan_inline
 from ._simplify import needed, simplify
 
@@ -65,14 +66,27 @@ class Source:
         self._scalar_math = scalar_math
         self._texts = {}
         self._texts_lock = threading.Lock()
-        self.run_text = self._emit(math_mode=False, registers=True)
+        self._run_text = self.fast_run_text = None
+        self._math_written = False     # whether scalar code was written differently
         if scalar_math is not False and any(
                 node.kind == "call" and _is_scalar_float(node.value) for node in self.nodes):
-            self.fast_run_text = self._emit(math_mode=True, registers=True)
+            text = self._emit(math_mode=True, registers=True)
+            if self._math_written:
+                self.fast_run_text = text   # NumPy's code is written if it is ever needed
+            else:
+                self._run_text = text       # the same as NumPy's code
         else:
-            self.fast_run_text = None
-        if self.fast_run_text == self.run_text:    # no scalar code written differently
-            self.fast_run_text = None
+            self._run_text = self._emit(math_mode=False, registers=True)
+
+    @property
+    def run_text(self):
+        """The code that runs on NumPy's scalars (written when first needed, where
+        scalar code runs on Python floats)."""
+        if self._run_text is None:
+            with self._texts_lock:
+                if self._run_text is None:
+                    self._run_text = self._emit(math_mode=False, registers=True)
+        return self._run_text
 
     @property
     def text(self):
@@ -382,6 +396,7 @@ class Source:
             node = nodes[k]
             if math_mode:
                 self._scalar = scalar = _is_scalar_float(node.value) and _scalar_args(node)
+                self._math_written = self._math_written or scalar
                 ufunc = type(node.fun) is _np.ufunc and not node.kwargs
                 self._strict = not (scalar and ufunc)
                 if scalar and ufunc and node.fun.nout == 1:
@@ -444,6 +459,7 @@ class Source:
             copy = shared and isinstance(value, _np.ndarray)
             if math_mode and self.nodes[j].kind == "call" and _is_scalar_float(value):
                 self.namespace["_scalar_out"] = _scalar_out
+                self._math_written = True
                 exprs.append(f"_scalar_out({self.var(j)}, "
                              f"{'float' if type(value) is float else 'np.float64'})")
                 continue
@@ -469,67 +485,20 @@ class Source:
                     f"({self._const(keys.value)}, [{', '.join(parts)}])")
         return f"{self._const(kind)}({', '.join(parts)})"
 
+    def entry_head(self, in_def, leaves, dynamic):
+        """The start of :meth:`entry` (see :func:`._entry.entry_head`)."""
+        return entry_head(self, in_def, leaves, dynamic)
+
     def entry(self, in_def, leaves, dynamic, fast=False):
         """Source of ``name(args, kwargs)``: checks that the call has this signature
         (else raises ``_Miss``), unpacks the traced leaves into ``x0, x1, ...`` and
-        runs the program (with the math module for scalars if ``fast``)."""
-        lines, names = [], iter(range(len(leaves)))
-        dyn = {i: j for j, i in enumerate(dynamic)}
-        counter = [0]
+        runs the program (its scalar code on Python floats if ``fast``)."""
+        return self.entry_head(in_def, leaves, dynamic) + self.program_body(fast)
 
-        def walk(td, expr):
-            if td == "*":
-                i = next(names)
-                leaf = leaves[i]
-                if i in dyn:
-                    var = self.inputs[dyn[i]]
-                    lines.append(f"{var} = {expr}")
-                    t = type(leaf)
-                    if t is _np.ndarray:
-                        lines.append(f"if type({var}) is not np.ndarray or {var}.shape != "
-                                     f"{self._const(leaf.shape)} or {var}.dtype != "
-                                     f"{self._const(leaf.dtype)}"
-                                     ": raise _Miss")
-                    elif t is float or t is _np.float64:
-                        lines.append(f"if type({var}) is not float and type({var}) is not "
-                                     "np.float64: raise _Miss")
-                    else:
-                        lines.append(f"if type({var}) is not {self._const(t)}: raise _Miss")
-                else:
-                    c = self._const(leaf)
-                    lines.append(f"if type({expr}) is not {self._const(type(leaf))} or "
-                                 f"{expr} != {c}: raise _Miss" if _hashable(leaf)
-                                 else f"if {expr} is not {c}: raise _Miss")
-                return
-            kind, keys, children = td
-            if kind is None:
-                lines.append(f"if {expr} is not None: raise _Miss")
-                return
-            counter[0] += 1
-            var = f"a{counter[0]}"
-            lines.append(f"{var} = {expr}")
-            if _tree.is_registered_def(td):   # a dataclass or registered node
-                flat = self._const(_tree.node_functions(kind)[0])
-                lines.append(f"if type({var}) is not {self._const(kind)}: raise _Miss")
-                lines.append(f"{var}, {var}_aux = {flat}({var})")
-                lines.append(f"if {var}_aux != {self._const(keys.value)} or len({var}) != "
-                             f"{len(children)}: raise _Miss")
-                for j, c in enumerate(children):
-                    walk(c, f"{var}[{j}]")
-                return
-            lines.append(f"if type({var}) is not {self._const(kind)} or len({var}) != "
-                         f"{len(children)}: raise _Miss")
-            for j, c in enumerate(children):
-                walk(c, f"{var}[{self._dict_key(keys[j])}]" if kind is dict else f"{var}[{j}]")
-
-        walk(in_def, "(args, kwargs)")
+    def program_body(self, fast=False):
+        """The body of :attr:`fast_run_text` (``fast``) or :attr:`run_text`, indented."""
         text = self.fast_run_text if fast else self.run_text
-        call = text.split("\n", 1)[1]   # the body of the program, indented
-        head = f"def {self.name}_entry(args, kwargs):"
-        body = "\n".join("    " + line for line in lines)
-        checks = "".join(f"    {line}\n" for line in self.checks)
-        return f"{head}\n    try:\n{_indent(body)}\n    except (IndexError, KeyError, " \
-               f"TypeError):\n        raise _Miss\n{checks}{call}"
+        return text.split("\n", 1)[1]
 
     def _inplace(self, k, node, uses):
         """An elementwise NumPy function writing into one of its arguments, when that
@@ -565,18 +534,6 @@ class Source:
 
 
 _ARRAYS = (_np.ndarray, _np.generic)
-
-
-def _indent(text):
-    return "\n".join("    " + line for line in text.split("\n"))
-
-
-def _hashable(x):
-    try:
-        hash(x)
-        return True
-    except TypeError:
-        return False
 
 
 def _describe(x):
