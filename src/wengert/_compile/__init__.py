@@ -5,9 +5,10 @@ one (``grad(f)``, ``value_and_grad(f)``, ``jacobian(f)``, ``hessian(f)``, a
 training step returning the loss and the gradients).  On the first call with a
 new *signature* (the structure of the arguments, the shapes and dtypes of the
 arrays, the values of every non-array argument) it runs ``fun`` once while
-recording every NumPy call the forward and the backward pass make, simplifies
-that graph and writes it out as straight-line Python source, which later calls
-with the same signature run directly: no tape, no boxes, no rule lookups.
+recording every NumPy call the forward and the backward pass make, and returns
+that run's result; the second call with that signature simplifies the graph and
+writes it out as straight-line Python source, which it and every later call run
+directly: no tape, no boxes, no rule lookups.
 ``compiled.source(*args)`` shows that source: the staged forward and backward
 code one would write by hand.
 
