@@ -103,3 +103,17 @@ def test_power_of_numpy_scalars_is_numpys_power_ufunc():
         for x in np.linspace(0.1, 3.0, 60).tolist():
             c(x)
             assert _bits_equal(c(x), f(x)), (mode, x)
+
+
+def test_array_code_and_numpys_scalars_computed_from_arrays_are_left_as_they_are():
+    rng = np.random.default_rng(0)
+    W, X = rng.standard_normal((4, 3)), rng.standard_normal((5, 4))
+
+    def loss(W):
+        return wnp.mean(wnp.tanh(X @ W) ** 2)
+
+    c = wengert.compile(wengert.value_and_grad(loss))
+    c(W)
+    assert _bits_equal(c(W), wengert.value_and_grad(loss)(W))
+    run = c.executed_source(W)
+    assert "_scalar_out" not in run and "float(" not in run and "math_" not in run

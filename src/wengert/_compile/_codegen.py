@@ -62,6 +62,7 @@ class Source:
         self._plan()
         self._var = None               # per node, its name in the statement being written
         self._pyfloat, self._scalar, self._strict = (), False, False    # see _emit
+        self._from_python = ()
         self._atomic = True            # whether the expression just written is a call
         self._scalar_math = scalar_math
         self._texts = {}
@@ -296,6 +297,7 @@ class Source:
         """:meth:`_expr` of a NumPy ufunc called without keywords (most calls)."""
         self._atomic = False     # an operator: parenthesized where it is written inline
         if math_mode and self._scalar:
+            self._math_written = True
             text = self._math_call(fun, args)
             if text is not None:
                 self._atomic = fun in _MATH and len(args) == 1    # a call: no parentheses
@@ -387,6 +389,8 @@ class Source:
         # a NumPy call that is not a ufunc of scalars alone (whose result type a Python
         # float's weak type could change: float32 array * float) reads as NumPy's again
         self._pyfloat, self._scalar, self._strict = set(), False, False
+        pyfloat, from_python = self._pyfloat, set()    # from_python: NumPy's scalars
+        self._from_python = from_python                  # computed from Python floats
         for i, (k, g) in enumerate(self._stmts):
             if g is not None:
                 body.append(self._guard(k, g))
@@ -396,11 +400,14 @@ class Source:
             node = nodes[k]
             if math_mode:
                 self._scalar = scalar = _is_scalar_float(node.value) and _scalar_args(node)
-                self._math_written = self._math_written or scalar
                 ufunc = type(node.fun) is _np.ufunc and not node.kwargs
                 self._strict = not (scalar and ufunc)
                 if scalar and ufunc and node.fun.nout == 1:
                     self._pyfloat.add(k)
+                elif _is_scalar_float(node.value) and any(
+                        self._resolve(j, j) in pyfloat or self._resolve(j, j) in from_python
+                        for j in node.deps):
+                    from_python.add(k)
             inplace = self._inplace(k, node, uses) if type(node.value) is ndarray else None
             if inplace is None:
                 rhs = self._expr(k, node, math_mode)
@@ -426,7 +433,7 @@ class Source:
         self._scalar = self._strict = False
         outs = iter(self._outputs(math_mode))
         body.append(f"return {self._tree(self.out_def, outs)}")
-        self._var, self._pyfloat = None, ()
+        self._var, self._pyfloat, self._from_python = None, (), ()
         head = f"def {self.name}({', '.join(self.inputs)}):"
         return "\n".join([head] + ["    " + line for line in body]) + "\n"
 
@@ -436,9 +443,10 @@ class Source:
         made the same as another value (``x * 1`` is ``x``), a value returned twice, or
         a live array (or a view of one) is copied, so that writing into a result never
         changes an input, a closed-over array, another result or the next call's
-        result.  In scalar code (``math_mode``) a scalar is returned as the type eager
-        evaluation returned, and only if finite: an overflow or a NaN on Python floats
-        passes silently, so the call is run again by NumPy's code, for NumPy's warnings."""
+        result.  In scalar code (``math_mode``) a scalar held as a Python float is
+        returned as the type eager evaluation returned, and only if finite: an overflow
+        or a NaN on Python floats passes silently, so the call is run again by NumPy's
+        code, for NumPy's warnings."""
         exprs, seen = [], set()
         lives = [n.value for n in self.nodes if n.kind == "live"]
         for kind, v in self.outputs:
@@ -457,9 +465,9 @@ class Source:
                     _np.may_share_memory(value, a) for a in lives))
             seen.add(j)
             copy = shared and isinstance(value, _np.ndarray)
-            if math_mode and self.nodes[j].kind == "call" and _is_scalar_float(value):
+            if math_mode and (j in self._pyfloat or j in self._from_python) and \
+                    _is_scalar_float(value):
                 self.namespace["_scalar_out"] = _scalar_out
-                self._math_written = True
                 exprs.append(f"_scalar_out({self.var(j)}, "
                              f"{'float' if type(value) is float else 'np.float64'})")
                 continue
