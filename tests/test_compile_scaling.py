@@ -11,7 +11,7 @@ import pytest
 import wengert
 import wengert.numpy as wnp
 import wengert._compile as compile_module
-from wengert._compile._graph import _scalar_op
+from wengert._compile._scalar import scalar_op as _scalar_op
 
 
 def _chain(x, n_blocks):

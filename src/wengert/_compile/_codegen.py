@@ -9,6 +9,7 @@ constants that are not literals are ``c<k>``.  The code that runs reuses names o
 dead and writes a ufunc call read once by the next statement inside it (:mod:`._plan`).
 """
 import math
+import operator
 import re
 import threading
 
@@ -256,6 +257,8 @@ class Source:
         vals = [a.value if type(a) is Ref else a for a in args]
         if fun is _getitem or fun is _getitem_impl:
             return f"{self._arg(args[0])}[{self._index(args[1])}]"
+        if fun is operator.pow and len(args) == 2 and not kwargs:   # scalars' own power
+            return f"{self._arg(args[0])} ** {self._arg(args[1])}"
         if type(vals[0] if vals else None) is _np.ndarray:
             a0 = self._arg(args[0])
             if fun is _np.transpose and (len(args) == 1 or args[1] is None) and not kwargs:

@@ -26,7 +26,6 @@ make from constants: :meth:`GraphTrace._internal`).  A live array written into
 while tracing (after the trace read it) cannot be replayed: that signature runs
 eagerly.
 """
-import operator
 import sys
 import traceback
 import zlib
@@ -37,6 +36,8 @@ from .._core import Box
 from .._core.box import Trace, box_trace, box_value
 from ._internals import ArrayBox, SequenceBox, _getitem_impl
 from ._lifting import _Recording, _called_by_machinery, _local, _opaque
+from ._ref import Ref
+from ._scalar import FLOATS, SCALAR_OPS, scalar_op, user_pow
 
 
 class Escape(Exception):
@@ -307,10 +308,10 @@ class GraphTrace(Trace):
         if stack is not None:                    # not the program's: nothing there is lifted
             stack.append(None)
         try:
-            op = _SCALAR_OPS.get(fun) if len(cargs) == 2 and not ckwargs else None
+            op = SCALAR_OPS.get(fun) if len(cargs) == 2 and not ckwargs else None
             value = None
-            if op is not None and type(cargs[0]) in _FLOATS and type(cargs[1]) in _FLOATS:
-                value = _scalar_op(op, float(cargs[0]), float(cargs[1]))
+            if op is not None and type(cargs[0]) in FLOATS and type(cargs[1]) in FLOATS:
+                value = scalar_op(op, float(cargs[0]), float(cargs[1]))
             if value is None:
                 value = fun(*cargs, **ckwargs)
         finally:
@@ -334,27 +335,6 @@ class GraphTrace(Trace):
                 return expected
         self.guards.append(Guard(k, kind, expected, _user_line()))
         return expected
-
-
-# +, -, * and / of two float64 scalars: Python's operators compute the same IEEE
-# operation as NumPy's ufuncs (the same bits), at a fraction of a ufunc call's cost
-_SCALAR_OPS = {_np.add: operator.add, _np.subtract: operator.sub, _np.multiply: operator.mul,
-               _np.true_divide: operator.truediv}
-_FLOATS = {float, _np.float64}
-_TINY = sys.float_info.min
-
-
-def _scalar_op(op, a, b):
-    """``op(a, b)`` of two Python floats as a NumPy float64, what the ufunc returns, or
-    None where the ufunc may signal (a zero divisor, an overflow, an underflow, an
-    invalid operation, a zero result): it then runs itself, with NumPy's errors."""
-    if op is operator.truediv and not b:
-        return None
-    r = op(a, b)
-    return _np.float64(r) if _TINY <= abs(r) < _INF else None
-
-
-_INF = float("inf")
 
 
 def _checksum(a):
@@ -393,17 +373,6 @@ def _fun_name(fun):
         return f"numpy.{fun.__name__}"
     mod = getattr(fun, "__module__", None) or ""
     return f"{mod}.{getattr(fun, '__name__', type(fun).__name__)}".lstrip(".")
-
-
-class Ref:
-    """A recorded argument that is the value of node ``k`` (tracers may later be
-    rebound to other nodes by in-place updates; a reference never changes)."""
-
-    __slots__ = ("k", "value")
-
-    def __init__(self, k, value):
-        self.k = k
-        self.value = value
 
 
 def _split(x, trace, found):
@@ -537,6 +506,19 @@ class Tracer(ArrayBox):
     def __repr__(self):
         k = box_trace(self).node_of(self)
         return f"Tracer(v{k}, shape={self.shape}, dtype={self.dtype})"
+
+
+def _pow(self, other):
+    out = user_pow(self, other, box_trace(self))
+    return ArrayBox.__pow__(self, other) if out is None else out
+
+
+def _rpow(self, other):
+    out = user_pow(other, self, box_trace(self))
+    return ArrayBox.__rpow__(self, other) if out is None else out
+
+
+Tracer.__pow__, Tracer.__rpow__ = _pow, _rpow
 
 
 def _binary(ufunc, reflected=False):

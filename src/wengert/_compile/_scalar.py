@@ -1,5 +1,5 @@
-"""Scalar code: compiled code on Python floats, and which of NumPy's float64 functions
-Python's ``math`` module computes bit for bit.
+"""Scalars: how tracing computes and records them, compiled code on Python floats, and
+which of NumPy's float64 functions Python's ``math`` module computes bit for bit.
 
 Compiled scalar code runs on Python floats where that gives NumPy's bits, because a
 NumPy call on a scalar costs several times a ``math`` call (``scalar_math=True``: the
@@ -17,11 +17,16 @@ per process; a function computed differently differs on hundreds of them.  ``exp
 ``exp`` differs from the C library's in about one argument in twenty.
 """
 import math
+import operator
+import sys
 import threading
 
 import numpy as _np
 
-from ._graph import Ref
+from .._core import Box
+from .._core.box import box_trace, box_value
+from ._lifting import _called_by_machinery
+from ._ref import Ref
 
 # Python's math module for scalar code (all of it with scalar_math=True; by default the
 # functions that give NumPy's bits: abs, and those exact_functions finds)
@@ -111,3 +116,47 @@ def _same_bits(ufunc, fun):
     got = _np.array([fun(v) for v in x.tolist()])
     return (_np.array_equal(want.view(_np.int64), got.view(_np.int64)) and
             _np.array_equal(_np.array(scalar).view(_np.int64), got[::97].view(_np.int64)))
+
+
+# -- while tracing ------------------------------------------------------------------------
+# +, -, * and / of two float64 scalars: Python's operators compute the same IEEE
+# operation as NumPy's ufuncs (the same bits), at a fraction of a ufunc call's cost
+SCALAR_OPS = {_np.add: operator.add, _np.subtract: operator.sub, _np.multiply: operator.mul,
+               _np.true_divide: operator.truediv}
+FLOATS = {float, _np.float64}
+_TINY = sys.float_info.min
+
+
+def scalar_op(op, a, b):
+    """``op(a, b)`` of two Python floats as a NumPy float64, what the ufunc returns, or
+    None where the ufunc may signal (a zero divisor, an overflow, an underflow, an
+    invalid operation, a zero result): it then runs itself, with NumPy's errors."""
+    if op is operator.truediv and not b:
+        return None
+    r = op(a, b)
+    return _np.float64(r) if _TINY <= abs(r) < _INF else None
+
+
+_INF = float("inf")
+
+
+def user_pow(a, b, trace):
+    """``a ** b`` written by the user's code on traced scalars (Python or NumPy float64,
+    or an int with one): there eager evaluation runs the values' own operator, the C
+    library's ``pow``, which is not NumPy's ``power`` ufunc on every CPU (AVX-512 builds
+    compute that one differently, in the last bit); recorded as ``operator.pow``.  None
+    elsewhere, and where wengert's own rules compute a power (they call the ufunc)."""
+    va = box_value(a) if isinstance(a, Box) else a
+    vb = box_value(b) if isinstance(b, Box) else b
+    ta, tb = type(va), type(vb)
+    if ta not in _POW_SCALARS or tb not in _POW_SCALARS or (ta is int and tb is int):
+        return None
+    for x in (a, b):
+        if isinstance(x, Box) and box_trace(x) is not trace:
+            return None
+    if _called_by_machinery():
+        return None
+    return trace.record(operator.pow, (a, b), {})
+
+
+_POW_SCALARS = {float, _np.float64, int}
