@@ -276,3 +276,32 @@ def test_reshape_method_of_a_dask_box():
     g = wengert.grad(lambda w: np.sum((DK.X * w).reshape(-1) ** 2))(W)
     onp.testing.assert_allclose(g.compute(), wengert.grad(
         lambda w: np.sum((X * w).reshape(-1) ** 2))(W), rtol=1e-12)
+
+
+def test_linalg_tensordot_with_negative_axes_over_dask_data():
+    # dask.array.tensordot misreads negative axes (a wrong value, shape (2,) here): the
+    # array-API name makes them non-negative first
+    f = lambda w, X: np.linalg.tensordot(X, w, axes=([-1], [-1]))    # noqa: E731
+    with CountComputes() as c:
+        v, t = wengert.jvp(lambda w: f(w, DK.X), (W,), (V,))
+    assert c.n == 0
+    e, et = wengert.jvp(lambda w: f(w, X), (W,), (V,))
+    onp.testing.assert_allclose(v.compute(), e, rtol=1e-12)
+    onp.testing.assert_allclose(t.compute(), et, rtol=1e-12)
+
+
+@pytest.mark.xfail(strict=True, reason="np.tensordot (wengert.numpy._linalg) hands negative "
+                   "axes to dask.array.tensordot, which sums the wrong axes: a wrong value; "
+                   "fix: make them non-negative first, as linalg.tensordot does")
+def test_numpy_tensordot_with_negative_axes_over_dask_data():
+    v = np.tensordot(DK.X, W, axes=([-1], [-1]))
+    onp.testing.assert_allclose(v.compute(), X @ W, rtol=1e-12)
+
+
+@pytest.mark.xfail(strict=True, reason="the reverse rule of sum (numpy/_reductions.py) "
+                   "broadcasts the cotangent with the data's chunks, and Dask refuses when the "
+                   "cotangent is chunked differently; fix: rechunk the cotangent first")
+def test_a_cotangent_chunked_unlike_the_output():
+    out, back = wengert.vjp(lambda w: np.sum(DK.X * w, axis=-1), W)
+    (g,) = back(da.ones(8, chunks=8))
+    onp.testing.assert_allclose(g.compute(), X.sum(axis=0), rtol=1e-12)

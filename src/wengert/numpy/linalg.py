@@ -571,6 +571,9 @@ def tensordot(x1, x2, /, *, axes=2):
     """``numpy.linalg.tensordot``: ``numpy.tensordot`` with ``axes`` keyword-only."""
     if _NUMPY2 and not _traced(x1, x2):
         return _la.tensordot(x1, x2, axes=axes)
+    if not isinstance(axes, int):   # non-negative: Dask's tensordot misreads negative axes
+        axes = tuple([a % len(shape(x)) for a in _np.atleast_1d(ax).tolist()]
+                     for ax, x in zip(axes, (x1, x2)))
     return _linalg.tensordot(x1, x2, axes)
 
 
