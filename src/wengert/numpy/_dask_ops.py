@@ -4,11 +4,13 @@
 graph (a lazy scatter-add where repeated positions accumulate).  Of ``numpy.linalg``,
 Dask has lazy ``inv``, ``solve``, ``cholesky``, ``qr`` and ``svd`` for single
 matrices: they run here over the leading (stack) axes one matrix at a time, the
-results stacked lazily, so ``vmap``, ``jacobian`` and ``hessian`` work too.  NumPy's
-own functions must not see a Dask array: Dask answers the ones it lacks (``det``,
-``eigh``, ``pinv``...) by computing the whole graph and calling NumPy, and its
-``cholesky`` returns the *upper* factor where NumPy returns the lower one.  The rest
-(:data:`NOT_LAZY`) are refused with an error naming the function.
+results stacked lazily, so ``vmap``, ``jacobian`` and ``hessian`` work too.
+``slogdet``, ``eigh``, ``pinv``, ``matrix_rank`` and the full ``svd``, which Dask lacks,
+run as NumPy's own function in one task per chunk of whole matrices (:func:`whole`).  NumPy's
+functions must not see a Dask array: Dask answers the ones it lacks by computing the
+whole graph and calling NumPy, and its ``cholesky`` returns the *upper* factor where
+NumPy returns the lower one.  The rest (``det``, ``eig``, ``lstsq``: their derivative
+rules or result dtypes depend on values) are refused with an error naming the function.
 
 Callers test ``type(x) is numpy.ndarray`` first: NumPy arrays take none of these paths.
 """
@@ -112,8 +114,27 @@ def qr(a):
 
 def svd(a, full_matrices):
     m, n = _np.shape(a)[-2:]
-    if full_matrices and m != n:
-        raise refuse("svd", "Dask computes the reduced decomposition only; pass "
-                     "full_matrices=False")
+    if full_matrices and m != n:   # Dask's is the reduced one: NumPy's, on whole matrices
+        return whole(lambda x: tuple(_np.linalg.svd(x)), a, "(m,n)->(m,m),(k),(n,n)",
+                     (a.dtype, real_dtype(a), a.dtype), {"k": min(m, n)})
     la = dask_array().linalg
     return over_stack(lambda x: tuple(la.svd(x)), [a], [2])
+
+
+def whole(np_fun, a, signature, dtypes, sizes=None):
+    """``np_fun`` (NumPy's function of a stack of matrices ``a``) lazily on a Dask array:
+    one task per chunk of the stack axes, each chunk holding whole matrices (rechunked
+    so), NumPy's own function computing every output at once.  ``signature`` and
+    ``dtypes`` are the generalized ufunc's (``"(n,n)->(n),(n,n)"``)."""
+    da = dask_array()
+    a = da.asarray(a)
+    if a.ndim < 2:
+        raise refuse(getattr(np_fun, "__name__", "linalg"), "a Dask array of fewer than 2 "
+                     "dimensions")
+    a = a.rechunk({a.ndim - 2: -1, a.ndim - 1: -1})
+    out = da.apply_gufunc(np_fun, signature, a, output_dtypes=dtypes, output_sizes=sizes)
+    return tuple(out) if type(out) in (tuple, list) else out
+
+
+def real_dtype(a):
+    return _np.finfo(a.dtype).dtype if a.dtype.kind in "fc" else _np.dtype(float)

@@ -218,7 +218,8 @@ def _householder_qr(a):
 # -- eigh and eigvalsh -----------------------------------------------------------------------
 def _eigh_impl(a, UPLO="L"):
     if _dask_ops.on_dask(a):
-        raise _dask_ops.refuse("eigh")
+        return _dask_ops.whole(lambda x: tuple(_la.eigh(x, UPLO)), a, "(n,n)->(n),(n,n)",
+                               (_dask_ops.real_dtype(a), a.dtype))
     w, v = _la.eigh(a, UPLO)
     return w, v
 

@@ -182,7 +182,8 @@ def _hermitian_part_adjoint(g, lower):
 # -- slogdet --------------------------------------------------------------------------------
 def _slogdet_impl(a):
     if _dask_ops.on_dask(a):
-        raise _dask_ops.refuse("slogdet")
+        return _dask_ops.whole(_la.slogdet, a, "(n,n)->(),()",
+                               (a.dtype, _dask_ops.real_dtype(a)))
     sign, logabsdet = _la.slogdet(a)
     return sign, logabsdet
 

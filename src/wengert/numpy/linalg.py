@@ -48,7 +48,8 @@ for _public in (cholesky, eig, eigh, eigvals, eigvalsh, qr, slogdet, svd):
 @_functools.wraps(_la.det)
 def _det_impl(a):
     if _dask_ops.on_dask(a):
-        raise _dask_ops.refuse("det", "Dask has no lazy det; slogdet is not lazy either")
+        raise _dask_ops.refuse("det", "its derivative rule tests the matrix's condition; "
+                               "sign, logdet = np.linalg.slogdet(a) is lazy")
     return _la.det(a)
 
 
@@ -148,7 +149,8 @@ _batch_stacked(det)
 @_functools.wraps(_la.pinv)
 def _pinv_impl(a, *args, **kwargs):
     if _dask_ops.on_dask(a):
-        raise _dask_ops.refuse("pinv")
+        return _dask_ops.whole(lambda x: _la.pinv(x, *args, **kwargs), a, "(m,n)->(n,m)",
+                               (a.dtype,))
     return _la.pinv(a, *args, **kwargs)
 
 
@@ -225,8 +227,9 @@ def lstsq(a, b, rcond=None):
     if not _traced(a, b):
         return _la.lstsq(a, b, rcond=rcond)
     if _dask_ops.on_dask(innermost(a), innermost(b)):
-        raise _dask_ops.refuse("lstsq", "Dask has no lazy pinv; for a of full column rank, "
-                               "q, r = np.linalg.qr(a); x = np.linalg.solve(r, q.T @ b) is lazy")
+        raise _dask_ops.refuse("lstsq", "its results' shapes depend on the rank; "
+                               "np.linalg.pinv(a) @ b is lazy, and so is, for a tall a of full "
+                               "column rank, q, r = np.linalg.qr(a); np.linalg.solve(r, q.T @ b)")
     m, n = shape(a)[-2:]
     eps = float(_np.finfo(_real_dtype(a)).eps)
     cut = eps * max(m, n) if rcond is None else (eps if rcond < 0 else rcond)
@@ -360,7 +363,8 @@ def cond(x, p=None):
 @_functools.wraps(_la.matrix_rank)
 def _matrix_rank(A, *args, **kwargs):
     if _dask_ops.on_dask(A):
-        raise _dask_ops.refuse("matrix_rank")
+        return _dask_ops.whole(lambda x: _la.matrix_rank(x, *args, **kwargs), A, "(m,n)->()",
+                               (_np.intp,))
     return _la.matrix_rank(A, *args, **kwargs)
 
 
