@@ -90,10 +90,16 @@ def _pack_aux(result: Any, aux: Any) -> Any:
     return result, aux
 
 
-def _per_argnum(unary: Callable[..., Any]) -> JacobianTransform:
-    """Allow a tuple argnum on a transform defined for one array argument."""
+def _per_argnum(unary: Callable[..., Any], memo: bool = False) -> JacobianTransform:
+    """Allow a tuple argnum on a transform defined for one array argument.  With
+    ``memo``, each transformed function hands ``unary`` its own dict (``modes=``) to
+    remember what it chose for each input shape (none with ``has_aux``: the aux is that
+    of the first evaluation, which must stay the same one)."""
     one = nary(unary, pack_aux=_pack_aux)
     who = unary.__name__
+
+    def memo_of(has_aux: bool) -> dict[str, Any]:
+        return {"modes": {}} if memo and not has_aux else {}
 
     @functools.wraps(unary)
     def op(fun: Fn, argnum: int | Sequence[int] = 0, *,
@@ -101,8 +107,9 @@ def _per_argnum(unary: Callable[..., Any]) -> JacobianTransform:
            chunk_size: int | None = None) -> Fn:
         argnum = check_argnum(argnum, argnums, who)
         if isinstance(argnum, int):
-            return one(fun, argnum, has_aux=has_aux, chunk_size=chunk_size)
-        fs = [one(fun, i, has_aux=has_aux, chunk_size=chunk_size) for i in argnum]
+            return one(fun, argnum, has_aux=has_aux, chunk_size=chunk_size, **memo_of(has_aux))
+        fs = [one(fun, i, has_aux=has_aux, chunk_size=chunk_size, **memo_of(has_aux))
+              for i in argnum]
 
         @functools.wraps(fun)
         def per_arg(*args: Any, **kwargs: Any) -> Any:
@@ -150,8 +157,9 @@ def jacfwd(fun: Fn, x: Array, chunk_size: int | None = None) -> Array:
     return _jacfwd_at(fun, x, _array_arg(x, "jacfwd"), "jacfwd", chunk_size)
 
 
-@_per_argnum
-def jacobian(fun: Fn, x: Array, chunk_size: int | None = None) -> Array:
+@functools.partial(_per_argnum, memo=True)
+def jacobian(fun: Fn, x: Array, chunk_size: int | None = None,
+             modes: dict[Any, Any] | None = None) -> Array:
     """The Jacobian ``d fun / d x`` of shape ``out.shape + in.shape``; uses
     forward mode when there are fewer inputs than outputs (a tall Jacobian)
     and every operation has a forward rule, reverse mode otherwise, each as one
@@ -166,9 +174,23 @@ def jacobian(fun: Fn, x: Array, chunk_size: int | None = None) -> Array:
                [5., 6.]])
     """
     vs_in = _array_arg(x, "jacobian")
+    # The choice needs the output's size and the recorded operations: a reverse
+    # recording, wasted when forward mode wins.  ``modes`` (one per transformed
+    # function) remembers a forward choice per input shape and dtype, so that later
+    # calls go straight to forward mode; a call whose operations lack a forward rule
+    # this time (another branch taken) chooses again.
+    key = (tuple(vs_in.shape), vs_in.dtype)
+    n_out = None if modes is None else modes.get(key)
+    if n_out is not None:
+        try:
+            return _jacfwd_at(fun, x, vs_in, "jacobian", chunk_size, n_out)
+        except NotImplementedError:
+            modes.pop(key, None)   # type: ignore[union-attr]
     rt = ReverseTrace(fun, x)
     vs_out = _array_arg(rt.ans, "jacobian (output)")
     if vs_in.size < vs_out.size and rt.has_forward_rules():
+        if modes is not None:
+            modes[key] = vs_out.size
         return _jacfwd_at(fun, x, vs_in, "jacobian", chunk_size, vs_out.size)
     return _jacrev_at(rt, vs_in, "jacobian", chunk_size)
 
