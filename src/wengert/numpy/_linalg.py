@@ -136,6 +136,10 @@ def _matmul_vjp_b(g, ans, a, b, **kwargs):
     if an == 1:
         return unbroadcast(
             g * a if bn == 1 else _shape.expand_dims(a, -1) * _shape.expand_dims(g, -2), b)
+    if bn == 1 and an == 2 and not kwargs:
+        # a matrix times a vector: the vector's cotangent is g·a, one product (under vmap,
+        # as for a Jacobian's block of rows, one matrix product with no reshaping)
+        return unbroadcast(matmul(g, a), b)
     if bn == 1:
         column = matmul(_shape.swapaxes(a, -1, -2), _shape.expand_dims(g, -1))
         return unbroadcast(_shape.getitem(column, (Ellipsis, 0)), b)
