@@ -1,5 +1,6 @@
 """Reverse mode: the tape (Wengert list) and its one-loop backward pass."""
 from collections import namedtuple
+import sys
 
 from . import hooks
 from .batching import holds_batched
@@ -42,6 +43,21 @@ def set_accumulate(fun, types):
     _accumulate[0] = fun
     _accumulate_types.clear()
     _accumulate_types.update(types)
+
+
+def _refs(x):
+    return sys.getrefcount(x)
+
+
+def _refs_of_a_local():
+    value = object()      # held by this local name alone, as the backward pass holds ans
+    return _refs(value)
+
+
+# _refs(ans) for an ans that the backward pass alone holds; -1 (never in place) where
+# reference counts are not exact
+_SOLE = (_refs_of_a_local() if hasattr(sys, "getrefcount")
+         and getattr(sys, "_is_gil_enabled", lambda: True)() else -1)
 
 
 # One tape entry, by name (the tape stores plain tuples in this order: building a
@@ -160,6 +176,7 @@ class TapeTrace(Trace):
             if release:   # no later step reads this entry: its values go with the locals
                 entries[k] = None
             prim, args, kwargs, ans, parents = entry
+            entry = None   # (its tuple goes now: a released entry then holds nothing)
             # (the adding of a cotangent into cts is written out in both branches below:
             # a shared helper would cost a call per cotangent on the hottest loop, and
             # would hold a reference that stops accumulate from adding in place)
@@ -183,6 +200,10 @@ class TapeTrace(Trace):
                 gs = gi = None     # (a reference left here would keep cts' arrays shared)
             else:
                 vjps = prim.vjps
+                inplace = prim.vjp_inplace
+                if (inplace is not None and release and observe is None and not _observers
+                        and vjps.get(0) is inplace[0] and _refs(ans) == _SOLE):
+                    vjps = inplace[1]   # ans is seen by nothing else: its memory is free
                 for argnum, pk in parents:
                     rule = vjps.get(argnum) or vjp_rule(prim, argnum)
                     gi = rule(g, ans, *args, **kwargs) if kwargs else rule(g, ans, *args)
