@@ -8,11 +8,12 @@ import numpy as _np
 
 from .. import numpy as wnp
 from .. import tree
-from .._core import getval, vspace
+from .._core import Box, box_trace, box_value, get_primitive, getval, register_vspace, vspace
+from .._core.batching import BatchTrace
 from .._typing import Array, Fn, PyTree
 from ._args import JacobianTransform, check_argnum, nary, positions
 from ._grad import grad, make_jvp
-from ._readings import ReverseTrace, jvp_at, vjp_at
+from ._readings import ReverseTrace, innermost, jvp_at, vjp_at
 from ._vmap import vmap
 
 
@@ -43,6 +44,113 @@ def _basis(vs: Any, start: Any, stop: Any) -> Any:
     return eye.reshape((stop - start,) + tuple(vs.shape))
 
 
+# -- the rows of the identity, kept diagonal ----------------------------------------------------
+# A reverse-mode Jacobian of a vector output seeds the backward pass with the rows of the
+# identity, batched.  Elementwise rules scale that batch (the rows stay one-hot) and a
+# matrix product's rule then multiplies it by a matrix: as a dense batch that is an m×m
+# by m×n product, while row i of it is just d_i times row i of the matrix.  A seed of
+# this trace keeps the batch as its diagonal d while the operations allow (a product
+# with a per-example factor; a matrix product, which gives a plain batch d[:, None] * a)
+# and becomes the dense batch (eye * d) for any other operation, so every rule sees what
+# it would see under vmap.
+
+_DIAG = object()    # the batch axis of a diagonal box: its value is the diagonal
+
+
+class _RowsTrace(BatchTrace):
+    """A batch of ``size`` rows of the identity (scaled), kept as their diagonal."""
+
+    __slots__ = ()
+
+    def diagonal(self, box: Any) -> bool:
+        return isinstance(box, Box) and box_trace(box) is self and self.dim_of(box) is _DIAG
+
+    def _scales(self, x: Any) -> bool:
+        """Whether ``x`` is one factor per row (or one for all): no value of this batch."""
+        if isinstance(x, Box) and box_trace(x) is self:
+            return False
+        if type(x) in (list, tuple):
+            return False
+        return tuple(wnp.shape(x)) in ((), (1,), (self.size,))
+
+    def apply(self, prim: Any, args: Any, kwargs: Any) -> Any:
+        if not kwargs and len(args) == 2:
+            a, b = args
+            if prim is _MULTIPLY:
+                if self.diagonal(a) and self._scales(b):
+                    return _DiagBox(wnp.multiply(box_value(a), b), self, _DIAG)
+                if self.diagonal(b) and self._scales(a):
+                    return _DiagBox(wnp.multiply(a, box_value(b)), self, _DIAG)
+            elif (prim is _MATMUL and self.diagonal(a) and not isinstance(b, (list, tuple))
+                  and not (isinstance(b, Box) and box_trace(b) is self)
+                  and len(wnp.shape(b)) == 2):
+                return self.box(wnp.multiply(wnp.expand_dims(box_value(a), -1), b), 0)
+        return super().apply(prim, self.dense_all(args), kwargs)
+
+    def apply_raw(self, fun: Any, args: Any, kwargs: Any, name: Any = None) -> Any:
+        return super().apply_raw(fun, self.dense_all(args), kwargs, name)
+
+    def dense(self, box: Any) -> Any:
+        """A diagonal box as the batch it stands for (batch axis 0)."""
+        eye = _np.eye(self.size, dtype=_np.result_type(innermost(box)))
+        return self.box(wnp.multiply(eye, box_value(box)), 0)
+
+    def dense_all(self, args: Any) -> Any:
+        out = []
+        for a in args:
+            if self.diagonal(a):
+                a = self.dense(a)
+            elif type(a) in (list, tuple) and any(self.diagonal(x) for x in a):
+                a = type(a)(self.dense(x) if self.diagonal(x) else x for x in a)
+            out.append(a)
+        return out
+
+
+_DiagBox: Any = None
+_MULTIPLY = get_primitive(wnp.multiply)
+_MATMUL = get_primitive(wnp.matmul)
+
+
+def _diag_box_class() -> Any:
+    """The class of diagonal boxes (made at the first use: it builds on vmap's batched
+    box, which the NumPy layer loads with vmap)."""
+    global _DiagBox
+    if _DiagBox is None:
+        from ..numpy._batching import BatchedArrayBox, _batched_vspace
+
+        class DiagBox(BatchedArrayBox):
+            """A box of :class:`_RowsTrace`; while its batch axis is ``_DIAG`` its value is
+            the diagonal (one example's shape, as a batched box's shape is)."""
+
+            __slots__ = ()
+
+            @property
+            def shape(self) -> Any:
+                if box_trace(self).dim_of(self) is _DIAG:
+                    return tuple(wnp.shape(box_value(self)))
+                return BatchedArrayBox.shape.fget(self)   # type: ignore[attr-defined]
+
+        register_vspace(DiagBox, _batched_vspace)
+        _DiagBox = DiagBox
+    return _DiagBox
+
+
+def _jacrev_rows(rt: Any, vs_out: Any, vs_in: Any) -> Any:
+    """The Jacobian of a real vector output by one backward pass from the diagonal
+    seed: ``out.shape + in.shape``."""
+    trace = _RowsTrace(vs_out.size)
+    seed = _diag_box_class()(_np.ones(vs_out.size, vs_out.dtype), trace, _DIAG)
+    g = rt.vjp(seed)
+    if trace.diagonal(g):
+        g = trace.dense(g)
+    if isinstance(g, Box) and box_trace(g) is trace:
+        rows, dim = box_value(g), trace.dim_of(g)
+        rows = rows if dim == 0 else wnp.moveaxis(rows, dim, 0)
+    else:   # no row depends on the input
+        rows = wnp.broadcast_to(wnp.expand_dims(g, 0), (vs_out.size,) + tuple(wnp.shape(g)))
+    return wnp.reshape(rows, tuple(vs_out.shape) + tuple(vs_in.shape))
+
+
 def _jacrev_at(rt: Any, vs_in: Any, who: str, chunk_size: Any=None) -> Any:
     vs_out = _array_arg(rt.ans, who + " (output)")
     if vs_out.iscomplex:
@@ -52,6 +160,9 @@ def _jacrev_at(rt: Any, vs_in: Any, who: str, chunk_size: Any=None) -> Any:
     if vs_in.iscomplex or vs_out.size <= 1:  # one pass per row (a gradient: no batching)
         rows = [rt.vjp(b) for b in vs_out.standard_basis()]
         return wnp.reshape(wnp.stack(rows), shape) if rows else _np.zeros(shape)
+    if len(vs_out.shape) == 1 and (chunk_size is None or chunk_size >= vs_out.size) and len(
+            _chunks(vs_out.size, vs_in.size, vs_out.dtype.itemsize, chunk_size)) == 1:
+        return _jacrev_rows(rt, vs_out, vs_in)
     # one backward pass carrying a block of cotangents (rows of the identity)
     vjp_rows = vmap(rt.vjp)
     blocks = [vjp_rows(_basis(vs_out, a, b))
