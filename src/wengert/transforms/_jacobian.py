@@ -73,6 +73,11 @@ class _RowsTrace(BatchTrace):
             return False
         return tuple(wnp.shape(x)) in ((), (1,), (self.size,))
 
+    def _matrix(self, x: Any) -> bool:
+        """Whether ``x`` is a matrix, no value of this batch."""
+        return (not isinstance(x, (list, tuple)) and not (isinstance(x, Box) and box_trace(x) is self)
+                and len(wnp.shape(x)) == 2)
+
     def apply(self, prim: Any, args: Any, kwargs: Any) -> Any:
         if not kwargs and len(args) == 2:
             a, b = args
@@ -81,10 +86,12 @@ class _RowsTrace(BatchTrace):
                     return _DiagBox(wnp.multiply(box_value(a), b), self, _DIAG)
                 if self.diagonal(b) and self._scales(a):
                     return _DiagBox(wnp.multiply(a, box_value(b)), self, _DIAG)
-            elif (prim is _MATMUL and self.diagonal(a) and not isinstance(b, (list, tuple))
-                  and not (isinstance(b, Box) and box_trace(b) is self)
-                  and len(wnp.shape(b)) == 2):
+            elif prim is _MATMUL and self.diagonal(a) and self._matrix(b):
+                # row i: d_i e_i @ b = d_i b[i]
                 return self.box(wnp.multiply(wnp.expand_dims(box_value(a), -1), b), 0)
+            elif prim is _MATMUL and self.diagonal(b) and self._matrix(a):
+                # example i: a @ d_i e_i = d_i a[:, i], the columns of a * d (batch axis 1)
+                return self.box(wnp.multiply(a, box_value(b)), 1)
         return super().apply(prim, self.dense_all(args), kwargs)
 
     def apply_raw(self, fun: Any, args: Any, kwargs: Any, name: Any = None) -> Any:
@@ -151,6 +158,26 @@ def _jacrev_rows(rt: Any, vs_out: Any, vs_in: Any) -> Any:
     return wnp.reshape(rows, tuple(vs_out.shape) + tuple(vs_in.shape))
 
 
+def _jacfwd_cols(jvp_fun: Any, vs_in: Any, who: str) -> Any:
+    """The Jacobian for a real vector input by one forward pass from the diagonal seed
+    (the columns of the identity): ``out.shape + in.shape``."""
+    trace = _RowsTrace(vs_in.size)
+    seed = _diag_box_class()(_np.ones(vs_in.size, vs_in.dtype), trace, _DIAG)
+    col = jvp_fun(seed)[1]
+    if isinstance(getval(col), (tuple, list, dict)):
+        _array_arg(col, who + " (output)")
+    if trace.diagonal(col):
+        col = trace.dense(col)
+    out_shape = tuple(wnp.shape(col))     # one example's (one column's)
+    if isinstance(col, Box) and box_trace(col) is trace:
+        cols, dim = box_value(col), trace.dim_of(col)
+        cols = cols if dim == 0 else wnp.moveaxis(cols, dim, 0)
+    else:   # no output depends on the input
+        cols = wnp.broadcast_to(wnp.expand_dims(col, 0), (vs_in.size,) + out_shape)
+    cols = wnp.reshape(cols, (vs_in.size, -1))
+    return wnp.reshape(wnp.transpose(cols), out_shape + tuple(vs_in.shape))
+
+
 def _jacrev_at(rt: Any, vs_in: Any, who: str, chunk_size: Any=None) -> Any:
     vs_out = _array_arg(rt.ans, who + " (output)")
     if vs_out.iscomplex:
@@ -181,12 +208,15 @@ def _jacfwd_at(fun: Any, x: Any, vs_in: Any, who: str, chunk_size: Any=None, n_o
         if not cols:
             return _np.zeros(tuple(vs_out.shape) + tuple(vs_in.shape))
         return wnp.reshape(wnp.stack(cols, axis=-1), tuple(vs_out.shape) + tuple(vs_in.shape))
+    n_out = vs_in.size if n_out is None else n_out   # (an estimate when not known)
+    chunks = _chunks(vs_in.size, n_out, vs_in.dtype.itemsize, chunk_size)
+    if len(vs_in.shape) == 1 and len(chunks) == 1:
+        return _jacfwd_cols(jvp_fun, vs_in, who)
     # one forward pass carrying a block of tangents (columns of the identity)
     jvp_cols = vmap(lambda t: jvp_fun(t)[1])
     blocks: list[Any] = []
     out_shape: Any = None
-    n_out = vs_in.size if n_out is None else n_out   # (an estimate when not known)
-    for a, b in _chunks(vs_in.size, n_out, vs_in.dtype.itemsize, chunk_size):
+    for a, b in chunks:
         col = jvp_cols(_basis(vs_in, a, b))
         if out_shape is None:
             if isinstance(getval(col), (tuple, list, dict)):
