@@ -77,7 +77,7 @@ class TapeTrace(Trace):
     arguments that are boxes of this tape.
     """
 
-    __slots__ = ("entries", "recording", "lean", "release")
+    __slots__ = ("entries", "recording", "lean", "release", "inplace")
 
     def __init__(self):
         super().__init__()
@@ -87,6 +87,9 @@ class TapeTrace(Trace):
         # the tape is read by one backward pass only: it drops each entry's values as
         # soon as the pass is past it (a vjp function that may be called again: False)
         self.release = False
+        # the nodes of large outputs whose primitive has an in-place reverse rule (see
+        # rules.def_vjp_inplace): the backward pass considers these alone
+        self.inplace = set()
 
     node_of = Trace.aux_of      # a box's node index on this tape
 
@@ -135,6 +138,8 @@ class TapeTrace(Trace):
                 (type(vals[0]) in _lean_types and vals[0].nbytes >= _lean_bytes[0])):
             kept, kept_ans = _lean[0](prim.keep, vals, ans, parents)
             entries.append((prim, kept, kwargs, kept_ans, parents))
+            if prim.vjp_inplace is not None:
+                self.inplace.add(k)
         else:
             entries.append((prim, vals, kwargs, ans, parents))
         return _box_type(type(ans), _default_box[0])(ans, self, k)   # new_box, inlined
@@ -163,6 +168,7 @@ class TapeTrace(Trace):
         out = {}
         entries = self.entries
         release = self.release
+        marked = self.inplace
         accumulate, acc_types = _accumulate[0], _accumulate_types
         for k in range(max(cts), lo - 1, -1):
             g = cts.pop(k, None)
@@ -200,10 +206,11 @@ class TapeTrace(Trace):
                 gs = gi = None     # (a reference left here would keep cts' arrays shared)
             else:
                 vjps = prim.vjps
-                inplace = prim.vjp_inplace
-                if (inplace is not None and release and observe is None and not _observers
-                        and vjps.get(0) is inplace[0] and _refs(ans) == _SOLE):
-                    vjps = inplace[1]   # ans is seen by nothing else: its memory is free
+                if (marked and k in marked and release and observe is None
+                        and not _observers and _refs(ans) == _SOLE):
+                    inplace = prim.vjp_inplace
+                    if vjps.get(0) is inplace[0]:
+                        vjps = inplace[1]   # ans is seen by nothing else: its memory is free
                 for argnum, pk in parents:
                     rule = vjps.get(argnum) or vjp_rule(prim, argnum)
                     gi = rule(g, ans, *args, **kwargs) if kwargs else rule(g, ans, *args)
