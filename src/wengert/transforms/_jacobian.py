@@ -3,6 +3,7 @@ Hessian-vector products.  A Jacobian is one pass carrying a block of basis vecto
 (batched with :func:`vmap`), chunked to a memory budget."""
 from typing import Any, Callable, Sequence
 import functools
+import math
 
 import numpy as _np
 
@@ -155,7 +156,13 @@ def _jacrev_rows(rt: Any, vs_out: Any, vs_in: Any) -> Any:
         rows = rows if dim == 0 else wnp.moveaxis(rows, dim, 0)
     else:   # no row depends on the input
         rows = wnp.broadcast_to(wnp.expand_dims(g, 0), (vs_out.size,) + tuple(wnp.shape(g)))
-    return wnp.reshape(rows, tuple(vs_out.shape) + tuple(vs_in.shape))
+    return _shaped(rows, tuple(vs_out.shape) + tuple(vs_in.shape))
+
+
+def _shaped(a: Any, shape: tuple[int, ...]) -> Any:
+    """``a`` in ``shape``: itself when it has it already (a reshaped view would be a new
+    array, which ``wengert.compile`` must then copy to return what eager returns)."""
+    return a if tuple(wnp.shape(a)) == shape else wnp.reshape(a, shape)
 
 
 def _jacfwd_cols(jvp_fun: Any, vs_in: Any, who: str) -> Any:
@@ -174,8 +181,8 @@ def _jacfwd_cols(jvp_fun: Any, vs_in: Any, who: str) -> Any:
         cols = cols if dim == 0 else wnp.moveaxis(cols, dim, 0)
     else:   # no output depends on the input
         cols = wnp.broadcast_to(wnp.expand_dims(col, 0), (vs_in.size,) + out_shape)
-    cols = wnp.reshape(cols, (vs_in.size, -1))
-    return wnp.reshape(wnp.transpose(cols), out_shape + tuple(vs_in.shape))
+    cols = _shaped(cols, (vs_in.size, math.prod(out_shape)))
+    return _shaped(wnp.transpose(cols), out_shape + tuple(vs_in.shape))
 
 
 def _jacrev_at(rt: Any, vs_in: Any, who: str, chunk_size: Any=None) -> Any:
