@@ -242,11 +242,10 @@ def test_jacobians_and_hessian_through_vmap_match_loops():
 def test_the_jacobian_memory_budget_is_set_on_wengert_transforms(monkeypatch):
     """``wengert.transforms.JACOBIAN_CHUNK_BYTES`` bounds the basis block of every
     Jacobian pass; setting it there takes effect (the Jacobians read it at each call)."""
-    from wengert.transforms import _jacobian
+    from wengert.transforms._readings import ReverseTrace
     passes = []
-    real_vmap = _jacobian.vmap
-    monkeypatch.setattr(_jacobian, "vmap", lambda f, *a, **k: real_vmap(
-        lambda v: passes.append(1) or f(v), *a, **k))
+    real_vjp = ReverseTrace.vjp
+    monkeypatch.setattr(ReverseTrace, "vjp", lambda rt, g: passes.append(1) or real_vjp(rt, g))
     rng = np.random.default_rng(3)
     Bm, x = rng.standard_normal((5, 4)), rng.standard_normal(4)
     J = (1 - np.tanh(Bm @ x) ** 2)[:, None] * Bm

@@ -9,6 +9,7 @@ from .dual import DualTrace
 from .primitive import (Primitive, get_primitive, holds_box, notrace_primitive, primitive,
                         registered_primitives)
 from .rules import (declare_elementwise, def_array_args, def_keep, def_linear, def_loop_only,
+                    def_vjp_inplace,
                     defbatch, defjvp, defjvp_any, defjvp_joint, defvjp, defvjp_any,
                     defvjp_joint, has_jvp, jvp_rule, missing_rule, no_rule_message, vjp_rule)
 from .tape import Entry, TapeTrace, lean_min_bytes
@@ -20,6 +21,7 @@ __all__ = [
     "Primitive", "get_primitive", "holds_box", "notrace_primitive", "primitive",
     "registered_primitives",
     "declare_elementwise", "def_array_args", "def_keep", "def_linear", "def_loop_only",
+    "def_vjp_inplace",
     "defbatch", "defjvp", "defjvp_any", "defjvp_joint", "defvjp", "defvjp_any", "defvjp_joint",
     "has_jvp", "jvp_rule", "missing_rule", "no_rule_message", "vjp_rule", "TapeTrace",
     "lean_min_bytes",

@@ -31,7 +31,7 @@ _registry_lock = _allocate_lock()
 class Primitive:
     __slots__ = ("fun", "name", "wrapped", "vjps", "jvps", "vjp_any", "jvp_any",
                  "vjp_joint", "jvp_joint", "elementwise", "batch", "loop_only", "keep",
-                 "arrays", "__weakref__")
+                 "arrays", "vjp_inplace", "__weakref__")
 
     def __init__(self, fun, name):
         self.fun = fun
@@ -58,6 +58,9 @@ class Primitive:
         # lists and tuples that are array operands (see rules.def_array_args):
         # None, or (to_array, argnums), argnums None meaning the arguments with rules
         self.arrays = None
+        # a reverse rule that may write into ans (see rules.def_vjp_inplace): None, or
+        # (the ordinary rule it stands for, {0: rule})
+        self.vjp_inplace = None
 
     def __repr__(self):
         return f"<primitive {self.name}>"

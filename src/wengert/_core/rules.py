@@ -132,6 +132,26 @@ def def_array_args(fun, to_array, argnums=None):
     return fun
 
 
+def def_vjp_inplace(fun, rule):
+    """Declare a reverse rule of the one-argument ``fun`` that may compute its cotangent
+    in the memory of ``ans`` (saving an array of the data's size at the backward pass's
+    peak).  The tape calls it in place of the ordinary rule only when nothing can see
+    ``ans`` change: on a single-use tape (``grad``, ``value_and_grad``), once the pass
+    is past ``fun``'s entry, with no observer, and when nothing but the pass holds
+    ``ans`` (not the tape, the program, an output or a view).  ``rule(g, ans, *args,
+    **kwargs)`` returns what the ordinary rule returns, bit for bit, computing it the
+    ordinary way whenever it cannot reuse ``ans`` (another type, dtype or shape).  It
+    stands for the reverse rule set when it is declared: a later ``defvjp`` of ``fun``
+    (a user's own rule) is used instead of it."""
+    prim = _prim(fun)
+    ordinary = prim.vjps.get(0)
+    if ordinary is None:
+        raise ValueError(f"def_vjp_inplace({prim.name}): declare its reverse rule first "
+                         "(defvjp): the in-place rule stands for it")
+    prim.vjp_inplace = (ordinary, {0: rule})
+    return fun
+
+
 def def_keep(fun, ans=False, args=None):
     """Declare what ``fun``'s reverse rules read, so that the tape keeps only that:
     ``ans`` whether they read the output (True, False, or the argnums whose

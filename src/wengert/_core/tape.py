@@ -1,11 +1,15 @@
 """Reverse mode: the tape (Wengert list) and its one-loop backward pass."""
 from collections import namedtuple
+import sys
 
 from . import hooks
 from .batching import holds_batched
 from .box import Box, Trace, _box_types, _default_box, new_box
 from .rules import vjp_rule
 from .vspace import add_any
+
+_observers = hooks.observers       # (the same list: watch and unwatch change it in place)
+_box_type = _box_types.get
 
 
 # lean(keep, args, ans, parents) -> (args, ans) to keep on the tape: what no reverse
@@ -41,6 +45,21 @@ def set_accumulate(fun, types):
     _accumulate_types.update(types)
 
 
+def _refs(x):
+    return sys.getrefcount(x)
+
+
+def _refs_of_a_local():
+    value = object()      # held by this local name alone, as the backward pass holds ans
+    return _refs(value)
+
+
+# _refs(ans) for an ans that the backward pass alone holds; -1 (never in place) where
+# reference counts are not exact
+_SOLE = (_refs_of_a_local() if hasattr(sys, "getrefcount")
+         and getattr(sys, "_is_gil_enabled", lambda: True)() else -1)
+
+
 # One tape entry, by name (the tape stores plain tuples in this order: building a
 # named record per operation would cost the eager pass; readers get this view).
 Entry = namedtuple("Entry", "prim args kwargs ans parents")
@@ -58,7 +77,7 @@ class TapeTrace(Trace):
     arguments that are boxes of this tape.
     """
 
-    __slots__ = ("entries", "recording", "lean", "release")
+    __slots__ = ("entries", "recording", "lean", "release", "inplace")
 
     def __init__(self):
         super().__init__()
@@ -68,6 +87,9 @@ class TapeTrace(Trace):
         # the tape is read by one backward pass only: it drops each entry's values as
         # soon as the pass is past it (a vjp function that may be called again: False)
         self.release = False
+        # the nodes of large outputs whose primitive has an in-place reverse rule (see
+        # rules.def_vjp_inplace): the backward pass considers these alone
+        self.inplace = set()
 
     node_of = Trace.aux_of      # a box's node index on this tape
 
@@ -83,10 +105,13 @@ class TapeTrace(Trace):
         return new_box(value, self, k)
 
     def apply(self, prim, args, kwargs):
+        # (the hottest function of the eager pass: a counter instead of enumerate, the
+        # module-level lookups bound once; measured, see benchmarks W1)
         vals = list(args)
         parents = []
         lower = False
-        for i, a in enumerate(args):
+        i = 0
+        for a in args:
             if isinstance(a, Box):
                 if a._trace is self:
                     v = vals[i] = a._value
@@ -97,11 +122,12 @@ class TapeTrace(Trace):
                     lower = True
             elif (type(a) is tuple or type(a) is list) and holds_batched(a):
                 lower = True   # an index tuple holding a batched index, say
+            i += 1
         if lower:
             ans = prim.wrapped(*vals, **kwargs)
         else:
             ans = prim.fun(*vals, **kwargs) if kwargs else prim.fun(*vals)
-        if hooks.observers:
+        if _observers:
             hooks.notify("forward", prim, ans, vals)
         if not self.recording:
             return ans
@@ -112,9 +138,11 @@ class TapeTrace(Trace):
                 (type(vals[0]) in _lean_types and vals[0].nbytes >= _lean_bytes[0])):
             kept, kept_ans = _lean[0](prim.keep, vals, ans, parents)
             entries.append((prim, kept, kwargs, kept_ans, parents))
+            if prim.vjp_inplace is not None:
+                self.inplace.add(k)
         else:
             entries.append((prim, vals, kwargs, ans, parents))
-        return _box_types.get(type(ans), _default_box[0])(ans, self, k)   # new_box, inlined
+        return _box_type(type(ans), _default_box[0])(ans, self, k)   # new_box, inlined
 
     def backward(self, seeds, wanted, observe=None):
         """Walk the tape once, from the last seed back to the first wanted node.
@@ -140,6 +168,7 @@ class TapeTrace(Trace):
         out = {}
         entries = self.entries
         release = self.release
+        marked = self.inplace
         accumulate, acc_types = _accumulate[0], _accumulate_types
         for k in range(max(cts), lo - 1, -1):
             g = cts.pop(k, None)
@@ -153,6 +182,7 @@ class TapeTrace(Trace):
             if release:   # no later step reads this entry: its values go with the locals
                 entries[k] = None
             prim, args, kwargs, ans, parents = entry
+            entry = None   # (its tuple goes now: a released entry then holds nothing)
             # (the adding of a cotangent into cts is written out in both branches below:
             # a shared helper would cost a call per cotangent on the hottest loop, and
             # would hold a reference that stops accumulate from adding in place)
@@ -162,7 +192,7 @@ class TapeTrace(Trace):
                     if gi is not None:
                         if observe is not None:
                             observe(k, g, argnum, pk, gi)
-                        if hooks.observers:
+                        if _observers:
                             hooks.notify("reverse", prim, gi, (argnum, ans))
                         prev = cts.get(pk)
                         if prev is None:
@@ -176,6 +206,11 @@ class TapeTrace(Trace):
                 gs = gi = None     # (a reference left here would keep cts' arrays shared)
             else:
                 vjps = prim.vjps
+                if (marked and k in marked and release and observe is None
+                        and not _observers and _refs(ans) == _SOLE):
+                    inplace = prim.vjp_inplace
+                    if vjps.get(0) is inplace[0]:
+                        vjps = inplace[1]   # ans is seen by nothing else: its memory is free
                 for argnum, pk in parents:
                     rule = vjps.get(argnum) or vjp_rule(prim, argnum)
                     gi = rule(g, ans, *args, **kwargs) if kwargs else rule(g, ans, *args)
@@ -183,7 +218,7 @@ class TapeTrace(Trace):
                         continue
                     if observe is not None:
                         observe(k, g, argnum, pk, gi)
-                    if hooks.observers:
+                    if _observers:
                         hooks.notify("reverse", prim, gi, (argnum, ans))
                     prev = cts.get(pk)
                     if prev is None:

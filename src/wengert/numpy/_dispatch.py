@@ -197,6 +197,9 @@ def dtype(x):
 def iscomplexobj(x):
     """``numpy.iscomplexobj`` of a plain or traced value: whether its dtype is complex
     (not its entries; cheap: this is on the hot path)."""
+    t = type(x)
+    if t is _np.ndarray:    # (the usual case: no unboxing to try)
+        return x.dtype.kind == "c"
     x = val(x)
     t = type(x)
     if t is float or t is _np.float64:

@@ -11,8 +11,9 @@ import sys as _sys
 
 import numpy as _np
 
-from .._core import add_any
+from .._core import add_any, def_vjp_inplace, get_primitive, vjp_rule
 from .._core.tape import lean_min_bytes, set_accumulate, set_lean
+from ._elementwise import tanh
 
 
 def hollow(v):
@@ -77,3 +78,20 @@ def accumulate(cts, k, g):
 _SCALARS = (float, _np.float64, _np.float32)
 set_accumulate(accumulate, (_np.ndarray,))
 
+
+def _tanh_vjp_inplace(g, ans, x, **kwargs):
+    """tanh's cotangent ``g·(1 - ans²)`` computed in the memory of ``ans``, when the
+    tape finds that nothing else holds it (see ``def_vjp_inplace``): the operations of
+    the ordinary rule on a large array (square, subtract from 1, times g), in the same
+    order, so the same bits; anything else goes to the ordinary rule."""
+    if (not kwargs and type(ans) is _np.ndarray and type(g) is _np.ndarray
+            and ans.dtype.kind == "f" and g.dtype == ans.dtype and g.shape == ans.shape
+            and ans.base is None and ans.flags.writeable and ans.nbytes >= lean_min_bytes()):
+        _np.square(ans, out=ans)
+        _np.subtract(1.0, ans, out=ans)
+        return _np.multiply(g, ans, out=ans)
+    return _tanh_vjp(g, ans, x, **kwargs)
+
+
+_tanh_vjp = vjp_rule(get_primitive(tanh), 0)
+def_vjp_inplace(tanh, _tanh_vjp_inplace)

@@ -109,6 +109,9 @@ defbatch(dot, with_loop(dot, _dot_batch))
 
 
 def _matmul_vjp_a(g, ans, a, b, **kwargs):
+    if (type(g) is _np.ndarray and type(b) is _np.ndarray and g.ndim == 2 and b.ndim == 2
+            and b.dtype.kind != "c" and not kwargs):
+        return _np.matmul(g, b.T)    # plain matrices (a first derivative): the product alone
     an, bn = _ndim(a), _ndim(b)
     if an == 2 and bn == 2 and not kwargs:
         # the common case (.T of a box is a recorded transpose); unbroadcast drops the
@@ -123,6 +126,9 @@ def _matmul_vjp_a(g, ans, a, b, **kwargs):
 
 
 def _matmul_vjp_b(g, ans, a, b, **kwargs):
+    if (type(g) is _np.ndarray and type(a) is _np.ndarray and g.ndim == 2 and a.ndim == 2
+            and a.dtype.kind != "c" and not kwargs):
+        return _np.matmul(a.T, g)
     an, bn = _ndim(a), _ndim(b)
     if an == 2 and bn == 2 and not kwargs:
         r = matmul(a.T, g)
@@ -130,6 +136,10 @@ def _matmul_vjp_b(g, ans, a, b, **kwargs):
     if an == 1:
         return unbroadcast(
             g * a if bn == 1 else _shape.expand_dims(a, -1) * _shape.expand_dims(g, -2), b)
+    if bn == 1 and an == 2 and not kwargs:
+        # a matrix times a vector: the vector's cotangent is g·a, one product (under vmap,
+        # as for a Jacobian's block of rows, one matrix product with no reshaping)
+        return unbroadcast(matmul(g, a), b)
     if bn == 1:
         column = matmul(_shape.swapaxes(a, -1, -2), _shape.expand_dims(g, -1))
         return unbroadcast(_shape.getitem(column, (Ellipsis, 0)), b)

@@ -38,7 +38,7 @@ def _kept_shape(xshape, axis):
 
 def _count(xshape, axis):
     axes = _axes(axis, len(xshape))
-    return int(_np.prod([xshape[a] for a in axes])) if axes else 1
+    return _math.prod([xshape[a] for a in axes])   # (exact: no int64 overflow)
 
 
 _FLOAT_SCALARS = FLOAT_SCALARS + (_np.float32,)

@@ -15,6 +15,17 @@ def unbroadcast(g, x):
     if tg is _np.ndarray and type(x) is _np.ndarray and g.shape == x.shape and (
             g.dtype.kind != "c" or x.dtype.kind == "c"):
         return g  # the common case: nothing to sum, no imaginary part to drop
+    if tg is _np.ndarray and type(x) is _np.ndarray and g.ndim >= x.ndim:
+        # plain arrays (a bias's cotangent, say): NumPy's own methods, the same sums as
+        # below without the dispatch of the wrapped functions
+        xshape = x.shape
+        lead = g.ndim - len(xshape)
+        if lead > 0:
+            g = g.sum(axis=tuple(range(lead)))
+        axes = tuple(i for i, n in enumerate(xshape) if n == 1 and g.shape[i] != 1)
+        if axes:
+            g = g.sum(axis=axes, keepdims=True)
+        return g.real if g.dtype.kind == "c" and x.dtype.kind != "c" else g
     gshape, xshape = shape(g), shape(x)
     if gshape != xshape:
         lead = len(gshape) - len(xshape)

@@ -3,16 +3,18 @@ Hessian-vector products.  A Jacobian is one pass carrying a block of basis vecto
 (batched with :func:`vmap`), chunked to a memory budget."""
 from typing import Any, Callable, Sequence
 import functools
+import math
 
 import numpy as _np
 
 from .. import numpy as wnp
 from .. import tree
-from .._core import getval, vspace
+from .._core import Box, box_trace, box_value, get_primitive, getval, register_vspace, vspace
+from .._core.batching import BatchTrace
 from .._typing import Array, Fn, PyTree
 from ._args import JacobianTransform, check_argnum, nary, positions
 from ._grad import grad, make_jvp
-from ._readings import ReverseTrace, jvp_at, vjp_at
+from ._readings import ReverseTrace, innermost, jvp_at, vjp_at
 from ._vmap import vmap
 
 
@@ -43,6 +45,146 @@ def _basis(vs: Any, start: Any, stop: Any) -> Any:
     return eye.reshape((stop - start,) + tuple(vs.shape))
 
 
+# -- the rows of the identity, kept diagonal ----------------------------------------------------
+# A reverse-mode Jacobian of a vector output seeds the backward pass with the rows of the
+# identity, batched.  Elementwise rules scale that batch (the rows stay one-hot) and a
+# matrix product's rule then multiplies it by a matrix: as a dense batch that is an m×m
+# by m×n product, while row i of it is just d_i times row i of the matrix.  A seed of
+# this trace keeps the batch as its diagonal d while the operations allow (a product
+# with a per-example factor; a matrix product, which gives a plain batch d[:, None] * a)
+# and becomes the dense batch (eye * d) for any other operation, so every rule sees what
+# it would see under vmap.
+
+_DIAG = object()    # the batch axis of a diagonal box: its value is the diagonal
+
+
+class _RowsTrace(BatchTrace):
+    """A batch of ``size`` rows of the identity (scaled), kept as their diagonal."""
+
+    __slots__ = ()
+
+    def diagonal(self, box: Any) -> bool:
+        return isinstance(box, Box) and box_trace(box) is self and self.dim_of(box) is _DIAG
+
+    def _scales(self, x: Any) -> bool:
+        """Whether ``x`` is one factor per row (or one for all): no value of this batch."""
+        if isinstance(x, Box) and box_trace(x) is self:
+            return False
+        if type(x) in (list, tuple):
+            return False
+        return tuple(wnp.shape(x)) in ((), (1,), (self.size,))
+
+    def _matrix(self, x: Any) -> bool:
+        """Whether ``x`` is a matrix, no value of this batch."""
+        return (not isinstance(x, (list, tuple)) and not (isinstance(x, Box) and box_trace(x) is self)
+                and len(wnp.shape(x)) == 2)
+
+    def apply(self, prim: Any, args: Any, kwargs: Any) -> Any:
+        if not kwargs and len(args) == 2:
+            a, b = args
+            if prim is _MULTIPLY:
+                if self.diagonal(a) and self._scales(b):
+                    return _DiagBox(wnp.multiply(box_value(a), b), self, _DIAG)
+                if self.diagonal(b) and self._scales(a):
+                    return _DiagBox(wnp.multiply(a, box_value(b)), self, _DIAG)
+            elif prim is _MATMUL and self.diagonal(a) and self._matrix(b):
+                # row i: d_i e_i @ b = d_i b[i]
+                return self.box(wnp.multiply(wnp.expand_dims(box_value(a), -1), b), 0)
+            elif prim is _MATMUL and self.diagonal(b) and self._matrix(a):
+                # example i: a @ d_i e_i = d_i a[:, i], the columns of a * d (batch axis 1)
+                return self.box(wnp.multiply(a, box_value(b)), 1)
+        return super().apply(prim, self.dense_all(args), kwargs)
+
+    def apply_raw(self, fun: Any, args: Any, kwargs: Any, name: Any = None) -> Any:
+        return super().apply_raw(fun, self.dense_all(args), kwargs, name)
+
+    def dense(self, box: Any) -> Any:
+        """A diagonal box as the batch it stands for (batch axis 0)."""
+        eye = _np.eye(self.size, dtype=_np.result_type(innermost(box)))
+        return self.box(wnp.multiply(eye, box_value(box)), 0)
+
+    def dense_all(self, args: Any) -> Any:
+        out = []
+        for a in args:
+            if self.diagonal(a):
+                a = self.dense(a)
+            elif type(a) in (list, tuple) and any(self.diagonal(x) for x in a):
+                a = type(a)(self.dense(x) if self.diagonal(x) else x for x in a)
+            out.append(a)
+        return out
+
+
+_DiagBox: Any = None
+_MULTIPLY = get_primitive(wnp.multiply)
+_MATMUL = get_primitive(wnp.matmul)
+
+
+def _diag_box_class() -> Any:
+    """The class of diagonal boxes (made at the first use: it builds on vmap's batched
+    box, which the NumPy layer loads with vmap)."""
+    global _DiagBox
+    if _DiagBox is None:
+        from ..numpy._batching import BatchedArrayBox, _batched_vspace
+
+        class DiagBox(BatchedArrayBox):
+            """A box of :class:`_RowsTrace`; while its batch axis is ``_DIAG`` its value is
+            the diagonal (one example's shape, as a batched box's shape is)."""
+
+            __slots__ = ()
+
+            @property
+            def shape(self) -> Any:
+                if box_trace(self).dim_of(self) is _DIAG:
+                    return tuple(wnp.shape(box_value(self)))
+                return BatchedArrayBox.shape.fget(self)   # type: ignore[attr-defined]
+
+        register_vspace(DiagBox, _batched_vspace)
+        _DiagBox = DiagBox
+    return _DiagBox
+
+
+def _jacrev_rows(rt: Any, vs_out: Any, vs_in: Any) -> Any:
+    """The Jacobian of a real vector output by one backward pass from the diagonal
+    seed: ``out.shape + in.shape``."""
+    trace = _RowsTrace(vs_out.size)
+    seed = _diag_box_class()(_np.ones(vs_out.size, vs_out.dtype), trace, _DIAG)
+    g = rt.vjp(seed)
+    if trace.diagonal(g):
+        g = trace.dense(g)
+    if isinstance(g, Box) and box_trace(g) is trace:
+        rows, dim = box_value(g), trace.dim_of(g)
+        rows = rows if dim == 0 else wnp.moveaxis(rows, dim, 0)
+    else:   # no row depends on the input
+        rows = wnp.broadcast_to(wnp.expand_dims(g, 0), (vs_out.size,) + tuple(wnp.shape(g)))
+    return _shaped(rows, tuple(vs_out.shape) + tuple(vs_in.shape))
+
+
+def _shaped(a: Any, shape: tuple[int, ...]) -> Any:
+    """``a`` in ``shape``: itself when it has it already (a reshaped view would be a new
+    array, which ``wengert.compile`` must then copy to return what eager returns)."""
+    return a if tuple(wnp.shape(a)) == shape else wnp.reshape(a, shape)
+
+
+def _jacfwd_cols(jvp_fun: Any, vs_in: Any, who: str) -> Any:
+    """The Jacobian for a real vector input by one forward pass from the diagonal seed
+    (the columns of the identity): ``out.shape + in.shape``."""
+    trace = _RowsTrace(vs_in.size)
+    seed = _diag_box_class()(_np.ones(vs_in.size, vs_in.dtype), trace, _DIAG)
+    col = jvp_fun(seed)[1]
+    if isinstance(getval(col), (tuple, list, dict)):
+        _array_arg(col, who + " (output)")
+    if trace.diagonal(col):
+        col = trace.dense(col)
+    out_shape = tuple(wnp.shape(col))     # one example's (one column's)
+    if isinstance(col, Box) and box_trace(col) is trace:
+        cols, dim = box_value(col), trace.dim_of(col)
+        cols = cols if dim == 0 else wnp.moveaxis(cols, dim, 0)
+    else:   # no output depends on the input
+        cols = wnp.broadcast_to(wnp.expand_dims(col, 0), (vs_in.size,) + out_shape)
+    cols = _shaped(cols, (vs_in.size, math.prod(out_shape)))
+    return _shaped(wnp.transpose(cols), out_shape + tuple(vs_in.shape))
+
+
 def _jacrev_at(rt: Any, vs_in: Any, who: str, chunk_size: Any=None) -> Any:
     vs_out = _array_arg(rt.ans, who + " (output)")
     if vs_out.iscomplex:
@@ -52,6 +194,9 @@ def _jacrev_at(rt: Any, vs_in: Any, who: str, chunk_size: Any=None) -> Any:
     if vs_in.iscomplex or vs_out.size <= 1:  # one pass per row (a gradient: no batching)
         rows = [rt.vjp(b) for b in vs_out.standard_basis()]
         return wnp.reshape(wnp.stack(rows), shape) if rows else _np.zeros(shape)
+    if len(vs_out.shape) == 1 and (chunk_size is None or chunk_size >= vs_out.size) and len(
+            _chunks(vs_out.size, vs_in.size, vs_out.dtype.itemsize, chunk_size)) == 1:
+        return _jacrev_rows(rt, vs_out, vs_in)
     # one backward pass carrying a block of cotangents (rows of the identity)
     vjp_rows = vmap(rt.vjp)
     blocks = [vjp_rows(_basis(vs_out, a, b))
@@ -70,12 +215,15 @@ def _jacfwd_at(fun: Any, x: Any, vs_in: Any, who: str, chunk_size: Any=None, n_o
         if not cols:
             return _np.zeros(tuple(vs_out.shape) + tuple(vs_in.shape))
         return wnp.reshape(wnp.stack(cols, axis=-1), tuple(vs_out.shape) + tuple(vs_in.shape))
+    n_out = vs_in.size if n_out is None else n_out   # (an estimate when not known)
+    chunks = _chunks(vs_in.size, n_out, vs_in.dtype.itemsize, chunk_size)
+    if len(vs_in.shape) == 1 and len(chunks) == 1:
+        return _jacfwd_cols(jvp_fun, vs_in, who)
     # one forward pass carrying a block of tangents (columns of the identity)
     jvp_cols = vmap(lambda t: jvp_fun(t)[1])
     blocks: list[Any] = []
     out_shape: Any = None
-    n_out = vs_in.size if n_out is None else n_out   # (an estimate when not known)
-    for a, b in _chunks(vs_in.size, n_out, vs_in.dtype.itemsize, chunk_size):
+    for a, b in chunks:
         col = jvp_cols(_basis(vs_in, a, b))
         if out_shape is None:
             if isinstance(getval(col), (tuple, list, dict)):
@@ -90,10 +238,16 @@ def _pack_aux(result: Any, aux: Any) -> Any:
     return result, aux
 
 
-def _per_argnum(unary: Callable[..., Any]) -> JacobianTransform:
-    """Allow a tuple argnum on a transform defined for one array argument."""
+def _per_argnum(unary: Callable[..., Any], memo: bool = False) -> JacobianTransform:
+    """Allow a tuple argnum on a transform defined for one array argument.  With
+    ``memo``, each transformed function hands ``unary`` its own dict (``modes=``) to
+    remember what it chose for each input shape (none with ``has_aux``: the aux is that
+    of the first evaluation, which must stay the same one)."""
     one = nary(unary, pack_aux=_pack_aux)
     who = unary.__name__
+
+    def memo_of(has_aux: bool) -> dict[str, Any]:
+        return {"modes": {}} if memo and not has_aux else {}
 
     @functools.wraps(unary)
     def op(fun: Fn, argnum: int | Sequence[int] = 0, *,
@@ -101,8 +255,9 @@ def _per_argnum(unary: Callable[..., Any]) -> JacobianTransform:
            chunk_size: int | None = None) -> Fn:
         argnum = check_argnum(argnum, argnums, who)
         if isinstance(argnum, int):
-            return one(fun, argnum, has_aux=has_aux, chunk_size=chunk_size)
-        fs = [one(fun, i, has_aux=has_aux, chunk_size=chunk_size) for i in argnum]
+            return one(fun, argnum, has_aux=has_aux, chunk_size=chunk_size, **memo_of(has_aux))
+        fs = [one(fun, i, has_aux=has_aux, chunk_size=chunk_size, **memo_of(has_aux))
+              for i in argnum]
 
         @functools.wraps(fun)
         def per_arg(*args: Any, **kwargs: Any) -> Any:
@@ -150,8 +305,9 @@ def jacfwd(fun: Fn, x: Array, chunk_size: int | None = None) -> Array:
     return _jacfwd_at(fun, x, _array_arg(x, "jacfwd"), "jacfwd", chunk_size)
 
 
-@_per_argnum
-def jacobian(fun: Fn, x: Array, chunk_size: int | None = None) -> Array:
+@functools.partial(_per_argnum, memo=True)
+def jacobian(fun: Fn, x: Array, chunk_size: int | None = None,
+             modes: dict[Any, Any] | None = None) -> Array:
     """The Jacobian ``d fun / d x`` of shape ``out.shape + in.shape``; uses
     forward mode when there are fewer inputs than outputs (a tall Jacobian)
     and every operation has a forward rule, reverse mode otherwise, each as one
@@ -166,9 +322,23 @@ def jacobian(fun: Fn, x: Array, chunk_size: int | None = None) -> Array:
                [5., 6.]])
     """
     vs_in = _array_arg(x, "jacobian")
+    # The choice needs the output's size and the recorded operations: a reverse
+    # recording, wasted when forward mode wins.  ``modes`` (one per transformed
+    # function) remembers a forward choice per input shape and dtype, so that later
+    # calls go straight to forward mode; a call whose operations lack a forward rule
+    # this time (another branch taken) chooses again.
+    key = (tuple(vs_in.shape), vs_in.dtype)
+    n_out = None if modes is None else modes.get(key)
+    if n_out is not None:
+        try:
+            return _jacfwd_at(fun, x, vs_in, "jacobian", chunk_size, n_out)
+        except NotImplementedError:
+            modes.pop(key, None)   # type: ignore[union-attr]
     rt = ReverseTrace(fun, x)
     vs_out = _array_arg(rt.ans, "jacobian (output)")
     if vs_in.size < vs_out.size and rt.has_forward_rules():
+        if modes is not None:
+            modes[key] = vs_out.size
         return _jacfwd_at(fun, x, vs_in, "jacobian", chunk_size, vs_out.size)
     return _jacrev_at(rt, vs_in, "jacobian", chunk_size)
 

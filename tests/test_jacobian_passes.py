@@ -1,0 +1,155 @@
+"""How Jacobians run: ``jacobian`` picks forward mode for tall Jacobians (and remembers
+that choice); a reverse-mode Jacobian of a vector output seeds its backward pass with
+the rows of the identity kept diagonal while the rules allow."""
+import numpy
+import pytest
+
+import wengert
+import wengert.numpy as np
+from wengert.extend import defvjp, primitive
+
+B = numpy.random.default_rng(4).standard_normal((6, 2))
+
+
+def test_a_tall_jacobian_is_recorded_in_reverse_once_then_straight_forward():
+    # the first call records the function in reverse mode to learn the output's size,
+    # then runs forward mode; later calls of the same input shape run forward mode alone
+    calls = []
+
+    def f(x):
+        calls.append(1)
+        return np.tanh(B @ x)
+
+    jac = wengert.jacobian(f)
+    x = numpy.array([0.3, -0.2])
+    first = jac(x)
+    n_first = len(calls)
+    calls.clear()
+    second = jac(x)
+    assert len(calls) == n_first - 1
+    assert numpy.array_equal(first, second)
+    numpy.testing.assert_allclose(second, wengert.jacrev(f)(x), rtol=1e-13)
+    # another input shape chooses for itself: 8 inputs, 6 outputs (wide: reverse mode)
+    calls.clear()
+    g = wengert.jacobian(lambda x: f(x[:2]) * np.sum(x))
+    x8 = numpy.linspace(0.1, 0.8, 8)
+    numpy.testing.assert_allclose(g(x8), wengert.jacfwd(lambda x: f(x[:2]) * np.sum(x))(x8),
+                                  rtol=1e-13)
+
+
+def test_a_remembered_forward_choice_meeting_a_reverse_only_operation_chooses_again():
+    @primitive
+    def cube(x):
+        return x ** 3
+
+    defvjp(cube, lambda ans, x: lambda g: 3 * g * x ** 2)   # reverse rule only
+    branch = ["forward"]
+
+    def f(x):
+        y = B @ x
+        return y ** 3 if branch[0] == "forward" else cube(y)
+
+    jac = wengert.jacobian(f)
+    x = numpy.array([0.5, 1.5])
+    expected = 3 * (B @ x)[:, None] ** 2 * B
+    numpy.testing.assert_allclose(jac(x), expected, rtol=1e-13)
+    branch[0] = "reverse-only"        # the same shape, an operation with no forward rule
+    numpy.testing.assert_allclose(jac(x), expected, rtol=1e-13)
+    numpy.testing.assert_allclose(jac(x), expected, rtol=1e-13)
+
+
+def test_has_aux_keeps_the_aux_of_the_first_evaluation():
+    jac = wengert.jacobian(lambda x: (np.tanh(B @ x), "aux"), has_aux=True)
+    for _ in range(2):
+        J, aux = jac(numpy.array([0.1, 0.2]))
+        assert aux == "aux" and J.shape == (6, 2)
+
+
+def test_tuple_argnums_remember_each_argument_apart():
+    f = lambda a, b: np.tanh(B @ a) * b  # noqa: E731
+    jac = wengert.jacobian(f, (0, 1))
+    a, b = numpy.array([0.1, 0.2]), 0.5
+    for _ in range(2):
+        Ja, Jb = jac(a, b)
+        numpy.testing.assert_allclose(Ja, wengert.jacrev(f, 0)(a, b), rtol=1e-13)
+        numpy.testing.assert_allclose(Jb, wengert.jacrev(f, 1)(a, b), rtol=1e-13)
+
+
+# -- the diagonal seed of jacrev ------------------------------------------------------------
+C = numpy.random.default_rng(6).standard_normal((4, 7))
+
+
+def test_a_wide_jacobian_is_the_hand_written_formula_with_no_dense_identity_product():
+    x = numpy.linspace(-0.5, 0.6, 7)
+    f = lambda x: np.tanh(C @ x)  # noqa: E731
+    y = numpy.tanh(C @ x)
+    assert numpy.array_equal(wengert.jacrev(f)(x), (1 - y ** 2)[:, None] * C)
+    # compiled: the same program a person writes (no product with an identity block)
+    fast = wengert.compile(wengert.jacrev(f))
+    source = fast.source(x)
+    assert source.count("@") == 1, source          # the forward product only
+    assert "copy" not in source, source            # eager returns the product itself
+    assert numpy.array_equal(fast(x), wengert.jacrev(f)(x))
+    assert numpy.array_equal(fast(x + 0.1), wengert.jacrev(f)(x + 0.1))
+
+
+JACOBIAN_CASES = {
+    # the seed meets an elementwise product, then operations that need the full batch
+    "indexing": lambda x: np.sin(x)[::-1] * x,
+    "concatenate": lambda x: np.concatenate([x * 2.0, np.cos(x)])[2:9],
+    "division": lambda x: (x / 3.0) / (1.5 + np.cos(x)),
+    "fan-out": lambda x: np.exp(x) * x + np.sin(x) * np.exp(x),
+    "matrix then vector": lambda x: (C.T @ np.tanh(C @ x)) * x,
+    "outer product": lambda x: np.sum(np.outer(x, x), axis=0),
+    "constant rows": lambda x: np.concatenate([x[:3], np.zeros(2)]),
+    "scalar factor": lambda x: 2.5 * np.log1p(x * x) * 0.5,
+    "vector factor broadcast": lambda x: np.tanh(x) * numpy.arange(7.0),
+}
+
+
+def _by_hand(f, x, eps=1e-6):
+    """Central differences, column by column (an independent check of both modes)."""
+    cols = [(numpy.asarray(f(x + eps * e)) - numpy.asarray(f(x - eps * e))) / (2 * eps)
+            for e in numpy.eye(x.size)]
+    return numpy.stack(cols, axis=-1)
+
+
+@pytest.mark.parametrize("mode", ["jacrev", "jacfwd"])
+@pytest.mark.parametrize("name", sorted(JACOBIAN_CASES))
+def test_jacobians_from_the_diagonal_seed_are_right_and_compile_to_their_bits(name, mode):
+    f = JACOBIAN_CASES[name]
+    transform = getattr(wengert, mode)
+    x = numpy.linspace(0.1, 0.9, 7)
+    J = transform(f)(x)
+    numpy.testing.assert_allclose(J, _by_hand(f, x), rtol=1e-7, atol=1e-8)
+    other = wengert.jacfwd if mode == "jacrev" else wengert.jacrev
+    numpy.testing.assert_allclose(J, other(f)(x), rtol=1e-12, atol=1e-15)
+    fast = wengert.compile(transform(f))
+    fast(x)
+    assert numpy.array_equal(fast(x + 0.05), transform(f)(x + 0.05))
+
+
+def test_a_tall_jacobian_is_the_hand_written_formula_with_no_dense_identity_product():
+    x = numpy.linspace(-0.5, 0.6, 4)
+    f = lambda x: np.tanh(C.T @ x)  # noqa: E731     (7 outputs, 4 inputs: forward mode)
+    y = numpy.tanh(C.T @ x)
+    assert numpy.array_equal(wengert.jacobian(f)(x), (1 - y ** 2)[:, None] * C.T)
+    source = wengert.compile(wengert.jacfwd(f)).source(x)
+    assert source.count("@") == 1, source
+
+
+def test_nested_jacobians_through_the_diagonal_seed():
+    x = numpy.linspace(0.2, 0.8, 4)
+    f = lambda x: np.sum(np.tanh(C[:, :4] @ x) ** 2) + np.sum(x ** 3)  # noqa: E731
+    H = wengert.hessian(f)(x)
+    numpy.testing.assert_allclose(H, wengert.jacfwd(wengert.grad(f))(x), rtol=1e-10)
+    numpy.testing.assert_allclose(H, H.T, rtol=1e-10)
+    # under vmap and under grad: each example's (or each level's) rows stay its own
+    g = lambda x: np.tanh(C[:, :4] @ x)  # noqa: E731
+    xs = numpy.stack([x, x[::-1], 2 * x])
+    per_example = wengert.vmap(wengert.jacrev(g))(xs)
+    for xi, Ji in zip(xs, per_example):
+        numpy.testing.assert_allclose(Ji, wengert.jacfwd(g)(xi), rtol=1e-12)
+    through_grad = wengert.grad(lambda x: np.sum(wengert.jacrev(g)(x) ** 2))(x)
+    numpy.testing.assert_allclose(
+        through_grad, wengert.grad(lambda x: np.sum(wengert.jacfwd(g)(x) ** 2))(x), rtol=1e-10)
