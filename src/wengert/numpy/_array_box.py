@@ -431,6 +431,34 @@ def _dtype(x):
     return _np.result_type(x)
 
 
+class _DeferringUfunc:
+    """``__array_ufunc__`` of :class:`ForeignArrayBox`: read from the class (as NumPy
+    reads it) it is ArrayBox's method; read from an instance (as CuPy's operators read
+    it, to decide whether to defer) it is None, which makes ``cupy_array @ box`` and
+    ``cupy_array + box`` call the box's reflected operator instead of CuPy's own
+    (which cannot take a box)."""
+
+    def __get__(self, obj, owner=None):
+        return ArrayBox.__array_ufunc__ if obj is None else None
+
+
+class ForeignArrayBox(ArrayBox):
+    """A traced array of another library than NumPy (CuPy's, or one with
+    ``__array_namespace__``): operators with that library's arrays come back to the box,
+    and its device is its value's."""
+
+    __slots__ = ()
+    __array_ufunc__ = _DeferringUfunc()
+    dtype = property(lambda self: innermost(self).dtype)
+    device = property(lambda self: getattr(innermost(self), "device", None))
+
+    def to_device(self, device, /, *, stream=None):
+        if device != self.device:
+            raise ValueError(f"a traced array cannot move from {self.device!r} to "
+                             f"{device!r}; move the input before differentiating")
+        return self
+
+
 class SequenceBox(Box):
     """A traced tuple or list (the result of a multi-output primitive)."""
 

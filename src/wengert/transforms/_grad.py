@@ -78,6 +78,8 @@ def scalar_seed(ans: Any, who: str) -> Any:
             "holomorphic_grad for holomorphic functions, or differentiate np.real/np.abs of it")
     if dt.kind != "f":
         return 1.0
+    if not isinstance(v, (_np.ndarray, _np.generic, Box)):
+        return vspace(v).ones()   # another library's array: made by it, on its device
     one = _np.ones(shape, dt)   # in the output's space: an array, or a NumPy scalar
     return one if isinstance(v, _np.ndarray) else one[()]
 

@@ -1,0 +1,254 @@
+"""One backend test set: the same functions and transforms on NumPy arrays, a CuPy-like
+array that refuses conversion to NumPy (``tests/foreign_arrays.py``), ``array_api_strict``
+arrays (on its default device, and on ``Device('device1')``, which refuses conversion),
+Dask arrays (synchronous scheduler; a callback counts the computes, which must be zero
+while a derivative is built) and, where it imports, CuPy.
+
+Each case checks values against NumPy, derivatives against NumPy's derivatives (which
+``tests/test_ops.py`` checks against finite differences; NumPy's are checked against
+finite differences here too), and that every output is an array of the input's type on the
+input's device.  Operators are tried in both orders with a constant of the backend's type.
+"""
+import contextlib
+import importlib
+
+import numpy as onp
+import pytest
+
+import wengert
+import wengert.numpy as np
+from wengert.scipy.special import logsumexp, softmax
+from wengert.test_util import check_grads
+
+from foreign_arrays import DeviceArray, to_device
+
+
+# -- backends --------------------------------------------------------------------------
+class Backend:
+    """How to move NumPy arrays to a backend and back, and what its arrays look like."""
+
+    def __init__(self, name, put, get, array_type, device=None, computes=None):
+        self.name, self.put, self._get, self.array_type = name, put, get, array_type
+        self.device = device
+        self.computes = computes or contextlib.nullcontext
+
+    def get(self, a):
+        if isinstance(a, (tuple, list)):
+            return type(a)(self.get(v) for v in a)
+        return self._get(a)
+
+    def puts(self, *arrays):
+        return tuple(self.put(onp.asarray(a, dtype=DTYPE)) for a in arrays)
+
+    def check(self, out):
+        """``out`` is an array of this backend, on its device (every leaf of a tuple)."""
+        if isinstance(out, (tuple, list)):
+            for o in out:
+                self.check(o)
+            return
+        assert isinstance(out, self.array_type), (self.name, type(out))
+        if self.device is not None:
+            assert out.device == self.device, (out.device, self.device)
+
+    def __repr__(self):
+        return self.name
+
+
+DTYPE = onp.float64
+
+
+def _numpy():
+    return Backend("numpy", onp.asarray, onp.asarray, (onp.ndarray, onp.generic))
+
+
+def _standin():
+    return Backend("standin", to_device, lambda a: a.get(), DeviceArray, "standin:0")
+
+
+def _strict(device_name):
+    xp = pytest.importorskip("array_api_strict")
+    dev = xp.Device(device_name) if device_name else None
+    cpu = xp.Device("CPU_DEVICE")
+
+    def put(a):
+        return xp.asarray(a, device=dev)
+
+    def get(a):
+        return onp.asarray(xp.asarray(a, device=cpu) if a.device != cpu else a)
+    return Backend(f"strict-{device_name or 'default'}", put, get, xp.Array,
+                   put(onp.zeros(1)).device)
+
+
+def _dask():
+    da = pytest.importorskip("dask.array")
+    import dask
+    from dask.callbacks import Callback
+
+    class Count(Callback):
+        n = 0
+
+        def _start(self, dsk):
+            Count.n += 1
+
+    @contextlib.contextmanager
+    def no_computes():
+        Count.n = 0
+        with dask.config.set(scheduler="synchronous"), Count():
+            yield
+        assert Count.n == 0, f"{Count.n} Dask computes while building a derivative"
+
+    def put(a):
+        return da.from_array(a, chunks=2)
+    return Backend("dask", put, lambda a: onp.asarray(a.compute()), da.Array,
+                   computes=no_computes)
+
+
+def _cupy():
+    cp = pytest.importorskip("cupy")
+    return Backend("cupy", cp.asarray, lambda a: a.get(), cp.ndarray,
+                   cp.zeros(1).device)
+
+
+BACKENDS = {"numpy": _numpy, "standin": _standin, "strict": lambda: _strict(None),
+            "strict-device1": lambda: _strict("device1"), "dask": _dask, "cupy": _cupy}
+
+
+@pytest.fixture(params=list(BACKENDS))
+def backend(request):
+    if request.param == "cupy" and importlib.util.find_spec("cupy") is None:
+        pytest.skip("cupy is not installed")
+    return BACKENDS[request.param]()
+
+
+# -- functions: f(x, c) -> scalar, x differentiated, c a constant of the backend --------
+RNG = onp.random.default_rng(0)
+X = RNG.uniform(0.5, 1.5, (3, 4))
+C = RNG.uniform(0.5, 1.5, (3, 4))
+V = RNG.uniform(0.5, 1.5, 4)
+
+FUNCTIONS = {
+    "elementwise": lambda x, c: np.sum(np.sin(x) * np.exp(x) + np.tanh(x) ** 2
+                                       + np.log(1 + x * x) + np.sqrt(x)),
+    "const_op_x": lambda x, c: np.sum(c + x) + np.sum(c * x) + np.sum(c - x)
+    + np.sum(c / x) + np.sum(c ** x),
+    "x_op_const": lambda x, c: np.sum(x + c) + np.sum(x * c) + np.sum(x - c)
+    + np.sum(x / c) + np.sum(x ** c),
+    "const_matmul_x": lambda x, c: np.sum((c.T @ x) ** 2),
+    "x_matmul_const": lambda x, c: np.sum((x @ c.T) ** 2),
+    "reductions": lambda x, c: np.sum(np.mean(x, axis=0) ** 2) + np.max(x)
+    + np.sum(np.sum(x * c, axis=1, keepdims=True) ** 2),
+    "broadcasting": lambda x, c: np.sum(x[:, :1] * c + x[0] * c),
+    "reshape_transpose": lambda x, c: np.sum(np.reshape(np.transpose(x), (2, 6)) ** 3),
+    "basic_indexing": lambda x, c: np.sum(x[1:, ::2] ** 2) + x[0, 1] * 2.0,
+    "fancy_indexing": lambda x, c: np.sum(x[[0, 2, 2], 1:] ** 2) + np.sum(x[:, [3, 3]]),
+    "einsum_tensordot": lambda x, c: np.sum(np.einsum("ij,ij->i", x, c) ** 2)
+    + np.sum(np.tensordot(x, c, axes=([1], [1])) ** 2),
+    "where": lambda x, c: np.sum(np.where(x > 1.0, x ** 2, c * x)),
+    "logsumexp_softmax": lambda x, c: logsumexp(x) + np.sum(softmax(x, axis=1) * c),
+    "norm": lambda x, c: np.linalg.norm(x * c),
+}
+
+
+def as_backend(backend, f):
+    """``f`` of NumPy arrays, with its constant on ``backend``."""
+    (cb,) = backend.puts(C)
+    return lambda x: f(x, cb)
+
+
+@pytest.mark.parametrize("name", list(FUNCTIONS))
+def test_value_and_gradient(backend, name):
+    f = FUNCTIONS[name]
+    (xb,) = backend.puts(X)
+    fb = as_backend(backend, f)
+    with backend.computes():
+        value = fb(xb)
+        g = wengert.grad(fb)(xb)
+    backend.check(value)
+    backend.check(g)
+    ref = lambda x: f(x, C)  # noqa: E731
+    onp.testing.assert_allclose(backend.get(value), ref(X), rtol=1e-12)
+    onp.testing.assert_allclose(backend.get(g), wengert.grad(ref)(X), rtol=1e-10, atol=1e-12)
+    if backend.name == "numpy":
+        check_grads(ref, modes=["fwd", "rev"], order=2)(X)
+
+
+@pytest.mark.parametrize("name", ["elementwise", "x_matmul_const", "fancy_indexing",
+                                  "logsumexp_softmax"])
+def test_transforms(backend, name):
+    f = FUNCTIONS[name]
+    (xb, tb) = backend.puts(X, V[None, :] * onp.ones((3, 1)))
+    fb = as_backend(backend, f)
+    ref = lambda x: f(x, C)  # noqa: E731
+    T = onp.broadcast_to(V, X.shape)
+    get = backend.get
+    with backend.computes():
+        value, g = wengert.value_and_grad(fb)(xb)
+        _, vjp_fn = wengert.vjp(fb, xb)
+        (g_vjp,) = vjp_fn(backend.puts(onp.ones(()))[0])
+        _, jv = wengert.jvp(fb, (xb,), (tb,))
+        hv = wengert.hessian_vector_product(fb)(xb, tb)
+        gc = wengert.grad(wengert.checkpoint(fb))(xb)
+    for out in (value, g, g_vjp, jv, hv, gc):
+        backend.check(out)
+    g_ref = wengert.grad(ref)(X)
+    onp.testing.assert_allclose(get(value), ref(X), rtol=1e-12)
+    for gi in (g, g_vjp, gc):
+        onp.testing.assert_allclose(get(gi), g_ref, rtol=1e-10, atol=1e-12)
+    onp.testing.assert_allclose(get(jv), onp.sum(g_ref * T), rtol=1e-10)
+    onp.testing.assert_allclose(get(hv), wengert.hessian_vector_product(ref)(X, T),
+                                rtol=1e-10, atol=1e-12)
+
+
+def test_jacobian_hessian(backend):
+    (vb, cb) = backend.puts(V, V[::-1])
+
+    def vec(v):
+        return np.tanh(v) * cb + np.sum(v ** 2)
+
+    def ref_vec(v):
+        return np.tanh(v) * V[::-1] + np.sum(v ** 2)
+
+    def scalar(v):
+        return np.sum(np.sin(v) * cb) ** 2
+
+    def ref_scalar(v):
+        return np.sum(np.sin(v) * V[::-1]) ** 2
+
+    with backend.computes():
+        jac = wengert.jacobian(vec)(vb)
+        hess = wengert.hessian(scalar)(vb)
+    backend.check(jac)
+    backend.check(hess)
+    onp.testing.assert_allclose(backend.get(jac), wengert.jacobian(ref_vec)(V), rtol=1e-12)
+    onp.testing.assert_allclose(backend.get(hess), wengert.hessian(ref_scalar)(V),
+                                rtol=1e-10, atol=1e-12)
+
+
+def test_vmap(backend):
+    (xb, cb) = backend.puts(X, V)
+
+    def row_loss(w):
+        return np.sum(np.tanh(w * cb) ** 2)
+
+    with backend.computes():
+        per_row = wengert.vmap(wengert.grad(row_loss))(xb)
+    backend.check(per_row)
+    ref = wengert.vmap(wengert.grad(lambda w: np.sum(np.tanh(w * V) ** 2)))(X)
+    onp.testing.assert_allclose(backend.get(per_row), ref, rtol=1e-12)
+
+
+def test_several_parameters(backend):
+    """A tree of parameters (an MLP), each leaf's gradient of its own type."""
+    (w1, w2, xb, yb) = backend.puts(RNG.standard_normal((4, 5)) * 0.5,
+                                    RNG.standard_normal(5) * 0.5, X, X[:, 0])
+
+    def loss(params, x, y):
+        a, b = params
+        return np.mean((np.tanh(x @ a) @ b - y) ** 2)
+
+    with backend.computes():
+        g = wengert.grad(loss)((w1, w2), xb, yb)
+    backend.check(g)
+    ref = wengert.grad(loss)(tuple(backend.get((w1, w2))), X, X[:, 0])
+    for gi, ri in zip(backend.get(g), ref):
+        onp.testing.assert_allclose(gi, ri, rtol=1e-10)
