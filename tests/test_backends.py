@@ -138,7 +138,8 @@ FUNCTIONS = {
     "reductions": lambda x, c: np.sum(np.mean(x, axis=0) ** 2) + np.max(x)
     + np.sum(np.sum(x * c, axis=1, keepdims=True) ** 2),
     "broadcasting": lambda x, c: np.sum(x[:, :1] * c + x[0] * c),
-    "reshape_transpose": lambda x, c: np.sum(np.reshape(np.transpose(x), (2, 6)) ** 3),
+    "reshape_transpose": lambda x, c: np.sum(np.reshape(np.transpose(x), (-1,)) ** 3
+                                             * np.reshape(c, (12,))),
     "basic_indexing": lambda x, c: np.sum(x[1:, ::2] ** 2) + x[0, 1] * 2.0,
     "fancy_indexing": lambda x, c: np.sum(x[[0, 2, 2], 1:] ** 2) + np.sum(x[:, [3, 3]]),
     "einsum_tensordot": lambda x, c: np.sum(np.einsum("ij,ij->i", x, c) ** 2)
