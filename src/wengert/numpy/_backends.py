@@ -16,6 +16,8 @@ import sys as _sys
 
 import numpy as _np
 
+from ._namespace_array import NamespaceArray, is_namespace_only
+
 
 def dask_array():
     """The ``dask.array`` module if the user imported it, else None."""
@@ -47,7 +49,7 @@ def namespace_of(x):
 
 def backend_name(x):
     """The library of a foreign array, for error messages (``cupy``, ``dask``, ...)."""
-    return type(x).__module__.split(".")[0]
+    return type(getattr(x, "raw", x)).__module__.split(".")[0]
 
 
 def device_of(x):
@@ -59,8 +61,11 @@ def to_backend(x, like):
     """The plain value ``x`` (a NumPy array or scalar, or an array of ``like``'s type) as an
     array of ``like``'s library on ``like``'s device: the explicit transfer of a constant a
     rule made with NumPy.  A box or an array of ``like``'s type stays as it is."""
-    if type(x) is type(like) or not isinstance(x, (_np.ndarray, _np.generic, float, int,
-                                                     complex, bool)):
+    if type(x) is type(like):
+        return x
+    if not isinstance(x, (_np.ndarray, _np.generic, float, int, complex, bool)):
+        if type(like) is NamespaceArray and is_namespace_only(x):
+            return NamespaceArray(x)     # the library's array, as the adapter wraps it
         return x
     if is_dask(like):
         return dask_array().asarray(x)

@@ -4,7 +4,7 @@ import numpy as _np
 from .._core import (Box, box_value, def_array_args, defjvp, defvjp, get_primitive, getval,
                      holds_box, notrace_primitive, primitive)
 from .._core.primitive import _name_of
-from ._backends import is_foreign
+from ._backends import is_foreign, numpy_dtype
 
 # Python and NumPy float64 scalars: scalar code's fast paths
 FLOAT_SCALARS = (float, _np.float64)
@@ -187,11 +187,14 @@ def shape(x):
 def dtype(x):
     x = val(x)
     try:
-        return x.dtype
+        d = x.dtype
     except AttributeError:
         if type(x) is list or type(x) is tuple:   # result_type would read it as a dtype
             return _np.asarray(x).dtype
         return _np.result_type(x)
+    if type(x) is _np.ndarray or isinstance(d, _np.dtype):
+        return d
+    return numpy_dtype(d)    # an array API library's dtype: NumPy's of the same name
 
 
 def iscomplexobj(x):
@@ -202,4 +205,7 @@ def iscomplexobj(x):
     if t is float or t is _np.float64:
         return False
     d = getattr(x, "dtype", None)
-    return d.kind == "c" if d is not None else _np.iscomplexobj(x)
+    if d is None:
+        return _np.iscomplexobj(x)
+    kind = getattr(d, "kind", None)
+    return (kind if kind is not None else numpy_dtype(d).kind) == "c"

@@ -6,6 +6,7 @@ import numpy as _np
 from .._core import Box, VSpace, register_box, register_vspace, register_vspace_finder
 from ._backends import (astype, cast_dask, dask_array, device_of, dtype_kind, is_dask,
                         is_foreign, namespace_of, numpy_dtype, to_backend)
+from ._namespace_array import NamespaceArray, is_namespace_only, seen
 
 _PLAIN_SCALARS = frozenset((float, complex, int, _np.float64, _np.float32, _np.complex128))
 
@@ -222,6 +223,13 @@ def _find_vspace(value):
     if is_dask(value):
         register_vspace(type(value), DaskArrayVSpace)
         return DaskArrayVSpace
+    if is_namespace_only(value):
+        # an array-API-only array: seen through the adapter in every box and space
+        from ._array_box import NamespaceArrayBox
+        seen.append(True)
+        register_vspace(type(value), lambda v: ForeignArrayVSpace(NamespaceArray(v)))
+        register_box(NamespaceArrayBox, (type(value),))
+        return lambda v: ForeignArrayVSpace(NamespaceArray(v))
     if is_foreign(value):
         register_vspace(type(value), ForeignArrayVSpace)
         from ._array_box import ForeignArrayBox
@@ -230,4 +238,5 @@ def _find_vspace(value):
     return None
 
 
+register_vspace(NamespaceArray, ForeignArrayVSpace)
 register_vspace_finder(_find_vspace)

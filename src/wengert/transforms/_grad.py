@@ -12,6 +12,8 @@ from .. import tree
 from .._core import Box, box_trace, getval, vspace
 from .._typing import Fn, PyTree, T
 from ._args import check_argnum, check_differentiable, level_now, name_of, nary, with_aux
+from ..numpy._namespace_array import (holds_namespace_only, seen as namespace_arrays_seen,
+                                     unwrap_tree)
 from ._readings import ReverseTrace, innermost, jvp_at, vjp_at
 
 
@@ -28,7 +30,16 @@ def make_vjp(fun: Fn, x: PyTree) -> tuple[Callable[[PyTree], PyTree], Any]:
         >>> float(vjp_fn(2.0))
         2.0
     """
-    return vjp_at(fun, x)
+    vjp_fn, ans = vjp_at(fun, x)
+    if namespace_arrays_seen and holds_namespace_only(x):
+        return _unwrapping(vjp_fn), ans
+    return vjp_fn, ans
+
+
+def _unwrapping(f: Callable[[PyTree], Any]) -> Callable[[PyTree], Any]:
+    """``f`` (a vjp or jvp function of array-API-only arrays) with its results unwrapped
+    from the adapter they were traced in."""
+    return lambda t: unwrap_tree(f(t))
 
 
 @nary
@@ -44,7 +55,8 @@ def make_jvp(fun: Fn, x: PyTree) -> Callable[[PyTree], tuple[Any, Any]]:
         >>> float(value), float(t)
         (1.0, 3.0)
     """
-    return jvp_at(fun, x)
+    jvp_fn = jvp_at(fun, x)
+    return _unwrapping(jvp_fn) if namespace_arrays_seen and holds_namespace_only(x) else jvp_fn
 
 
 _ONE64 = _np.float64(1.0)
@@ -266,6 +278,8 @@ def jvp(fun: Fn, primals: Sequence[PyTree], tangents: Sequence[PyTree],
     main, aux_of = with_aux(fun, has_aux)
     level = level_now() if has_aux else None
     out, t = jvp_at(lambda xs: main(*xs), primals)(tangents)
+    if namespace_arrays_seen and holds_namespace_only(primals):
+        out, t = unwrap_tree(out), unwrap_tree(t)
     return (out, t, aux_of(level)) if has_aux else (out, t)
 
 
@@ -315,7 +329,13 @@ def vjp(fun: Fn, *primals: PyTree, has_aux: bool = False) -> tuple[Any, ...]:
     main, aux_of = with_aux(fun, has_aux)
     level = level_now() if has_aux else None
     rt = ReverseTrace(lambda xs: main(*xs), tuple(primals))
-    return (rt.ans, rt.vjp, aux_of(level)) if has_aux else (rt.ans, rt.vjp)
+    ans, vjp_fn = rt.ans, rt.vjp
+    if namespace_arrays_seen and holds_namespace_only(primals):
+        ans = unwrap_tree(ans)
+
+        def vjp_fn(g: PyTree) -> PyTree:
+            return unwrap_tree(rt.vjp(g))
+    return (ans, vjp_fn, aux_of(level)) if has_aux else (ans, vjp_fn)
 
 
 def stop_gradient(x: T) -> T:

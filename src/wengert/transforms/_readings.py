@@ -15,7 +15,7 @@ from .. import numpy as wnp
 from .. import tree
 from .._core import Box, DualTrace, TapeTrace, box_trace, box_value, getval, has_jvp, vspace
 from .._core.batching import BatchTrace
-from ..numpy._backends import is_foreign, to_backend
+from ..numpy._backends import is_foreign, numpy_dtype, to_backend
 from .._typing import PyTree
 from ..numpy._inplace import PLAIN_TARGET_FIX
 
@@ -163,7 +163,7 @@ def is_complex(v: Any) -> bool:
     if t is complex:
         return True
     dt = getattr(v, "dtype", None)
-    return dt is not None and _np.dtype(dt).kind == "c"
+    return dt is not None and numpy_dtype(dt).kind == "c"
 
 
 def check_not_complex(t: Any, x: Any, what: str, role: str) -> None:
