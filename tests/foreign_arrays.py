@@ -198,7 +198,17 @@ class DeviceArray:
     __floordiv__, __rfloordiv__ = _binary(np.floor_divide)
     __mod__, __rmod__ = _binary(np.remainder)
     __pow__, __rpow__ = _binary(np.power)
-    __matmul__, __rmatmul__ = _binary(np.matmul)
+    # CuPy's @ runs its own matmul, not NumPy's ufunc: an operand of another type that
+    # does not defer (``__array_ufunc__`` not None) is refused, not asked
+    def __matmul__(self, other):
+        if type(other) is not DeviceArray and _should_defer(other):
+            return NotImplemented
+        return _own_matmul(self, other)
+
+    def __rmatmul__(self, other):
+        if type(other) is not DeviceArray and _should_defer(other):
+            return NotImplemented
+        return _own_matmul(other, self)
     __and__, __rand__ = _binary(np.logical_and)
     __or__, __ror__ = _binary(np.logical_or)
     __lt__, _ = _binary(np.less)
@@ -273,6 +283,13 @@ class DeviceArray:
 
     def fill(self, value):
         self._data.fill(value)
+
+
+def _own_matmul(a, b):
+    for x in (a, b):
+        if type(x) is not DeviceArray:
+            raise TypeError(f"Unsupported type {type(x)}")
+    return DeviceArray(np.matmul(a._data, b._data))
 
 
 class _Namespace:

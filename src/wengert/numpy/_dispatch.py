@@ -207,5 +207,7 @@ def iscomplexobj(x):
     d = getattr(x, "dtype", None)
     if d is None:
         return _np.iscomplexobj(x)
-    kind = getattr(d, "kind", None)
-    return (kind if kind is not None else numpy_dtype(d).kind) == "c"
+    try:
+        return d.kind == "c"
+    except AttributeError:      # an array API library's dtype
+        return numpy_dtype(d).kind == "c"
