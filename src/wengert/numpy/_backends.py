@@ -16,7 +16,7 @@ import sys as _sys
 
 import numpy as _np
 
-from ._namespace_array import NamespaceArray, is_namespace_only
+from ._namespace_array import NamespaceArray, is_compat_array, is_namespace_only, raw_namespace
 
 
 def dask_array():
@@ -36,7 +36,7 @@ def is_foreign(x):
     ``array_api_strict``) other than NumPy's own arrays and scalars."""
     if isinstance(x, (_np.ndarray, _np.generic)):
         return False
-    return hasattr(type(x), "__array_namespace__") or is_dask(x)
+    return hasattr(type(x), "__array_namespace__") or is_dask(x) or is_compat_array(x)
 
 
 def namespace_of(x):
@@ -44,7 +44,7 @@ def namespace_of(x):
     else what ``x.__array_namespace__()`` returns (``cupy`` for CuPy arrays)."""
     if is_dask(x):
         return dask_array()
-    return x.__array_namespace__()
+    return raw_namespace(x)
 
 
 def backend_name(x):

@@ -14,6 +14,7 @@ the user gets the library's arrays back, on their device.  A NumPy function the
 namespace lacks raises an error naming the function and the library.
 """
 import math as _math
+import sys as _sys
 
 import numpy as _np
 
@@ -54,7 +55,7 @@ class NamespaceArray:
     imag = property(lambda self: _call("imag", self))
 
     def __array_namespace__(self, api_version=None):
-        return AdaptedNamespace(self.raw.__array_namespace__())
+        return AdaptedNamespace(raw_namespace(self.raw))
 
     def __array__(self, dtype=None, copy=None):
         raise TypeError(f"{_library(self)} arrays are not converted to NumPy arrays by "
@@ -80,7 +81,7 @@ class NamespaceArray:
         return (self[i] for i in range(len(self)))
 
     def astype(self, dtype, copy=True, **kwargs):
-        ns = self.raw.__array_namespace__()
+        ns = raw_namespace(self.raw)
         return NamespaceArray(ns.astype(self.raw, library_dtype(ns, dtype)))
 
     def reshape(self, *shape, order="C"):
@@ -93,14 +94,14 @@ class NamespaceArray:
     def copy(self): return _call("asarray", self, copy=True)
     def ravel(self): return _np.ravel(self)
     def conj(self): return _call("conj", self)
-    def item(self): return float(self.raw.__array_namespace__().reshape(self.raw, ()))
+    def item(self): return float(raw_namespace(self.raw).reshape(self.raw, ()))
 
     # -- NumPy's protocols --------------------------------------------------------------
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         if method != "__call__":
             raise _missing(f"numpy.{ufunc.__name__}.{method}", self)
         _drop_defaults(f"numpy.{ufunc.__name__}", self, kwargs)
-        ns = self.raw.__array_namespace__()
+        ns = raw_namespace(self.raw)
         name = _RENAMED.get(ufunc.__name__, ufunc.__name__)
         fun = getattr(ns, name, None)
         if fun is None:
@@ -184,10 +185,36 @@ class AdaptedNamespace:
 # -- helpers -------------------------------------------------------------------------------
 def is_namespace_only(x):
     """Whether ``x`` is an array that has ``__array_namespace__`` and none of NumPy's
-    dispatch protocols (not NumPy's, not CuPy's, not Dask's)."""
+    dispatch protocols (not NumPy's, not CuPy's, not Dask's), or a PyTorch tensor (whose
+    namespace array-api-compat provides)."""
     t = type(x)
-    return (hasattr(t, "__array_namespace__") and not hasattr(t, "__array_function__")
-            and not isinstance(x, (_np.ndarray, _np.generic)) and t is not NamespaceArray)
+    if hasattr(t, "__array_namespace__"):
+        return (not hasattr(t, "__array_function__") and t is not NamespaceArray
+                and not isinstance(x, (_np.ndarray, _np.generic)))
+    return is_compat_array(x)
+
+
+def is_compat_array(x):
+    """Whether ``x`` is an array whose array API namespace only array-api-compat gives (a
+    PyTorch tensor), when that library has been imported (wengert imports none)."""
+    torch = _sys.modules.get("torch")
+    return torch is not None and isinstance(x, torch.Tensor)
+
+
+def raw_namespace(raw):
+    """The array API namespace of a library's array: its ``__array_namespace__()``, or
+    array-api-compat's for the libraries without one (PyTorch)."""
+    get = getattr(type(raw), "__array_namespace__", None)
+    if get is not None:
+        return raw.__array_namespace__()
+    try:
+        import array_api_compat
+    except ImportError:
+        raise TypeError(
+            f"{type(raw).__module__}.{type(raw).__name__}: differentiating these arrays needs "
+            "array-api-compat for their array API namespace; pip install array-api-compat "
+            "(or wengert[arrayapi])") from None
+    return array_api_compat.array_namespace(raw)
 
 
 def adapt(x):
@@ -263,6 +290,7 @@ def _missing(what, like):
 
 
 def _drop_defaults(what, like, kwargs):
+    kwargs.pop("optimize", None)        # NumPy's einsum speed hint
     for k in list(kwargs):
         if k in _DEFAULTS and kwargs[k] is _DEFAULTS[k]:
             del kwargs[k]
@@ -272,7 +300,7 @@ def _drop_defaults(what, like, kwargs):
 
 
 def _is_raw(x):
-    return hasattr(type(x), "__array_namespace__") and not isinstance(
+    return (hasattr(type(x), "__array_namespace__") or is_compat_array(x)) and not isinstance(
         x, (_np.ndarray, _np.generic, NamespaceArray))
 
 
@@ -287,7 +315,7 @@ def _to_raw(x, like):
     if t is NamespaceArray:
         return x.raw
     if t is _np.ndarray and x.ndim or t is list:
-        ns = like.raw.__array_namespace__()
+        ns = raw_namespace(like.raw)
         a = _np.asarray(x)
         return ns.asarray(a, dtype=library_dtype(ns, a.dtype), device=like.raw.device)
     if isinstance(x, (_np.generic, _np.ndarray)):
@@ -346,7 +374,7 @@ def _call(name, *args, **kwargs):
     like = _like_of(args)
     if like is None:
         like = _like_of(list(kwargs.values()))
-    ns = like.raw.__array_namespace__()
+    ns = raw_namespace(like.raw)
     fun = getattr(ns, name, None)
     if fun is None:
         raise _missing(f"numpy.{name}", like)
@@ -361,7 +389,7 @@ def _call(name, *args, **kwargs):
 
 
 def _call_linalg(name, like, args, kwargs):
-    ns = like.raw.__array_namespace__()
+    ns = raw_namespace(like.raw)
     linalg = getattr(ns, "linalg", None)
     if name == "norm" and linalg is not None:    # the array API splits NumPy's norm
         return _norm(like, linalg, *args, **kwargs)
@@ -500,7 +528,7 @@ def _getitem(x, idx):
     items = tuple(_np.asarray(i) if type(i) is list else i for i in items)
     arrays = [k for k, i in enumerate(items)
               if type(i) in (_np.ndarray, NamespaceArray) and i.ndim > 0]
-    ns = x.raw.__array_namespace__()
+    ns = raw_namespace(x.raw)
     if len(arrays) != 1 or items[arrays[0]].dtype.kind not in "iu":
         raw = tuple(_to_raw(i, x) if type(i) in (_np.ndarray, NamespaceArray) else i
                     for i in items)
