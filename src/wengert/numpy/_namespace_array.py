@@ -219,7 +219,11 @@ def raw_namespace(raw):
 
 def adapt(x):
     """``x`` wrapped in a :class:`NamespaceArray` if it is an array-API-only array."""
-    return NamespaceArray(x) if is_namespace_only(x) else x
+    if is_namespace_only(x):
+        if not seen:
+            seen.append(True)
+        return NamespaceArray(x)
+    return x
 
 
 def adapt_tree(tree):
