@@ -366,3 +366,17 @@ def test_an_op_the_backend_cannot_run_names_op_and_backend(backend):
                 wengert.grad(lambda x: np.sum(np.sort(x, axis=1) ** 2))(xb)
     else:
         pytest.skip(f"{backend.name} runs every op of this test set")
+
+
+def test_zero_gradient_is_made_on_the_backend(backend):
+    """A gradient that is zero (an input the output does not depend on) is an array of
+    the input's library on its device, made there."""
+    (xb, yb) = backend.puts(X, V)
+    with backend.computes(), pytest.warns(UserWarning, match="independent"):
+        g = wengert.grad(lambda x, y: np.sum(y * 2.0))(xb, yb)
+    backend.check(g)
+    onp.testing.assert_array_equal(backend.get(g), onp.zeros_like(X))
+    with backend.computes():
+        gx, gy = wengert.grad(lambda x, y: np.sum(y * 2.0), argnum=(0, 1))(xb, yb)
+    backend.check((gx, gy))
+    onp.testing.assert_array_equal(backend.get(gy), onp.full(4, 2.0))

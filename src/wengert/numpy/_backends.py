@@ -79,6 +79,19 @@ def to_backend(x, like):
         return xp.asarray(x)
 
 
+def full_on(like, shape, value):
+    """An array of ``shape`` filled with ``value``, of ``like``'s library, dtype and device,
+    made there (not made with NumPy and copied)."""
+    xp = namespace_of(like)
+    dev = device_of(like)
+    if dev is not None:
+        try:
+            return xp.full(tuple(shape), value, dtype=like.dtype, device=dev)
+        except TypeError:    # a namespace whose creation functions take no device= (CuPy's)
+            pass
+    return xp.full(tuple(shape), value, dtype=like.dtype)
+
+
 def dtype_kind(dt):
     """NumPy's one-letter kind of a dtype (``"f"``, ``"c"``, ...), also of a dtype of an
     array API library that is not a NumPy dtype."""

@@ -178,6 +178,8 @@ class AdaptedNamespace:
             return fun
 
         def adapted(*args, **kwargs):
+            if kwargs.get("dtype") is not None:
+                kwargs["dtype"] = library_dtype(self._ns, kwargs["dtype"])
             return _wrap(fun(*_tree_raw(args), **_tree_raw(kwargs)))
         return adapted
 

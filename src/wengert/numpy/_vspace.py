@@ -4,7 +4,7 @@ import math as _math
 import numpy as _np
 
 from .._core import Box, VSpace, register_box, register_vspace, register_vspace_finder
-from ._backends import (astype, cast_dask, dask_array, device_of, dtype_kind, is_dask,
+from ._backends import (astype, cast_dask, dask_array, device_of, dtype_kind, full_on, is_dask,
                         is_foreign, namespace_of, numpy_dtype, to_backend)
 from ._namespace_array import NamespaceArray, is_namespace_only, seen
 
@@ -138,10 +138,10 @@ class ForeignArrayVSpace(ArrayVSpace):
         return x
 
     def zeros(self):
-        return self.cast(_np.zeros(self.shape, numpy_dtype(self.dtype)))
+        return full_on(self.like, self.shape, 0)     # made on the device, not copied there
 
     def ones(self):
-        return self.cast(_np.ones(self.shape, numpy_dtype(self.dtype)))
+        return full_on(self.like, self.shape, 1)
 
     def standard_basis(self):
         size, dt = self.size, numpy_dtype(self.dtype)

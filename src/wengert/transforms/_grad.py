@@ -12,6 +12,7 @@ from .. import tree
 from .._core import Box, box_trace, getval, vspace
 from .._typing import Fn, PyTree, T
 from ._args import check_argnum, check_differentiable, level_now, name_of, nary, with_aux
+from ..numpy._backends import is_foreign
 from ..numpy._namespace_array import (holds_namespace_only, seen as namespace_arrays_seen,
                                      unwrap_tree)
 from ._readings import ReverseTrace, innermost, jvp_at, vjp_at
@@ -112,7 +113,8 @@ def _scalar_as_array(g: Any, x: Any) -> Any:
     if type(innermost(x)) is _np.ndarray:   # (the value under every box, compile's included)
         return g
     if not isinstance(g, Box):
-        return _np.asarray(g)
+        # another library's array (a gradient of CuPy, Dask, ... arrays) stays as it is
+        return g if type(g) is not float and is_foreign(g) else _np.asarray(g)
     trace = box_trace(g)
     if trace.records_calls:   # wengert.compile's tracing: the conversion as one call
         return trace.apply_raw(_np.asarray, (g,), {}, "asarray")
