@@ -34,9 +34,13 @@ def is_foreign(x):
     """Whether ``x`` (a plain value, not a box) is an array of another library than NumPy:
     a Dask array, or any array whose type has ``__array_namespace__`` (CuPy, PyTorch,
     ``array_api_strict``) other than NumPy's own arrays and scalars."""
-    if isinstance(x, (_np.ndarray, _np.generic)):
+    t = type(x)
+    if t in _NOT_ARRAYS or isinstance(x, (_np.ndarray, _np.generic)):
         return False
-    return hasattr(type(x), "__array_namespace__") or is_dask(x) or is_compat_array(x)
+    return hasattr(t, "__array_namespace__") or is_dask(x) or is_compat_array(x)
+
+
+_NOT_ARRAYS = frozenset((float, int, complex, bool, list, tuple, dict, type(None)))
 
 
 def namespace_of(x):

@@ -128,7 +128,7 @@ class ReverseTrace:
         out_leaves = tree.leaves(self.ans)
         for k, (gl, out) in enumerate(zip(g_leaves, out_leaves)):
             check_not_complex(gl, out, f"output leaf {k}", "cotangent")
-            if type(out) is not _np.ndarray and is_foreign(out):
+            if type(out) is not _np.ndarray and type(out) is not float and is_foreign(out):
                 g_leaves[k] = _on_backend_of(gl, out)
         return self.backward(g_leaves)
 
