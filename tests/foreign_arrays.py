@@ -318,6 +318,12 @@ class _Namespace:
 xp = _Namespace()
 
 
+def __getattr__(name):
+    """The module is the stand-in library's top-level namespace too (``cupy`` is both
+    CuPy's module and, where its arrays have ``__array_namespace__``, their namespace)."""
+    return getattr(xp, name)
+
+
 def to_device(a):
     """A NumPy array (or a tree of them) as DeviceArrays."""
     if type(a) in (tuple, list):

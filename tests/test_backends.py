@@ -353,6 +353,21 @@ def test_vmap_of_a_loop_only_op(backend):
     onp.testing.assert_allclose(backend.get(out), wengert.vmap(solve)(X), **TOL)
 
 
+def test_arrays_with_numpy_protocols_but_no_array_namespace(monkeypatch):
+    """CuPy arrays before CuPy's array API namespace have ``__array_function__`` but no
+    ``__array_namespace__``: their library's top-level module serves as the namespace."""
+    from wengert.numpy import _backends
+    monkeypatch.delattr(DeviceArray, "__array_namespace__")
+    monkeypatch.setattr(_backends, "NUMPY_LIKE_LIBRARIES", {"cupy", "foreign_arrays"})
+    (xb, cb) = to_device(X), to_device(C)
+    f = FUNCTIONS["fancy_indexing"]
+    g = wengert.grad(lambda x: f(x, cb) + np.sum(x * cb))(xb)
+    jac = wengert.jacobian(lambda x: np.tanh(x) * cb)(xb)
+    assert type(g) is DeviceArray and type(jac) is DeviceArray
+    onp.testing.assert_allclose(g.get(), wengert.grad(lambda x: f(x, C) + np.sum(x * C))(X))
+    onp.testing.assert_allclose(jac.get(), wengert.jacobian(lambda x: np.tanh(x) * C)(X))
+
+
 def test_an_op_the_backend_cannot_run_names_op_and_backend(backend):
     (xb,) = backend.puts(X)
     if backend.name == "standin":

@@ -16,6 +16,7 @@ import sys as _sys
 
 import numpy as _np
 
+from .._core import Box
 from ._namespace_array import NamespaceArray, is_compat_array, is_namespace_only, raw_namespace
 
 
@@ -35,9 +36,22 @@ def is_foreign(x):
     a Dask array, or any array whose type has ``__array_namespace__`` (CuPy, PyTorch,
     ``array_api_strict``) other than NumPy's own arrays and scalars."""
     t = type(x)
-    if t in _NOT_ARRAYS or isinstance(x, (_np.ndarray, _np.generic)):
+    if t in _NOT_ARRAYS or isinstance(x, (_np.ndarray, _np.generic, Box)):
         return False
-    return hasattr(t, "__array_namespace__") or is_dask(x) or is_compat_array(x)
+    return (hasattr(t, "__array_namespace__") or is_dask(x) or _numpy_like(t)
+            or is_compat_array(x))
+
+
+# Libraries whose arrays answer NumPy's protocols (NEP 13/18) and may have no
+# ``__array_namespace__`` (CuPy before its array API namespace): their top-level module,
+# which has NumPy's function names, is their namespace.  Other types with
+# ``__array_function__`` (units, labelled arrays) are not taken for arrays of a device.
+NUMPY_LIKE_LIBRARIES = {"cupy"}
+
+
+def _numpy_like(t):
+    return hasattr(t, "__array_function__") and \
+        t.__module__.split(".")[0] in NUMPY_LIKE_LIBRARIES
 
 
 _NOT_ARRAYS = frozenset((float, int, complex, bool, list, tuple, dict, type(None)))
@@ -45,9 +59,15 @@ _NOT_ARRAYS = frozenset((float, int, complex, bool, list, tuple, dict, type(None
 
 def namespace_of(x):
     """The array namespace of the foreign array ``x``: ``dask.array`` for Dask arrays,
-    else what ``x.__array_namespace__()`` returns (``cupy`` for CuPy arrays)."""
+    what ``x.__array_namespace__()`` returns, array-api-compat's for PyTorch, and for an
+    array that answers NumPy's protocols without ``__array_namespace__`` (CuPy before its
+    array API namespace) the top-level module of its library (``cupy``), whose functions
+    are NumPy's names."""
     if is_dask(x):
         return dask_array()
+    t = type(x)
+    if not hasattr(t, "__array_namespace__") and _numpy_like(t):
+        return _sys.modules[t.__module__.split(".")[0]]
     return raw_namespace(x)
 
 
