@@ -1,7 +1,7 @@
 """The GPU check: wengert on CuPy arrays, run whenever a GPU machine is available.
 
-(a) runs the backend test set (tests/test_backends.py) with CuPy as a backend, in float64
-    and float32;
+(a) runs the backend test set (tests/test_backends.py) with CuPy (and JAX, whose arrays
+    live on the GPU there) as backends, in float64 and float32;
 (b) times W2's gradient (tanh MLP 784-512-512-10, softmax cross-entropy) at batch 4096
     with wengert on CuPy, PyTorch on CUDA and JAX (jit) on the GPU, and prints the ratios
     (goal: wengert within 1.3x of PyTorch CUDA).
@@ -35,7 +35,8 @@ def run_tests(dry_run):
     """The backend test set on CuPy (the stand-in on a dry run), in both precisions."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [os.path.join(ROOT, "src"), os.environ.get("PYTHONPATH", "")]))
-    selection = "standin or numpy" if dry_run else "cupy"
+    # on the GPU machine: CuPy, and JAX's arrays (on its GPU) through the array API adapter
+    selection = "standin or numpy" if dry_run else "cupy or jax"
     failed = False
     for dtype in ("float64", "float32"):
         env["WENGERT_BACKEND_DTYPE"] = dtype
