@@ -29,6 +29,7 @@ ROOT = os.path.dirname(HERE)
 sys.path[:0] = [os.path.join(ROOT, "src"), os.path.join(ROOT, "tests"), ROOT]
 
 SIZES = [784, 512, 512, 10]
+TEST_TIMEOUT_S = 120     # per precision: the script must fit in about five minutes
 
 
 def run_tests(dry_run):
@@ -41,10 +42,16 @@ def run_tests(dry_run):
     for dtype in ("float64", "float32"):
         env["WENGERT_BACKEND_DTYPE"] = dtype
         t0 = time.perf_counter()
-        proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-             os.path.join(ROOT, "tests", "test_backends.py"), "-k", selection],
-            env=env, cwd=ROOT, capture_output=True, text=True)
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                 os.path.join(ROOT, "tests", "test_backends.py"), "-k", selection],
+                env=env, cwd=ROOT, capture_output=True, text=True, timeout=TEST_TIMEOUT_S)
+        except subprocess.TimeoutExpired as e:
+            print(f"tests [{selection}] {dtype}: TIMED OUT after {TEST_TIMEOUT_S} s\n"
+                  f"{(e.stdout or b'')[-2000:]!r}", flush=True)
+            failed = True
+            continue
         tail = (proc.stdout.strip().splitlines() or ["(no output)"])[-1]
         print(f"tests [{selection}] {dtype}: {tail} ({time.perf_counter() - t0:.0f} s)",
               flush=True)

@@ -343,7 +343,8 @@ def test_vmap_of_a_loop_only_op(backend):
 
     def solve(a):
         return fixed_point(lambda a: lambda x: 0.5 * np.cos(x) * a, a, a * 0.0,
-                           lambda x, y: np.max(np.abs(x - y)), 1e-12)
+                           lambda x, y: np.max(np.abs(x - y)),
+                           1e-12 if DTYPE == onp.float64 else 1e-5)   # reachable in float32
 
     if backend.name == "dask":
         pytest.skip("a fixed point tests its distance each step: it computes")
