@@ -41,7 +41,8 @@ def compile(fun: _t.Callable[..., _t.Any] | None = None, **options: _t.Any) -> _
     """Trace ``fun`` (a transformed function: ``grad(f)``, ``jacobian(f)``, a training
     step) once per signature into generated NumPy code; see
     :func:`wengert._compile.compile` (imported on first use), which also says what the
-    program treats as constant and what it checks on every call.
+    program treats as constant and what it checks on every call.  A call with arrays of
+    another library than NumPy (CuPy, Dask, array API arrays) runs eagerly, with a warning.
 
     Example:
         >>> import numpy, wengert, wengert.numpy as np
@@ -49,8 +50,11 @@ def compile(fun: _t.Callable[..., _t.Any] | None = None, **options: _t.Any) -> _
         >>> fast(numpy.zeros(2))
         array([0., 0.])
     """
+    if fun is None:
+        return lambda f: compile(f, **options)
     from ._compile import compile as build
-    return build(fun, **options)
+    from .transforms._foreign_compile import compile_aware
+    return compile_aware(build(fun, **options))
 
 
 # Loaded on first use (PEP 562), so that ``import wengert`` costs little more than

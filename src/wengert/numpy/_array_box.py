@@ -17,6 +17,7 @@ from .._core import Box, box_trace, box_value, no_rule_message, register_box
 
 from . import _elementwise, _inplace, _linalg, _reductions, _shape, _sorting
 from ._batchrules import provide
+from ._namespace_array import NamespaceArray, adapt
 from ._inplace import inplace as in_place, track_view
 from ._dispatch import innermost, val
 from ._dispatch import _EQUIVALENTS, equivalent_of as _equivalent_of, shape as _shape_of
@@ -431,6 +432,60 @@ def _dtype(x):
     return _np.result_type(x)
 
 
+class _DeferringUfunc:
+    """``__array_ufunc__`` of :class:`ForeignArrayBox`: read from the class (as NumPy
+    reads it) it is ArrayBox's method; read from an instance (as CuPy's operators read
+    it, to decide whether to defer) it is None, which makes ``cupy_array @ box`` and
+    ``cupy_array + box`` call the box's reflected operator instead of CuPy's own
+    (which cannot take a box)."""
+
+    def __get__(self, obj, owner=None):
+        return ArrayBox.__array_ufunc__ if obj is None else None
+
+
+class ForeignArrayBox(ArrayBox):
+    """A traced array of another library than NumPy (CuPy's, or one with
+    ``__array_namespace__``): operators with that library's arrays come back to the box,
+    and its device is its value's."""
+
+    __slots__ = ()
+    __array_ufunc__ = _DeferringUfunc()
+    dtype = property(lambda self: innermost(self).dtype)
+    device = property(lambda self: getattr(innermost(self), "device", None))
+
+    def to_device(self, device, /, *, stream=None):
+        if device != self.device:
+            raise ValueError(f"a traced array cannot move from {self.device!r} to "
+                             f"{device!r}; move the input before differentiating")
+        return self
+
+
+class NamespaceArrayBox(ForeignArrayBox):
+    """A traced array of a library that offers only the array API (``array_api_strict``):
+    its value is wrapped in the adapter that answers NumPy's protocols
+    (:class:`~wengert.numpy._namespace_array.NamespaceArray`)."""
+
+    __slots__ = ()
+
+    def __init__(self, value, trace, aux):
+        ForeignArrayBox.__init__(self, adapt(value), trace, aux)
+
+    # an operand of the library (a closed-over constant) is seen through the adapter too,
+    # so that the rules' arithmetic on it follows NumPy's promotion
+    def __add__(self, other): return _elementwise.add(self, adapt(other))
+    def __radd__(self, other): return _elementwise.add(adapt(other), self)
+    def __sub__(self, other): return _elementwise.subtract(self, adapt(other))
+    def __rsub__(self, other): return _elementwise.subtract(adapt(other), self)
+    def __mul__(self, other): return _elementwise.multiply(self, adapt(other))
+    def __rmul__(self, other): return _elementwise.multiply(adapt(other), self)
+    def __truediv__(self, other): return _elementwise.divide(self, adapt(other))
+    def __rtruediv__(self, other): return _elementwise.divide(adapt(other), self)
+    def __pow__(self, other): return _elementwise.power(self, adapt(other))
+    def __rpow__(self, other): return _elementwise.power(adapt(other), self)
+    def __matmul__(self, other): return _linalg.matmul(self, adapt(other))
+    def __rmatmul__(self, other): return _linalg.matmul(adapt(other), self)
+
+
 class SequenceBox(Box):
     """A traced tuple or list (the result of a multi-output primitive)."""
 
@@ -452,5 +507,6 @@ class SequenceBox(Box):
 
 
 register_box(ArrayBox, default=True)
+register_box(NamespaceArrayBox, (NamespaceArray,))
 register_box(SequenceBox, (tuple, list, SequenceBox))  # a box of a traced tuple too
 provide(SequenceBox=SequenceBox)   # batching rules unpack traced tuples with it

@@ -16,6 +16,7 @@ import numpy as _np
 from .._core import Box, get_primitive
 from .._warn import warn
 from ._dispatch import dtype, shape
+from ._backends import is_foreign
 
 # the shape primitives the builders call: set by the shape module (see provide)
 _ops = {}
@@ -159,6 +160,8 @@ def stack(outs):
     if type(first) in (tuple, list):
         return type(first)(stack([o[i] for o in outs]) for i in range(len(first)))
     if not any(isinstance(o, Box) for o in outs):
+        if type(first) is not _np.ndarray and is_foreign(first):
+            return _np.stack(outs)      # another library's arrays: stacked by it
         return _np.stack([_np.asarray(o) for o in outs])
     return _ops["stack"](outs)
 

@@ -4,7 +4,7 @@ import numpy as _np
 from .._core import (Box, box_value, def_array_args, defjvp, defvjp, get_primitive, getval,
                      holds_box, notrace_primitive, primitive)
 from .._core.primitive import _name_of
-from ._backends import is_dask
+from ._backends import is_foreign, numpy_dtype
 
 # Python and NumPy float64 scalars: scalar code's fast paths
 FLOAT_SCALARS = (float, _np.float64)
@@ -148,8 +148,8 @@ def asarray(x):
         return x
     if (type(x) is list or type(x) is tuple) and holds_box(x):
         return sequence_to_array(x)
-    if type(x) is not _np.ndarray and is_dask(x):
-        return x                        # a Dask array stays lazy
+    if type(x) is not _np.ndarray and is_foreign(x):
+        return x                        # a Dask array stays lazy, a CuPy array on its GPU
     return _np.asarray(x)
 
 
@@ -167,7 +167,7 @@ def some(mask):
     True for a batched mask inside ``vmap`` (the general path is right for every
     example, and the examples may differ), and for a lazy Dask mask (testing it would
     compute the graph)."""
-    if isinstance(mask, Box) or (type(mask) is not _np.ndarray and is_dask(mask)):
+    if isinstance(mask, Box) or (type(mask) is not _np.ndarray and is_foreign(mask)):
         return True
     return bool(_np.any(mask))
 
@@ -187,11 +187,14 @@ def shape(x):
 def dtype(x):
     x = val(x)
     try:
-        return x.dtype
+        d = x.dtype
     except AttributeError:
         if type(x) is list or type(x) is tuple:   # result_type would read it as a dtype
             return _np.asarray(x).dtype
         return _np.result_type(x)
+    if type(x) is _np.ndarray or isinstance(d, _np.dtype):
+        return d
+    return numpy_dtype(d)    # an array API library's dtype: NumPy's of the same name
 
 
 def iscomplexobj(x):
@@ -205,4 +208,9 @@ def iscomplexobj(x):
     if t is float or t is _np.float64:
         return False
     d = getattr(x, "dtype", None)
-    return d.kind == "c" if d is not None else _np.iscomplexobj(x)
+    if d is None:
+        return _np.iscomplexobj(x)
+    try:
+        return d.kind == "c"
+    except AttributeError:      # an array API library's dtype
+        return numpy_dtype(d).kind == "c"

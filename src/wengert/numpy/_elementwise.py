@@ -10,7 +10,7 @@ import operator as _operator
 import numpy as _np
 
 from .._core import Box, declare_elementwise, def_keep, defjvp, defvjp, def_linear, lean_min_bytes
-from ._backends import is_dask
+from ._backends import astype as foreign_astype, is_foreign
 from ._dispatch import (FLOAT_SCALARS, array_like, casts_to_constant, dtype, equivalent,
                         iscomplexobj, nondiff, shape, some, stand_in, val, wrap)
 from ._unbroadcast import broadcast_like, unbroadcast
@@ -87,8 +87,8 @@ def _mask(condition, like):
     dt = dtype(like) if dtype(like).kind in "fc" else float
     if isinstance(condition, Box):  # batched, inside vmap
         return _astype(condition, dt)
-    if type(condition) is not _np.ndarray and is_dask(condition):
-        return condition.astype(dt)   # lazy: no computing, no NumPy array
+    if type(condition) is not _np.ndarray and is_foreign(condition):
+        return foreign_astype(condition, dt)  # lazy, on its device: no NumPy array
     return _np.asarray(condition, dtype=dt)
 
 
@@ -378,8 +378,8 @@ declare_elementwise(_where3)
 def _astype_impl(x, dtype):
     if isinstance(x, _np.generic):     # a NumPy scalar stays a scalar, as NumPy's astype
         return x.astype(dtype)
-    if type(x) is not _np.ndarray and is_dask(x):
-        return x.astype(dtype)          # lazy
+    if type(x) is not _np.ndarray and is_foreign(x):
+        return foreign_astype(x, dtype)   # lazy, on its device
     return _np.asarray(x).astype(dtype)
 
 

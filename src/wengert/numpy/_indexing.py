@@ -10,7 +10,7 @@ import numpy as _np
 from .._core import Box, def_array_args, def_linear, defbatch, defjvp, defvjp
 from ._batchrules import (data_dependent, provide, repeat as repeat_unbatched, size, to0,
                           with_loop)
-from ._backends import is_dask, untake_dask
+from ._backends import is_foreign, untake
 from ._dispatch import array_like, asarray, dtype, equivalent, shape, val, wrap
 from ._reshape import cast_like, normalize_axis, transpose
 from ._wrapped import concatenate, moveaxis, ravel, reshape
@@ -29,8 +29,8 @@ def _getitem_impl(x, idx):
 def _untake_impl(g, idx, xshape):
     """The adjoint of ``x[idx]``: zeros of ``x``'s shape with ``g`` added at ``idx``
     (repeated indices accumulate)."""
-    if type(g) is not _np.ndarray and is_dask(g):
-        return untake_dask(g, idx, xshape)
+    if type(g) is not _np.ndarray and is_foreign(g):
+        return untake(g, idx, xshape)
     out = _np.zeros(xshape, dtype=_np.result_type(g))
     if _is_basic(idx):
         out[idx] = g

@@ -7,10 +7,10 @@ import numpy as _np
 
 from .._core import Box, def_keep, def_linear, defbatch, defjvp, defvjp
 from . import _elementwise
-from ._backends import dask_array, is_dask, lazy_like
+from ._backends import dask_array, is_dask, is_foreign, lazy_like, to_backend
 from ._batchrules import axis_rule
 from ._dispatch import (FLOAT_SCALARS, array_like, dtype, equivalent, guard_casts, iscomplexobj,
-                        shape, some, val, wrap)
+                        innermost, shape, some, val, wrap)
 from ._wrapped import (broadcast_to, concatenate, diagonal, flip, mean, moveaxis, ravel,
                        reshape, sum)
 
@@ -79,7 +79,10 @@ def expand(g, x, axis=None, keepdims=False):
     """Broadcast a reduced cotangent ``g`` back to the shape of ``x``."""
     xshape = shape(x)
     vx = x if type(x) is _np.ndarray else val(x)
-    if type(vx) is not _np.ndarray and is_dask(vx):
+    if type(vx) is not _np.ndarray and type(vx) not in FLOAT_SCALARS and not is_dask(vx) \
+            and is_foreign(innermost(vx)):
+        g = to_backend(g, innermost(vx))   # a NumPy constant on x's library and device
+    elif type(vx) is not _np.ndarray and is_dask(vx):
         # a NumPy cotangent broadcast to a Dask array's shape: lazily, and in x's chunks
         # (one root chunk feeding every chunk of x makes Dask hold more of x in memory)
         g = lazy_like(g)

@@ -9,7 +9,7 @@ reductions' rules call them); their rules are here.
 import numpy as _np
 
 from .._core import Box, def_linear, defbatch, defvjp
-from ._backends import is_dask, scatter_add_dask
+from ._backends import is_foreign, scatter_add
 from ._batchrules import (axis_rule, first_only, get_arg, provide, shift, with_loop,
                           as_tuple)
 from ._dispatch import asarray, dtype, equivalent, method_fast, shape, wrap
@@ -51,10 +51,10 @@ _linear(broadcast_to, lambda g, ans, x, *a, **k: unbroadcast(g, x))
 
 
 def _diagonal_adjoint_impl(g, xshape, offset, axis1, axis2):
-    if type(g) is not _np.ndarray and is_dask(g):
+    if type(g) is not _np.ndarray and is_foreign(g):
         positions = _np.diagonal(_np.arange(int(_np.prod(xshape))).reshape(xshape),
                                  offset, axis1, axis2)
-        return scatter_add_dask(g, positions, xshape)
+        return scatter_add(g, positions, xshape)
     out = _np.zeros(xshape, dtype=_np.result_type(g))
     view = _np.moveaxis(out, (axis1, axis2), (-2, -1))
     i = _np.arange(_np.shape(g)[-1])

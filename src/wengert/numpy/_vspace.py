@@ -3,8 +3,10 @@ import math as _math
 
 import numpy as _np
 
-from .._core import Box, VSpace, register_vspace, register_vspace_finder
-from ._backends import cast_dask, dask_array, is_dask
+from .._core import Box, VSpace, register_box, register_vspace, register_vspace_finder
+from ._backends import (astype, cast_dask, dask_array, device_of, dtype_kind, full_on, is_dask,
+                        is_foreign, namespace_of, numpy_dtype, to_backend)
+from ._namespace_array import NamespaceArray, is_namespace_only, seen
 
 _PLAIN_SCALARS = frozenset((float, complex, int, _np.float64, _np.float32, _np.complex128))
 
@@ -101,6 +103,76 @@ for _t in (_np.ndarray, float, complex, _np.float16, _np.float32, _np.float64,
     register_vspace(_t, ArrayVSpace)
 
 
+class ForeignArrayVSpace(ArrayVSpace):
+    """Float or complex arrays of another library than NumPy (CuPy's, or any with
+    ``__array_namespace__``), of one shape, dtype and device: every value it makes (zeros,
+    ones, casts, basis vectors) is an array of that library on that device, made with its
+    namespace (a NumPy value is transferred explicitly).  Registered the first time such an
+    array is differentiated (wengert imports none of these libraries)."""
+
+    __slots__ = ("like",)
+
+    def __init__(self, value):
+        self.shape = tuple(int(n) for n in value.shape)
+        self.dtype = value.dtype
+        self.scalar = False
+        # an empty array of the value's library, dtype and device: what new values are
+        # made like (holding the value itself would keep it alive)
+        self.like = namespace_of(value).reshape(value, (-1,))[:0]
+
+    def _key(self):
+        return (self.shape, self.dtype, type(self.like), str(device_of(self.like)))
+
+    @property
+    def iscomplex(self):
+        return dtype_kind(self.dtype) == "c"
+
+    def cast(self, x):
+        x = to_backend(x, self.like)
+        if x.dtype != self.dtype:
+            if dtype_kind(x.dtype) == "c" and not self.iscomplex:
+                x = namespace_of(self.like).real(x)
+            x = astype(x, self.dtype)
+        if tuple(x.shape) != self.shape:
+            x = namespace_of(self.like).broadcast_to(x, self.shape)
+        return x
+
+    def zeros(self):
+        return full_on(self.like, self.shape, 0)     # made on the device, not copied there
+
+    def ones(self):
+        return full_on(self.like, self.shape, 1)
+
+    def standard_basis(self):
+        size, dt = self.size, numpy_dtype(self.dtype)
+        for unit in ((1, 1j) if self.iscomplex else (1,)):
+            for i in range(size):
+                e = _np.zeros(size, dt)
+                e[i] = unit
+                yield self.cast(e.reshape(self.shape))
+
+    def randn(self, rng=None):
+        rng = _np.random.default_rng() if rng is None else rng
+        x = rng.standard_normal(self.shape)
+        if self.iscomplex:
+            x = x + 1j * rng.standard_normal(self.shape)
+        return self.cast(x.astype(numpy_dtype(self.dtype)))
+
+    def inner(self, a, b):
+        """Real inner product, a 0-d array of the space's library for plain values."""
+        if isinstance(a, Box) or isinstance(b, Box):
+            return ArrayVSpace.inner(self, a, b)
+        xp = namespace_of(self.like)
+        if self.iscomplex:
+            return xp.real(xp.sum(a * xp.conj(b)))
+        return xp.sum(a * b)
+
+    def covector(self, x):
+        if self.iscomplex and not isinstance(x, Box):
+            return namespace_of(self.like).conj(x)
+        return ArrayVSpace.covector(self, x)
+
+
 class DaskArrayVSpace(ArrayVSpace):
     """Float or complex Dask arrays of one shape and dtype; every value it makes (zeros,
     ones, casts) is a lazy Dask array.  Registered the first time a Dask array is
@@ -151,7 +223,20 @@ def _find_vspace(value):
     if is_dask(value):
         register_vspace(type(value), DaskArrayVSpace)
         return DaskArrayVSpace
+    if is_namespace_only(value):
+        # an array-API-only array: seen through the adapter in every box and space
+        from ._array_box import NamespaceArrayBox
+        seen.append(True)
+        register_vspace(type(value), lambda v: ForeignArrayVSpace(NamespaceArray(v)))
+        register_box(NamespaceArrayBox, (type(value),))
+        return lambda v: ForeignArrayVSpace(NamespaceArray(v))
+    if is_foreign(value):
+        register_vspace(type(value), ForeignArrayVSpace)
+        from ._array_box import ForeignArrayBox
+        register_box(ForeignArrayBox, (type(value),))
+        return ForeignArrayVSpace
     return None
 
 
+register_vspace(NamespaceArray, ForeignArrayVSpace)
 register_vspace_finder(_find_vspace)

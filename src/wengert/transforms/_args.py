@@ -9,6 +9,8 @@ import numpy as _np
 from .. import tree
 from .._core import Box, Trace, box_trace, box_value, getval, vspace
 from .._typing import Fn
+from ..numpy._namespace_array import (adapt_tree, holds_namespace_only, numpy_dtype,
+                                     seen as namespace_arrays_seen, unwrap_tree)
 from ._readings import expand_boxed_containers
 
 
@@ -63,6 +65,8 @@ def check_differentiable(x: Any, what: str, int_arrays: Any=False) -> bool:
         if int_arrays and t is _np.ndarray and dt.kind in "iu":
             ints = True
             continue
+        if dt is not None and not hasattr(dt, "kind"):
+            dt = numpy_dtype(dt)    # an array API library's dtype: NumPy's of that name
         if dt is not None and dt.kind not in "fc":
             raise TypeError(
                 f"cannot differentiate with respect to {what}: it has dtype {dt}, which has no "
@@ -208,6 +212,10 @@ def nary(unary: Callable[..., Any], pack_aux: Callable[[Any, Any], Any] | None =
                 if check_differentiable(call_args[i], f"argument {i} of {name_of(fun)}",
                                          int_arrays=True):
                     call_args[i] = _as_float(call_args[i])
+            raw_in = namespace_arrays_seen and holds_namespace_only(call_args)
+            if raw_in:
+                # constants of an array-API-only library, seen through the adapter
+                call_args = [a if k in pos else adapt_tree(a) for k, a in enumerate(call_args)]
             main, aux_of = with_aux(fun, has_aux) if has_aux else (fun, None)
 
             def unary_f(x: Any) -> Any:
@@ -222,7 +230,9 @@ def nary(unary: Callable[..., Any], pack_aux: Callable[[Any, Any], Any] | None =
             if many and many_post is not None:
                 res = many_post(res, x)
             # pack_aux is set whenever has_aux is (checked above)
-            return pack_aux(res, aux_of(level)) if has_aux else res  # type: ignore[misc]
+            res = pack_aux(res, aux_of(level)) if has_aux else res  # type: ignore[misc]
+            # an array-API-only library's arrays leave the adapter they were traced in
+            return unwrap_tree(res) if raw_in else res
 
         return nary_f
 

@@ -12,6 +12,9 @@ from .. import tree
 from .._core import Box, box_trace, getval, vspace
 from .._typing import Fn, PyTree, T
 from ._args import check_argnum, check_differentiable, level_now, name_of, nary, with_aux
+from ..numpy._backends import is_foreign
+from ..numpy._namespace_array import (holds_namespace_only, seen as namespace_arrays_seen,
+                                     unwrap_tree)
 from ._readings import ReverseTrace, innermost, jvp_at, vjp_at
 
 
@@ -28,7 +31,16 @@ def make_vjp(fun: Fn, x: PyTree) -> tuple[Callable[[PyTree], PyTree], Any]:
         >>> float(vjp_fn(2.0))
         2.0
     """
-    return vjp_at(fun, x)
+    vjp_fn, ans = vjp_at(fun, x)
+    if namespace_arrays_seen and holds_namespace_only(x):
+        return _unwrapping(vjp_fn), ans
+    return vjp_fn, ans
+
+
+def _unwrapping(f: Callable[[PyTree], Any]) -> Callable[[PyTree], Any]:
+    """``f`` (a vjp or jvp function of array-API-only arrays) with its results unwrapped
+    from the adapter they were traced in."""
+    return lambda t: unwrap_tree(f(t))
 
 
 @nary
@@ -44,7 +56,8 @@ def make_jvp(fun: Fn, x: PyTree) -> Callable[[PyTree], tuple[Any, Any]]:
         >>> float(value), float(t)
         (1.0, 3.0)
     """
-    return jvp_at(fun, x)
+    jvp_fn = jvp_at(fun, x)
+    return _unwrapping(jvp_fn) if namespace_arrays_seen and holds_namespace_only(x) else jvp_fn
 
 
 _ONE64 = _np.float64(1.0)
@@ -78,6 +91,8 @@ def scalar_seed(ans: Any, who: str) -> Any:
             "holomorphic_grad for holomorphic functions, or differentiate np.real/np.abs of it")
     if dt.kind != "f":
         return 1.0
+    if not isinstance(v, (_np.ndarray, _np.generic, Box)):
+        return vspace(v).ones()   # another library's array: made by it, on its device
     one = _np.ones(shape, dt)   # in the output's space: an array, or a NumPy scalar
     return one if isinstance(v, _np.ndarray) else one[()]
 
@@ -98,7 +113,8 @@ def _scalar_as_array(g: Any, x: Any) -> Any:
     if type(innermost(x)) is _np.ndarray:   # (the value under every box, compile's included)
         return g
     if not isinstance(g, Box):
-        return _np.asarray(g)
+        # another library's array (a gradient of CuPy, Dask, ... arrays) stays as it is
+        return g if type(g) is not float and is_foreign(g) else _np.asarray(g)
     trace = box_trace(g)
     if trace.records_calls:   # wengert.compile's tracing: the conversion as one call
         return trace.apply_raw(_np.asarray, (g,), {}, "asarray")
@@ -264,6 +280,8 @@ def jvp(fun: Fn, primals: Sequence[PyTree], tangents: Sequence[PyTree],
     main, aux_of = with_aux(fun, has_aux)
     level = level_now() if has_aux else None
     out, t = jvp_at(lambda xs: main(*xs), primals)(tangents)
+    if namespace_arrays_seen and holds_namespace_only(primals):
+        out, t = unwrap_tree(out), unwrap_tree(t)
     return (out, t, aux_of(level)) if has_aux else (out, t)
 
 
@@ -313,7 +331,13 @@ def vjp(fun: Fn, *primals: PyTree, has_aux: bool = False) -> tuple[Any, ...]:
     main, aux_of = with_aux(fun, has_aux)
     level = level_now() if has_aux else None
     rt = ReverseTrace(lambda xs: main(*xs), tuple(primals))
-    return (rt.ans, rt.vjp, aux_of(level)) if has_aux else (rt.ans, rt.vjp)
+    ans, vjp_fn = rt.ans, rt.vjp
+    if namespace_arrays_seen and holds_namespace_only(primals):
+        ans = unwrap_tree(ans)
+
+        def vjp_fn(g: PyTree) -> PyTree:
+            return unwrap_tree(rt.vjp(g))
+    return (ans, vjp_fn, aux_of(level)) if has_aux else (ans, vjp_fn)
 
 
 def stop_gradient(x: T) -> T:

@@ -14,6 +14,8 @@ import numpy as _np
 from .. import numpy as wnp
 from .. import tree
 from .._core import Box, DualTrace, TapeTrace, box_trace, box_value, getval, has_jvp, vspace
+from .._core.batching import BatchTrace
+from ..numpy._backends import is_foreign, numpy_dtype, to_backend
 from .._typing import PyTree
 from ..numpy._inplace import PLAIN_TARGET_FIX
 
@@ -123,9 +125,24 @@ class ReverseTrace:
             raise ValueError(
                 "the cotangent passed to the vjp function must have the structure of the "
                 f"function's output; got {g_def} for output structure {self.out_def}")
-        for k, (gl, out) in enumerate(zip(g_leaves, tree.leaves(self.ans))):
+        out_leaves = tree.leaves(self.ans)
+        for k, (gl, out) in enumerate(zip(g_leaves, out_leaves)):
             check_not_complex(gl, out, f"output leaf {k}", "cotangent")
+            if type(out) is not _np.ndarray and type(out) is not float and is_foreign(out):
+                g_leaves[k] = _on_backend_of(gl, out)
         return self.backward(g_leaves)
+
+
+def _on_backend_of(g: Any, out: Any) -> Any:
+    """The cotangent ``g`` (a NumPy value, or a batch of them under ``vmap``: the rows of
+    an identity ``jacobian`` builds) moved to the library and device of the output
+    ``out`` (a CuPy array, say), which would refuse to mix with it."""
+    if isinstance(g, Box):
+        trace, v = box_trace(g), box_value(g)
+        if isinstance(trace, BatchTrace) and isinstance(v, _np.ndarray):
+            return trace.box(to_backend(v, out), trace.dim_of(g))
+        return g
+    return to_backend(g, out)
 
 
 def vjp_at(fun: Callable[[Any], Any], x: PyTree) -> tuple[Callable[[PyTree], PyTree], Any]:
@@ -146,7 +163,7 @@ def is_complex(v: Any) -> bool:
     if t is complex:
         return True
     dt = getattr(v, "dtype", None)
-    return dt is not None and _np.dtype(dt).kind == "c"
+    return dt is not None and numpy_dtype(dt).kind == "c"
 
 
 def check_not_complex(t: Any, x: Any, what: str, role: str) -> None:

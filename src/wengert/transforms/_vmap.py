@@ -11,6 +11,8 @@ from .._core import box_value, getval
 from .._core.batching import BatchTrace
 from .._typing import Fn
 from ..numpy._dispatch import shape as _shape
+from ..numpy._namespace_array import (adapt, holds_namespace_only, seen as namespace_arrays_seen,
+                                     unwrap_tree)
 from ._args import name_of
 from ._readings import expand_boxed_containers
 
@@ -115,7 +117,9 @@ def vmap(fun: Fn, in_axes: Any = 0, out_axes: Any = 0) -> Fn:
                 f"({desc}; leaves count positional arguments' arrays in order); all mapped "
                 "axes must have the same length")
         trace = BatchTrace(sizes[0])
-        boxed = [x if ax is None else trace.box(x, ax) for x, ax in zip(leaves, axes)]
+        boxed = [x if ax is None else
+                 trace.box(x if type(x) is _np.ndarray else adapt(x), ax)
+                 for x, ax in zip(leaves, axes)]
         b_args, b_kwargs = tree.unflatten(td, boxed)
         out = fun(*b_args, **b_kwargs)
         out = expand_boxed_containers(out)
@@ -146,7 +150,9 @@ def vmap(fun: Fn, in_axes: Any = 0, out_axes: Any = 0) -> Fn:
                 ax %= len(s) + 1
                 res.append(wnp.broadcast_to(wnp.expand_dims(o, ax),
                                             s[:ax] + (trace.size,) + s[ax:]))
-        return tree.unflatten(out_def, res)
+        out = tree.unflatten(out_def, res)
+        # an array-API-only library's arrays leave the adapter they were batched in
+        return unwrap_tree(out) if namespace_arrays_seen and holds_namespace_only(leaves) else out
 
     return batched
 
