@@ -16,6 +16,7 @@ from ._args import JacobianTransform, check_argnum, nary, positions
 from ._grad import grad, make_jvp
 from ._readings import ReverseTrace, innermost, jvp_at, vjp_at
 from ._vmap import vmap
+from ..numpy._vspace import ArrayVSpace
 
 
 def _array_arg(x: Any, who: str) -> Any:
@@ -143,6 +144,13 @@ def _diag_box_class() -> Any:
     return _DiagBox
 
 
+def _plain(vs: Any) -> bool:
+    """Whether ``vs`` is a space of NumPy values, whose diagonal seeds are NumPy arrays
+    (another library's arrays take the general path, which makes the rows of the identity
+    in that library, on its device)."""
+    return type(vs) is ArrayVSpace
+
+
 def _jacrev_rows(rt: Any, vs_out: Any, vs_in: Any) -> Any:
     """The Jacobian of a real vector output by one backward pass from the diagonal
     seed: ``out.shape + in.shape``."""
@@ -194,7 +202,8 @@ def _jacrev_at(rt: Any, vs_in: Any, who: str, chunk_size: Any=None) -> Any:
     if vs_in.iscomplex or vs_out.size <= 1:  # one pass per row (a gradient: no batching)
         rows = [rt.vjp(b) for b in vs_out.standard_basis()]
         return wnp.reshape(wnp.stack(rows), shape) if rows else _np.zeros(shape)
-    if len(vs_out.shape) == 1 and (chunk_size is None or chunk_size >= vs_out.size) and len(
+    if _plain(vs_out) and len(vs_out.shape) == 1 and (
+            chunk_size is None or chunk_size >= vs_out.size) and len(
             _chunks(vs_out.size, vs_in.size, vs_out.dtype.itemsize, chunk_size)) == 1:
         return _jacrev_rows(rt, vs_out, vs_in)
     # one backward pass carrying a block of cotangents (rows of the identity)
@@ -217,7 +226,7 @@ def _jacfwd_at(fun: Any, x: Any, vs_in: Any, who: str, chunk_size: Any=None, n_o
         return wnp.reshape(wnp.stack(cols, axis=-1), tuple(vs_out.shape) + tuple(vs_in.shape))
     n_out = vs_in.size if n_out is None else n_out   # (an estimate when not known)
     chunks = _chunks(vs_in.size, n_out, vs_in.dtype.itemsize, chunk_size)
-    if len(vs_in.shape) == 1 and len(chunks) == 1:
+    if _plain(vs_in) and len(vs_in.shape) == 1 and len(chunks) == 1:
         return _jacfwd_cols(jvp_fun, vs_in, who)
     # one forward pass carrying a block of tangents (columns of the identity)
     jvp_cols = vmap(lambda t: jvp_fun(t)[1])
