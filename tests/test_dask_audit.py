@@ -266,10 +266,6 @@ def test_a_dask_index_in_a_write_is_refused():
     assert c.n == 0
 
 
-@pytest.mark.xfail(strict=True, reason="wengert.numpy._linalg.inner passes axes ([-1], [-1]) "
-                   "to tensordot, and dask.array.tensordot sums the wrong axes for negative "
-                   "ones (shape (2,) for (8, 4) x (4,)): a silently wrong value; fix: "
-                   "normalize the axes to non-negative before calling tensordot")
 def test_inner_over_dask_data():
     with CountComputes() as c:
         v = np.inner(DK.X, W)
@@ -277,9 +273,6 @@ def test_inner_over_dask_data():
     onp.testing.assert_allclose(v.compute(), onp.inner(X, W), rtol=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason="the reshape method of an array box passes order= to "
-                   "numpy.reshape, which Dask rejects (np.reshape(x, s) works); fix: pass "
-                   "order only when it is not 'C'")
 def test_reshape_method_of_a_dask_box():
     g = wengert.grad(lambda w: np.sum((DK.X * w).reshape(-1) ** 2))(W)
     onp.testing.assert_allclose(g.compute(), wengert.grad(
@@ -298,17 +291,11 @@ def test_linalg_tensordot_with_negative_axes_over_dask_data():
     onp.testing.assert_allclose(t.compute(), et, rtol=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason="np.tensordot (wengert.numpy._linalg) hands negative "
-                   "axes to dask.array.tensordot, which sums the wrong axes: a wrong value; "
-                   "fix: make them non-negative first, as linalg.tensordot does")
 def test_numpy_tensordot_with_negative_axes_over_dask_data():
     v = np.tensordot(DK.X, W, axes=([-1], [-1]))
     onp.testing.assert_allclose(v.compute(), X @ W, rtol=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason="the reverse rule of sum (numpy/_reductions.py) "
-                   "broadcasts the cotangent with the data's chunks, and Dask refuses when the "
-                   "cotangent is chunked differently; fix: rechunk the cotangent first")
 def test_a_cotangent_chunked_unlike_the_output():
     out, back = wengert.vjp(lambda w: np.sum(DK.X * w, axis=-1), W)
     (g,) = back(da.ones(8, chunks=8))

@@ -373,8 +373,11 @@ class ArrayBox(Box):
     def reshape(self, *shape, order="C"):
         if len(shape) == 1 and not isinstance(shape[0], int):
             shape = shape[0]
+        if order == "C":    # (Dask's reshape takes no order=)
+            return track_view(self, _shape.reshape(self, shape),
+                              lambda b: _shape.reshape(b, shape))
         return track_view(self, _shape.reshape(self, shape, order=order),
-                            lambda b: _shape.reshape(b, shape, order=order))
+                          lambda b: _shape.reshape(b, shape, order=order))
 
     def transpose(self, *axes):
         if len(axes) == 1 and (axes[0] is None or not isinstance(axes[0], int)):

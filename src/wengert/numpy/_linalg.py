@@ -11,7 +11,7 @@ import numpy as _np
 from .._core import def_keep, def_linear, defbatch, defjvp_any, defvjp, defvjp_any
 from ._batchrules import elementwise as _elementwise_batch, pair_to0, to0, to_rank, with_loop
 from . import _elementwise, _reductions, _shape
-from ._dispatch import equivalent, iscomplexobj, shape, val, wrap
+from ._dispatch import equivalent, iscomplexobj, shape, stand_in, val, wrap
 from ._unbroadcast import unbroadcast
 
 
@@ -51,7 +51,15 @@ def _tensordot_vjp_b(g, a, b, ax_a, ax_b):
     return unbroadcast(r, b)  # a real b (with a complex a) gets a real cotangent
 
 
-tensordot = wrap(_np.tensordot)
+def _tensordot(a, b, axes=2):
+    if (type(a) is not _np.ndarray or type(b) is not _np.ndarray) and not isinstance(axes, int):
+        # non-negative axes: dask.array.tensordot contracts the wrong axes for negative ones
+        axes = _tensordot_axes(_np.ndim(a), _np.ndim(b), axes)
+    return _np.tensordot(a, b, axes)
+
+
+tensordot = wrap(_np.tensordot, "numpy.tensordot", fast=stand_in(
+    _np.tensordot, _tensordot, "with non-negative axes for other libraries' arrays"))
 defvjp(tensordot,
        lambda g, ans, a, b, axes=2: _tensordot_vjp_a(
            g, a, b, *_tensordot_axes(_ndim(a), _ndim(b), axes)),
@@ -197,7 +205,7 @@ def inner(a, b):
     """``numpy.inner``: a sum product over the last axes."""
     if _ndim(a) == 0 or _ndim(b) == 0:
         return _elementwise.multiply(a, b)
-    return tensordot(a, b, ([-1], [-1]))
+    return tensordot(a, b, ([_ndim(a) - 1], [_ndim(b) - 1]))
 
 
 def vdot(a, b):

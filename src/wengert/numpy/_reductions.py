@@ -89,6 +89,10 @@ def expand(g, x, axis=None, keepdims=False):
         if not keepdims:
             g = reshape(g, _kept_shape(xshape, axis))
         if is_dask(g):
+            # Dask broadcasts only a cotangent chunked as x is along the axes they share
+            want = tuple(c if n == m else (n,) for c, n, m in zip(vx.chunks, g.shape, xshape))
+            if g.chunks != want:
+                g = g.rechunk(want)
             return dask_array().broadcast_to(g, xshape, chunks=vx.chunks)
         return broadcast_to(g, xshape)
     if type(g) in _FLOAT_SCALARS and axis is None and len(xshape) and \
