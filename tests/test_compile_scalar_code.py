@@ -130,3 +130,13 @@ def test_a_power_the_user_writes_on_scalars_is_the_values_own_operator():
         for x in np.linspace(0.1, 3.0, 300).tolist():
             c(x)
             assert c(x) == f(x), (mode, x)
+
+
+def test_power_gradient_of_numpy_scalars_is_eagers_bits():
+    # the power rule took NumPy scalars' ** (the C library's pow) eagerly and the power
+    # ufunc once compiled: a last bit apart on some arguments
+    f = wengert.grad(lambda x: wnp.power(x, 2.7) * wnp.sin(x))
+    fc = wengert.compile(f)
+    xs = [np.float64(v) for v in np.random.default_rng(1).uniform(0.1, 30.0, 600)]
+    fc(xs[0])
+    assert [f(x) for x in xs] == [fc(x) for x in xs]

@@ -280,11 +280,11 @@ def_elementwise(divide, lambda ans, x, y: 1 / y, lambda ans, x, y: negative(ans 
 def_elementwise(power,
                 # x ** (y - 1), but x ** 0 where y == 0 (finite at x == 0); subtracting a
                 # bool keeps a Python-scalar y weakly typed (no float32 -> float64)
-                # (for Python numbers power, not **: a negative Python float to a fractional
-                # power is nan, as in NumPy, not a Python complex number; arrays and boxes
-                # take ** , the same power without a wrapper call)
-                lambda ans, x, y: y * (power(x, y - (val(y) != 0)) if type(x) in (float, int)
-                                       else x ** (y - (val(y) != 0))),
+                # (scalars take power: ** of a negative float to a fractional power is
+                # complex, and a NumPy scalar's ** is the C library's pow, not the ufunc's;
+                # arrays and boxes take ** , the same power without a wrapper call)
+                lambda ans, x, y: y * (x ** (y - (val(y) != 0)) if isinstance(x, (
+                    _np.ndarray, Box)) else power(x, y - (val(y) != 0))),
                 lambda ans, x, y: ans * log(_safe(_weak(x, ans), 1.0)))
 def_keep(power, ans=(1,), args={0: (0, 1), 1: (0,)})  # y x**(y-1); ans log(x)
 def_elementwise(maximum, lambda ans, x, y: _ties(x, y, ans), lambda ans, x, y: _ties(y, x, ans))
