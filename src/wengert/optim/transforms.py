@@ -50,6 +50,14 @@ def _unit(value: Any, name: Any, where: str) -> Any:
     return float(value)
 
 
+def _abs2(g: Any) -> Any:
+    """|g|², as ``g * g`` for real gradients (the same bits as ``abs(g) ** 2``, with
+    one operation instead of two: it runs once per parameter per step)."""
+    dtype = getattr(g, "dtype", None)
+    complex_ = dtype.kind == "c" if dtype is not None else isinstance(g, complex)
+    return _np.abs(g) ** 2 if complex_ else g * g
+
+
 def _count0() -> Any:
     return _np.zeros((), dtype=_np.int64)
 
@@ -144,7 +152,7 @@ def scale_by_rms(decay: float = 0.9, eps: float = 1e-8) -> Optimizer:
         return {"nu": _zeros_like(params)}
 
     def update(grads: Any, state: Any, params: Any=None) -> Any:
-        nu = tree_apply("scale_by_rms", lambda g, v: decay * v + (1 - decay) * _np.abs(g) ** 2,
+        nu = tree_apply("scale_by_rms", lambda g, v: decay * v + (1 - decay) * _abs2(g),
                         grads, state["nu"], names=("grads", "rms state"))
         out = tree_apply("scale_by_rms", lambda g, v: g / (_np.sqrt(v) + eps), grads, nu)
         return out, {"nu": nu}
@@ -172,7 +180,7 @@ def scale_by_adam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> Opti
         count = _next_count(state["count"])
         mu = tree_apply("scale_by_adam", lambda g, m: b1 * m + (1 - b1) * g, grads,
                         state["mu"], names=("grads", "first-moment state"))
-        nu = tree_apply("scale_by_adam", lambda g, v: b2 * v + (1 - b2) * _np.abs(g) ** 2,
+        nu = tree_apply("scale_by_adam", lambda g, v: b2 * v + (1 - b2) * _abs2(g),
                         grads, state["nu"], names=("grads", "second-moment state"))
         c1, c2 = 1 - b1 ** count, 1 - b2 ** count
         out = tree_apply("scale_by_adam", lambda m, v: (m / c1) / (_np.sqrt(v / c2) + eps), mu, nu)
