@@ -89,17 +89,26 @@ def _xent_impl(logits: Any, labels: Any) -> Any:
     n, classes = logits.shape
     if labels.size and labels.min() < 0:    # a negative index would wrap around
         _check_range(labels, classes, "softmax_cross_entropy")
-    shifted = logits - logits.max(axis=1, keepdims=True)
+    # NumPy reduces a short last axis slowly (a loop per row): with few classes, reduce
+    # the transposed copy over its first axis instead (one vector operation per class)
+    few = classes <= _FEW_CLASSES
+    z = _np.ascontiguousarray(logits.T) if few else logits
+    axis = 0 if few else 1
+    shifted = z - z.max(axis=axis, keepdims=True)
     e = _np.exp(shifted)
-    total = e.sum(axis=1, keepdims=True)
+    total = e.sum(axis=axis, keepdims=True)
+    rows = _np.arange(n)
     try:
-        picked = shifted[_np.arange(n), labels]
+        picked = shifted[labels, rows] if few else shifted[rows, labels]
     except IndexError:
         _check_range(labels, classes, "softmax_cross_entropy")
         raise
     loss = (_np.log(total).sum() - picked.sum()) / n
     e /= total
-    return loss, e
+    return loss, (e.T if few else e)
+
+
+_FEW_CLASSES = 32
 
 
 _xent = primitive(_xent_impl, "wengert.nn.softmax_cross_entropy")
