@@ -233,8 +233,9 @@ def clip_by_global_norm(max_norm: float) -> Optimizer:
         return ()
 
     def update(grads: Any, state: Any, params: Any=None) -> Any:
-        norm = global_norm(grads)
-        factor = 1.0 if norm <= max_norm else max_norm / norm
+        # min(1, max_norm / norm) without a Python branch on the norm, which compiled
+        # would be a guard: every step that crosses max_norm would trace again
+        factor = max_norm / _np.maximum(global_norm(grads), max_norm)
         return tree_apply("clip_by_global_norm", lambda g: g * factor, grads), state
 
     return Optimizer(init, update)
