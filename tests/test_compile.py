@@ -349,7 +349,7 @@ def test_inlined_calls_keep_every_value_and_its_order():
     for x in (0.3, np.float64(0.7), 1.1):
         assert _same(fast(x), g(x))
     text, run = fast.source(0.3), fast.executed_source(0.3)
-    assert "np.exp(" in run and len(re.findall(r"\br\d+ = ", run)) < len(
+    assert re.search(r"np[._]exp\(", run) and len(re.findall(r"\br\d+ = ", run)) < len(
         re.findall(r"\bv\d+ = ", text)) * 2 / 3
     assert fast.source(0.3) == text        # written once, asked again
 

@@ -280,3 +280,20 @@ def test_dask_array_data_is_computed_on_the_workers(client):
     v0, g0 = wengert.value_and_grad(logistic)(p, Xn, yn)
     assert float(value) == pytest.approx(float(v0), rel=1e-12)
     assert_tree_close(g, g0)
+
+
+@pytest.mark.slow
+def test_the_benchmark_runs_its_three_columns_and_the_huge_case(capsys):
+    # python -m benchmarks.distributed at toy sizes: every column's gradient is checked
+    # against the one-process gradient inside the benchmark (an assertion there)
+    pytest.importorskip("distributed")
+    from benchmarks import distributed as bench
+    bench.main(["--sizes", "2000,4000", "--repeats", "1", "--chunk", "1000"])
+    out = capsys.readouterr().out
+    for model in ("logistic", "mlp"):
+        assert f"break-even, {model}: cluster " in out and "lazy Dask" in out
+    assert out.count("ms") >= 12
+    bench.main(["--huge", "--huge-gb", "0.004", "--huge-features", "10", "--huge-chunk",
+                "10000"])
+    out = capsys.readouterr().out
+    assert "0.0 GB generated lazily" in out and "peak resident memory" in out

@@ -5,9 +5,10 @@ one (``grad(f)``, ``value_and_grad(f)``, ``jacobian(f)``, ``hessian(f)``, a
 training step returning the loss and the gradients).  On the first call with a
 new *signature* (the structure of the arguments, the shapes and dtypes of the
 arrays, the values of every non-array argument) it runs ``fun`` once while
-recording every NumPy call the forward and the backward pass make, simplifies
-that graph and writes it out as straight-line Python source, which later calls
-with the same signature run directly: no tape, no boxes, no rule lookups.
+recording every NumPy call the forward and the backward pass make, and returns
+that run's result; the second call with that signature simplifies the graph and
+writes it out as straight-line Python source, which it and every later call run
+directly: no tape, no boxes, no rule lookups.
 ``compiled.source(*args)`` shows that source: the staged forward and backward
 code one would write by hand.
 
@@ -69,16 +70,25 @@ class _Miss(Exception):
 
 
 def compile(fun: Callable[..., Any] | None = None, *, max_cache: int = 32, max_traces: int = 8,
-            scalar_math: bool = False) -> Any:
+            scalar_math: bool | None = None) -> Any:
     """Compile ``fun`` (usually a transformed function) into generated NumPy code.
 
     ``max_cache`` bounds the number of signatures kept (least recently used
     are dropped); ``max_traces`` bounds how many times one signature is traced
     again because a guard failed (beyond it, that signature runs eagerly, with
-    a warning naming the guard's line).  ``scalar_math=True`` runs scalar code on
-    Python floats with the ``math`` module instead of NumPy's scalar loops
-    (several times faster; ``exp``, ``log`` and friends may differ from NumPy's in
-    the last bit; an overflow or a domain error reruns the call with NumPy).
+    a warning naming the guard's line).
+
+    Scalar code. By default, code on float64 scalars runs on Python floats wherever
+    that gives NumPy's bits, several times faster than NumPy's scalars: ``+``, ``-``,
+    ``*``, ``/``, negation and ``abs`` (exact in IEEE 754), and ``math.sin``,
+    ``math.cos`` and ``math.sqrt`` where NumPy computes them with the same C library
+    functions (checked once per process on about 15,000 arguments); everything else
+    (``exp``, ``log``, ``tanh``, ...) stays NumPy's.  A zero divisor, a math domain error
+    or a result that is not finite runs the call again with NumPy's scalars, for
+    NumPy's values and warnings (an overflow in between whose result is finite
+    passes without NumPy's warning).  ``scalar_math=True`` uses the ``math`` module for
+    ``exp``, ``log`` and the others too (faster still; those may differ from NumPy's in
+    the last bit); ``scalar_math=False`` keeps NumPy's scalars throughout.
 
     What is constant. Arrays, floats and complex numbers among the arguments are
     traced: every call uses their new values. Every other argument (ints, strings,
@@ -151,7 +161,7 @@ class Compiled:
     """
 
     def __init__(self, fun: Callable[..., Any], max_cache: int, max_traces: int,
-                 scalar_math: bool) -> None:
+                 scalar_math: bool | None) -> None:
         self.fun = fun
         self.max_cache = max_cache
         self.max_traces = max_traces
@@ -197,12 +207,12 @@ class Compiled:
             else:
                 self._cache.move_to_end(key)
         tried = entry.variants
-        result = _run(entry, tried, args, kwargs)
+        result = self._run(entry, tried, args, kwargs)
         if result is _FAILED:
             with entry.lock:
                 # another thread may have traced this signature while this one waited
-                result = _run(entry, entry.variants[:len(entry.variants) - len(tried)],
-                              args, kwargs)
+                result = self._run(entry, entry.variants[:len(entry.variants) - len(tried)],
+                                   args, kwargs)
                 if result is _FAILED:
                     return self._trace(entry, leaves, in_def, dynamic, args, kwargs)
         return self.fun(*args, **kwargs) if result is _EAGER else result
@@ -218,22 +228,37 @@ class Compiled:
             return self.fun(*args, **kwargs)
         entry.traces += 1
         try:
-            source, out_def, out = _trace(self.fun, leaves, in_def, dynamic, self._name,
-                                          self.scalar_math)
+            with _no_cycle_collection():
+                traced, out_def, out = _trace(self.fun, leaves, in_def, dynamic, self._name,
+                                              self.scalar_math)
         except Escape as e:
             entry.eager = True
             entry.reason = str(e)
             _warn(f"wengert.compile({self._name}): this signature runs eagerly: {e}",
                   RuntimeWarning)
             return self.fun(*args, **kwargs)
-        program = _build(source, in_def, leaves, dynamic)
-        program.source = source
         _log.info("wengert.compile(%s): traced this signature (trace %d of at most %d)",
                   self._name, entry.traces, self.max_traces)
-        entry.variants = (program,) + entry.variants
-        with self._lock:
-            self._fast = (program,) + self._fast[:_FAST - 1]
+        # The traced call computed the result; the code is generated when the signature
+        # is called again (a function called once costs its tracing alone).
+        entry.variants = (_Pending(traced, in_def, leaves, dynamic),) + entry.variants
         return tree.unflatten(out_def, out)
+
+    def _ready(self, entry: Any, pending: Any) -> Any:
+        """The program of a traced signature, its code generated now if not yet."""
+        with entry.lock:
+            program = pending.program
+            if program is None:
+                with _no_cycle_collection():
+                    source = pending.traced.source()
+                    program = _build(source, pending.in_def, pending.leaves, pending.dynamic)
+                program.source = source
+                pending.program = program
+                pending.leaves = None
+                entry.variants = tuple(program if p is pending else p for p in entry.variants)
+                with self._lock:
+                    self._fast = (program,) + self._fast[:_FAST - 1]
+        return program
 
     def _warn_static(self, key: Any) -> None:
         """Warn (once) when a new signature differs from a cached one only in the value
@@ -269,7 +294,10 @@ class Compiled:
         if entry.eager and not entry.variants:
             raise RuntimeError(f"wengert.compile({self._name}) runs eagerly for this "
                                f"signature: {entry.reason}")
-        return entry.variants[0].source, in_def, leaves, dynamic
+        program = entry.variants[0]
+        if type(program) is _Pending:
+            program = self._ready(entry, program)
+        return program.source, in_def, leaves, dynamic
 
     def source(self, *args: Any, **kwargs: Any) -> str:
         """The generated source for this signature (traced now if needed)."""
@@ -281,7 +309,8 @@ class Compiled:
         """The code that runs for this signature: :meth:`source` with variable names
         reused once their values are dead, behind the generated signature check."""
         src, in_def, leaves, dynamic = self._latest(args, kwargs)
-        return src.entry(in_def, leaves, dynamic).rstrip("\n")
+        return src.entry(in_def, leaves, dynamic,
+                         fast=src.fast_run_text is not None).rstrip("\n")
 
     def stats(self) -> dict[str, int]:
         """Counters: ``signatures``, ``traces`` (first traces and retraces),
@@ -299,23 +328,35 @@ class Compiled:
             self._fast = ()
 
 
+    def _run(self, entry: Any, programs: Any, args: Any, kwargs: Any) -> Any:
+        """The result of the first of ``programs`` whose guards hold (eager evaluation
+        if the signature runs eagerly), or ``_FAILED``."""
+        if entry.eager:
+            return _EAGER
+        for program in programs:
+            if type(program) is _Pending:
+                program = self._ready(entry, program)
+            try:
+                return program(args, kwargs)
+            except _Retrace as e:
+                entry.reason = str(e) or entry.reason
+                continue
+            except _Miss:   # its checks and the signature disagree: never a wrong program
+                return _EAGER
+        return _FAILED
+
+
 _FAILED, _EAGER = object(), object()
 
 
-def _run(entry: Any, programs: Any, args: Any, kwargs: Any) -> Any:
-    """The result of the first of ``programs`` whose guards hold (eager evaluation
-    if the signature runs eagerly), or ``_FAILED``."""
-    if entry.eager:
-        return _EAGER
-    for program in programs:
-        try:
-            return program(args, kwargs)
-        except _Retrace as e:
-            entry.reason = str(e) or entry.reason
-            continue
-        except _Miss:   # its checks and the signature disagree: never a wrong program
-            return _EAGER
-    return _FAILED
+class _Pending:
+    """A traced signature whose code is not generated yet (:meth:`Compiled._ready`)."""
+
+    __slots__ = ("traced", "in_def", "leaves", "dynamic", "program")
+
+    def __init__(self, traced: Any, in_def: Any, leaves: Any, dynamic: Any) -> None:
+        self.traced, self.in_def, self.leaves, self.dynamic = traced, in_def, leaves, dynamic
+        self.program: Any = None
 
 
 def _py_name(name: str) -> str:
@@ -359,7 +400,7 @@ def _signature(leaves: Any, in_def: Any) -> Any:
 
 # -- tracing -------------------------------------------------------------------------------
 def _trace(fun: Any, leaves: Any, in_def: Any, dynamic: Any, name: str,
-           scalar_math: bool) -> Any:
+           scalar_math: bool | None) -> Any:
     trace = GraphTrace()
     leaves = list(leaves)
     for i in dynamic:
@@ -404,10 +445,27 @@ def _trace(fun: Any, leaves: Any, in_def: Any, dynamic: Any, name: str,
     lives = [n.value for n in trace.nodes if n.kind == "live"]
     values = [v.copy() if type(v) is _np.ndarray and any(
         _np.may_share_memory(v, a) for a in lives) else v for v in values]
-    with _no_cycle_collection():
-        src = Source(trace, outputs, out_def, name, scalar_math)
-    src.checks = check_lines(watches, src.bind_hidden, lives)
-    return src, out_def, values
+    return _Traced(trace, outputs, out_def, name, scalar_math, watches, lives), out_def, values
+
+
+class _Traced:
+    """A recorded call, before its code is generated (:meth:`source`).  Everything the
+    code depends on was fixed while tracing (the graph, its values' types and shapes,
+    the watched places and their samples), so generating it later writes the same
+    program."""
+
+    __slots__ = ("trace", "outputs", "out_def", "name", "scalar_math", "watches", "lives")
+
+    def __init__(self, trace: Any, outputs: Any, out_def: Any, name: str,
+                 scalar_math: bool | None, watches: Any, lives: Any) -> None:
+        self.trace, self.outputs, self.out_def, self.name = trace, outputs, out_def, name
+        self.scalar_math, self.watches, self.lives = scalar_math, watches, lives
+
+    def source(self) -> Source:
+        with _no_cycle_collection():
+            src = Source(self.trace, self.outputs, self.out_def, self.name, self.scalar_math)
+            src.checks = check_lines(self.watches, src.bind_hidden, self.lives)
+        return src
 
 
 _gc_lock = threading.Lock()
@@ -448,27 +506,39 @@ def _array_name(a: Any, watches: Any) -> str:
 
 
 def _build(src: Any, in_def: Any, leaves: Any, dynamic: Any) -> Any:
-    """The entry function of a traced program (with the math module for scalars
-    when asked, falling back to NumPy where math raises)."""
-    text = src.entry(in_def, leaves, dynamic)   # first: it binds the signature's constants
-    fast_text = None
-    if src.fast_run_text is not None and src.fast_run_text != src.run_text:
-        fast_text = src.entry(in_def, leaves, dynamic, fast=True)
-    namespace = dict(src.namespace)
-    namespace.update(_Retrace=_Retrace, _Miss=_Miss)
-    exec(compile_source(text, src.name), namespace)
-    safe = namespace[f"{src.name}_entry"]
-    if fast_text is None:
-        return safe
-    fast_ns = dict(namespace)
-    exec(compile_source(fast_text, src.name), fast_ns)
+    """The entry function of a traced program.  Where its scalar code runs on Python
+    floats (:attr:`Source.fast_run_text`), that code runs, and where it raises (a zero
+    divisor, a math domain error, a result that is not finite), the call runs again
+    with NumPy's scalars, for NumPy's results and warnings: that code is written and
+    compiled the first time it is needed."""
+    head = src.entry_head(in_def, leaves, dynamic)   # first: it binds the signature's constants
+    if src.fast_run_text is None:
+        namespace = dict(src.namespace)
+        namespace.update(_Retrace=_Retrace, _Miss=_Miss)
+        exec(compile_source(head + src.program_body(), src.name), namespace)
+        return namespace[f"{src.name}_entry"]
+    fast_ns = dict(src.namespace)
+    fast_ns.update(_Retrace=_Retrace, _Miss=_Miss)
+    exec(compile_source(head + src.program_body(fast=True), src.name), fast_ns)
     fast = fast_ns[f"{src.name}_entry"]
+    safe_entry: list[Any] = []
+    lock = threading.Lock()
+
+    def safe(args: Any, kwargs: Any) -> Any:
+        with lock:
+            if not safe_entry:
+                body = src.program_body()     # written now: it may bind constants of its own
+                namespace = dict(src.namespace)
+                namespace.update(_Retrace=_Retrace, _Miss=_Miss)
+                exec(compile_source(head + body, src.name), namespace)
+                safe_entry.append(namespace[f"{src.name}_entry"])
+        return safe_entry[0](args, kwargs)
 
     def program(args: Any, kwargs: Any) -> Any:
         try:
             return fast(args, kwargs)
         except (ArithmeticError, ValueError):
-            return safe(args, kwargs)   # math raises where NumPy returns inf or nan
+            return safe(args, kwargs)   # Python floats raise where NumPy returns inf or nan
     return program
 
 

@@ -9,6 +9,7 @@ constants that are not literals are ``c<k>``.  The code that runs reuses names o
 dead and writes a ufunc call read once by the next statement inside it (:mod:`._plan`).
 """
 import math
+import operator
 import re
 import threading
 
@@ -17,6 +18,9 @@ import numpy as _np
 from .. import tree as _tree
 from ._graph import Ref, _getitem
 from ._internals import _getitem_impl
+from ._scalar import _MATH, is_scalar_float as _is_scalar_float, math_call, \
+    scalar_args as _scalar_args, scalar_out as _scalar_out
+from ._entry import entry_head
 from ._plan import Registers, in_place_pick, last_reads, plan, plan_inline
 from ._simplify import needed, simplify
 
@@ -24,31 +28,22 @@ from ._simplify import needed, simplify
 _BINARY = {_np.add: "+", _np.subtract: "-", _np.multiply: "*", _np.true_divide: "/",
            _np.matmul: "@", _np.power: "**"}
 _UNARY = {_np.negative: "-"}
-# Python's math module for scalar code (scalar_math=True)
-_MATH = {_np.sin: "math.sin", _np.cos: "math.cos", _np.tan: "math.tan", _np.exp: "math.exp",
-         _np.log: "math.log", _np.sqrt: "math.sqrt", _np.tanh: "math.tanh",
-         _np.sinh: "math.sinh", _np.cosh: "math.cosh", _np.arctan: "math.atan",
-         _np.arcsin: "math.asin", _np.arccos: "math.acos", _np.log1p: "math.log1p",
-         _np.expm1: "math.expm1", _np.absolute: "abs", _np.fabs: "abs"}
-_MATH_BINARY = {_np.add: "+", _np.subtract: "-", _np.multiply: "*", _np.true_divide: "/"}
 _METHODS = {_np.sum: "sum", _np.prod: "prod", _np.max: "max", _np.min: "min",
             _np.mean: "mean", _np.any: "any", _np.all: "all"}
 _AUGMENTED = {_np.add: "+", _np.subtract: "-", _np.multiply: "*", _np.true_divide: "/"}
 _COMMUTATIVE = {_np.add, _np.multiply}
 
 
-def _is_scalar_float(v):
-    return type(v) is float or type(v) is _np.float64
-
-
 class Source:
     """Generated code for one traced call: ``run_text`` (what runs: names reused once
     dead, a ufunc call read once by the next statement written inside it),
-    ``fast_run_text`` (the same with the math module for scalars, when asked), ``text``
-    and ``fast_text`` (the same with one name per value and one statement per call,
-    written when first asked for) and ``namespace`` (their globals)."""
+    ``fast_run_text`` (the same on Python floats for scalars, or None: the operators and
+    the math functions that give NumPy's bits by default, all of ``math`` with
+    ``scalar_math=True``, nothing with ``scalar_math=False``), ``text`` and ``fast_text``
+    (the same with one name per value and one statement per call, written when first
+    asked for) and ``namespace`` (their globals)."""
 
-    def __init__(self, trace, outputs, out_def, name="compiled", scalar_math=False):
+    def __init__(self, trace, outputs, out_def, name="compiled", scalar_math=None):
         self.out_def = out_def
         self.trace = trace
         self.nodes = trace.nodes
@@ -67,13 +62,33 @@ class Source:
                            [g.node for g in trace.guards])
         self._plan()
         self._var = None               # per node, its name in the statement being written
+        self._pyfloat, self._scalar, self._strict = (), False, False    # see _emit
+        self._from_python = ()
         self._atomic = True            # whether the expression just written is a call
         self._scalar_math = scalar_math
         self._texts = {}
         self._texts_lock = threading.Lock()
-        self.run_text = self._emit(math_mode=False, registers=True)
-        self.fast_run_text = self._emit(math_mode=True, registers=True) if scalar_math \
-            else None
+        self._run_text = self.fast_run_text = None
+        self._math_written = False     # whether scalar code was written differently
+        if scalar_math is not False and any(
+                node.kind == "call" and _is_scalar_float(node.value) for node in self.nodes):
+            text = self._emit(math_mode=True, registers=True)
+            if self._math_written:
+                self.fast_run_text = text   # NumPy's code is written if it is ever needed
+            else:
+                self._run_text = text       # the same as NumPy's code
+        else:
+            self._run_text = self._emit(math_mode=False, registers=True)
+
+    @property
+    def run_text(self):
+        """The code that runs on NumPy's scalars (written when first needed, where
+        scalar code runs on Python floats)."""
+        if self._run_text is None:
+            with self._texts_lock:
+                if self._run_text is None:
+                    self._run_text = self._emit(math_mode=False, registers=True)
+        return self._run_text
 
     @property
     def text(self):
@@ -85,8 +100,8 @@ class Source:
 
     @property
     def fast_text(self):
-        """:attr:`text` with the math module for scalars (None unless asked for)."""
-        if not self._scalar_math:
+        """:attr:`text` on Python floats for scalars (None where :attr:`fast_run_text` is)."""
+        if self.fast_run_text is None:
             return None
         with self._texts_lock:
             if True not in self._texts:
@@ -169,6 +184,8 @@ class Source:
     def _arg(self, x, math_mode=False):
         if type(x) is Ref:
             k = self._resolve(x.k, x.k)
+            if self._strict and k in self._pyfloat:
+                return f"np.float64({self._var[k]})"
             return self._var[k] or self.var(k)
         t = type(x)
         if t is dict:
@@ -240,6 +257,8 @@ class Source:
         vals = [a.value if type(a) is Ref else a for a in args]
         if fun is _getitem or fun is _getitem_impl:
             return f"{self._arg(args[0])}[{self._index(args[1])}]"
+        if fun is operator.pow and len(args) == 2 and not kwargs:   # scalars' own power
+            return f"{self._arg(args[0])} ** {self._arg(args[1])}"
         if type(vals[0] if vals else None) is _np.ndarray:
             a0 = self._arg(args[0])
             if fun is _np.transpose and (len(args) == 1 or args[1] is None) and not kwargs:
@@ -259,8 +278,7 @@ class Source:
             return f"{self._arg(args[0])}[{', '.join([':'] * axis + ['None'])}]" if axis \
                 else f"{self._arg(args[0])}[None]"
         if not kwargs:
-            if math_mode and all(_is_scalar_float(v) or type(v) is int for v in vals) \
-                    and _is_scalar_float(node.value):
+            if math_mode and self._scalar:
                 text = self._math_call(fun, args)
                 if text is not None:
                     return text
@@ -274,46 +292,48 @@ class Source:
         return f"{self._fname(fun)}({', '.join(parts)})"
 
     def _math_call(self, fun, args):
-        """``fun(*args)`` on Python floats with the math module or an operator (the
-        ``scalar_math`` code), or None where neither applies."""
-        a = [self._arg(x, True) for x in args]
-        if fun in _MATH_BINARY and len(args) == 2:
-            return f"{a[0]} {_MATH_BINARY[fun]} {a[1]}"
-        if fun in _MATH and len(args) == 1:
-            name = _MATH[fun].replace(".", "_")     # math_sin: one global lookup
-            if name != "abs":
-                self.namespace[name] = getattr(math, name[5:])
-            return f"{name}({a[0]})"
-        if fun is _np.negative:
-            return f"-{a[0]}"
-        return None
+        """``fun(*args)`` on Python floats (see :func:`._scalar.math_call`), or None."""
+        return math_call(fun, [self._arg(x, True) for x in args], self.namespace,
+                         self._scalar_math)
 
     def _ufunc_expr(self, fun, args, node, math_mode):
         """:meth:`_expr` of a NumPy ufunc called without keywords (most calls)."""
         self._atomic = False     # an operator: parenthesized where it is written inline
-        if math_mode and all(_is_scalar_float(v) or type(v) is int for v in (
-                a.value if type(a) is Ref else a for a in args)) \
-                and _is_scalar_float(node.value):
+        if math_mode and self._scalar:
+            self._math_written = True
             text = self._math_call(fun, args)
             if text is not None:
                 self._atomic = fun in _MATH and len(args) == 1    # a call: no parentheses
                 return text
+            self._atomic = True
+            name = f"np_{fun.__name__}"      # np_exp: one global lookup
+            if getattr(_np, fun.__name__, None) is fun and \
+                    self.namespace.setdefault(name, fun) is fun:
+                text = f"{name}({', '.join([self._arg(a) for a in args])})"
+            else:
+                text = self._ufunc_numpy(fun, args)
+            return f"float({text})"     # NumPy's bits, as a Python float from here on
+        return self._ufunc_numpy(fun, args)
+
+    def _ufunc_numpy(self, fun, args):
+        """The NumPy call of :meth:`_ufunc_expr`, an operator where NumPy's is."""
         arg = self._arg
         if len(args) == 2:       # most calls: written without building lists
             a, b = args
-            if type(a) is Ref:
+            if type(a) is Ref and not self._strict:
                 k = self._resolve(a.k, a.k)
                 sa, va = self._var[k] or self.var(k), a.value
             else:
-                sa, va = arg(a), a
-            if type(b) is Ref:
+                sa, va = arg(a), (a.value if type(a) is Ref else a)
+            if type(b) is Ref and not self._strict:
                 k = self._resolve(b.k, b.k)
                 sb, vb = self._var[k] or self.var(k), b.value
             else:
-                sb, vb = arg(b), b
+                sb, vb = arg(b), (b.value if type(b) is Ref else b)
             if isinstance(va, _ARRAYS) or isinstance(vb, _ARRAYS):
                 op = _BINARY.get(fun)
-                if op is not None:
+                if op is not None and (fun is not _np.power or type(va) is _np.ndarray
+                                       or type(vb) is _np.ndarray):
                     return f"{sa} {op} {sb}"
             self._atomic = True
             return f"{self._fname(fun)}({sa}, {sb})"
@@ -368,6 +388,12 @@ class Source:
         regs = Registers(self._reads, self._last) if registers else None
         inline = self._inline if registers else ()
         body = []
+        # scalar code (math_mode): the nodes whose values it holds as Python floats, which
+        # a NumPy call that is not a ufunc of scalars alone (whose result type a Python
+        # float's weak type could change: float32 array * float) reads as NumPy's again
+        self._pyfloat, self._scalar, self._strict = set(), False, False
+        pyfloat, from_python = self._pyfloat, set()    # from_python: NumPy's scalars
+        self._from_python = from_python                  # computed from Python floats
         for i, (k, g) in enumerate(self._stmts):
             if g is not None:
                 body.append(self._guard(k, g))
@@ -375,6 +401,16 @@ class Source:
                     regs.release(i, names)
                 continue
             node = nodes[k]
+            if math_mode:
+                self._scalar = scalar = _is_scalar_float(node.value) and _scalar_args(node)
+                ufunc = type(node.fun) is _np.ufunc and not node.kwargs
+                self._strict = not (scalar and ufunc)
+                if scalar and ufunc and node.fun.nout == 1:
+                    self._pyfloat.add(k)
+                elif _is_scalar_float(node.value) and any(
+                        self._resolve(j, j) in pyfloat or self._resolve(j, j) in from_python
+                        for j in node.deps):
+                    from_python.add(k)
             inplace = self._inplace(k, node, uses) if type(node.value) is ndarray else None
             if inplace is None:
                 rhs = self._expr(k, node, math_mode)
@@ -397,19 +433,23 @@ class Source:
             names[k] = buf
             regs.release(i, names)
             regs.keep(buf, k, i)
-        outs = iter(self._outputs())
+        self._scalar = self._strict = False
+        outs = iter(self._outputs(math_mode))
         body.append(f"return {self._tree(self.out_def, outs)}")
-        self._var = None
+        self._var, self._pyfloat, self._from_python = None, (), ()
         head = f"def {self.name}({', '.join(self.inputs)}):"
         return "\n".join([head] + ["    " + line for line in body]) + "\n"
 
-    def _outputs(self):
+    def _outputs(self, math_mode=False):
         """One expression per output leaf.  Every call returns arrays of its own, as
         eager evaluation does: a constant output, an output that the simplifications
         made the same as another value (``x * 1`` is ``x``), a value returned twice, or
         a live array (or a view of one) is copied, so that writing into a result never
         changes an input, a closed-over array, another result or the next call's
-        result."""
+        result.  In scalar code (``math_mode``) a scalar held as a Python float is
+        returned as the type eager evaluation returned, and only if finite: an overflow
+        or a NaN on Python floats passes silently, so the call is run again by NumPy's
+        code, for NumPy's warnings."""
         exprs, seen = [], set()
         lives = [n.value for n in self.nodes if n.kind == "live"]
         for kind, v in self.outputs:
@@ -428,6 +468,12 @@ class Source:
                     _np.may_share_memory(value, a) for a in lives))
             seen.add(j)
             copy = shared and isinstance(value, _np.ndarray)
+            if math_mode and (j in self._pyfloat or j in self._from_python) and \
+                    _is_scalar_float(value):
+                self.namespace["_scalar_out"] = _scalar_out
+                exprs.append(f"_scalar_out({self.var(j)}, "
+                             f"{'float' if type(value) is float else 'np.float64'})")
+                continue
             exprs.append(f"{self.var(j)}.copy()" if copy else self.var(j))
         return exprs
 
@@ -450,67 +496,20 @@ class Source:
                     f"({self._const(keys.value)}, [{', '.join(parts)}])")
         return f"{self._const(kind)}({', '.join(parts)})"
 
+    def entry_head(self, in_def, leaves, dynamic):
+        """The start of :meth:`entry` (see :func:`._entry.entry_head`)."""
+        return entry_head(self, in_def, leaves, dynamic)
+
     def entry(self, in_def, leaves, dynamic, fast=False):
         """Source of ``name(args, kwargs)``: checks that the call has this signature
         (else raises ``_Miss``), unpacks the traced leaves into ``x0, x1, ...`` and
-        runs the program (with the math module for scalars if ``fast``)."""
-        lines, names = [], iter(range(len(leaves)))
-        dyn = {i: j for j, i in enumerate(dynamic)}
-        counter = [0]
+        runs the program (its scalar code on Python floats if ``fast``)."""
+        return self.entry_head(in_def, leaves, dynamic) + self.program_body(fast)
 
-        def walk(td, expr):
-            if td == "*":
-                i = next(names)
-                leaf = leaves[i]
-                if i in dyn:
-                    var = self.inputs[dyn[i]]
-                    lines.append(f"{var} = {expr}")
-                    t = type(leaf)
-                    if t is _np.ndarray:
-                        lines.append(f"if type({var}) is not np.ndarray or {var}.shape != "
-                                     f"{self._const(leaf.shape)} or {var}.dtype != "
-                                     f"{self._const(leaf.dtype)}"
-                                     ": raise _Miss")
-                    elif t is float or t is _np.float64:
-                        lines.append(f"if type({var}) is not float and type({var}) is not "
-                                     "np.float64: raise _Miss")
-                    else:
-                        lines.append(f"if type({var}) is not {self._const(t)}: raise _Miss")
-                else:
-                    c = self._const(leaf)
-                    lines.append(f"if type({expr}) is not {self._const(type(leaf))} or "
-                                 f"{expr} != {c}: raise _Miss" if _hashable(leaf)
-                                 else f"if {expr} is not {c}: raise _Miss")
-                return
-            kind, keys, children = td
-            if kind is None:
-                lines.append(f"if {expr} is not None: raise _Miss")
-                return
-            counter[0] += 1
-            var = f"a{counter[0]}"
-            lines.append(f"{var} = {expr}")
-            if _tree.is_registered_def(td):   # a dataclass or registered node
-                flat = self._const(_tree.node_functions(kind)[0])
-                lines.append(f"if type({var}) is not {self._const(kind)}: raise _Miss")
-                lines.append(f"{var}, {var}_aux = {flat}({var})")
-                lines.append(f"if {var}_aux != {self._const(keys.value)} or len({var}) != "
-                             f"{len(children)}: raise _Miss")
-                for j, c in enumerate(children):
-                    walk(c, f"{var}[{j}]")
-                return
-            lines.append(f"if type({var}) is not {self._const(kind)} or len({var}) != "
-                         f"{len(children)}: raise _Miss")
-            for j, c in enumerate(children):
-                walk(c, f"{var}[{self._dict_key(keys[j])}]" if kind is dict else f"{var}[{j}]")
-
-        walk(in_def, "(args, kwargs)")
+    def program_body(self, fast=False):
+        """The body of :attr:`fast_run_text` (``fast``) or :attr:`run_text`, indented."""
         text = self.fast_run_text if fast else self.run_text
-        call = text.split("\n", 1)[1]   # the body of the program, indented
-        head = f"def {self.name}_entry(args, kwargs):"
-        body = "\n".join("    " + line for line in lines)
-        checks = "".join(f"    {line}\n" for line in self.checks)
-        return f"{head}\n    try:\n{_indent(body)}\n    except (IndexError, KeyError, " \
-               f"TypeError):\n        raise _Miss\n{checks}{call}"
+        return text.split("\n", 1)[1]
 
     def _inplace(self, k, node, uses):
         """An elementwise NumPy function writing into one of its arguments, when that
@@ -546,16 +545,6 @@ class Source:
 
 
 _ARRAYS = (_np.ndarray, _np.generic)
-def _indent(text):
-    return "\n".join("    " + line for line in text.split("\n"))
-
-
-def _hashable(x):
-    try:
-        hash(x)
-        return True
-    except TypeError:
-        return False
 
 
 def _describe(x):

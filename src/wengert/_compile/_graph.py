@@ -36,6 +36,8 @@ from .._core import Box
 from .._core.box import Trace, box_trace, box_value
 from ._internals import ArrayBox, SequenceBox, _getitem_impl
 from ._lifting import _Recording, _called_by_machinery, _local, _opaque
+from ._ref import Ref
+from ._scalar import FLOATS, SCALAR_OPS, scalar_op, user_pow
 
 
 class Escape(Exception):
@@ -43,9 +45,13 @@ class Escape(Exception):
     falls back to eager evaluation for this signature)."""
 
 
+_NO_KWARGS = {}    # the keywords of a call without any (never written into)
+
+
 class Node:
     """One recorded call ``fun(*args, **kwargs)``: ``args`` and ``kwargs`` keep the
-    tracers in place (their nodes are the inputs); ``value`` is the traced result."""
+    tracers in place (their nodes are the inputs); ``value`` is the traced result;
+    ``name`` an input's (``x0``), a live array's or None."""
 
     __slots__ = ("fun", "args", "kwargs", "value", "name", "kind", "deps")
 
@@ -276,11 +282,12 @@ class GraphTrace(Trace):
     def record(self, fun, args, kwargs, name=None):
         found = []     # the nodes among the arguments
         cargs, targs = [], []     # _split(tuple(args)), one level inline
+        node_of = self.node_of
         for v in args:
             if isinstance(v, Box):
                 if box_trace(v) is not self:
                     _split(v, self, found)   # raises
-                value, k = box_value(v), self.node_of(v)
+                value, k = box_value(v), node_of(v)
                 found.append(k)
                 cargs.append(value)
                 targs.append(Ref(k, value))
@@ -291,21 +298,31 @@ class GraphTrace(Trace):
             else:
                 cargs.append(v)
                 targs.append(v)
-        ckwargs, tkwargs = _split(dict(kwargs), self, found) if kwargs else (kwargs, {})
+        if kwargs:
+            ckwargs, tkwargs = _split(dict(kwargs), self, found)
+        else:
+            ckwargs = tkwargs = _NO_KWARGS
         if not found or fun in _STATIC:
             return fun(*cargs, **ckwargs)
         stack = getattr(_local, "stack", None)   # as _opaque: the function's insides are
         if stack is not None:                    # not the program's: nothing there is lifted
             stack.append(None)
         try:
-            value = fun(*cargs, **ckwargs)
+            op = SCALAR_OPS.get(fun) if len(cargs) == 2 and not ckwargs else None
+            value = None
+            if op is not None and type(cargs[0]) in FLOATS and type(cargs[1]) in FLOATS:
+                value = scalar_op(op, float(cargs[0]), float(cargs[1]))
+            if value is None:
+                value = fun(*cargs, **ckwargs)
         finally:
             if stack is not None:
                 stack.pop()
-        k = len(self.nodes)
-        self.nodes.append(Node(fun, tuple(targs), tkwargs, value, name or _fun_name(fun),
-                               deps=tuple(found)))
-        out = self._box(value, k)
+        nodes = self.nodes
+        k = len(nodes)
+        nodes.append(Node(fun, tuple(targs), tkwargs, value, name, deps=tuple(found)))
+        t = type(value)
+        out = Tracer(value, self, k) if t is float or t is _np.ndarray or t is _np.float64 \
+            else self._box(value, k)
         if fun in _VALUE_SHAPED or (fun is _getitem_impl and (
                 _bool_index(cargs[1:]) or _traced_slice(args[1:]))):
             self.guard(out, "shape", _np.shape(value))
@@ -356,17 +373,6 @@ def _fun_name(fun):
         return f"numpy.{fun.__name__}"
     mod = getattr(fun, "__module__", None) or ""
     return f"{mod}.{getattr(fun, '__name__', type(fun).__name__)}".lstrip(".")
-
-
-class Ref:
-    """A recorded argument that is the value of node ``k`` (tracers may later be
-    rebound to other nodes by in-place updates; a reference never changes)."""
-
-    __slots__ = ("k", "value")
-
-    def __init__(self, k, value):
-        self.k = k
-        self.value = value
 
 
 def _split(x, trace, found):
@@ -500,6 +506,19 @@ class Tracer(ArrayBox):
     def __repr__(self):
         k = box_trace(self).node_of(self)
         return f"Tracer(v{k}, shape={self.shape}, dtype={self.dtype})"
+
+
+def _pow(self, other):
+    out = user_pow(self, other, box_trace(self))
+    return ArrayBox.__pow__(self, other) if out is None else out
+
+
+def _rpow(self, other):
+    out = user_pow(other, self, box_trace(self))
+    return ArrayBox.__rpow__(self, other) if out is None else out
+
+
+Tracer.__pow__, Tracer.__rpow__ = _pow, _rpow
 
 
 def _binary(ufunc, reflected=False):

@@ -13,7 +13,7 @@ import threading
 
 import numpy as _np
 
-from .._core import hooks
+from .._core import Box, hooks
 
 _local = threading.local()
 _lifting_lock = threading.Lock()
@@ -21,6 +21,12 @@ _lifting_lock = threading.Lock()
 
 def _lift(fun, args, kwargs):
     """``hooks.lifting``'s function: the innermost trace of this thread lifts."""
+    if args and not kwargs:     # most calls: boxes only, nothing to lift or fold
+        for a in args:
+            if not isinstance(a, Box):
+                break
+        else:
+            return args, kwargs, None
     stack = getattr(_local, "stack", None)
     if not stack or stack[-1] is None:
         return args, kwargs, None

@@ -7,7 +7,7 @@ import numpy as _np
 import numpy.linalg as _la
 
 from .._core import defjvp, defvjp, primitive
-from . import _elementwise, _linalg, _reductions, _shape
+from . import _dask_ops, _elementwise, _linalg, _reductions, _shape
 from ._dispatch import array_like, dtype, iscomplexobj, shape, val
 from ._sorting import take_along_axis
 from ._unbroadcast import unbroadcast
@@ -18,7 +18,7 @@ from ._linalg_base import (_H, _T, _add, _batch_stacked, _conj, _diag, _diag_emb
 
 # -- cholesky -------------------------------------------------------------------------------
 def _cholesky_lower(a):
-    return _la.cholesky(a)
+    return _dask_ops.cholesky(a) if _dask_ops.on_dask(a) else _la.cholesky(a)
 
 
 _cholesky = primitive(_cholesky_lower, "numpy.linalg.cholesky")
@@ -76,7 +76,7 @@ def cholesky(a, /, *, upper=False):
 
 # -- qr -------------------------------------------------------------------------------------
 def _qr_impl(a):
-    q, r = _la.qr(a)
+    q, r = _dask_ops.qr(a) if _dask_ops.on_dask(a) else _la.qr(a)
     return q, r
 
 
@@ -217,6 +217,9 @@ def _householder_qr(a):
 
 # -- eigh and eigvalsh -----------------------------------------------------------------------
 def _eigh_impl(a, UPLO="L"):
+    if _dask_ops.on_dask(a):
+        return _dask_ops.whole(lambda x: tuple(_la.eigh(x, UPLO)), a, "(n,n)->(n),(n,n)",
+                               (_dask_ops.real_dtype(a), a.dtype))
     w, v = _la.eigh(a, UPLO)
     return w, v
 
@@ -287,6 +290,8 @@ def eigvalsh(a, UPLO="L"):
 
 # -- eig and eigvals -------------------------------------------------------------------------
 def _eig_impl(a):
+    if _dask_ops.on_dask(a):
+        raise _dask_ops.refuse("eig")
     w, v = _la.eig(a)
     return w, v
 
@@ -356,6 +361,8 @@ def eigvals(a):
 
 # -- svd --------------------------------------------------------------------------------------
 def _svd_impl(a, full_matrices=False):
+    if _dask_ops.on_dask(a):
+        return _dask_ops.svd(a, full_matrices)
     u, s, vh = _la.svd(a, full_matrices=full_matrices)
     return u, s, vh
 

@@ -15,32 +15,24 @@ base remembers it weakly).  Writing through the base recomputes its live views;
 writing through a view writes the view back into its base.  Writing into a
 read-only view (``diagonal``, ``broadcast_to``) raises, as NumPy does.
 
-Long on purpose: the two primitives and the copy-on-write layer built on them
-(rebinding boxes, views written through, ``out=``, ``ufunc.at``) are one mechanism
-whose parts call each other, and the array boxes' operators reach it here.
+Long on purpose: the two primitives and the copy-on-write layer on them (rebinding,
+views written through, ``out=``, ``ufunc.at``) are one mechanism.  Dask: ``_dask_ops``.
 """
 import sys
-import weakref
 
 import numpy as _np
 
 from .._core import (Box, DualTrace, TapeTrace, box_trace, box_value, def_keep, defbatch, defjvp,
-                     rebind,
-                     defvjp, no_rule_message, notrace_primitive, primitive)
+                     defvjp, no_rule_message, notrace_primitive, primitive, rebind)
 from ._batchrules import repeat, size as batch_size, to0, with_loop
-from . import _elementwise, _shape
+from . import _dask_ops, _elementwise, _shape
 from ._dispatch import array_like, dtype, dtype as _dtype_of, equivalent, shape, val
 from ._indexing import index_dim
+from ._views import _innermost, _is_basic, getitem, track_view  # noqa: F401  (re-exported)
 from ._unbroadcast import unbroadcast
 
 
 # -- indices ------------------------------------------------------------------------------
-def _is_basic(idx):
-    items = idx if type(idx) is tuple else (idx,)
-    return all(i is None or i is Ellipsis or type(i) in (int, slice) or
-               isinstance(i, _np.integer) for i in items)
-
-
 def _index(idx):
     """A frozen copy of an index: boxes removed (indices carry no derivative) and
     lists made arrays, so that a later change to the caller's list changes nothing."""
@@ -74,12 +66,16 @@ def _winners(xshape, idx):
 
 # -- the primitives -----------------------------------------------------------------------
 def _index_update_impl(x, idx, v):
+    if _dask_ops.on_dask(x, v):
+        return _dask_ops.write(x, idx, v, False, _is_basic(idx))
     out = _np.array(x, copy=True)
     out[idx] = v
     return out
 
 
 def _index_add_impl(x, idx, v):
+    if _dask_ops.on_dask(x, v):
+        return _dask_ops.write(x, idx, v, True, _is_basic(idx))
     out = _np.array(x, copy=True)
     if _is_basic(idx):
         out[idx] += v
@@ -93,7 +89,7 @@ _index_add = primitive(_index_add_impl, "wengert.numpy.index_add")
 
 
 def _zeros_of(ans):
-    return _np.zeros(shape(ans), dtype=_np.result_type(val(ans)))
+    return _dask_ops.zeros_of(val(ans))
 
 
 def _integral(ans):
@@ -295,10 +291,9 @@ def as_traced(a, like):
     ``x`` is traced: create the table with ``as_traced`` instead.  Outside any
     differentiation (``like`` plain) it is a plain copy.  ``like`` may be a tuple of
     values: the copy then belongs to the innermost trace among them (write values
-    computed from all of them into it).  Under ``wengert.vmap``
-    with a batched ``like`` the copy is batched too (one table per example), so
-    per-example tables filled in place work in ``vmap(grad(f))`` and
-    ``grad(vmap(f))`` alike.
+    computed from all of them into it).  Under ``wengert.vmap`` with a batched ``like``
+    the copy is batched too (one table per example), so per-example tables filled in
+    place work in ``vmap(grad(f))`` and ``grad(vmap(f))`` alike.
 
     Example:
         >>> import wengert, wengert.numpy as np
@@ -382,12 +377,6 @@ equivalent(_np.full_like, full_like)
 
 
 # -- mutation of boxes --------------------------------------------------------------------
-def _innermost(x):
-    while isinstance(x, Box):
-        x = box_value(x)
-    return x
-
-
 def _rebind(box, new, what):
     """Make ``box`` hold ``new`` (a box of the same trace)."""
     trace = box_trace(box)
@@ -451,57 +440,10 @@ def _write_back(base, view):
     idx = getattr(fwd, "index", None)
     if idx is not None:
         return _index_update(base, idx, view)
-    bshape = shape(base)
-    pos = fwd(_np.arange(int(_np.prod(bshape)), dtype=_np.intp).reshape(bshape))
-    return _index_update(base, _np.unravel_index(pos, bshape), view)
-
-
-class _Getter:
-    """The view function of a basic index (its write-back is a plain index_update)."""
-
-    __slots__ = ("index",)
-
-    def __init__(self, index):
-        self.index = index
-
-    def __call__(self, b):
-        return _shape.getitem(b, self.index)
-
-
-def track_view(base, out, fwd, readonly=False):
-    """Record that ``out = fwd(base)`` is a NumPy view of ``base`` (if NumPy made
-    one: its values share memory) and return ``out``."""
-    if not (isinstance(out, Box) and isinstance(base, Box) and out is not base
-            and box_trace(out) is box_trace(base)):
-        return out
-    ov = _innermost(out)
-    if type(ov) is not _np.ndarray or not _np.may_share_memory(ov, _innermost(base)):
-        return out
-    out._base = (base, fwd, readonly)
-    views = getattr(base, "_views", None)
-    if views is None:
-        views = base._views = []
-    elif len(views) >= 16 and not len(views) & (len(views) - 1):  # amortized O(1)
-        views[:] = [r for r in views if r() is not None]
-    views.append(weakref.ref(out))
-    return out
-
-
-def getitem(box, idx):
-    """``box[idx]``, a tracked view for a basic index (NumPy's basic indexing always
-    makes a view when the result is an array)."""
-    out = _shape.getitem(box, idx)
-    if (type(_innermost(out)) is _np.ndarray and box_trace(out) is box_trace(box)
-            and _is_basic(idx)):
-        out._base = (box, _Getter(idx), False)
-        try:
-            views = box._views
-        except AttributeError:
-            views = box._views = []
-        if len(views) >= 16 and not len(views) & (len(views) - 1):  # amortized O(1)
-            views[:] = [r for r in views if r() is not None]
-        views.append(weakref.ref(out))
-    return out
+    bshape = shape(base)   # flat positions: Dask arrays have no n-d fancy indexing
+    pos = fwd(_np.arange(int(_np.prod(bshape)), dtype=_np.intp).reshape(bshape)).ravel()
+    flat = _index_update(_shape.reshape(base, (-1,)), pos, _shape.reshape(view, (-1,)))
+    return _shape.reshape(flat, bshape)
 
 
 def setitem(box, idx, v):
@@ -548,7 +490,8 @@ def inplace(box, fun, other, name):
     """``box op= other``: in place for arrays (aliases see it), a new value for
     scalars, exactly as NumPy."""
     result = fun(box, other)
-    if type(_innermost(box)) is not _np.ndarray:
+    ib = _innermost(box)
+    if type(ib) is not _np.ndarray and not _dask_ops.on_dask(ib):
         return result  # NumPy scalars are immutable: Python rebinds the name
     return write_result(name, box, result)
 

@@ -4,11 +4,13 @@
 The decompositions' rules (``_decompositions``) and the rest of ``linalg`` use these,
 so they sit below both: the import graph of the linear algebra has no cycle.
 """
+import functools as _functools
+
 import numpy as _np
 import numpy.linalg as _la
 
 from .._core import Box, defbatch, defjvp, defvjp, primitive
-from . import _elementwise, _linalg, _reductions, _shape
+from . import _dask_ops, _elementwise, _linalg, _reductions, _shape
 from ._batchrules import (pair_to0 as _pair_to0, stacked as _stacked, to_rank as _to_rank,
                           with_loop as _with_loop)
 from ._dispatch import array_like, dtype, iscomplexobj, shape, wrap
@@ -25,13 +27,23 @@ def _batch_stacked(fun):
     defbatch(fun, _with_loop(fun, _stacked(fun)))
 
 
-inv = wrap(_la.inv)
+@_functools.wraps(_la.inv)
+def _inv_impl(a):
+    return _dask_ops.inv(a) if _dask_ops.on_dask(a) else _la.inv(a)
+
+
+inv = wrap(_la.inv, fast=_inv_impl)
 defvjp(inv, lambda g, ans, a:
        _elementwise.negative(_linalg.matmul(_T(ans), _linalg.matmul(g, _T(ans)))))
 defjvp(inv, lambda t, ans, a: _elementwise.negative(_linalg.matmul(ans, _linalg.matmul(t, ans))))
 _batch_stacked(inv)
 
-solve = wrap(_la.solve)
+@_functools.wraps(_la.solve)
+def _solve_impl(a, b):
+    return _dask_ops.solve(a, b) if _dask_ops.on_dask(a, b) else _la.solve(a, b)
+
+
+solve = wrap(_la.solve, fast=_solve_impl)
 
 
 def _col(x, b):
@@ -80,7 +92,9 @@ defbatch(solve, _solve_batch)
 
 # -- helpers for the decompositions -------------------------------------------------------
 def _traced(*xs):
-    return any(isinstance(x, Box) for x in xs)
+    """Whether the composed path must run: a value is traced, or a Dask array (NumPy's
+    functions would compute it, or, for cholesky, return Dask's upper factor)."""
+    return any(isinstance(x, Box) for x in xs) or _dask_ops.on_dask(*xs)
 
 
 def _H(x):
@@ -167,6 +181,9 @@ def _hermitian_part_adjoint(g, lower):
 
 # -- slogdet --------------------------------------------------------------------------------
 def _slogdet_impl(a):
+    if _dask_ops.on_dask(a):
+        return _dask_ops.whole(_la.slogdet, a, "(n,n)->(),()",
+                               (a.dtype, _dask_ops.real_dtype(a)))
     sign, logabsdet = _la.slogdet(a)
     return sign, logabsdet
 

@@ -24,13 +24,15 @@ LU family: ``inv``, ``solve``, ``slogdet``), ``_decompositions`` (``cholesky``, 
 ``eigh``, ``eig``, ``svd``) and this one (``det``, ``pinv``, ``lstsq``, norms, the tensor
 versions and the array-API names), which holds every public name.
 """
+import functools as _functools
+
 import numpy as _np
 import numpy.linalg as _la
 
 from .._core import Box, box_trace, box_value, defjvp, defvjp, notrace_primitive
 from .._core.batching import BatchBox
-from . import _elementwise, _linalg, _reductions, _shape
-from ._dispatch import array_like, dtype, equivalent, nondiff, shape, val, wrap
+from . import _dask_ops, _elementwise, _linalg, _reductions, _shape
+from ._dispatch import array_like, dtype, equivalent, innermost, shape, val, wrap
 from ._unbroadcast import unbroadcast
 # the public names of the other two modules are this module's
 from ._decompositions import cholesky, eig, eigh, eigvals, eigvalsh, qr, svd
@@ -43,7 +45,15 @@ for _public in (cholesky, eig, eigh, eigvals, eigvalsh, qr, slogdet, svd):
     _public.__module__ = __name__
 
 
-det = wrap(_la.det)
+@_functools.wraps(_la.det)
+def _det_impl(a):
+    if _dask_ops.on_dask(a):
+        raise _dask_ops.refuse("det", "its derivative rule tests the matrix's condition; "
+                               "sign, logdet = np.linalg.slogdet(a) is lazy")
+    return _la.det(a)
+
+
+det = wrap(_la.det, fast=_det_impl)
 
 
 def _matrix(x):
@@ -136,7 +146,15 @@ _batch_stacked(det)
 
 
 # -- pinv and lstsq --------------------------------------------------------------------------
-pinv = wrap(_la.pinv)
+@_functools.wraps(_la.pinv)
+def _pinv_impl(a, *args, **kwargs):
+    if _dask_ops.on_dask(a):
+        return _dask_ops.whole(lambda x: _la.pinv(x, *args, **kwargs), a, "(m,n)->(n,m)",
+                               (a.dtype,))
+    return _la.pinv(a, *args, **kwargs)
+
+
+pinv = wrap(_la.pinv, fast=_pinv_impl)
 _batch_stacked(pinv)
 
 
@@ -208,6 +226,10 @@ def lstsq(a, b, rcond=None):
     b = array_like(b)
     if not _traced(a, b):
         return _la.lstsq(a, b, rcond=rcond)
+    if _dask_ops.on_dask(innermost(a), innermost(b)):
+        raise _dask_ops.refuse("lstsq", "its results' shapes depend on the rank; "
+                               "np.linalg.pinv(a) @ b is lazy, and so is, for a tall a of full "
+                               "column rank, q, r = np.linalg.qr(a); np.linalg.solve(r, q.T @ b)")
     m, n = shape(a)[-2:]
     eps = float(_np.finfo(_real_dtype(a)).eps)
     cut = eps * max(m, n) if rcond is None else (eps if rcond < 0 else rcond)
@@ -338,7 +360,15 @@ def cond(x, p=None):
     return norm(x, p, axis=(-2, -1)) * norm(inv(x), p, axis=(-2, -1))
 
 
-matrix_rank = nondiff(_la.matrix_rank)
+@_functools.wraps(_la.matrix_rank)
+def _matrix_rank(A, *args, **kwargs):
+    if _dask_ops.on_dask(A):
+        return _dask_ops.whole(lambda x: _la.matrix_rank(x, *args, **kwargs), A, "(m,n)->()",
+                               (_np.intp,))
+    return _la.matrix_rank(A, *args, **kwargs)
+
+
+matrix_rank = equivalent(_la.matrix_rank, notrace_primitive(_matrix_rank))
 
 
 # -- tensor versions ------------------------------------------------------------------------
@@ -545,6 +575,9 @@ def tensordot(x1, x2, /, *, axes=2):
     """``numpy.linalg.tensordot``: ``numpy.tensordot`` with ``axes`` keyword-only."""
     if _NUMPY2 and not _traced(x1, x2):
         return _la.tensordot(x1, x2, axes=axes)
+    if not isinstance(axes, int):   # non-negative: Dask's tensordot misreads negative axes
+        axes = tuple([a % len(shape(x)) for a in _np.atleast_1d(ax).tolist()]
+                     for ax, x in zip(axes, (x1, x2)))
     return _linalg.tensordot(x1, x2, axes)
 
 
