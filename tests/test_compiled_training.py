@@ -128,3 +128,39 @@ def test_compiled_step_with_a_schedule_traces_once(name):
         _, pe, se = step(pe, se, x, y)
     assert compiled.stats()["traces"] == 1
     onp.testing.assert_allclose(p["w"], pe["w"], rtol=1e-12, atol=1e-14)
+
+
+TRANSFORMS = {
+    "clip_by_global_norm": lambda: optim.chain(optim.clip_by_global_norm(1.0), optim.sgd(0.05)),
+    "clip": lambda: optim.chain(optim.clip(0.01), optim.adam(0.01)),
+    "nesterov": lambda: optim.sgd(0.05, momentum=0.9, nesterov=True),
+    "rmsprop_momentum": lambda: optim.rmsprop(0.01, momentum=0.5),
+    "multi_transform": lambda: optim.multi_transform(
+        {"fast": optim.adam(0.05), "frozen": optim.set_to_zero()}, {"w": "fast", "v": "frozen"}),
+    "scaled": lambda: optim.chain(optim.add_decayed_weights(1e-3), optim.scale(-0.05)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRANSFORMS))
+def test_every_gradient_transformation_compiles_once_over_many_steps(name):
+    # 60 steps: the gradient norm falls through clip_by_global_norm's threshold on the
+    # way (it once chose its factor with a Python branch: a guard, traced again per side)
+    opt = TRANSFORMS[name]()
+    step = _train_step(opt)
+    compiled = wengert.compile(step)
+    p, x, y = _data()
+    s = opt.init(p)
+    pe, se = p, s
+    norms = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(60):
+            norms.append(float(optim.global_norm(wengert.grad(_loss)(p, x, y))))
+            loss, p, s = compiled(p, s, x, y)
+            loss_e, pe, se = step(pe, se, x, y)
+            assert loss == loss_e
+    assert compiled.stats() == {"signatures": 1, "traces": 1, "retraces": 0, "eager": 0}
+    for k in p:
+        onp.testing.assert_array_equal(p[k], pe[k])
+    if name == "clip_by_global_norm":
+        assert max(norms) > 1.0 > min(norms), norms

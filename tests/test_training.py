@@ -448,3 +448,26 @@ def test_classification_losses_read_labels_as_inputs_when_compiled(loss_name):
         assert got[0] == want[0]
         numpy.testing.assert_array_equal(got[1], want[1])
     assert step.stats()["traces"] == 1
+
+
+def test_an_optimizer_whose_state_changes_structure_still_trains_compiled():
+    # fit carries the compiled step's parameters and state as lists of leaves, in the
+    # structure of the initial state; a state that changes structure switches to trees
+    def init(params):
+        return ()
+
+    def update(g, state, params=None):
+        seen = state["seen"] + 1.0 if state else numpy.ones(())
+        return optim.base.tree_apply("test", lambda x: -0.1 * x, g), {"seen": seen}
+
+    x, y = _linear_problem(noise=0.5)
+    runs = [fit(_mse, _zeros(), (x, y), optim.Optimizer(init, update), epochs=6,
+                progress=False, compile=c,
+                callbacks=[lambda e, p, h: h.setdefault("w", []).append(p["w"]) and False])
+            for c in (True, False)]
+    (p_c, h_c), (p_e, h_e) = runs
+    numpy.testing.assert_array_equal(p_c["w"], p_e["w"])
+    assert float(h_c["opt_state"]["seen"]) == float(h_e["opt_state"]["seen"]) == 6.0
+    assert h_c["loss"] == h_e["loss"]
+    for a, b in zip(h_c["w"], h_e["w"]):
+        numpy.testing.assert_array_equal(a, b)

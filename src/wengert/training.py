@@ -37,6 +37,7 @@ import numpy as _np
 
 from .optim.base import Optimizer, apply_updates
 from .optimize import _is_objective
+from .tree import flatten, unflatten
 from ._warn import warn as _warn
 from .transforms import value_and_grad
 from ._typing import PyTree, Fn
@@ -310,27 +311,35 @@ def fit(loss: Fn, params: PyTree, data: PyTree, optimizer: Optimizer, epochs: in
     history: dict[str, Any] = {"epoch": [], "loss": [], "steps": [], "seconds": []}
     if compile not in (True, False):
         raise TypeError(f"{where}: compile must be True or False, got {compile!r}")
-    step = _objective_step(loss, optimizer) if objective else \
-        _step_function(loss, optimizer, compile)
+    if objective:
+        run: _Run = _TreeRun(_objective_step(loss, optimizer), params, state)
+    elif compile:
+        run = _FlatRun(loss, optimizer, params, state)
+    else:
+        run = _TreeRun(_step_function(loss, optimizer, False), params, state)
     steps, stopped_by, interrupted, last = 0, None, False, None
     start = time.perf_counter()
     try:
         for epoch in range(epochs):
             total, count = 0.0, 0
             for batch in _batches(arrays, n, batch_size, rng):
-                value, new_params, new_state = step(params, state, *batch)
+                try:
+                    value, new_p, new_s = run.step(run.p, run.s, *batch)
+                except _NotFlat:    # the state changed structure: keep trees from now on
+                    run = run.as_trees(loss, optimizer)
+                    value, new_p, new_s = run.step(run.p, run.s, *batch)
                 value = float(value)
                 if not math.isfinite(value):
                     if last is not None:
-                        params, state = last
+                        run.p, run.s = last
                     stopped_by = "non-finite loss"
                     _warn(f"fit: the loss became {value} at epoch {epoch + 1}, step "
                           f"{steps + 1}; stopping and returning the parameters of the "
                           "last finite loss (lower the learning rate or clip gradients "
                           "with optim.clip_by_global_norm)", RuntimeWarning)
                     break
-                last = (params, state)
-                params, state = new_params, new_state   # one step completes here
+                last = (run.p, run.s)
+                run.p, run.s = new_p, new_s     # one step completes here
                 steps += 1
                 m = len(batch[0]) if batch else n
                 total, count = total + value * m, count + m
@@ -343,6 +352,8 @@ def fit(loss: Fn, params: PyTree, data: PyTree, optimizer: Optimizer, epochs: in
             history["loss"].append(total / count)
             history["steps"].append(steps)
             history["seconds"].append(time.perf_counter() - start)
+            if callbacks:
+                params = run.params()
             for cb in callbacks:
                 if cb(epoch, params, history):
                     stopped_by = getattr(cb, "__name__", type(cb).__name__)
@@ -359,6 +370,7 @@ def fit(loss: Fn, params: PyTree, data: PyTree, optimizer: Optimizer, epochs: in
     if interrupted and progress is not False:
         print(f"fit: interrupted after {steps} steps; returning the last completed "
               "parameters", file=stream)
+    params, state = run.params(), run.state()
     history["opt_state"] = state
     history["interrupted"] = interrupted
     history["stopped_by"] = stopped_by
@@ -366,6 +378,75 @@ def fit(loss: Fn, params: PyTree, data: PyTree, optimizer: Optimizer, epochs: in
         from .plot import loss_curve
         loss_curve(history)
     return params, history
+
+
+class _NotFlat(Exception):
+    """The optimizer's state changed structure within a step: it cannot be carried
+    as the leaves of the initial state's structure."""
+
+
+class _Run:
+    """What the loop carries from step to step: ``p`` and ``s`` (the parameters and
+    the optimizer state, in the form ``step`` takes and returns) and ``step``."""
+    step: Fn
+    p: Any
+    s: Any
+
+    def params(self) -> PyTree:
+        raise NotImplementedError
+
+    def state(self) -> PyTree:
+        raise NotImplementedError
+
+    def as_trees(self, loss: Fn, optimizer: Optimizer) -> "_Run":
+        raise NotImplementedError
+
+
+class _TreeRun(_Run):
+    """Steps on the parameter and state trees themselves."""
+
+    def __init__(self, step: Fn, params: PyTree, state: PyTree) -> None:
+        self.step, self.p, self.s = step, params, state
+
+    def params(self) -> PyTree:
+        return self.p
+
+    def state(self) -> PyTree:
+        return self.s
+
+
+class _FlatRun(_Run):
+    """A compiled step on the lists of leaves of the parameters and of the state:
+    the compiled program's entry then checks two lists of arrays, not every dict and
+    list of the trees, and builds no trees; the trees are rebuilt only for callbacks
+    and at the end."""
+
+    def __init__(self, loss: Fn, optimizer: Optimizer, params: PyTree, state: PyTree) -> None:
+        self.p, self.p_def = flatten(params)
+        self.s, self.s_def = flatten(state)
+        tree_step = _step_function(loss, optimizer, False)
+        p_def, s_def = self.p_def, self.s_def
+
+        def step(p_leaves: Any, s_leaves: Any, *batch: Any) -> Any:
+            value, new_params, new_state = tree_step(unflatten(p_def, p_leaves),
+                                                     unflatten(s_def, s_leaves), *batch)
+            new_p, new_p_def = flatten(new_params)
+            new_s, new_s_def = flatten(new_state)
+            if new_p_def != p_def or new_s_def != s_def:
+                raise _NotFlat
+            return value, new_p, new_s
+
+        from ._compile import compile as _compile_fn
+        self.step = _compile_fn(step)
+
+    def params(self) -> PyTree:
+        return unflatten(self.p_def, self.p)
+
+    def state(self) -> PyTree:
+        return unflatten(self.s_def, self.s)
+
+    def as_trees(self, loss: Fn, optimizer: Optimizer) -> _Run:
+        return _TreeRun(_step_function(loss, optimizer, True), self.params(), self.state())
 
 
 def _step_function(loss: Fn, optimizer: Optimizer, compiled: bool) -> Fn:

@@ -50,4 +50,5 @@ OP_SPECS = (
     + decomp.SPECS + scipy.SPECS + misc.SPECS + inplace.UPDATES
     + elementwise.LDEXP_FREXP_NEXTAFTER_HEAVISIDE + sets.SETS + sets.HISTOGRAMS
     + inplace.FILLED_TABLES + singular.SPECS + linalg_api.SPECS + autograd_surface.SPECS
+    + extension.XENT
 )

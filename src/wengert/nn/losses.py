@@ -15,6 +15,7 @@ from typing import Any
 import numpy as _np
 
 from .. import numpy as np
+from .._core import def_keep, def_loop_only, defjvp, defvjp, primitive
 from .activations import log_softmax
 from .._typing import Array
 
@@ -53,8 +54,9 @@ def mse(pred: Array, target: Array) -> Array:
     return np.mean((pred - target) ** 2)
 
 
-def _class_labels(logits: Any, labels: Any, where: str) -> Any:
-    """Integer labels as an (N, 1) index array; one-hot labels as None."""
+def _class_labels(logits: Any, labels: Any, where: str, check_range: bool = True) -> Any:
+    """``(integer labels, None)`` or ``(None, one-hot labels)``; integer labels are
+    checked to lie in range unless ``check_range`` is False."""
     shape = _np.shape(logits)
     if len(shape) != 2:
         raise ValueError(f"{where}: logits must be a 2-D (batch, classes) array, got shape {shape}")
@@ -66,10 +68,78 @@ def _class_labels(logits: Any, labels: Any, where: str) -> Any:
     if labels.shape != shape[:1] or labels.dtype.kind not in "iu":
         raise ValueError(f"{where}: labels must be integers of shape {shape[:1]} or one-hot "
                          f"floats of shape {shape}, got {labels.dtype} of shape {labels.shape}")
-    if labels.size and (labels.min() < 0 or labels.max() >= shape[1]):
-        raise ValueError(f"{where}: integer labels must lie in [0, {shape[1]}), "
+    if check_range:
+        _check_range(labels, shape[1], where)
+    return labels, None
+
+
+def _check_range(labels: Any, classes: int, where: str) -> None:
+    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+        raise ValueError(f"{where}: integer labels must lie in [0, {classes}), "
                          f"got values from {labels.min()} to {labels.max()}")
-    return labels[:, None], None
+
+
+# -- softmax cross-entropy with integer labels: one primitive --------------------------------
+# Composed of log_softmax, a gather and a mean, its reverse pass scatters into zeros, sums
+# and broadcasts over the classes; written as one operation it is what hand-written
+# backprop does: (softmax - onehot) / n.  The primitive also returns the softmax, which
+# its rules read (a second output, so the forward pass computes it once).
+def _xent_impl(logits: Any, labels: Any) -> Any:
+    """``(mean over rows of -log softmax(logits)[row, label], softmax(logits))``."""
+    n, classes = logits.shape
+    if labels.size and labels.min() < 0:    # a negative index would wrap around
+        _check_range(labels, classes, "softmax_cross_entropy")
+    # NumPy reduces a short last axis slowly (a loop per row): with few classes, reduce
+    # the transposed copy over its first axis instead (one vector operation per class)
+    few = classes <= _FEW_CLASSES
+    z = _np.ascontiguousarray(logits.T) if few else logits
+    axis = 0 if few else 1
+    shifted = z - z.max(axis=axis, keepdims=True)
+    e = _np.exp(shifted)
+    total = e.sum(axis=axis, keepdims=True)
+    rows = _np.arange(n)
+    try:
+        picked = shifted[labels, rows] if few else shifted[rows, labels]
+    except IndexError:
+        _check_range(labels, classes, "softmax_cross_entropy")
+        raise
+    loss = (_np.log(total).sum() - picked.sum()) / n
+    e /= total
+    return loss, (e.T if few else e)
+
+
+_FEW_CLASSES = 32
+
+
+_xent = primitive(_xent_impl, "wengert.nn.softmax_cross_entropy")
+
+
+def _onehot(labels: Any, like: Any) -> Any:
+    return np.equal(np.reshape(labels, (-1, 1)), np.arange(_np.shape(like)[1]))
+
+
+def _xent_vjp(g: Any, ans: Any, logits: Any, labels: Any) -> Any:
+    g_loss, g_probs = (None, None) if g is None else (g[0], g[1])
+    probs = ans[1]
+    out = None
+    if g_loss is not None:       # d loss = <(softmax - onehot) / n, d logits>
+        out = (probs - _onehot(labels, probs)) * (g_loss / _np.shape(probs)[0])
+    if g_probs is not None:      # d softmax = softmax * (d logits - <softmax, d logits>)
+        term = probs * (g_probs - np.sum(g_probs * probs, axis=1, keepdims=True))
+        out = term if out is None else out + term
+    return out
+
+
+def _xent_jvp(t: Any, ans: Any, logits: Any, labels: Any) -> Any:
+    probs = ans[1]
+    t_loss = np.sum((probs - _onehot(labels, probs)) * t) / _np.shape(probs)[0]
+    return t_loss, probs * (t - np.sum(probs * t, axis=1, keepdims=True))
+
+
+defvjp(_xent, _xent_vjp)
+defjvp(_xent, _xent_jvp)
+def_keep(_xent, ans=True, args={0: (1,)})
+def_loop_only(_xent, "the loss averages over its rows; a batch of losses is a loop")
 
 
 def softmax_cross_entropy(logits: Array, labels: Array) -> Array:
@@ -87,11 +157,12 @@ def softmax_cross_entropy(logits: Array, labels: Array) -> Array:
         >>> bool(numpy.isclose(a, b)), round(float(a), 4)
         (True, 0.1269)
     """
-    index, probs = _class_labels(logits, labels, "softmax_cross_entropy")
-    logp = log_softmax(logits, axis=-1)
-    if probs is not None:
-        return -np.mean(np.sum(probs * logp, axis=-1))
-    return -np.mean(np.take_along_axis(logp, index, axis=1))
+    # integer labels out of range are reported by the primitive, which runs every step
+    # of a compiled program (checks here would be guards: two more reductions a step)
+    index, probs = _class_labels(logits, labels, "softmax_cross_entropy", check_range=False)
+    if probs is None:
+        return _xent(logits, index)[0]
+    return -np.mean(np.sum(probs * log_softmax(logits, axis=-1), axis=-1))
 
 
 def logistic_loss(logits: Array, labels: Array) -> Array:
@@ -126,8 +197,7 @@ def multiclass_hinge(scores: Array, labels: Array, margin: float = 1.0) -> Array
         0.5
     """
     index, probs = _class_labels(scores, labels, "multiclass_hinge")
-    if probs is not None:
-        index = _np.argmax(probs, axis=1)[:, None]
+    index = _np.argmax(probs, axis=1)[:, None] if probs is not None else index[:, None]
     true = np.take_along_axis(scores, index, axis=1)
     others = _np.ones(_np.shape(scores))
     _np.put_along_axis(others, index, 0.0, axis=1)

@@ -84,7 +84,8 @@ def apply_updates(params: T, updates: PyTree) -> T:
         # parameter would read its value and make every step trace anew
         out = p + u
         dtype = getattr(p, "dtype", None)
-        return out.astype(dtype, copy=False) if dtype is not None else out
+        # no cast where none is needed: compiled, a no-op cast is a copy of each output
+        return out.astype(dtype) if dtype is not None and out.dtype != dtype else out
     return tree_apply("apply_updates", add, params, updates, names=("params", "updates"))
 
 
