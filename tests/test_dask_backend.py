@@ -6,21 +6,12 @@ import pytest
 
 da = pytest.importorskip("dask.array")
 import dask  # noqa: E402
-from dask.callbacks import Callback  # noqa: E402
+from dask_checks import CountComputes  # noqa: E402
 
 import wengert  # noqa: E402
 import wengert.numpy as np  # noqa: E402
 from wengert.scipy.special import logsumexp  # noqa: E402
 from wengert import compute  # noqa: E402  (the public name)
-
-
-class CountComputes(Callback):
-    def __init__(self):
-        super().__init__()
-        self.n = 0
-
-    def _start(self, dsk):
-        self.n += 1
 
 
 @pytest.fixture(autouse=True)

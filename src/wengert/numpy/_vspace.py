@@ -151,12 +151,6 @@ class ForeignArrayVSpace(ArrayVSpace):
                 e[i] = unit
                 yield self.cast(e.reshape(self.shape))
 
-    def randn(self, rng=None):
-        rng = _np.random.default_rng() if rng is None else rng
-        x = rng.standard_normal(self.shape)
-        if self.iscomplex:
-            x = x + 1j * rng.standard_normal(self.shape)
-        return self.cast(x.astype(numpy_dtype(self.dtype)))
 
     def inner(self, a, b):
         """Real inner product, a 0-d array of the space's library for plain values."""
