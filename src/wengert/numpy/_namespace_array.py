@@ -180,7 +180,7 @@ class AdaptedNamespace:
         def adapted(*args, **kwargs):
             if kwargs.get("dtype") is not None:
                 kwargs["dtype"] = library_dtype(self._ns, kwargs["dtype"])
-            return _wrap(fun(*_tree_raw(args), **_tree_raw(kwargs)))
+            return _wrap(fun(*unwrap_tree(args), **unwrap_tree(kwargs)))
         return adapted
 
 
@@ -329,17 +329,6 @@ def _to_raw(x, like):
     return x
 
 
-def _tree_raw(x):
-    t = type(x)
-    if t is NamespaceArray:
-        return x.raw
-    if t is tuple or t is list:
-        return t(_tree_raw(v) for v in x)
-    if t is dict:
-        return {k: _tree_raw(v) for k, v in x.items()}
-    return x
-
-
 def _dtype_for_resolve(a):
     if _is_raw(a):
         return numpy_dtype(a.dtype)
@@ -391,7 +380,7 @@ def _call(name, *args, **kwargs):
             for a in args]
     if "dtype" in kwargs:
         kwargs["dtype"] = library_dtype(ns, kwargs["dtype"])
-    return _wrap(fun(*args, **{k: _tree_raw(v) for k, v in kwargs.items()}))
+    return _wrap(fun(*args, **{k: unwrap_tree(v) for k, v in kwargs.items()}))
 
 
 def _call_linalg(name, like, args, kwargs):
