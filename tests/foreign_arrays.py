@@ -200,15 +200,7 @@ class DeviceArray:
     __pow__, __rpow__ = _binary(np.power)
     # CuPy's @ runs its own matmul, not NumPy's ufunc: an operand of another type that
     # does not defer (``__array_ufunc__`` not None) is refused, not asked
-    def __matmul__(self, other):
-        if type(other) is not DeviceArray and _should_defer(other):
-            return NotImplemented
-        return _own_matmul(self, other)
-
-    def __rmatmul__(self, other):
-        if type(other) is not DeviceArray and _should_defer(other):
-            return NotImplemented
-        return _own_matmul(other, self)
+    __matmul__, __rmatmul__ = _binary(lambda a, b: _own_matmul(a, b))   # (defined below)
     __and__, __rand__ = _binary(np.logical_and)
     __or__, __ror__ = _binary(np.logical_or)
     __lt__, _ = _binary(np.less)
