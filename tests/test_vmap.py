@@ -343,3 +343,18 @@ def test_fallback_loop_warns_once_and_is_right():
         warnings.simplefilter("error")   # the second call is silent
         g = wengert.vmap(wengert.grad(lambda x: wnp.sum(cube(x))))(X)
     np.testing.assert_allclose(g, 3 * X ** 2)
+
+
+def test_higher_derivatives_keep_a_float32_inputs_precision():
+    # a rule computes float_power's cotangent in float64; grad casts it to the input's
+    # float32, and vmap(grad), hessian and jacobian(grad) returned float64 instead
+    f = lambda x: wnp.sum(wnp.float_power(x, 2.0) * x)     # noqa: E731
+    x = np.linspace(0.5, 2.0, 12, dtype=np.float32).reshape(4, 3)
+    g = wengert.grad(f)
+    assert g(x[0]).dtype == np.float32
+    per_example = wengert.vmap(g)(x)
+    assert per_example.dtype == np.float32
+    np.testing.assert_array_equal(per_example, np.stack([g(r) for r in x]))
+    for H in (wengert.hessian(f)(x[0]), wengert.jacobian(g)(x[0])):
+        assert H.dtype == np.float32
+        np.testing.assert_allclose(H, np.diag(6.0 * x[0].astype(np.float64)), rtol=1e-6)

@@ -115,6 +115,11 @@ class ReverseTrace:
                     # a traced cotangent (a higher derivative) has its input's kind:
                     # real for a real input, complex for a complex one
                     g = wnp.astype(g, vs.dtype) if vs.iscomplex else wnp.real(g)
+                elif isinstance(vs.dtype, _np.dtype) and getattr(
+                        innermost(g), "dtype", vs.dtype) != vs.dtype:
+                    # and its input's precision, as a plain cotangent's cast gives it (a
+                    # float32 input whose cotangent a rule computed in float64, say)
+                    g = wnp.astype(g, vs.dtype)
             grads.append(g)
         return tree.unflatten(self.in_def, grads)
 
