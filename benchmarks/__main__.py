@@ -8,7 +8,7 @@ except ImportError:
     sys.exit("python -m benchmarks: cannot import wengert; run it from the repository root "
              "with PYTHONPATH=src, or after pip install -e .")
 
-from . import harness, memory, training, workloads  # noqa: E402
+from . import harness, memory, targets, training, workloads  # noqa: E402
 
 SPEED = {"W1": workloads.w1, "W2": workloads.w2, "W3": workloads.w3, "W4": workloads.w4,
          "W5": workloads.w5, "W8": workloads.w8, "W9": training.w9}
@@ -39,6 +39,7 @@ def main(argv=None):
     rounds = args.rounds or (5 if args.quick else 15)
     target = 0.01 if args.quick else 0.05        # seconds per timing sample
     peers = harness.available_peers()
+    targets.ACTIVE[0] = not args.quick
     print(harness.machine_line())
     print(f"sizes: {size}; {rounds} rounds, order rotated each round; spread = interquartile "
           "range / median; × floor = median over rounds of the time / hand-written NumPy's "

@@ -9,6 +9,7 @@ import sys
 import time
 
 import numpy as np
+from . import targets
 
 PEERS = ("autograd", "torch", "jax")
 
@@ -157,15 +158,18 @@ def run_workload(w, rounds, target, out=print):
     scale = {"s": 1.0, "ms": 1e3, "µs": 1e6}[w.unit]
     out(f"\n{w.name}: {w.title}")
     out(f"  {'implementation':34s} {'median ' + w.unit:>12s} {'spread':>8s} {'× floor':>9s}")
+    medians, ratios = {}, {}
     for name, xs in samples.items():
-        med = statistics.median(xs) * scale / w.per
+        med = medians[name] = statistics.median(xs) * scale / w.per
         # ratios per round, then their median: drift between rounds cancels
-        ratio = statistics.median(x / f for x, f in zip(xs, floor))
+        ratio = ratios[name] = statistics.median(x / f for x, f in zip(xs, floor))
         noisy = "  noisy" if spread(xs) > 25 else ""
         out(f"  {name:34s} {med:12.4g} {spread(xs):7.1f}% {ratio:8.2f}×{noisy}")
     if w.summarize is not None:
         for line in w.summarize(samples):
             out(f"  {line}")
     for line in w.notes:
+        out(f"  {line}")
+    for line in targets.lines(w.name, medians, ratios, w.unit):
         out(f"  {line}")
     return samples

@@ -69,3 +69,21 @@ def test_cli_rejects_unknown_workloads(capsys):
         cli.parse(["--only", "W1,W99"])
     assert "unknown workload(s) W99" in capsys.readouterr().err
     assert cli.parse(["--only", "w1, W3"]).only == ["W1", "W3"]
+
+
+def test_target_lines_say_met_or_why_not():
+    from benchmarks import targets
+    medians = {"wengert grad": 2.0, "wengert compile": 0.06}
+    ratios = {"wengert grad": 40.0, "wengert compile": 1.2}
+    out = targets.lines("W1", medians, ratios, "µs")
+    assert out[0].startswith("target: wengert grad ≤ 1.5 µs: 2 µs, NOT met (a minimal tape")
+    assert out[1] == "target: wengert compile ≤ 1.5× the floor: 1.20×, met"
+    fit = "wengert fit (compiled steps)"
+    out = targets.lines("W9 MLP", {fit: 1.0, "jax jit + optax": 1.0},
+                        {fit: 1.08, "jax jit + optax": 0.78}, "ms")
+    assert out[0].endswith("1.08×, met") and "NOT met (against JAX" in out[1]
+    targets.ACTIVE[0] = False
+    try:
+        assert targets.lines("W1", medians, ratios, "µs") == []
+    finally:
+        targets.ACTIVE[0] = True
