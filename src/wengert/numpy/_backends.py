@@ -17,7 +17,8 @@ import sys as _sys
 import numpy as _np
 
 from .._core import Box
-from ._namespace_array import NamespaceArray, is_compat_array, is_namespace_only, raw_namespace
+from ._namespace_array import (NamespaceArray, is_compat_array, is_namespace_only, numpy_dtype,
+                               raw_namespace)
 
 
 def dask_array():
@@ -121,15 +122,6 @@ def dtype_kind(dt):
     array API library that is not a NumPy dtype."""
     kind = getattr(dt, "kind", None)
     return kind if kind is not None else numpy_dtype(dt).kind
-
-
-def numpy_dtype(dt):
-    """The NumPy dtype of the same name as ``dt`` (a NumPy dtype, or an array API
-    library's: ``array_api_strict.float64`` is ``numpy.float64``)."""
-    try:
-        return _np.dtype(dt)
-    except TypeError:
-        return _np.dtype(str(dt).rsplit(".", 1)[-1])
 
 
 def astype(x, dt):

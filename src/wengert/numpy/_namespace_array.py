@@ -268,7 +268,8 @@ def unwrap_tree(tree):
 
 
 def numpy_dtype(dt):
-    """The NumPy dtype named like the library's dtype ``dt``."""
+    """The NumPy dtype of the same name as ``dt`` (a NumPy dtype, or an array API
+    library's: ``array_api_strict.float64`` is ``numpy.float64``)."""
     try:
         return _np.dtype(dt)
     except TypeError:

@@ -151,7 +151,6 @@ class ForeignArrayVSpace(ArrayVSpace):
                 e[i] = unit
                 yield self.cast(e.reshape(self.shape))
 
-
     def inner(self, a, b):
         """Real inner product, a 0-d array of the space's library for plain values."""
         if isinstance(a, Box) or isinstance(b, Box):
@@ -213,6 +212,11 @@ class DaskArrayVSpace(ArrayVSpace):
         return ArrayVSpace.covector(self, x)
 
 
+def _adapted_vspace(value):
+    """The space of an array-API-only array, seen through the adapter."""
+    return ForeignArrayVSpace(NamespaceArray(value))
+
+
 def _find_vspace(value):
     if is_dask(value):
         register_vspace(type(value), DaskArrayVSpace)
@@ -221,9 +225,9 @@ def _find_vspace(value):
         # an array-API-only array: seen through the adapter in every box and space
         from ._array_box import NamespaceArrayBox
         seen.append(True)
-        register_vspace(type(value), lambda v: ForeignArrayVSpace(NamespaceArray(v)))
+        register_vspace(type(value), _adapted_vspace)
         register_box(NamespaceArrayBox, (type(value),))
-        return lambda v: ForeignArrayVSpace(NamespaceArray(v))
+        return _adapted_vspace
     if is_foreign(value):
         register_vspace(type(value), ForeignArrayVSpace)
         from ._array_box import ForeignArrayBox
