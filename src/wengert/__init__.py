@@ -50,11 +50,8 @@ def compile(fun: _t.Callable[..., _t.Any] | None = None, **options: _t.Any) -> _
         >>> fast(numpy.zeros(2))
         array([0., 0.])
     """
-    if fun is None:
-        return lambda f: compile(f, **options)
     from ._compile import compile as build
-    from .transforms._foreign_compile import compile_aware
-    return compile_aware(build(fun, **options))
+    return build(fun, **options)
 
 
 # Loaded on first use (PEP 562), so that ``import wengert`` costs little more than

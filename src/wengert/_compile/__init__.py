@@ -52,7 +52,7 @@ from .._warn import warn as _warn
 from .._core import Box, hooks
 from .._core.box import box_value
 from ._graph import Escape, GraphTrace
-from ._internals import expand_boxed_containers
+from ._internals import backend_name, expand_boxed_containers, is_foreign
 from ._codegen import Source
 from ._watch import Reach, check_lines
 
@@ -172,6 +172,7 @@ class Compiled:
         self._cache: collections.OrderedDict[Any, _Entry] = collections.OrderedDict()
         self._fast: tuple[Any, ...] = ()   # the most recently traced programs, tried first
         self._warned_static = False
+        self._warned_foreign = False
         self._name = _py_name(getattr(fun, "__name__", "compiled"))
         functools.update_wrapper(self, fun)
 
@@ -195,6 +196,17 @@ class Compiled:
         leaves, in_def = tree.flatten((args, kwargs))
         if any(isinstance(x, Box) for x in leaves):
             return self.fun(*args, **kwargs)   # traced by an outer transform: run eagerly
+        for leaf in leaves:
+            if type(leaf) is not _np.ndarray and is_foreign(leaf):
+                # the program would be NumPy code: another library's arrays run eagerly
+                # (the transforms keep them on their library and device)
+                if not self._warned_foreign:
+                    self._warned_foreign = True
+                    _warn(f"wengert.compile: {getattr(self.fun, '__name__', 'the function')} "
+                          f"was called with {backend_name(leaf)} arrays; compiled programs "
+                          "are NumPy code, so it runs eagerly (derivatives stay on the "
+                          "arrays' library and device)")
+                return self.fun(*args, **kwargs)
         key, dynamic = _signature(leaves, in_def)
         with self._lock:
             entry = self._cache.get(key)

@@ -7,10 +7,11 @@ public home (``wengert.numpy.X``, ``wengert._core``) are not listed: import them
 from there.
 """
 from ..numpy._array_box import ArrayBox, SequenceBox   # the boxes a Tracer extends
+from ..numpy._backends import backend_name, is_foreign  # other libraries' arrays run eagerly
 from ..numpy._elementwise import _astype_impl          # astype's NumPy function
 from ..numpy._indexing import _getitem_impl            # indexing's NumPy function
 from ..numpy._vspace import ArrayVSpace                # its cast is an identity on its own type
 from ..transforms._readings import expand_boxed_containers  # a result's boxed tuples
 
-__all__ = ["ArrayBox", "SequenceBox", "_astype_impl", "_getitem_impl", "ArrayVSpace",
+__all__ = ["ArrayBox", "SequenceBox", "backend_name", "is_foreign", "_astype_impl", "_getitem_impl", "ArrayVSpace",
            "expand_boxed_containers"]

@@ -331,12 +331,10 @@ def vjp(fun: Fn, *primals: PyTree, has_aux: bool = False) -> tuple[Any, ...]:
     main, aux_of = with_aux(fun, has_aux)
     level = level_now() if has_aux else None
     rt = ReverseTrace(lambda xs: main(*xs), tuple(primals))
-    ans, vjp_fn = rt.ans, rt.vjp
+    ans: Any = rt.ans
+    vjp_fn: Callable[[PyTree], Any] = rt.vjp
     if namespace_arrays_seen and holds_namespace_only(primals):
-        ans = unwrap_tree(ans)
-
-        def vjp_fn(g: PyTree) -> PyTree:
-            return unwrap_tree(rt.vjp(g))
+        ans, vjp_fn = unwrap_tree(ans), _unwrapping(rt.vjp)
     return (ans, vjp_fn, aux_of(level)) if has_aux else (ans, vjp_fn)
 
 
