@@ -153,3 +153,29 @@ def test_nested_jacobians_through_the_diagonal_seed():
     through_grad = wengert.grad(lambda x: np.sum(wengert.jacrev(g)(x) ** 2))(x)
     numpy.testing.assert_allclose(
         through_grad, wengert.grad(lambda x: np.sum(wengert.jacfwd(g)(x) ** 2))(x), rtol=1e-10)
+
+
+def test_a_hessian_through_a_matrix_product_makes_no_product_with_the_identity(monkeypatch):
+    # the Hessian of Σ softplus(Ax) + ½xᵀx is Aᵀ diag(σ'(Ax)) A + I: its backward pass
+    # starts at the gradient's own last operation (the gradient is not stacked into a
+    # one-row Jacobian first) with the identity's rows kept diagonal, and the vector
+    # times matrix rule hands them to the matrix as a scaling, so the one batched matrix
+    # product left is the closed form's (a dense identity block would add a product of
+    # the identity with Aᵀ and the reshaping around it)
+    from wengert._core.batching import BatchTrace
+    A = numpy.random.default_rng(7).standard_normal((9, 5))
+    f = lambda x: np.sum(np.log1p(np.exp(A @ x))) + 0.5 * np.sum(x * x)  # noqa: E731
+    x = numpy.linspace(-0.4, 0.7, 5)
+    batched = []
+    apply = BatchTrace.apply
+
+    def counting(self, prim, args, kwargs):
+        batched.append(prim.name.rpartition(".")[2])
+        return apply(self, prim, args, kwargs)
+
+    monkeypatch.setattr(BatchTrace, "apply", counting)
+    H = wengert.hessian(f)(x)
+    s = 1 / (1 + numpy.exp(-(A @ x)))
+    numpy.testing.assert_allclose(H, (A.T * (s * (1 - s))) @ A + numpy.eye(5), rtol=1e-12)
+    assert batched.count("matmul") == 1, batched
+    assert not {"reshape", "getitem", "expand_dims", "concatenate"} & set(batched), batched

@@ -128,6 +128,10 @@ def _matmul_vjp_a(g, ans, a, b, **kwargs):
         return unbroadcast(r, a) if iscomplexobj(b) else r
     if bn == 1:
         return unbroadcast(g * b if an == 1 else _shape.expand_dims(g, -1) * b, a)
+    if an == 1 and bn == 2 and not kwargs:
+        # a vector times a matrix: the vector's cotangent is b·g, one product (under vmap,
+        # a block of rows is one matrix product; a Hessian's diagonal seed stays a scaling)
+        return unbroadcast(matmul(b, g), a)
     if an == 1:
         return unbroadcast(_shape.getitem(matmul(b, _shape.expand_dims(g, -1)), (Ellipsis, 0)), a)
     return unbroadcast(matmul(g, _shape.swapaxes(b, -1, -2)), a)

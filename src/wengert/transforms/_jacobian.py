@@ -201,6 +201,11 @@ def _jacrev_at(rt: Any, vs_in: Any, who: str, chunk_size: Any=None) -> Any:
     shape = tuple(vs_out.shape) + tuple(vs_in.shape)
     if vs_in.iscomplex or vs_out.size <= 1:  # one pass per row (a gradient: no batching)
         rows = [rt.vjp(b) for b in vs_out.standard_basis()]
+        if len(rows) == 1:
+            # a gradient: the one row itself, not stacked (an outer Jacobian of it, a
+            # Hessian, then starts its backward pass at the rule that made the row, whose
+            # diagonal seed stays diagonal instead of a dense identity through a stack)
+            return _shaped(rows[0], shape)
         return wnp.reshape(wnp.stack(rows), shape) if rows else _np.zeros(shape)
     if _plain(vs_out) and len(vs_out.shape) == 1 and (
             chunk_size is None or chunk_size >= vs_out.size) and len(
