@@ -222,7 +222,7 @@ def _tanh_slope(ans, x):
     if type(ans) is _np.ndarray and ans.nbytes >= lean_min_bytes():   # large: the lean tape's size
         out = _np.square(ans)
         return _np.subtract(1.0, out, out=out)
-    return 1 - ans ** 2
+    return 1 - (ans * ans if type(ans) is _np.ndarray else ans ** 2)   # (** converts the 2)
 
 
 def_elementwise(tanh, _tanh_slope)

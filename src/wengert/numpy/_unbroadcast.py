@@ -5,6 +5,8 @@ from ._backends import is_dask, lazy_like
 from ._dispatch import FLOAT_SCALARS, iscomplexobj, shape, val
 from ._wrapped import broadcast_to, real, sum
 
+_add_reduce = _np.add.reduce
+
 
 def unbroadcast(g, x):
     """Sum the cotangent ``g`` down to the shape of the argument ``x`` (the
@@ -18,13 +20,14 @@ def unbroadcast(g, x):
     if tg is _np.ndarray and type(x) is _np.ndarray and g.ndim >= x.ndim:
         # plain arrays (a bias's cotangent, say): NumPy's own methods, the same sums as
         # below without the dispatch of the wrapped functions
+        # (ndarray.sum is add.reduce behind a Python frame of NumPy's: called directly)
         xshape = x.shape
         lead = g.ndim - len(xshape)
         if lead > 0:
-            g = g.sum(axis=tuple(range(lead)))
+            g = _add_reduce(g, 0 if lead == 1 else tuple(range(lead)))
         axes = tuple(i for i, n in enumerate(xshape) if n == 1 and g.shape[i] != 1)
         if axes:
-            g = g.sum(axis=axes, keepdims=True)
+            g = _add_reduce(g, axes, None, None, True)
         return g.real if g.dtype.kind == "c" and x.dtype.kind != "c" else g
     gshape, xshape = shape(g), shape(x)
     if gshape != xshape:

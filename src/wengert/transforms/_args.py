@@ -39,6 +39,8 @@ def check_differentiable(x: Any, what: str, int_arrays: Any=False) -> bool:
     t = type(x)
     if t is float or (t is _np.ndarray and x.dtype.kind in "fc"):
         return False   # the usual argument: one float leaf, no tree walk
+    if (t is list or t is tuple) and _float_arrays(x):
+        return False   # (parameters as lists and tuples of float arrays: no tree walk)
     ints = False
     for leaf in tree.leaves(x):
         v = getval(leaf)
@@ -73,6 +75,22 @@ def check_differentiable(x: Any, what: str, int_arrays: Any=False) -> bool:
                 "derivative; convert it with .astype(float) or leave it out of argnum")
         vspace(v)  # raises a clear TypeError for other types
     return ints
+
+
+def _float_arrays(x: Any) -> bool:
+    """Whether the list or tuple ``x`` holds only float arrays and Python floats, in
+    lists and tuples (the leaves every check accepts)."""
+    for v in x:
+        t = type(v)
+        if t is _np.ndarray:
+            if v.dtype.kind not in "fc":
+                return False
+        elif t is list or t is tuple:
+            if not _float_arrays(v):
+                return False
+        elif t is not float:
+            return False
+    return True
 
 
 def _as_float(x: Any) -> Any:
