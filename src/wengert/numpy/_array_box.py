@@ -218,6 +218,10 @@ class ArrayBox(Box):
 
     # -- NumPy's dispatch protocols -----------------------------------------------
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method == "__call__" and not kwargs:   # (a plain array @ a box, say: at once)
+            fun = _EQUIVALENTS.get(ufunc)
+            if fun is not None:
+                return fun(*inputs)
         name = getattr(ufunc, "__name__", str(ufunc))
         if method == "at":
             if not isinstance(inputs[0], ArrayBox):

@@ -97,7 +97,9 @@ def expand(g, x, axis=None, keepdims=False):
         return broadcast_to(g, xshape)
     if type(g) in _FLOAT_SCALARS and axis is None and len(xshape) and \
             _math.prod(xshape) <= 4096:
-        return _np.full(xshape, g)   # a full reduction of a small array: filling is cheaper
+        out = _np.empty(xshape, type(g))   # a full reduction of a small array: filling is
+        out.fill(g)                        # cheaper (numpy.full's steps, without its frame)
+        return out
     if not keepdims:
         g = reshape(g, _kept_shape(xshape, axis))
     return broadcast_to(g, xshape)

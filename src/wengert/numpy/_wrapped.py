@@ -9,11 +9,24 @@ one.  The import order is then one line: ``_dispatch`` -> this -> ``_unbroadcast
 """
 import numpy as _np
 
-from ._dispatch import method_fast, shape, wrap
+from ._dispatch import method_fast, shape, stand_in, wrap
+
+_add_reduce = _np.add.reduce
+
+
+def _mean(x, *args, **kwargs):
+    # the mean of a whole non-empty float64 array as NumPy's computes it (the sum over
+    # every axis, divided by the count: the same bits), without its Python-level layers
+    if type(x) is _np.ndarray and not args and not kwargs and x.dtype == _F64 and x.size:
+        return _add_reduce(x, None) / x.size
+    return _np.mean(x, *args, **kwargs)
+
+
+_F64 = _np.dtype(_np.float64)
 
 # rules in _reductions
 sum = wrap(_np.sum, fast=method_fast(_np.sum, "sum"))
-mean = wrap(_np.mean)
+mean = wrap(_np.mean, fast=stand_in(_np.mean, _mean, "with a fast path for a whole float64 array"))
 
 # rules in _elementwise
 real = wrap(_np.real)
