@@ -186,3 +186,13 @@ def test_third_order_through_indexing_and_casts():
     assert numpy.array_equal(grad(d2)(numpy.array([1.0, 2.0])), [24.0, 0.0])
     f = lambda x: np.sum(np.astype(x, numpy.complex128).real ** 3)  # noqa: E731
     check_grads(f, modes=["fwd", "rev"], order=3)(numpy.array([0.5, -1.0]))
+
+
+def test_new_inputs_boxes_several_leaves_as_new_input_does_one():
+    from wengert._core import TapeTrace, box_value
+    trace = TapeTrace()
+    first = trace.new_input(1.5)
+    boxes, nodes = trace.new_inputs([numpy.ones(2), 2.5])
+    assert nodes == [1, 2] and [trace.node_of(b) for b in boxes] == nodes
+    assert box_value(boxes[1]) == 2.5 and trace.entries == [None, None, None]
+    assert type(boxes[0]) is type(trace.new_input(numpy.ones(2))) and trace.node_of(first) == 0

@@ -104,6 +104,16 @@ class TapeTrace(Trace):
         self.entries.append(None)
         return new_box(value, self, k)
 
+    def new_inputs(self, values):
+        """Boxes for several inputs at once, and their nodes (one call for a tree of
+        parameters, instead of one per leaf)."""
+        entries = self.entries
+        k = len(entries)
+        entries.extend([None] * len(values))
+        get, default = _box_type, _default_box[0]
+        boxes = [get(type(v), default)(v, self, k + i) for i, v in enumerate(values)]
+        return boxes, list(range(k, k + len(values)))
+
     def apply(self, prim, args, kwargs):
         # (the hottest function of the eager pass: a counter instead of enumerate, the
         # module-level lookups bound once; measured, see benchmarks W1)

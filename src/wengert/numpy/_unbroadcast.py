@@ -25,9 +25,10 @@ def unbroadcast(g, x):
         lead = g.ndim - len(xshape)
         if lead > 0:
             g = _add_reduce(g, 0 if lead == 1 else tuple(range(lead)))
-        axes = tuple(i for i, n in enumerate(xshape) if n == 1 and g.shape[i] != 1)
-        if axes:
-            g = _add_reduce(g, axes, None, None, True)
+        if 1 in xshape:
+            axes = tuple(i for i, n in enumerate(xshape) if n == 1 and g.shape[i] != 1)
+            if axes:
+                g = _add_reduce(g, axes, None, None, True)
         return g.real if g.dtype.kind == "c" and x.dtype.kind != "c" else g
     gshape, xshape = shape(g), shape(x)
     if gshape != xshape:

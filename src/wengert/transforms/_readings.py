@@ -53,6 +53,9 @@ def reraise_plain_target(e: Any) -> None:
     raise e
 
 
+_LEAF_DEF = tree.flatten(0.0)[1]    # the tree definition of a single leaf
+
+
 class ReverseTrace:
     """One recorded evaluation of ``fun(x)``: its result ``ans`` and a backward pass
     over its tape (:meth:`vjp`), which may be run any number of times."""
@@ -62,9 +65,8 @@ class ReverseTrace:
     def __init__(self, fun: Callable[[Any], Any], x: PyTree) -> None:
         trace = self.trace = TapeTrace()
         self.in_leaves, self.in_def = tree.flatten(x)
-        boxes = [trace.new_input(leaf) for leaf in self.in_leaves]
+        boxes, self.in_nodes = trace.new_inputs(self.in_leaves)
         node_of = trace.node_of
-        self.in_nodes = [node_of(b) for b in boxes]
         try:
             # (a box of a tuple is indexed out while the tape still records the indexing)
             out = expand_boxed_containers(fun(tree.unflatten(self.in_def, boxes)))
@@ -72,8 +74,12 @@ class ReverseTrace:
             reraise_plain_target(e)
         finally:
             trace.recording = False
-        leaves, self.out_def = tree.flatten(out)
         owns = trace.owns
+        if owns(out) and type(box_value(out)) not in (tuple, list, dict):
+            # one output of this tape (a loss): no tree to walk
+            self.out_def, self.out_nodes, self.ans = _LEAF_DEF, [node_of(out)], box_value(out)
+            return
+        leaves, self.out_def = tree.flatten(out)
         self.out_nodes = nodes = [node_of(o) if owns(o) else None for o in leaves]
         self.ans = tree.unflatten(self.out_def, [o if n is None else box_value(o)
                                                  for o, n in zip(leaves, nodes)])
