@@ -13,73 +13,9 @@ from .._core import Box, declare_elementwise, def_keep, defjvp, defvjp, def_line
 from ._backends import astype as foreign_astype, is_foreign
 from ._dispatch import (FLOAT_SCALARS, array_like, casts_to_constant, dtype, equivalent,
                         iscomplexobj, nondiff, shape, some, stand_in, val, wrap)
+from ._partials import def_elementwise
 from ._unbroadcast import broadcast_like, unbroadcast
 from ._wrapped import mean, real
-
-
-def def_elementwise(fun, *partials):
-    """Declare the partial derivatives of an elementwise (broadcasting) function.
-
-    ``partials[i](ans, *args)`` is d ans / d args[i], elementwise, written with
-    ``wengert.numpy`` operations; ``None`` means that argument is not
-    differentiable.  Reverse and forward rules for every order follow.
-
-    Example:
-        >>> import numpy
-        >>> import wengert, wengert.numpy as np
-        >>> from wengert.extend import primitive, def_elementwise
-        >>> softplus = primitive(lambda x: numpy.logaddexp(0.0, x))
-        >>> def_elementwise(softplus, lambda ans, x: 1 - np.exp(-ans))
-        >>> wengert.grad(softplus)(0.0)   # sigmoid(0)
-        0.5
-    """
-    for i, partial in enumerate(partials):
-        if partial is None:
-            continue
-
-        # (g * partial(...) in one expression: NumPy then multiplies into the partial's
-        # temporary array instead of allocating a third array of the data's size)
-        def vjp(g, ans, *args, _p=partial, _i=i, **kwargs):
-            if kwargs and casts_to_constant(kwargs):
-                return None
-            try:
-                return unbroadcast(g * _p(ans, *args), args[_i])
-            except (ZeroDivisionError, OverflowError, TypeError):
-                return unbroadcast(g * _p(ans, *_as_numpy(args, ans)), args[_i])
-
-        def jvp(t, ans, *args, _p=partial, **kwargs):
-            if kwargs and casts_to_constant(kwargs):
-                return None
-            try:
-                return broadcast_like(t * _p(ans, *args), ans)
-            except (ZeroDivisionError, OverflowError, TypeError):
-                return broadcast_like(t * _p(ans, *_as_numpy(args, ans)), ans)
-
-        defvjp(fun, vjp, argnums=(i,))
-        defjvp(fun, jvp, argnums=(i,))
-    declare_elementwise(fun)
-
-
-def _as_numpy(args, ans):
-    """``args`` with Python numbers as NumPy scalars and lists as arrays.  A partial
-    derivative is first computed on the arguments as they are (Python arithmetic is
-    fastest); where Python's arithmetic differs from NumPy's (it raises ZeroDivisionError
-    or OverflowError where NumPy gives inf or nan, with NumPy's warning; lists do not
-    broadcast) it is computed again on these.  A Python number is weak in NumPy (it takes
-    the other operand's precision): it becomes a scalar of the precision of the result
-    ``ans`` (float64 for a result that is not floating), so that float32 stays float32."""
-    dt = dtype(ans)
-    real = _np.dtype(dt.char.lower()) if dt.kind == "c" else dt if dt.kind == "f" else \
-        _np.dtype(_np.float64)
-    cplx = _np.result_type(real, _np.complex64)
-
-    def numpy(a):
-        if type(a) in (float, int):
-            return real.type(a) if type(a) is float or abs(a) < 2 ** 53 else _np.float64(a)
-        return cplx.type(a) if type(a) is complex else \
-            _np.asarray(a) if type(a) in (list, tuple) else a
-
-    return [numpy(a) for a in args]
 
 
 def _mask(condition, like):
@@ -277,15 +213,20 @@ def _ties(x, y, ans):
 def_elementwise(multiply, lambda ans, x, y: y, lambda ans, x, y: x)
 def_keep(multiply, args={0: (1,), 1: (0,)})             # the other factor
 def_elementwise(divide, lambda ans, x, y: 1 / y, lambda ans, x, y: negative(ans / y))
-def_elementwise(power,
-                # x ** (y - 1), but x ** 0 where y == 0 (finite at x == 0); subtracting a
-                # bool keeps a Python-scalar y weakly typed (no float32 -> float64)
-                # (scalars take power: ** of a negative float to a fractional power is
-                # complex, and a NumPy scalar's ** is the C library's pow, not the ufunc's;
-                # arrays and boxes take ** , the same power without a wrapper call)
-                lambda ans, x, y: y * (x ** (y - (val(y) != 0)) if isinstance(x, (
-                    _np.ndarray, Box)) else power(x, y - (val(y) != 0))),
-                lambda ans, x, y: ans * log(_safe(_weak(x, ans), 1.0)))
+def _power_slope(ans, x, y):
+    """y x ** (y - 1), but x ** 0 where y == 0 (finite at x == 0); subtracting a bool
+    keeps a Python-scalar y weakly typed (no float32 -> float64).  Scalars take power:
+    ** of a negative float to a fractional power is complex, and a NumPy scalar's ** is
+    the C library's pow, not the ufunc's; arrays and boxes take **, the same power
+    without a wrapper call."""
+    if type(y) is int and y == 2 and type(x) is _np.ndarray:
+        return 2 * x    # a square's (x ** 1 is x: the same bits, one operation fewer)
+    if isinstance(x, (_np.ndarray, Box)):
+        return y * x ** (y - (val(y) != 0))
+    return y * power(x, y - (val(y) != 0))
+
+
+def_elementwise(power, _power_slope, lambda ans, x, y: ans * log(_safe(_weak(x, ans), 1.0)))
 def_keep(power, ans=(1,), args={0: (0, 1), 1: (0,)})  # y x**(y-1); ans log(x)
 def_elementwise(maximum, lambda ans, x, y: _ties(x, y, ans), lambda ans, x, y: _ties(y, x, ans))
 def_elementwise(minimum, lambda ans, x, y: _ties(x, y, ans), lambda ans, x, y: _ties(y, x, ans))
