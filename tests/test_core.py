@@ -196,3 +196,24 @@ def test_new_inputs_boxes_several_leaves_as_new_input_does_one():
     assert nodes == [1, 2] and [trace.node_of(b) for b in boxes] == nodes
     assert box_value(boxes[1]) == 2.5 and trace.entries == [None, None, None]
     assert type(boxes[0]) is type(trace.new_input(numpy.ones(2))) and trace.node_of(first) == 0
+
+
+def test_a_boxs_operators_with_constants_nested_boxes_lists_and_compile():
+    # a box's binary operators go straight to its trace when the other operand is a
+    # constant; with a box of another trace, a list, or under compile they take the
+    # primitive's own path: every case gives the same derivatives
+    x, c = numpy.array([0.5, 1.5]), numpy.array([2.0, 3.0])
+    ops = [lambda x: c - x, lambda x: x - c, lambda x: c / x, lambda x: x / c,
+           lambda x: c ** x, lambda x: x ** c, lambda x: numpy.outer(c, c) @ x,
+           lambda x: x @ numpy.outer(c, c), lambda x: [2.0, 4.0] - x, lambda x: x * [2.0, 4.0]]
+    for op in ops:
+        f = lambda x: np.sum(op(x) * x)  # noqa: E731
+        g = grad(f)(x)
+        numpy.testing.assert_allclose(g, jacfwd(f)(x), rtol=1e-12)
+        # nested: the inner box meets a box of the outer trace
+        outer = grad(lambda y: np.sum(grad(lambda x: np.sum(op(x) * y))(x)))(c)
+        numpy.testing.assert_allclose(outer, jacfwd(lambda y: np.sum(
+            jacfwd(lambda x: np.sum(op(x) * y))(x), axis=0))(c), rtol=1e-12)
+        fast = wengert.compile(grad(f))
+        fast(x)
+        assert numpy.array_equal(fast(x + 0.1), grad(f)(x + 0.1))

@@ -6,8 +6,8 @@ their boxes and vector spaces from outside.
 from .box import (Box, Trace, box_trace, box_value, getval, is_value_level, new_box, rebind,
                   register_box)
 from .dual import DualTrace
-from .primitive import (Primitive, get_primitive, holds_box, notrace_primitive, primitive,
-                        registered_primitives)
+from .primitive import (Primitive, get_primitive, holds_box, notrace_primitive, operator_method,
+                        primitive, registered_primitives)
 from .rules import (declare_elementwise, def_array_args, def_keep, def_linear, def_loop_only,
                     def_vjp_inplace,
                     defbatch, defjvp, defjvp_any, defjvp_joint, defvjp, defvjp_any,
@@ -18,7 +18,7 @@ from .vspace import (ContainerVSpace, ScalarVSpace, VSpace, add_any, register_vs
 
 __all__ = [
     "Box", "Trace", "box_trace", "box_value", "is_value_level", "rebind", "Entry", "getval", "new_box", "register_box", "DualTrace",
-    "Primitive", "get_primitive", "holds_box", "notrace_primitive", "primitive",
+    "Primitive", "get_primitive", "holds_box", "notrace_primitive", "operator_method", "primitive",
     "registered_primitives",
     "declare_elementwise", "def_array_args", "def_keep", "def_linear", "def_loop_only",
     "def_vjp_inplace",

@@ -125,6 +125,33 @@ def primitive(fun, name=None):
     return wrapped
 
 
+def operator_method(fun, reflected=False):
+    """A box class's operator method for the primitive ``fun`` of two arguments:
+    ``fun(self, other)`` (``fun(other, self)`` when ``reflected``).  With an ``other``
+    that is no box and no list or tuple (a constant array, a number), the box's own trace
+    is the one the primitive would find: the call goes to it at once, without the
+    primitive's search of its arguments (a box's ``+``, ``*`` and ``@`` are the hottest
+    calls of eager code)."""
+    prim = fun._prim
+    no_kwargs = {}
+
+    if reflected:
+        def method(self, other):
+            if (_lifting or isinstance(other, Box) or type(other) is tuple
+                    or type(other) is list):
+                return fun(other, self)
+            return self._trace.apply(prim, (other, self), no_kwargs)
+    else:
+        def method(self, other):
+            if (_lifting or isinstance(other, Box) or type(other) is tuple
+                    or type(other) is list):
+                return fun(self, other)
+            return self._trace.apply(prim, (self, other), no_kwargs)
+
+    method.__name__ = method.__qualname__ = prim.name.rpartition(".")[2]
+    return method
+
+
 def holds_box(seq):
     """Whether a (nested) list or tuple holds a box."""
     for x in seq:

@@ -14,6 +14,7 @@ import sys
 import numpy as _np
 
 from .._core import Box, box_trace, box_value, no_rule_message, register_box
+from .._core import operator_method as _operator
 
 from . import _elementwise, _inplace, _linalg, _reductions, _shape, _sorting
 from ._batchrules import provide
@@ -135,18 +136,16 @@ class ArrayBox(Box):
     def __neg__(self): return _elementwise.negative(self)
     def __pos__(self): return self
     def __abs__(self): return _elementwise.absolute(self)
-    def __add__(self, other): return _elementwise.add(self, other)
-    def __radd__(self, other): return _elementwise.add(other, self)
-    def __sub__(self, other): return _elementwise.subtract(self, other)
-    def __rsub__(self, other): return _elementwise.subtract(other, self)
-    def __mul__(self, other): return _elementwise.multiply(self, other)
-    def __rmul__(self, other): return _elementwise.multiply(other, self)
-    def __truediv__(self, other): return _elementwise.divide(self, other)
-    def __rtruediv__(self, other): return _elementwise.divide(other, self)
-    def __pow__(self, other): return _elementwise.power(self, other)
-    def __rpow__(self, other): return _elementwise.power(other, self)
-    def __matmul__(self, other): return _linalg.matmul(self, other)
-    def __rmatmul__(self, other): return _linalg.matmul(other, self)
+    # (the binary operators hand a call with a constant straight to the box's trace)
+    __add__, __radd__ = _operator(_elementwise.add), _operator(_elementwise.add, True)
+    __sub__ = _operator(_elementwise.subtract)
+    __rsub__ = _operator(_elementwise.subtract, True)
+    __mul__ = _operator(_elementwise.multiply)
+    __rmul__ = _operator(_elementwise.multiply, True)
+    __truediv__ = _operator(_elementwise.divide)
+    __rtruediv__ = _operator(_elementwise.divide, True)
+    __pow__, __rpow__ = _operator(_elementwise.power), _operator(_elementwise.power, True)
+    __matmul__, __rmatmul__ = _operator(_linalg.matmul), _operator(_linalg.matmul, True)
     def __mod__(self, other): return _elementwise.mod(self, other)
     def __rmod__(self, other): return _elementwise.mod(other, self)
     def __floordiv__(self, other): return _elementwise.floor_divide(self, other)
