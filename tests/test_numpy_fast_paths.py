@@ -49,3 +49,22 @@ def test_a_plain_array_times_a_box_records_the_product():
     W = RNG.standard_normal((3, 2))
     g = wengert.grad(lambda W: np.sum(numpy.tanh(0.0) + X @ W))(W)  # ndarray.__matmul__(X, box)
     numpy.testing.assert_allclose(g, X.sum(axis=0)[:, None] * numpy.ones((1, 2)), rtol=1e-15)
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean"])
+def test_a_whole_small_arrays_sum_and_mean_cotangent_is_filled_as_before(reduce):
+    # the filled cotangent of a loss (a float cotangent, no axis) and the general path
+    # (axis=, where=, a large array, a float32 cotangent) agree with the formula
+    f = getattr(np, reduce)
+    for shape in [(3,), (16, 1), (5, 7), (100, 100)]:
+        x = RNG.standard_normal(shape)
+        want = numpy.full(shape, 1.0 if reduce == "sum" else 1.0 / x.size)
+        g = wengert.grad(lambda x: f(x))(x)
+        assert g.dtype == numpy.float64 and numpy.array_equal(g, want)
+        g = wengert.grad(lambda x: np.sum(f(x, axis=0)) + f(x, where=x > 0))(x)
+        pos = x > 0
+        want = 1.0 + pos if reduce == "sum" else 1.0 / shape[0] + pos / pos.sum()
+        numpy.testing.assert_allclose(g, want, rtol=1e-14)
+    x32 = RNG.standard_normal(4).astype(numpy.float32)
+    g = wengert.grad(lambda x: f(x))(x32)
+    assert g.dtype == numpy.float32

@@ -129,20 +129,46 @@ def _in_space_of(g, x, result_dtype):
     return _elementwise.astype(g, dtype(x))
 
 
-defvjp(sum, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True, **k:
-       None if dtype is not None and _casts(dtype) else
-       _masked(expand(_in_space_of(g, x, dtype), x, axis, keepdims), where))
+def _filled(g, x, axis, dtype, where, count):
+    """The cotangent of a whole small float array's sum (``count`` 1) or mean (``count``
+    its size) for a float ``g``: ``g / count`` in every entry, as expand fills it; None
+    for any other case."""
+    if ((type(g) is _np.float64 or type(g) is float) and type(x) is _np.ndarray and axis is None
+            and dtype is None and where is True and 0 < x.size <= 4096 and x.ndim):
+        out = _np.empty(x.shape, type(g))
+        out.fill(g / x.size if count else g)
+        return out
+    return None
+
+
+def _sum_vjp(g, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True, **k):
+    filled = _filled(g, x, axis, dtype, where, False)
+    if filled is not None:
+        return filled
+    if dtype is not None and _casts(dtype):
+        return None
+    return _masked(expand(_in_space_of(g, x, dtype), x, axis, keepdims), where)
+
+
+defvjp(sum, _sum_vjp)
 def_linear(sum)
 guard_casts(sum, jvp_only=True)
 defbatch(sum, axis_rule(sum))
 def_keep(sum)                                           # shapes only
 
-defvjp(mean, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True, **k:
-       None if dtype is not None and _casts(dtype) else
-       expand(_in_space_of(g, x, dtype) / _count(shape(x), axis), x, axis, keepdims)
-       if where is True else
-       _masked(expand(_in_space_of(g, x, dtype), x, axis, keepdims)
-               / _count_where(x, axis, where), where))
+def _mean_vjp(g, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True, **k):
+    filled = _filled(g, x, axis, dtype, where, True)   # (a loss: at once)
+    if filled is not None:
+        return filled
+    if dtype is not None and _casts(dtype):
+        return None
+    if where is True:
+        return expand(_in_space_of(g, x, dtype) / _count(shape(x), axis), x, axis, keepdims)
+    return _masked(expand(_in_space_of(g, x, dtype), x, axis, keepdims)
+                   / _count_where(x, axis, where), where)
+
+
+defvjp(mean, _mean_vjp)
 def_linear(mean)
 guard_casts(mean, jvp_only=True)
 defbatch(mean, axis_rule(mean))
