@@ -50,14 +50,15 @@ def _wrap_scalar_fast(ufunc, op, nonzero=False):
     NumPy's warning, not ZeroDivisionError), so Python floats behave as float64."""
     def fun(x, y, *rest, **kwargs):
         tx, ty = type(x), type(y)
-        if (not rest and not kwargs and tx in FLOAT_SCALARS and ty in FLOAT_SCALARS
+        if (tx in FLOAT_SCALARS and ty in FLOAT_SCALARS and not rest and not kwargs
                 and (not nonzero or y)):
             r = op(x, y)
             # two Python floats: an inf or nan result (an overflow, inf - inf) goes to
             # NumPy too, for its warning (a NumPy float64 operand has NumPy's semantics)
             if tx is not float or ty is not float or r - r == 0.0:
                 return r
-        return ufunc(x, y, *rest, **kwargs)
+        # (no empty *rest and **kwargs passed on: arrays' usual call costs less)
+        return ufunc(x, y, *rest, **kwargs) if rest or kwargs else ufunc(x, y)
 
     return wrap(ufunc, fast=stand_in(ufunc, fun, "with a fast path for float scalars"))
 
