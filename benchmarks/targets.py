@@ -28,13 +28,20 @@ WHY = {
     ("W1", "wengert grad"): "a minimal tape of Python floats with no checks costs 0.81 µs "
     "per operation here; ours runs about 5 Python frames forward and 3 per parent backward: "
     "an optional compiled tape loop would close it",
-    ("W3", "wengert grad"): "the cost is spread over the NumPy layer's rules (about 33 µs "
-    "of Python against 12 µs of NumPy work), no single hot spot",
-    ("W4", "wengert hessian"): "Python overhead per batched operation of the Hessian's "
-    "batched backward pass",
-    ("W4", "wengert compile"): "forward over reverse makes five elementwise products of "
-    "the 100×200 tangent block (57 µs here) where the closed form makes one; compile keeps "
-    "eager's operations bit for bit, so it cannot factor them",
+    ("W3", "wengert grad"): "measured 2026-12-05 (CPU time, one BLAS thread): 81 µs "
+    "against the floor's 26.5 (3.07x); the NumPy calls are 28 against the floor's 24 and "
+    "take 29 µs (the compiled gradient makes the same calls in that time), the other 52 "
+    "µs are Python: 7.5 to box the parameter tree, about 1.6 per recorded operation and "
+    "1.2 per reverse rule over their NumPy calls, 7 of backward loop, 3.5 in grad's "
+    "entry and exit; 3x needs 2 µs less: a compiled tape loop would close it",
+    ("W4", "wengert hessian"): "measured 2026-12-05 (CPU time, one BLAS thread): 465 µs "
+    "against the closed form's 118; the same NumPy calls take 145 µs compiled, the other "
+    "320 are Python, about 10 µs for each of the 30 operations of the batched backward "
+    "pass (the batch rule, the diagonal seed's checks, boxing) and the recorded gradient",
+    ("W4", "wengert compile"): "reverse over reverse makes five elementwise operations on "
+    "the 100×200 block of rows (four products and a sum, 57 µs here) where the closed form "
+    "makes one product; compile keeps eager's operations bit for bit, so it cannot factor "
+    "them",
     ("W9 spirals", "wengert fit (compiled steps)"): "against JAX: Adam's fresh arrays and "
     "small-array calls in the generated code (broadcast_to, add.at); buffer reuse would help",
     ("W9 MLP", "wengert fit (compiled steps)"): "against JAX: Adam's fresh 1.6 MB arrays "
