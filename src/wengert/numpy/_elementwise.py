@@ -154,9 +154,10 @@ def_elementwise(arctan, lambda ans, x: 1 / (1 + x ** 2))
 def_elementwise(sinh, lambda ans, x: cosh(x))
 def_elementwise(cosh, lambda ans, x: sinh(x))
 def _tanh_slope(ans, x):
-    """1 - ans**2; for a large plain array computed in one temporary (the same bits as
-    ``1 - ans ** 2``, one array of the data's size fewer at the backward pass's peak)."""
-    if type(ans) is _np.ndarray and ans.nbytes >= lean_min_bytes():   # large: the lean tape's size
+    """1 - ans**2; for a large plain array (the lean tape's size; a few hundred entries are
+    small whatever it is set to) computed in one temporary (the same bits as ``1 - ans **
+    2``, one array of the data's size fewer at the backward pass's peak)."""
+    if type(ans) is _np.ndarray and ans.size > 512 and ans.nbytes >= lean_min_bytes():
         out = _np.square(ans)
         return _np.subtract(1.0, out, out=out)
     return 1 - (ans * ans if type(ans) is _np.ndarray else ans ** 2)   # (** converts the 2)

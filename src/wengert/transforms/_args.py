@@ -36,11 +36,8 @@ def check_differentiable(x: Any, what: str, int_arrays: Any=False) -> bool:
     """Raise a clear TypeError unless every leaf of ``x`` can be differentiated.
     ``int_arrays``: integer arrays are accepted (autograd's transforms differentiate
     them as float arrays); returns whether there is one."""
-    t = type(x)
-    if t is float or (t is _np.ndarray and x.dtype.kind in "fc"):
-        return False   # the usual argument: one float leaf, no tree walk
-    if (t is list or t is tuple) and _float_arrays(x):
-        return False   # (parameters as lists and tuples of float arrays: no tree walk)
+    if _plainly_differentiable(x):
+        return False
     ints = False
     for leaf in tree.leaves(x):
         v = getval(leaf)
@@ -77,6 +74,15 @@ def check_differentiable(x: Any, what: str, int_arrays: Any=False) -> bool:
     return ints
 
 
+def _plainly_differentiable(x: Any) -> bool:
+    """Whether ``x`` is a float, a float array, or lists and tuples of them (the usual
+    arguments, checked without a tree walk)."""
+    t = type(x)
+    if t is float or (t is _np.ndarray and x.dtype.kind in "fc"):
+        return True
+    return (t is list or t is tuple) and _float_arrays(x)
+
+
 def _float_arrays(x: Any) -> bool:
     """Whether the list or tuple ``x`` holds only float arrays and Python floats, in
     lists and tuples (the leaves every check accepts)."""
@@ -86,8 +92,16 @@ def _float_arrays(x: Any) -> bool:
             if v.dtype.kind not in "fc":
                 return False
         elif t is list or t is tuple:
-            if not _float_arrays(v):
-                return False
+            for w in v:     # (one level written out: a list of (W, b) pairs, say)
+                t = type(w)
+                if t is _np.ndarray:
+                    if w.dtype.kind not in "fc":
+                        return False
+                elif t is list or t is tuple:
+                    if not _float_arrays(w):
+                        return False
+                elif t is not float:
+                    return False
         elif t is not float:
             return False
     return True
@@ -227,6 +241,8 @@ def nary(unary: Callable[..., Any], pack_aux: Callable[[Any, Any], Any] | None =
             pos = positions(nums, len(args), argnum, who)
             call_args = list(args)
             for i in pos:
+                if _plainly_differentiable(call_args[i]):
+                    continue    # (no message to build for the usual argument)
                 if check_differentiable(call_args[i], f"argument {i} of {name_of(fun)}",
                                          int_arrays=True):
                     call_args[i] = _as_float(call_args[i])
