@@ -104,8 +104,8 @@ class ReverseTrace:
         grads = []
         for leaf, node in zip(self.in_leaves, self.in_nodes):
             g = cts.get(node)
-            if (type(g) is _np.ndarray and type(leaf) is _np.ndarray and g.dtype == leaf.dtype
-                    and g.shape == leaf.shape):
+            if (type(g) is _np.ndarray and type(leaf) is _np.ndarray and g.shape == leaf.shape
+                    and (g.dtype is leaf.dtype or g.dtype == leaf.dtype)):
                 grads.append(g)  # already an array of the argument's space
                 continue
             vs = vspace(leaf)
