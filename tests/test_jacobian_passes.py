@@ -179,3 +179,22 @@ def test_a_hessian_through_a_matrix_product_makes_no_product_with_the_identity(m
     numpy.testing.assert_allclose(H, (A.T * (s * (1 - s))) @ A + numpy.eye(5), rtol=1e-12)
     assert batched.count("matmul") == 1, batched
     assert not {"reshape", "getitem", "expand_dims", "concatenate"} & set(batched), batched
+
+
+def test_a_diagonal_hessian_stays_diagonal_through_a_fan_out(monkeypatch):
+    # x * x sends the identity's rows to x twice: the two diagonals add as diagonals, so
+    # the Hessian of a separable function makes no batched operation at all
+    from wengert._core.batching import BatchTrace
+    batched = []
+    apply = BatchTrace.apply
+
+    def counting(self, prim, args, kwargs):
+        batched.append(prim.name)
+        return apply(self, prim, args, kwargs)
+
+    monkeypatch.setattr(BatchTrace, "apply", counting)
+    x = numpy.linspace(-0.4, 0.7, 5)
+    H = wengert.hessian(lambda x: 0.5 * np.sum(x * x) + np.sum(np.sin(x) * x))(x)
+    want = numpy.diag(1 + 2 * numpy.cos(x) - x * numpy.sin(x))
+    numpy.testing.assert_allclose(H, want, rtol=1e-12, atol=1e-15)
+    assert batched == [], batched

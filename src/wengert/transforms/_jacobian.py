@@ -88,6 +88,9 @@ class _RowsTrace(BatchTrace):
                     return _DiagBox(wnp.multiply(box_value(a), b), self, _DIAG)
                 if self.diagonal(b) and self._scales(a):
                     return _DiagBox(wnp.multiply(a, box_value(b)), self, _DIAG)
+            elif prim is _ADD and self.diagonal(a) and self.diagonal(b):
+                # (two rows of the identity's sums: a fan-out's cotangents) the diagonals add
+                return _DiagBox(wnp.add(box_value(a), box_value(b)), self, _DIAG)
             elif prim is _MATMUL and self.diagonal(a) and self._matrix(b):
                 # row i: d_i e_i @ b = d_i b[i]
                 return self.box(wnp.multiply(wnp.expand_dims(box_value(a), -1), b), 0)
@@ -118,6 +121,7 @@ class _RowsTrace(BatchTrace):
 _DiagBox: Any = None
 _MULTIPLY = get_primitive(wnp.multiply)
 _MATMUL = get_primitive(wnp.matmul)
+_ADD = get_primitive(wnp.add)
 
 
 def _diag_box_class() -> Any:
