@@ -17,7 +17,7 @@ from typing import Any, Hashable, Mapping
 import numpy as _np
 
 from ..tree import flatten, unflatten
-from .base import Optimizer, global_norm, tree_apply
+from .base import Optimizer, elementwise, global_norm, tree_apply
 from .._typing import Schedule
 
 __all__ = ["scale", "scale_by_learning_rate", "trace", "scale_by_rms", "scale_by_adam",
@@ -88,7 +88,7 @@ def scale(factor: float) -> Optimizer:
     def update(grads: Any, state: Any, params: Any=None) -> Any:
         return tree_apply("scale", lambda g: factor * g, grads), state
 
-    return Optimizer(init, update)
+    return elementwise(Optimizer(init, update))
 
 
 def scale_by_learning_rate(learning_rate: float | Schedule) -> Optimizer:
@@ -112,7 +112,7 @@ def scale_by_learning_rate(learning_rate: float | Schedule) -> Optimizer:
         return (tree_apply("scale_by_learning_rate", lambda g: -rate * g, grads),
                 {"count": _next_count(count)})
 
-    return Optimizer(init, update)
+    return elementwise(Optimizer(init, update))
 
 
 def trace(decay: float = 0.9, nesterov: bool = False) -> Optimizer:
@@ -136,7 +136,7 @@ def trace(decay: float = 0.9, nesterov: bool = False) -> Optimizer:
         out = tree_apply("trace", lambda g, m: g + decay * m, grads, m) if nesterov else m
         return out, {"momentum": m}
 
-    return Optimizer(init, update)
+    return elementwise(Optimizer(init, update))
 
 
 def scale_by_rms(decay: float = 0.9, eps: float = 1e-8) -> Optimizer:
@@ -160,7 +160,7 @@ def scale_by_rms(decay: float = 0.9, eps: float = 1e-8) -> Optimizer:
         out = tree_apply("scale_by_rms", lambda g, v: g / (_np.sqrt(v) + eps), grads, nu)
         return out, {"nu": nu}
 
-    return Optimizer(init, update)
+    return elementwise(Optimizer(init, update))
 
 
 def scale_by_adam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> Optimizer:
@@ -189,7 +189,7 @@ def scale_by_adam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> Opti
         out = tree_apply("scale_by_adam", lambda m, v: (m / c1) / (_np.sqrt(v / c2) + eps), mu, nu)
         return out, {"count": count, "mu": mu, "nu": nu}
 
-    return Optimizer(init, update)
+    return elementwise(Optimizer(init, update))
 
 
 def add_decayed_weights(weight_decay: float) -> Optimizer:
@@ -214,7 +214,7 @@ def add_decayed_weights(weight_decay: float) -> Optimizer:
         return tree_apply("add_decayed_weights", lambda g, p: g + wd * p, grads, params,
                           names=("grads", "params")), state
 
-    return Optimizer(init, update)
+    return elementwise(Optimizer(init, update))
 
 
 def clip_by_global_norm(max_norm: float) -> Optimizer:
@@ -259,7 +259,7 @@ def clip(max_delta: float) -> Optimizer:
     def update(grads: Any, state: Any, params: Any=None) -> Any:
         return tree_apply("clip", lambda g: _np.clip(g, -max_delta, max_delta), grads), state
 
-    return Optimizer(init, update)
+    return elementwise(Optimizer(init, update))
 
 
 def set_to_zero() -> Optimizer:
@@ -275,7 +275,7 @@ def set_to_zero() -> Optimizer:
     def update(grads: Any, state: Any, params: Any=None) -> Any:
         return tree_apply("set_to_zero", lambda g: 0.0 * g, grads), state
 
-    return Optimizer(init, update)
+    return elementwise(Optimizer(init, update))
 
 
 def _labels_for(labels: Any, params: Any, where: str) -> Any:

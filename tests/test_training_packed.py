@@ -1,0 +1,142 @@
+"""fit's compiled steps with all parameters packed into one vector (elementwise
+optimizers): the same numbers as eager steps, bit for bit, and the same state."""
+import numpy
+import pytest
+
+import wengert.numpy as np
+from wengert import optim
+from wengert.optim.base import is_elementwise
+from wengert.training import fit
+from wengert.tree import flatten
+from wengert._fit_steps import _PackedRun
+
+
+def _params(dtype=numpy.float64):
+    rng = numpy.random.default_rng(1)
+    # odd sizes: every array but the first is padded to start on 16 bytes
+    return {"w": rng.standard_normal((3, 5)).astype(dtype),
+            "layers": [rng.standard_normal(5).astype(dtype),
+                       {"c": numpy.full(1, 0.25, dtype=dtype)}],
+            "v": rng.standard_normal(5).astype(dtype)}
+
+
+def _loss(p, x, y):
+    h = np.tanh(x @ p["w"] + p["layers"][0]) * p["layers"][1]["c"]
+    return np.mean((h @ p["v"] - y) ** 2)
+
+
+def _data(n=30):
+    rng = numpy.random.default_rng(2)
+    return rng.standard_normal((n, 3)), rng.standard_normal(n)
+
+
+OPTIMIZERS = {
+    "adam": lambda: optim.adam(0.05),
+    "adamw": lambda: optim.adamw(0.05, weight_decay=0.1),
+    "sgd": lambda: optim.sgd(0.1),
+    "nesterov": lambda: optim.sgd(0.1, momentum=0.9, nesterov=True),
+    "rmsprop": lambda: optim.rmsprop(0.01, momentum=0.5),
+    "clip, schedule": lambda: optim.chain(
+        optim.clip(0.3), optim.scale_by_adam(),
+        optim.scale_by_learning_rate(optim.schedules.exponential_decay(0.1, 0.5, 4))),
+}
+
+
+def _assert_trees_equal(a, b):
+    la, da = flatten(a)
+    lb, db = flatten(b)
+    assert da == db
+    for x, y in zip(la, lb):
+        assert type(x) is type(y)
+        numpy.testing.assert_array_equal(x, y)
+        assert numpy.asarray(x).dtype == numpy.asarray(y).dtype
+
+
+@pytest.mark.parametrize("dtype", [numpy.float64, numpy.float32])
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_packed_steps_give_the_eager_results_bit_for_bit(name, dtype):
+    x, y = _data()
+    params, opt = _params(dtype), OPTIMIZERS[name]()
+    assert _PackedRun.make(_loss, opt, params, opt.init(params)) is not None
+    seen = {True: [], False: []}
+    runs = {c: fit(_loss, params, (x, y), opt, epochs=5, batch_size=7, rng=4, progress=False,
+                   compile=c, callbacks=[lambda e, p, h, c=c: seen[c].append(p) and False])
+            for c in (True, False)}
+    (p_c, h_c), (p_e, h_e) = runs[True], runs[False]
+    _assert_trees_equal(p_c, p_e)
+    _assert_trees_equal(h_c["opt_state"], h_e["opt_state"])
+    assert h_c["loss"] == h_e["loss"]
+    for a, b in zip(seen[True], seen[False]):     # what the callbacks saw, epoch by epoch
+        _assert_trees_equal(a, b)
+    # the arrays returned own their memory: not views into the packed vector
+    assert all(a.base is None for a in flatten(p_c)[0])
+
+
+def test_a_packed_run_resumes_from_its_state_and_from_an_eager_runs_state():
+    x, y = _data()
+    opt = optim.adam(0.05)
+    p_all, h_all = fit(_loss, _params(), (x, y), opt, epochs=6, progress=False)
+    for compiled in (True, False):
+        p_half, h = fit(_loss, _params(), (x, y), opt, epochs=3, progress=False,
+                        compile=compiled)
+        assert flatten(h["opt_state"])[1] == flatten(opt.init(_params()))[1]
+        p_rest, h_rest = fit(_loss, p_half, (x, y), opt, epochs=3, progress=False,
+                             opt_state=h["opt_state"])
+        _assert_trees_equal(p_rest, p_all)
+        _assert_trees_equal(h_rest["opt_state"], h_all["opt_state"])
+
+
+def test_a_packed_run_stops_at_a_nonfinite_loss_and_on_ctrl_c_like_an_eager_one():
+    x, y = _data()
+
+    def interrupt(epoch, params, history):
+        if epoch == 3:
+            raise KeyboardInterrupt
+
+    runs = [fit(_loss, _params(), (x, y), optim.adam(0.1), epochs=10, progress=False,
+                compile=c, callbacks=[interrupt]) for c in (True, False)]
+    _assert_trees_equal(runs[0][0], runs[1][0])
+    assert runs[0][1]["interrupted"] and runs[0][1]["loss"] == runs[1][1]["loss"]
+
+    def explode(p, x, y):       # descent drives c up until exp overflows
+        return _loss(p, x, y) - np.sum(np.exp(50.0 * p["layers"][1]["c"]))
+
+    with pytest.warns(RuntimeWarning):
+        runs = [fit(explode, _params(), (x, y), optim.sgd(0.1), epochs=10, progress=False,
+                    compile=c) for c in (True, False)]
+    _assert_trees_equal(runs[0][0], runs[1][0])
+    assert runs[0][1]["stopped_by"] == runs[1][1]["stopped_by"] == "non-finite loss"
+    assert runs[0][1]["loss"] == runs[1][1]["loss"] and len(runs[0][1]["loss"]) >= 1
+
+
+def test_packing_applies_only_where_it_gives_the_same_numbers_and_pays():
+    params = _params()
+
+    def packs(opt, p=params):
+        return _PackedRun.make(_loss, opt, p, opt.init(p)) is not None
+
+    assert packs(optim.adam(0.1)) and is_elementwise(optim.adam(0.1))
+    # a global norm sums over all arrays together: packed, its sums would run in another order
+    assert not is_elementwise(optim.clip_by_global_norm(1.0))
+    assert not packs(optim.chain(optim.clip_by_global_norm(1.0), optim.adam(0.1)))
+    assert not packs(optim.multi_transform({"a": optim.sgd(0.1), "b": optim.adam(0.1)},
+                                           {"w": "a", "layers": "b", "v": "b"}))
+    mine = optim.Optimizer(lambda p: (), lambda g, s, p=None: (g, s))
+    assert not packs(mine)
+    # arrays of several dtypes, Python numbers, a single array, large arrays
+    mixed = dict(params, v=params["v"].astype(numpy.float32))
+    assert not packs(optim.adam(0.1), mixed)
+    assert not packs(optim.adam(0.1), dict(params, v=1.0))
+    assert not packs(optim.adam(0.1), {"w": params["w"]})
+    # leaf by leaf, NumPy turns a 0-d parameter into a scalar; packed, it would stay an array
+    assert not packs(optim.adam(0.1), dict(params, v=numpy.asarray(1.0)))
+    big = {"w": numpy.zeros((300, 300)), "b": numpy.zeros(300)}
+    assert not packs(optim.adam(0.1), big)
+
+
+def test_an_optimizer_state_of_another_structure_is_not_packed():
+    params = _params()
+    opt = optim.adam(0.1)
+    state = opt.init(params)
+    state[0]["mu"] = [state[0]["mu"]]       # not the structure init gives
+    assert _PackedRun.make(_loss, opt, params, state) is None
