@@ -185,8 +185,13 @@ def scale_by_adam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> Opti
                         state["mu"], names=("grads", "first-moment state"))
         nu = tree_apply("scale_by_adam", lambda g, v: b2 * v + (1 - b2) * _abs2(g),
                         grads, state["nu"], names=("grads", "second-moment state"))
-        c1, c2 = 1 - b1 ** count, 1 - b2 ** count
-        out = tree_apply("scale_by_adam", lambda m, v: (m / c1) / (_np.sqrt(v / c2) + eps), mu, nu)
+        # m̂ / (√v̂ + eps) with m̂ = m / c1, v̂ = v / c2, computed as Kingma & Ba suggest
+        # (Adam, end of section 2): the corrections fold into two numbers, which saves
+        # a division of every entry: (√c2 / c1) · m / (√v + eps √c2)
+        c1, root_c2 = 1 - b1 ** count, _np.sqrt(1 - b2 ** count)
+        factor, eps_hat = root_c2 / c1, eps * root_c2
+        out = tree_apply("scale_by_adam", lambda m, v: factor * (m / (_np.sqrt(v) + eps_hat)),
+                         mu, nu)
         return out, {"count": count, "mu": mu, "nu": nu}
 
     return elementwise(Optimizer(init, update))
