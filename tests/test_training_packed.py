@@ -140,3 +140,24 @@ def test_an_optimizer_state_of_another_structure_is_not_packed():
     state = opt.init(params)
     state[0]["mu"] = [state[0]["mu"]]       # not the structure init gives
     assert _PackedRun.make(_loss, opt, params, state) is None
+
+
+def test_a_packed_run_whose_state_changes_structure_goes_on_with_trees(monkeypatch):
+    import wengert._fit_steps as steps
+    fell_back = []
+    as_trees = steps._PackedRun.as_trees
+    monkeypatch.setattr(steps._PackedRun, "as_trees",
+                        lambda self, *a: fell_back.append(1) or as_trees(self, *a))
+
+    def update(g, state, params=None):      # its state is () at first, then a dict
+        seen = state["seen"] + 1.0 if state else numpy.ones(())
+        return optim.base.tree_apply("test", lambda x: -0.1 * x, g), {"seen": seen}
+
+    opt = optim.base.elementwise(optim.Optimizer(lambda params: (), update))
+    x, y = _data()
+    runs = [fit(_loss, _params(), (x, y), opt, epochs=6, progress=False, compile=c)
+            for c in (True, False)]
+    assert fell_back == [1]
+    _assert_trees_equal(runs[0][0], runs[1][0])
+    assert float(runs[0][1]["opt_state"]["seen"]) == 6.0
+    assert runs[0][1]["loss"] == runs[1][1]["loss"]

@@ -14,7 +14,8 @@ from ._typing import PyTree, Fn
 
 class _NotFlat(Exception):
     """The optimizer's state changed structure within a step: it cannot be carried
-    as the leaves of the initial state's structure."""
+    as the leaves of the initial state's structure (or, packed, the gradients are not
+    arrays of the parameters' shapes and dtype)."""
 
 
 class _Run:

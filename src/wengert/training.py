@@ -229,10 +229,14 @@ def fit(loss: Fn, params: PyTree, data: PyTree, optimizer: Optimizer, epochs: in
         compile: run each step (the loss's value and gradient, the optimizer's
             update and applying it) as one program made by ``wengert.compile``: the
             first step of each signature (batch shape, parameter types) traces it, later steps run generated
-            NumPy code with the same results, bit for bit.  Where compiling
-            does not pay (Python control flow on values that change every
-            step), compile falls back to eager steps with a warning naming the
-            line.  ``False`` runs every step eagerly.
+            NumPy code with the same results, bit for bit.  With an
+            elementwise optimizer (``optim.base.is_elementwise``: all of
+            ``wengert.optim`` but ``clip_by_global_norm`` and ``multi_transform``)
+            and small parameter arrays of one dtype, the step updates all
+            parameters packed into one vector (a few NumPy calls, not a few per
+            array).  Where compiling does not pay (Python control flow on values
+            that change every step), compile falls back to eager steps with a
+            warning naming the line.  ``False`` runs every step eagerly.
 
     Returns ``(params, history)``; ``history`` holds per-epoch lists
     ``"epoch"``, ``"loss"`` (mean training loss over the epoch's steps),
