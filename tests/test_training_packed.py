@@ -161,3 +161,39 @@ def test_a_packed_run_whose_state_changes_structure_goes_on_with_trees(monkeypat
     _assert_trees_equal(runs[0][0], runs[1][0])
     assert float(runs[0][1]["opt_state"]["seen"]) == 6.0
     assert runs[0][1]["loss"] == runs[1][1]["loss"]
+
+
+ELEMENTWISE = {
+    "scale": lambda: optim.scale(-0.5),
+    "scale_by_learning_rate": lambda: optim.scale_by_learning_rate(
+        optim.schedules.cosine_decay(0.1, 5)),
+    "trace": lambda: optim.trace(0.9, nesterov=True),
+    "scale_by_rms": lambda: optim.scale_by_rms(0.9),
+    "scale_by_adam": lambda: optim.scale_by_adam(),
+    "add_decayed_weights": lambda: optim.add_decayed_weights(0.1),
+    "clip": lambda: optim.clip(0.2),
+    "set_to_zero": lambda: optim.set_to_zero(),
+    "sgd": lambda: optim.sgd(0.1),
+    "momentum": lambda: optim.momentum(0.1),
+    "rmsprop": lambda: optim.rmsprop(0.1, momentum=0.9),
+    "adam": lambda: optim.adam(0.1),
+    "adamw": lambda: optim.adamw(0.1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ELEMENTWISE))
+def test_elementwise_transformations_update_a_concatenation_as_they_update_its_parts(name):
+    # what packing relies on: updating the parameters concatenated into one vector gives
+    # each entry the number that updating its own array gives, bit for bit
+    opt = ELEMENTWISE[name]()
+    assert is_elementwise(opt)
+    rng = numpy.random.default_rng(3)
+    params = [rng.standard_normal(4), rng.standard_normal((2, 3))]
+    state, flat_state = opt.init(params), opt.init(numpy.concatenate([p.ravel() for p in params]))
+    for _ in range(3):
+        grads = [rng.standard_normal(p.shape) for p in params]
+        flat = [numpy.concatenate([a.ravel() for a in x]) for x in (grads, params)]
+        u, state = opt.update(grads, state, params)
+        u_flat, flat_state = opt.update(flat[0], flat_state, flat[1])
+        numpy.testing.assert_array_equal(numpy.concatenate([a.ravel() for a in u]), u_flat)
+        params = optim.apply_updates(params, u)
