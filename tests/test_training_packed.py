@@ -197,3 +197,23 @@ def test_elementwise_transformations_update_a_concatenation_as_they_update_its_p
         u_flat, flat_state = opt.update(flat[0], flat_state, flat[1])
         numpy.testing.assert_array_equal(numpy.concatenate([a.ravel() for a in u]), u_flat)
         params = optim.apply_updates(params, u)
+
+
+@pytest.mark.parametrize("rate", [0.05, optim.schedules.cosine_decay(0.1, 4)])
+def test_adam_is_the_chain_of_its_scaling_and_learning_rate_with_one_multiplication(rate):
+    # adam folds the learning rate into the bias correction's factor: one multiplication
+    # of every entry instead of two, so results may differ from the chain in the last bit
+    fused = optim.adam(rate)
+    chained = optim.chain(optim.scale_by_adam(), optim.scale_by_learning_rate(rate))
+    rng = numpy.random.default_rng(4)
+    params = {"w": rng.standard_normal((3, 4)), "b": rng.standard_normal(4)}
+    s_f, s_c = fused.init(params), chained.init(params)
+    assert flatten(s_f)[1] == flatten(s_c)[1]
+    for _ in range(6):
+        g = {k: rng.standard_normal(v.shape) for k, v in params.items()}
+        (u_f, s_f), (u_c, s_c) = fused.update(g, s_f, params), chained.update(g, s_c, params)
+        for k in params:
+            numpy.testing.assert_allclose(u_f[k], u_c[k], rtol=4e-16, atol=0)
+        _assert_trees_equal(s_f, s_c)
+    with pytest.raises(ValueError, match="adam.update: state must be the tuple of 2 states"):
+        fused.update(g, s_f[0], params)

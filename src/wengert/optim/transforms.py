@@ -172,14 +172,31 @@ def scale_by_adam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> Opti
         >>> round(float(u), 6), int(s["count"])
         (-1.0, 1)
     """
+    return _adam_then_learning_rate(b1, b2, eps, None)
+
+
+def _adam_then_learning_rate(b1: float, b2: float, eps: float,
+                            learning_rate: float | Schedule | None) -> Optimizer:
+    """``scale_by_adam(b1, b2, eps)``, and with a ``learning_rate``
+    ``chain(scale_by_adam(b1, b2, eps), scale_by_learning_rate(learning_rate))`` as
+    one transformation with that chain's state: its numbers (the bias corrections
+    and the learning rate) multiply every entry once, not twice (``optim.adam``)."""
     b1 = _unit(b1, "b1", "scale_by_adam")
     b2 = _unit(b2, "b2", "scale_by_adam")
     eps = float(eps)
+    lr = None if learning_rate is None else \
+        _rate(learning_rate, "learning_rate", "scale_by_learning_rate")
 
     def init(params: Any) -> Any:
-        return {"count": _count0(), "mu": _zeros_like(params), "nu": _zeros_like(params)}
+        state = {"count": _count0(), "mu": _zeros_like(params), "nu": _zeros_like(params)}
+        return state if lr is None else (state, {"count": _count0()})
 
     def update(grads: Any, state: Any, params: Any=None) -> Any:
+        if lr is not None:
+            if not isinstance(state, tuple) or len(state) != 2:
+                raise ValueError("adam.update: state must be the tuple of 2 states "
+                                 "(scale_by_adam's, scale_by_learning_rate's) that its init returned")
+            state, rate_state = state
         count = _next_count(state["count"])
         mu = tree_apply("scale_by_adam", lambda g, m: b1 * m + (1 - b1) * g, grads,
                         state["mu"], names=("grads", "first-moment state"))
@@ -190,9 +207,13 @@ def scale_by_adam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> Opti
         # a division of every entry: (√c2 / c1) · m / (√v + eps √c2)
         c1, root_c2 = 1 - b1 ** count, _np.sqrt(1 - b2 ** count)
         factor, eps_hat = root_c2 / c1, eps * root_c2
+        new_state: Any = {"count": count, "mu": mu, "nu": nu}
+        if lr is not None:
+            factor = -lr(rate_state["count"]) * factor
+            new_state = (new_state, {"count": _next_count(rate_state["count"])})
         out = tree_apply("scale_by_adam", lambda m, v: factor * (m / (_np.sqrt(v) + eps_hat)),
                          mu, nu)
-        return out, {"count": count, "mu": mu, "nu": nu}
+        return out, new_state
 
     return elementwise(Optimizer(init, update))
 
