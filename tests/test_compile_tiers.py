@@ -160,3 +160,17 @@ def test_the_interpreted_program_is_one_step_per_recorded_call(monkeypatch):
     program = c._fast[0].interpreted
     nodes = c._fast[0].pending.traced.trace.nodes
     assert len(program.steps) == sum(n.kind == "call" for n in nodes) > 500
+
+
+def test_objects_the_program_froze_stay_frozen_through_tracing():
+    import gc
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        c = wengert.compile(wengert.grad(lambda x: wnp.sum(wnp.sin(x) * x)))
+        c(np.ones(3))
+        c.source(np.ones(3))
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()

@@ -35,6 +35,9 @@ class _no_cycle_collection:
                 # the collector walk them all as young objects (a fifth of the time of
                 # tracing).  Freezing and unfreezing moves every tracked object to the
                 # oldest generation at once, where full collections see them as usual.
-                gc.freeze()
-                gc.unfreeze()
+                # (Not where the program froze objects itself, say before forking:
+                # unfreezing would undo that.)
+                if not gc.get_freeze_count():
+                    gc.freeze()
+                    gc.unfreeze()
                 gc.enable()
