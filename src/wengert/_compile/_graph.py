@@ -52,6 +52,10 @@ _VALUE_SHAPED = {_np.nonzero, _np.flatnonzero, _np.argwhere, _np.unique, _np.com
                  _np.setdiff1d, _np.setxor1d}
 
 
+# calls :meth:`GraphTrace._record_simple` leaves to :meth:`GraphTrace.record`
+_SLOW = _STATIC | _VALUE_SHAPED | {_getitem_impl}
+
+
 def _user_line():
     """``file:line`` of the innermost frame outside wengert and NumPy."""
     for frame, lineno in traceback.walk_stack(sys._getframe(1)):
@@ -298,8 +302,8 @@ class GraphTrace(Trace):
     def _record_simple(self, fun, args, name):
         """:meth:`record` of the most common calls, quickly: one or two positional
         arguments, each a tracer of this trace or a Python number, a traced one among
-        them, and a float64 scalar or an array for result (None for any other call)."""
-        if fun in _STATIC or fun in _VALUE_SHAPED or fun is _getitem_impl:
+        them (None for any other call, before anything ran)."""
+        if fun in _SLOW:
             return None
         a = args[0] if args else None
         if isinstance(a, Box):
@@ -322,22 +326,34 @@ class GraphTrace(Trace):
                 vb, kb = b, None
             else:
                 return None
-            if ka is None and kb is None:
-                return None
+            if ka is None:
+                if kb is None:
+                    return None
+                targs, deps = (va, Ref(kb, vb)), (kb,)
+            elif kb is None:
+                targs, deps = (Ref(ka, va), vb), (ka,)
+            else:
+                targs, deps = (Ref(ka, va), Ref(kb, vb)), (ka, kb)
             value = None
             op = SCALAR_OPS.get(fun)
             if op is not None and type(va) in FLOATS and type(vb) in FLOATS:
                 value = scalar_op(op, float(va), float(vb))    # nothing else runs
             if value is None:
                 value = self._call_opaque(fun, (va, vb))
-            ra = va if ka is None else Ref(ka, va)
-            rb = vb if kb is None else Ref(kb, vb)
-            deps = (ka,) if kb is None else ((kb,) if ka is None else (ka, kb))
-            return self._new(fun, (ra, rb), value, name, deps)
-        if ka is None:
+        elif ka is None:
             return None
-        value = self._call_opaque(fun, (va,))
-        return self._new(fun, (Ref(ka, va),), value, name, (ka,))
+        else:
+            targs, deps = (Ref(ka, va),), (ka,)
+            if type(fun) is _np.ufunc and type(va) in FLOATS:
+                value = fun(va)           # NumPy's C code alone: nothing inside to hide
+            else:
+                value = self._call_opaque(fun, (va,))
+        nodes = self.nodes
+        k = len(nodes)
+        nodes.append(Node(fun, targs, _NO_KWARGS, value, name, "call", deps))
+        t = type(value)
+        return Tracer(value, self, k) if t is float or t is _np.ndarray or t is _np.float64 \
+            else self._box(value, k)
 
     def _call_opaque(self, fun, cargs):
         """``fun(*cargs)``, its insides not the program's (as :func:`._lifting._opaque`)."""
@@ -349,15 +365,6 @@ class GraphTrace(Trace):
         finally:
             if stack is not None:
                 stack.pop()
-
-    def _new(self, fun, targs, value, name, deps):
-        """The tracer of a new node (a call of :meth:`_record_simple`)."""
-        nodes = self.nodes
-        k = len(nodes)
-        nodes.append(Node(fun, targs, _NO_KWARGS, value, name, "call", deps))
-        t = type(value)
-        return Tracer(value, self, k) if t is float or t is _np.ndarray or t is _np.float64 \
-            else self._box(value, k)
 
     def guard(self, tracer, kind, expected):
         k = self.node_of(tracer)
