@@ -42,17 +42,19 @@ class Interpreted:
         guards = {}
         for g in trace.guards:
             guards.setdefault(g.node, []).append(g)
-        # Values worth dropping once dead (arrays of 4 KB or more: a list of a program's
+        # Values worth dropping once dead: arrays of 4 KB or more (a list of a program's
         # smaller values costs little, finding their last readers as much as running it)
-        big = [k for k, node in enumerate(nodes) if node.kind == "call" and
-               type(node.value) is ndarray and node.value.nbytes >= _DROP_BYTES]
-        free_after = {}       # call node -> the large values dead after it
-        if big:
-            last = dict.fromkeys(big, -1)
-            for k in range(big[0], n):
-                for j in nodes[k].deps:
+        last = {}             # large value -> the last call that reads it
+        for k, node in enumerate(nodes):
+            if last:
+                for j in node.deps:
                     if j in last:
                         last[j] = k
+            value = node.value
+            if type(value) is ndarray and value.nbytes >= _DROP_BYTES and node.kind == "call":
+                last[k] = -1
+        free_after = {}       # call node -> the large values dead after it
+        if last:
             for kind, k in traced.outputs:
                 if kind == "node":
                     last.pop(k, None)
@@ -100,7 +102,7 @@ class Interpreted:
         self.lives = tuple(lives)
         self.first = tuple(first)
         self.steps = tuple(steps)
-        self.outputs = _outputs(traced, nodes)
+        self.outputs = _outputs(traced, nodes, [v for _, v in lives])
         self.out_def = traced.out_def
         self.budget = budget
         self.on_hot = on_hot
@@ -232,11 +234,10 @@ def _check(g, v):
         raise _Retrace(g.where)
 
 
-def _outputs(traced, nodes):
+def _outputs(traced, nodes, lives):
     """Per output leaf ``(kind, node or constant, copy)``: as generated code returns
     them (:meth:`._codegen.Source._outputs` without simplification: a constant array, a
     value returned twice, a live array or a view of one is copied)."""
-    lives = [node.value for node in nodes if node.kind == "live"]
     out, seen = [], set()
     for kind, v in traced.outputs:
         if kind == "const":
@@ -261,10 +262,10 @@ def interpreted_entry(traced, in_def, leaves, dynamic, budget, on_hot):
     with the generated code's signature check (it raises ``_Miss`` for another
     signature) and the watch's checks, and the program."""
     from ._watch import check_lines
-    inputs = [node.name for node in traced.trace.nodes if node.kind == "input"]
+    program = Interpreted(traced, budget, on_hot)
+    inputs = [traced.trace.nodes[k].name for k in program.inputs]
     names = Names(traced.name, inputs)
     names.checks = check_lines(traced.watches, names.bind_hidden, traced.lives)
-    program = Interpreted(traced, budget, on_hot)
     head = names.entry_head(in_def, leaves, dynamic)
     body = f"    return _run(({''.join(x + ', ' for x in inputs)}))\n"
     namespace = dict(names.namespace)
