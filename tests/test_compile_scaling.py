@@ -31,8 +31,8 @@ def _cpu_best(fn, repeats):
     return best
 
 
-def test_the_first_call_traces_the_second_interprets_and_the_code_comes_when_it_pays(
-        monkeypatch):
+def _count_sources(monkeypatch):
+    """A list that gets an item each time a compiled function generates its code."""
     made = []
     source = compile_module.Source
 
@@ -41,6 +41,12 @@ def test_the_first_call_traces_the_second_interprets_and_the_code_comes_when_it_
         return source(*args, **kwargs)
 
     monkeypatch.setattr(compile_module, "Source", counting)
+    return made
+
+
+def test_the_first_call_traces_the_second_interprets_and_the_code_comes_when_it_pays(
+        monkeypatch):
+    made = _count_sources(monkeypatch)
     monkeypatch.setattr(compile_module, "_CODEGEN_COST", 20.0)   # (timing noise)
     g = wengert.grad(lambda x: wnp.sum(_chain(x, 20)))
     c = wengert.compile(g)
@@ -59,14 +65,7 @@ def test_the_first_call_traces_the_second_interprets_and_the_code_comes_when_it_
 
 
 def test_with_interpretation_off_the_second_call_generates_the_code(monkeypatch):
-    made = []
-    source = compile_module.Source
-
-    def counting(*args, **kwargs):
-        made.append(1)
-        return source(*args, **kwargs)
-
-    monkeypatch.setattr(compile_module, "Source", counting)
+    made = _count_sources(monkeypatch)
     monkeypatch.setattr(compile_module, "INTERPRET_FIRST", [False])
     g = wengert.grad(lambda x: wnp.sum(_chain(x, 20)))
     c = wengert.compile(g)

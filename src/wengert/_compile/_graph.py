@@ -36,7 +36,7 @@ from .._core.box import Trace, box_trace, box_value
 from ._internals import ArrayBox, SequenceBox, _getitem_impl
 from ._lifting import _Recording, _called_by_machinery, _local, _opaque
 from ._ref import Ref
-from ._records import _NESTED, _NO_KWARGS, Escape, Guard, Node, _bool_index, _checksum, \
+from ._records import _NO_KWARGS, Escape, Guard, Node, _bool_index, _checksum, \
     _NUMBERS, _foreign, _fun_name, _getitem, _split, _traced_slice
 from ._scalar import FLOATS, SCALAR_OPS, scalar_op, user_pow
 
@@ -252,23 +252,7 @@ class GraphTrace(Trace):
             if out is not None:
                 return out
         found = []     # the nodes among the arguments
-        cargs, targs = [], []     # _split(tuple(args)), one level inline
-        node_of = self.node_of
-        for v in args:
-            if isinstance(v, Box):
-                if box_trace(v) is not self:
-                    _split(v, self, found)   # raises
-                value, k = box_value(v), node_of(v)
-                found.append(k)
-                cargs.append(value)
-                targs.append(Ref(k, value))
-            elif type(v) in _NESTED or type(v) is _np.ndarray:
-                c, r = _split(v, self, found)
-                cargs.append(c)
-                targs.append(r)
-            else:
-                cargs.append(v)
-                targs.append(v)
+        cargs, targs = _split(tuple(args), self, found)
         if kwargs:
             ckwargs, tkwargs = _split(dict(kwargs), self, found)
         else:
