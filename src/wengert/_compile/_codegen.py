@@ -28,7 +28,7 @@ _BINARY = {_np.add: "+", _np.subtract: "-", _np.multiply: "*", _np.true_divide: 
            _np.matmul: "@", _np.power: "**"}
 _UNARY = {_np.negative: "-"}
 _METHODS = {_np.sum: "sum", _np.prod: "prod", _np.max: "max", _np.min: "min",
-            _np.mean: "mean", _np.any: "any", _np.all: "all"}
+            _np.mean: "mean", _np.any: "any", _np.all: "all", _np.reshape: "reshape"}
 _AUGMENTED = {_np.add: "+", _np.subtract: "-", _np.multiply: "*", _np.true_divide: "/"}
 _COMMUTATIVE = {_np.add, _np.multiply}
 
@@ -197,7 +197,8 @@ class Source(Names):
             a0 = self._arg(args[0])
             if fun is _np.transpose and (len(args) == 1 or args[1] is None) and not kwargs:
                 return f"{a0}.T"
-            if fun in _METHODS:       # an ndarray method: the same result, less dispatch
+            if fun in _METHODS and (fun is not _np.reshape or not kwargs):
+                # an ndarray method: the same result, less dispatch
                 rest = [self._arg(a) for a in args[1:]]
                 rest += [f"{key}={self._arg(v)}" for key, v in kwargs.items()]
                 return f"{a0}.{_METHODS[fun]}({', '.join(rest)})"

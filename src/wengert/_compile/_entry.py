@@ -122,7 +122,7 @@ def entry_head(src, in_def, leaves, dynamic):
                 if t is _np.ndarray:
                     lines.append(f"if type({var}) is not np.ndarray or {var}.shape != "
                                  f"{src._const(leaf.shape)} or {var}.dtype != "
-                                 f"{src._const(leaf.dtype)}"
+                                 f"{src.bind_hidden(leaf.dtype)}"   # (not made each call)
                                  ": raise _Miss")
                 elif t is float or t is _np.float64:
                     lines.append(f"if type({var}) is not float and type({var}) is not "
