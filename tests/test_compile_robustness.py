@@ -18,6 +18,9 @@ import wengert
 import wengert.numpy as wnp
 from wengert import tree
 
+# every test runs with a traced signature's program interpreted first, and generated at once
+pytestmark = pytest.mark.usefixtures("compile_tier")
+
 
 def _close(a, b):
     la, lb = tree.leaves(a), tree.leaves(b)

@@ -10,6 +10,9 @@ import pytest
 import wengert
 import wengert.numpy as wnp
 from wengert import tree
+
+# every test runs with a traced signature's program interpreted first, and generated at once
+pytestmark = pytest.mark.usefixtures("compile_tier")
 from wengert._compile._scalar import exact_functions
 
 

@@ -31,7 +31,8 @@ def _cpu_best(fn, repeats):
     return best
 
 
-def test_the_first_call_traces_and_the_second_generates_the_code(monkeypatch):
+def _count_sources(monkeypatch):
+    """A list that gets an item each time a compiled function generates its code."""
     made = []
     source = compile_module.Source
 
@@ -40,14 +41,38 @@ def test_the_first_call_traces_and_the_second_generates_the_code(monkeypatch):
         return source(*args, **kwargs)
 
     monkeypatch.setattr(compile_module, "Source", counting)
+    return made
+
+
+def test_the_first_call_traces_the_second_interprets_and_the_code_comes_when_it_pays(
+        monkeypatch):
+    made = _count_sources(monkeypatch)
+    monkeypatch.setattr(compile_module, "_CODEGEN_COST", 20.0)   # (timing noise)
     g = wengert.grad(lambda x: wnp.sum(_chain(x, 20)))
     c = wengert.compile(g)
     x = np.linspace(0.1, 0.5, 4)
     first = c(x)
     assert made == [] and np.array_equal(first, g(x))
+    assert np.array_equal(c(x), g(x)) and made == []      # interpreted
+    calls = 2
+    while not made:      # the code is generated once the runs took about as long as that
+        assert np.array_equal(c(2 * x), g(2 * x))
+        calls += 1
+        assert calls < 10_000
+    assert made == [1] and calls > 2
+    assert np.array_equal(c(3 * x), g(3 * x)) and made == [1]
+    assert c.stats()["traces"] == 1
+
+
+def test_with_interpretation_off_the_second_call_generates_the_code(monkeypatch):
+    made = _count_sources(monkeypatch)
+    monkeypatch.setattr(compile_module, "INTERPRET_FIRST", [False])
+    g = wengert.grad(lambda x: wnp.sum(_chain(x, 20)))
+    c = wengert.compile(g)
+    x = np.linspace(0.1, 0.5, 4)
+    assert np.array_equal(c(x), g(x)) and made == []
     assert np.array_equal(c(x), g(x)) and made == [1]
     assert np.array_equal(c(2 * x), g(2 * x)) and made == [1]
-    assert c.stats()["traces"] == 1
 
 
 def test_source_of_a_signature_traced_once_generates_its_code():

@@ -193,3 +193,27 @@ def test_without_scipy_the_error_says_how_to_install_it():
             "try:\n    import wengert.scipy\nexcept ImportError as e:\n    print(e)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
     assert 'pip install "wengert[scipy]"' in out
+
+
+def test_odeint_takes_containers_among_its_arguments():
+    """autograd's ode_net example passes a network's parameters, a list of (W, b)
+    pairs, as one argument of the ODE: integrated and differentiated as the arrays."""
+    from wengert.scipy.integrate import odeint
+    y0, t = np.array([1.0, -0.5]), np.linspace(0.0, 1.0, 5)
+    W, b = np.array([[-0.3, 0.8], [-0.6, -0.2]]), np.array([0.1, -0.2])
+
+    def nested(W, b):
+        f = lambda y, t, params: wnp.tanh(params[0][0] @ y + params[0][1])
+        return wnp.sum(odeint(f, y0, t, ([(W, b)],), rtol=1e-10, atol=1e-10) ** 2)
+
+    def flat(W, b):
+        f = lambda y, t, W, b: wnp.tanh(W @ y + b)
+        return wnp.sum(odeint(f, y0, t, (W, b), rtol=1e-10, atol=1e-10) ** 2)
+
+    assert np.allclose(nested(W, b), flat(W, b), rtol=1e-12, atol=0)
+    got = wengert.grad(nested, argnum=(0, 1))(W, b)
+    want = wengert.grad(flat, argnum=(0, 1))(W, b)
+    for g, w in zip(got, want):
+        assert np.allclose(g, w, rtol=1e-7, atol=1e-10)
+    fd = (flat(W, b + np.array([1e-6, 0.0])) - flat(W, b - np.array([1e-6, 0.0]))) / 2e-6
+    assert np.isclose(got[1][0], fd, rtol=1e-5)

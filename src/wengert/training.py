@@ -35,11 +35,11 @@ import time
 
 import numpy as _np
 
-from .optim.base import Optimizer, apply_updates
+from .optim.base import Optimizer
 from .optimize import _is_objective
-from .tree import flatten, unflatten
+from ._fit_steps import (_FlatRun, _NotFlat, _PackedRun, _Run, _TreeRun, _objective_step,
+                         _step_function)
 from ._warn import warn as _warn
-from .transforms import value_and_grad
 from ._typing import PyTree, Fn
 
 __all__ = ["fit", "batches", "EarlyStopping", "Evaluate"]
@@ -229,10 +229,14 @@ def fit(loss: Fn, params: PyTree, data: PyTree, optimizer: Optimizer, epochs: in
         compile: run each step (the loss's value and gradient, the optimizer's
             update and applying it) as one program made by ``wengert.compile``: the
             first step of each signature (batch shape, parameter types) traces it, later steps run generated
-            NumPy code with the same results, bit for bit.  Where compiling
-            does not pay (Python control flow on values that change every
-            step), compile falls back to eager steps with a warning naming the
-            line.  ``False`` runs every step eagerly.
+            NumPy code with the same results, bit for bit.  With an
+            elementwise optimizer (``optim.base.is_elementwise``: all of
+            ``wengert.optim`` but ``clip_by_global_norm`` and ``multi_transform``)
+            and small parameter arrays of one dtype, the step updates all
+            parameters packed into one vector (a few NumPy calls, not a few per
+            array).  Where compiling does not pay (Python control flow on values
+            that change every step), compile falls back to eager steps with a
+            warning naming the line.  ``False`` runs every step eagerly.
 
     Returns ``(params, history)``; ``history`` holds per-epoch lists
     ``"epoch"``, ``"loss"`` (mean training loss over the epoch's steps),
@@ -314,7 +318,8 @@ def fit(loss: Fn, params: PyTree, data: PyTree, optimizer: Optimizer, epochs: in
     if objective:
         run: _Run = _TreeRun(_objective_step(loss, optimizer), params, state)
     elif compile:
-        run = _FlatRun(loss, optimizer, params, state)
+        run = _PackedRun.make(loss, optimizer, params, state) or \
+            _FlatRun(loss, optimizer, params, state)
     else:
         run = _TreeRun(_step_function(loss, optimizer, False), params, state)
     steps, stopped_by, interrupted, last = 0, None, False, None
@@ -378,103 +383,6 @@ def fit(loss: Fn, params: PyTree, data: PyTree, optimizer: Optimizer, epochs: in
         from .plot import loss_curve
         loss_curve(history)
     return params, history
-
-
-class _NotFlat(Exception):
-    """The optimizer's state changed structure within a step: it cannot be carried
-    as the leaves of the initial state's structure."""
-
-
-class _Run:
-    """What the loop carries from step to step: ``p`` and ``s`` (the parameters and
-    the optimizer state, in the form ``step`` takes and returns) and ``step``."""
-    step: Fn
-    p: Any
-    s: Any
-
-    def params(self) -> PyTree:
-        raise NotImplementedError
-
-    def state(self) -> PyTree:
-        raise NotImplementedError
-
-    def as_trees(self, loss: Fn, optimizer: Optimizer) -> "_Run":
-        raise NotImplementedError
-
-
-class _TreeRun(_Run):
-    """Steps on the parameter and state trees themselves."""
-
-    def __init__(self, step: Fn, params: PyTree, state: PyTree) -> None:
-        self.step, self.p, self.s = step, params, state
-
-    def params(self) -> PyTree:
-        return self.p
-
-    def state(self) -> PyTree:
-        return self.s
-
-
-class _FlatRun(_Run):
-    """A compiled step on the lists of leaves of the parameters and of the state:
-    the compiled program's entry then checks two lists of arrays, not every dict and
-    list of the trees, and builds no trees; the trees are rebuilt only for callbacks
-    and at the end."""
-
-    def __init__(self, loss: Fn, optimizer: Optimizer, params: PyTree, state: PyTree) -> None:
-        self.p, self.p_def = flatten(params)
-        self.s, self.s_def = flatten(state)
-        tree_step = _step_function(loss, optimizer, False)
-        p_def, s_def = self.p_def, self.s_def
-
-        def step(p_leaves: Any, s_leaves: Any, *batch: Any) -> Any:
-            value, new_params, new_state = tree_step(unflatten(p_def, p_leaves),
-                                                     unflatten(s_def, s_leaves), *batch)
-            new_p, new_p_def = flatten(new_params)
-            new_s, new_s_def = flatten(new_state)
-            if new_p_def != p_def or new_s_def != s_def:
-                raise _NotFlat
-            return value, new_p, new_s
-
-        from ._compile import compile as _compile_fn
-        self.step = _compile_fn(step)
-
-    def params(self) -> PyTree:
-        return unflatten(self.p_def, self.p)
-
-    def state(self) -> PyTree:
-        return unflatten(self.s_def, self.s)
-
-    def as_trees(self, loss: Fn, optimizer: Optimizer) -> _Run:
-        return _TreeRun(_step_function(loss, optimizer, True), self.params(), self.state())
-
-
-def _step_function(loss: Fn, optimizer: Optimizer, compiled: bool) -> Fn:
-    """One training step, ``step(params, state, *batch) -> (loss, new params, new
-    state)``, compiled into one program unless ``compiled`` is False."""
-    value_and_grad_loss = value_and_grad(loss)
-
-    def step(params: PyTree, state: PyTree, *batch: Any) -> Any:
-        value, g = value_and_grad_loss(params, *batch)
-        updates, new_state = optimizer.update(g, state, params)
-        return value, apply_updates(params, updates), new_state
-
-    if not compiled:
-        return step
-    from ._compile import compile as _compile_fn
-    return _compile_fn(step)
-
-
-def _objective_step(objective: Any, optimizer: Optimizer) -> Fn:
-    """One full-batch step of an objective that computes its own value and gradient
-    (``objective.value_and_grad(params)``), run eagerly: the work happens wherever the
-    objective puts it (a cluster's workers), so there is nothing here to compile."""
-    def step(params: PyTree, state: PyTree) -> Any:
-        value, g = objective.value_and_grad(params)
-        updates, new_state = optimizer.update(g, state, params)
-        return value, apply_updates(params, updates), new_state
-
-    return step
 
 
 def _log(stream: Any, epoch: Any, epochs: Any, history: Any, steps: Any, start: Any, stopped_by: Any) -> None:

@@ -6,9 +6,13 @@ training step returning the loss and the gradients).  On the first call with a
 new *signature* (the structure of the arguments, the shapes and dtypes of the
 arrays, the values of every non-array argument) it runs ``fun`` once while
 recording every NumPy call the forward and the backward pass make, and returns
-that run's result; the second call with that signature simplifies the graph and
-writes it out as straight-line Python source, which it and every later call run
-directly: no tape, no boxes, no rule lookups.
+that run's result.  From the second call with that signature the recorded calls
+run interpreted (a loop over them: no tape, no boxes, no rule lookups), and once
+those runs took about as long as generating code is estimated to take (twice the
+tracing), the graph is simplified and written out as straight-line Python source,
+which every later call runs directly.  A signature called a few times never pays
+for code generation, and one called often pays for it at most about once more than
+it spent running interpreted.
 ``compiled.source(*args)`` shows that source: the staged forward and backward
 code one would write by hand.
 
@@ -41,9 +45,9 @@ call: see :func:`compile`.
 from typing import Any, Callable
 import collections
 import functools
-import gc
 import logging
 import threading
+import time
 
 import numpy as _np
 
@@ -54,19 +58,14 @@ from .._core.box import box_value
 from ._graph import Escape, GraphTrace
 from ._internals import backend_name, expand_boxed_containers, is_foreign
 from ._codegen import Source
+from ._entry import _Miss, _Retrace
+from ._interp import interpreted_entry
+from ._collector import _no_cycle_collection
 from ._watch import Reach, check_lines
 
 __all__ = ["compile", "Compiled"]
 _FAST = 4   # programs tried before the signature is computed
 _log = logging.getLogger("wengert.compile")   # each trace, at INFO (silent unless configured)
-
-
-class _Retrace(Exception):
-    """Raised by a compiled program whose guard failed."""
-
-
-class _Miss(Exception):
-    """Raised by a compiled entry called with another signature."""
 
 
 def compile(fun: Callable[..., Any] | None = None, *, max_cache: int = 32, max_traces: int = 8,
@@ -239,6 +238,7 @@ class Compiled:
                   f"this signature: {entry.reason}", RuntimeWarning)
             return self.fun(*args, **kwargs)
         entry.traces += 1
+        t0 = time.perf_counter()
         try:
             with _no_cycle_collection():
                 traced, out_def, out = _trace(self.fun, leaves, in_def, dynamic, self._name,
@@ -251,26 +251,51 @@ class Compiled:
             return self.fun(*args, **kwargs)
         _log.info("wengert.compile(%s): traced this signature (trace %d of at most %d)",
                   self._name, entry.traces, self.max_traces)
-        # The traced call computed the result; the code is generated when the signature
+        # The traced call computed the result; the signature's program is made when it
         # is called again (a function called once costs its tracing alone).
-        entry.variants = (_Pending(traced, in_def, leaves, dynamic),) + entry.variants
+        pending = _Pending(traced, in_def, leaves, dynamic)
+        pending.budget = _CODEGEN_COST * (time.perf_counter() - t0)
+        entry.variants = (pending,) + entry.variants
         return tree.unflatten(out_def, out)
 
     def _ready(self, entry: Any, pending: Any) -> Any:
-        """The program of a traced signature, its code generated now if not yet."""
+        """The program of a traced signature, made now if not yet: interpreted first
+        (:mod:`._interp`), its code generated once it ran as long as generating the code
+        is estimated to take (:meth:`_promote`; at once if ``INTERPRET_FIRST[0]`` is
+        False)."""
         with entry.lock:
             program = pending.program
-            if program is None:
+            if program is None and INTERPRET_FIRST[0]:
+                with _no_cycle_collection():
+                    program, interpreted = interpreted_entry(
+                        pending.traced, pending.in_def, pending.leaves, pending.dynamic,
+                        pending.budget, lambda: self._promote(entry, pending))
+                program.pending, program.interpreted = pending, interpreted
+                pending.program = program
+                self._replace(entry, pending, program)
+            return self._promote(entry, pending) if program is None else program
+
+    def _replace(self, entry: Any, old: Any, program: Any) -> None:
+        """``program`` in place of ``old`` among the signature's variants, and first
+        among the programs the fast path tries."""
+        entry.variants = tuple(program if p is old else p for p in entry.variants)
+        with self._lock:
+            self._fast = (program,) + tuple(p for p in self._fast if p is not old)[:_FAST - 1]
+
+    def _promote(self, entry: Any, pending: Any) -> Any:
+        """The generated program of a traced signature, generated now if not yet (in
+        place of its interpreted program, if any)."""
+        with entry.lock:
+            if pending.generated is None:
                 with _no_cycle_collection():
                     source = pending.traced.source()
                     program = _build(source, pending.in_def, pending.leaves, pending.dynamic)
                 program.source = source
-                pending.program = program
+                interpreted = pending.program
+                pending.program = pending.generated = program
                 pending.leaves = None
-                entry.variants = tuple(program if p is pending else p for p in entry.variants)
-                with self._lock:
-                    self._fast = (program,) + self._fast[:_FAST - 1]
-        return program
+                self._replace(entry, pending if interpreted is None else interpreted, program)
+        return pending.generated
 
     def _warn_static(self, key: Any) -> None:
         """Warn (once) when a new signature differs from a cached one only in the value
@@ -307,8 +332,8 @@ class Compiled:
             raise RuntimeError(f"wengert.compile({self._name}) runs eagerly for this "
                                f"signature: {entry.reason}")
         program = entry.variants[0]
-        if type(program) is _Pending:
-            program = self._ready(entry, program)
+        if type(program) is _Pending or hasattr(program, "pending"):
+            program = self._promote(entry, getattr(program, "pending", program))
         return program.source, in_def, leaves, dynamic
 
     def source(self, *args: Any, **kwargs: Any) -> str:
@@ -364,11 +389,21 @@ _FAILED, _EAGER = object(), object()
 class _Pending:
     """A traced signature whose code is not generated yet (:meth:`Compiled._ready`)."""
 
-    __slots__ = ("traced", "in_def", "leaves", "dynamic", "program")
+    __slots__ = ("traced", "in_def", "leaves", "dynamic", "program", "generated", "budget")
 
     def __init__(self, traced: Any, in_def: Any, leaves: Any, dynamic: Any) -> None:
         self.traced, self.in_def, self.leaves, self.dynamic = traced, in_def, leaves, dynamic
-        self.program: Any = None
+        self.program: Any = None      # what runs: the interpreted or the generated program
+        self.generated: Any = None
+        self.budget = 0.0             # seconds: the estimated cost of generating the code
+
+
+# Generating the code (simplifying the graph, writing the source, Python's compile) takes
+# about twice as long as tracing the call (benchmarks/compile_scaling.py)
+_CODEGEN_COST = 2.0
+# whether a traced signature runs interpreted before its code is generated (tests of the
+# generated code set it False, for the code at the second call)
+INTERPRET_FIRST = [True]
 
 
 def _py_name(name: str) -> str:
@@ -478,35 +513,6 @@ class _Traced:
             src = Source(self.trace, self.outputs, self.out_def, self.name, self.scalar_math)
             src.checks = check_lines(self.watches, src.bind_hidden, self.lives)
         return src
-
-
-_gc_lock = threading.Lock()
-_gc_paused = [0, False]    # code generations under way; whether they paused the collector
-
-
-class _no_cycle_collection:
-    """A context in which Python's cycle collector does not run (unless another thread
-    turns it on): code generation makes millions of small tuples and lists that hold
-    no cycles, and the collections they trigger walk the whole graph again and again
-    (a third of the time of code generation at 100,000 operations).  Reference
-    counting still frees everything; the collector runs again after the last code
-    generation under way ends, if it ran before the first began."""
-
-    __slots__ = ()
-
-    def __enter__(self) -> None:
-        with _gc_lock:
-            if _gc_paused[0] == 0:
-                _gc_paused[1] = gc.isenabled()
-                if _gc_paused[1]:
-                    gc.disable()
-            _gc_paused[0] += 1
-
-    def __exit__(self, *exc: Any) -> None:
-        with _gc_lock:
-            _gc_paused[0] -= 1
-            if _gc_paused[0] == 0 and _gc_paused[1]:
-                gc.enable()
 
 
 def _array_name(a: Any, watches: Any) -> str:

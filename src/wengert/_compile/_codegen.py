@@ -8,7 +8,6 @@ fork).  The source shown names inputs ``x0, x1, ...`` and intermediates ``v<k>``
 constants that are not literals are ``c<k>``.  The code that runs reuses names once
 dead and writes a ufunc call read once by the next statement inside it (:mod:`._plan`).
 """
-import math
 import operator
 import re
 import threading
@@ -20,7 +19,7 @@ from ._graph import Ref, _getitem
 from ._internals import _getitem_impl
 from ._scalar import _MATH, is_scalar_float as _is_scalar_float, math_call, \
     scalar_args as _scalar_args, scalar_out as _scalar_out
-from ._entry import entry_head
+from ._entry import Names
 from ._plan import Registers, in_place_pick, last_reads, plan, plan_inline
 from ._simplify import needed, simplify
 
@@ -29,12 +28,12 @@ _BINARY = {_np.add: "+", _np.subtract: "-", _np.multiply: "*", _np.true_divide: 
            _np.matmul: "@", _np.power: "**"}
 _UNARY = {_np.negative: "-"}
 _METHODS = {_np.sum: "sum", _np.prod: "prod", _np.max: "max", _np.min: "min",
-            _np.mean: "mean", _np.any: "any", _np.all: "all"}
+            _np.mean: "mean", _np.any: "any", _np.all: "all", _np.reshape: "reshape"}
 _AUGMENTED = {_np.add: "+", _np.subtract: "-", _np.multiply: "*", _np.true_divide: "/"}
 _COMMUTATIVE = {_np.add, _np.multiply}
 
 
-class Source:
+class Source(Names):
     """Generated code for one traced call: ``run_text`` (what runs: names reused once
     dead, a ufunc call read once by the next statement written inside it),
     ``fast_run_text`` (the same on Python floats for scalars, or None: the operators and
@@ -44,16 +43,11 @@ class Source:
     asked for) and ``namespace`` (their globals)."""
 
     def __init__(self, trace, outputs, out_def, name="compiled", scalar_math=None):
+        super().__init__(name, [n.name for n in trace.nodes if n.kind == "input"])
         self.out_def = out_def
         self.trace = trace
         self.nodes = trace.nodes
         self.outputs = outputs          # per output leaf: ("node", k) or ("const", value)
-        self.name = name
-        self.inputs = [n.name for n in trace.nodes if n.kind == "input"]
-        self.namespace = {"np": _np, "math": math}
-        self._names = {}               # id(object) -> name in the namespace
-        self.checks = []               # lines run before the program (see _watch)
-        self.const_notes = []
         self._fnames = {}              # id(function) -> its name in the source
         self.alias = simplify(self.nodes)
         self._resolve = self.alias.get
@@ -125,73 +119,13 @@ class Source:
             return self._bind(node.value, live=True)
         return name
 
-    def _const(self, x, math_mode=False):
-        """A literal for ``x`` where Python has one, else a name in the namespace."""
-        t = type(x)
-        if math_mode and t is _np.float64:
-            x, t = float(x), float
-        # Only objects of exact built-in types are written as literals: the text of
-        # anything else (a str subclass, an enum, an object with its own __repr__)
-        # never reaches the source; it is bound by reference below.
-        if x is None or x is Ellipsis or t is bool or t is str:
-            return repr(x)
-        if t is int and x.bit_length() <= 64:
-            return repr(x) if x >= 0 else f"({x!r})"     # (-2) ** v, not -(2 ** v)
-        if t is float:
-            if not math.isfinite(x):
-                return f"float({str(x)!r})"
-            return repr(x) if math.copysign(1.0, x) > 0 else f"({x!r})"
-        if t in (tuple, list):
-            inner = ", ".join(self._arg(v) for v in x)
-            return f"({inner},)" if t is tuple and len(x) == 1 else (
-                f"({inner})" if t is tuple else f"[{inner}]")
-        if t is slice:
-            return f"slice({self._arg(x.start)}, {self._arg(x.stop)}, {self._arg(x.step)})"
-        if isinstance(x, type) and type(x.__name__) is str and x.__name__.isidentifier():
-            if getattr(_np, x.__name__, None) is x:
-                return f"np.{x.__name__}"
-            if x in (tuple, list, dict, float, complex, int, bool, str):
-                return x.__name__
-        if isinstance(x, _np.dtype) and x.fields is None:
-            return f"np.dtype({x.str!r})"
-        return self._bind(x)
-
-    def _bind(self, x, live=False):
-        """A name in the namespace bound to ``x`` itself (``live``: an array read as it
-        is when the program runs, which the note says)."""
-        name = self._names.get(id(x))
-        if name is None:
-            name = self._names[id(x)] = f"c{len(self.const_notes)}"
-            self.namespace[name] = x
-            self.const_notes.append((name, _describe(x) + (", live" if live else "")))
-        return name
-
-    def bind_hidden(self, x):
-        """A name bound to ``x`` for the entry's own checks (no note in :meth:`source`)."""
-        name = self._names.get(id(x))
-        if name is None:
-            name = self._names[id(x)] = f"_k{len(self._names)}"
-            self.namespace[name] = x
-        return name
-
-    def _dict_key(self, k):
-        """A dictionary key: the key object itself unless it is a plain literal (a NaN
-        key is found only as the very object, never as a new ``float('nan')``)."""
-        if type(k) is float and not math.isfinite(k):
-            return self._bind(k)
-        return self._const(k)
-
     def _arg(self, x, math_mode=False):
         if type(x) is Ref:
             k = self._resolve(x.k, x.k)
             if self._strict and k in self._pyfloat:
                 return f"np.float64({self._var[k]})"
             return self._var[k] or self.var(k)
-        t = type(x)
-        if t is dict:
-            return "{" + ", ".join(f"{self._dict_key(k)}: {self._arg(v)}"
-                                   for k, v in x.items()) + "}"
-        return self._const(x, math_mode)
+        return super()._arg(x, math_mode)
 
     def _index(self, idx):
         items = idx if type(idx) is tuple else (idx,)
@@ -263,7 +197,8 @@ class Source:
             a0 = self._arg(args[0])
             if fun is _np.transpose and (len(args) == 1 or args[1] is None) and not kwargs:
                 return f"{a0}.T"
-            if fun in _METHODS:       # an ndarray method: the same result, less dispatch
+            if fun in _METHODS and (fun is not _np.reshape or not kwargs):
+                # an ndarray method: the same result, less dispatch
                 rest = [self._arg(a) for a in args[1:]]
                 rest += [f"{key}={self._arg(v)}" for key, v in kwargs.items()]
                 return f"{a0}.{_METHODS[fun]}({', '.join(rest)})"
@@ -496,10 +431,6 @@ class Source:
                     f"({self._const(keys.value)}, [{', '.join(parts)}])")
         return f"{self._const(kind)}({', '.join(parts)})"
 
-    def entry_head(self, in_def, leaves, dynamic):
-        """The start of :meth:`entry` (see :func:`._entry.entry_head`)."""
-        return entry_head(self, in_def, leaves, dynamic)
-
     def entry(self, in_def, leaves, dynamic, fast=False):
         """Source of ``name(args, kwargs)``: checks that the call has this signature
         (else raises ``_Miss``), unpacks the traced leaves into ``x0, x1, ...`` and
@@ -545,21 +476,3 @@ class Source:
 
 
 _ARRAYS = (_np.ndarray, _np.generic)
-
-
-def _describe(x):
-    """A one-line note on a constant for :meth:`Compiled.source` (a comment, never
-    code; user objects' own ``__repr__`` is not called)."""
-    if isinstance(x, _np.ndarray):
-        if x.size <= 4 and x.dtype.kind in "biufc":
-            return f"{x.dtype} array {_np.array2string(x, precision=4, separator=', ')}"
-        return f"{x.dtype} array of shape {x.shape}"
-    t = type(x)
-    if t in (int, float, complex, bool, str, bytes, _np.dtype) or t.__module__ == "numpy":
-        text = repr(x)
-    elif callable(x) and isinstance(getattr(x, "__qualname__", None), str):
-        text = f"{t.__name__} {x.__qualname__}"
-    else:
-        text = f"{t.__qualname__} object"
-    text = " ".join(text.split())    # one line
-    return text if len(text) < 60 else text[:57] + "..."

@@ -28,7 +28,6 @@ eagerly.
 """
 import sys
 import traceback
-import zlib
 
 import numpy as _np
 
@@ -37,45 +36,9 @@ from .._core.box import Trace, box_trace, box_value
 from ._internals import ArrayBox, SequenceBox, _getitem_impl
 from ._lifting import _Recording, _called_by_machinery, _local, _opaque
 from ._ref import Ref
+from ._records import _NO_KWARGS, Escape, Guard, Node, _bool_index, _checksum, \
+    _NUMBERS, _foreign, _fun_name, _getitem, _split, _traced_slice
 from ._scalar import FLOATS, SCALAR_OPS, scalar_op, user_pow
-
-
-class Escape(Exception):
-    """An operation that cannot be recorded faithfully (the compiled function
-    falls back to eager evaluation for this signature)."""
-
-
-_NO_KWARGS = {}    # the keywords of a call without any (never written into)
-
-
-class Node:
-    """One recorded call ``fun(*args, **kwargs)``: ``args`` and ``kwargs`` keep the
-    tracers in place (their nodes are the inputs); ``value`` is the traced result;
-    ``name`` an input's (``x0``), a live array's or None."""
-
-    __slots__ = ("fun", "args", "kwargs", "value", "name", "kind", "deps")
-
-    def __init__(self, fun, args, kwargs, value, name, kind="call", deps=()):
-        self.fun = fun
-        self.args = args
-        self.kwargs = kwargs
-        self.value = value
-        self.name = name
-        self.kind = kind   # "input", "call"
-        self.deps = deps   # the nodes among the arguments (every Ref's k, in order)
-
-
-class Guard:
-    """The compiled program is valid only while ``kind`` of node ``node`` gives
-    ``expected`` ("bool", "value", "array" or "shape")."""
-
-    __slots__ = ("node", "kind", "expected", "where")
-
-    def __init__(self, node, kind, expected, where):
-        self.node = node
-        self.kind = kind
-        self.expected = expected
-        self.where = where
 
 
 # Functions whose result depends only on shapes and dtypes: computed from the
@@ -87,6 +50,10 @@ _STATIC = {_np.shape, _np.ndim, _np.size, _np.result_type, _np.iscomplexobj,
 _VALUE_SHAPED = {_np.nonzero, _np.flatnonzero, _np.argwhere, _np.unique, _np.compress,
                  _np.extract, _np.trim_zeros, _np.where, _np.union1d, _np.intersect1d,
                  _np.setdiff1d, _np.setxor1d}
+
+
+# calls :meth:`GraphTrace._record_simple` leaves to :meth:`GraphTrace.record`
+_SLOW = _STATIC | _VALUE_SHAPED | {_getitem_impl}
 
 
 def _user_line():
@@ -280,24 +247,12 @@ class GraphTrace(Trace):
         return self.record(fun, args, kwargs, name)
 
     def record(self, fun, args, kwargs, name=None):
+        if not kwargs and len(args) <= 2:
+            out = self._record_simple(fun, args, name)
+            if out is not None:
+                return out
         found = []     # the nodes among the arguments
-        cargs, targs = [], []     # _split(tuple(args)), one level inline
-        node_of = self.node_of
-        for v in args:
-            if isinstance(v, Box):
-                if box_trace(v) is not self:
-                    _split(v, self, found)   # raises
-                value, k = box_value(v), node_of(v)
-                found.append(k)
-                cargs.append(value)
-                targs.append(Ref(k, value))
-            elif type(v) in _NESTED or type(v) is _np.ndarray:
-                c, r = _split(v, self, found)
-                cargs.append(c)
-                targs.append(r)
-            else:
-                cargs.append(v)
-                targs.append(v)
+        cargs, targs = _split(tuple(args), self, found)
         if kwargs:
             ckwargs, tkwargs = _split(dict(kwargs), self, found)
         else:
@@ -328,6 +283,73 @@ class GraphTrace(Trace):
             self.guard(out, "shape", _np.shape(value))
         return out
 
+    def _record_simple(self, fun, args, name):
+        """:meth:`record` of the most common calls, quickly: one or two positional
+        arguments, each a tracer of this trace or a Python number, a traced one among
+        them (None for any other call, before anything ran)."""
+        if fun in _SLOW:
+            return None
+        a = args[0] if args else None
+        if isinstance(a, Box):
+            if box_trace(a) is not self:
+                return None
+            va = box_value(a)
+            ka = self.node_of(a)
+        elif type(a) in _NUMBERS:
+            va, ka = a, None
+        else:
+            return None
+        if len(args) == 2:
+            b = args[1]
+            if isinstance(b, Box):
+                if box_trace(b) is not self:
+                    return None
+                vb = box_value(b)
+                kb = self.node_of(b)
+            elif type(b) in _NUMBERS:
+                vb, kb = b, None
+            else:
+                return None
+            if ka is None:
+                if kb is None:
+                    return None
+                targs, deps = (va, Ref(kb, vb)), (kb,)
+            elif kb is None:
+                targs, deps = (Ref(ka, va), vb), (ka,)
+            else:
+                targs, deps = (Ref(ka, va), Ref(kb, vb)), (ka, kb)
+            value = None
+            op = SCALAR_OPS.get(fun)
+            if op is not None and type(va) in FLOATS and type(vb) in FLOATS:
+                value = scalar_op(op, float(va), float(vb))    # nothing else runs
+            if value is None:
+                value = self._call_opaque(fun, (va, vb))
+        elif ka is None:
+            return None
+        else:
+            targs, deps = (Ref(ka, va),), (ka,)
+            if type(fun) is _np.ufunc and type(va) in FLOATS:
+                value = fun(va)           # NumPy's C code alone: nothing inside to hide
+            else:
+                value = self._call_opaque(fun, (va,))
+        nodes = self.nodes
+        k = len(nodes)
+        nodes.append(Node(fun, targs, _NO_KWARGS, value, name, "call", deps))
+        t = type(value)
+        return Tracer(value, self, k) if t is float or t is _np.ndarray or t is _np.float64 \
+            else self._box(value, k)
+
+    def _call_opaque(self, fun, cargs):
+        """``fun(*cargs)``, its insides not the program's (as :func:`._lifting._opaque`)."""
+        stack = getattr(_local, "stack", None)
+        if stack is not None:
+            stack.append(None)
+        try:
+            return fun(*cargs)
+        finally:
+            if stack is not None:
+                stack.pop()
+
     def guard(self, tracer, kind, expected):
         k = self.node_of(tracer)
         for g in self.guards:
@@ -335,104 +357,6 @@ class GraphTrace(Trace):
                 return expected
         self.guards.append(Guard(k, kind, expected, _user_line()))
         return expected
-
-
-def _checksum(a):
-    """A checksum of the contents of the array ``a`` (with its shape and dtype)."""
-    data = a if a.flags.c_contiguous else _np.ascontiguousarray(a)
-    try:
-        return (a.shape, a.dtype.str, zlib.crc32(memoryview(data).cast("B")))
-    except (TypeError, ValueError):    # object arrays and the like: their bytes
-        return (a.shape, a.dtype.str, data.tobytes())
-
-
-def _getitem(x, idx):
-    return x[idx]
-
-
-def _index_items(rest):
-    """The items of the index in ``getitem``'s arguments after the array."""
-    idx = rest[0] if rest else ()
-    return idx if type(idx) is tuple else (idx,)
-
-
-def _bool_index(rest):
-    return any(getattr(i, "dtype", None) is not None and i.dtype == bool
-               for i in _index_items(rest))
-
-
-def _traced_slice(rest):
-    """Whether an index holds a slice with a traced bound (``x[:n]``): the result's
-    shape then depends on a value."""
-    return any(type(i) is slice and any(isinstance(v, Box) for v in (i.start, i.stop, i.step))
-               for i in _index_items(rest))
-
-
-def _fun_name(fun):
-    if isinstance(fun, _np.ufunc):
-        return f"numpy.{fun.__name__}"
-    mod = getattr(fun, "__module__", None) or ""
-    return f"{mod}.{getattr(fun, '__name__', type(fun).__name__)}".lstrip(".")
-
-
-def _split(x, trace, found):
-    """``(concrete, template)``: ``x`` with this trace's tracers replaced by their values
-    (to call the function now) and by :class:`Ref` (to record the call), in nested
-    tuples, lists, dicts and slices; ``found`` collects the nodes of the tracers seen."""
-    if isinstance(x, Box):
-        if box_trace(x) is trace:
-            k = trace.node_of(x)
-            found.append(k)
-            value = box_value(x)
-            return value, Ref(k, value)
-        raise Escape(f"a value of another trace ({type(x).__name__}) reached a compiled "
-                     "function's recording")
-    t = type(x)
-    if t is _np.ndarray and id(x) not in trace.folded:     # read on every call
-        if _called_by_machinery() and trace._internal(x):
-            trace.folded[id(x)] = x
-            return x, x
-        k = trace.node_of(trace.live(x))
-        found.append(k)
-        return x, Ref(k, x)
-    if t is tuple or t is list:
-        concrete, template = [], []
-        for v in x:      # one level inline: most arguments are tracers and plain numbers
-            if isinstance(v, Box):
-                if box_trace(v) is not trace:
-                    return _split(v, trace, found)   # raises
-                k = trace.node_of(v)
-                found.append(k)
-                value = box_value(v)
-                concrete.append(value)
-                template.append(Ref(k, value))
-            elif type(v) in _NESTED or type(v) is _np.ndarray:
-                c, r = _split(v, trace, found)
-                concrete.append(c)
-                template.append(r)
-            else:
-                concrete.append(v)
-                template.append(v)
-        return (tuple(concrete), tuple(template)) if t is tuple else (concrete, template)
-    if t is dict:
-        parts = {k: _split(v, trace, found) for k, v in x.items()}
-        return {k: c for k, (c, _) in parts.items()}, {k: r for k, (_, r) in parts.items()}
-    if t is slice and any(isinstance(v, Box) for v in (x.start, x.stop, x.step)):
-        parts = [_split(v, trace, found) for v in (x.start, x.stop, x.step)]
-        return slice(*(c for c, _ in parts)), slice(*(r for _, r in parts))
-    return x, x
-
-
-_NESTED = {tuple, list, dict, slice}
-
-
-def _foreign(args, trace):
-    """Whether a box of another (higher) trace is among ``args``."""
-    for a in args:
-        for x in (a if type(a) in (list, tuple) else (a,)):
-            if isinstance(x, Box) and box_trace(x) is not trace:
-                return True
-    return False
 
 
 def _concretize(tracer, kind, value):

@@ -16,17 +16,22 @@ import numpy as _np
 from .._core import Box, hooks
 
 _local = threading.local()
+_NUMBERS = {float, int, bool, complex}
 _lifting_lock = threading.Lock()
 
 
 def _lift(fun, args, kwargs):
     """``hooks.lifting``'s function: the innermost trace of this thread lifts."""
-    if args and not kwargs:     # most calls: boxes only, nothing to lift or fold
+    if args and not kwargs:     # most calls: boxes and numbers, nothing to lift or fold
+        boxed = False
         for a in args:
-            if not isinstance(a, Box):
+            if isinstance(a, Box):
+                boxed = True
+            elif type(a) not in _NUMBERS:
                 break
         else:
-            return args, kwargs, None
+            if boxed:
+                return args, kwargs, None
     stack = getattr(_local, "stack", None)
     if not stack or stack[-1] is None:
         return args, kwargs, None

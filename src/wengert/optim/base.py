@@ -21,6 +21,7 @@ Example:
     3.0
 """
 from typing import Any, Callable, NamedTuple, Sequence
+import weakref
 
 import numpy as _np
 
@@ -44,6 +45,31 @@ class Optimizer(NamedTuple):
     """
     init: Callable[[PyTree], PyTree]
     update: Callable[..., tuple[PyTree, PyTree]]
+
+
+# The ``update`` functions of elementwise optimizers: each entry of their updates and
+# state depends only on the same entry of the gradients, state and parameters (and on
+# scalars such as a step count), so running them on all parameters packed into one
+# vector gives the same numbers, entry by entry, as running them leaf by leaf;
+# ``wengert.training.fit`` then runs them on one vector (a few NumPy calls per step
+# instead of a few per parameter array).  A state leaf either has the parameters'
+# shape or is shared by all entries (a step count).
+_ELEMENTWISE: "weakref.WeakSet[Callable[..., Any]]" = weakref.WeakSet()
+
+
+def elementwise(opt: "Optimizer") -> "Optimizer":
+    """Mark ``opt`` as elementwise (see ``_ELEMENTWISE``) and return it."""
+    _ELEMENTWISE.add(opt.update)
+    return opt
+
+
+def is_elementwise(opt: Any) -> bool:
+    """Whether ``opt`` was built only from elementwise transformations."""
+    update = getattr(opt, "update", None)
+    try:
+        return update in _ELEMENTWISE
+    except TypeError:       # not weakly referable: not one of ours
+        return False
 
 
 def _check_same(tree_a: Any, tree_b: Any, where: str, name_a: Any, name_b: Any) -> Any:
@@ -129,4 +155,5 @@ def chain(*transforms: Optimizer) -> Optimizer:
             new_state.append(s)
         return grads, tuple(new_state)
 
-    return Optimizer(init, update)
+    opt = Optimizer(init, update)
+    return elementwise(opt) if all(is_elementwise(t) for t in transforms) else opt

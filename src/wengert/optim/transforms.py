@@ -17,7 +17,7 @@ from typing import Any, Hashable, Mapping
 import numpy as _np
 
 from ..tree import flatten, unflatten
-from .base import Optimizer, global_norm, tree_apply
+from .base import Optimizer, elementwise, global_norm, tree_apply
 from .._typing import Schedule
 
 __all__ = ["scale", "scale_by_learning_rate", "trace", "scale_by_rms", "scale_by_adam",
@@ -88,7 +88,7 @@ def scale(factor: float) -> Optimizer:
     def update(grads: Any, state: Any, params: Any=None) -> Any:
         return tree_apply("scale", lambda g: factor * g, grads), state
 
-    return Optimizer(init, update)
+    return elementwise(Optimizer(init, update))
 
 
 def scale_by_learning_rate(learning_rate: float | Schedule) -> Optimizer:
@@ -112,7 +112,7 @@ def scale_by_learning_rate(learning_rate: float | Schedule) -> Optimizer:
         return (tree_apply("scale_by_learning_rate", lambda g: -rate * g, grads),
                 {"count": _next_count(count)})
 
-    return Optimizer(init, update)
+    return elementwise(Optimizer(init, update))
 
 
 def trace(decay: float = 0.9, nesterov: bool = False) -> Optimizer:
@@ -136,7 +136,7 @@ def trace(decay: float = 0.9, nesterov: bool = False) -> Optimizer:
         out = tree_apply("trace", lambda g, m: g + decay * m, grads, m) if nesterov else m
         return out, {"momentum": m}
 
-    return Optimizer(init, update)
+    return elementwise(Optimizer(init, update))
 
 
 def scale_by_rms(decay: float = 0.9, eps: float = 1e-8) -> Optimizer:
@@ -160,7 +160,7 @@ def scale_by_rms(decay: float = 0.9, eps: float = 1e-8) -> Optimizer:
         out = tree_apply("scale_by_rms", lambda g, v: g / (_np.sqrt(v) + eps), grads, nu)
         return out, {"nu": nu}
 
-    return Optimizer(init, update)
+    return elementwise(Optimizer(init, update))
 
 
 def scale_by_adam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> Optimizer:
@@ -172,24 +172,50 @@ def scale_by_adam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> Opti
         >>> round(float(u), 6), int(s["count"])
         (-1.0, 1)
     """
+    return _adam_then_learning_rate(b1, b2, eps, None)
+
+
+def _adam_then_learning_rate(b1: float, b2: float, eps: float,
+                            learning_rate: float | Schedule | None) -> Optimizer:
+    """``scale_by_adam(b1, b2, eps)``, and with a ``learning_rate``
+    ``chain(scale_by_adam(b1, b2, eps), scale_by_learning_rate(learning_rate))`` as
+    one transformation with that chain's state: its numbers (the bias corrections
+    and the learning rate) multiply every entry once, not twice (``optim.adam``)."""
     b1 = _unit(b1, "b1", "scale_by_adam")
     b2 = _unit(b2, "b2", "scale_by_adam")
     eps = float(eps)
+    lr = None if learning_rate is None else \
+        _rate(learning_rate, "learning_rate", "scale_by_learning_rate")
 
     def init(params: Any) -> Any:
-        return {"count": _count0(), "mu": _zeros_like(params), "nu": _zeros_like(params)}
+        state = {"count": _count0(), "mu": _zeros_like(params), "nu": _zeros_like(params)}
+        return state if lr is None else (state, {"count": _count0()})
 
     def update(grads: Any, state: Any, params: Any=None) -> Any:
+        if lr is not None:
+            if not isinstance(state, tuple) or len(state) != 2:
+                raise ValueError("adam.update: state must be the tuple of 2 states "
+                                 "(scale_by_adam's, scale_by_learning_rate's) that its init returned")
+            state, rate_state = state
         count = _next_count(state["count"])
         mu = tree_apply("scale_by_adam", lambda g, m: b1 * m + (1 - b1) * g, grads,
                         state["mu"], names=("grads", "first-moment state"))
         nu = tree_apply("scale_by_adam", lambda g, v: b2 * v + (1 - b2) * _abs2(g),
                         grads, state["nu"], names=("grads", "second-moment state"))
-        c1, c2 = 1 - b1 ** count, 1 - b2 ** count
-        out = tree_apply("scale_by_adam", lambda m, v: (m / c1) / (_np.sqrt(v / c2) + eps), mu, nu)
-        return out, {"count": count, "mu": mu, "nu": nu}
+        # m̂ / (√v̂ + eps) with m̂ = m / c1, v̂ = v / c2, computed as Kingma & Ba suggest
+        # (Adam, end of section 2): the corrections fold into two numbers, which saves
+        # a division of every entry: (√c2 / c1) · m / (√v + eps √c2)
+        c1, root_c2 = 1 - b1 ** count, _np.sqrt(1 - b2 ** count)
+        factor, eps_hat = root_c2 / c1, eps * root_c2
+        new_state: Any = {"count": count, "mu": mu, "nu": nu}
+        if lr is not None:
+            factor = -lr(rate_state["count"]) * factor
+            new_state = (new_state, {"count": _next_count(rate_state["count"])})
+        out = tree_apply("scale_by_adam", lambda m, v: factor * (m / (_np.sqrt(v) + eps_hat)),
+                         mu, nu)
+        return out, new_state
 
-    return Optimizer(init, update)
+    return elementwise(Optimizer(init, update))
 
 
 def add_decayed_weights(weight_decay: float) -> Optimizer:
@@ -214,7 +240,7 @@ def add_decayed_weights(weight_decay: float) -> Optimizer:
         return tree_apply("add_decayed_weights", lambda g, p: g + wd * p, grads, params,
                           names=("grads", "params")), state
 
-    return Optimizer(init, update)
+    return elementwise(Optimizer(init, update))
 
 
 def clip_by_global_norm(max_norm: float) -> Optimizer:
@@ -259,7 +285,7 @@ def clip(max_delta: float) -> Optimizer:
     def update(grads: Any, state: Any, params: Any=None) -> Any:
         return tree_apply("clip", lambda g: _np.clip(g, -max_delta, max_delta), grads), state
 
-    return Optimizer(init, update)
+    return elementwise(Optimizer(init, update))
 
 
 def set_to_zero() -> Optimizer:
@@ -275,7 +301,7 @@ def set_to_zero() -> Optimizer:
     def update(grads: Any, state: Any, params: Any=None) -> Any:
         return tree_apply("set_to_zero", lambda g: 0.0 * g, grads), state
 
-    return Optimizer(init, update)
+    return elementwise(Optimizer(init, update))
 
 
 def _labels_for(labels: Any, params: Any, where: str) -> Any:

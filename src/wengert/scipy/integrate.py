@@ -18,6 +18,7 @@ import scipy.integrate as _si
 
 import wengert
 import wengert.numpy as wnp
+from wengert import tree as _tree
 from wengert.numpy._dispatch import shape
 from wengert._core import (def_linear, def_loop_only, defjvp_any, defjvp_joint, defvjp, defvjp_any,
                            defvjp_joint, primitive)
@@ -53,7 +54,14 @@ def odeint(func, y0, t, args=(), **kwargs):
     if kwargs.get("full_output"):
         raise ValueError("odeint: full_output=True is not supported (the result must be the "
                          "solution array alone); call scipy.integrate.odeint for diagnostics")
-    return _odeint(func, y0, t, *tuple(args), **kwargs)
+    args = tuple(args)
+    if any(_tree.is_node(a) for a in args):
+        # containers among the arguments (a network's parameters: a list of (W, b)
+        # pairs): handed to the integration as one flat vector, rebuilt for func
+        from wengert.misc.flatten import flatten
+        flat, unflatten = flatten(args)
+        return _odeint(lambda y, t, v: func(y, t, *unflatten(v)), y0, t, flat, **kwargs)
+    return _odeint(func, y0, t, *args, **kwargs)
 
 
 class _Flat:
