@@ -29,15 +29,18 @@ WHY = {
     "per operation here; ours runs about 5 Python frames forward and 3 per parent backward: "
     "an optional compiled tape loop would close it",
     ("W3", "wengert grad"): "measured 2026-12-05 (CPU time, one BLAS thread): 81 µs "
-    "against the floor's 26.5 (3.07x); the NumPy calls are 28 against the floor's 24 and "
-    "take 29 µs (the compiled gradient makes the same calls in that time), the other 52 "
-    "µs are Python: 7.5 to box the parameter tree, about 1.6 per recorded operation and "
-    "1.2 per reverse rule over their NumPy calls, 7 of backward loop, 3.5 in grad's "
-    "entry and exit; 3x needs 2 µs less: a compiled tape loop would close it",
-    ("W4", "wengert hessian"): "measured 2026-12-05 (CPU time, one BLAS thread): 465 µs "
-    "against the closed form's 118; the same NumPy calls take 145 µs compiled, the other "
-    "320 are Python, about 10 µs for each of the 30 operations of the batched backward "
-    "pass (the batch rule, the diagonal seed's checks, boxing) and the recorded gradient",
+    "against the floor's 26.5 (3.05x; 3.03-3.08x in this harness on a quiet machine); "
+    "its NumPy calls are 28 against the floor's 24 and take 29 µs (the compiled gradient "
+    "makes the same calls in that time), the other 52 µs are Python: 7.5 to box the "
+    "parameter tree, about 1.6 per recorded operation and 1.2 per reverse rule over their "
+    "NumPy calls, 7 of backward loop, 3.5 in grad's entry and exit; 3x needs 2 µs less: "
+    "a compiled tape loop would close it",
+    ("W4", "wengert hessian"): "measured 2026-12-05 (CPU time, one BLAS thread): 434 µs "
+    "against the closed form's 117 (3.7x; 3.9-4.1x in this harness, where BLAS threads "
+    "speed the floor); at A 6×4, where NumPy's work is negligible, the eager Hessian "
+    "takes 249 µs: that much is Python (two recorded passes and the batched one, about "
+    "30 operations at 8 µs), the rest is the compiled program's 143 µs of NumPy plus the "
+    "diagonal seed's few extra products",
     ("W4", "wengert compile"): "reverse over reverse makes five elementwise operations on "
     "the 100×200 block of rows (four products and a sum, 57 µs here) where the closed form "
     "makes one product; compile keeps eager's operations bit for bit, so it cannot factor "
