@@ -202,7 +202,14 @@ def flatten(tree: PyTree) -> tuple[list[Any], TreeDef]:
 def _flatten(x: Any, leaves: Any) -> Any:
     t = type(x)
     if t is list or t is tuple:
-        return (t, None, tuple([_flatten(v, leaves) for v in x]))
+        children = []
+        for v in x:
+            if type(v) in _LEAF_TYPES:   # (a known leaf type: as the call below would)
+                leaves.append(v)
+                children.append(_LEAF)
+            else:
+                children.append(_flatten(v, leaves))
+        return (t, None, tuple(children))
     if t is dict:
         keys = tuple(x)
         return (dict, keys, tuple([_flatten(x[k], leaves) for k in keys]))
@@ -253,7 +260,7 @@ def _unflatten(td: Any, it: Any) -> Any:
     kind, keys, children = td
     if kind is None:
         return None
-    parts = [_unflatten(c, it) for c in children]
+    parts = [next(it) if c is _LEAF else _unflatten(c, it) for c in children]
     if kind is dict:
         return dict(zip(keys, parts))
     if kind is list or kind is tuple:
