@@ -258,6 +258,9 @@ def nary(unary: Callable[..., Any], pack_aux: Callable[[Any, Any], Any] | None =
                     a[i] = xi
                 return main(*a, **kwargs)
 
+            if not many and len(call_args) == 1 and not kwargs:
+                unary_f = main    # (fun of the one argument: called as it is)
+
             x = tuple(call_args[i] for i in pos) if many else call_args[pos[0]]
             level = level_now() if has_aux else None
             res = unary(unary_f, x, *op_args, **op_kwargs)
