@@ -28,13 +28,13 @@ WHY = {
     ("W1", "wengert grad"): "a minimal tape of Python floats with no checks costs 0.81 µs "
     "per operation here; ours runs about 5 Python frames forward and 3 per parent backward: "
     "an optional compiled tape loop would close it",
-    ("W3", "wengert grad"): "measured 2026-12-05 (CPU time, one BLAS thread): 81 µs "
-    "against the floor's 26.5 (3.05x; 3.03-3.08x in this harness on a quiet machine); "
-    "its NumPy calls are 28 against the floor's 24 and take 29 µs (the compiled gradient "
-    "makes the same calls in that time), the other 52 µs are Python: 7.5 to box the "
-    "parameter tree, about 1.6 per recorded operation and 1.2 per reverse rule over their "
-    "NumPy calls, 7 of backward loop, 3.5 in grad's entry and exit; 3x needs 2 µs less: "
-    "a compiled tape loop would close it",
+    ("W3", "wengert grad"): "measured 2026-12-05 (CPU time, one BLAS thread): 79.6 µs "
+    "against the floor's 26.5 (3.0x; 2.95-2.98x in this harness on a quiet machine), at "
+    "the bound: its NumPy calls are 28 against the floor's 24 and take 29 µs (the compiled "
+    "gradient makes the same calls in that time), the other 50 µs are Python: 6 to box "
+    "the parameter tree, about 1.5 per recorded operation and 1.1 per reverse rule over "
+    "their NumPy calls, 7 of backward loop, 3 in grad's entry and exit; a compiled tape "
+    "loop would take it clearly under",
     ("W4", "wengert hessian"): "measured 2026-12-05 (CPU time, one BLAS thread): 434 µs "
     "against the closed form's 117 (3.7x; 3.9-4.1x in this harness, where BLAS threads "
     "speed the floor); at A 6×4, where NumPy's work is negligible, the eager Hessian "
