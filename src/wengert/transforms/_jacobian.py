@@ -81,6 +81,13 @@ class _RowsTrace(BatchTrace):
                 and len(wnp.shape(x)) == 2)
 
     def apply(self, prim: Any, args: Any, kwargs: Any) -> Any:
+        diag = _DiagBox
+        for a in args:
+            t = type(a)
+            if t is diag or t is list or t is tuple:
+                break
+        else:   # no diagonal box among the arguments (most calls): vmap's own batching
+            return BatchTrace.apply(self, prim, args, kwargs)
         if not kwargs and len(args) == 2:
             a, b = args
             if prim is _MULTIPLY:
