@@ -40,7 +40,10 @@ WHY = {
     "speed the floor); at A 6×4, where NumPy's work is negligible, the eager Hessian "
     "takes 249 µs: that much is Python (two recorded passes and the batched one, about "
     "30 operations at 8 µs), the rest is the compiled program's 143 µs of NumPy plus the "
-    "diagonal seed's few extra products",
+    "diagonal seed's few extra products. Its 160 KB blocks of rows are also mapped fresh "
+    "by glibc on every call unless a larger block was freed earlier in the process "
+    "(malloc's mmap threshold follows the largest freed block): then 88 page faults per "
+    "call add 190 µs of system time",
     ("W4", "wengert compile"): "reverse over reverse makes five elementwise operations on "
     "the 100×200 block of rows (four products and a sum, 57 µs here) where the closed form "
     "makes one product; compile keeps eager's operations bit for bit, so it cannot factor "
