@@ -48,13 +48,13 @@ WHY = {
     "the 100×200 block of rows (four products and a sum, 57 µs here) where the closed form "
     "makes one product; compile keeps eager's operations bit for bit, so it cannot factor "
     "them",
-    ("W9 spirals", "wengert fit (compiled steps)"): "measured 2026-12-05 (CPU time): "
-    "against JAX, whose XLA fuses what NumPy runs as separate passes over the 240×32 "
+    ("W9 spirals", "wengert fit (compiled steps)"): "against JAX (measured 2026-12-05, CPU "
+    "time): its XLA fuses what NumPy runs as separate passes over the 240×32 "
     "arrays (tanh 2×13 µs, bias-gradient sums 3×5 µs, broadcast bias adds 2×4 µs, matmuls "
     "about 45 µs of a 155 µs step); Adam, packed into one vector, is 14 µs of it; summing "
     "bias gradients as ones @ g would take 8% off but changes their bits",
-    ("W9 MLP", "wengert fit (compiled steps)"): "measured 2026-12-05 (CPU time, one BLAS "
-    "thread): against JAX, Adam over the 784×256 weights is 13 NumPy passes of 1.6 MB "
+    ("W9 MLP", "wengert fit (compiled steps)"): "against JAX (measured 2026-12-05, CPU "
+    "time, one BLAS thread): Adam over the 784×256 weights is 13 NumPy passes of 1.6 MB "
     "(the square root alone 0.23 ms a step) where XLA makes one fused loop; the gradients "
     "cost what hand-written NumPy's do",
 }
