@@ -52,6 +52,8 @@ _VALUE_SHAPED = {_np.nonzero, _np.flatnonzero, _np.argwhere, _np.unique, _np.com
                  _np.setdiff1d, _np.setxor1d}
 
 
+# the function recorded for each primitive (:meth:`GraphTrace.apply`)
+_RECORDED = {}
 # calls :meth:`GraphTrace._record_simple` leaves to :meth:`GraphTrace.record`
 _SLOW = _STATIC | _VALUE_SHAPED | {_getitem_impl}
 
@@ -237,9 +239,15 @@ class GraphTrace(Trace):
     # -- recording ---------------------------------------------------------------------
     def apply(self, prim, args, kwargs):
         """A primitive applied to tracers (no boxes of higher levels remain)."""
-        fun = prim.fun
-        return self.record(getattr(fun, "_ufunc", fun), args, kwargs, prim.name)  # the ufunc
-        # behind a scalar fast path, which the generated code writes as an operator
+        fun = _RECORDED.get(prim)
+        if fun is None:     # the ufunc behind a scalar fast path, which the generated code
+            fun = prim.fun  # writes as an operator (found once per primitive)
+            fun = _RECORDED[prim] = getattr(fun, "_ufunc", fun)
+        if not kwargs and len(args) <= 2:
+            out = self._record_simple(fun, args, prim.name)
+            if out is not None:
+                return out
+        return self._record(fun, args, kwargs, prim.name)
 
     def apply_raw(self, fun, args, kwargs, name=None):
         """A function of values (a non-differentiable function, or NumPy called
@@ -251,6 +259,9 @@ class GraphTrace(Trace):
             out = self._record_simple(fun, args, name)
             if out is not None:
                 return out
+        return self._record(fun, args, kwargs, name)
+
+    def _record(self, fun, args, kwargs, name):
         found = []     # the nodes among the arguments
         cargs, targs = _split(tuple(args), self, found)
         if kwargs:

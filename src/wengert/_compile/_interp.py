@@ -62,36 +62,38 @@ class Interpreted:
                 free_after.setdefault(k if k >= 0 else j, []).append(j)
         inputs, lives, first, steps = [], [], [], []
         append, get, no = steps.append, guards.get, ()
+        free_get = free_after.get if free_after else (lambda k, no: no)
+        gs_get = get if guards else (lambda k, no: no)
+        power, ref, nested = _np.power, Ref, _NESTED
         for k, node in enumerate(nodes):
             kind = node.kind
             if kind == "call":
                 fun, args = node.fun, node.args
-                free = free_after.get(k, no)
-                gs = get(k, no)
-                if node.kwargs or not 1 <= len(args) <= 2:
-                    append(_general(fun, k, node, free, gs))
+                n_args = len(args)
+                if node.kwargs or n_args > 2 or not n_args:
+                    append(_general(fun, k, node, free_get(k, no), gs_get(k, no)))
                     continue
-                if fun is _np.power and len(args) == 2 and any(
-                        type(x.value if type(x) is Ref else x) is ndarray for x in args):
+                a = args[0]
+                if n_args == 1:
+                    if type(a) is ref:
+                        append((_ONE, fun, k, a.k, None, free_get(k, no), gs_get(k, no)))
+                    else:
+                        append(_general(fun, k, node, free_get(k, no), gs_get(k, no)))
+                    continue
+                if fun is power and any(
+                        type(x.value if type(x) is ref else x) is ndarray for x in args):
                     fun = operator.pow    # as generated code writes it (``a ** 2`` is
                     #                       NumPy's square, not its power ufunc)
-                a = args[0]
-                if len(args) == 1:
-                    if type(a) is Ref:
-                        append((_ONE, fun, k, a.k, None, free, gs))
-                    else:
-                        append(_general(fun, k, node, free, gs))
-                    continue
                 b = args[1]
-                ra, rb = type(a) is Ref, type(b) is Ref
+                ra, rb = type(a) is ref, type(b) is ref
                 if ra and rb:
-                    append((_TWO, fun, k, a.k, b.k, free, gs))
-                elif ra and type(b) not in _NESTED:
-                    append((_REF_CONST, fun, k, a.k, b, free, gs))
-                elif rb and type(a) not in _NESTED:
-                    append((_CONST_REF, fun, k, a, b.k, free, gs))
+                    append((_TWO, fun, k, a.k, b.k, free_get(k, no), gs_get(k, no)))
+                elif ra and type(b) not in nested:
+                    append((_REF_CONST, fun, k, a.k, b, free_get(k, no), gs_get(k, no)))
+                elif rb and type(a) not in nested:
+                    append((_CONST_REF, fun, k, a, b.k, free_get(k, no), gs_get(k, no)))
                 else:
-                    append(_general(fun, k, node, free, gs))
+                    append(_general(fun, k, node, free_get(k, no), gs_get(k, no)))
             elif kind == "input":
                 inputs.append(k)
                 first.extend(get(k, no))
