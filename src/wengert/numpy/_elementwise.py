@@ -145,12 +145,15 @@ def_elementwise(log, lambda ans, x: 1 / x)
 def_elementwise(log2, lambda ans, x: 1 / (x * _LN2))
 def_elementwise(log10, lambda ans, x: 1 / (x * _LN10))
 def_elementwise(log1p, lambda ans, x: 1 / (1 + x))
+# Squares in rules are products: on a float scalar, ``x ** 2`` is the C library's pow,
+# which rounds differently from NumPy's power ufunc and from x * x now and then, so eager
+# and compiled code would part in the last bit; x * x is the same everywhere.
 def_elementwise(sin, lambda ans, x: cos(x))
 def_elementwise(cos, lambda ans, x: negative(sin(x)))
-def_elementwise(tan, lambda ans, x: 1 + ans ** 2)
-def_elementwise(arcsin, lambda ans, x: 1 / sqrt(1 - x ** 2))
-def_elementwise(arccos, lambda ans, x: -1 / sqrt(1 - x ** 2))
-def_elementwise(arctan, lambda ans, x: 1 / (1 + x ** 2))
+def_elementwise(tan, lambda ans, x: 1 + ans * ans)
+def_elementwise(arcsin, lambda ans, x: 1 / sqrt(1 - x * x))
+def_elementwise(arccos, lambda ans, x: -1 / sqrt(1 - x * x))
+def_elementwise(arctan, lambda ans, x: 1 / (1 + x * x))
 def_elementwise(sinh, lambda ans, x: cosh(x))
 def_elementwise(cosh, lambda ans, x: sinh(x))
 def _tanh_slope(ans, x):
@@ -160,19 +163,19 @@ def _tanh_slope(ans, x):
     if type(ans) is _np.ndarray and ans.size > 512 and ans.nbytes >= lean_min_bytes():
         out = _np.square(ans)
         return _np.subtract(1.0, out, out=out)
-    return 1 - (ans * ans if type(ans) is _np.ndarray else ans ** 2)   # (** converts the 2)
+    return 1 - ans * ans
 
 
 def_elementwise(tanh, _tanh_slope)
 def_keep(tanh, ans=True)                                # reads ans only
-def_elementwise(arcsinh, lambda ans, x: 1 / sqrt(x ** 2 + 1))
-def_elementwise(arccosh, lambda ans, x: 1 / sqrt(x ** 2 - 1))
-def_elementwise(arctanh, lambda ans, x: 1 / (1 - x ** 2))
+def_elementwise(arcsinh, lambda ans, x: 1 / sqrt(x * x + 1))
+def_elementwise(arccosh, lambda ans, x: 1 / sqrt(x * x - 1))
+def_elementwise(arctanh, lambda ans, x: 1 / (1 - x * x))
 def_elementwise(sqrt, lambda ans, x: 0.5 / ans)
-def_elementwise(cbrt, lambda ans, x: 1 / (3 * ans ** 2))
+def_elementwise(cbrt, lambda ans, x: 1 / (3 * (ans * ans)))
 def_elementwise(square, lambda ans, x: 2 * x)
 def_keep(square, args={0: (0,)})                        # 2 x
-def_elementwise(reciprocal, lambda ans, x: negative(ans ** 2))
+def_elementwise(reciprocal, lambda ans, x: negative(ans * ans))
 def_elementwise(deg2rad, lambda ans, x: _np.pi / 180)
 def_elementwise(radians, lambda ans, x: _np.pi / 180)
 def_elementwise(rad2deg, lambda ans, x: 180 / _np.pi)
@@ -234,8 +237,8 @@ def_elementwise(maximum, lambda ans, x, y: _ties(x, y, ans), lambda ans, x, y: _
 def_elementwise(minimum, lambda ans, x, y: _ties(x, y, ans), lambda ans, x, y: _ties(y, x, ans))
 def_elementwise(fmax, lambda ans, x, y: _ties(x, y, ans), lambda ans, x, y: _ties(y, x, ans))
 def_elementwise(fmin, lambda ans, x, y: _ties(x, y, ans), lambda ans, x, y: _ties(y, x, ans))
-def_elementwise(arctan2, lambda ans, y, x: x / (x ** 2 + y ** 2),
-                lambda ans, y, x: negative(y) / (x ** 2 + y ** 2))
+def_elementwise(arctan2, lambda ans, y, x: x / (x * x + y * y),
+                lambda ans, y, x: negative(y) / (x * x + y * y))
 def_elementwise(hypot, lambda ans, x, y: x / ans, lambda ans, x, y: y / ans)
 def_elementwise(logaddexp, lambda ans, x, y: exp(x - ans), lambda ans, x, y: exp(y - ans))
 def_elementwise(logaddexp2, lambda ans, x, y: exp2(x - ans), lambda ans, x, y: exp2(y - ans))

@@ -93,14 +93,14 @@ erfcinv = wrap(_sp.erfcinv, "scipy.special.erfcinv")
 ndtr = wrap(_sp.ndtr, "scipy.special.ndtr")
 log_ndtr = wrap(_sp.log_ndtr, "scipy.special.log_ndtr")
 ndtri = wrap(_sp.ndtri, "scipy.special.ndtri")
-def_elementwise(erf, lambda ans, x: 2 / _SQRT_PI * wnp.exp(-x ** 2))
-def_elementwise(erfc, lambda ans, x: -2 / _SQRT_PI * wnp.exp(-x ** 2))
-def_elementwise(erfinv, lambda ans, x: _SQRT_PI / 2 * wnp.exp(ans ** 2))
-def_elementwise(erfcinv, lambda ans, x: -_SQRT_PI / 2 * wnp.exp(ans ** 2))
-def_elementwise(ndtr, lambda ans, x: wnp.exp(-x ** 2 / 2) / _SQRT_2PI)
+def_elementwise(erf, lambda ans, x: 2 / _SQRT_PI * wnp.exp(-(x * x)))
+def_elementwise(erfc, lambda ans, x: -2 / _SQRT_PI * wnp.exp(-(x * x)))
+def_elementwise(erfinv, lambda ans, x: _SQRT_PI / 2 * wnp.exp(ans * ans))
+def_elementwise(erfcinv, lambda ans, x: -_SQRT_PI / 2 * wnp.exp(ans * ans))
+def_elementwise(ndtr, lambda ans, x: wnp.exp(-(x * x) / 2) / _SQRT_2PI)
 # pdf / cdf computed in logs: finite far in the left tail, where both underflow
-def_elementwise(log_ndtr, lambda ans, x: wnp.exp(-x ** 2 / 2 - ans) / _SQRT_2PI)
-def_elementwise(ndtri, lambda ans, x: _SQRT_2PI * wnp.exp(ans ** 2 / 2))
+def_elementwise(log_ndtr, lambda ans, x: wnp.exp(-(x * x) / 2 - ans) / _SQRT_2PI)
+def_elementwise(ndtri, lambda ans, x: _SQRT_2PI * wnp.exp(ans * ans / 2))
 
 # -- gamma and beta ---------------------------------------------------------------------------
 gamma = wrap(_sp.gamma, "scipy.special.gamma")
@@ -201,7 +201,7 @@ stdtr = wrap(_sp.stdtr, "scipy.special.stdtr")
 def_elementwise(stdtr, _not_differentiable_in("stdtr", "df", "pass df as a constant"),
                 lambda ans, df, t: wnp.exp(_const(gammaln, (df + 1) / 2)
                                            - _const(gammaln, df / 2)
-                                           - (df + 1) / 2 * wnp.log1p(t ** 2 / df))
+                                           - (df + 1) / 2 * wnp.log1p(t * t / df))
                 / (df * _np.pi) ** 0.5)
 
 
