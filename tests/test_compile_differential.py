@@ -1,0 +1,108 @@
+"""Random programs through ``compile(grad(...))``: on every call, the interpreted program
+and the generated code must give eager evaluation's bits, or raise what it raises.
+
+The programs chain elementwise functions, products and quotients of earlier values,
+reductions, indexing, constants and branches on values (guards), on Python floats,
+0-d, 1-d and 2-d arrays, with one to three arguments; each runs six times on new
+inputs under each tier.  (This test found rules squaring float scalars with the C
+library's pow while compiled code ran NumPy's power ufunc.)"""
+import warnings
+
+import numpy as np
+import pytest
+
+import wengert
+import wengert._compile as C
+import wengert.numpy as wnp
+from wengert import tree
+
+UNARY = [wnp.sin, wnp.cos, wnp.tanh, wnp.exp, lambda a: wnp.log(wnp.abs(a) + 1.0),
+         lambda a: wnp.sqrt(a * a + 0.5), wnp.negative, lambda a: a ** 2, lambda a: a ** 3.0,
+         lambda a: wnp.maximum(a, 0.1), lambda a: wnp.clip(a, -0.5, 0.7), wnp.abs,
+         lambda a: 1.0 / (1.0 + a * a), lambda a: wnp.where(a > 0, a, 0.3 * a)]
+BINARY = [lambda a, b: a + b, lambda a, b: a - b, lambda a, b: a * b,
+          lambda a, b: a / (1.5 + b * b), lambda a, b: wnp.maximum(a, b),
+          lambda a, b: wnp.minimum(a, b), lambda a, b: wnp.arctan2(a, b + 2.0),
+          lambda a, b: wnp.hypot(a, b)]
+
+def make(rng, n_in, shape):
+    steps = []
+    for _ in range(rng.integers(3, 25)):
+        r = rng.random()
+        if r < 0.35:
+            steps.append(("u", int(rng.integers(len(UNARY)))))
+        elif r < 0.75:
+            steps.append(("b", int(rng.integers(len(BINARY))), int(rng.integers(0, 100))))
+        elif r < 0.82:
+            steps.append(("sum",))
+        elif r < 0.88:
+            steps.append(("idx", int(rng.integers(0, 3))))
+        elif r < 0.94:
+            steps.append(("branch", float(rng.normal())))
+        else:
+            steps.append(("const", float(rng.normal())))
+    def f(*xs):
+        vals = list(xs)
+        cur = xs[0]
+        for s in steps:
+            if s[0] == "u":
+                cur = UNARY[s[1]](cur)
+            elif s[0] == "b":
+                cur = BINARY[s[1]](cur, vals[s[2] % len(vals)])
+            elif s[0] == "sum":
+                cur = wnp.sum(cur) + 0.0 * wnp.sum(vals[0])
+            elif s[0] == "idx":
+                if wnp.ndim(cur) >= 1 and wnp.shape(cur)[0] > s[1]:
+                    cur = cur[s[1]] * wnp.ones(shape) if shape else cur[s[1]]
+            elif s[0] == "branch":
+                if wnp.sum(cur) > s[1]:
+                    cur = cur * 2.0
+                else:
+                    cur = cur - 1.0
+            else:
+                cur = cur * s[1]
+            vals.append(cur)
+        return wnp.sum(cur) + sum(wnp.sum(v) * 1e-3 for v in vals[n_in:])
+    return f
+
+def same(a, b):
+    la, lb = tree.leaves(a), tree.leaves(b)
+    return len(la) == len(lb) and all(type(x) is type(y) and np.array_equal(np.asarray(x), np.asarray(y), equal_nan=True) for x, y in zip(la, lb))
+
+def _run(seed, n_programs):
+    rng = np.random.default_rng(seed)
+    bad = []
+    for p in range(n_programs):
+        n_in = int(rng.integers(1, 4))
+        shape = [(), (3,), (2, 3)][int(rng.integers(3))]
+        f = make(rng, n_in, shape)
+        g = wengert.grad(f, argnum=tuple(range(n_in)))
+        scalar = shape == () and rng.random() < 0.5
+        def sample():
+            xs = [rng.normal(size=shape) for _ in range(n_in)]
+            return [float(x) for x in xs] if scalar else xs
+        for tier in ("interpreted", "generated"):
+            C.INTERPRET_FIRST = [tier == "interpreted"]
+            c = wengert.compile(g)
+            for call in range(6):
+                xs = sample()
+                try:
+                    want = ("ok", g(*xs))
+                except Exception as e:
+                    want = ("err", type(e).__name__)
+                try:
+                    got = ("ok", c(*xs))
+                except Exception as e:
+                    got = ("err", type(e).__name__)
+                if want[0] != got[0] or (want[0] == "ok" and not same(want[1], got[1])) or (want[0] == "err" and want[1] != got[1]):
+                    bad.append((seed, p, tier, call, want if want[0] == "err" else "ok", got if got[0] == "err" else "ok"))
+    return bad
+
+
+@pytest.mark.parametrize("seed, n_programs", [(1, 100), (2, 210)])
+def test_random_programs_compile_to_eagers_bits(seed, n_programs, monkeypatch):
+    monkeypatch.setattr(C, "INTERPRET_FIRST", [True])     # restored after the test
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bad = _run(seed, n_programs)
+    assert not bad, bad[:5]
