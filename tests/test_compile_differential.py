@@ -106,3 +106,35 @@ def test_random_programs_compile_to_eagers_bits(seed, n_programs, monkeypatch):
         warnings.simplefilter("ignore")
         bad = _run(seed, n_programs)
     assert not bad, bad[:5]
+
+
+def _hessian_through_sort():
+    rng = np.random.default_rng(5)
+    xs = [rng.normal(size=(2, 3)) for _ in range(20)]
+
+    def f(x):
+        a = wnp.dot(wnp.ravel(x), wnp.ravel(x)) + x
+        b = wnp.sort(a)
+        return wnp.sum(wnp.sin(wnp.dot(wnp.ravel(b), wnp.ravel(x)) + b))
+
+    h = wengert.hessian(f)
+    c = wengert.compile(h)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")     # (vmap's per-example loop, said once)
+        c(xs[0])
+        return [(h(x), c(x)) for x in xs[1:]]
+
+
+def test_hessian_through_sort_compiles_to_eagers_values_within_rounding():
+    """Rounding only: the entries differ by at most 1e-13 of the Hessian's largest."""
+    for want, got in _hessian_through_sort():
+        assert np.max(np.abs(got - want)) <= 1e-13 * np.max(np.abs(want))
+
+
+@pytest.mark.xfail(strict=True, reason="known: compiled Hessians through sort part from eager in "
+                   "the last bits for most inputs (found by this differential test); the lead: "
+                   "the traced sort's indices are tracers, which vmap's getitem batching "
+                   "rule does not take, so the compiled program loops over the basis where "
+                   "eager makes one batched gather, and sums in another order")
+def test_hessian_through_sort_compiles_to_eagers_bits():
+    assert all(np.array_equal(got, want) for want, got in _hessian_through_sort())
