@@ -4,8 +4,10 @@ and the generated code must give eager evaluation's bits, or raise what it raise
 The programs chain elementwise functions, products and quotients of earlier values,
 reductions, indexing, constants and branches on values (guards), on Python floats,
 0-d, 1-d and 2-d arrays, with one to three arguments; each runs six times on new
-inputs under each tier.  (This test found rules squaring float scalars with the C
-library's pow while compiled code ran NumPy's power ufunc.)"""
+inputs under each tier, through grad and (one seed) hessian, jacfwd(grad), jvp and
+vmap(grad).  It found rules squaring float scalars with the C library's pow while
+compiled code ran NumPy's power ufunc, and compiled Hessians through sort gathering in
+a loop where eager gathers once (both fixed; each has a test of its own)."""
 import warnings
 
 import numpy as np
@@ -19,11 +21,20 @@ from wengert import tree
 UNARY = [wnp.sin, wnp.cos, wnp.tanh, wnp.exp, lambda a: wnp.log(wnp.abs(a) + 1.0),
          lambda a: wnp.sqrt(a * a + 0.5), wnp.negative, lambda a: a ** 2, lambda a: a ** 3.0,
          lambda a: wnp.maximum(a, 0.1), lambda a: wnp.clip(a, -0.5, 0.7), wnp.abs,
-         lambda a: 1.0 / (1.0 + a * a), lambda a: wnp.where(a > 0, a, 0.3 * a)]
+         lambda a: 1.0 / (1.0 + a * a), lambda a: wnp.where(a > 0, a, 0.3 * a),
+         wnp.arctan, wnp.arcsinh, lambda a: wnp.arcsin(wnp.tanh(a)), wnp.cbrt,
+         lambda a: wnp.reciprocal(a * a + 1.0), lambda a: wnp.log1p(a * a), wnp.expm1,
+         lambda a: wnp.cumsum(a) if wnp.ndim(a) else a, lambda a: wnp.mean(a) + a,
+         lambda a: wnp.prod(a) * a, lambda a: wnp.sort(a) if wnp.ndim(a) else a,
+         lambda a: a ** 2.5 if True else a, lambda a: wnp.abs(a) ** 0.5, lambda a: a ** 3,
+         lambda a: wnp.logaddexp(a, 0.3), lambda a: wnp.sinh(a) / wnp.cosh(a),
+         lambda a: wnp.max(a) - a, lambda a: wnp.var(a) + a if wnp.ndim(a) else a]
 BINARY = [lambda a, b: a + b, lambda a, b: a - b, lambda a, b: a * b,
           lambda a, b: a / (1.5 + b * b), lambda a, b: wnp.maximum(a, b),
           lambda a, b: wnp.minimum(a, b), lambda a, b: wnp.arctan2(a, b + 2.0),
-          lambda a, b: wnp.hypot(a, b)]
+          lambda a, b: wnp.hypot(a, b), lambda a, b: wnp.logaddexp(a, b),
+          lambda a, b: a * wnp.exp(-b * b), lambda a, b: wnp.where(a > b, a * b, a - b),
+          lambda a, b: wnp.abs(a) ** wnp.abs(b), lambda a, b: wnp.dot(wnp.ravel(a), wnp.ravel(b)) + a]
 
 def make(rng, n_in, shape):
     steps = []
@@ -69,14 +80,34 @@ def same(a, b):
     la, lb = tree.leaves(a), tree.leaves(b)
     return len(la) == len(lb) and all(type(x) is type(y) and np.array_equal(np.asarray(x), np.asarray(y), equal_nan=True) for x, y in zip(la, lb))
 
-def _run(seed, n_programs):
+def _jvp_of(f):
+    return lambda *xs: wengert.jvp(f, tuple(xs), tuple(
+        1.0 if isinstance(x, float) else wnp.ones_like(x) for x in xs))
+
+
+def _vmap_grad_of(f):
+    return lambda *xs: wengert.vmap(wengert.grad(f))(*[wnp.stack([x, x * 0.5 + 0.1])
+                                                       for x in xs])
+
+
+def _run(seed, n_programs, transforms="grad"):
     rng = np.random.default_rng(seed)
     bad = []
     for p in range(n_programs):
         n_in = int(rng.integers(1, 4))
         shape = [(), (3,), (2, 3)][int(rng.integers(3))]
         f = make(rng, n_in, shape)
-        g = wengert.grad(f, argnum=tuple(range(n_in)))
+        which = p % 5 if transforms == "all" else 0
+        if which == 0:
+            g = wengert.grad(f, argnum=tuple(range(n_in)))
+        elif which == 1:
+            g = wengert.hessian(f)
+        elif which == 2:
+            g = wengert.jacfwd(wengert.grad(f))
+        elif which == 3:
+            g = _jvp_of(f)
+        else:
+            g = _vmap_grad_of(f)
         scalar = shape == () and rng.random() < 0.5
         def sample():
             xs = [rng.normal(size=shape) for _ in range(n_in)]
@@ -99,12 +130,14 @@ def _run(seed, n_programs):
     return bad
 
 
-@pytest.mark.parametrize("seed, n_programs", [(1, 100), (2, 210)])
-def test_random_programs_compile_to_eagers_bits(seed, n_programs, monkeypatch):
+@pytest.mark.parametrize("seed, n_programs, transforms",
+                         [(1, 100, "grad"), (2, 100, "grad"), (3, 150, "all")])
+def test_random_programs_compile_to_eagers_bits(seed, n_programs, transforms, monkeypatch):
+    """``transforms`` "all": grad, hessian, jacfwd(grad), jvp and vmap(grad) in turn."""
     monkeypatch.setattr(C, "INTERPRET_FIRST", [True])     # restored after the test
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        bad = _run(seed, n_programs)
+        bad = _run(seed, n_programs, transforms)
     assert not bad, bad[:5]
 
 
