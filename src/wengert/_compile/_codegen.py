@@ -20,7 +20,7 @@ from ._internals import _getitem_impl
 from ._scalar import _MATH, is_scalar_float as _is_scalar_float, math_call, \
     scalar_args as _scalar_args, scalar_out as _scalar_out
 from ._entry import Names
-from ._plan import Registers, in_place_pick, last_reads, plan, plan_inline
+from ._plan import Registers, in_place_pick, last_reads, output_copies, plan, plan_inline
 from ._simplify import needed, simplify
 
 # operators for readability (the same NumPy ufuncs run)
@@ -376,33 +376,18 @@ class Source(Names):
         return "\n".join([head] + ["    " + line for line in body]) + "\n"
 
     def _outputs(self, math_mode=False):
-        """One expression per output leaf.  Every call returns arrays of its own, as
-        eager evaluation does: a constant output, an output that the simplifications
-        made the same as another value (``x * 1`` is ``x``), a value returned twice, or
-        a live array (or a view of one) is copied, so that writing into a result never
-        changes an input, a closed-over array, another result or the next call's
-        result.  In scalar code (``math_mode``) a scalar held as a Python float is
+        """One expression per output leaf, copied where :func:`._plan.output_copies`
+        says.  In scalar code (``math_mode``) a scalar held as a Python float is
         returned as the type eager evaluation returned, and only if finite: an overflow
         or a NaN on Python floats passes silently, so the call is run again by NumPy's
         code, for NumPy's warnings."""
-        exprs, seen = [], set()
-        lives = [n.value for n in self.nodes if n.kind == "live"]
-        for kind, v in self.outputs:
+        exprs = []
+        for kind, j, copy, k in output_copies(self.outputs, self.nodes, self.resolve):
             if kind == "const":
-                c = self._const(v)
-                exprs.append(f"{c}.copy()" if isinstance(v, _np.ndarray) else c)
+                c = self._const(j)
+                exprs.append(f"{c}.copy()" if copy else c)
                 continue
-            j = self.resolve(v)
-            value, same = self.nodes[v].value, self.nodes[j].value is self.nodes[v].value
-            if self.nodes[j].kind == "input":
-                shared = not same          # eager returned the input itself only if same
-            elif self.nodes[j].kind == "live":
-                shared = True
-            else:
-                shared = j in seen or not same or (type(value) is _np.ndarray and any(
-                    _np.may_share_memory(value, a) for a in lives))
-            seen.add(j)
-            copy = shared and isinstance(value, _np.ndarray)
+            value = self.nodes[k].value     # (the type eager evaluation returned)
             if math_mode and (j in self._pyfloat or j in self._from_python) and \
                     _is_scalar_float(value):
                 self.namespace["_scalar_out"] = _scalar_out

@@ -34,10 +34,10 @@ import numpy as _np
 from .._core import Box
 from .._core.box import Trace, box_trace, box_value
 from ._internals import ArrayBox, SequenceBox, _getitem_impl
-from ._lifting import _Recording, _called_by_machinery, _local, _opaque
+from ._lifting import _NUMBERS, _Recording, _called_by_machinery, _local, _opaque
 from ._ref import Ref
 from ._records import _NO_KWARGS, Escape, Guard, Node, _bool_index, _checksum, \
-    _NUMBERS, _foreign, _fun_name, _getitem, _split, _traced_slice
+    _foreign, _fun_name, _getitem, _split, _traced_slice
 from ._scalar import FLOATS, SCALAR_OPS, scalar_op, user_pow
 
 
@@ -243,11 +243,7 @@ class GraphTrace(Trace):
         if fun is None:     # the ufunc behind a scalar fast path, which the generated code
             fun = prim.fun  # writes as an operator (found once per primitive)
             fun = _RECORDED[prim] = getattr(fun, "_ufunc", fun)
-        if not kwargs and len(args) <= 2:
-            out = self._record_simple(fun, args, prim.name)
-            if out is not None:
-                return out
-        return self._record(fun, args, kwargs, prim.name)
+        return self.record(fun, args, kwargs, prim.name)
 
     def apply_raw(self, fun, args, kwargs, name=None):
         """A function of values (a non-differentiable function, or NumPy called

@@ -19,11 +19,12 @@ import numpy as _np
 
 from .. import tree as _tree
 from ._entry import Names, _Miss, _Retrace
+from ._plan import output_copies
+from ._records import _NESTED
 from ._ref import Ref
 
 # step codes: how a call reads its arguments
 _GENERAL, _ONE, _TWO, _REF_CONST, _CONST_REF = range(5)
-_NESTED = {tuple, list, dict, slice}
 _DROP_BYTES = 4096
 ndarray = _np.ndarray
 
@@ -61,9 +62,7 @@ class Interpreted:
             for j, k in last.items():
                 free_after.setdefault(k if k >= 0 else j, []).append(j)
         inputs, lives, first, steps = [], [], [], []
-        append, get, no = steps.append, guards.get, ()
-        free_get = free_after.get if free_after else (lambda k, no: no)
-        gs_get = get if guards else (lambda k, no: no)
+        append, get, free_get, no = steps.append, guards.get, free_after.get, ()
         power, ref, nested = _np.power, Ref, _NESTED
         for k, node in enumerate(nodes):
             kind = node.kind
@@ -71,14 +70,14 @@ class Interpreted:
                 fun, args = node.fun, node.args
                 n_args = len(args)
                 if node.kwargs or n_args > 2 or not n_args:
-                    append(_general(fun, k, node, free_get(k, no), gs_get(k, no)))
+                    append(_general(fun, k, node, free_get(k, no), get(k, no)))
                     continue
                 a = args[0]
                 if n_args == 1:
                     if type(a) is ref:
-                        append((_ONE, fun, k, a.k, None, free_get(k, no), gs_get(k, no)))
+                        append((_ONE, fun, k, a.k, None, free_get(k, no), get(k, no)))
                     else:
-                        append(_general(fun, k, node, free_get(k, no), gs_get(k, no)))
+                        append(_general(fun, k, node, free_get(k, no), get(k, no)))
                     continue
                 if fun is power and any(
                         type(x.value if type(x) is ref else x) is ndarray for x in args):
@@ -87,13 +86,13 @@ class Interpreted:
                 b = args[1]
                 ra, rb = type(a) is ref, type(b) is ref
                 if ra and rb:
-                    append((_TWO, fun, k, a.k, b.k, free_get(k, no), gs_get(k, no)))
+                    append((_TWO, fun, k, a.k, b.k, free_get(k, no), get(k, no)))
                 elif ra and type(b) not in nested:
-                    append((_REF_CONST, fun, k, a.k, b, free_get(k, no), gs_get(k, no)))
+                    append((_REF_CONST, fun, k, a.k, b, free_get(k, no), get(k, no)))
                 elif rb and type(a) not in nested:
-                    append((_CONST_REF, fun, k, a, b.k, free_get(k, no), gs_get(k, no)))
+                    append((_CONST_REF, fun, k, a, b.k, free_get(k, no), get(k, no)))
                 else:
-                    append(_general(fun, k, node, free_get(k, no), gs_get(k, no)))
+                    append(_general(fun, k, node, free_get(k, no), get(k, no)))
             elif kind == "input":
                 inputs.append(k)
                 first.extend(get(k, no))
@@ -104,7 +103,7 @@ class Interpreted:
         self.lives = tuple(lives)
         self.first = tuple(first)
         self.steps = tuple(steps)
-        self.outputs = _outputs(traced, nodes, [v for _, v in lives])
+        self.outputs = tuple(output_copies(traced.outputs, nodes, _same_node))
         self.out_def = traced.out_def
         self.budget = budget
         self.on_hot = on_hot
@@ -138,7 +137,7 @@ class Interpreted:
                 for j in free:
                     regs[j] = None
         out = []
-        for kind, v, copy in self.outputs:
+        for kind, v, copy, _ in self.outputs:
             if kind == "node":
                 v = regs[v]
             out.append(v.copy() if copy else v)
@@ -148,6 +147,10 @@ class Interpreted:
             hot, self.on_hot = self.on_hot, None
             hot()
         return result
+
+
+def _same_node(k):
+    return k          # nothing simplified: every node is its own
 
 
 def _general(fun, k, node, free, guards):
@@ -234,29 +237,6 @@ def _check(g, v):
         failed = not _np.array_equal(v, expected, equal_nan=nan)
     if failed:
         raise _Retrace(g.where)
-
-
-def _outputs(traced, nodes, lives):
-    """Per output leaf ``(kind, node or constant, copy)``: as generated code returns
-    them (:meth:`._codegen.Source._outputs` without simplification: a constant array, a
-    value returned twice, a live array or a view of one is copied)."""
-    out, seen = [], set()
-    for kind, v in traced.outputs:
-        if kind == "const":
-            out.append(("const", v, isinstance(v, _np.ndarray)))
-            continue
-        node = nodes[v]
-        value = node.value
-        if node.kind == "input":
-            shared = False
-        elif node.kind == "live":
-            shared = True
-        else:
-            shared = v in seen or (type(value) is _np.ndarray and any(
-                _np.may_share_memory(value, a) for a in lives))
-        seen.add(v)
-        out.append(("node", v, shared and isinstance(value, _np.ndarray)))
-    return tuple(out)
 
 
 def interpreted_entry(traced, in_def, leaves, dynamic, budget, on_hot):

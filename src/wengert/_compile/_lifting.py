@@ -16,7 +16,8 @@ import numpy as _np
 from .._core import Box, hooks
 
 _local = threading.local()
-_NUMBERS = {float, int, bool, complex}
+# plain numbers: nothing to lift, and recorded as they are (see _records)
+_NUMBERS = {float, int, bool, complex, _np.float64, type(None)}
 _lifting_lock = threading.Lock()
 
 

@@ -128,6 +128,34 @@ def _is_fresh(node):
     return (isinstance(fun, _np.ufunc) or fun in _FRESH) and not node.kwargs
 
 
+def output_copies(outputs, nodes, resolve):
+    """Per output leaf (``("node", k)`` or ``("const", value)``) ``(kind, j, copy, k)``:
+    ``j`` the node whose value it is (``resolve(k)``) or the constant, ``copy`` whether
+    the program returns a copy (``k`` None for a constant).  Every call returns arrays of its own, as eager
+    evaluation does: a constant array, an output that simplification made another
+    value (``x * 1`` is ``x``), a value returned twice, or a live array (or a view of
+    one) is copied, so that writing into a result never changes an input, a closed-over
+    array, another result or the next call's result."""
+    lives = [n.value for n in nodes if n.kind == "live"]
+    out, seen = [], set()
+    for kind, v in outputs:
+        if kind == "const":
+            out.append(("const", v, isinstance(v, _np.ndarray), None))
+            continue
+        j = resolve(v)
+        value, same = nodes[v].value, nodes[j].value is nodes[v].value
+        if nodes[j].kind == "input":
+            shared = not same          # eager returned the input itself only if same
+        elif nodes[j].kind == "live":
+            shared = True
+        else:
+            shared = j in seen or not same or (type(value) is _np.ndarray and any(
+                _np.may_share_memory(value, a) for a in lives))
+        seen.add(j)
+        out.append(("node", j, shared and isinstance(value, _np.ndarray), v))
+    return out
+
+
 def last_reads(reads):
     """``{node: index of the last statement that reads it}``, from ``reads`` (per
     statement, the nodes it reads)."""

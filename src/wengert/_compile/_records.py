@@ -135,7 +135,6 @@ def _split(x, trace, found):
 
 
 _NESTED = {tuple, list, dict, slice}
-_NUMBERS = {float, int, bool, complex, _np.float64, type(None)}
 
 
 def _foreign(args, trace):

@@ -1,7 +1,7 @@
 """Wrapping NumPy functions, and what plain ``numpy`` calls on traced values mean."""
 import numpy as _np
 
-from .._core import (Box, box_value, def_array_args, defjvp, defvjp, get_primitive, getval,
+from .._core import (Box, box_trace, box_value, def_array_args, defjvp, defvjp, get_primitive, getval,
                      holds_box, notrace_primitive, primitive)
 from .._core.primitive import _name_of
 from ._backends import is_foreign, numpy_dtype
@@ -120,6 +120,12 @@ def guard_casts(fun, jvp_only=False):
                 return _rule(c, ans, *args, **kwargs)
             declare(fun, guarded, argnums=(i,))
     return fun
+
+
+def recorded(v):
+    """Whether ``v`` is a value ``wengert.compile`` records (a tracer of its lowest
+    trace): one concrete array to every transform above it, whose calls are recorded."""
+    return isinstance(v, Box) and box_trace(v).records_calls
 
 
 def val(x):

@@ -8,11 +8,10 @@ NumPy's by construction, and the derivatives those of indexing.
 import numpy as _np
 
 from .._core import Box, def_array_args, def_linear, defbatch, defjvp, defvjp
-from .._core.box import box_trace
 from ._batchrules import (data_dependent, provide, repeat as repeat_unbatched, size, to0,
                           with_loop)
 from ._backends import is_foreign, untake
-from ._dispatch import array_like, asarray, dtype, equivalent, shape, val, wrap
+from ._dispatch import array_like, asarray, dtype, equivalent, recorded, shape, val, wrap
 from ._reshape import cast_like, normalize_axis, transpose
 from ._wrapped import concatenate, moveaxis, ravel, reshape
 
@@ -156,7 +155,9 @@ def _getitem_batched(args, dims, kwargs):
     (x, idx), (dx, di) = args, dims
     idx, di = _index_tuple(idx, di)
     if all(d is None for d in di):
-        if any(isinstance(i, Box) and not _recorded(i) for i in idx):
+        # an index compile records is one array for every example, as a plain one:
+        # gathered once, as eager evaluation does
+        if any(isinstance(i, Box) and not recorded(i) for i in idx):
             return None
         return getitem(to0(x, dx), (slice(None),) + idx), index_dim(idx)
     n = size(args, dims)
@@ -169,13 +170,6 @@ def _getitem_batched(args, dims, kwargs):
     if perm is not None:
         out = transpose(out, perm + tuple(range(len(perm), len(shape(out)))))
     return out, out_dim
-
-
-def _recorded(i):
-    """Whether the index ``i`` is a value ``wengert.compile`` records (a tracer of its
-    lowest-level trace): one array for every example, as a plain index would be, so that
-    the compiled program gathers once, as eager evaluation does."""
-    return getattr(box_trace(i), "records_calls", False)
 
 
 def _untake_batched(args, dims, kwargs):

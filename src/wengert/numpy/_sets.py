@@ -11,11 +11,11 @@ both arguments hold it.
 """
 import numpy as _np
 
-from .._core import Box, box_trace, def_linear, defbatch, defvjp, notrace_primitive, primitive
+from .._core import Box, def_linear, defbatch, defvjp, notrace_primitive, primitive
 from ._batchrules import to0, with_loop
 from ._inplace import index_add
 from . import _elementwise, _reductions, _shape
-from ._dispatch import dtype, equivalent, shape, val
+from ._dispatch import dtype, equivalent, recorded, shape, val
 
 
 def _traced(*xs):
@@ -73,15 +73,9 @@ _unique_parts = notrace_primitive(_unique_parts_impl)
 _intersect_index_raw = notrace_primitive(_intersect_index_impl)
 
 
-def _recorded(v):
-    """Whether ``v`` is a value that ``compile`` records: calls whose result has a
-    value-dependent shape are then made through the NumPy function compile guards."""
-    return isinstance(v, Box) and box_trace(v).records_calls
-
-
 def _unique_index(v, axis=None, **kwargs):
     """Where each unique value of ``v`` first occurs."""
-    if _recorded(v):
+    if recorded(v):
         _unique(v, axis=axis, **kwargs)     # compile checks its length at every call
     return _unique_index_raw(v, axis, **kwargs)
 
@@ -157,7 +151,7 @@ def intersect1d(ar1, ar2, assume_unique=False, return_indices=False):
     if not _traced(ar1, ar2):
         return _np.intersect1d(ar1, ar2, assume_unique, return_indices)
     v1, v2 = val(ar1), val(ar2)
-    if _recorded(v1) or _recorded(v2):
+    if recorded(v1) or recorded(v2):
         _intersect1d(v1, v2, assume_unique)     # compile checks its length at every call
     i12 = _intersect_index_raw(v1, v2, assume_unique)
     i1, i2 = i12[0], i12[1]
@@ -171,7 +165,7 @@ def setdiff1d(ar1, ar2, assume_unique=False):
     if not isinstance(ar1, Box):
         return _np.setdiff1d(ar1, _plain(ar2), assume_unique)
     v1, v2 = val(ar1), _plain(ar2)
-    if _recorded(v1) or _recorded(v2):
+    if recorded(v1) or recorded(v2):
         _setdiff1d(v1, v2, assume_unique)       # compile checks its length at every call
     return _entries(ar1, _setdiff_index_raw(v1, v2, assume_unique))
 
