@@ -3,6 +3,8 @@ other view-making operations share their base's memory, as NumPy's do, so that w
 through one reach the other (``_inplace`` writes; this module only records them).  A
 Dask array has no memory to share: its views are recorded where NumPy makes one.
 """
+import dis as _dis
+import sys
 import weakref
 
 import numpy as _np
@@ -71,3 +73,21 @@ def getitem(box, idx):
             and _is_basic(idx)):
         _add_view(box, out, _Getter(idx), False)
     return out
+
+
+# -- conversions that leave the tape ------------------------------------------------------
+def in_item_assignment():
+    """Whether the Python statement running now (the caller of ``__float__`` /
+    ``__array__``, NumPy adds no frame) is an item assignment ``a[i] = x``."""
+    f = sys._getframe(2)
+    code = f.f_code.co_code
+    return 0 <= f.f_lasti < len(code) and code[f.f_lasti] == _STORE_SUBSCR
+
+
+_STORE_SUBSCR = _dis.opmap["STORE_SUBSCR"]
+
+PLAIN_TARGET_FIX = (
+    "assigning a traced value into a plain NumPy array (table[i] = x) would drop its "
+    "derivative, because NumPy copies the number out of the trace; create the array traced "
+    "instead: table = wengert.numpy.as_traced(table, like=x) (then table[i] = x, "
+    "table[i] += x, ... are recorded)")

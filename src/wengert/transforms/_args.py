@@ -9,7 +9,7 @@ import numpy as _np
 from .. import tree
 from .._core import Box, Trace, box_trace, box_value, getval, vspace
 from .._typing import Fn
-from ..numpy._namespace_array import (adapt_tree, holds_namespace_only, numpy_dtype,
+from ..numpy._namespace_only import (adapt_tree, holds_namespace_only, numpy_dtype,
                                      seen as namespace_arrays_seen, unwrap_tree)
 from ._readings import expand_boxed_containers
 

@@ -13,7 +13,7 @@ from .._core import Box, box_trace, getval, vspace
 from .._typing import Fn, PyTree, T
 from ._args import check_argnum, check_differentiable, level_now, name_of, nary, with_aux
 from ..numpy._backends import is_foreign
-from ..numpy._namespace_array import (holds_namespace_only, seen as namespace_arrays_seen,
+from ..numpy._namespace_only import (holds_namespace_only, seen as namespace_arrays_seen,
                                      unwrap_tree)
 from ._readings import ReverseTrace, innermost, jvp_at, vjp_at
 

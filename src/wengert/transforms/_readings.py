@@ -17,7 +17,7 @@ from .._core import Box, DualTrace, TapeTrace, box_trace, box_value, getval, has
 from .._core.batching import BatchTrace
 from ..numpy._backends import is_foreign, numpy_dtype, to_backend
 from .._typing import PyTree
-from ..numpy._inplace import PLAIN_TARGET_FIX
+from ..numpy._views import PLAIN_TARGET_FIX
 
 
 def innermost(x: Any) -> Any:

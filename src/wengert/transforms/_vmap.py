@@ -11,7 +11,7 @@ from .._core import box_value, getval
 from .._core.batching import BatchTrace
 from .._typing import Fn
 from ..numpy._dispatch import shape as _shape
-from ..numpy._namespace_array import (adapt, holds_namespace_only, seen as namespace_arrays_seen,
+from ..numpy._namespace_only import (adapt, holds_namespace_only, seen as namespace_arrays_seen,
                                      unwrap_tree)
 from ._args import name_of
 from ._readings import expand_boxed_containers
