@@ -197,3 +197,15 @@ def test_import_leaves_the_cycle_collector_as_it_found_it(setup, expected):
         assert got[0] is True and got[1] == got[2] > 0
     else:
         assert got[:2] == expected
+
+
+def test_array_api_adapter_loads_with_the_first_array_api_only_array():
+    pytest.importorskip("array_api_strict")
+    got = run("import json, sys, numpy, wengert, wengert.numpy as wnp, array_api_strict as xp\n"
+              "before = 'wengert.numpy._namespace_array' in sys.modules\n"
+              "g = wengert.grad(lambda x: wnp.sum(wnp.sin(x) * x))(xp.asarray([0.5, 1.0]))\n"
+              "print(json.dumps([before, type(g).__module__.split('.')[0], "
+              "[float(g[0]), float(g[1])]]))")
+    x = numpy.array([0.5, 1.0])
+    assert got[:2] == [False, "array_api_strict"]
+    numpy.testing.assert_allclose(got[2], numpy.cos(x) * x + numpy.sin(x), rtol=1e-15)
