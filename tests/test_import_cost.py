@@ -26,7 +26,9 @@ HEAVY = ["wengert.explain", "wengert._compile", "wengert._specs", "wengert._self
          "wengert.numpy._sets", "wengert.numpy._misc", "wengert.numpy._nondiff",
          "wengert.numpy._index_tricks", "wengert.numpy.numpy_wrapper", "wengert.numpy._pad",
          "wengert.numpy._inplace", "wengert.numpy._namespace_array",
+         "wengert.numpy._sorting", "wengert.numpy._selection", "wengert.numpy._dask_ops",
          "wengert.transforms._jacobian", "wengert.transforms._checkpoint",
+         "wengert.transforms._tape", "wengert._typing",
          # standard-library modules NumPy does not load either
          "threading", "random", "dataclasses"]
 

@@ -25,7 +25,7 @@ _gc.disable()
 try:
     from . import numpy  # noqa: F401  (registers array boxes and vector spaces)
     from .transforms import (
-        Tape, deriv, elementwise_grad, grad, grad_and_aux, grad_named, holomorphic_grad, jvp,
+        deriv, elementwise_grad, grad, grad_and_aux, grad_named, holomorphic_grad, jvp,
         linearize, make_jvp, make_vjp, stop_gradient, value_and_grad, vjp, vmap)
 finally:
     if _collecting:
@@ -76,6 +76,7 @@ def compile(fun: _t.Callable[..., _t.Any] | None = None, **options: _t.Any) -> _
 # if imported above.  Name -> (submodule, its attribute).
 _LAZY = {
     "custom_jvp": ("custom", "custom_jvp"), "custom_vjp": ("custom", "custom_vjp"),
+    "Tape": ("transforms", "Tape"),
     "checkpoint": ("transforms", "checkpoint"), "hessian": ("transforms", "hessian"),
     "hessian_tensor_product": ("transforms", "hessian_tensor_product"),
     "hessian_vector_product": ("transforms", "hessian_vector_product"),
@@ -103,7 +104,7 @@ _SUBMODULES = (
 
 
 if _t.TYPE_CHECKING:   # the lazily loaded names' types, for type checkers
-    from .transforms import (checkpoint, hessian, hessian_tensor_product,  # noqa: F401
+    from .transforms import (Tape, checkpoint, hessian, hessian_tensor_product,  # noqa: F401
                              hessian_vector_product, jacfwd, jacobian, jacrev, make_hvp)
     from .builtins import dict, isinstance, list, tuple, type  # noqa: A004,F401
     from .custom import custom_jvp, custom_vjp  # noqa: F401

@@ -26,9 +26,6 @@ from ._linalg import cross, dot, einsum, inner, kron, matmul, outer, tensordot, 
 from ._reductions import (
     amax, amin, average, cumprod, cumsum, diff, max, mean, min, nancumprod, nancumsum, nanmax,
     nanmean, nanmin, nanprod, nanstd, nansum, nanvar, prod, ptp, std, sum, trace, var)
-from ._sorting import (
-    choose, compress, extract, median, msort, nanmedian, nanpercentile, nanquantile, partition,
-    percentile, piecewise, quantile, select, sort, take_along_axis)
 from ._shape import (
     append, array, array_split, asarray, atleast_1d, atleast_2d, atleast_3d, broadcast_arrays,
     broadcast_to, column_stack, concatenate, copy, delete, diag, diagflat, diagonal, dsplit,
@@ -67,6 +64,10 @@ _LAZY_MODULES = {
         "wrap_namespace"
     ).split(),
     "_pad": ["pad"],
+    "_sorting": (
+        "choose compress extract median msort nanmedian nanpercentile nanquantile partition "
+        "percentile piecewise quantile select sort take_along_axis"
+    ).split(),
     "_inplace": "as_traced at empty_like full_like index_add index_update ones_like zeros_like"
                 .split(),
 }

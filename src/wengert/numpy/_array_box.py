@@ -16,7 +16,7 @@ import numpy as _np
 from .._core import Box, box_trace, box_value, no_rule_message, register_box
 from .._core import operator_method as _operator
 
-from . import _elementwise, _linalg, _reductions, _shape, _sorting
+from . import _elementwise, _linalg, _reductions, _shape
 from ._batchrules import provide
 from ._namespace_only import adapt
 from ._views import PLAIN_TARGET_FIX, getitem, in_item_assignment, track_view
@@ -25,6 +25,8 @@ from ._dispatch import _EQUIVALENTS, LoadOnUse, equivalent_of as _equivalent_of,
 
 # writes (x[i] = v, x += y, out=x): loaded by the first one
 _inplace = LoadOnUse(globals(), "_inplace", f"{__package__}._inplace")
+# sorting and selecting methods (x.sort(), x.choose(...)): loaded by the first one
+_sorting = LoadOnUse(globals(), "_sorting", f"{__package__}._sorting")
 
 
 def _leaving_tape(what, fix):

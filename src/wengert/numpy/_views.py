@@ -10,7 +10,8 @@ import weakref
 import numpy as _np
 
 from .._core import Box, box_trace, box_value
-from . import _dask_ops, _shape
+from . import _shape
+from ._backends import is_dask
 
 
 def _is_basic(idx):
@@ -59,7 +60,7 @@ def track_view(base, out, fwd, readonly=False):
     if type(ov) is _np.ndarray:
         if not _np.may_share_memory(ov, _innermost(base)):
             return out
-    elif not _dask_ops.on_dask(ov):
+    elif type(ov) is _np.ndarray or not is_dask(ov):
         return out
     return _add_view(base, out, fwd, readonly)
 
@@ -69,7 +70,7 @@ def getitem(box, idx):
     makes a view when the result is an array)."""
     out = _shape.getitem(box, idx)
     ov = _innermost(out)
-    if ((type(ov) is _np.ndarray or _dask_ops.on_dask(ov)) and box_trace(out) is box_trace(box)
+    if ((type(ov) is _np.ndarray or is_dask(ov)) and box_trace(out) is box_trace(box)
             and _is_basic(idx)):
         _add_view(box, out, _Getter(idx), False)
     return out

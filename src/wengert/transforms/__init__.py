@@ -25,7 +25,6 @@ from ._grad import (  # noqa: E402
     deriv, elementwise_grad, grad, grad_and_aux, grad_named, holomorphic_grad, jvp, linearize,
     make_jvp, make_vjp, stop_gradient, value_and_grad, vjp)
 from ._readings import expand_boxed_containers as _expand_boxed_containers  # noqa: E402,F401
-from ._tape import Tape  # noqa: E402
 from ._vmap import vmap  # noqa: E402
 
 __all__ = [
@@ -37,6 +36,7 @@ __all__ = [
 
 if TYPE_CHECKING:   # the lazily loaded names' types, for type checkers
     from ._checkpoint import checkpoint  # noqa: F401
+    from ._tape import Tape  # noqa: F401
     from ._jacobian import (hessian, hessian_tensor_product, hessian_vector_product,  # noqa: F401
                             jacfwd, jacobian, jacrev, make_hvp)
 
@@ -44,7 +44,7 @@ if TYPE_CHECKING:   # the lazily loaded names' types, for type checkers
 _LAZY = {name: module for module, names in (
     ("_jacobian", "hessian hessian_tensor_product hessian_vector_product jacfwd jacobian "
                   "jacrev make_hvp"),
-    ("_checkpoint", "checkpoint")) for name in names.split()}
+    ("_checkpoint", "checkpoint"), ("_tape", "Tape")) for name in names.split()}
 
 
 def __getattr__(name: str) -> Any:
