@@ -13,7 +13,7 @@ Internal rule convention (one for both modes, see ``rules.py``):
   reverse rule for argument i:  ``vjp(g, ans, *args, **kwargs) -> cotangent``
   forward rule for argument i:  ``jvp(t, ans, *args, **kwargs) -> tangent``
 """
-import functools
+import types
 import inspect
 import weakref
 from _thread import allocate_lock as _allocate_lock   # threading.Lock, without threading
@@ -72,6 +72,24 @@ def _name_of(fun):
     return f"{mod}.{name}" if mod else name
 
 
+def _named_like(wrapper, fun):
+    """``functools.wraps(fun)(wrapper)``, at half its cost (some 200 primitives are made
+    while wengert imports): the names, the docstring, the attributes, ``__wrapped__``, and
+    the annotations of a Python function (a ufunc has none to look for)."""
+    for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
+        try:
+            setattr(wrapper, attr, getattr(fun, attr))
+        except AttributeError:
+            pass
+    if type(fun) is types.FunctionType:
+        wrapper.__annotations__ = fun.__annotations__
+    attrs = getattr(fun, "__dict__", None)
+    if attrs:
+        wrapper.__dict__.update(attrs)
+    wrapper.__wrapped__ = fun
+    return wrapper
+
+
 def primitive(fun, name=None):
     """Make ``fun`` a primitive that traces can record.
 
@@ -85,7 +103,6 @@ def primitive(fun, name=None):
     """
     prim = Primitive(fun, name or _name_of(fun))
 
-    @functools.wraps(fun)
     def wrapped(*args, **kwargs):
         if _lifting:    # wengert.compile traces (see hooks.lifting)
             args, kwargs, fold = _lifting[0](fun, args, kwargs)
@@ -117,6 +134,7 @@ def primitive(fun, name=None):
             return fun(*args, **kwargs)
         return top.apply(prim, args, kwargs)
 
+    _named_like(wrapped, fun)
     wrapped._prim = prim
     wrapped._is_primitive = True
     prim.wrapped = wrapped
@@ -190,7 +208,6 @@ def notrace_primitive(fun):
     integer results): boxes are removed from its arguments before the call, and
     the result is a plain constant."""
 
-    @functools.wraps(fun)
     def wrapped(*args, **kwargs):
         if _lifting:    # wengert.compile traces (see hooks.lifting)
             args, kwargs, fold = _lifting[0](fun, args, kwargs)
@@ -207,6 +224,7 @@ def notrace_primitive(fun):
                 return batch_trace_of(args).apply_raw(fun, args, kwargs)
         return fun(*args, **kwargs)
 
+    _named_like(wrapped, fun)
     wrapped._notrace = True
     return wrapped
 
