@@ -59,13 +59,51 @@ def _basis(vs: Any, start: Any, stop: Any) -> Any:
 _DIAG = object()    # the batch axis of a diagonal box: its value is the diagonal
 
 
-class _RowsTrace(BatchTrace):
-    """A batch of ``size`` rows of the identity (scaled), kept as their diagonal."""
+class _Scaled:
+    """The batch axis of a scaled box, which stands for the rows of the identity (scaled
+    by ``d``) times a matrix: its value is that plain matrix ``M``, whose axis ``axis``
+    is the batch (example ``i`` is ``d[i]`` times row or column ``i`` of ``M``), each
+    example's entries further scaled by ``c`` (one factor per entry, or one for all;
+    ``None``: not yet).  Products of the batch with factors shared by every example
+    (the slopes of elementwise rules) multiply ``c``, a vector, instead of the block;
+    the block is made once, when an operation needs it."""
 
-    __slots__ = ()
+    __slots__ = ("axis", "d", "c")
+
+    def __init__(self, axis: int, d: Any, c: Any) -> None:
+        self.axis, self.d, self.c = axis, d, c
+
+
+def _plain_factor(x: Any) -> bool:
+    """Whether ``x`` (under its boxes) is a NumPy array or a float."""
+    t = type(innermost(x))
+    return t is _np.ndarray or t is float or t is _np.float64 or t is _np.float32
+
+
+class _RowsTrace(BatchTrace):
+    """A batch of ``size`` rows of the identity (scaled), kept as their diagonal, then
+    as a scaled matrix (:class:`_Scaled`), while the operations allow.  ``unit`` is
+    the seed's diagonal (ones): a matrix scaled by it is the matrix itself."""
+
+    __slots__ = ("unit",)
+
+    def __init__(self, size: int, unit: Any = None) -> None:
+        super().__init__(size)
+        self.unit = unit
 
     def diagonal(self, box: Any) -> bool:
         return isinstance(box, Box) and box_trace(box) is self and self.dim_of(box) is _DIAG
+
+    def scaled(self, box: Any) -> bool:
+        return (isinstance(box, Box) and box_trace(box) is self
+                and type(self.dim_of(box)) is _Scaled)
+
+    def lazy(self, box: Any) -> bool:
+        """Whether ``box`` is a diagonal or scaled box of this trace (not its batch)."""
+        if not (isinstance(box, Box) and box_trace(box) is self):
+            return False
+        dim = self.dim_of(box)
+        return dim is _DIAG or type(dim) is _Scaled
 
     def _scales(self, x: Any) -> bool:
         """Whether ``x`` is one factor per row (or one for all): no value of this batch."""
@@ -79,6 +117,34 @@ class _RowsTrace(BatchTrace):
         """Whether ``x`` is a matrix, no value of this batch."""
         return (not isinstance(x, (list, tuple)) and not (isinstance(x, Box) and box_trace(x) is self)
                 and len(wnp.shape(x)) == 2)
+
+    def _scaled_box(self, m: Any, axis: int, d: Any) -> Any:
+        """The rows of the identity scaled by ``d`` times the matrix ``m`` (``axis`` 0:
+        ``diag(d) @ m``, the batch along ``m``'s rows; 1: ``m @ diag(d)``, along its
+        columns), kept scaled where ``d`` leaves ``m``'s dtype as it is."""
+        if (_plain_factor(m) and _plain_factor(d) and type(innermost(m)) is _np.ndarray
+                and _np.result_type(innermost(m), innermost(d)) == innermost(m).dtype):
+            return _diag_box_class()(m, self, _Scaled(axis, d, None))
+        # the batch itself: row i is d_i m[i] (axis 0), column i is d_i m[:, i] (axis 1)
+        return self.box(wnp.multiply(m, self._along(d, axis)), axis)
+
+    @staticmethod
+    def _along(v: Any, axis: int) -> Any:
+        """The vector ``v`` shaped to scale a matrix along ``axis`` (0: one factor per
+        row; 1: one per column), a scalar as it is."""
+        return wnp.expand_dims(v, -1) if axis == 0 and len(wnp.shape(v)) else v
+
+    def _factor(self, box: Any, x: Any) -> bool:
+        """Whether ``x`` is one factor per entry of each example of the scaled ``box``
+        (or one for all), shared by the examples, keeping its dtype."""
+        if (isinstance(x, Box) and box_trace(x) is self) or type(x) in (list, tuple):
+            return False
+        m, dim = box_value(box), self.dim_of(box)
+        if tuple(wnp.shape(x)) not in ((), (1,), (wnp.shape(m)[1 - dim.axis],)):
+            return False
+        return _plain_factor(x) and _np.result_type(
+            innermost(m), innermost(x), *(() if dim.c is None else (innermost(dim.c),))
+        ) == innermost(m).dtype
 
     def apply(self, prim: Any, args: Any, kwargs: Any) -> Any:
         diag = _DiagBox
@@ -95,32 +161,58 @@ class _RowsTrace(BatchTrace):
                     return _DiagBox(wnp.multiply(box_value(a), b), self, _DIAG)
                 if self.diagonal(b) and self._scales(a):
                     return _DiagBox(wnp.multiply(a, box_value(b)), self, _DIAG)
+                if self.scaled(a) and self._factor(a, b):
+                    return self._rescaled(a, b)
+                if self.scaled(b) and self._factor(b, a):
+                    return self._rescaled(b, a)
             elif prim is _ADD and self.diagonal(a) and self.diagonal(b):
                 # (two rows of the identity's sums: a fan-out's cotangents) the diagonals add
                 return _DiagBox(wnp.add(box_value(a), box_value(b)), self, _DIAG)
+            elif prim is _ADD and self.scaled(a) and self.scaled(b):
+                da, db = self.dim_of(a), self.dim_of(b)
+                if box_value(a) is box_value(b) and da.axis == db.axis and da.d is db.d:
+                    # the same matrix and rows scaled two ways (a fan-out): the factors add
+                    c = wnp.add(1.0 if da.c is None else da.c, 1.0 if db.c is None else db.c)
+                    return _DiagBox(box_value(a), self, _Scaled(da.axis, da.d, c))
             elif prim is _MATMUL and self.diagonal(a) and self._matrix(b):
                 # row i: d_i e_i @ b = d_i b[i]
-                return self.box(wnp.multiply(wnp.expand_dims(box_value(a), -1), b), 0)
+                return self._scaled_box(b, 0, box_value(a))
             elif prim is _MATMUL and self.diagonal(b) and self._matrix(a):
                 # example i: a @ d_i e_i = d_i a[:, i], the columns of a * d (batch axis 1)
-                return self.box(wnp.multiply(a, box_value(b)), 1)
+                return self._scaled_box(a, 1, box_value(b))
         return super().apply(prim, self.dense_all(args), kwargs)
+
+    def _rescaled(self, box: Any, x: Any) -> Any:
+        dim = self.dim_of(box)
+        c = x if dim.c is None else wnp.multiply(dim.c, x)
+        return _DiagBox(box_value(box), self, _Scaled(dim.axis, dim.d, c))
 
     def apply_raw(self, fun: Any, args: Any, kwargs: Any, name: Any = None) -> Any:
         return super().apply_raw(fun, self.dense_all(args), kwargs, name)
 
     def dense(self, box: Any) -> Any:
-        """A diagonal box as the batch it stands for (batch axis 0)."""
-        eye = _np.eye(self.size, dtype=_np.result_type(innermost(box)))
-        return self.box(wnp.multiply(eye, box_value(box)), 0)
+        """A diagonal or scaled box as the batch it stands for."""
+        dim = self.dim_of(box)
+        if dim is _DIAG:    # (batch axis 0)
+            eye = _np.eye(self.size, dtype=_np.result_type(innermost(box)))
+            return self.box(wnp.multiply(eye, box_value(box)), 0)
+        m, axis, d, c = box_value(box), dim.axis, dim.d, dim.c
+        if c is None:
+            return self.box(wnp.multiply(m, self._along(d, axis)), axis)
+        # the examples' factors first (one product of the block's size), then the rows'
+        # (none for the seed's ones: a product by 1 is the matrix itself)
+        out = wnp.multiply(m, self._along(c, 1 - axis))
+        if d is not self.unit:
+            out = wnp.multiply(out, self._along(d, axis))
+        return self.box(out, axis)
 
     def dense_all(self, args: Any) -> Any:
         out = []
         for a in args:
-            if self.diagonal(a):
+            if self.lazy(a):
                 a = self.dense(a)
-            elif type(a) in (list, tuple) and any(self.diagonal(x) for x in a):
-                a = type(a)(self.dense(x) if self.diagonal(x) else x for x in a)
+            elif type(a) in (list, tuple) and any(self.lazy(x) for x in a):
+                a = type(a)(self.dense(x) if self.lazy(x) else x for x in a)
             out.append(a)
         return out
 
@@ -146,8 +238,11 @@ def _diag_box_class() -> Any:
 
             @property
             def shape(self) -> Any:
-                if box_trace(self).dim_of(self) is _DIAG:
+                dim = box_trace(self).dim_of(self)
+                if dim is _DIAG:
                     return tuple(wnp.shape(box_value(self)))
+                if type(dim) is _Scaled:    # a vector: a row or column of the matrix
+                    return (tuple(wnp.shape(box_value(self)))[1 - dim.axis],)
                 return BatchedArrayBox.shape.fget(self)   # type: ignore[attr-defined]
 
         register_vspace(DiagBox, _batched_vspace)
@@ -165,10 +260,11 @@ def _plain(vs: Any) -> bool:
 def _jacrev_rows(rt: Any, vs_out: Any, vs_in: Any) -> Any:
     """The Jacobian of a real vector output by one backward pass from the diagonal
     seed: ``out.shape + in.shape``."""
-    trace = _RowsTrace(vs_out.size)
-    seed = _diag_box_class()(_np.ones(vs_out.size, vs_out.dtype), trace, _DIAG)
+    unit = _np.ones(vs_out.size, vs_out.dtype)
+    trace = _RowsTrace(vs_out.size, unit)
+    seed = _diag_box_class()(unit, trace, _DIAG)
     g = rt.vjp(seed)
-    if trace.diagonal(g):
+    if trace.lazy(g):
         g = trace.dense(g)
     if isinstance(g, Box) and box_trace(g) is trace:
         rows, dim = box_value(g), trace.dim_of(g)
@@ -187,12 +283,13 @@ def _shaped(a: Any, shape: tuple[int, ...]) -> Any:
 def _jacfwd_cols(jvp_fun: Any, vs_in: Any, who: str) -> Any:
     """The Jacobian for a real vector input by one forward pass from the diagonal seed
     (the columns of the identity): ``out.shape + in.shape``."""
-    trace = _RowsTrace(vs_in.size)
-    seed = _diag_box_class()(_np.ones(vs_in.size, vs_in.dtype), trace, _DIAG)
+    unit = _np.ones(vs_in.size, vs_in.dtype)
+    trace = _RowsTrace(vs_in.size, unit)
+    seed = _diag_box_class()(unit, trace, _DIAG)
     col = jvp_fun(seed)[1]
     if isinstance(getval(col), (tuple, list, dict)):
         _array_arg(col, who + " (output)")
-    if trace.diagonal(col):
+    if trace.lazy(col):
         col = trace.dense(col)
     out_shape = tuple(wnp.shape(col))     # one example's (one column's)
     if isinstance(col, Box) and box_trace(col) is trace:
