@@ -2,7 +2,7 @@
 import numpy as _np
 
 from ._backends import is_dask, lazy_like
-from ._dispatch import FLOAT_SCALARS, iscomplexobj, shape, val
+from ._dispatch import FLOAT_SCALARS, casts_to_constant, iscomplexobj, shape, val
 from ._wrapped import broadcast_to, real, sum
 
 _add_reduce = _np.add.reduce
@@ -50,3 +50,22 @@ def broadcast_like(t, ans):
             t = lazy_like(t)    # not a NumPy array of a Dask array's size
         t = broadcast_to(t, shape(ans))
     return t
+
+
+def sum_rule(argnum, negate=None):
+    """The reverse rule of argument ``argnum`` of a sum (``add``), or of a difference
+    with ``negate`` (``negative``) for the subtrahend: the cotangent, negated, summed to
+    the argument's shape; a symbolic zero for a ``dtype=`` that casts to integers.  A
+    real array cotangent of the argument's own shape (the usual case) is returned at
+    once, without unbroadcast's call."""
+    def rule(g, ans, *args, **kwargs):
+        if kwargs and casts_to_constant(kwargs):
+            return None
+        if negate is not None:
+            g = negate(g)
+        x = args[argnum]
+        if (type(g) is _np.ndarray and type(x) is _np.ndarray and g.shape == x.shape
+                and g.dtype.kind != "c"):
+            return g
+        return unbroadcast(g, x)
+    return rule
