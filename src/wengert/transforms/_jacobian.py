@@ -16,6 +16,7 @@ from ._args import JacobianTransform, check_argnum, nary, positions
 from ._grad import grad, make_jvp
 from ._readings import ReverseTrace, innermost, jvp_at, vjp_at
 from ._vmap import vmap
+from ..numpy._dispatch import shape as _shape
 from ..numpy._vspace import ArrayVSpace
 
 
@@ -111,12 +112,12 @@ class _RowsTrace(BatchTrace):
             return False
         if type(x) in (list, tuple):
             return False
-        return tuple(wnp.shape(x)) in ((), (1,), (self.size,))
+        return tuple(_shape(x)) in ((), (1,), (self.size,))
 
     def _matrix(self, x: Any) -> bool:
         """Whether ``x`` is a matrix, no value of this batch."""
         return (not isinstance(x, (list, tuple)) and not (isinstance(x, Box) and box_trace(x) is self)
-                and len(wnp.shape(x)) == 2)
+                and len(_shape(x)) == 2)
 
     def _scaled_box(self, m: Any, axis: int, d: Any) -> Any:
         """The rows of the identity scaled by ``d`` times the matrix ``m`` (``axis`` 0:
@@ -132,7 +133,7 @@ class _RowsTrace(BatchTrace):
     def _along(v: Any, axis: int) -> Any:
         """The vector ``v`` shaped to scale a matrix along ``axis`` (0: one factor per
         row; 1: one per column), a scalar as it is."""
-        return wnp.expand_dims(v, -1) if axis == 0 and len(wnp.shape(v)) else v
+        return wnp.expand_dims(v, -1) if axis == 0 and len(_shape(v)) else v
 
     def _factor(self, box: Any, x: Any) -> bool:
         """Whether ``x`` is one factor per entry of each example of the scaled ``box``
@@ -140,7 +141,7 @@ class _RowsTrace(BatchTrace):
         if (isinstance(x, Box) and box_trace(x) is self) or type(x) in (list, tuple):
             return False
         m, dim = box_value(box), self.dim_of(box)
-        if tuple(wnp.shape(x)) not in ((), (1,), (wnp.shape(m)[1 - dim.axis],)):
+        if tuple(_shape(x)) not in ((), (1,), (_shape(m)[1 - dim.axis],)):
             return False
         return _plain_factor(x) and _np.result_type(
             innermost(m), innermost(x), *(() if dim.c is None else (innermost(dim.c),))
@@ -168,6 +169,10 @@ class _RowsTrace(BatchTrace):
             elif prim is _ADD and self.diagonal(a) and self.diagonal(b):
                 # (two rows of the identity's sums: a fan-out's cotangents) the diagonals add
                 return _DiagBox(wnp.add(box_value(a), box_value(b)), self, _DIAG)
+            elif prim is _ADD and self.diagonal(a) != self.diagonal(b):
+                out = self._plus_diagonal(*((a, b) if self.diagonal(a) else (b, a)))
+                if out is not None:
+                    return out
             elif prim is _ADD and self.scaled(a) and self.scaled(b):
                 da, db = self.dim_of(a), self.dim_of(b)
                 if box_value(a) is box_value(b) and da.axis == db.axis and da.d is db.d:
@@ -181,6 +186,18 @@ class _RowsTrace(BatchTrace):
                 # example i: a @ d_i e_i = d_i a[:, i], the columns of a * d (batch axis 1)
                 return self._scaled_box(a, 1, box_value(b))
         return super().apply(prim, self.dense_all(args), kwargs)
+
+    def _plus_diagonal(self, diag: Any, other: Any) -> Any:
+        """The diagonal box ``diag`` plus ``other``, a batch of vectors of the batch's
+        size held as a square matrix: that matrix with the diagonal added to its
+        diagonal (the identity's rows are zero elsewhere), without the dense rows of the
+        identity; None for any other ``other``."""
+        if not (isinstance(other, Box) and box_trace(other) is self):
+            return None
+        dim, v = self.dim_of(other), box_value(other)
+        if type(dim) is not int or tuple(_shape(v)) != (self.size, self.size):
+            return None
+        return self.box(wnp.add(v, wnp.diag(box_value(diag))), dim)
 
     def _rescaled(self, box: Any, x: Any) -> Any:
         dim = self.dim_of(box)
@@ -240,9 +257,9 @@ def _diag_box_class() -> Any:
             def shape(self) -> Any:
                 dim = box_trace(self).dim_of(self)
                 if dim is _DIAG:
-                    return tuple(wnp.shape(box_value(self)))
+                    return tuple(_shape(box_value(self)))
                 if type(dim) is _Scaled:    # a vector: a row or column of the matrix
-                    return (tuple(wnp.shape(box_value(self)))[1 - dim.axis],)
+                    return (tuple(_shape(box_value(self)))[1 - dim.axis],)
                 return BatchedArrayBox.shape.fget(self)   # type: ignore[attr-defined]
 
         register_vspace(DiagBox, _batched_vspace)
