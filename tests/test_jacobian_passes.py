@@ -279,3 +279,33 @@ def test_a_tall_jacobian_through_scaled_columns_is_the_hand_written_one():
     y = numpy.tanh(B @ x)
     J = wengert.jacobian(lambda x: np.tanh(B @ x))(x)
     assert numpy.array_equal(J, (1 - y * y)[:, None] * B)
+
+
+def test_a_mask_of_scaled_columns_is_that_of_the_columns_they_stand_for():
+    # a forward rule that reads its tangent's value (getval) sees the columns of A scaled
+    # by the identity's, as a batched value without derivative boxes, and its mask is
+    # the dense columns' mask
+    from wengert.extend import defjvp, getval
+    rng = numpy.random.default_rng(10)
+    A = rng.standard_normal((6, 3))
+    x = rng.standard_normal(3)
+    clip = primitive(lambda y: y + 0.0)
+    defjvp(clip, lambda t, ans, y: t * (getval(t) > 0))
+    J = wengert.jacfwd(lambda x: clip(np.tanh(A @ x) * 2.0))(x)
+    dense = (1 - numpy.tanh(A @ x) ** 2)[:, None] * 2.0 * A
+    numpy.testing.assert_allclose(J, dense * (dense > 0), rtol=1e-13)
+
+
+def test_a_mask_of_scaled_rows_carries_no_derivative():
+    # a rule's mask computed from the value of scaled rows (maximum's ties, through
+    # wengert.numpy's value-level code) is the mask of the rows it stands for, and the
+    # Hessian through it, at any order, is that of the dense rows
+    rng = numpy.random.default_rng(10)
+    A = rng.standard_normal((6, 3))
+    x = rng.standard_normal(3)
+    f = lambda x: np.sum(np.maximum(np.exp(A @ x) * x[0], 0.5) ** 2)  # noqa: E731
+    numpy.testing.assert_allclose(wengert.hessian(f)(x), wengert.jacfwd(wengert.jacfwd(f))(x),
+                                  rtol=1e-10, atol=1e-12)
+    t = wengert.jacobian(wengert.hessian(f))(x)
+    numpy.testing.assert_allclose(t, wengert.jacfwd(wengert.jacfwd(wengert.jacfwd(f)))(x),
+                                  rtol=1e-9, atol=1e-11)

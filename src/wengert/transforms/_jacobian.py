@@ -249,9 +249,18 @@ def _diag_box_class() -> Any:
 
         class DiagBox(BatchedArrayBox):
             """A box of :class:`_RowsTrace`; while its batch axis is ``_DIAG`` its value is
-            the diagonal (one example's shape, as a batched box's shape is)."""
+            the diagonal (one example's shape, as a batched box's shape is), while it is
+            a :class:`_Scaled` its value is the matrix (its shape one row's or column's)."""
 
             __slots__ = ()
+
+            def _strip(self) -> Any:
+                dim = box_trace(self).dim_of(self)
+                if type(dim) is not _Scaled:
+                    return BatchedArrayBox._strip(self)
+                # (the factors too lose their differentiation boxes)
+                return DiagBox(getval(box_value(self)), box_trace(self), _Scaled(
+                    dim.axis, getval(dim.d), None if dim.c is None else getval(dim.c)))
 
             @property
             def shape(self) -> Any:
