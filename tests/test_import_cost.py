@@ -22,6 +22,13 @@ HEAVY = ["wengert.explain", "wengert._compile", "wengert._specs", "wengert._self
          "wengert.nn", "wengert.optim", "wengert.training", "wengert.plot", "wengert.scipy",
          "wengert.numpy._batching", "wengert.numpy.linalg", "wengert.numpy.fft",
          "wengert.custom", "wengert.core", "matplotlib", "scipy", "numpy.typing",
+         # rarely used parts of the NumPy layer and the transforms (loaded on first use)
+         "wengert.numpy._sets", "wengert.numpy._misc", "wengert.numpy._nondiff",
+         "wengert.numpy._index_tricks", "wengert.numpy.numpy_wrapper", "wengert.numpy._pad",
+         "wengert.numpy._inplace", "wengert.numpy._namespace_array",
+         "wengert.numpy._sorting", "wengert.numpy._selection", "wengert.numpy._dask_ops",
+         "wengert.transforms._jacobian", "wengert.transforms._checkpoint",
+         "wengert.transforms._tape", "wengert._typing",
          # standard-library modules NumPy does not load either
          "threading", "random", "dataclasses"]
 
@@ -68,6 +75,13 @@ def test_lazy_names_are_the_modules_attributes():
         assert getattr(wengert, name) is importlib.import_module(f"wengert.{name}"), name
     for name in wnp._SUBMODULES:
         assert getattr(wnp, name) is importlib.import_module(f"wengert.numpy.{name}"), name
+    for name, (module, attr) in wnp._LAZY.items():
+        assert getattr(wnp, name) is getattr(
+            importlib.import_module(f"wengert.numpy.{module}"), attr), name
+    assert wnp.trapz is wnp.trapezoid
+    for name, module in wengert.transforms._LAZY.items():
+        assert getattr(wengert.transforms, name) is getattr(
+            importlib.import_module(f"wengert.transforms.{module}"), name), name
 
 
 def test_from_import_dir_and_all_in_a_fresh_interpreter():
@@ -127,8 +141,73 @@ def test_plain_numpy_call_on_a_traced_value_loads_the_rules(expr, expected):
     numpy.testing.assert_allclose(got[1], expected, atol=1e-12)
 
 
+@pytest.mark.parametrize("expr, expected", [
+    # a NumPy function whose rule is loaded on first use: d/dx sum(unique(x)^2) puts 2x on
+    # each first occurrence
+    ("(numpy.unique(x) ** 2).sum()", [2.0, 4.0, 0.0]),
+    # a ufunc among them (not differentiable: the value is a constant)
+    ("x.sum() + numpy.gcd(numpy.array([4, 6]), 2).sum()", [1.0, 1.0, 1.0]),
+    ("numpy.pad(x, 1, 'edge').sum()", [2.0, 1.0, 2.0]),
+    ("numpy.trapezoid(x * x)", [1.0, 4.0, 2.0]),
+])
+def test_plain_numpy_call_loads_the_lazily_loaded_rules(expr, expected):
+    got = run("import json, sys, numpy, wengert\n"
+              "before = [m for m in ('wengert.numpy._sets', 'wengert.numpy._nondiff', "
+              "'wengert.numpy._pad', 'wengert.numpy._misc') if m in sys.modules]\n"
+              f"g = wengert.grad(lambda x: {expr})(numpy.array([1.0, 2.0, 2.0]))\n"
+              "print(json.dumps([before, g.tolist()]))")
+    assert got[0] == []
+    numpy.testing.assert_allclose(got[1], expected, atol=1e-12)
+
+
+def test_writes_into_traced_arrays_load_their_rules_on_first_use():
+    # x[i] = v, x += y and ufunc.at on a traced array: the in-place layer loads then
+    got = run("import json, sys, numpy, wengert, wengert.numpy as wnp\n"
+              "before = 'wengert.numpy._inplace' in sys.modules\n"
+              "def f(x):\n"
+              "    y = x * 1.0\n"
+              "    y[0] = 3.0 * x[1]\n"
+              "    y += x\n"
+              "    numpy.add.at(y, [2, 2], x[0])\n"
+              "    return wnp.sum(y ** 2)\n"
+              "g = wengert.grad(f)(numpy.array([1.0, 2.0, 3.0]))\n"
+              "print(json.dumps([before, g.tolist()]))")
+    # y = (x0 + 3 x1, 2 x1, 2 x2 + 2 x0): f' = 2 y0 (1, 3, 0) + 2 y1 (0, 2, 0) + 2 y2 (2, 0, 2)
+    y = [7.0, 4.0, 8.0]
+    want = [2 * y[0] + 4 * y[2], 6 * y[0] + 4 * y[1], 4 * y[2]]
+    assert got[0] is False
+    numpy.testing.assert_allclose(got[1], want, atol=1e-12)
+
+
 def test_autograd_primitive_tables_list_lazily_loaded_rules():
     got = run("import json, wengert, wengert.core\n"
               "names = {p.name for p in wengert.core.primitive_vjps._prims().values()}\n"
               "print(json.dumps(['numpy.linalg.det' in names, 'numpy.fft.fft' in names]))")
     assert got == [True, True]
+
+
+@pytest.mark.parametrize("setup, expected", [
+    ("", [True, 0]),                                   # the collector runs again after it
+    ("gc.disable()\n", [False, 0]),                    # a program's own pause is kept
+    ("x = [[] for _ in range(10)]\ngc.freeze()\n", None),  # objects it froze stay frozen
+])
+def test_import_leaves_the_cycle_collector_as_it_found_it(setup, expected):
+    got = run(f"import gc, json, numpy\n{setup}before = gc.get_freeze_count()\n"
+              "import wengert\n"
+              "print(json.dumps([gc.isenabled(), gc.get_freeze_count(), before]))")
+    if expected is None:
+        assert got[0] is True and got[1] == got[2] > 0
+    else:
+        assert got[:2] == expected
+
+
+def test_array_api_adapter_loads_with_the_first_array_api_only_array():
+    pytest.importorskip("array_api_strict")
+    got = run("import json, sys, numpy, wengert, wengert.numpy as wnp, array_api_strict as xp\n"
+              "before = 'wengert.numpy._namespace_array' in sys.modules\n"
+              "g = wengert.grad(lambda x: wnp.sum(wnp.sin(x) * x))(xp.asarray([0.5, 1.0]))\n"
+              "print(json.dumps([before, type(g).__module__.split('.')[0], "
+              "[float(g[0]), float(g[1])]]))")
+    x = numpy.array([0.5, 1.0])
+    assert got[:2] == [False, "array_api_strict"]
+    numpy.testing.assert_allclose(got[2], numpy.cos(x) * x + numpy.sin(x), rtol=1e-15)

@@ -12,14 +12,31 @@ Example:
     >>> round(float(wengert.grad(f)(1.5, 0.5)), 4)
     3.0118
 """
+import gc as _gc
 import typing as _t
 
-from . import numpy  # noqa: F401  (registers array boxes and vector spaces)
-from .transforms import (
-    Tape, checkpoint, deriv, elementwise_grad, grad, grad_and_aux, grad_named, hessian,
-    hessian_tensor_product, hessian_vector_product, holomorphic_grad, jacfwd, jacobian,
-    jacrev, jvp, linearize, make_hvp, make_jvp, make_vjp, stop_gradient, value_and_grad, vjp,
-    vmap)
+import numpy as _numpy  # noqa: F401  (NumPy's own import first: its time is not ours to change)
+
+# Importing wengert makes some 20,000 objects (functions, primitives, rule tables) that
+# hold no garbage; the cycle collector would walk NumPy's objects and them some fifty
+# times meanwhile (a tenth of the import).  It is paused, unless the program paused it.
+_collecting = _gc.isenabled()
+_gc.disable()
+try:
+    from . import numpy  # noqa: F401  (registers array boxes and vector spaces)
+    from .transforms import (
+        deriv, elementwise_grad, grad, grad_and_aux, grad_named, holomorphic_grad, jvp,
+        linearize, make_jvp, make_vjp, stop_gradient, value_and_grad, vjp, vmap)
+finally:
+    if _collecting:
+        # and they are long-lived: moved to the oldest generation at once (freeze, then
+        # unfreeze), the first collection after the import does not walk them as young
+        # objects (not where the program froze objects itself: unfreezing would undo that)
+        if not _gc.get_freeze_count():
+            _gc.freeze()
+            _gc.unfreeze()
+        _gc.enable()
+    del _collecting
 
 __version__ = "0.1.0"
 
@@ -59,6 +76,12 @@ def compile(fun: _t.Callable[..., _t.Any] | None = None, **options: _t.Any) -> _
 # if imported above.  Name -> (submodule, its attribute).
 _LAZY = {
     "custom_jvp": ("custom", "custom_jvp"), "custom_vjp": ("custom", "custom_vjp"),
+    "Tape": ("transforms", "Tape"),
+    "checkpoint": ("transforms", "checkpoint"), "hessian": ("transforms", "hessian"),
+    "hessian_tensor_product": ("transforms", "hessian_tensor_product"),
+    "hessian_vector_product": ("transforms", "hessian_vector_product"),
+    "jacfwd": ("transforms", "jacfwd"), "jacobian": ("transforms", "jacobian"),
+    "jacrev": ("transforms", "jacrev"), "make_hvp": ("transforms", "make_hvp"),
     "compute": ("numpy._backends", "compute"),   # evaluates lazy (Dask) leaves in one pass
     # autograd's top-level names
     "dict": ("builtins", "dict"), "isinstance": ("builtins", "isinstance"),
@@ -81,6 +104,8 @@ _SUBMODULES = (
 
 
 if _t.TYPE_CHECKING:   # the lazily loaded names' types, for type checkers
+    from .transforms import (Tape, checkpoint, hessian, hessian_tensor_product,  # noqa: F401
+                             hessian_vector_product, jacfwd, jacobian, jacrev, make_hvp)
     from .builtins import dict, isinstance, list, tuple, type  # noqa: A004,F401
     from .custom import custom_jvp, custom_vjp  # noqa: F401
     from .numpy._backends import compute  # noqa: F401

@@ -29,12 +29,16 @@ Example:
     >>> flatten(Linear(w=1.0, b=2.0))[0]
     [1.0, 2.0]
 """
-from typing import Any, Callable, Hashable, Iterable, Sequence, cast
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Iterable, Sequence, cast
 
 from ._core.vspace import ContainerVSpace as _ContainerVSpace
 from ._core.vspace import register_vspace as _register_vspace
 from ._core.vspace import vspace as _vspace
-from ._typing import PyTree, Fn, T, TreeDef
+
+if TYPE_CHECKING:
+    from ._typing import PyTree, Fn, T, TreeDef
 
 __all__ = ["flatten", "unflatten", "tree_map", "leaves", "register", "register_dataclass",
            "is_node"]

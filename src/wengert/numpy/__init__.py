@@ -23,46 +23,61 @@ from ._elementwise import (  # noqa: A004  (NumPy's names: abs, divmod, pow, rou
     power, rad2deg, radians, real, reciprocal, remainder, rint, round, sign, signbit, sin,
     sinh, sqrt, square, subtract, tan, tanh, true_divide, trunc, where)
 from ._linalg import cross, dot, einsum, inner, kron, matmul, outer, tensordot, vdot
-from ._misc import (
-    apply_along_axis, block, convolve, corrcoef, correlate, cov, cumulative_sum, ediff1d,
-    gradient, interp, matrix_transpose, matvec, meshgrid, polyadd, polyder, polyint,
-    polymul, polysub, polyval, trapezoid, unstack, unwrap, vander, vecdot, vecmat)
-from ._nondiff import (
-    argpartition, array_equiv, bitwise_and, bitwise_or, bitwise_xor, can_cast,
-    common_type, copyto, diag_indices_from, digitize, fill_diagonal, gcd, invert, isfortran,
-    isin, isnat, isneginf, isposinf, lcm, left_shift, lexsort, may_share_memory,
-    min_scalar_type, nanargmax, nanargmin, packbits, place, put, putmask, right_shift,
-    shares_memory, tril_indices_from, triu_indices_from, unpackbits)
-from ._sets import (
-    bincount, histogram, histogram2d, histogram_bin_edges, histogramdd, intersect1d,
-    setdiff1d, setxor1d, union1d, unique, unique_all, unique_counts, unique_inverse,
-    unique_values)
 from ._reductions import (
     amax, amin, average, cumprod, cumsum, diff, max, mean, min, nancumprod, nancumsum, nanmax,
     nanmean, nanmin, nanprod, nanstd, nansum, nanvar, prod, ptp, std, sum, trace, var)
-from ._sorting import (
-    choose, compress, extract, median, msort, nanmedian, nanpercentile, nanquantile, partition,
-    percentile, piecewise, quantile, select, sort, take_along_axis)
-from ._inplace import (
-    as_traced, at, empty_like, full_like, index_add, index_update, ones_like, zeros_like)
-from ._index_tricks import (
-    argwhere, c_, flatnonzero, indices, ix_, r_, ravel_multi_index, tri, unravel_index)
 from ._shape import (
     append, array, array_split, asarray, atleast_1d, atleast_2d, atleast_3d, broadcast_arrays,
     broadcast_to, column_stack, concatenate, copy, delete, diag, diagflat, diagonal, dsplit,
     dstack, expand_dims, flip, fliplr, flipud, full, hsplit, hstack, insert, moveaxis,
-    pad, ravel, repeat, reshape, resize, roll, rollaxis, rot90, row_stack, split, squeeze, stack,
+    ravel, repeat, reshape, resize, roll, rollaxis, rot90, row_stack, split, squeeze, stack,
     swapaxes, take, tile, transpose, tril, trim_zeros, triu, vsplit, vstack)
 
-from .numpy_wrapper import (  # autograd's additions to NumPy's names
-    array_from_args, concatenate_args, linspace, make_diagonal, metadata, numpy_version,
-    wrap_namespace)
 from .._core import Box, notrace_primitive, primitive  # noqa: F401  (autograd exports them here)
+
+# Functions loaded on first use (their modules are rarely needed, and loading them all
+# would make ``import wengert`` a quarter slower): module -> its names here.  A plain
+# NumPy call on a traced value (``numpy.unique(x)``) loads them as well
+# (``_dispatch.equivalent_of``).
+_LAZY_MODULES = {
+    "_misc": (
+        "apply_along_axis block convolve corrcoef correlate cov cumulative_sum ediff1d gradient "
+        "interp matrix_transpose matvec meshgrid polyadd polyder polyint polymul polysub "
+        "polyval trapezoid trapz=trapezoid unstack unwrap vander vecdot vecmat"
+    ).split(),
+    "_nondiff": (
+        "argpartition array_equiv bitwise_and bitwise_or bitwise_xor can_cast common_type "
+        "copyto diag_indices_from digitize fill_diagonal gcd invert isfortran isin isnat "
+        "isneginf isposinf lcm left_shift lexsort may_share_memory min_scalar_type nanargmax "
+        "nanargmin packbits place put putmask right_shift shares_memory tril_indices_from "
+        "triu_indices_from unpackbits"
+    ).split(),
+    "_sets": (
+        "bincount histogram histogram2d histogram_bin_edges histogramdd intersect1d setdiff1d "
+        "setxor1d union1d unique unique_all unique_counts unique_inverse unique_values"
+    ).split(),
+    "_index_tricks": (
+        "argwhere c_ flatnonzero indices ix_ r_ ravel_multi_index tri unravel_index"
+    ).split(),
+    "numpy_wrapper": (  # autograd's additions to NumPy's names
+        "array_from_args concatenate_args linspace make_diagonal metadata numpy_version "
+        "wrap_namespace"
+    ).split(),
+    "_pad": ["pad"],
+    "_sorting": (
+        "choose compress extract median msort nanmedian nanpercentile nanquantile partition "
+        "percentile piecewise quantile select sort take_along_axis"
+    ).split(),
+    "_inplace": "as_traced at empty_like full_like index_add index_update ones_like zeros_like"
+                .split(),
+}
+# name here -> (module, its name there): "trapz=trapezoid" is NumPy's old name
+_LAZY = {name.partition("=")[0]: (module, name.rpartition("=")[2])
+         for module, names in _LAZY_MODULES.items() for name in names}
 
 # NumPy 2's array-API names for the same functions
 concat = concatenate
 permute_dims = transpose
-trapz = trapezoid
 
 # Constants, types and constructors: NumPy's own (they create constants).
 from numpy import (  # noqa: F401
@@ -99,6 +114,13 @@ _SUBMODULES = ("fft", "linalg", "random")
 
 
 def __getattr__(name):
+    lazy = _LAZY.get(name)
+    if lazy is not None:
+        import importlib
+        loaded = importlib.import_module(f"{__name__}.{lazy[0]}")
+        for n in _LAZY_MODULES[lazy[0]]:       # later lookups find them directly
+            globals()[n.partition("=")[0]] = getattr(loaded, n.rpartition("=")[2])
+        return globals()[name]
     if name in _SUBMODULES:
         import importlib
         return importlib.import_module(f"{__name__}.{name}")  # also sets it as attribute
@@ -112,4 +134,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_SUBMODULES))
+    return sorted(set(globals()) | set(_LAZY) | set(_SUBMODULES))

@@ -16,12 +16,17 @@ import numpy as _np
 from .._core import Box, box_trace, box_value, no_rule_message, register_box
 from .._core import operator_method as _operator
 
-from . import _elementwise, _inplace, _linalg, _reductions, _shape, _sorting
+from . import _elementwise, _linalg, _reductions, _shape
 from ._batchrules import provide
-from ._namespace_array import NamespaceArray, adapt
-from ._inplace import inplace as in_place, track_view
+from ._namespace_only import adapt
+from ._views import PLAIN_TARGET_FIX, getitem, in_item_assignment, track_view
 from ._dispatch import innermost, val
-from ._dispatch import _EQUIVALENTS, equivalent_of as _equivalent_of, shape as _shape_of
+from ._dispatch import _EQUIVALENTS, LoadOnUse, equivalent_of as _equivalent_of, shape as _shape_of
+
+# writes (x[i] = v, x += y, out=x): loaded by the first one
+_inplace = LoadOnUse(globals(), "_inplace", f"{__package__}._inplace")
+# sorting and selecting methods (x.sort(), x.choose(...)): loaded by the first one
+_sorting = LoadOnUse(globals(), "_sorting", f"{__package__}._sorting")
 
 
 def _leaving_tape(what, fix):
@@ -161,26 +166,40 @@ class ArrayBox(Box):
 
     # -- indexing -----------------------------------------------------------------
     def __getitem__(self, idx):
-        return _inplace.getitem(self, idx)
+        return getitem(self, idx)
 
     def __setitem__(self, idx, value):
         _inplace.setitem(self, idx, value)
 
     # -- in-place arithmetic: in place for arrays (aliases see it), as NumPy ------------
-    def __iadd__(self, other): return in_place(self, _elementwise.add, other, "add")
-    def __isub__(self, other): return in_place(self, _elementwise.subtract, other, "subtract")
-    def __imul__(self, other): return in_place(self, _elementwise.multiply, other, "multiply")
-    def __itruediv__(self, other): return in_place(self, _elementwise.divide, other, "divide")
-    def __ipow__(self, other): return in_place(self, _elementwise.power, other, "power")
-    def __imatmul__(self, other): return in_place(self, _linalg.matmul, other, "matmul")
-    def __imod__(self, other): return in_place(self, _elementwise.mod, other, "remainder")
+    def __iadd__(self, other):
+        return _inplace.inplace(self, _elementwise.add, other, "add")
+
+    def __isub__(self, other):
+        return _inplace.inplace(self, _elementwise.subtract, other, "subtract")
+
+    def __imul__(self, other):
+        return _inplace.inplace(self, _elementwise.multiply, other, "multiply")
+
+    def __itruediv__(self, other):
+        return _inplace.inplace(self, _elementwise.divide, other, "divide")
+
+    def __ipow__(self, other):
+        return _inplace.inplace(self, _elementwise.power, other, "power")
+
+    def __imatmul__(self, other):
+        return _inplace.inplace(self, _linalg.matmul, other, "matmul")
+
+    def __imod__(self, other):
+        return _inplace.inplace(self, _elementwise.mod, other, "remainder")
+
     def __ifloordiv__(self, other):
-        return in_place(self, _elementwise.floor_divide, other, "floor_divide")
+        return _inplace.inplace(self, _elementwise.floor_divide, other, "floor_divide")
 
     # -- leaving the tape ---------------------------------------------------------
     def __float__(self):
-        if _inplace.in_item_assignment():
-            raise TypeError(_inplace.PLAIN_TARGET_FIX)
+        if in_item_assignment():
+            raise TypeError(PLAIN_TARGET_FIX)
         raise _leaving_tape("float() (or a math-module function such as math.exp)",
                             "use wengert.numpy functions instead of math functions, or "
                             "wengert.stop_gradient(x) if a constant is meant")
@@ -196,8 +215,8 @@ class ArrayBox(Box):
             # numpy.int64(x), numpy.asarray(x, dtype=bool): a cast to an integer or
             # boolean is piecewise constant, so the constant drops no derivative
             return _np.asarray(val(self), dtype=dtype)
-        if _inplace.in_item_assignment():
-            raise TypeError(_inplace.PLAIN_TARGET_FIX)
+        if in_item_assignment():
+            raise TypeError(PLAIN_TARGET_FIX)
         plain_method = _plain_method_fix(sys._getframe(1))
         if plain_method:
             raise TypeError(plain_method)
@@ -235,7 +254,7 @@ class ArrayBox(Box):
                 f"wengert.numpy functions (e.g. wengert.numpy.sum for add.reduce)")
         out = kwargs.pop("out", None)
         where = kwargs.pop("where", True)
-        fun = _EQUIVALENTS.get(ufunc)
+        fun = _EQUIVALENTS.get(ufunc) or _equivalent_of(ufunc)
         if fun is None:
             raise NotImplementedError(
                 f"{no_rule_message('numpy.' + name)}; add one with "
@@ -513,6 +532,5 @@ class SequenceBox(Box):
 
 
 register_box(ArrayBox, default=True)
-register_box(NamespaceArrayBox, (NamespaceArray,))
 register_box(SequenceBox, (tuple, list, SequenceBox))  # a box of a traced tuple too
 provide(SequenceBox=SequenceBox)   # batching rules unpack traced tuples with it

@@ -17,8 +17,8 @@ import sys as _sys
 import numpy as _np
 
 from .._core import Box
-from ._namespace_array import (NamespaceArray, is_compat_array, is_namespace_only, numpy_dtype,
-                               raw_namespace)
+from . import _namespace_only
+from ._namespace_only import is_compat_array, is_namespace_only, numpy_dtype, raw_namespace
 
 
 def dask_array():
@@ -89,8 +89,9 @@ def to_backend(x, like):
     if type(x) is type(like):
         return x
     if not isinstance(x, (_np.ndarray, _np.generic, float, int, complex, bool)):
-        if type(like) is NamespaceArray and is_namespace_only(x):
-            return NamespaceArray(x)     # the library's array, as the adapter wraps it
+        adapter = _namespace_only.NamespaceArray
+        if type(like) is adapter and is_namespace_only(x):
+            return adapter(x)     # the library's array, as the adapter wraps it
         return x
     if is_dask(like):
         return dask_array().asarray(x)

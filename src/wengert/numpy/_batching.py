@@ -24,8 +24,8 @@ from .._core.batching import BatchBox, batch_trace_of, configure
 # numpy.linalg or numpy.fft call on a batched value finds them through dispatch)
 from . import fft as _fft, linalg as _la  # noqa: F401
 from ._array_box import ArrayBox, SequenceBox
-from ._inplace import in_item_assignment as _in_item_assignment
-from ._dispatch import _EQUIVALENTS, innermost, shape
+from ._views import in_item_assignment as _in_item_assignment
+from ._dispatch import _EQUIVALENTS, equivalent_of, innermost, shape
 from ._batchrules import (axis_rule as _axis_rule, elementwise as _elementwise,
                           front as _front, get_arg as _get, loop as _loop, name_of as _name,
                           repeat as _bcast, with_loop as _with_loop, take as _take)
@@ -147,7 +147,7 @@ _local = threading.local()
 
 
 def _dispatch(func, args, kwargs):
-    fun = _EQUIVALENTS.get(func)
+    fun = _EQUIVALENTS.get(func) or equivalent_of(func)
     try:
         active = _local.active
     except AttributeError:

@@ -15,8 +15,8 @@ _EQUIVALENTS = {}
 
 def equivalent_of(np_fun):
     """Our function for plain ``np_fun`` applied to traced values, or None.  The
-    submodules ``wengert.numpy`` loads on first use (``linalg``, ``fft``) record theirs
-    when loaded: on a miss they are loaded and asked too."""
+    modules ``wengert.numpy`` loads on first use (``linalg``, ``fft``, ``_sets``, ...)
+    record theirs when loaded: on a miss they are loaded and asked too."""
     fun = _EQUIVALENTS.get(np_fun)
     if fun is None and _lazy_pending:
         load_submodules()
@@ -32,8 +32,29 @@ def load_submodules():
     loaded on first use, for code that looks primitives up by the NumPy function or
     lists them all."""
     if _lazy_pending:
-        from . import fft, linalg  # noqa: F401
+        import importlib
+        from . import _LAZY_MODULES, fft, linalg  # noqa: F401
+        for module in _LAZY_MODULES:
+            importlib.import_module(f"{__package__}.{module}")
         _lazy_pending.clear()
+
+
+class LoadOnUse:
+    """Stands for module ``name`` under the global ``alias`` of a module that uses it rarely:
+    the first attribute read imports it and puts the module itself in its place, so
+    later reads cost what a module's do (``_array_box`` uses it for ``_inplace``, which
+    only writes need)."""
+
+    __slots__ = ("_namespace", "_alias", "_name")
+
+    def __init__(self, namespace, alias, name):
+        self._namespace, self._alias, self._name = namespace, alias, name
+
+    def __getattr__(self, attr):
+        import importlib
+        module = importlib.import_module(self._name)
+        self._namespace[self._alias] = module
+        return getattr(module, attr)
 
 
 def equivalent(np_fun, our_fun):

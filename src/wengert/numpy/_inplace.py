@@ -18,8 +18,6 @@ read-only view (``diagonal``, ``broadcast_to``) raises, as NumPy does.
 Long on purpose: the two primitives and the copy-on-write layer on them (rebinding,
 views written through, ``out=``, ``ufunc.at``) are one mechanism.  Dask: ``_dask_ops``.
 """
-import sys
-
 import numpy as _np
 
 from .._core import (Box, DualTrace, TapeTrace, box_trace, box_value, def_keep, defbatch, defjvp,
@@ -28,7 +26,7 @@ from ._batchrules import repeat, size as batch_size, to0, with_loop
 from . import _dask_ops, _elementwise, _shape
 from ._dispatch import array_like, dtype, dtype as _dtype_of, equivalent, shape, val
 from ._indexing import index_dim
-from ._views import _innermost, _is_basic, getitem, track_view  # noqa: F401  (re-exported)
+from ._views import _innermost, _is_basic
 from ._unbroadcast import unbroadcast
 
 
@@ -511,8 +509,8 @@ def ufunc_at(ufunc, x, idx, vs):
     elif ufunc is _np.subtract:
         new = index_add(x, idx, _elementwise.negative(vs[0]))
     else:
-        from ._dispatch import _EQUIVALENTS
-        fun = _EQUIVALENTS.get(ufunc)
+        from ._dispatch import equivalent_of
+        fun = equivalent_of(ufunc)
         if fun is None:
             raise NotImplementedError(
                 f"numpy.{name}.at: {no_rule_message(f'numpy.{name}')}; write the update "
@@ -520,23 +518,3 @@ def ufunc_at(ufunc, x, idx, vs):
         new = _at_layers(fun, x, idx, vs)
     _check_cast(name, new, x)
     assign(x, new, f"numpy.{name}.at")
-
-
-# -- conversions that leave the tape ------------------------------------------------------
-def in_item_assignment():
-    """Whether the Python statement running now (the caller of ``__float__`` /
-    ``__array__``, NumPy adds no frame) is an item assignment ``a[i] = x``."""
-    f = sys._getframe(2)
-    code = f.f_code.co_code
-    return 0 <= f.f_lasti < len(code) and code[f.f_lasti] == _STORE_SUBSCR
-
-
-import dis as _dis  # noqa: E402
-
-_STORE_SUBSCR = _dis.opmap["STORE_SUBSCR"]
-
-PLAIN_TARGET_FIX = (
-    "assigning a traced value into a plain NumPy array (table[i] = x) would drop its "
-    "derivative, because NumPy copies the number out of the trace; create the array traced "
-    "instead: table = wengert.numpy.as_traced(table, like=x) (then table[i] = x, "
-    "table[i] += x, ... are recorded)")

@@ -14,11 +14,12 @@ the user gets the library's arrays back, on their device.  A NumPy function the
 namespace lacks raises an error naming the function and the library.
 """
 import math as _math
-import sys as _sys
 
 import numpy as _np
 
-from .._core import Box
+from .._core import Box, register_box, register_vspace
+from . import _namespace_only
+from ._namespace_only import is_compat_array, numpy_dtype, raw_namespace, unwrap_tree
 
 # NumPy's ufunc names whose array API function has another name
 _RENAMED = {
@@ -185,95 +186,6 @@ class AdaptedNamespace:
 
 
 # -- helpers -------------------------------------------------------------------------------
-def is_namespace_only(x):
-    """Whether ``x`` is an array that has ``__array_namespace__`` and none of NumPy's
-    dispatch protocols (not NumPy's, not CuPy's, not Dask's), or a PyTorch tensor (whose
-    namespace array-api-compat provides)."""
-    t = type(x)
-    if hasattr(t, "__array_namespace__"):
-        return (not hasattr(t, "__array_function__") and t is not NamespaceArray
-                and not isinstance(x, (_np.ndarray, _np.generic)))
-    return is_compat_array(x)
-
-
-def is_compat_array(x):
-    """Whether ``x`` is an array whose array API namespace only array-api-compat gives (a
-    PyTorch tensor), when that library has been imported (wengert imports none)."""
-    torch = _sys.modules.get("torch")
-    return torch is not None and isinstance(x, torch.Tensor)
-
-
-def raw_namespace(raw):
-    """The array API namespace of a library's array: its ``__array_namespace__()``, or
-    array-api-compat's for the libraries without one (PyTorch)."""
-    get = getattr(type(raw), "__array_namespace__", None)
-    if get is not None:
-        return raw.__array_namespace__()
-    try:
-        import array_api_compat
-    except ImportError:
-        raise TypeError(
-            f"{type(raw).__module__}.{type(raw).__name__}: differentiating these arrays needs "
-            "array-api-compat for their array API namespace; pip install array-api-compat "
-            "(or wengert[arrayapi])") from None
-    return array_api_compat.array_namespace(raw)
-
-
-def adapt(x):
-    """``x`` wrapped in a :class:`NamespaceArray` if it is an array-API-only array."""
-    if is_namespace_only(x):
-        if not seen:
-            seen.append(True)
-        return NamespaceArray(x)
-    return x
-
-
-def adapt_tree(tree):
-    """``tree`` (an argument) with its array-API-only arrays wrapped (lists, tuples, dicts)."""
-    t = type(tree)
-    if t is tuple or t is list:
-        return t(adapt_tree(v) for v in tree)
-    if t is dict:
-        return {k: adapt_tree(v) for k, v in tree.items()}
-    return adapt(tree)
-
-
-def holds_namespace_only(tree):
-    """Whether an array-API-only array is among the leaves of ``tree`` (lists, tuples,
-    dicts): then a transform unwraps its results."""
-    t = type(tree)
-    if t is tuple or t is list:
-        return any(holds_namespace_only(v) for v in tree)
-    if t is dict:
-        return any(holds_namespace_only(v) for v in tree.values())
-    return is_namespace_only(tree)
-
-
-# Set once an array-API-only array has been differentiated: from then on the transforms
-# unwrap their results (:func:`unwrap_tree`); until then they skip even that walk.
-seen = []
-
-
-def unwrap_tree(tree):
-    """``tree`` (a result of a transform) with every :class:`NamespaceArray` replaced by
-    the library's array it wraps."""
-    t = type(tree)
-    if t is NamespaceArray:
-        return tree.raw
-    if t is tuple or t is list:
-        return t(unwrap_tree(v) for v in tree)
-    if t is dict:
-        return {k: unwrap_tree(v) for k, v in tree.items()}
-    return tree
-
-
-def numpy_dtype(dt):
-    """The NumPy dtype of the same name as ``dt`` (a NumPy dtype, or an array API
-    library's: ``array_api_strict.float64`` is ``numpy.float64``)."""
-    try:
-        return _np.dtype(dt)
-    except TypeError:
-        return _np.dtype(str(dt).rsplit(".", 1)[-1])
 
 
 def library_dtype(ns, dt):
@@ -564,3 +476,12 @@ def _index(x, items):
         return _wrap(x.raw[items])
     except IndexError as e:
         raise TypeError(f"x[{items!r}]: not supported on {_library(x)} arrays ({e})") from e
+
+
+# From now on values can be adapters: the helpers recognise them, and their boxes and
+# vector spaces are the foreign arrays' (registered here, when the first one is made).
+_namespace_only.NamespaceArray = NamespaceArray
+from ._array_box import NamespaceArrayBox  # noqa: E402
+from ._vspace import ForeignArrayVSpace  # noqa: E402
+register_vspace(NamespaceArray, ForeignArrayVSpace)
+register_box(NamespaceArrayBox, (NamespaceArray,))

@@ -144,10 +144,10 @@ def pad(array, pad_width, mode="constant", **kwargs):
     ``median`` share the gradient equally.
 
     Example:
-        >>> import numpy as np, wengert, wengert.numpy as wnp, wengert.numpy._shape as S
-        >>> S.pad(np.array([1.0, 2.0, 3.0]), (2, 1), "reflect")
+        >>> import numpy as np, wengert, wengert.numpy as wnp
+        >>> wnp.pad(np.array([1.0, 2.0, 3.0]), (2, 1), "reflect")
         array([3., 2., 1., 2., 3., 2.])
-        >>> wengert.grad(lambda x: wnp.sum(S.pad(x, 1, "edge")))(np.array([1.0, 2.0, 3.0]))
+        >>> wengert.grad(lambda x: wnp.sum(wnp.pad(x, 1, "edge")))(np.array([1.0, 2.0, 3.0]))
         array([2., 1., 2.])
     """
     array = array_like(array)

@@ -21,7 +21,7 @@ from ._indexing import (  # noqa: F401
 from ._joining import (  # noqa: F401
     append, array_split, column_stack, dsplit, dstack, hsplit, hstack, row_stack, split,
     stack, vsplit, vstack)
-from ._pad import pad  # noqa: F401
+
 from ._reshape import (  # noqa: F401
     _diagonal_adjoint, atleast_1d, atleast_2d, atleast_3d, broadcast_arrays, broadcast_to,
     diagonal, expand_dims, flip, fliplr, flipud, moveaxis, ravel, reshape, rollaxis, rot90,

@@ -3,12 +3,15 @@ other view-making operations share their base's memory, as NumPy's do, so that w
 through one reach the other (``_inplace`` writes; this module only records them).  A
 Dask array has no memory to share: its views are recorded where NumPy makes one.
 """
+import dis as _dis
+import sys
 import weakref
 
 import numpy as _np
 
 from .._core import Box, box_trace, box_value
-from . import _dask_ops, _shape
+from . import _shape
+from ._backends import is_dask
 
 
 def _is_basic(idx):
@@ -57,7 +60,7 @@ def track_view(base, out, fwd, readonly=False):
     if type(ov) is _np.ndarray:
         if not _np.may_share_memory(ov, _innermost(base)):
             return out
-    elif not _dask_ops.on_dask(ov):
+    elif type(ov) is _np.ndarray or not is_dask(ov):
         return out
     return _add_view(base, out, fwd, readonly)
 
@@ -67,7 +70,25 @@ def getitem(box, idx):
     makes a view when the result is an array)."""
     out = _shape.getitem(box, idx)
     ov = _innermost(out)
-    if ((type(ov) is _np.ndarray or _dask_ops.on_dask(ov)) and box_trace(out) is box_trace(box)
+    if ((type(ov) is _np.ndarray or is_dask(ov)) and box_trace(out) is box_trace(box)
             and _is_basic(idx)):
         _add_view(box, out, _Getter(idx), False)
     return out
+
+
+# -- conversions that leave the tape ------------------------------------------------------
+def in_item_assignment():
+    """Whether the Python statement running now (the caller of ``__float__`` /
+    ``__array__``, NumPy adds no frame) is an item assignment ``a[i] = x``."""
+    f = sys._getframe(2)
+    code = f.f_code.co_code
+    return 0 <= f.f_lasti < len(code) and code[f.f_lasti] == _STORE_SUBSCR
+
+
+_STORE_SUBSCR = _dis.opmap["STORE_SUBSCR"]
+
+PLAIN_TARGET_FIX = (
+    "assigning a traced value into a plain NumPy array (table[i] = x) would drop its "
+    "derivative, because NumPy copies the number out of the trace; create the array traced "
+    "instead: table = wengert.numpy.as_traced(table, like=x) (then table[i] = x, "
+    "table[i] += x, ... are recorded)")

@@ -6,7 +6,7 @@ import numpy as _np
 from .._core import Box, VSpace, register_box, register_vspace, register_vspace_finder
 from ._backends import (astype, cast_dask, dask_array, device_of, dtype_kind, full_on, is_dask,
                         is_foreign, namespace_of, numpy_dtype, to_backend)
-from ._namespace_array import NamespaceArray, is_namespace_only, seen
+from ._namespace_only import _load_adapter, is_namespace_only, seen
 
 _PLAIN_SCALARS = frozenset((float, complex, int, _np.float64, _np.float32, _np.complex128))
 
@@ -214,7 +214,7 @@ class DaskArrayVSpace(ArrayVSpace):
 
 def _adapted_vspace(value):
     """The space of an array-API-only array, seen through the adapter."""
-    return ForeignArrayVSpace(NamespaceArray(value))
+    return ForeignArrayVSpace(_load_adapter()(value))
 
 
 def _find_vspace(value):
@@ -236,5 +236,4 @@ def _find_vspace(value):
     return None
 
 
-register_vspace(NamespaceArray, ForeignArrayVSpace)
 register_vspace_finder(_find_vspace)

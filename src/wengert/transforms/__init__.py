@@ -18,15 +18,13 @@ One module per transform family:
 # Jacobians read it here at each call, so setting it here takes effect.
 JACOBIAN_CHUNK_BYTES = 64 * 2 ** 20
 
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
 from ._args import JacobianTransform, Transform  # noqa: E402
-from ._checkpoint import checkpoint  # noqa: E402
 from ._grad import (  # noqa: E402
     deriv, elementwise_grad, grad, grad_and_aux, grad_named, holomorphic_grad, jvp, linearize,
     make_jvp, make_vjp, stop_gradient, value_and_grad, vjp)
-from ._jacobian import (  # noqa: E402
-    hessian, hessian_tensor_product, hessian_vector_product, jacfwd, jacobian, jacrev, make_hvp)
 from ._readings import expand_boxed_containers as _expand_boxed_containers  # noqa: E402,F401
-from ._tape import Tape  # noqa: E402
 from ._vmap import vmap  # noqa: E402
 
 __all__ = [
@@ -35,3 +33,28 @@ __all__ = [
     "hessian_vector_product", "make_hvp", "make_vjp", "make_jvp", "jvp", "vjp", "linearize",
     "checkpoint", "stop_gradient", "Tape", "vmap",
 ]
+
+if TYPE_CHECKING:   # the lazily loaded names' types, for type checkers
+    from ._checkpoint import checkpoint  # noqa: F401
+    from ._tape import Tape  # noqa: F401
+    from ._jacobian import (hessian, hessian_tensor_product, hessian_vector_product,  # noqa: F401
+                            jacfwd, jacobian, jacrev, make_hvp)
+
+# Loaded on first use (``import wengert`` stays light): name -> its module here.
+_LAZY = {name: module for module, names in (
+    ("_jacobian", "hessian hessian_tensor_product hessian_vector_product jacfwd jacobian "
+                  "jacrev make_hvp"),
+    ("_checkpoint", "checkpoint"), ("_tape", "Tape")) for name in names.split()}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    globals()[name] = value      # later lookups find it directly
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,17 +1,21 @@
 """The argument conventions shared by the transforms: ``argnum`` (and JAX's
 ``argnums``), ``has_aux``, the checks that an argument can be differentiated, and
 :func:`nary`, which turns a transform of one argument into one of any arguments."""
-from typing import Any, Callable, Protocol, Sequence
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Protocol, Sequence
 import functools
 
 import numpy as _np
 
 from .. import tree
 from .._core import Box, Trace, box_trace, box_value, getval, vspace
-from .._typing import Fn
-from ..numpy._namespace_array import (adapt_tree, holds_namespace_only, numpy_dtype,
+from ..numpy._namespace_only import (adapt_tree, holds_namespace_only, numpy_dtype,
                                      seen as namespace_arrays_seen, unwrap_tree)
 from ._readings import expand_boxed_containers
+
+if TYPE_CHECKING:
+    from .._typing import Fn
 
 
 class Transform(Protocol):

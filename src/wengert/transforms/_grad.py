@@ -2,7 +2,9 @@
 ``holomorphic_grad``, ``deriv``, and the JAX-style ``jvp``, ``vjp``, ``linearize``,
 each a reading of one trace (:mod:`._readings`) behind the argument conventions of
 :mod:`._args`."""
-from typing import Any, Callable, Sequence
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 import functools
 import inspect
 
@@ -10,12 +12,14 @@ import numpy as _np
 
 from .. import tree
 from .._core import Box, box_trace, getval, vspace
-from .._typing import Fn, PyTree, T
 from ._args import check_argnum, check_differentiable, level_now, name_of, nary, with_aux
 from ..numpy._backends import is_foreign
-from ..numpy._namespace_array import (holds_namespace_only, seen as namespace_arrays_seen,
+from ..numpy._namespace_only import (holds_namespace_only, seen as namespace_arrays_seen,
                                      unwrap_tree)
 from ._readings import ReverseTrace, innermost, jvp_at, vjp_at
+
+if TYPE_CHECKING:
+    from .._typing import Fn, PyTree, T
 
 
 @nary

@@ -7,7 +7,9 @@ transforms (``make_vjp``, ``make_jvp``, ``grad`` ...) add ``argnum``, the checks
 ``has_aux`` around them.  The names here are the transforms' internal API, for the
 layers built on them (``custom``, ``core``, ``misc``).
 """
-from typing import Any, Callable, Sequence
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as _np
 
@@ -16,8 +18,10 @@ from .. import tree
 from .._core import Box, DualTrace, TapeTrace, box_trace, box_value, getval, has_jvp, vspace
 from .._core.batching import BatchTrace
 from ..numpy._backends import is_foreign, numpy_dtype, to_backend
-from .._typing import PyTree
-from ..numpy._inplace import PLAIN_TARGET_FIX
+from ..numpy._views import PLAIN_TARGET_FIX
+
+if TYPE_CHECKING:
+    from .._typing import PyTree
 
 
 def innermost(x: Any) -> Any:

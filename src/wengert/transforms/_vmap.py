@@ -1,6 +1,8 @@
 """``vmap``: a function mapped over a batch axis of its arguments in one pass, by a
 batch trace (:mod:`wengert._core.batching`) whose boxes carry the batch axis."""
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 import functools
 
 import numpy as _np
@@ -9,12 +11,14 @@ from .. import numpy as wnp
 from .. import tree
 from .._core import box_value, getval
 from .._core.batching import BatchTrace
-from .._typing import Fn
 from ..numpy._dispatch import shape as _shape
-from ..numpy._namespace_array import (adapt, holds_namespace_only, seen as namespace_arrays_seen,
+from ..numpy._namespace_only import (adapt, holds_namespace_only, seen as namespace_arrays_seen,
                                      unwrap_tree)
 from ._args import name_of
 from ._readings import expand_boxed_containers
+
+if TYPE_CHECKING:
+    from .._typing import Fn
 
 
 def _leaf_axes(spec: Any, x: Any, where: str) -> Any:
