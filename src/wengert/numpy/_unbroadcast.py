@@ -57,15 +57,19 @@ def sum_rule(argnum, negate=None):
     with ``negate`` (``negative``) for the subtrahend: the cotangent, negated, summed to
     the argument's shape; a symbolic zero for a ``dtype=`` that casts to integers.  A
     real array cotangent of the argument's own shape (the usual case) is returned at
-    once, without unbroadcast's call."""
+    once, without unbroadcast's call, and so is one broadcast along a new leading axis (a
+    bias's, summed over the rows)."""
     def rule(g, ans, *args, **kwargs):
         if kwargs and casts_to_constant(kwargs):
             return None
         if negate is not None:
             g = negate(g)
         x = args[argnum]
-        if (type(g) is _np.ndarray and type(x) is _np.ndarray and g.shape == x.shape
-                and g.dtype.kind != "c"):
-            return g
+        if type(g) is _np.ndarray and type(x) is _np.ndarray and g.dtype.kind != "c":
+            gshape, xshape = g.shape, x.shape
+            if gshape == xshape:
+                return g
+            if gshape[1:] == xshape:
+                return _add_reduce(g, 0)    # a bias's: summed over the rows, as below
         return unbroadcast(g, x)
     return rule
