@@ -27,6 +27,8 @@ A, B, C = numpy.linspace(-1, 1, 6).reshape(2, 3), numpy.array([0.3, -0.2, 0.1]),
 
 CASES = {
     "list of pairs": [(A, B), (A.T, B[:2])],
+    "pairs with floats and float32": [(A, C), (B.astype(numpy.float32), A)],
+    "tuple of pairs and lists": ((A, B), [A, B]),
     "tuple of lists": ([A, B], [C]),
     "flat list with a float": [A, C, B],
     "empty pair": [(A, B), ()],
@@ -56,3 +58,10 @@ def test_split_and_rebuild_are_inverse():
         back = _unflatten_input(spec, leaves)
         assert tree.flatten(back)[1] == tree.flatten(p)[1]
         assert all(a is b for a, b in zip(tree.leaves(back), tree.leaves(p)))
+
+
+def test_an_integer_array_in_a_pair_is_differentiated_as_floats():
+    g = wengert.grad(lambda p: np.sum(p[0][0] * p[0][1]))([(numpy.arange(3), A[0])])
+    assert g[0][0].dtype == numpy.float64
+    numpy.testing.assert_array_equal(g[0][0], A[0])
+    numpy.testing.assert_array_equal(g[0][1], numpy.arange(3.0))

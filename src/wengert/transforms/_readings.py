@@ -67,6 +67,9 @@ class _Shallow(tuple):
     __slots__ = ()
 
 
+_PAIR = (tuple, 2)     # the item of a (W, b) pair
+
+
 def _flatten_input(x: Any) -> tuple[list[Any], Any]:
     """``tree.flatten(x)``, with the usual argument of a gradient (see :class:`_Shallow`)
     split without a tree walk (and rebuilt by :func:`_unflatten_input`)."""
@@ -76,6 +79,13 @@ def _flatten_input(x: Any) -> tuple[list[Any], Any]:
         items: list[Any] = []
         for v in x:
             tv = type(v)
+            if tv is tuple and len(v) == 2:     # a (W, b) pair: both written out
+                a, b = v
+                ta, tb = type(a), type(b)
+                if (ta is _np.ndarray or ta is float) and (tb is _np.ndarray or tb is float):
+                    leaves += v
+                    items.append(_PAIR)
+                    continue
             if tv is _np.ndarray or tv is float:
                 leaves.append(v)
                 items.append(None)
@@ -100,7 +110,10 @@ def _unflatten_input(spec: Any, leaves: list[Any]) -> Any:
     out = []
     i = 0
     for item in items:
-        if item is None:
+        if item is _PAIR:
+            out.append((leaves[i], leaves[i + 1]))
+            i += 2
+        elif item is None:
             out.append(leaves[i])
             i += 1
         else:
