@@ -75,10 +75,15 @@ class _Scaled:
         self.axis, self.d, self.c = axis, d, c
 
 
-def _plain_factor(x: Any) -> bool:
-    """Whether ``x`` (under its boxes) is a NumPy array or a float."""
-    t = type(innermost(x))
-    return t is _np.ndarray or t is float or t is _np.float64 or t is _np.float32
+def _keeps(m: Any, x: Any) -> bool:
+    """Whether a product of the NumPy array ``m`` by ``x`` (under their boxes: an array,
+    a NumPy or Python float) has ``m``'s dtype."""
+    t = type(x)
+    if t is float:
+        return m.dtype.kind in "fc"
+    if t is _np.ndarray or t is _np.float64 or t is _np.float32:
+        return _np.promote_types(x.dtype, m.dtype) == m.dtype
+    return False
 
 
 class _RowsTrace(BatchTrace):
@@ -92,13 +97,6 @@ class _RowsTrace(BatchTrace):
         super().__init__(size)
         self.unit = unit
 
-    def diagonal(self, box: Any) -> bool:
-        return isinstance(box, Box) and box_trace(box) is self and self.dim_of(box) is _DIAG
-
-    def scaled(self, box: Any) -> bool:
-        return (isinstance(box, Box) and box_trace(box) is self
-                and type(self.dim_of(box)) is _Scaled)
-
     def lazy(self, box: Any) -> bool:
         """Whether ``box`` is a diagonal or scaled box of this trace (not its batch)."""
         if not (isinstance(box, Box) and box_trace(box) is self):
@@ -107,24 +105,22 @@ class _RowsTrace(BatchTrace):
         return dim is _DIAG or type(dim) is _Scaled
 
     def _scales(self, x: Any) -> bool:
-        """Whether ``x`` is one factor per row (or one for all): no value of this batch."""
-        if isinstance(x, Box) and box_trace(x) is self:
-            return False
-        if type(x) in (list, tuple):
+        """Whether ``x`` (no value of this batch) is one factor per row, or one for all."""
+        if type(x) is list or type(x) is tuple:
             return False
         return tuple(_shape(x)) in ((), (1,), (self.size,))
 
-    def _matrix(self, x: Any) -> bool:
-        """Whether ``x`` is a matrix, no value of this batch."""
-        return (not isinstance(x, (list, tuple)) and not (isinstance(x, Box) and box_trace(x) is self)
-                and len(_shape(x)) == 2)
+    @staticmethod
+    def _matrix(x: Any) -> bool:
+        """Whether ``x`` (no value of this batch) is a matrix."""
+        return type(x) is not list and type(x) is not tuple and len(_shape(x)) == 2
 
     def _scaled_box(self, m: Any, axis: int, d: Any) -> Any:
         """The rows of the identity scaled by ``d`` times the matrix ``m`` (``axis`` 0:
         ``diag(d) @ m``, the batch along ``m``'s rows; 1: ``m @ diag(d)``, along its
         columns), kept scaled where ``d`` leaves ``m``'s dtype as it is."""
-        if (_plain_factor(m) and _plain_factor(d) and type(innermost(m)) is _np.ndarray
-                and _np.result_type(innermost(m), innermost(d)) == innermost(m).dtype):
+        im = innermost(m)
+        if type(im) is _np.ndarray and _keeps(im, innermost(d)):
             return _diag_box_class()(m, self, _Scaled(axis, d, None))
         # the batch itself: row i is d_i m[i] (axis 0), column i is d_i m[:, i] (axis 1)
         return self.box(wnp.multiply(m, self._along(d, axis)), axis)
@@ -135,17 +131,25 @@ class _RowsTrace(BatchTrace):
         row; 1: one per column), a scalar as it is."""
         return wnp.expand_dims(v, -1) if axis == 0 and len(_shape(v)) else v
 
-    def _factor(self, box: Any, x: Any) -> bool:
-        """Whether ``x`` is one factor per entry of each example of the scaled ``box``
-        (or one for all), shared by the examples, keeping its dtype."""
-        if (isinstance(x, Box) and box_trace(x) is self) or type(x) in (list, tuple):
-            return False
-        m, dim = box_value(box), self.dim_of(box)
-        if tuple(_shape(x)) not in ((), (1,), (_shape(m)[1 - dim.axis],)):
-            return False
-        return _plain_factor(x) and _np.result_type(
-            innermost(m), innermost(x), *(() if dim.c is None else (innermost(dim.c),))
-        ) == innermost(m).dtype
+    def _times(self, box: Any, dim: Any, x: Any) -> Any:
+        """The scaled ``box`` (of batch axis ``dim``) times ``x``, when ``x`` is one
+        factor per entry of each example (or one for all), shared by the examples and
+        keeping the matrix's dtype: a factor more; None otherwise."""
+        if type(x) is list or type(x) is tuple:
+            return None
+        m = box_value(box)
+        shape = tuple(_shape(x))
+        if shape and shape != (1,) and shape != (tuple(_shape(m))[1 - dim.axis],):
+            return None
+        if not _keeps(innermost(m), innermost(x)):
+            return None
+        c = x if dim.c is None else wnp.multiply(dim.c, x)
+        return _DiagBox(m, self, _Scaled(dim.axis, dim.d, c))
+
+    def _kind(self, x: Any) -> Any:
+        """The batch axis of ``x`` if it is a box of this trace (``_DIAG``, a
+        :class:`_Scaled` or an int), else None."""
+        return self.dim_of(x) if isinstance(x, Box) and box_trace(x) is self else None
 
     def apply(self, prim: Any, args: Any, kwargs: Any) -> Any:
         diag = _DiagBox
@@ -157,52 +161,52 @@ class _RowsTrace(BatchTrace):
             return BatchTrace.apply(self, prim, args, kwargs)
         if not kwargs and len(args) == 2:
             a, b = args
+            ka, kb = self._kind(a), self._kind(b)
+            out = None
             if prim is _MULTIPLY:
-                if self.diagonal(a) and self._scales(b):
+                if ka is _DIAG and kb is None and self._scales(b):
                     return _DiagBox(wnp.multiply(box_value(a), b), self, _DIAG)
-                if self.diagonal(b) and self._scales(a):
+                if kb is _DIAG and ka is None and self._scales(a):
                     return _DiagBox(wnp.multiply(a, box_value(b)), self, _DIAG)
-                if self.scaled(a) and self._factor(a, b):
-                    return self._rescaled(a, b)
-                if self.scaled(b) and self._factor(b, a):
-                    return self._rescaled(b, a)
-            elif prim is _ADD and self.diagonal(a) and self.diagonal(b):
-                # (two rows of the identity's sums: a fan-out's cotangents) the diagonals add
-                return _DiagBox(wnp.add(box_value(a), box_value(b)), self, _DIAG)
-            elif prim is _ADD and self.diagonal(a) != self.diagonal(b):
-                out = self._plus_diagonal(*((a, b) if self.diagonal(a) else (b, a)))
-                if out is not None:
-                    return out
-            elif prim is _ADD and self.scaled(a) and self.scaled(b):
-                da, db = self.dim_of(a), self.dim_of(b)
-                if box_value(a) is box_value(b) and da.axis == db.axis and da.d is db.d:
+                if type(ka) is _Scaled and kb is None:
+                    out = self._times(a, ka, b)
+                elif type(kb) is _Scaled and ka is None:
+                    out = self._times(b, kb, a)
+            elif prim is _ADD:
+                if ka is _DIAG and kb is _DIAG:
+                    # (two rows of the identity's sums: a fan-out's cotangents) the
+                    # diagonals add
+                    return _DiagBox(wnp.add(box_value(a), box_value(b)), self, _DIAG)
+                if ka is _DIAG and type(kb) is int:
+                    out = self._plus_diagonal(a, b, kb)
+                elif kb is _DIAG and type(ka) is int:
+                    out = self._plus_diagonal(b, a, ka)
+                elif (type(ka) is _Scaled and type(kb) is _Scaled and box_value(a) is box_value(b)
+                        and ka.axis == kb.axis and ka.d is kb.d):
                     # the same matrix and rows scaled two ways (a fan-out): the factors add
-                    c = wnp.add(1.0 if da.c is None else da.c, 1.0 if db.c is None else db.c)
-                    return _DiagBox(box_value(a), self, _Scaled(da.axis, da.d, c))
-            elif prim is _MATMUL and self.diagonal(a) and self._matrix(b):
-                # row i: d_i e_i @ b = d_i b[i]
-                return self._scaled_box(b, 0, box_value(a))
-            elif prim is _MATMUL and self.diagonal(b) and self._matrix(a):
-                # example i: a @ d_i e_i = d_i a[:, i], the columns of a * d (batch axis 1)
-                return self._scaled_box(a, 1, box_value(b))
+                    c = wnp.add(1.0 if ka.c is None else ka.c, 1.0 if kb.c is None else kb.c)
+                    return _DiagBox(box_value(a), self, _Scaled(ka.axis, ka.d, c))
+            elif prim is _MATMUL:
+                if ka is _DIAG and kb is None and self._matrix(b):
+                    # row i: d_i e_i @ b = d_i b[i]
+                    return self._scaled_box(b, 0, box_value(a))
+                if kb is _DIAG and ka is None and self._matrix(a):
+                    # example i: a @ d_i e_i = d_i a[:, i], the columns of a * d (batch
+                    # axis 1)
+                    return self._scaled_box(a, 1, box_value(b))
+            if out is not None:
+                return out
         return super().apply(prim, self.dense_all(args), kwargs)
 
-    def _plus_diagonal(self, diag: Any, other: Any) -> Any:
-        """The diagonal box ``diag`` plus ``other``, a batch of vectors of the batch's
-        size held as a square matrix: that matrix with the diagonal added to its
-        diagonal (the identity's rows are zero elsewhere), without the dense rows of the
-        identity; None for any other ``other``."""
-        if not (isinstance(other, Box) and box_trace(other) is self):
-            return None
-        dim, v = self.dim_of(other), box_value(other)
-        if type(dim) is not int or tuple(_shape(v)) != (self.size, self.size):
+    def _plus_diagonal(self, diag: Any, other: Any, dim: int) -> Any:
+        """The diagonal box ``diag`` plus ``other`` (a batch of this trace, batch axis
+        ``dim``) of vectors of the batch's size, held as a square matrix: that matrix
+        with the diagonal added to its diagonal (the identity's rows are zero
+        elsewhere), without the dense rows of the identity; None for another shape."""
+        v = box_value(other)
+        if tuple(_shape(v)) != (self.size, self.size):
             return None
         return self.box(wnp.add(v, wnp.diag(box_value(diag))), dim)
-
-    def _rescaled(self, box: Any, x: Any) -> Any:
-        dim = self.dim_of(box)
-        c = x if dim.c is None else wnp.multiply(dim.c, x)
-        return _DiagBox(box_value(box), self, _Scaled(dim.axis, dim.d, c))
 
     def apply_raw(self, fun: Any, args: Any, kwargs: Any, name: Any = None) -> Any:
         return super().apply_raw(fun, self.dense_all(args), kwargs, name)
