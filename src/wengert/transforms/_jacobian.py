@@ -146,10 +146,10 @@ class _RowsTrace(BatchTrace):
         c = x if dim.c is None else wnp.multiply(dim.c, x)
         return _DiagBox(m, self, _Scaled(dim.axis, dim.d, c))
 
-    def _kind(self, x: Any) -> Any:
-        """The batch axis of ``x`` if it is a box of this trace (``_DIAG``, a
-        :class:`_Scaled` or an int), else None."""
-        return self.dim_of(x) if isinstance(x, Box) and box_trace(x) is self else None
+    def _lazy(self, x: Any) -> Any:
+        """The batch axis of ``x`` if it is a diagonal or scaled box of this trace
+        (``_DIAG`` or a :class:`_Scaled`), else None."""
+        return x.lazy_axis(self) if type(x) is _DiagBox else None
 
     def apply(self, prim: Any, args: Any, kwargs: Any) -> Any:
         diag = _DiagBox
@@ -161,36 +161,37 @@ class _RowsTrace(BatchTrace):
             return BatchTrace.apply(self, prim, args, kwargs)
         if not kwargs and len(args) == 2:
             a, b = args
-            ka, kb = self._kind(a), self._kind(b)
+            ka, kb = self._lazy(a), self._lazy(b)
+            owns = self.owns
             out = None
             if prim is _MULTIPLY:
-                if ka is _DIAG and kb is None and self._scales(b):
+                if ka is _DIAG and kb is None and not owns(b) and self._scales(b):
                     return _DiagBox(wnp.multiply(box_value(a), b), self, _DIAG)
-                if kb is _DIAG and ka is None and self._scales(a):
+                if kb is _DIAG and ka is None and not owns(a) and self._scales(a):
                     return _DiagBox(wnp.multiply(a, box_value(b)), self, _DIAG)
-                if type(ka) is _Scaled and kb is None:
+                if type(ka) is _Scaled and kb is None and not owns(b):
                     out = self._times(a, ka, b)
-                elif type(kb) is _Scaled and ka is None:
+                elif type(kb) is _Scaled and ka is None and not owns(a):
                     out = self._times(b, kb, a)
             elif prim is _ADD:
                 if ka is _DIAG and kb is _DIAG:
                     # (two rows of the identity's sums: a fan-out's cotangents) the
                     # diagonals add
                     return _DiagBox(wnp.add(box_value(a), box_value(b)), self, _DIAG)
-                if ka is _DIAG and type(kb) is int:
-                    out = self._plus_diagonal(a, b, kb)
-                elif kb is _DIAG and type(ka) is int:
-                    out = self._plus_diagonal(b, a, ka)
+                if ka is _DIAG and kb is None and owns(b):
+                    out = self._plus_diagonal(a, b, self.dim_of(b))
+                elif kb is _DIAG and ka is None and owns(a):
+                    out = self._plus_diagonal(b, a, self.dim_of(a))
                 elif (type(ka) is _Scaled and type(kb) is _Scaled and box_value(a) is box_value(b)
                         and ka.axis == kb.axis and ka.d is kb.d):
                     # the same matrix and rows scaled two ways (a fan-out): the factors add
                     c = wnp.add(1.0 if ka.c is None else ka.c, 1.0 if kb.c is None else kb.c)
                     return _DiagBox(box_value(a), self, _Scaled(ka.axis, ka.d, c))
             elif prim is _MATMUL:
-                if ka is _DIAG and kb is None and self._matrix(b):
+                if ka is _DIAG and kb is None and not owns(b) and self._matrix(b):
                     # row i: d_i e_i @ b = d_i b[i]
                     return self._scaled_box(b, 0, box_value(a))
-                if kb is _DIAG and ka is None and self._matrix(a):
+                if kb is _DIAG and ka is None and not owns(a) and self._matrix(a):
                     # example i: a @ d_i e_i = d_i a[:, i], the columns of a * d (batch
                     # axis 1)
                     return self._scaled_box(a, 1, box_value(b))
@@ -198,13 +199,13 @@ class _RowsTrace(BatchTrace):
                 return out
         return super().apply(prim, self.dense_all(args), kwargs)
 
-    def _plus_diagonal(self, diag: Any, other: Any, dim: int) -> Any:
+    def _plus_diagonal(self, diag: Any, other: Any, dim: Any) -> Any:
         """The diagonal box ``diag`` plus ``other`` (a batch of this trace, batch axis
         ``dim``) of vectors of the batch's size, held as a square matrix: that matrix
         with the diagonal added to its diagonal (the identity's rows are zero
         elsewhere), without the dense rows of the identity; None for another shape."""
         v = box_value(other)
-        if tuple(_shape(v)) != (self.size, self.size):
+        if type(dim) is not int or tuple(_shape(v)) != (self.size, self.size):
             return None
         return self.box(wnp.add(v, wnp.diag(box_value(diag))), dim)
 
@@ -268,12 +269,19 @@ def _diag_box_class() -> Any:
 
             @property
             def shape(self) -> Any:
-                dim = box_trace(self).dim_of(self)
+                dim = self._aux
                 if dim is _DIAG:
-                    return tuple(_shape(box_value(self)))
+                    return tuple(_shape(self._value))
                 if type(dim) is _Scaled:    # a vector: a row or column of the matrix
-                    return (tuple(_shape(box_value(self)))[1 - dim.axis],)
+                    return (tuple(_shape(self._value))[1 - dim.axis],)
                 return BatchedArrayBox.shape.fget(self)   # type: ignore[attr-defined]
+
+            def lazy_axis(self, trace: Any) -> Any:
+                """This box's batch axis if it is diagonal or scaled and of ``trace``."""
+                dim = self._aux
+                if self._trace is trace and (dim is _DIAG or type(dim) is _Scaled):
+                    return dim
+                return None
 
         register_vspace(DiagBox, _batched_vspace)
         _DiagBox = DiagBox
