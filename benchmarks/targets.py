@@ -44,9 +44,11 @@ WHY = {
     "(the identity's rows times Aᵀ stay A scaled by vectors until one product of A's "
     "size, then the matrix product; compiled 0.93x); the rest is Python: at A 6×4 the "
     "Hessian takes about 220 µs (two recorded passes and the batched one: 760 Python "
-    "frames, 1.68M instructions against compiled's 0.10M). In some processes glibc maps "
-    "its 160 KB block fresh on every call (46 page faults, about 110 µs more), depending "
-    "on what the process freed before",
+    "frames, 1.68M instructions against compiled's 0.10M). In a process that has freed "
+    "no larger block glibc still maps its 160 KB block fresh and trims the heap on every "
+    "call (46 page faults a call, about 140 µs more; the code before: 85), none after a "
+    "larger block was freed (the harness's runs); an in-place sum of the identity's part "
+    "into the matrix product (four temporaries of 80-160 KB down to two) would end it",
     ("W4", "wengert compile"): "the closed form's two large operations (one product of A's "
     "size, one matrix product) and about as many small ones; it adds the identity as a "
     "100×100 constant where the closed form adds 1 to 100 entries: 0.93x",
