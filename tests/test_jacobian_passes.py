@@ -198,3 +198,114 @@ def test_a_diagonal_hessian_stays_diagonal_through_a_fan_out(monkeypatch):
     want = numpy.diag(1 + 2 * numpy.cos(x) - x * numpy.sin(x))
     numpy.testing.assert_allclose(H, want, rtol=1e-12, atol=1e-15)
     assert batched == [], batched
+
+
+def _softplus_sum(A):
+    return lambda x: np.sum(np.log1p(np.exp(A @ x))) + 0.5 * np.sum(x * x)
+
+
+def _softplus_hessian(A, x):
+    s = 1 / (1 + numpy.exp(-(A @ x)))
+    return (A.T * (s * (1 - s))) @ A + numpy.eye(len(x))
+
+
+def test_a_hessian_scales_the_matrix_once(monkeypatch):
+    # the identity's rows times Aᵀ stay A with one factor per entry of a row while the
+    # elementwise rules multiply them by their slopes (vectors shared by every row): the
+    # block of A's size is made once, by one product, before the matrix product, as the
+    # closed form makes it; no batched product or sum of the block's size is left, and
+    # no dense identity
+    from wengert._core.batching import BatchTrace
+    A = numpy.random.default_rng(7).standard_normal((9, 5))
+    x = numpy.linspace(-0.4, 0.7, 5)
+    batched = []
+    apply = BatchTrace.apply
+
+    def counting(self, prim, args, kwargs):
+        batched.append(prim.name.rpartition(".")[2])
+        return apply(self, prim, args, kwargs)
+
+    monkeypatch.setattr(BatchTrace, "apply", counting)
+    H = wengert.hessian(_softplus_sum(A))(x)
+    numpy.testing.assert_allclose(H, _softplus_hessian(A, x), rtol=1e-13)
+    # (the + I part's rows of the identity are added onto the product's diagonal)
+    assert batched == ["matmul"], batched
+    fast = wengert.compile(wengert.hessian(_softplus_sum(A)))
+    fast(x)
+    assert numpy.array_equal(fast(x + 0.25), wengert.hessian(_softplus_sum(A))(x + 0.25))
+
+
+def test_scaled_rows_in_other_dtypes_orders_and_nestings():
+    rng = numpy.random.default_rng(8)
+    A = rng.standard_normal((7, 4))
+    x = rng.standard_normal(4)
+    # a float32 matrix with float64 factors: the block is made at once, in float64
+    H = wengert.hessian(_softplus_sum(A.astype(numpy.float32)))(x)
+    assert H.dtype == numpy.float64
+    numpy.testing.assert_allclose(H, _softplus_hessian(A.astype(numpy.float32).astype(float), x),
+                                  rtol=1e-6)
+    # all float32: kept scaled, float32 throughout
+    A32, x32 = A.astype(numpy.float32), x.astype(numpy.float32)
+    H32 = wengert.hessian(_softplus_sum(A32))(x32)
+    assert H32.dtype == numpy.float32
+    numpy.testing.assert_allclose(H32, _softplus_hessian(A32.astype(float), x32.astype(float)),
+                                  rtol=1e-5)
+    # a linear function's Jacobian is a new array, not the matrix itself
+    J = wengert.jacobian(lambda x: A @ x)(x)
+    assert numpy.array_equal(J, A) and not numpy.shares_memory(J, A)
+    Jr = wengert.jacrev(lambda x: A @ x)(x)
+    assert numpy.array_equal(Jr, A) and not numpy.shares_memory(Jr, A)
+    # two matrices whose scaled rows meet in a sum (no common factor): made dense first
+    B = rng.standard_normal((7, 4))
+    f = lambda x: np.sum(np.tanh(A @ x) * np.sin(B @ x))  # noqa: E731
+    numpy.testing.assert_allclose(wengert.hessian(f)(x), wengert.jacfwd(wengert.jacfwd(f))(x),
+                                  rtol=1e-10, atol=1e-12)
+    # third order: a Hessian differentiated again, in both modes
+    g = _softplus_sum(A)
+    t_rev = wengert.jacobian(wengert.hessian(g))(x)
+    t_fwd = wengert.jacfwd(wengert.jacfwd(wengert.jacfwd(g)))(x)
+    numpy.testing.assert_allclose(t_rev, t_fwd, rtol=1e-10, atol=1e-12)
+    through = wengert.grad(lambda x: np.sum(wengert.hessian(g)(x) ** 2))(x)
+    numpy.testing.assert_allclose(
+        through, wengert.grad(lambda x: np.sum(wengert.jacfwd(wengert.jacfwd(g))(x) ** 2))(x),
+        rtol=1e-10)
+
+
+def test_a_tall_jacobian_through_scaled_columns_is_the_hand_written_one():
+    # forward mode: the columns of the identity times B, scaled by tanh's slope, are
+    # B times the slope, the hand-written product, bit for bit
+    B = numpy.random.default_rng(9).standard_normal((40, 6))
+    x = numpy.linspace(-1, 1, 6)
+    y = numpy.tanh(B @ x)
+    J = wengert.jacobian(lambda x: np.tanh(B @ x))(x)
+    assert numpy.array_equal(J, (1 - y * y)[:, None] * B)
+
+
+def test_a_mask_of_scaled_columns_is_that_of_the_columns_they_stand_for():
+    # a forward rule that reads its tangent's value (getval) sees the columns of A scaled
+    # by the identity's, as a batched value without derivative boxes, and its mask is
+    # the dense columns' mask
+    from wengert.extend import defjvp, getval
+    rng = numpy.random.default_rng(10)
+    A = rng.standard_normal((6, 3))
+    x = rng.standard_normal(3)
+    clip = primitive(lambda y: y + 0.0)
+    defjvp(clip, lambda t, ans, y: t * (getval(t) > 0))
+    J = wengert.jacfwd(lambda x: clip(np.tanh(A @ x) * 2.0))(x)
+    dense = (1 - numpy.tanh(A @ x) ** 2)[:, None] * 2.0 * A
+    numpy.testing.assert_allclose(J, dense * (dense > 0), rtol=1e-13)
+
+
+def test_a_mask_of_scaled_rows_carries_no_derivative():
+    # a rule's mask computed from the value of scaled rows (maximum's ties, through
+    # wengert.numpy's value-level code) is the mask of the rows it stands for, and the
+    # Hessian through it, at any order, is that of the dense rows
+    rng = numpy.random.default_rng(10)
+    A = rng.standard_normal((6, 3))
+    x = rng.standard_normal(3)
+    f = lambda x: np.sum(np.maximum(np.exp(A @ x) * x[0], 0.5) ** 2)  # noqa: E731
+    numpy.testing.assert_allclose(wengert.hessian(f)(x), wengert.jacfwd(wengert.jacfwd(f))(x),
+                                  rtol=1e-10, atol=1e-12)
+    t = wengert.jacobian(wengert.hessian(f))(x)
+    numpy.testing.assert_allclose(t, wengert.jacfwd(wengert.jacfwd(wengert.jacfwd(f)))(x),
+                                  rtol=1e-9, atol=1e-11)

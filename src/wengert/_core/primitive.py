@@ -149,20 +149,21 @@ def operator_method(fun, reflected=False):
     that is no box and no list or tuple (a constant array, a number), the box's own trace
     is the one the primitive would find: the call goes to it at once, without the
     primitive's search of its arguments (a box's ``+``, ``*`` and ``@`` are the hottest
-    calls of eager code)."""
+    calls of eager code).  So does a call whose ``other`` is a box of the same trace
+    (``h @ W`` with both traced): the primitive would find that trace too."""
     prim = fun._prim
     no_kwargs = {}
 
     if reflected:
         def method(self, other):
-            if (_lifting or isinstance(other, Box) or type(other) is tuple
-                    or type(other) is list):
+            if _lifting or (other._trace is not self._trace if isinstance(other, Box)
+                            else type(other) is tuple or type(other) is list):
                 return fun(other, self)
             return self._trace.apply(prim, (other, self), no_kwargs)
     else:
         def method(self, other):
-            if (_lifting or isinstance(other, Box) or type(other) is tuple
-                    or type(other) is list):
+            if _lifting or (other._trace is not self._trace if isinstance(other, Box)
+                            else type(other) is tuple or type(other) is list):
                 return fun(self, other)
             return self._trace.apply(prim, (self, other), no_kwargs)
 

@@ -143,8 +143,9 @@ class TapeTrace(Trace):
             return ans
         entries = self.entries
         k = len(entries)
+        t = type(ans)
         if prim.keep is not None and self.lean and (
-                (type(ans) in _lean_types and ans.nbytes >= _lean_bytes[0]) or
+                (t in _lean_types and ans.nbytes >= _lean_bytes[0]) or
                 (type(vals[0]) in _lean_types and vals[0].nbytes >= _lean_bytes[0])):
             kept, kept_ans = _lean[0](prim.keep, vals, ans, parents)
             entries.append((prim, kept, kwargs, kept_ans, parents))
@@ -152,7 +153,7 @@ class TapeTrace(Trace):
                 self.inplace.add(k)
         else:
             entries.append((prim, vals, kwargs, ans, parents))
-        return _box_type(type(ans), _default_box[0])(ans, self, k)   # new_box, inlined
+        return _box_type(t, _default_box[0])(ans, self, k)   # new_box, inlined
 
     def backward(self, seeds, wanted, observe=None):
         """Walk the tape once, from the last seed back to the first wanted node.

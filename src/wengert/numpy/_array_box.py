@@ -108,7 +108,8 @@ class ArrayBox(Box):
     # -- properties that do not depend on the trace --------------------------------
     # (shape, dtype and len read the field itself, not box_value: they are on the hot
     # path of every rule, and a box reading its own field needs no accessor)
-    shape = property(lambda self: _shape_of(self._value))
+    shape = property(lambda self: self._value.shape if type(self._value) is _np.ndarray
+                     else _shape_of(self._value))
     ndim = property(lambda self: len(self.shape))
     size = property(lambda self: _math.prod(self.shape))
     dtype = property(lambda self: _dtype(self._value))

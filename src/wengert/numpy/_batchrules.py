@@ -24,14 +24,18 @@ _ops = {}
 
 def provide(**ops):
     """Hand the builders the wrapped shape operations they call (``reshape``,
-    ``moveaxis``, ``broadcast_to``, ``getitem``, ``stack``) and the sequence box type
+    ``moveaxis``, ``swapaxes``, ``broadcast_to``, ``getitem``, ``stack``) and the sequence box type
     (``SequenceBox``)."""
     _ops.update(ops)
 
 
 def to0(v, d):
-    """``v`` with its batch axis ``d`` moved to the front."""
-    return v if d == 0 else _ops["moveaxis"](v, d, 0)
+    """``v`` with its batch axis ``d`` moved to the front (from axis 1 by swapping the
+    first two axes: the same view as moveaxis's, by ndarray's method, without
+    moveaxis's Python layers)."""
+    if d == 0:
+        return v
+    return _ops["swapaxes"](v, 0, 1) if d == 1 else _ops["moveaxis"](v, d, 0)
 
 
 def size(args, dims):

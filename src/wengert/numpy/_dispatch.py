@@ -230,6 +230,10 @@ def iscomplexobj(x):
     t = type(x)
     if t is _np.ndarray:    # (the usual case: no unboxing to try)
         return x.dtype.kind == "c"
+    if t is not list and t is not tuple:
+        v = innermost(x)    # (a box has the dtype of the array under all its boxes)
+        if type(v) is _np.ndarray:
+            return v.dtype.kind == "c"
     x = val(x)
     t = type(x)
     if t is float or t is _np.float64:

@@ -14,7 +14,7 @@ from ._backends import astype as foreign_astype, is_foreign
 from ._dispatch import (FLOAT_SCALARS, array_like, casts_to_constant, dtype, equivalent,
                         iscomplexobj, nondiff, shape, some, stand_in, val, wrap)
 from ._partials import def_elementwise
-from ._unbroadcast import broadcast_like, unbroadcast
+from ._unbroadcast import broadcast_like, sum_rule, unbroadcast
 from ._wrapped import mean, real
 
 
@@ -75,16 +75,12 @@ for _f in (add, subtract, negative, positive, conjugate):
     declare_elementwise(_f)       # vmap aligns the batch axes; no rule of their own
 
 # (k: a dtype= casting to integers makes the result a constant: no derivative)
-defvjp(add, lambda g, ans, x, y, **k: None if k and casts_to_constant(k) else unbroadcast(g, x),
-       lambda g, ans, x, y, **k: None if k and casts_to_constant(k) else unbroadcast(g, y))
+defvjp(add, sum_rule(0), sum_rule(1))
 defjvp(add, lambda t, ans, x, y, **k: None if k and casts_to_constant(k) else
        broadcast_like(t, ans),
        lambda t, ans, x, y, **k: None if k and casts_to_constant(k) else
        broadcast_like(t, ans))
-defvjp(subtract,
-       lambda g, ans, x, y, **k: None if k and casts_to_constant(k) else unbroadcast(g, x),
-       lambda g, ans, x, y, **k: None if k and casts_to_constant(k) else
-       unbroadcast(negative(g), y))
+defvjp(subtract, sum_rule(0), sum_rule(1, negative))
 defjvp(subtract,
        lambda t, ans, x, y, **k: None if k and casts_to_constant(k) else
        broadcast_like(t, ans),

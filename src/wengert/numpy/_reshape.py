@@ -150,7 +150,7 @@ _batch_first(expand_dims, _expand_dims_batched)
 _batch_first(broadcast_to, _broadcast_to_batched)
 _batch_first(diagonal, _diagonal_batched)
 _batch_first(_diagonal_adjoint, _diagonal_adjoint_batched)
-provide(reshape=reshape, moveaxis=moveaxis, broadcast_to=broadcast_to)
+provide(reshape=reshape, moveaxis=moveaxis, swapaxes=swapaxes, broadcast_to=broadcast_to)
 
 
 # -- helpers of the composed functions (here and in the other shape modules) ------------

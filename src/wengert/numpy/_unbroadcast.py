@@ -1,8 +1,9 @@
 """The one helper every broadcasting rule uses."""
 import numpy as _np
 
+from .._core import Box
 from ._backends import is_dask, lazy_like
-from ._dispatch import FLOAT_SCALARS, iscomplexobj, shape, val
+from ._dispatch import FLOAT_SCALARS, casts_to_constant, iscomplexobj, shape, val
 from ._wrapped import broadcast_to, real, sum
 
 _add_reduce = _np.add.reduce
@@ -30,7 +31,9 @@ def unbroadcast(g, x):
             if axes:
                 g = _add_reduce(g, axes, None, None, True)
         return g.real if g.dtype.kind == "c" and x.dtype.kind != "c" else g
-    gshape, xshape = shape(g), shape(x)
+    # (a box's own shape property: one call fewer than shape's)
+    gshape = g.shape if isinstance(g, Box) else shape(g)
+    xshape = x.shape if isinstance(x, Box) else shape(x)
     if gshape != xshape:
         lead = len(gshape) - len(xshape)
         if lead > 0:
@@ -50,3 +53,26 @@ def broadcast_like(t, ans):
             t = lazy_like(t)    # not a NumPy array of a Dask array's size
         t = broadcast_to(t, shape(ans))
     return t
+
+
+def sum_rule(argnum, negate=None):
+    """The reverse rule of argument ``argnum`` of a sum (``add``), or of a difference
+    with ``negate`` (``negative``) for the subtrahend: the cotangent, negated, summed to
+    the argument's shape; a symbolic zero for a ``dtype=`` that casts to integers.  A
+    real array cotangent of the argument's own shape (the usual case) is returned at
+    once, without unbroadcast's call, and so is one broadcast along a new leading axis (a
+    bias's, summed over the rows)."""
+    def rule(g, ans, *args, **kwargs):
+        if kwargs and casts_to_constant(kwargs):
+            return None
+        if negate is not None:
+            g = negate(g)
+        x = args[argnum]
+        if type(g) is _np.ndarray and type(x) is _np.ndarray and g.dtype.kind != "c":
+            gshape, xshape = g.shape, x.shape
+            if gshape == xshape:
+                return g
+            if gshape[1:] == xshape:
+                return _add_reduce(g, 0)    # a bias's: summed over the rows, as below
+        return unbroadcast(g, x)
+    return rule

@@ -87,15 +87,20 @@ def _plainly_differentiable(x: Any) -> bool:
     return (t is list or t is tuple) and _float_arrays(x)
 
 
+_FLOAT64 = _np.dtype(_np.float64)
+
+
 def _float_arrays(x: Any) -> bool:
     """Whether the list or tuple ``x`` holds only float arrays and Python floats, in
     lists and tuples (the leaves every check accepts)."""
     for v in x:
         t = type(v)
-        if t is _np.ndarray:
-            if v.dtype.kind not in "fc":
-                return False
-        elif t is list or t is tuple:
+        if t is tuple or t is list:
+            if len(v) == 2:     # a (W, b) pair of float64 arrays: both written out
+                a, b = v
+                if (type(a) is _np.ndarray and type(b) is _np.ndarray
+                        and a.dtype is _FLOAT64 and b.dtype is _FLOAT64):
+                    continue
             for w in v:     # (one level written out: a list of (W, b) pairs, say)
                 t = type(w)
                 if t is _np.ndarray:
@@ -106,6 +111,9 @@ def _float_arrays(x: Any) -> bool:
                         return False
                 elif t is not float:
                     return False
+        elif t is _np.ndarray:
+            if v.dtype.kind not in "fc":
+                return False
         elif t is not float:
             return False
     return True

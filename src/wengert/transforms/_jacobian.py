@@ -16,6 +16,7 @@ from ._args import JacobianTransform, check_argnum, nary, positions
 from ._grad import grad, make_jvp
 from ._readings import ReverseTrace, innermost, jvp_at, vjp_at
 from ._vmap import vmap
+from ..numpy._dispatch import shape as _shape
 from ..numpy._vspace import ArrayVSpace
 
 
@@ -59,26 +60,96 @@ def _basis(vs: Any, start: Any, stop: Any) -> Any:
 _DIAG = object()    # the batch axis of a diagonal box: its value is the diagonal
 
 
+class _Scaled:
+    """The batch axis of a scaled box, which stands for the rows of the identity (scaled
+    by ``d``) times a matrix: its value is that plain matrix ``M``, whose axis ``axis``
+    is the batch (example ``i`` is ``d[i]`` times row or column ``i`` of ``M``), each
+    example's entries further scaled by ``c`` (one factor per entry, or one for all;
+    ``None``: not yet).  Products of the batch with factors shared by every example
+    (the slopes of elementwise rules) multiply ``c``, a vector, instead of the block;
+    the block is made once, when an operation needs it."""
+
+    __slots__ = ("axis", "d", "c")
+
+    def __init__(self, axis: int, d: Any, c: Any) -> None:
+        self.axis, self.d, self.c = axis, d, c
+
+
+def _keeps(m: Any, x: Any) -> bool:
+    """Whether a product of the NumPy array ``m`` by ``x`` (under their boxes: an array,
+    a NumPy or Python float) has ``m``'s dtype."""
+    t = type(x)
+    if t is float:
+        return m.dtype.kind in "fc"
+    if t is _np.ndarray or t is _np.float64 or t is _np.float32:
+        return _np.promote_types(x.dtype, m.dtype) == m.dtype
+    return False
+
+
 class _RowsTrace(BatchTrace):
-    """A batch of ``size`` rows of the identity (scaled), kept as their diagonal."""
+    """A batch of ``size`` rows of the identity (scaled), kept as their diagonal, then
+    as a scaled matrix (:class:`_Scaled`), while the operations allow.  ``unit`` is
+    the seed's diagonal (ones): a matrix scaled by it is the matrix itself."""
 
-    __slots__ = ()
+    __slots__ = ("unit",)
 
-    def diagonal(self, box: Any) -> bool:
-        return isinstance(box, Box) and box_trace(box) is self and self.dim_of(box) is _DIAG
+    def __init__(self, size: int, unit: Any = None) -> None:
+        super().__init__(size)
+        self.unit = unit
+
+    def lazy(self, box: Any) -> bool:
+        """Whether ``box`` is a diagonal or scaled box of this trace (not its batch)."""
+        if not (isinstance(box, Box) and box_trace(box) is self):
+            return False
+        dim = self.dim_of(box)
+        return dim is _DIAG or type(dim) is _Scaled
 
     def _scales(self, x: Any) -> bool:
-        """Whether ``x`` is one factor per row (or one for all): no value of this batch."""
-        if isinstance(x, Box) and box_trace(x) is self:
+        """Whether ``x`` (no value of this batch) is one factor per row, or one for all."""
+        if type(x) is list or type(x) is tuple:
             return False
-        if type(x) in (list, tuple):
-            return False
-        return tuple(wnp.shape(x)) in ((), (1,), (self.size,))
+        return tuple(_shape(x)) in ((), (1,), (self.size,))
 
-    def _matrix(self, x: Any) -> bool:
-        """Whether ``x`` is a matrix, no value of this batch."""
-        return (not isinstance(x, (list, tuple)) and not (isinstance(x, Box) and box_trace(x) is self)
-                and len(wnp.shape(x)) == 2)
+    @staticmethod
+    def _matrix(x: Any) -> bool:
+        """Whether ``x`` (no value of this batch) is a matrix."""
+        return type(x) is not list and type(x) is not tuple and len(_shape(x)) == 2
+
+    def _scaled_box(self, m: Any, axis: int, d: Any) -> Any:
+        """The rows of the identity scaled by ``d`` times the matrix ``m`` (``axis`` 0:
+        ``diag(d) @ m``, the batch along ``m``'s rows; 1: ``m @ diag(d)``, along its
+        columns), kept scaled where ``d`` leaves ``m``'s dtype as it is."""
+        im = innermost(m)
+        if type(im) is _np.ndarray and _keeps(im, innermost(d)):
+            return _diag_box_class()(m, self, _Scaled(axis, d, None))
+        # the batch itself: row i is d_i m[i] (axis 0), column i is d_i m[:, i] (axis 1)
+        return self.box(wnp.multiply(m, self._along(d, axis)), axis)
+
+    @staticmethod
+    def _along(v: Any, axis: int) -> Any:
+        """The vector ``v`` shaped to scale a matrix along ``axis`` (0: one factor per
+        row; 1: one per column), a scalar as it is."""
+        return wnp.expand_dims(v, -1) if axis == 0 and len(_shape(v)) else v
+
+    def _times(self, box: Any, dim: Any, x: Any) -> Any:
+        """The scaled ``box`` (of batch axis ``dim``) times ``x``, when ``x`` is one
+        factor per entry of each example (or one for all), shared by the examples and
+        keeping the matrix's dtype: a factor more; None otherwise."""
+        if type(x) is list or type(x) is tuple:
+            return None
+        m = box_value(box)
+        shape = tuple(_shape(x))
+        if shape and shape != (1,) and shape != (tuple(_shape(m))[1 - dim.axis],):
+            return None
+        if not _keeps(innermost(m), innermost(x)):
+            return None
+        c = x if dim.c is None else wnp.multiply(dim.c, x)
+        return _DiagBox(m, self, _Scaled(dim.axis, dim.d, c))
+
+    def _lazy(self, x: Any) -> Any:
+        """The batch axis of ``x`` if it is a diagonal or scaled box of this trace
+        (``_DIAG`` or a :class:`_Scaled`), else None."""
+        return x.lazy_axis(self) if type(x) is _DiagBox else None
 
     def apply(self, prim: Any, args: Any, kwargs: Any) -> Any:
         diag = _DiagBox
@@ -90,37 +161,80 @@ class _RowsTrace(BatchTrace):
             return BatchTrace.apply(self, prim, args, kwargs)
         if not kwargs and len(args) == 2:
             a, b = args
+            ka, kb = self._lazy(a), self._lazy(b)
+            owns = self.owns
+            out = None
             if prim is _MULTIPLY:
-                if self.diagonal(a) and self._scales(b):
+                if ka is _DIAG and kb is None and not owns(b) and self._scales(b):
                     return _DiagBox(wnp.multiply(box_value(a), b), self, _DIAG)
-                if self.diagonal(b) and self._scales(a):
+                if kb is _DIAG and ka is None and not owns(a) and self._scales(a):
                     return _DiagBox(wnp.multiply(a, box_value(b)), self, _DIAG)
-            elif prim is _ADD and self.diagonal(a) and self.diagonal(b):
-                # (two rows of the identity's sums: a fan-out's cotangents) the diagonals add
-                return _DiagBox(wnp.add(box_value(a), box_value(b)), self, _DIAG)
-            elif prim is _MATMUL and self.diagonal(a) and self._matrix(b):
-                # row i: d_i e_i @ b = d_i b[i]
-                return self.box(wnp.multiply(wnp.expand_dims(box_value(a), -1), b), 0)
-            elif prim is _MATMUL and self.diagonal(b) and self._matrix(a):
-                # example i: a @ d_i e_i = d_i a[:, i], the columns of a * d (batch axis 1)
-                return self.box(wnp.multiply(a, box_value(b)), 1)
+                if type(ka) is _Scaled and kb is None and not owns(b):
+                    out = self._times(a, ka, b)
+                elif type(kb) is _Scaled and ka is None and not owns(a):
+                    out = self._times(b, kb, a)
+            elif prim is _ADD:
+                if ka is _DIAG and kb is _DIAG:
+                    # (two rows of the identity's sums: a fan-out's cotangents) the
+                    # diagonals add
+                    return _DiagBox(wnp.add(box_value(a), box_value(b)), self, _DIAG)
+                if ka is _DIAG and kb is None and owns(b):
+                    out = self._plus_diagonal(a, b, self.dim_of(b))
+                elif kb is _DIAG and ka is None and owns(a):
+                    out = self._plus_diagonal(b, a, self.dim_of(a))
+                elif (type(ka) is _Scaled and type(kb) is _Scaled and box_value(a) is box_value(b)
+                        and ka.axis == kb.axis and ka.d is kb.d):
+                    # the same matrix and rows scaled two ways (a fan-out): the factors add
+                    c = wnp.add(1.0 if ka.c is None else ka.c, 1.0 if kb.c is None else kb.c)
+                    return _DiagBox(box_value(a), self, _Scaled(ka.axis, ka.d, c))
+            elif prim is _MATMUL:
+                if ka is _DIAG and kb is None and not owns(b) and self._matrix(b):
+                    # row i: d_i e_i @ b = d_i b[i]
+                    return self._scaled_box(b, 0, box_value(a))
+                if kb is _DIAG and ka is None and not owns(a) and self._matrix(a):
+                    # example i: a @ d_i e_i = d_i a[:, i], the columns of a * d (batch
+                    # axis 1)
+                    return self._scaled_box(a, 1, box_value(b))
+            if out is not None:
+                return out
         return super().apply(prim, self.dense_all(args), kwargs)
+
+    def _plus_diagonal(self, diag: Any, other: Any, dim: Any) -> Any:
+        """The diagonal box ``diag`` plus ``other`` (a batch of this trace, batch axis
+        ``dim``) of vectors of the batch's size, held as a square matrix: that matrix
+        with the diagonal added to its diagonal (the identity's rows are zero
+        elsewhere), without the dense rows of the identity; None for another shape."""
+        v = box_value(other)
+        if type(dim) is not int or tuple(_shape(v)) != (self.size, self.size):
+            return None
+        return self.box(wnp.add(v, wnp.diag(box_value(diag))), dim)
 
     def apply_raw(self, fun: Any, args: Any, kwargs: Any, name: Any = None) -> Any:
         return super().apply_raw(fun, self.dense_all(args), kwargs, name)
 
     def dense(self, box: Any) -> Any:
-        """A diagonal box as the batch it stands for (batch axis 0)."""
-        eye = _np.eye(self.size, dtype=_np.result_type(innermost(box)))
-        return self.box(wnp.multiply(eye, box_value(box)), 0)
+        """A diagonal or scaled box as the batch it stands for."""
+        dim = self.dim_of(box)
+        if dim is _DIAG:    # (batch axis 0)
+            eye = _np.eye(self.size, dtype=_np.result_type(innermost(box)))
+            return self.box(wnp.multiply(eye, box_value(box)), 0)
+        m, axis, d, c = box_value(box), dim.axis, dim.d, dim.c
+        if c is None:
+            return self.box(wnp.multiply(m, self._along(d, axis)), axis)
+        # the examples' factors first (one product of the block's size), then the rows'
+        # (none for the seed's ones: a product by 1 is the matrix itself)
+        out = wnp.multiply(m, self._along(c, 1 - axis))
+        if d is not self.unit:
+            out = wnp.multiply(out, self._along(d, axis))
+        return self.box(out, axis)
 
     def dense_all(self, args: Any) -> Any:
         out = []
         for a in args:
-            if self.diagonal(a):
+            if self.lazy(a):
                 a = self.dense(a)
-            elif type(a) in (list, tuple) and any(self.diagonal(x) for x in a):
-                a = type(a)(self.dense(x) if self.diagonal(x) else x for x in a)
+            elif type(a) in (list, tuple) and any(self.lazy(x) for x in a):
+                a = type(a)(self.dense(x) if self.lazy(x) else x for x in a)
             out.append(a)
         return out
 
@@ -140,15 +254,34 @@ def _diag_box_class() -> Any:
 
         class DiagBox(BatchedArrayBox):
             """A box of :class:`_RowsTrace`; while its batch axis is ``_DIAG`` its value is
-            the diagonal (one example's shape, as a batched box's shape is)."""
+            the diagonal (one example's shape, as a batched box's shape is), while it is
+            a :class:`_Scaled` its value is the matrix (its shape one row's or column's)."""
 
             __slots__ = ()
 
+            def _strip(self) -> Any:
+                dim = box_trace(self).dim_of(self)
+                if type(dim) is not _Scaled:
+                    return BatchedArrayBox._strip(self)
+                # (the factors too lose their differentiation boxes)
+                return DiagBox(getval(box_value(self)), box_trace(self), _Scaled(
+                    dim.axis, getval(dim.d), None if dim.c is None else getval(dim.c)))
+
             @property
             def shape(self) -> Any:
-                if box_trace(self).dim_of(self) is _DIAG:
-                    return tuple(wnp.shape(box_value(self)))
+                dim = self._aux
+                if dim is _DIAG:
+                    return tuple(_shape(self._value))
+                if type(dim) is _Scaled:    # a vector: a row or column of the matrix
+                    return (tuple(_shape(self._value))[1 - dim.axis],)
                 return BatchedArrayBox.shape.fget(self)   # type: ignore[attr-defined]
+
+            def lazy_axis(self, trace: Any) -> Any:
+                """This box's batch axis if it is diagonal or scaled and of ``trace``."""
+                dim = self._aux
+                if self._trace is trace and (dim is _DIAG or type(dim) is _Scaled):
+                    return dim
+                return None
 
         register_vspace(DiagBox, _batched_vspace)
         _DiagBox = DiagBox
@@ -165,10 +298,11 @@ def _plain(vs: Any) -> bool:
 def _jacrev_rows(rt: Any, vs_out: Any, vs_in: Any) -> Any:
     """The Jacobian of a real vector output by one backward pass from the diagonal
     seed: ``out.shape + in.shape``."""
-    trace = _RowsTrace(vs_out.size)
-    seed = _diag_box_class()(_np.ones(vs_out.size, vs_out.dtype), trace, _DIAG)
+    unit = _np.ones(vs_out.size, vs_out.dtype)
+    trace = _RowsTrace(vs_out.size, unit)
+    seed = _diag_box_class()(unit, trace, _DIAG)
     g = rt.vjp(seed)
-    if trace.diagonal(g):
+    if trace.lazy(g):
         g = trace.dense(g)
     if isinstance(g, Box) and box_trace(g) is trace:
         rows, dim = box_value(g), trace.dim_of(g)
@@ -187,12 +321,13 @@ def _shaped(a: Any, shape: tuple[int, ...]) -> Any:
 def _jacfwd_cols(jvp_fun: Any, vs_in: Any, who: str) -> Any:
     """The Jacobian for a real vector input by one forward pass from the diagonal seed
     (the columns of the identity): ``out.shape + in.shape``."""
-    trace = _RowsTrace(vs_in.size)
-    seed = _diag_box_class()(_np.ones(vs_in.size, vs_in.dtype), trace, _DIAG)
+    unit = _np.ones(vs_in.size, vs_in.dtype)
+    trace = _RowsTrace(vs_in.size, unit)
+    seed = _diag_box_class()(unit, trace, _DIAG)
     col = jvp_fun(seed)[1]
     if isinstance(getval(col), (tuple, list, dict)):
         _array_arg(col, who + " (output)")
-    if trace.diagonal(col):
+    if trace.lazy(col):
         col = trace.dense(col)
     out_shape = tuple(wnp.shape(col))     # one example's (one column's)
     if isinstance(col, Box) and box_trace(col) is trace:

@@ -60,6 +60,69 @@ def reraise_plain_target(e: Any) -> None:
 _LEAF_DEF = tree.flatten(0.0)[1]    # the tree definition of a single leaf
 
 
+class _Shallow(tuple):
+    """The structure of a list or tuple of arrays and floats, or of lists and tuples of
+    them (a parameter list of ``(W, b)`` pairs): its type and, per item, ``None`` for a
+    leaf or ``(type, length)`` for a sequence of leaves."""
+    __slots__ = ()
+
+
+_PAIR = (tuple, 2)     # the item of a (W, b) pair
+
+
+def _flatten_input(x: Any) -> tuple[list[Any], Any]:
+    """``tree.flatten(x)``, with the usual argument of a gradient (see :class:`_Shallow`)
+    split without a tree walk (and rebuilt by :func:`_unflatten_input`)."""
+    t = type(x)
+    if t is list or t is tuple:
+        leaves: list[Any] = []
+        items: list[Any] = []
+        for v in x:
+            tv = type(v)
+            if tv is tuple and len(v) == 2:     # a (W, b) pair: both written out
+                a, b = v
+                ta, tb = type(a), type(b)
+                if (ta is _np.ndarray or ta is float) and (tb is _np.ndarray or tb is float):
+                    leaves += v
+                    items.append(_PAIR)
+                    continue
+            if tv is _np.ndarray or tv is float:
+                leaves.append(v)
+                items.append(None)
+            elif tv is list or tv is tuple:
+                for w in v:
+                    tw = type(w)
+                    if tw is not _np.ndarray and tw is not float:
+                        return tree.flatten(x)
+                leaves.extend(v)
+                items.append((tv, len(v)))
+            else:
+                return tree.flatten(x)
+        return leaves, _Shallow((t, tuple(items)))
+    return tree.flatten(x)
+
+
+def _unflatten_input(spec: Any, leaves: list[Any]) -> Any:
+    """The input rebuilt from ``leaves`` (the inverse of :func:`_flatten_input`)."""
+    if type(spec) is not _Shallow:
+        return tree.unflatten(spec, leaves)
+    t, items = spec
+    out = []
+    i = 0
+    for item in items:
+        if item is _PAIR:
+            out.append((leaves[i], leaves[i + 1]))
+            i += 2
+        elif item is None:
+            out.append(leaves[i])
+            i += 1
+        else:
+            n = i + item[1]
+            out.append(item[0](leaves[i:n]))
+            i = n
+    return out if t is list else tuple(out)
+
+
 class ReverseTrace:
     """One recorded evaluation of ``fun(x)``: its result ``ans`` and a backward pass
     over its tape (:meth:`vjp`), which may be run any number of times."""
@@ -68,12 +131,12 @@ class ReverseTrace:
 
     def __init__(self, fun: Callable[[Any], Any], x: PyTree) -> None:
         trace = self.trace = TapeTrace()
-        self.in_leaves, self.in_def = tree.flatten(x)
+        self.in_leaves, self.in_def = _flatten_input(x)
         boxes, self.in_nodes = trace.new_inputs(self.in_leaves)
         node_of = trace.node_of
         try:
             # (a box of a tuple is indexed out while the tape still records the indexing)
-            out = expand_boxed_containers(fun(tree.unflatten(self.in_def, boxes)))
+            out = expand_boxed_containers(fun(_unflatten_input(self.in_def, boxes)))
         except ValueError as e:
             reraise_plain_target(e)
         finally:
@@ -131,7 +194,7 @@ class ReverseTrace:
                     # float32 input whose cotangent a rule computed in float64, say)
                     g = wnp.astype(g, vs.dtype)
             grads.append(g)
-        return tree.unflatten(self.in_def, grads)
+        return _unflatten_input(self.in_def, grads)
 
     def vjp(self, g: PyTree) -> PyTree:
         """The cotangent of ``x`` for the output cotangent ``g`` (a tree like ``ans``)."""
