@@ -6,7 +6,11 @@ from typing import Any
 
 import numpy as _np
 
-from .optim.base import Optimizer, apply_updates, is_elementwise
+import math
+import os
+import weakref
+
+from .optim.base import Optimizer, apply_updates, is_elementwise, kernel_of
 from .tree import flatten, unflatten
 from .transforms import value_and_grad
 from ._typing import PyTree, Fn
@@ -57,20 +61,20 @@ class _FlatRun(_Run):
     def __init__(self, loss: Fn, optimizer: Optimizer, params: PyTree, state: PyTree) -> None:
         self.p, self.p_def = flatten(params)
         self.s, self.s_def = flatten(state)
-        tree_step = _step_function(loss, optimizer, False)
         p_def, s_def = self.p_def, self.s_def
 
-        def step(p_leaves: Any, s_leaves: Any, *batch: Any) -> Any:
-            value, new_params, new_state = tree_step(unflatten(p_def, p_leaves),
-                                                     unflatten(s_def, s_leaves), *batch)
-            new_p, new_p_def = flatten(new_params)
-            new_s, new_s_def = flatten(new_state)
-            if new_p_def != p_def or new_s_def != s_def:
-                raise _NotFlat
-            return value, new_p, new_s
+        def make(loss_ref: Fn) -> Fn:
+            def step(p_leaves: Any, s_leaves: Any, *batch: Any) -> Any:
+                value, new_params, new_state = _step_function(loss_ref(), optimizer, False)(
+                    unflatten(p_def, p_leaves), unflatten(s_def, s_leaves), *batch)
+                new_p, new_p_def = flatten(new_params)
+                new_s, new_s_def = flatten(new_state)
+                if new_p_def != p_def or new_s_def != s_def:
+                    raise _NotFlat
+                return value, new_p, new_s
+            return step
 
-        from ._compile import compile as _compile_fn
-        self.step = _compile_fn(step)
+        self.step = _compiled(loss, (optimizer.update, p_def, s_def), make)
 
     def params(self) -> PyTree:
         return unflatten(self.p_def, self.p)
@@ -113,8 +117,11 @@ class _PackedRun(_Run):
                 or any(type(x) is not _np.ndarray or not x.ndim for x in leaves):
             return None
         dtype = leaves[0].dtype
-        if dtype.kind not in "fc" or any(x.dtype != dtype for x in leaves) \
-                or sum(x.size for x in leaves) > _PACK_MAX_MEAN_SIZE * len(leaves):
+        if dtype.kind not in "fc" or any(x.dtype != dtype for x in leaves):
+            return None
+        kernel = kernel_of(optimizer) if dtype == _np.float64 else None
+        large = sum(x.size for x in leaves) > _PACK_MAX_MEAN_SIZE * len(leaves)
+        if large and kernel is None:
             return None
         step = max(1, _ALIGN // dtype.itemsize)
         spans, end = [], 0      # (start, size, shape, padded size) of each array
@@ -142,17 +149,27 @@ class _PackedRun(_Run):
                    for a, x in zip(part, leaves)):
                 return None
             s_leaves.append(_pack(part, spans, end, part[0].dtype))
-        return cls(loss, optimizer, flat, p_def, spans, s_leaves, s_def, is_vec)
+        run = cls(loss, optimizer, flat, p_def, spans, s_leaves, s_def, is_vec)
+        if large:
+            assert kernel is not None
+            run._use_kernel(loss, kernel)
+        return run
 
     def __init__(self, loss: Fn, optimizer: Optimizer, flat: Any, p_def: Any, spans: Any,
                  s_leaves: Any, s_def: Any, is_vec: Any) -> None:
         self.p, self.s, self.p_def, self.s_def = flat, s_leaves, p_def, s_def
         self.spans, self.is_vec = spans, is_vec
-        value_and_grad_loss = value_and_grad(loss)
+        self.in_place = False       # whether the optimizer's in-place form runs the steps
+        self.step = _compiled(loss, (optimizer.update, p_def, tuple(spans), s_def),
+                              lambda loss_ref: self._program(loss_ref, optimizer))
+
+    def _program(self, loss_ref: Fn, optimizer: Optimizer) -> Fn:
+        """The step of this layout, loss (``loss_ref()``) and optimizer, to compile."""
+        p_def, spans, s_def = self.p_def, self.spans, self.s_def
 
         def step(flat_p: Any, s_leaves: Any, *batch: Any) -> Any:
             from . import numpy as wnp
-            value, g = value_and_grad_loss(self._views(flat_p), *batch)
+            value, g = value_and_grad(loss_ref())(_views(p_def, spans, flat_p), *batch)
             g_leaves, g_def = flatten(g)
             if g_def != p_def or any(
                     getattr(a, "dtype", None) != flat_p.dtype or getattr(a, "shape", None) != shape
@@ -170,13 +187,69 @@ class _PackedRun(_Run):
             if new_s_def != s_def:
                 raise _NotFlat
             return value, apply_updates(flat_p, updates), new_s
+        return step
 
-        from ._compile import compile as _compile_fn
-        self.step = _compile_fn(step)
+    def _use_kernel(self, loss: Fn, kernel: Fn) -> None:
+        """Large arrays: the compiled program computes the loss and the gradients only,
+        and the optimizer's in-place form (``optim.base.kernel_of``) updates each
+        array's entries of the packed vectors, writing into a second set of vectors
+        (no fresh arrays: the optimizer makes a dozen passes over every parameter,
+        and fresh arrays of a megabyte are fresh pages from the system on each step).
+        The two sets alternate: the one a step reads is the one the step before read
+        from, which fit keeps to go back to at a non-finite loss; so a step whose loss
+        is not finite writes nothing."""
+        spans, p_def = self.spans, self.p_def
+        self.in_place = True
 
-    def _views(self, flat: Any) -> PyTree:
-        return unflatten(self.p_def, [flat[a:a + n].reshape(shape)
-                                      for a, n, shape, _ in self.spans])
+        def make(loss_ref: Fn) -> Fn:
+            def gradient(flat_p: Any, *batch: Any) -> Any:
+                from . import numpy as wnp
+                value, g = value_and_grad(loss_ref())(_views(p_def, spans, flat_p), *batch)
+                g_leaves, g_def = flatten(g)
+                if g_def != p_def or any(
+                        getattr(a, "dtype", None) != flat_p.dtype
+                        or getattr(a, "shape", None) != shape
+                        for a, (_, _, shape, _) in zip(g_leaves, spans)):
+                    raise _NotFlat      # gradients of another type: run on trees
+                return value, [wnp.ravel(a) for a in g_leaves]
+            return gradient
+
+        gradient_program = _compiled(loss, ("gradient", p_def, tuple(spans)), make)
+        s_def, is_vec = self.s_def, self.is_vec
+        sets = [(self.p, self.s),
+                (_np.empty_like(self.p), [_np.empty_like(x) if v else x
+                                          for v, x in zip(is_vec, self.s)])]
+        scratch = _np.empty_like(self.p)
+
+        split = _SPLIT_MIN <= sum(size for _, size, _, _ in spans) and _helper.available()
+
+        def step(p: Any, s: Any, *batch: Any) -> Any:
+            value, g = gradient_program(p, *batch)
+            if not math.isfinite(value):
+                return value, p, s      # fit goes back to the step before: write nothing
+            p_out, spare = sets[1] if p is sets[0][0] else sets[0]
+            new_state, apply = kernel(unflatten(s_def, s), unflatten(s_def, spare))
+            parts = [(a, a + size, g_leaf) for g_leaf, (a, size, _, _) in zip(g, spans)]
+            if split:   # the second half of each large array on the helper thread
+                mine, theirs = [], []
+                for a, b, g_leaf in parts:
+                    if b - a < _SPLIT_MIN // 4:
+                        mine.append((a, b, g_leaf))
+                        continue
+                    h = (b - a) // 2
+                    mine.append((a, a + h, g_leaf[:h]))
+                    theirs.append((a + h, b, g_leaf[h:]))
+                done = _helper.submit(_apply_all, apply, theirs, p, p_out, scratch)
+                _apply_all(apply, mine, p, p_out, scratch)
+                done.result()
+            else:
+                _apply_all(apply, parts, p, p_out, scratch)
+            new_s, new_s_def = flatten(new_state)
+            if new_s_def != s_def:
+                raise _NotFlat
+            return value, p_out, new_s
+
+        self.step = step
 
     def params(self) -> PyTree:
         return self.params_of(self.p)
@@ -187,10 +260,82 @@ class _PackedRun(_Run):
 
     def params_of(self, vector: Any) -> PyTree:
         """The tree of arrays packed in ``vector`` (copies)."""
-        return unflatten(self.p_def, [x.copy() for x in flatten(self._views(vector))[0]])
+        return unflatten(self.p_def, [vector[a:a + n].reshape(shape).copy()
+                                      for a, n, shape, _ in self.spans])
 
     def as_trees(self, loss: Fn, optimizer: Optimizer) -> _Run:
         return _TreeRun(_step_function(loss, optimizer, True), self.params(), self.state())
+
+
+def _views(p_def: Any, spans: Any, flat: Any) -> PyTree:
+    """The tree of views into the packed vector ``flat``."""
+    return unflatten(p_def, [flat[a:a + n].reshape(shape) for a, n, shape, _ in spans])
+
+
+# Compiled steps (and gradients) kept from one fit call to the next, as jax.jit keeps
+# its programs: fit called again with the same loss, optimizer and parameter layout
+# traces nothing anew.  Keyed weakly by the loss; its programs reach the loss only
+# through a weak reference (they call it only to trace), so the cache keeps no loss
+# alive; at most _KEPT programs per loss (a sweep over fresh optimizers replaces them).
+_PROGRAMS: "weakref.WeakKeyDictionary[Any, dict[Any, Any]]" = weakref.WeakKeyDictionary()
+_KEPT = 4
+
+
+def _compiled(loss: Fn, key: Any, make: Fn) -> Any:
+    """``wengert.compile(make(loss_ref))`` for ``loss`` and ``key`` (a layout and an
+    optimizer), made once: ``loss_ref()`` is ``loss`` (or the equal loss of the
+    latest call: two bound methods of one object are equal, not identical)."""
+    from ._compile import compile as _compile_fn
+    try:
+        programs = _PROGRAMS.setdefault(loss, {})
+        ref = weakref.ref(loss)
+        hash(key)
+    except TypeError:       # a loss that takes no weak reference, an unhashable key
+        return _compile_fn(make(lambda: loss))
+    entry = programs.pop(key, None)
+    if entry is None:
+        holder = [ref]
+        entry = (_compile_fn(make(lambda: holder[0]())), holder)
+    entry[1][0] = ref
+    programs[key] = entry           # the most recently used last
+    while len(programs) > _KEPT:
+        del programs[next(iter(programs))]
+    return entry[0]
+
+
+def _apply_all(apply: Fn, parts: Any, p: Any, p_out: Any, scratch: Any) -> None:
+    for a, b, g in parts:
+        apply(a, b, g, p, p_out, scratch)
+
+
+# An optimizer's in-place form over at least this many entries runs on two threads,
+# each over its own half of every large array (NumPy lets other threads run while a
+# ufunc loops over a large array), as XLA runs a fused loop over its thread pool.
+_SPLIT_MIN = 1 << 16
+
+
+class _Helper:
+    """One worker thread for the second half of an in-place optimizer step, started
+    on first use (and again in a child process after ``fork``, which copies no
+    threads).  Off on one CPU, or when ``available`` is set False."""
+
+    def __init__(self) -> None:
+        self.enabled = (os.cpu_count() or 1) >= 2
+        self.pool: Any = None
+        self.pid = -1
+
+    def available(self) -> bool:
+        return self.enabled
+
+    def submit(self, fn: Fn, *args: Any) -> Any:
+        if self.pid != os.getpid():
+            from concurrent.futures import ThreadPoolExecutor
+            self.pool = ThreadPoolExecutor(1, thread_name_prefix="wengert-fit")
+            self.pid = os.getpid()
+        return self.pool.submit(fn, *args)
+
+
+_helper = _Helper()
 
 
 def _pack(leaves: Any, spans: Any, end: int, dtype: Any) -> Any:
