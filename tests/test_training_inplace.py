@@ -109,14 +109,14 @@ def test_adams_in_place_form_computes_update_and_apply_updates_bit_for_bit(rate)
     p = rng.standard_normal(40)
     state = opt.init(p)
     spare = opt.init(p)
-    p_out, scratch = numpy.empty_like(p), numpy.empty_like(p)
+    p_out = numpy.empty_like(p)
     for _ in range(5):
         g = rng.standard_normal(40) * 10.0 ** rng.integers(-8, 8, 40)
         updates, want_state = opt.update(g, state, p)
         want = apply_updates(p, updates)
         new_state, apply = kernel(state, spare)
-        apply(0, 17, g[:17], p, p_out, scratch)     # in two parts, as two threads run it
-        apply(17, 40, g[17:], p, p_out, scratch)
+        apply(0, 17, g[:17], p, p_out)     # in two parts, as two threads run it
+        apply(17, 40, g[17:], p, p_out)
         numpy.testing.assert_array_equal(p_out, want)
         _assert_trees_equal(new_state, want_state)
         spare, state, p, p_out = state, new_state, p_out, p   # the sets alternate

@@ -76,14 +76,13 @@ def is_elementwise(opt: Any) -> bool:
 # steps on large float64 parameters: ``kernel(state, spare)`` takes the state with each
 # per-entry leaf one vector (``state``) and a tree of the same structure whose vectors
 # are free buffers of the same size (``spare``), and returns ``(new_state, apply)``:
-# the next state, whose vectors are ``spare``'s, and ``apply(lo, hi, g, p, p_out, t)``,
+# the next state, whose vectors are ``spare``'s, and ``apply(lo, hi, g, p, p_out)``,
 # which writes entries ``lo:hi`` of those vectors and of ``p_out`` (the updated
-# parameters) from the gradient ``g`` (a vector of ``hi - lo`` entries), entries
-# ``lo:hi`` of the parameters ``p`` and of the state, using entries ``lo:hi`` of the
-# scratch vector ``t``.  Each entry gets the bits ``update`` and ``apply_updates`` give
-# it: the same NumPy operations in the same order, on float64 vectors, written into
-# buffers instead of fresh arrays (no allocation, no page faults), reading nothing
-# ``update`` does not read.
+# parameters, free until then: scratch space) from the gradient ``g`` (a vector of
+# ``hi - lo`` entries) and entries ``lo:hi`` of the parameters ``p`` and of the state.
+# Each entry gets the bits ``update`` and ``apply_updates`` give it: the same NumPy
+# operations in the same order, on float64 vectors, written into the buffers instead
+# of fresh arrays, reading nothing ``update`` does not read.
 _KERNELS: "weakref.WeakKeyDictionary[Callable[..., Any], Callable[..., Any]]" = \
     weakref.WeakKeyDictionary()
 

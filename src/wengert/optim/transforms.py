@@ -236,8 +236,8 @@ def _adam_then_learning_rate(b1: float, b2: float, eps: float,
         a, c = 1 - b1, 1 - b2
         mul, add, div, sqrt = _np.multiply, _np.add, _np.divide, _np.sqrt
 
-        def apply(lo: int, hi: int, g: Any, p: Any, p_out: Any, t: Any) -> None:
-            m, t = mu_out[lo:hi], t[lo:hi]
+        def apply(lo: int, hi: int, g: Any, p: Any, p_out: Any) -> None:
+            m, t = mu_out[lo:hi], p_out[lo:hi]     # the new parameters' entries: scratch
             mul(mu[lo:hi], b1, out=m)
             add(m, mul(g, a, out=t), out=m)                 # b1·m + (1 − b1)·g
             v = nu_out[lo:hi]
@@ -246,7 +246,7 @@ def _adam_then_learning_rate(b1: float, b2: float, eps: float,
             add(v, mul(t, c, out=t), out=v)                 # b2·v + (1 − b2)·g²
             add(sqrt(v, out=t), eps_hat, out=t)
             mul(div(m, t, out=t), factor, out=t)            # factor · (m / (√v + eps_hat))
-            add(p[lo:hi], t, out=p_out[lo:hi])              # apply_updates: p + update
+            add(t, p[lo:hi], out=t)                         # apply_updates: p + update
         return new_state, apply
 
     return with_kernel(elementwise(Optimizer(init, update)), kernel)
