@@ -156,3 +156,31 @@ def test_fit_traces_a_loss_once_for_every_call_with_its_layout_and_keeps_no_loss
     del loss
     gc.collect()
     assert ref() is None
+
+
+def test_the_helper_thread_and_this_one_update_every_part_once(monkeypatch):
+    import threading
+    monkeypatch.setattr(steps._helper, "enabled", True)
+    main, helped = threading.get_ident(), threading.Event()
+    done = []
+
+    def apply(lo, hi, g, p, p_out):
+        done.append((lo, threading.get_ident()))
+        if threading.get_ident() == main:
+            helped.wait(5.0)        # the helper takes a part while this thread is busy
+        else:
+            helped.set()
+
+    steps._helper.run(apply, [(i, i + 1, None) for i in range(10)], None, None)
+    assert sorted(lo for lo, _ in done) == list(range(10))
+    assert {t for _, t in done} == {main, next(t for _, t in done if t != main)}
+
+    def fail(lo, hi, g, p, p_out):
+        if threading.get_ident() != main:
+            helped.set()
+            raise FloatingPointError("in the helper")
+        helped.wait(5.0)
+
+    helped.clear()
+    with pytest.raises(FloatingPointError, match="in the helper"):
+        steps._helper.run(fail, [(i, i + 1, None) for i in range(3)], None, None)

@@ -8,6 +8,7 @@ import numpy as _np
 
 import math
 import os
+import threading
 import weakref
 
 from .optim.base import Optimizer, apply_updates, is_elementwise, kernel_of
@@ -231,21 +232,16 @@ class _PackedRun(_Run):
                 return value, p, s      # fit goes back to the step before: write nothing
             p_out, spare = sets[1] if p is sets[0][0] else sets[0]
             new_state, apply = kernel(unflatten(s_def, s), unflatten(s_def, spare))
-            parts = [(a, a + size, g_leaf) for g_leaf, (a, size, _, _) in zip(g, spans)]
-            if split:   # the second half of each large array on the helper thread
-                mine, theirs = [], []
-                for a, b, g_leaf in parts:
-                    if b - a < _SPLIT_MIN // 4:
-                        mine.append((a, b, g_leaf))
-                        continue
-                    h = (b - a) // 2
-                    mine.append((a, a + h, g_leaf[:h]))
-                    theirs.append((a + h, b, g_leaf[h:]))
-                done = _helper.submit(_apply_all, apply, theirs, p, p_out)
-                _apply_all(apply, mine, p, p_out)
-                done.result()
+            if split:   # large arrays in parts, updated by this thread and the helper
+                parts = []
+                for g_leaf, (a, size, _, _) in zip(g, spans):
+                    n = _PARTS if size >= _SPLIT_MIN // _PARTS else 1
+                    cuts = [size * i // n for i in range(n + 1)]
+                    parts += [(a + lo, a + hi, g_leaf[lo:hi]) for lo, hi in zip(cuts, cuts[1:])]
+                _helper.run(apply, parts, p, p_out)
             else:
-                _apply_all(apply, parts, p, p_out)
+                for g_leaf, (a, size, _, _) in zip(g, spans):
+                    apply(a, a + size, g_leaf, p, p_out)
             new_s, new_s_def = flatten(new_state)
             if new_s_def != s_def:
                 raise _NotFlat
@@ -305,40 +301,75 @@ def _compiled(loss: Fn, key: Any, make: Fn) -> Any:
     return entry[0]
 
 
-def _apply_all(apply: Fn, parts: Any, p: Any, p_out: Any) -> None:
-    for a, b, g in parts:
-        apply(a, b, g, p, p_out)
-
-
 # An optimizer's in-place form over at least this many entries runs on two threads,
-# each over its own half of every large array (NumPy lets other threads run while a
-# ufunc loops over a large array), as XLA runs a fused loop over its thread pool.
+# this one and a helper, each taking the next of _PARTS parts of every large array as
+# it comes free (NumPy lets other threads run while a ufunc loops over a large array),
+# as XLA spreads a fused loop over its thread pool.  Where the helper does not get a
+# CPU soon (another process is busy), this thread updates the parts it did not take.
 _SPLIT_MIN = 1 << 16
+_PARTS = 4
 
 
 class _Helper:
-    """One worker thread for the second half of an in-place optimizer step, started
-    on first use (and again in a child process after ``fork``, which copies no
-    threads).  Off on one CPU, or when ``available`` is set False."""
+    """One worker thread for in-place optimizer steps, started on first use (and again
+    in a child process after ``fork``, which copies no threads).  Off where this
+    process may run on one CPU only (or when ``enabled`` is set False)."""
 
     def __init__(self) -> None:
-        try:    # the CPUs this process may run on (a container or taskset may allow one)
-            cpus = len(os.sched_getaffinity(0))
-        except (AttributeError, OSError):
-            cpus = os.cpu_count() or 1
-        self.enabled = cpus >= 2
+        self.enabled = _cpus() >= 2
         self.pool: Any = None
         self.pid = -1
 
     def available(self) -> bool:
         return self.enabled
 
-    def submit(self, fn: Fn, *args: Any) -> Any:
+    def run(self, apply: Fn, parts: Any, p: Any, p_out: Any) -> None:
+        """``apply(lo, hi, g, p, p_out)`` for every ``(lo, hi, g)`` of ``parts``, each
+        once, on this thread and the helper."""
+        todo = iter(parts)      # both threads take from it (one next() at a time)
+        busy = threading.Lock()     # held by the helper while it updates a part
+        failed: list[BaseException] = []
+
+        def helper() -> None:
+            try:
+                while True:
+                    with busy:
+                        part = next(todo, None)
+                        if part is None:
+                            return
+                        apply(part[0], part[1], part[2], p, p_out)
+            except BaseException as e:      # raised again on the calling thread
+                failed.append(e)
+
         if self.pid != os.getpid():
             from concurrent.futures import ThreadPoolExecutor
             self.pool = ThreadPoolExecutor(1, thread_name_prefix="wengert-fit")
             self.pid = os.getpid()
-        return self.pool.submit(fn, *args)
+        self.pool.submit(helper)
+        for lo, hi, g in todo:
+            apply(lo, hi, g, p, p_out)
+        with busy:      # the helper's last part is done (or it has not begun: then it
+            pass        # finds nothing left when it does)
+        if failed:
+            raise failed[0]
+
+
+def _cpus() -> float:
+    """How many CPUs this process may use at once: those it may run on (taskset), and
+    no more than a container's CPU quota (cgroup v2 ``cpu.max``): on one CPU, two
+    threads that each wait for the interpreter lock take turns, twice as slowly."""
+    try:
+        cpus: float = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    try:
+        with open("/sys/fs/cgroup/cpu.max") as f:
+            quota, period = f.read().split()[:2]
+        if quota != "max":
+            cpus = min(cpus, int(quota) / int(period))
+    except (OSError, ValueError):
+        pass
+    return cpus
 
 
 _helper = _Helper()
