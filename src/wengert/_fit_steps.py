@@ -2,14 +2,13 @@
 step to step: as trees (eager steps, or an objective that computes its own gradient),
 as lists of leaves (a compiled step), or packed into one vector (a compiled step of an
 elementwise optimizer, which then updates all parameters with a few NumPy calls)."""
-from typing import Any
-
-import numpy as _np
-
 import math
 import os
 import threading
 import weakref
+from typing import Any
+
+import numpy as _np
 
 from .optim.base import Optimizer, apply_updates, is_elementwise, kernel_of
 from .tree import flatten, unflatten
@@ -150,19 +149,19 @@ class _PackedRun(_Run):
                    for a, x in zip(part, leaves)):
                 return None
             s_leaves.append(_pack(part, spans, end, part[0].dtype))
-        run = cls(loss, optimizer, flat, p_def, spans, s_leaves, s_def, is_vec)
-        if large:
-            assert kernel is not None
-            run._use_kernel(loss, kernel)
-        return run
+        return cls(loss, optimizer, flat, p_def, spans, s_leaves, s_def, is_vec,
+                   kernel if large else None)
 
     def __init__(self, loss: Fn, optimizer: Optimizer, flat: Any, p_def: Any, spans: Any,
-                 s_leaves: Any, s_def: Any, is_vec: Any) -> None:
+                 s_leaves: Any, s_def: Any, is_vec: Any, kernel: Fn | None = None) -> None:
         self.p, self.s, self.p_def, self.s_def = flat, s_leaves, p_def, s_def
         self.spans, self.is_vec = spans, is_vec
-        self.in_place = False       # whether the optimizer's in-place form runs the steps
-        self.step = _compiled(loss, (optimizer.update, p_def, tuple(spans), s_def),
-                              lambda loss_ref: self._program(loss_ref, optimizer))
+        self.in_place = kernel is not None  # whether the optimizer's in-place form runs
+        if kernel is not None:
+            self._use_kernel(loss, kernel)
+        else:
+            self.step = _compiled(loss, (optimizer.update, p_def, tuple(spans), s_def),
+                                  lambda loss_ref: self._program(loss_ref, optimizer))
 
     def _program(self, loss_ref: Fn, optimizer: Optimizer) -> Fn:
         """The step of this layout, loss (``loss_ref()``) and optimizer, to compile."""
@@ -203,7 +202,6 @@ class _PackedRun(_Run):
         from, which fit keeps to go back to at a non-finite loss; so a step whose loss
         is not finite writes nothing."""
         spans, p_def = self.spans, self.p_def
-        self.in_place = True
 
         def make(loss_ref: Fn) -> Fn:
             def gradient(flat_p: Any, *batch: Any) -> Any:
