@@ -2,15 +2,12 @@
 step to step: as trees (eager steps, or an objective that computes its own gradient),
 as lists of leaves (a compiled step), or packed into one vector (a compiled step of an
 elementwise optimizer, which then updates all parameters with a few NumPy calls)."""
-import math
-import os
 import threading
-import weakref
 from typing import Any
 
 import numpy as _np
 
-from .optim.base import Optimizer, apply_updates, is_elementwise, kernel_of
+from .optim.base import Optimizer, apply_updates, is_elementwise
 from .tree import flatten, unflatten
 from .transforms import value_and_grad
 from ._typing import PyTree, Fn
@@ -63,9 +60,9 @@ class _FlatRun(_Run):
         self.s, self.s_def = flatten(state)
         p_def, s_def = self.p_def, self.s_def
 
-        def make(loss_ref: Fn) -> Fn:
+        def make(loss: Fn) -> Fn:
             def step(p_leaves: Any, s_leaves: Any, *batch: Any) -> Any:
-                value, new_params, new_state = _step_function(loss_ref(), optimizer, False)(
+                value, new_params, new_state = _step_function(loss, optimizer, False)(
                     unflatten(p_def, p_leaves), unflatten(s_def, s_leaves), *batch)
                 new_p, new_p_def = flatten(new_params)
                 new_s, new_s_def = flatten(new_state)
@@ -117,11 +114,8 @@ class _PackedRun(_Run):
                 or any(type(x) is not _np.ndarray or not x.ndim for x in leaves):
             return None
         dtype = leaves[0].dtype
-        if dtype.kind not in "fc" or any(x.dtype != dtype for x in leaves):
-            return None
-        kernel = kernel_of(optimizer) if dtype == _np.float64 else None
-        large = sum(x.size for x in leaves) > _PACK_MAX_MEAN_SIZE * len(leaves)
-        if large and kernel is None:
+        if dtype.kind not in "fc" or any(x.dtype != dtype for x in leaves) \
+                or sum(x.size for x in leaves) > _PACK_MAX_MEAN_SIZE * len(leaves):
             return None
         step = max(1, _ALIGN // dtype.itemsize)
         spans, end = [], 0      # (start, size, shape, padded size) of each array
@@ -149,27 +143,22 @@ class _PackedRun(_Run):
                    for a, x in zip(part, leaves)):
                 return None
             s_leaves.append(_pack(part, spans, end, part[0].dtype))
-        return cls(loss, optimizer, flat, p_def, spans, s_leaves, s_def, is_vec,
-                   kernel if large else None)
+        return cls(loss, optimizer, flat, p_def, spans, s_leaves, s_def, is_vec)
 
     def __init__(self, loss: Fn, optimizer: Optimizer, flat: Any, p_def: Any, spans: Any,
-                 s_leaves: Any, s_def: Any, is_vec: Any, kernel: Fn | None = None) -> None:
+                 s_leaves: Any, s_def: Any, is_vec: Any) -> None:
         self.p, self.s, self.p_def, self.s_def = flat, s_leaves, p_def, s_def
         self.spans, self.is_vec = spans, is_vec
-        self.in_place = kernel is not None  # whether the optimizer's in-place form runs
-        if kernel is not None:
-            self._use_kernel(loss, kernel)
-        else:
-            self.step = _compiled(loss, (optimizer.update, p_def, tuple(spans), s_def),
-                                  lambda loss_ref: self._program(loss_ref, optimizer))
+        self.step = _compiled(loss, (optimizer.update, p_def, tuple(spans), s_def),
+                              lambda loss: self._program(loss, optimizer))
 
-    def _program(self, loss_ref: Fn, optimizer: Optimizer) -> Fn:
-        """The step of this layout, loss (``loss_ref()``) and optimizer, to compile."""
+    def _program(self, loss: Fn, optimizer: Optimizer) -> Fn:
+        """The step of this layout, loss and optimizer, to compile."""
         p_def, spans, s_def = self.p_def, self.spans, self.s_def
 
         def step(flat_p: Any, s_leaves: Any, *batch: Any) -> Any:
             from . import numpy as wnp
-            value, g = value_and_grad(loss_ref())(_views(p_def, spans, flat_p), *batch)
+            value, g = value_and_grad(loss)(_views(p_def, spans, flat_p), *batch)
             g_leaves, g_def = flatten(g)
             if g_def != p_def or any(
                     getattr(a, "dtype", None) != flat_p.dtype or getattr(a, "shape", None) != shape
@@ -188,64 +177,6 @@ class _PackedRun(_Run):
                 raise _NotFlat
             return value, apply_updates(flat_p, updates), new_s
         return step
-
-    def _use_kernel(self, loss: Fn, kernel: Fn) -> None:
-        """Large arrays: the compiled program computes the loss and the gradients only,
-        and the optimizer's in-place form (``optim.base.kernel_of``) updates each
-        array's entries of the packed vectors, writing into a second set of vectors,
-        over ranges of entries that can run on two threads (``_SPLIT_MIN``).  On one
-        thread it takes what the compiled optimizer takes (the same dozen NumPy passes
-        over every parameter; it uses the new parameters' vector as its scratch space,
-        so that it touches no more memory than the compiled program's reused
-        temporaries: with a separate scratch vector a step of the W9 MLP took 8% more).
-        The two sets alternate: the one a step reads is the one the step before read
-        from, which fit keeps to go back to at a non-finite loss; so a step whose loss
-        is not finite writes nothing."""
-        spans, p_def = self.spans, self.p_def
-
-        def make(loss_ref: Fn) -> Fn:
-            def gradient(flat_p: Any, *batch: Any) -> Any:
-                from . import numpy as wnp
-                value, g = value_and_grad(loss_ref())(_views(p_def, spans, flat_p), *batch)
-                g_leaves, g_def = flatten(g)
-                if g_def != p_def or any(
-                        getattr(a, "dtype", None) != flat_p.dtype
-                        or getattr(a, "shape", None) != shape
-                        for a, (_, _, shape, _) in zip(g_leaves, spans)):
-                    raise _NotFlat      # gradients of another type: run on trees
-                return value, [wnp.ravel(a) for a in g_leaves]
-            return gradient
-
-        gradient_program = _compiled(loss, ("gradient", p_def, tuple(spans)), make)
-        s_def, is_vec = self.s_def, self.is_vec
-        sets = [(self.p, self.s),
-                (_np.empty_like(self.p), [_np.empty_like(x) if v else x
-                                          for v, x in zip(is_vec, self.s)])]
-
-        split = _SPLIT_MIN <= sum(size for _, size, _, _ in spans) and _helper.available()
-
-        def step(p: Any, s: Any, *batch: Any) -> Any:
-            value, g = gradient_program(p, *batch)
-            if not math.isfinite(value):
-                return value, p, s      # fit goes back to the step before: write nothing
-            p_out, spare = sets[1] if p is sets[0][0] else sets[0]
-            new_state, apply = kernel(unflatten(s_def, s), unflatten(s_def, spare))
-            if split:   # large arrays in parts, updated by this thread and the helper
-                parts = []
-                for g_leaf, (a, size, _, _) in zip(g, spans):
-                    n = _PARTS if size >= _SPLIT_MIN // _PARTS else 1
-                    cuts = [size * i // n for i in range(n + 1)]
-                    parts += [(a + lo, a + hi, g_leaf[lo:hi]) for lo, hi in zip(cuts, cuts[1:])]
-                _helper.run(apply, parts, p, p_out)
-            else:
-                for g_leaf, (a, size, _, _) in zip(g, spans):
-                    apply(a, a + size, g_leaf, p, p_out)
-            new_s, new_s_def = flatten(new_state)
-            if new_s_def != s_def:
-                raise _NotFlat
-            return value, p_out, new_s
-
-        self.step = step
 
     def params(self) -> PyTree:
         return self.params_of(self.p)
@@ -268,109 +199,49 @@ def _views(p_def: Any, spans: Any, flat: Any) -> PyTree:
     return unflatten(p_def, [flat[a:a + n].reshape(shape) for a, n, shape, _ in spans])
 
 
-# Compiled steps (and gradients) kept from one fit call to the next, as jax.jit keeps
-# its programs: fit called again with the same loss, optimizer and parameter layout
-# traces nothing anew.  Keyed weakly by the loss; its programs reach the loss only
-# through a weak reference (they call it only to trace), so the cache keeps no loss
-# alive; at most _KEPT programs per loss (a sweep over fresh optimizers replaces them).
-_PROGRAMS: "weakref.WeakKeyDictionary[Any, dict[Any, Any]]" = weakref.WeakKeyDictionary()
-_KEPT = 4
+# Compiled steps kept from one fit call to the next, as jax.jit keeps its programs: fit
+# called again with the same loss, optimizer and parameter layout traces nothing anew.
+# They are kept in the loss function's own attribute _KEPT_ATTR (at most _KEPT_MAX, the
+# most recently used; a sweep over fresh optimizers replaces them), so that they live
+# exactly as long as the loss: a kept program refers to its loss (wengert.compile must
+# see the loss to check what it reads, such as a global's value, at each call), and a
+# cache outside the loss would keep it alive for good.  A loss that takes no attribute
+# (a bound method, a builtin) gets fresh programs at each fit.
+_KEPT_ATTR = "_wengert_fit_programs"
+_KEPT_MAX = 4
+_LOCK = threading.Lock()
+
+
+class _Programs(dict[Any, Any]):
+    """The programs kept with a loss function; pickled (cloudpickle carries a function's
+    attributes with it to other processes) as an empty one."""
+
+    def __reduce__(self) -> Any:
+        return (_Programs, ())
 
 
 def _compiled(loss: Fn, key: Any, make: Fn) -> Any:
-    """``wengert.compile(make(loss_ref))`` for ``loss`` and ``key`` (a layout and an
-    optimizer), made once: ``loss_ref()`` is ``loss`` (or the equal loss of the
-    latest call: two bound methods of one object are equal, not identical)."""
+    """``wengert.compile(make(loss))`` for ``loss`` and ``key`` (a layout and an
+    optimizer), made once and kept with the loss."""
     from ._compile import compile as _compile_fn
-    try:
-        programs = _PROGRAMS.setdefault(loss, {})
-        ref = weakref.ref(loss)
-        hash(key)
-    except TypeError:       # a loss that takes no weak reference, an unhashable key
-        return _compile_fn(make(lambda: loss))
-    entry = programs.pop(key, None)
-    if entry is None:
-        holder = [ref]
-        entry = (_compile_fn(make(lambda: holder[0]())), holder)
-    entry[1][0] = ref
-    programs[key] = entry           # the most recently used last
-    while len(programs) > _KEPT:
-        del programs[next(iter(programs))]
-    return entry[0]
-
-
-# An optimizer's in-place form over at least this many entries runs on two threads,
-# this one and a helper, each taking the next of _PARTS parts of every large array as
-# it comes free (NumPy lets other threads run while a ufunc loops over a large array),
-# as XLA spreads a fused loop over its thread pool.  Where the helper does not get a
-# CPU soon (another process is busy), this thread updates the parts it did not take.
-_SPLIT_MIN = 1 << 16
-_PARTS = 4
-
-
-class _Helper:
-    """One worker thread for in-place optimizer steps, started on first use (and again
-    in a child process after ``fork``, which copies no threads).  Off where this
-    process may run on one CPU only (or when ``enabled`` is set False)."""
-
-    def __init__(self) -> None:
-        self.enabled = _cpus() >= 2
-        self.pool: Any = None
-        self.pid = -1
-
-    def available(self) -> bool:
-        return self.enabled
-
-    def run(self, apply: Fn, parts: Any, p: Any, p_out: Any) -> None:
-        """``apply(lo, hi, g, p, p_out)`` for every ``(lo, hi, g)`` of ``parts``, each
-        once, on this thread and the helper."""
-        todo = iter(parts)      # both threads take from it (one next() at a time)
-        busy = threading.Lock()     # held by the helper while it updates a part
-        failed: list[BaseException] = []
-
-        def helper() -> None:
+    with _LOCK:
+        programs = getattr(loss, "__dict__", {}).get(_KEPT_ATTR)
+        try:
+            program = programs.pop(key, None) if programs is not None else None
+        except TypeError:   # an unhashable key
+            return _compile_fn(make(loss))
+        if program is None:
+            program = _compile_fn(make(loss))
+        if programs is None:
             try:
-                while True:
-                    with busy:
-                        part = next(todo, None)
-                        if part is None:
-                            return
-                        apply(part[0], part[1], part[2], p, p_out)
-            except BaseException as e:      # raised again on the calling thread
-                failed.append(e)
-
-        if self.pid != os.getpid():
-            from concurrent.futures import ThreadPoolExecutor
-            self.pool = ThreadPoolExecutor(1, thread_name_prefix="wengert-fit")
-            self.pid = os.getpid()
-        self.pool.submit(helper)
-        for lo, hi, g in todo:
-            apply(lo, hi, g, p, p_out)
-        with busy:      # the helper's last part is done (or it has not begun: then it
-            pass        # finds nothing left when it does)
-        if failed:
-            raise failed[0]
-
-
-def _cpus() -> float:
-    """How many CPUs this process may use at once: those it may run on (taskset), and
-    no more than a container's CPU quota (cgroup v2 ``cpu.max``): on one CPU, two
-    threads that each wait for the interpreter lock take turns, twice as slowly."""
-    try:
-        cpus: float = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cpus = os.cpu_count() or 1
-    try:
-        with open("/sys/fs/cgroup/cpu.max") as f:
-            quota, period = f.read().split()[:2]
-        if quota != "max":
-            cpus = min(cpus, int(quota) / int(period))
-    except (OSError, ValueError):
-        pass
-    return cpus
-
-
-_helper = _Helper()
+                programs = _Programs()
+                setattr(loss, _KEPT_ATTR, programs)
+            except (AttributeError, TypeError):
+                return program
+        programs[key] = program         # the most recently used last
+        while len(programs) > _KEPT_MAX:
+            del programs[next(iter(programs))]
+    return program
 
 
 def _pack(leaves: Any, spans: Any, end: int, dtype: Any) -> Any:

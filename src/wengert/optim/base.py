@@ -72,35 +72,6 @@ def is_elementwise(opt: Any) -> bool:
         return False
 
 
-# In-place forms of some elementwise optimizers, for ``wengert.training.fit``'s packed
-# steps on large float64 parameters: ``kernel(state, spare)`` takes the state with each
-# per-entry leaf one vector (``state``) and a tree of the same structure whose vectors
-# are free buffers of the same size (``spare``), and returns ``(new_state, apply)``:
-# the next state, whose vectors are ``spare``'s, and ``apply(lo, hi, g, p, p_out)``,
-# which writes entries ``lo:hi`` of those vectors and of ``p_out`` (the updated
-# parameters, free until then: scratch space) from the gradient ``g`` (a vector of
-# ``hi - lo`` entries) and entries ``lo:hi`` of the parameters ``p`` and of the state.
-# Each entry gets the bits ``update`` and ``apply_updates`` give it: the same NumPy
-# operations in the same order, on float64 vectors, written into the buffers instead
-# of fresh arrays, reading nothing ``update`` does not read.
-_KERNELS: "weakref.WeakKeyDictionary[Callable[..., Any], Callable[..., Any]]" = \
-    weakref.WeakKeyDictionary()
-
-
-def with_kernel(opt: "Optimizer", kernel: Callable[..., Any]) -> "Optimizer":
-    """Give the elementwise ``opt`` its in-place form ``kernel`` (see ``_KERNELS``)."""
-    _KERNELS[opt.update] = kernel
-    return opt
-
-
-def kernel_of(opt: Any) -> Callable[..., Any] | None:
-    """The in-place form of ``opt`` (see ``_KERNELS``), or None."""
-    try:
-        return _KERNELS.get(getattr(opt, "update", None))  # type: ignore[arg-type]
-    except TypeError:       # not weakly referable: not one of ours
-        return None
-
-
 def _check_same(tree_a: Any, tree_b: Any, where: str, name_a: Any, name_b: Any) -> Any:
     la, ta = flatten(tree_a)
     lb, tb = flatten(tree_b)

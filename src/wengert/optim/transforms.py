@@ -17,7 +17,7 @@ from typing import Any, Hashable, Mapping
 import numpy as _np
 
 from ..tree import flatten, unflatten
-from .base import Optimizer, elementwise, global_norm, tree_apply, with_kernel
+from .base import Optimizer, elementwise, global_norm, tree_apply
 from .._typing import Schedule
 
 __all__ = ["scale", "scale_by_learning_rate", "trace", "scale_by_rms", "scale_by_adam",
@@ -191,65 +191,31 @@ def _adam_then_learning_rate(b1: float, b2: float, eps: float,
         state = {"count": _count0(), "mu": _zeros_like(params), "nu": _zeros_like(params)}
         return state if lr is None else (state, {"count": _count0()})
 
-    def scalars(state: Any) -> Any:
-        """``(adam's state, its next count, the learning rate's next state or None,
-        factor, eps_hat)``: the numbers every entry's step uses, shared by ``update``
-        and ``kernel``."""
-        rate_state: Any = None
+    def update(grads: Any, state: Any, params: Any=None) -> Any:
         if lr is not None:
             if not isinstance(state, tuple) or len(state) != 2:
                 raise ValueError("adam.update: state must be the tuple of 2 states "
                                  "(scale_by_adam's, scale_by_learning_rate's) that its init returned")
             state, rate_state = state
         count = _next_count(state["count"])
+        mu = tree_apply("scale_by_adam", lambda g, m: b1 * m + (1 - b1) * g, grads,
+                        state["mu"], names=("grads", "first-moment state"))
+        nu = tree_apply("scale_by_adam", lambda g, v: b2 * v + (1 - b2) * _abs2(g),
+                        grads, state["nu"], names=("grads", "second-moment state"))
         # m̂ / (√v̂ + eps) with m̂ = m / c1, v̂ = v / c2, computed as Kingma & Ba suggest
         # (Adam, end of section 2): the corrections fold into two numbers, which saves
         # a division of every entry: (√c2 / c1) · m / (√v + eps √c2)
         c1, root_c2 = 1 - b1 ** count, _np.sqrt(1 - b2 ** count)
         factor, eps_hat = root_c2 / c1, eps * root_c2
+        new_state: Any = {"count": count, "mu": mu, "nu": nu}
         if lr is not None:
             factor = -lr(rate_state["count"]) * factor
-            rate_state = {"count": _next_count(rate_state["count"])}
-        return state, count, rate_state, factor, eps_hat
-
-    def update(grads: Any, state: Any, params: Any=None) -> Any:
-        state, count, rate_state, factor, eps_hat = scalars(state)
-        mu = tree_apply("scale_by_adam", lambda g, m: b1 * m + (1 - b1) * g, grads,
-                        state["mu"], names=("grads", "first-moment state"))
-        nu = tree_apply("scale_by_adam", lambda g, v: b2 * v + (1 - b2) * _abs2(g),
-                        grads, state["nu"], names=("grads", "second-moment state"))
-        new_state: Any = {"count": count, "mu": mu, "nu": nu}
-        if rate_state is not None:
-            new_state = (new_state, rate_state)
+            new_state = (new_state, {"count": _next_count(rate_state["count"])})
         out = tree_apply("scale_by_adam", lambda m, v: factor * (m / (_np.sqrt(v) + eps_hat)),
                          mu, nu)
         return out, new_state
 
-    def kernel(state: Any, spare: Any) -> Any:
-        # update's operations, entry by entry in the same order (see optim.base._KERNELS)
-        state, count, rate_state, factor, eps_hat = scalars(state)
-        spare = spare[0] if rate_state is not None else spare
-        mu, nu, mu_out, nu_out = state["mu"], state["nu"], spare["mu"], spare["nu"]
-        new_state: Any = {"count": count, "mu": mu_out, "nu": nu_out}
-        if rate_state is not None:
-            new_state = (new_state, rate_state)
-        a, c = 1 - b1, 1 - b2
-        mul, add, div, sqrt = _np.multiply, _np.add, _np.divide, _np.sqrt
-
-        def apply(lo: int, hi: int, g: Any, p: Any, p_out: Any) -> None:
-            m, t = mu_out[lo:hi], p_out[lo:hi]     # the new parameters' entries: scratch
-            mul(mu[lo:hi], b1, out=m)
-            add(m, mul(g, a, out=t), out=m)                 # b1·m + (1 − b1)·g
-            v = nu_out[lo:hi]
-            mul(nu[lo:hi], b2, out=v)
-            mul(g, g, out=t)
-            add(v, mul(t, c, out=t), out=v)                 # b2·v + (1 − b2)·g²
-            add(sqrt(v, out=t), eps_hat, out=t)
-            mul(div(m, t, out=t), factor, out=t)            # factor · (m / (√v + eps_hat))
-            add(t, p[lo:hi], out=t)                         # apply_updates: p + update
-        return new_state, apply
-
-    return with_kernel(elementwise(Optimizer(init, update)), kernel)
+    return elementwise(Optimizer(init, update))
 
 
 def add_decayed_weights(weight_decay: float) -> Optimizer:
