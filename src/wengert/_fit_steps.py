@@ -2,6 +2,7 @@
 step to step: as trees (eager steps, or an objective that computes its own gradient),
 as lists of leaves (a compiled step), or packed into one vector (a compiled step of an
 elementwise optimizer, which then updates all parameters with a few NumPy calls)."""
+import threading
 from typing import Any
 
 import numpy as _np
@@ -57,20 +58,20 @@ class _FlatRun(_Run):
     def __init__(self, loss: Fn, optimizer: Optimizer, params: PyTree, state: PyTree) -> None:
         self.p, self.p_def = flatten(params)
         self.s, self.s_def = flatten(state)
-        tree_step = _step_function(loss, optimizer, False)
         p_def, s_def = self.p_def, self.s_def
 
-        def step(p_leaves: Any, s_leaves: Any, *batch: Any) -> Any:
-            value, new_params, new_state = tree_step(unflatten(p_def, p_leaves),
-                                                     unflatten(s_def, s_leaves), *batch)
-            new_p, new_p_def = flatten(new_params)
-            new_s, new_s_def = flatten(new_state)
-            if new_p_def != p_def or new_s_def != s_def:
-                raise _NotFlat
-            return value, new_p, new_s
+        def make(loss: Fn) -> Fn:
+            def step(p_leaves: Any, s_leaves: Any, *batch: Any) -> Any:
+                value, new_params, new_state = _step_function(loss, optimizer, False)(
+                    unflatten(p_def, p_leaves), unflatten(s_def, s_leaves), *batch)
+                new_p, new_p_def = flatten(new_params)
+                new_s, new_s_def = flatten(new_state)
+                if new_p_def != p_def or new_s_def != s_def:
+                    raise _NotFlat
+                return value, new_p, new_s
+            return step
 
-        from ._compile import compile as _compile_fn
-        self.step = _compile_fn(step)
+        self.step = _compiled(loss, (optimizer.update, p_def, s_def), make)
 
     def params(self) -> PyTree:
         return unflatten(self.p_def, self.p)
@@ -148,11 +149,16 @@ class _PackedRun(_Run):
                  s_leaves: Any, s_def: Any, is_vec: Any) -> None:
         self.p, self.s, self.p_def, self.s_def = flat, s_leaves, p_def, s_def
         self.spans, self.is_vec = spans, is_vec
-        value_and_grad_loss = value_and_grad(loss)
+        self.step = _compiled(loss, (optimizer.update, p_def, tuple(spans), s_def),
+                              lambda loss: self._program(loss, optimizer))
+
+    def _program(self, loss: Fn, optimizer: Optimizer) -> Fn:
+        """The step of this layout, loss and optimizer, to compile."""
+        p_def, spans, s_def = self.p_def, self.spans, self.s_def
 
         def step(flat_p: Any, s_leaves: Any, *batch: Any) -> Any:
             from . import numpy as wnp
-            value, g = value_and_grad_loss(self._views(flat_p), *batch)
+            value, g = value_and_grad(loss)(_views(p_def, spans, flat_p), *batch)
             g_leaves, g_def = flatten(g)
             if g_def != p_def or any(
                     getattr(a, "dtype", None) != flat_p.dtype or getattr(a, "shape", None) != shape
@@ -170,13 +176,7 @@ class _PackedRun(_Run):
             if new_s_def != s_def:
                 raise _NotFlat
             return value, apply_updates(flat_p, updates), new_s
-
-        from ._compile import compile as _compile_fn
-        self.step = _compile_fn(step)
-
-    def _views(self, flat: Any) -> PyTree:
-        return unflatten(self.p_def, [flat[a:a + n].reshape(shape)
-                                      for a, n, shape, _ in self.spans])
+        return step
 
     def params(self) -> PyTree:
         return self.params_of(self.p)
@@ -187,10 +187,61 @@ class _PackedRun(_Run):
 
     def params_of(self, vector: Any) -> PyTree:
         """The tree of arrays packed in ``vector`` (copies)."""
-        return unflatten(self.p_def, [x.copy() for x in flatten(self._views(vector))[0]])
+        return unflatten(self.p_def, [vector[a:a + n].reshape(shape).copy()
+                                      for a, n, shape, _ in self.spans])
 
     def as_trees(self, loss: Fn, optimizer: Optimizer) -> _Run:
         return _TreeRun(_step_function(loss, optimizer, True), self.params(), self.state())
+
+
+def _views(p_def: Any, spans: Any, flat: Any) -> PyTree:
+    """The tree of views into the packed vector ``flat``."""
+    return unflatten(p_def, [flat[a:a + n].reshape(shape) for a, n, shape, _ in spans])
+
+
+# Compiled steps kept from one fit call to the next, as jax.jit keeps its programs: fit
+# called again with the same loss, optimizer and parameter layout traces nothing anew.
+# They are kept in the loss function's own attribute _KEPT_ATTR (at most _KEPT_MAX, the
+# most recently used; a sweep over fresh optimizers replaces them), so that they live
+# exactly as long as the loss: a kept program refers to its loss (wengert.compile must
+# see the loss to check what it reads, such as a global's value, at each call), and a
+# cache outside the loss would keep it alive for good.  A loss that takes no attribute
+# (a bound method, a builtin) gets fresh programs at each fit.
+_KEPT_ATTR = "_wengert_fit_programs"
+_KEPT_MAX = 4
+_LOCK = threading.Lock()
+
+
+class _Programs(dict[Any, Any]):
+    """The programs kept with a loss function; pickled (cloudpickle carries a function's
+    attributes with it to other processes) as an empty one."""
+
+    def __reduce__(self) -> Any:
+        return (_Programs, ())
+
+
+def _compiled(loss: Fn, key: Any, make: Fn) -> Any:
+    """``wengert.compile(make(loss))`` for ``loss`` and ``key`` (a layout and an
+    optimizer), made once and kept with the loss."""
+    from ._compile import compile as _compile_fn
+    with _LOCK:
+        programs = getattr(loss, "__dict__", {}).get(_KEPT_ATTR)
+        try:
+            program = programs.pop(key, None) if programs is not None else None
+        except TypeError:   # an unhashable key
+            return _compile_fn(make(loss))
+        if program is None:
+            program = _compile_fn(make(loss))
+        if programs is None:
+            try:
+                programs = _Programs()
+                setattr(loss, _KEPT_ATTR, programs)
+            except (AttributeError, TypeError):
+                return program
+        programs[key] = program         # the most recently used last
+        while len(programs) > _KEPT_MAX:
+            del programs[next(iter(programs))]
+    return program
 
 
 def _pack(leaves: Any, spans: Any, end: int, dtype: Any) -> Any:
