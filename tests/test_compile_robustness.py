@@ -308,6 +308,62 @@ def test_globals_and_object_attributes_are_watched():
         GLOBAL_WEIGHTS, GLOBAL_POWER = saved
 
 
+WEAK_SCALE = 2.0
+
+
+def _weakly_reached_loss(v):
+    return wnp.sum(v * v) * WEAK_SCALE
+
+
+class _Model:
+    def __init__(self):
+        self.s = 2.0
+
+    def loss(self, v):
+        return wnp.sum(v * v) * self.s
+
+
+def test_what_a_weak_reference_leads_to_is_watched():
+    # a function reached through weakref.ref / WeakMethod: its globals and its object's
+    # attributes are watched like a direct call's (they were baked in, silently stale)
+    global WEAK_SCALE
+    import weakref
+    model = _Model()
+    refs = {"ref": (weakref.ref(_weakly_reached_loss), lambda: _set_weak_scale(3.0)),
+            "WeakMethod": (weakref.WeakMethod(model.loss), lambda: setattr(model, "s", 3.0))}
+    try:
+        for name, (ref, change) in refs.items():
+            WEAK_SCALE, model.s = 2.0, 2.0
+            c = wengert.compile(wengert.grad(lambda v: ref()(v)))
+            for _ in range(25):         # past code generation too
+                assert _close(c(X), 4.0 * X), name
+            change()
+            assert _close(c(X), 6.0 * X), name
+    finally:
+        WEAK_SCALE = 2.0
+
+
+def _set_weak_scale(value):
+    global WEAK_SCALE
+    WEAK_SCALE = value
+
+
+def test_a_dead_weak_reference_fails_as_it_does_eagerly():
+    import weakref
+
+    def loss(v):
+        return wnp.sum(v * v)
+    ref = weakref.ref(loss)
+    g = wengert.grad(lambda v: ref()(v))
+    c = wengert.compile(g)
+    assert _close(c(X), 2.0 * X) and _close(c(X), 2.0 * X)
+    del loss
+    with pytest.raises(TypeError, match="'NoneType' object is not callable"):
+        g(X)
+    with pytest.raises(TypeError, match="'NoneType' object is not callable"):
+        c(X)
+
+
 def test_an_array_read_by_python_and_changed_on_every_call_ends_eager_with_a_warning():
     A = np.array([1.0, 2.0, 3.0])
     # float(A[0]) is read by Python, out of the tracer's sight: the sample catches it

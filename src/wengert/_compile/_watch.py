@@ -8,8 +8,8 @@ and whatever Python or NumPy itself read from an array while tracing (``if A[0] 
 values, tracing first walks what the function can reach: the variables it closes
 over, the module globals its code names, the functions, ``functools.partial``
 objects and bound methods among them, the attributes of objects found there and
-of objects passed as arguments, and the items of lists, tuples and dicts found
-there (boundedly: ``_BUDGET`` objects, containers' first ``_ITEMS`` items).  NumPy's
+of objects passed as arguments, the items of lists, tuples and dicts found there,
+and what weak references found there point to (boundedly: ``_BUDGET`` objects, containers' first ``_ITEMS`` items).  NumPy's
 and wengert's own code is not entered, nor are modules.
 
 Two things come out of the walk:
@@ -33,6 +33,7 @@ import functools
 import math
 import os
 import types
+import weakref
 
 import numpy as _np
 
@@ -51,7 +52,9 @@ _WENGERT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.
 class Watch:
     """A place that held ``value`` at tracing: ``kind`` is "cell" (``holder`` a closure
     cell), "dict" (``holder`` a dict or mapping, ``key`` the key) or "item" (``holder``
-    a list, ``key`` an index); ``what`` names it for messages."""
+    a list, ``key`` an index); or what to check of ``holder`` itself: "len" (a list's or
+    dict's length is ``value``), "ref" (a weak reference still alive); ``what`` names it
+    for messages."""
 
     __slots__ = ("kind", "holder", "key", "value", "what", "sample")
 
@@ -107,6 +110,16 @@ class Reach:
         if isinstance(obj, types.MethodType):
             self._visit(obj.__func__, what, depth + 1)
             self._visit(obj.__self__, f"{what}.__self__", depth + 1)
+            return
+        if isinstance(obj, weakref.ref):
+            # a function or object reached through a weak reference (weakref.ref,
+            # WeakMethod): what it reads is watched, and the program traces again once
+            # the reference is dead (the call then fails as it does eagerly)
+            target = obj()
+            if target is not None:
+                if len(self.watches) < _MAX_WATCHES:
+                    self.watches.append(Watch("ref", obj, None, None, what))
+                self._visit(target, f"{what}()", depth + 1)
             return
         if t is _np.ufunc or isinstance(obj, (types.BuiltinFunctionType, type(len))):
             return
@@ -219,6 +232,9 @@ def check_lines(watches, bind, lives=()):
             get = None
         if w.kind == "len":
             lines.append(f"if len({bind(w.holder)}) != {int(w.value)}: raise _Retrace({why})")
+            continue
+        if w.kind == "ref":
+            lines.append(f"if {bind(w.holder)}() is None: raise _Retrace({why})")
             continue
         if get is not None:
             if type(w.value) in _SCALARS or type(w.value) is tuple or \
