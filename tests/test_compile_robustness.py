@@ -348,6 +348,45 @@ def _set_weak_scale(value):
     WEAK_SCALE = value
 
 
+def _user_module(name):
+    """A module of the program's own (as ``import mymodel`` gives), defining ``SCALE`` and
+    ``loss``, which reads it."""
+    import sys
+    import types
+    module = types.ModuleType(name)
+    exec("import wengert.numpy as wnp\nSCALE = 2.0\n"
+         "def loss(v):\n    return wnp.sum(v * v) * SCALE\n", module.__dict__)
+    sys.modules[name] = module
+    return module
+
+
+USER_MODULE = _user_module("_wengert_test_user_module")
+
+
+@pytest.mark.parametrize("reach", ["global", "closure"])
+def test_what_a_programs_own_module_holds_is_watched(reach):
+    # mymodel.loss(v) and mymodel.SCALE: the module's globals were baked in (silently
+    # stale after mymodel.SCALE = 3.0); the standard library's modules are not entered
+    import math
+    local_module = USER_MODULE
+    if reach == "global":
+        calls = lambda v: USER_MODULE.loss(v) * math.cos(0.0)            # noqa: E731
+        reads = lambda v: wnp.sum(v * v) * USER_MODULE.SCALE             # noqa: E731
+    else:
+        calls = lambda v: local_module.loss(v) * math.cos(0.0)           # noqa: E731
+        reads = lambda v: wnp.sum(v * v) * local_module.SCALE            # noqa: E731
+    try:
+        for fun in (calls, reads):
+            USER_MODULE.SCALE = 2.0
+            c = wengert.compile(wengert.grad(fun))
+            for _ in range(25):
+                assert _close(c(X), 4.0 * X)
+            USER_MODULE.SCALE = 3.0
+            assert _close(c(X), 6.0 * X)
+    finally:
+        USER_MODULE.SCALE = 2.0
+
+
 def test_a_dead_weak_reference_fails_as_it_does_eagerly():
     import weakref
 

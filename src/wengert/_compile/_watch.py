@@ -9,8 +9,10 @@ values, tracing first walks what the function can reach: the variables it closes
 over, the module globals its code names, the functions, ``functools.partial``
 objects and bound methods among them, the attributes of objects found there and
 of objects passed as arguments, the items of lists, tuples and dicts found there,
-and what weak references found there point to (boundedly: ``_BUDGET`` objects, containers' first ``_ITEMS`` items).  NumPy's
-and wengert's own code is not entered, nor are modules.
+what weak references found there point to, and the attributes of the program's own
+modules that its code names (``mymodel.loss``, ``config.SCALE``); boundedly:
+``_BUDGET`` objects, containers' first ``_ITEMS`` items.  NumPy's and wengert's own
+code is not entered, nor are their modules and the standard library's.
 
 Two things come out of the walk:
 
@@ -32,6 +34,7 @@ Two things come out of the walk:
 import functools
 import math
 import os
+import sys
 import types
 import weakref
 
@@ -45,6 +48,7 @@ _MAX_WATCHES = 64
 _RNG_TYPES = (_np.random.Generator, _np.random.RandomState, _np.random.BitGenerator)
 _SCALARS = (int, float, complex, bool, str, bytes, _np.generic)
 _LIBRARIES = ("numpy", "wengert", "scipy", "builtins")
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 _NUMPY_DIR = os.path.dirname(_np.__file__) + os.sep
 _WENGERT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
@@ -151,10 +155,14 @@ class Reach:
             return
         library = code.co_filename.startswith(_WENGERT_DIR)
         name = getattr(fun, "__qualname__", None) or code.co_name
+        names = _global_names(code)
         for var, cell in zip(code.co_freevars, fun.__closure__ or ()):
             try:
                 value = cell.cell_contents
             except ValueError:     # not yet assigned
+                continue
+            if isinstance(value, types.ModuleType) and not library:
+                self._module(value, names, name, depth)
                 continue
             self._place(None if library else "cell", cell, var, value,
                         f"variable {var!r} closed over by {name}", depth)
@@ -166,9 +174,32 @@ class Reach:
         for v in (fun.__defaults__ or ()) + tuple((fun.__kwdefaults__ or {}).values()):
             self._place(None, None, None, v, f"a default argument of {name}", depth)
         g = fun.__globals__
-        for var in _global_names(code):
+        for var in names:
             if var in g:
-                self._place("dict", g, var, g[var], f"global {var!r} read by {name}", depth)
+                value = g[var]
+                if isinstance(value, types.ModuleType):
+                    self._module(value, names, name, depth)
+                else:
+                    self._place("dict", g, var, value, f"global {var!r} read by {name}",
+                                depth)
+
+    def _module(self, module, names, reader, depth, levels=3):
+        """The attributes of a program's own ``module`` that ``reader``'s code names
+        (``mymodel.loss(p)``, ``config.SCALE``): watched and walked as its globals are
+        (a function called through its module reads that module's globals). NumPy's,
+        wengert's and the standard library's modules are not entered."""
+        top = (getattr(module, "__name__", "") or "").partition(".")[0]
+        if top in _LIBRARIES or top in _STDLIB or levels == 0:
+            return
+        attrs = getattr(module, "__dict__", {})
+        for var in names:
+            if var in attrs:
+                value = attrs[var]
+                if isinstance(value, types.ModuleType):
+                    self._module(value, names, reader, depth, levels - 1)
+                else:
+                    self._place("dict", attrs, var, value,
+                                f"{module.__name__}.{var} read by {reader}", depth)
 
     def _place(self, kind, holder, key, value, what, depth):
         """``value``, held at ``holder[key]``: watched if it is data, walked if it may
