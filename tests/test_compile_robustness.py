@@ -387,6 +387,60 @@ def test_what_a_programs_own_module_holds_is_watched(reach):
         USER_MODULE.SCALE = 2.0
 
 
+class _Settings:
+    scale = 2.0                       # a class-level setting, read as self.scale
+
+
+class _Derived(_Settings):
+    pass
+
+
+class _Slotted:
+    __slots__ = ("scale",)
+
+
+def test_class_attributes_and_slots_are_watched():
+    # class attributes (read through an instance or the class, inherited too) and
+    # __slots__ attributes were baked in: silently stale after Model.scale = 3.0
+    obj, derived, slotted = _Settings(), _Derived(), _Slotted()
+    slotted.scale = 2.0
+    cases = {"self": (lambda v: wnp.sum(v * v) * obj.scale, _Settings, "scale"),
+             "class": (lambda v: wnp.sum(v * v) * _Settings.scale, _Settings, "scale"),
+             "base": (lambda v: wnp.sum(v * v) * derived.scale, _Settings, "scale"),
+             "slots": (lambda v: wnp.sum(v * v) * slotted.scale, slotted, "scale")}
+    try:
+        for name, (fun, holder, attr) in cases.items():
+            setattr(holder, attr, 2.0)
+            c = wengert.compile(wengert.grad(fun))
+            for _ in range(25):
+                assert _close(c(X), 4.0 * X), name
+            setattr(holder, attr, 3.0)
+            assert _close(c(X), 6.0 * X), name
+    finally:
+        _Settings.scale = 2.0
+
+
+def test_a_walk_that_stops_short_says_so(monkeypatch):
+    # more objects than the walk visits: the values beyond are constants of the trace,
+    # and compile says so rather than keeping quiet
+    from wengert._compile import _watch
+    chain = {"scale": 2.0}
+    for _ in range(10):
+        chain = {"next": chain}
+    fun = lambda v: wnp.sum(v * v) * len(chain)      # noqa: E731
+    with warnings.catch_warnings(record=True) as record, monkeypatch.context() as m:
+        m.setattr(_watch, "_BUDGET", 5)
+        warnings.simplefilter("always")
+        c = wengert.compile(wengert.grad(fun))
+        assert _close(c(X), 2.0 * X)
+    assert any("reaches more objects than compile looks through" in str(w.message)
+               for w in record)
+    with warnings.catch_warnings(record=True) as record:     # an ordinary program: silent
+        warnings.simplefilter("always")
+        wengert.compile(wengert.grad(lambda v: wnp.sum(v * v)))(X)
+    assert not any("reaches more objects" in str(w.message) for w in record)
+
+
 def test_a_dead_weak_reference_fails_as_it_does_eagerly():
     import weakref
 

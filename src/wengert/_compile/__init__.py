@@ -458,6 +458,10 @@ def _trace(fun: Any, leaves: Any, in_def: Any, dynamic: Any, name: str,
         (x, f"argument {x!r}" if type(x) in (int, float, str) else f"a {type(x).__name__} argument")
         for i, x in enumerate(leaves) if i not in fixed and not isinstance(x, Box)]
     reach = Reach(roots)
+    if reach.truncated:
+        _warn(f"wengert.compile({name}): it reaches more objects than compile looks through "
+              "for values to check on each call; values beyond are taken as they are now "
+              "(if one of them changes between calls, pass it as an argument instead)")
     states = reach.states()
     for w in reach.watches:    # the user's arrays, live wherever they are read (even when
         if type(w.value) is _np.ndarray:   # handed to a transform: jvp(f, (x,), (V,)))

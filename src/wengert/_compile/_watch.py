@@ -55,8 +55,9 @@ _WENGERT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.
 
 class Watch:
     """A place that held ``value`` at tracing: ``kind`` is "cell" (``holder`` a closure
-    cell), "dict" (``holder`` a dict or mapping, ``key`` the key) or "item" (``holder``
-    a list, ``key`` an index); or what to check of ``holder`` itself: "len" (a list's or
+    cell), "dict" (``holder`` a dict or mapping, ``key`` the key), "attr" (``holder`` an
+    object, ``key`` the name of one of its ``__slots__``) or "item" (``holder`` a list,
+    ``key`` an index); or what to check of ``holder`` itself: "len" (a list's or
     dict's length is ``value``), "ref" (a weak reference still alive); ``what`` names it
     for messages."""
 
@@ -77,12 +78,23 @@ class Reach:
         self.watches = []
         self._seen = set()
         self._budget = _BUDGET
+        self.truncated = False   # whether the walk stopped short (too many objects or places)
         for obj, what in roots:
             self._visit(obj, what, 0)
 
+    def _room(self):
+        """Whether another place can be watched (noting it when none can)."""
+        if len(self.watches) < _MAX_WATCHES:
+            return True
+        self.truncated = True
+        return False
+
     # -- the walk ----------------------------------------------------------------------
     def _visit(self, obj, what, depth):
-        if self._budget <= 0 or depth > 8 or id(obj) in self._seen:
+        if id(obj) in self._seen:
+            return
+        if self._budget <= 0 or depth > 8:
+            self.truncated = True
             return
         self._seen.add(id(obj))
         self._budget -= 1
@@ -98,7 +110,7 @@ class Reach:
         t = type(obj)
         if t in _SCALARS or t is _np.ndarray or isinstance(obj, (types.ModuleType, _np.generic)):
             return
-        if (t is list or t is dict) and len(self.watches) < _MAX_WATCHES:
+        if (t is list or t is dict) and self._room():
             self.watches.append(Watch("len", obj, None, len(obj), what))   # items added
         if t is tuple or t is list:
             for i, v in enumerate(obj[:_ITEMS]):
@@ -121,13 +133,20 @@ class Reach:
             # the reference is dead (the call then fails as it does eagerly)
             target = obj()
             if target is not None:
-                if len(self.watches) < _MAX_WATCHES:
+                if self._room():
                     self.watches.append(Watch("ref", obj, None, None, what))
                 self._visit(target, f"{what}()", depth + 1)
             return
         if t is _np.ufunc or isinstance(obj, (types.BuiltinFunctionType, type(len))):
             return
-        if _library(obj):
+        if isinstance(obj, type):
+            # a class of the program's own: its attributes (class-level settings, read
+            # as Model.scale or self.scale) and methods, and its bases'
+            if _library_module(obj.__module__):
+                return
+            for base in obj.__mro__[1:]:
+                self._visit(base, what, depth + 1)
+        elif _library(obj):
             # wengert's wrappers (compile(f), a custom rule) hold user functions
             attrs = getattr(obj, "__dict__", None)
             if isinstance(attrs, dict) and (t.__module__ or "").startswith("wengert"):
@@ -147,11 +166,19 @@ class Reach:
             for k, v in list(attrs.items())[:_ITEMS]:
                 if type(k) is str and not (k.startswith("__") and k.endswith("__")):
                     self._place("dict", attrs, k, v, f"{what}.{k}", depth)
+        if not isinstance(obj, type) and depth < 6:
+            for name in _slots(t):      # attributes kept in __slots__, not __dict__
+                try:
+                    value = getattr(obj, name)
+                except AttributeError:      # not yet assigned
+                    continue
+                self._place("attr", obj, name, value, f"{what}.{name}", depth)
+            self._visit(t, f"type({what})", depth + 1)
 
     def _function(self, fun, what, depth):
         code = fun.__code__
         # by the file: wrappers copy the wrapped function's __module__ (functools.wraps)
-        if code.co_filename.startswith(_NUMPY_DIR):
+        if code.co_filename.startswith(_NUMPY_DIR) or code.co_filename.startswith(_scipy_dir()):
             return
         library = code.co_filename.startswith(_WENGERT_DIR)
         name = getattr(fun, "__qualname__", None) or code.co_name
@@ -188,8 +215,7 @@ class Reach:
         (``mymodel.loss(p)``, ``config.SCALE``): watched and walked as its globals are
         (a function called through its module reads that module's globals). NumPy's,
         wengert's and the standard library's modules are not entered."""
-        top = (getattr(module, "__name__", "") or "").partition(".")[0]
-        if top in _LIBRARIES or top in _STDLIB or levels == 0:
+        if _library_module(getattr(module, "__name__", "")) or levels == 0:
             return
         attrs = getattr(module, "__dict__", {})
         for var in names:
@@ -207,11 +233,11 @@ class Reach:
         t = type(value)
         if kind is not None and (t in _SCALARS or t is _np.ndarray or isinstance(value, _np.generic)
                                  or (t is tuple and all(type(v) in _SCALARS for v in value))) \
-                and len(self.watches) < _MAX_WATCHES:
+                and self._room():
             self.watches.append(Watch(kind, holder, key, value, what))
-        elif kind is not None and (t is list or t is dict) and len(self.watches) < _MAX_WATCHES:
+        elif kind is not None and (t is list or t is dict) and self._room():
             self.watches.append(Watch(kind, holder, key, value, what))   # rebound: identity
-        if t is _np.ndarray and kind is None and value.size and len(self.watches) < _MAX_WATCHES:
+        if t is _np.ndarray and kind is None and value.size and self._room():
             self.watches.append(Watch("fixed", None, None, value, what))   # contents only
         self._visit(value, what, depth + 1)
 
@@ -256,6 +282,8 @@ def check_lines(watches, bind, lives=()):
             get = f"{bind(w.holder)}.cell_contents"
         elif w.kind == "dict":
             get = f"{bind(w.holder)}.get({bind(w.key)}, _Retrace)"
+        elif w.kind == "attr":
+            get = f"getattr({bind(w.holder)}, {bind(w.key)}, _Retrace)"
         elif w.kind == "item":
             get = f"({bind(w.holder)}[{int(w.key)}] if len({bind(w.holder)}) > " \
                   f"{int(w.key)} else _Retrace)"
@@ -303,9 +331,34 @@ def _sample(a):
     return None, index, a[index].tobytes()
 
 
+def _scipy_dir():
+    """SciPy's folder once SciPy is imported (its code is not entered either), else a
+    prefix no file has."""
+    scipy = sys.modules.get("scipy")
+    path = getattr(scipy, "__file__", None)
+    return os.path.dirname(path) + os.sep if path else "\0"
+
+
 def _library(obj):
     module = getattr(type(obj), "__module__", "") or ""
     return module.split(".")[0] in _LIBRARIES
+
+
+def _library_module(name):
+    """Whether module ``name`` is NumPy's, wengert's, SciPy's or the standard library's."""
+    top = (name or "").partition(".")[0]
+    return top in _LIBRARIES or top in _STDLIB
+
+
+def _slots(cls):
+    """The names of the ``__slots__`` attributes of instances of ``cls``."""
+    names = []
+    for c in cls.__mro__:
+        slots = c.__dict__.get("__slots__", ())
+        for name in (slots,) if type(slots) is str else slots:
+            if name not in ("__dict__", "__weakref__"):
+                names.append(name)
+    return names
 
 
 def _global_names(code, out=None):
