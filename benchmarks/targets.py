@@ -52,15 +52,18 @@ WHY = {
     ("W4", "wengert compile"): "the closed form's two large operations (one product of A's "
     "size, one matrix product) and about as many small ones; it adds the identity as a "
     "100×100 constant where the closed form adds 1 to 100 entries: 0.93x",
-    ("W9 spirals", "wengert fit (compiled steps)"): "against JAX (measured 2026-12-05, CPU "
-    "time): its XLA fuses what NumPy runs as separate passes over the 240×32 "
-    "arrays (tanh 2×13 µs, bias-gradient sums 3×5 µs, broadcast bias adds 2×4 µs, matmuls "
-    "about 45 µs of a 155 µs step); Adam, packed into one vector, is 14 µs of it; summing "
-    "bias gradients as ones @ g would take 8% off but changes their bits",
-    ("W9 MLP", "wengert fit (compiled steps)"): "against JAX (measured 2026-12-05, CPU "
-    "time, one BLAS thread): Adam over the 784×256 weights is 13 NumPy passes of 1.6 MB "
-    "(the square root alone 0.23 ms a step) where XLA makes one fused loop; the gradients "
-    "cost what hand-written NumPy's do",
+    ("W9 spirals", "wengert fit (compiled steps)"): "against JAX (measured 2026-12-05): "
+    "JAX's time moves between 114 and 155 ms from run to run on this shared 2-CPU machine "
+    "while fit's stays at 155-162 ms (2% spread); on one CPU with one BLAS thread fit "
+    "takes 1.07-1.10x JAX's time. XLA fuses what NumPy runs as separate passes over the "
+    "240×32 arrays (tanh 2×13 µs, bias-gradient sums 3×5 µs, broadcast bias adds 2×4 µs, "
+    "of a 150 µs step); Adam, packed into one vector, is 14 µs of it",
+    ("W9 MLP", "wengert fit (compiled steps)"): "against JAX (measured 2026-12-05): on one "
+    "CPU with one BLAS thread fit takes 1.15-1.23x JAX's time: the two 128×784×256 "
+    "products (2.2 of 3.4 ms a step) run at BLAS speed in both; Adam's 12 NumPy passes "
+    "over the 784×256 weights take 0.7 ms where XLA runs one fused loop on both CPUs (a "
+    "helper thread for Adam lost: OpenBLAS's idle worker spins on the second CPU after "
+    "each product)",
 }
 
 
