@@ -19,6 +19,12 @@ import subprocess
 import sys
 
 TARGET = 1.2          # issue 16: import wengert within 1.2x of import numpy
+# why a run can miss it (measured 2026-12-05, when it was last examined)
+WHY = ("near the bound and noisy: wengert's 39 modules take 9.0 ms of self-time against "
+       "NumPy's 60 (15%), and each module costs about 75 µs to find and load even when "
+       "empty (40 empty modules: 3 ms); 1.15-1.19x in a 41-round run, 1.16x and 1.26x for "
+       "the same work (wengert, wengert.numpy) in one 15-round run; merging them into "
+       "15 larger modules would take about 1.8 ms more off")
 SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
 
 
@@ -84,8 +90,8 @@ def report(walls, selfs, top=12, out=print):
         spread = 100 * (statistics.quantiles(xs, n=4)[2] - statistics.quantiles(xs, n=4)[0]) \
             / med if len(xs) >= 4 else 0.0
         flag = "" if m == base_name or not m.startswith("wengert") else \
-            ("  (target ≤ %.1f×: met)" if ratio <= TARGET else "  (target ≤ %.1f×: NOT met)") \
-            % TARGET
+            ("  (target ≤ %.1f×: met)" % TARGET if ratio <= TARGET
+             else "  (target ≤ %.1f×: NOT met; %s)" % (TARGET, WHY))
         rows[m] = ratio
         out(f"  {m:34s} {1e3 * med:12.1f} {spread:7.1f}% {ratio:8.2f}× "
             f"{1e3 * (med - t0):8.1f}{flag}")
