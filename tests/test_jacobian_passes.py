@@ -162,18 +162,10 @@ def test_a_hessian_through_a_matrix_product_makes_no_product_with_the_identity(m
     # times matrix rule hands them to the matrix as a scaling, so the one batched matrix
     # product left is the closed form's (a dense identity block would add a product of
     # the identity with Aᵀ and the reshaping around it)
-    from wengert._core.batching import BatchTrace
     A = numpy.random.default_rng(7).standard_normal((9, 5))
     f = lambda x: np.sum(np.log1p(np.exp(A @ x))) + 0.5 * np.sum(x * x)  # noqa: E731
     x = numpy.linspace(-0.4, 0.7, 5)
-    batched = []
-    apply = BatchTrace.apply
-
-    def counting(self, prim, args, kwargs):
-        batched.append(prim.name.rpartition(".")[2])
-        return apply(self, prim, args, kwargs)
-
-    monkeypatch.setattr(BatchTrace, "apply", counting)
+    batched = _batched_ops(monkeypatch)
     H = wengert.hessian(f)(x)
     s = 1 / (1 + numpy.exp(-(A @ x)))
     numpy.testing.assert_allclose(H, (A.T * (s * (1 - s))) @ A + numpy.eye(5), rtol=1e-12)
@@ -184,20 +176,27 @@ def test_a_hessian_through_a_matrix_product_makes_no_product_with_the_identity(m
 def test_a_diagonal_hessian_stays_diagonal_through_a_fan_out(monkeypatch):
     # x * x sends the identity's rows to x twice: the two diagonals add as diagonals, so
     # the Hessian of a separable function makes no batched operation at all
-    from wengert._core.batching import BatchTrace
-    batched = []
-    apply = BatchTrace.apply
-
-    def counting(self, prim, args, kwargs):
-        batched.append(prim.name)
-        return apply(self, prim, args, kwargs)
-
-    monkeypatch.setattr(BatchTrace, "apply", counting)
+    batched = _batched_ops(monkeypatch, short=False)
     x = numpy.linspace(-0.4, 0.7, 5)
     H = wengert.hessian(lambda x: 0.5 * np.sum(x * x) + np.sum(np.sin(x) * x))(x)
     want = numpy.diag(1 + 2 * numpy.cos(x) - x * numpy.sin(x))
     numpy.testing.assert_allclose(H, want, rtol=1e-12, atol=1e-15)
     assert batched == [], batched
+
+
+def _batched_ops(monkeypatch, short=True):
+    """The names of the operations the batching trace applies from now on (in this test),
+    without their module prefix when ``short``."""
+    from wengert._core.batching import BatchTrace
+    batched = []
+    apply = BatchTrace.apply
+
+    def counting(self, prim, args, kwargs):
+        batched.append(prim.name.rpartition(".")[2] if short else prim.name)
+        return apply(self, prim, args, kwargs)
+
+    monkeypatch.setattr(BatchTrace, "apply", counting)
+    return batched
 
 
 def _softplus_sum(A):
@@ -215,17 +214,9 @@ def test_a_hessian_scales_the_matrix_once(monkeypatch):
     # block of A's size is made once, by one product, before the matrix product, as the
     # closed form makes it; no batched product or sum of the block's size is left, and
     # no dense identity
-    from wengert._core.batching import BatchTrace
     A = numpy.random.default_rng(7).standard_normal((9, 5))
     x = numpy.linspace(-0.4, 0.7, 5)
-    batched = []
-    apply = BatchTrace.apply
-
-    def counting(self, prim, args, kwargs):
-        batched.append(prim.name.rpartition(".")[2])
-        return apply(self, prim, args, kwargs)
-
-    monkeypatch.setattr(BatchTrace, "apply", counting)
+    batched = _batched_ops(monkeypatch)
     H = wengert.hessian(_softplus_sum(A))(x)
     numpy.testing.assert_allclose(H, _softplus_hessian(A, x), rtol=1e-13)
     # (the + I part's rows of the identity are added onto the product's diagonal)
