@@ -420,6 +420,63 @@ def test_class_attributes_and_slots_are_watched():
         _Settings.scale = 2.0
 
 
+ACTIVATION = wnp.tanh
+_SETTINGS = {"scale": 2.0}
+
+
+@functools.lru_cache(maxsize=None)
+def _cached_loss_factory(k):
+    return lambda v: wnp.sum(v * v) * _SETTINGS["scale"]
+
+
+class _Mode(enum.Enum):
+    SMALL = 2.0
+    LARGE = 3.0
+
+
+class _Node:
+    pass
+
+
+def test_objects_functions_and_decorated_functions_are_watched():
+    # each was silently stale after the change: a global function rebound, an enum member
+    # replaced in a list, a functools.partial's keywords written, a function made by an
+    # lru_cache'd factory reading a global dict, an attribute six objects deep
+    global ACTIVATION
+    mode = [_Mode.SMALL]
+    scaled = functools.partial(lambda v, s: wnp.sum(v * v) * s, s=2.0)
+    root = node = _Node()
+    for _ in range(5):
+        node.child = _Node()
+        node = node.child
+    node.scale = 2.0
+    cases = {
+        "rebound function": (lambda v: wnp.sum(ACTIVATION(v)),
+                             lambda: globals().__setitem__("ACTIVATION", wnp.sin),
+                             lambda: np.cos(X)),
+        "enum member": (lambda v: wnp.sum(v * v) * mode[0].value,
+                        lambda: mode.__setitem__(0, _Mode.LARGE), lambda: 6.0 * X),
+        "partial keywords": (lambda v: scaled(v), lambda: scaled.keywords.__setitem__("s", 3.0),
+                             lambda: 6.0 * X),
+        "lru_cache": (lambda v: _cached_loss_factory(1)(v),
+                      lambda: _SETTINGS.__setitem__("scale", 3.0), lambda: 6.0 * X),
+        "six objects deep": (lambda v: wnp.sum(v * v) * root.child.child.child.child.child.scale,
+                             lambda: setattr(node, "scale", 3.0), lambda: 6.0 * X),
+    }
+    try:
+        for name, (fun, change, want) in cases.items():
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")      # nor does the walk stop short
+                c = wengert.compile(wengert.grad(fun))
+                for _ in range(25):
+                    c(X)
+            change()
+            assert _close(c(X), want()), name
+    finally:
+        ACTIVATION = wnp.tanh
+        _SETTINGS["scale"] = 2.0
+
+
 def test_a_walk_that_stops_short_says_so(monkeypatch):
     # more objects than the walk visits: the values beyond are constants of the trace,
     # and compile says so rather than keeping quiet

@@ -44,6 +44,7 @@ _BUDGET = 2000    # objects visited at most
 _ITEMS = 64       # items of a container looked at
 _SAMPLE = 32      # array elements compared on every call
 _MAX_WATCHES = 64
+_DEPTH = 12       # links followed from the function at most
 
 _RNG_TYPES = (_np.random.Generator, _np.random.RandomState, _np.random.BitGenerator)
 _SCALARS = (int, float, complex, bool, str, bytes, _np.generic)
@@ -93,7 +94,7 @@ class Reach:
     def _visit(self, obj, what, depth):
         if id(obj) in self._seen:
             return
-        if self._budget <= 0 or depth > 8:
+        if self._budget <= 0 or depth > _DEPTH:
             self.truncated = True
             return
         self._seen.add(id(obj))
@@ -157,16 +158,22 @@ class Reach:
         if isinstance(obj, functools.partial):
             self._visit(obj.func, f"{what}.func", depth + 1)
             for i, a in enumerate(obj.args):
-                self._visit(a, f"{what}.args[{i}]", depth + 1)
-            for k, v in obj.keywords.items():
-                self._visit(v, f"{what}.keywords[{_short(k)}]", depth + 1)
+                self._place(None, None, None, a, f"{what}.args[{i}]", depth)
+            for k, v in obj.keywords.items():      # (a dict: it can be written into)
+                self._place("dict", obj.keywords, k, v, f"{what}.keywords[{_short(k)}]", depth)
             return
         attrs = getattr(obj, "__dict__", None)
-        if isinstance(attrs, (dict, types.MappingProxyType)) and depth < 6:
+        if not isinstance(obj, type) and isinstance(attrs, dict) and "__wrapped__" in attrs:
+            # a decorator's wrapper (functools.lru_cache, functools.wraps): the function
+            # it calls
+            self._visit(attrs["__wrapped__"], what, depth + 1)
+        if isinstance(attrs, (dict, types.MappingProxyType)) and attrs and depth >= _DEPTH:
+            self.truncated = True
+        elif isinstance(attrs, (dict, types.MappingProxyType)):
             for k, v in list(attrs.items())[:_ITEMS]:
                 if type(k) is str and not (k.startswith("__") and k.endswith("__")):
                     self._place("dict", attrs, k, v, f"{what}.{k}", depth)
-        if not isinstance(obj, type) and depth < 6:
+        if not isinstance(obj, type) and depth < _DEPTH:
             for name in _slots(t):      # attributes kept in __slots__, not __dict__
                 try:
                     value = getattr(obj, name)
@@ -237,6 +244,12 @@ class Reach:
             self.watches.append(Watch(kind, holder, key, value, what))
         elif kind is not None and (t is list or t is dict) and self._room():
             self.watches.append(Watch(kind, holder, key, value, what))   # rebound: identity
+        elif (kind is not None and value is not None and type(holder) is not types.MappingProxyType
+              and not isinstance(value, types.ModuleType) and self._room()):
+            # any other object (a function, an enum member, a layer, a class): the place
+            # still holds the same one (act = np.tanh changed to np.sin, model.layer
+            # replaced; a class's own methods are not watched)
+            self.watches.append(Watch(kind, holder, key, value, what))
         if t is _np.ndarray and kind is None and value.size and self._room():
             self.watches.append(Watch("fixed", None, None, value, what))   # contents only
         self._visit(value, what, depth + 1)
