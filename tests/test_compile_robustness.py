@@ -477,6 +477,25 @@ def test_objects_functions_and_decorated_functions_are_watched():
         _SETTINGS["scale"] = 2.0
 
 
+def test_a_function_that_changes_what_it_reads_is_warned_about():
+    # a counter the function increments and branches on: compiled, the change happens
+    # once per trace (no Python runs on later calls), so compile says so at tracing
+    counter = {"n": 0}
+
+    def counted(v):
+        counter["n"] += 1
+        return wnp.sum(v * v) * (2.0 if counter["n"] < 5 else 3.0)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        wengert.compile(wengert.grad(counted))(X)
+    [w] = [w for w in record if "while tracing, it changed" in str(w.message)]
+    assert "'counter'" in str(w.message) and "['n']" in str(w.message)
+    # a memo the library keeps for itself (jacobian's mode choice) is not the user's state
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        wengert.compile(wengert.jacobian(wnp.tanh))(X)
+
+
 def test_a_walk_that_stops_short_says_so(monkeypatch):
     # more objects than the walk visits: the values beyond are constants of the trace,
     # and compile says so rather than keeping quiet
