@@ -21,8 +21,10 @@ Two things come out of the walk:
   after tracing, and a generator that was drawn from makes the signature run
   eagerly (its numbers would otherwise be drawn once, at tracing);
 * *watches*: each place (closure cell, global name, attribute, list item, dict
-  value) holding a number, a string, a tuple of them, an array, a list or a dict,
-  and the length of each list and dict.  The compiled program
+  value, ``__slots__`` attribute) holding a number, a string, a tuple of them, an
+  array, a list, a dict or any other object but a module (a class's own methods
+  excepted), the length of each list and dict, and each weak reference's life.  The
+  compiled program
   checks on every call that each place still holds the same object (a number or
   string also passes when equal) and, for an array, that its shape and a sample of
   up to ``_SAMPLE`` evenly spaced elements (the first included) are unchanged;
