@@ -92,6 +92,15 @@ def _memory_access(name, fix="reshape, transpose and indexing are differentiable
     return method
 
 
+def _in_place(fun, name):
+    """ArrayBox's method for ``x op= other`` with ``fun`` (NumPy's ``name``): a recorded
+    copy-on-write update (``_inplace.inplace``, loaded by the first one)."""
+    def method(self, other):
+        return _inplace.inplace(self, fun, other, name)
+    method.__name__ = method.__qualname__ = f"in-place {name}"
+    return method
+
+
 class ArrayBox(Box):
     """A traced float, complex, NumPy scalar or array.
 
@@ -173,29 +182,14 @@ class ArrayBox(Box):
         _inplace.setitem(self, idx, value)
 
     # -- in-place arithmetic: in place for arrays (aliases see it), as NumPy ------------
-    def __iadd__(self, other):
-        return _inplace.inplace(self, _elementwise.add, other, "add")
-
-    def __isub__(self, other):
-        return _inplace.inplace(self, _elementwise.subtract, other, "subtract")
-
-    def __imul__(self, other):
-        return _inplace.inplace(self, _elementwise.multiply, other, "multiply")
-
-    def __itruediv__(self, other):
-        return _inplace.inplace(self, _elementwise.divide, other, "divide")
-
-    def __ipow__(self, other):
-        return _inplace.inplace(self, _elementwise.power, other, "power")
-
-    def __imatmul__(self, other):
-        return _inplace.inplace(self, _linalg.matmul, other, "matmul")
-
-    def __imod__(self, other):
-        return _inplace.inplace(self, _elementwise.mod, other, "remainder")
-
-    def __ifloordiv__(self, other):
-        return _inplace.inplace(self, _elementwise.floor_divide, other, "floor_divide")
+    __iadd__ = _in_place(_elementwise.add, "add")
+    __isub__ = _in_place(_elementwise.subtract, "subtract")
+    __imul__ = _in_place(_elementwise.multiply, "multiply")
+    __itruediv__ = _in_place(_elementwise.divide, "divide")
+    __ipow__ = _in_place(_elementwise.power, "power")
+    __imatmul__ = _in_place(_linalg.matmul, "matmul")
+    __imod__ = _in_place(_elementwise.mod, "remainder")
+    __ifloordiv__ = _in_place(_elementwise.floor_divide, "floor_divide")
 
     # -- leaving the tape ---------------------------------------------------------
     def __float__(self):
