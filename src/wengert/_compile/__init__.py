@@ -61,7 +61,7 @@ from ._codegen import Source
 from ._entry import _Miss, _Retrace
 from ._interp import interpreted_entry
 from ._collector import _no_cycle_collection
-from ._watch import _SCALARS, Reach, check_lines
+from ._watch import Reach, changed_while_tracing, check_lines
 
 __all__ = ["compile", "Compiled"]
 _FAST = 4   # programs tried before the signature is computed
@@ -487,7 +487,7 @@ def _trace(fun: Any, leaves: Any, in_def: Any, dynamic: Any, name: str,
             outputs.append(("const", o.copy() if isinstance(o, _np.ndarray) else o))
             values.append(o)
     watches = Reach(roots).watches    # values as traced
-    changed = _changed_while_tracing(reach.watches, watches)
+    changed = changed_while_tracing(reach.watches, watches)
     if changed:
         _warn(f"wengert.compile({name}): while tracing, it changed {changed}, which it reads; "
               "the compiled program runs no Python, so that change happens once per trace, "
@@ -503,30 +503,6 @@ def _trace(fun: Any, leaves: Any, in_def: Any, dynamic: Any, name: str,
     values = [v.copy() if type(v) is _np.ndarray and any(
         _np.may_share_memory(v, a) for a in lives) else v for v in values]
     return _Traced(trace, outputs, out_def, name, scalar_math, watches, lives), out_def, values
-
-
-_WATCH_VALUES = frozenset(_SCALARS) | {tuple}
-
-
-def _changed_while_tracing(before: Any, after: Any) -> str | None:
-    """The first number, string or tuple of them that the walk found before
-    tracing and that holds another value after it (a counter the function increments), by
-    the name of its place; else None."""
-    seen = {(w.kind, id(w.holder), w.key): w.value for w in before
-            if w.kind in ("cell", "dict", "item", "attr")}
-    for w in after:
-        old = seen.get((w.kind, id(w.holder), w.key), w.value)
-        if old is not w.value and (type(old) in _WATCH_VALUES or isinstance(old, _np.generic)) \
-                and not _equal(old, w.value):
-            return w.what
-    return None
-
-
-def _equal(a: Any, b: Any) -> bool:
-    try:
-        return type(a) is type(b) and bool(a == b)
-    except Exception:       # noqa: BLE001 - an odd comparison: taken as a change
-        return False
 
 
 class _Traced:

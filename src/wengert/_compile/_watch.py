@@ -283,6 +283,21 @@ class Reach:
                 if not _same(old, new)]
 
 
+def changed_while_tracing(before, after):
+    """The name of the first place whose number, string or tuple of them (as the walk
+    found it before tracing) holds another value after tracing (a counter the function
+    increments and reads), else None."""
+    seen = {(w.kind, id(w.holder), w.key): w.value for w in before
+            if w.kind in ("cell", "dict", "item", "attr")}
+    for w in after:
+        old = seen.get((w.kind, id(w.holder), w.key), w.value)
+        if old is not w.value and (type(old) in _SCALARS or type(old) is tuple
+                                   or isinstance(old, _np.generic)) \
+                and (type(old) is not type(w.value) or not _same(old, w.value)):
+            return w.what
+    return None
+
+
 def check_lines(watches, bind, lives=()):
     """Lines of the compiled program that trace again when a watched place changed;
     ``bind`` gives the source name of an object (bound by reference).  An array that
